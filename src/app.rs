@@ -1,0 +1,146 @@
+//! Runs a parsed command line: plan → collect (or bundle) → rules → report → output, and
+//! returns the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use crate::cli::{CheckArgs, Cli, CollectArgs, Command, Format, LintArgs, OutputArgs, StageArg};
+use crate::collect::bundle::Bundle;
+use crate::collect::{self, Secrets};
+use crate::exit;
+use crate::facts::{Facts, Tenant};
+use crate::plan::Plan;
+use crate::report::{self, Report};
+use crate::rules::{Ctx, Input, Stage, engine};
+
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Lint(args) => lint(args),
+        Command::Collect(args) => collect_bundle(args),
+    };
+    result.unwrap_or_else(|diagnostic| {
+        print_diagnostic(diagnostic.as_ref());
+        exit::USAGE
+    })
+}
+
+type Usage = Box<dyn miette::Diagnostic + Send + Sync>;
+
+fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Usage {
+    Box::new(diagnostic)
+}
+
+fn check(args: CheckArgs) -> Result<u8, Usage> {
+    let rules = engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
+    let (plan, facts) = match &args.snapshot {
+        Some(path) => {
+            let bundle = Bundle::read(path).map_err(usage)?;
+            let plan = match &args.plan {
+                Some(plan) => Plan::load(plan).map_err(usage)?,
+                None => bundle.plan().map_err(usage)?,
+            };
+            (plan, bundle.facts)
+        }
+        None => {
+            let Some(path) = &args.plan else {
+                return Err(usage(MissingPlan));
+            };
+            let plan = Plan::load(path).map_err(usage)?;
+            let secrets = Secrets::resolve(&plan).map_err(usage)?;
+            let facts = collect_live(&plan, &secrets, args.timeout)?;
+            (plan, facts)
+        }
+    };
+    let stage = match args.stage {
+        // Without OMS there is no forward project to find, so auto means forward.
+        StageArg::Auto | StageArg::Forward => Stage::Forward,
+        StageArg::Reverse => Stage::Reverse,
+    };
+    let ctx = Ctx {
+        plan: &plan,
+        facts: Some(&facts),
+        stage,
+    };
+    let evaluations = engine::evaluate(&rules, &ctx);
+    let report = Report::new(&plan, Some(&facts), stage, evaluations, args.output.fail_on);
+    emit(&report, &args.output);
+    Ok(report.exit_code)
+}
+
+fn lint(args: LintArgs) -> Result<u8, Usage> {
+    let rules = engine::select(&args.selection.select, &args.selection.ignore, Some(Input::Plan)).map_err(usage)?;
+    let plan = Plan::load(&args.plan).map_err(usage)?;
+    let ctx = Ctx {
+        plan: &plan,
+        facts: None,
+        stage: Stage::Forward,
+    };
+    let evaluations = engine::evaluate(&rules, &ctx);
+    let report = Report::new(&plan, None, Stage::Forward, evaluations, args.output.fail_on);
+    emit(&report, &args.output);
+    Ok(report.exit_code)
+}
+
+fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
+    let plan = Plan::load(&args.plan).map_err(usage)?;
+    let secrets = Secrets::resolve(&plan).map_err(usage)?;
+    let facts = collect_live(&plan, &secrets, args.timeout)?;
+    let incomplete: Vec<String> = Tenant::BOTH
+        .iter()
+        .filter_map(|tenant| {
+            let facts = facts.tenant(*tenant);
+            facts.login.unavailable_reason().map(|reason| format!("tenant {tenant}: {reason}"))
+        })
+        .collect();
+    Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
+    eprintln!("wrote {}", args.out.display());
+    for line in &incomplete {
+        eprintln!("incomplete: {line}");
+    }
+    Ok(if incomplete.is_empty() { exit::OK } else { exit::INCOMPLETE })
+}
+
+fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, Usage> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| usage(RuntimeError(error.to_string())))?;
+    Ok(runtime.block_on(collect::collect(plan, secrets, Duration::from_secs_f64(timeout))))
+}
+
+fn emit(report: &Report, output: &OutputArgs) {
+    let text = match output.format {
+        Format::Human => report::human::render(report, color(std::io::stdout().is_terminal())),
+        Format::Json => report::json::render(report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the check.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Colors only on a terminal and only when NO_COLOR is unset or empty (no-color.org).
+fn color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
+    let handler = report::human::handler(color(std::io::stderr().is_terminal()));
+    let mut text = String::new();
+    if handler.render_report(&mut text, diagnostic).is_err() {
+        text = format!("error: {diagnostic}\n");
+    }
+    eprint!("{text}");
+}
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("check needs a plan file or --snapshot BUNDLE")]
+#[diagnostic(code(usage::no_plan), help("oms-preflight check dr.toml, or oms-preflight check --snapshot bundle.json"))]
+struct MissingPlan;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot start the async runtime: {0}")]
+#[diagnostic(code(internal::runtime))]
+struct RuntimeError(String);

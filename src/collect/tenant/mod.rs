@@ -1,0 +1,190 @@
+//! Collects one tenant's facts over the MySQL protocol with `mysql_async`.
+//!
+//! One pool per tenant, a handful of connections so the fixed set of statements in [`queries`]
+//! runs concurrently; every session is read-only before it sends anything else, and every
+//! statement runs under the run's timeout. A failed statement makes only the facts it feeds
+//! unavailable, with the reason; collection goes on.
+
+pub mod queries;
+pub mod show_grants;
+
+use std::time::Duration;
+
+use mysql_async::prelude::Queryable;
+use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
+
+use crate::facts::{Fact, TenantFacts};
+use crate::plan::{Secret, TenantPlan};
+use queries::{Rows, ShapeError};
+
+/// Connections per tenant: enough to run the catalogue queries side by side.
+const CONNECTIONS: usize = 4;
+
+pub async fn collect(
+    plan: &TenantPlan,
+    password: &Secret,
+    scope: &[String],
+    timeout: Duration,
+) -> TenantFacts {
+    let endpoint = plan.endpoint();
+    let pool = Pool::new(options(plan, password, timeout));
+    let facts = collect_with(&pool, plan, scope, timeout).await;
+    // Closing is best effort: the facts are already in hand.
+    let _ = tokio::time::timeout(timeout, pool.disconnect()).await;
+    TenantFacts { endpoint, ..facts }
+}
+
+fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuilder {
+    let mut setup: Vec<String> = queries::SESSION_SETUP.iter().map(|s| s.to_string()).collect();
+    // OceanBase cancels statements after ob_query_timeout (10 s by default); the first
+    // information_schema.COLUMNS query on a cold tenant can take longer, and our own timeout is
+    // the one the user chose.
+    setup.push(format!(
+        "SET SESSION ob_query_timeout = {}",
+        timeout.as_micros().max(1_000_000)
+    ));
+    let constraints = PoolConstraints::new(0, CONNECTIONS).expect("0 <= CONNECTIONS");
+    let builder = OptsBuilder::default()
+        .ip_or_hostname(plan.host.clone())
+        .tcp_port(plan.port)
+        .user(Some(plan.user.clone()))
+        .pass(Some(password.expose().to_string()))
+        .prefer_socket(false)
+        .init(setup)
+        .pool_opts(PoolOpts::default().with_constraints(constraints));
+    match &plan.tls_ca {
+        Some(ca) => builder.ssl_opts(SslOpts::default().with_root_certs(vec![std::path::PathBuf::from(ca).into()])),
+        None => builder,
+    }
+}
+
+async fn collect_with(pool: &Pool, plan: &TenantPlan, scope: &[String], timeout: Duration) -> TenantFacts {
+    let endpoint = plan.endpoint();
+    let user = plan.user.clone();
+    match tokio::time::timeout(timeout, pool.get_conn()).await {
+        Err(_) => {
+            let reason = format!("no answer from {endpoint} within {}s", timeout.as_secs_f64());
+            return TenantFacts::unreachable(endpoint, user, &reason);
+        }
+        Ok(Err(error)) => {
+            let reason = format!("cannot log in to {endpoint} as {user}: {}", describe(&error));
+            return TenantFacts::unreachable(endpoint, user, &reason);
+        }
+        Ok(Ok(conn)) => drop(conn),
+    }
+
+    let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
+    let scoped = |template: &str| queries::with_scope(template, scope.len());
+    let run_scoped = |template: &'static str| {
+        let sql = scoped(template);
+        let params = params.clone();
+        async move {
+            if params.is_empty() {
+                // Nothing in scope: nothing to ask.
+                Ok(Rows::new())
+            } else {
+                run(pool, &endpoint_of(plan), &sql, params, timeout).await
+            }
+        }
+    };
+    let endpoint_text = endpoint_of(plan);
+    let (server, variables, grants, databases, tables, columns, keys, triggers) = tokio::join!(
+        run(pool, &endpoint_text, queries::SERVER, vec![], timeout),
+        run(pool, &endpoint_text, queries::VARIABLES, vec![], timeout),
+        run(pool, &endpoint_text, queries::GRANTS, vec![], timeout),
+        run(pool, &endpoint_text, queries::DATABASES, vec![], timeout),
+        run_scoped(queries::TABLES),
+        run_scoped(queries::COLUMNS),
+        run_scoped(queries::KEYS),
+        run_scoped(queries::TRIGGERS),
+    );
+
+    let server = to_fact(server, queries::server);
+    let variables = to_fact(variables, queries::variables);
+    let mode = queries::mode(&variables, &server);
+    let tables = match (tables, columns, keys) {
+        (Ok(tables), Ok(columns), Ok(keys)) => to_fact(Ok(()), |_| queries::tables(&tables, &columns, &keys)),
+        (tables, columns, keys) => Fact::unavailable(
+            [tables.err(), columns.err(), keys.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    };
+    TenantFacts {
+        endpoint,
+        user,
+        login: Fact::Observed(()),
+        server,
+        mode,
+        variables,
+        grants: to_fact(grants, queries::grants),
+        databases: to_fact(databases, queries::databases),
+        scope: scope.iter().cloned().collect(),
+        tables,
+        triggers: to_fact(triggers, queries::triggers),
+    }
+}
+
+fn endpoint_of(plan: &TenantPlan) -> String {
+    format!("tenant {} ({})", plan.tenant, plan.endpoint())
+}
+
+/// Runs one statement under the timeout; the error names the tenant and the statement.
+async fn run(pool: &Pool, endpoint: &str, sql: &str, params: Vec<Value>, timeout: Duration) -> Result<Rows, String> {
+    let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+    let work = async {
+        let mut conn = pool.get_conn().await?;
+        let rows: Vec<Row> = if params.is_empty() {
+            conn.query(sql).await?
+        } else {
+            conn.exec(sql, params).await?
+        };
+        Ok::<_, mysql_async::Error>(rows)
+    };
+    match tokio::time::timeout(timeout, work).await {
+        Err(_) => Err(format!("{endpoint}: `{statement} …` gave no result within {}s", timeout.as_secs_f64())),
+        Ok(Err(error)) => Err(format!("{endpoint}: `{statement} …` failed: {}", describe(&error))),
+        Ok(Ok(rows)) => Ok(rows.into_iter().map(row_to_text).collect()),
+    }
+}
+
+fn to_fact<T, R>(rows: Result<R, String>, parse: impl FnOnce(&R) -> Result<T, ShapeError>) -> Fact<T> {
+    match rows {
+        Err(reason) => Fact::unavailable(reason),
+        Ok(rows) => match parse(&rows) {
+            Ok(value) => Fact::Observed(value),
+            Err(ShapeError(problem)) => Fact::unavailable(format!("unexpected result shape: {problem}")),
+        },
+    }
+}
+
+fn row_to_text(row: Row) -> Vec<Option<String>> {
+    row.unwrap().into_iter().map(value_to_text).collect()
+}
+
+fn value_to_text(value: Value) -> Option<String> {
+    match value {
+        Value::NULL => None,
+        Value::Bytes(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Value::Int(n) => Some(n.to_string()),
+        Value::UInt(n) => Some(n.to_string()),
+        Value::Float(n) => Some(n.to_string()),
+        Value::Double(n) => Some(n.to_string()),
+        Value::Date(y, m, d, h, mi, s, us) => Some(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}")),
+        Value::Time(negative, days, h, m, s, us) => Some(format!(
+            "{}{}:{m:02}:{s:02}.{us:06}",
+            if negative { "-" } else { "" },
+            u32::from(h) + days * 24
+        )),
+    }
+}
+
+/// The server's own words for an error, without the client's wrapping.
+fn describe(error: &mysql_async::Error) -> String {
+    match error {
+        mysql_async::Error::Server(server) => format!("ERROR {} ({}): {}", server.code, server.state, server.message),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,303 @@
+//! The statements sent to a tenant, and one pure function per statement from its rows to facts.
+//!
+//! The number of statements is fixed: tables of every in-scope database come from one query per
+//! `information_schema` view, never one query per table. Rows arrive as text cells
+//! ([`Rows`]), which keeps these functions testable on recorded results.
+
+use std::collections::BTreeMap;
+
+use crate::facts::{
+    Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server,
+    Table, Trigger, Variables,
+};
+
+/// Result rows with every cell as text (`None` for SQL NULL).
+pub type Rows = Vec<Vec<Option<String>>>;
+
+/// Statements sent once per session before anything else. Read-only first: should any later
+/// statement try to write, the tenant itself refuses it (error 1792).
+pub const SESSION_SETUP: &[&str] = &["SET SESSION TRANSACTION READ ONLY"];
+
+pub const SERVER: &str = "SELECT ob_version(), version(), @@version_comment, current_user()";
+
+pub const VARIABLES: &str = "SELECT variable_name, variable_value FROM information_schema.GLOBAL_VARIABLES \
+     WHERE variable_name IN ('character_set_server', 'collation_server', 'lower_case_table_names', \
+     'time_zone', 'sql_mode', 'auto_increment_increment', 'auto_increment_offset', 'ob_compatibility_mode')";
+
+pub const GRANTS: &str = "SHOW GRANTS";
+
+pub const DATABASES: &str = "SELECT schema_name, default_character_set_name, default_collation_name \
+     FROM information_schema.SCHEMATA";
+
+/// The statements below end in `IN ({scope})`, one `?` per in-scope database.
+pub const TABLES: &str = "SELECT table_schema, table_name, table_rows, table_collation \
+     FROM information_schema.TABLES WHERE table_type = 'BASE TABLE' AND table_schema IN ({scope})";
+
+pub const COLUMNS: &str = "SELECT table_schema, table_name, column_name, column_type, is_nullable, extra \
+     FROM information_schema.COLUMNS WHERE table_schema IN ({scope}) \
+     ORDER BY table_schema, table_name, ordinal_position";
+
+/// Unique indexes only: `non_unique = 0` covers the primary key and unique keys.
+pub const KEYS: &str = "SELECT table_schema, table_name, index_name, column_name \
+     FROM information_schema.STATISTICS WHERE non_unique = 0 AND table_schema IN ({scope}) \
+     ORDER BY table_schema, table_name, index_name, seq_in_index";
+
+pub const TRIGGERS: &str = "SELECT trigger_schema, trigger_name, event_object_table, action_timing, event_manipulation \
+     FROM information_schema.TRIGGERS WHERE event_object_schema IN ({scope})";
+
+/// `template` with `{scope}` replaced by one placeholder per database.
+pub fn with_scope(template: &str, databases: usize) -> String {
+    template.replace("{scope}", &vec!["?"; databases.max(1)].join(", "))
+}
+
+/// A row of a query that did not have the shape this version of the tool expects.
+#[derive(Debug)]
+pub struct ShapeError(pub String);
+
+fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
+    row.get(index)
+        .map(|value| value.as_deref())
+        .ok_or_else(|| ShapeError(format!("expected at least {} columns, got {}", index + 1, row.len())))
+}
+
+fn text(row: &[Option<String>], index: usize) -> Result<&str, ShapeError> {
+    cell(row, index)?.ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+}
+
+pub fn server(rows: &Rows) -> Result<Server, ShapeError> {
+    let row = rows.first().ok_or_else(|| ShapeError("no row".into()))?;
+    let version_comment = cell(row, 2)?.unwrap_or_default().to_string();
+    Ok(Server {
+        ob_version: text(row, 0)?.to_string(),
+        version: cell(row, 1)?.unwrap_or_default().to_string(),
+        edition: Edition::from_version_comment(&version_comment),
+        version_comment,
+        current_user: cell(row, 3)?.unwrap_or_default().to_string(),
+    })
+}
+
+pub fn variables(rows: &Rows) -> Result<Variables, ShapeError> {
+    let mut variables = Variables::default();
+    for row in rows {
+        let value = cell(row, 1)?.map(str::to_string);
+        match text(row, 0)?.to_ascii_lowercase().as_str() {
+            "character_set_server" => variables.character_set_server = value,
+            "collation_server" => variables.collation_server = value,
+            "lower_case_table_names" => variables.lower_case_table_names = value,
+            "time_zone" => variables.time_zone = value,
+            "sql_mode" => variables.sql_mode = value,
+            "auto_increment_increment" => variables.auto_increment_increment = value,
+            "auto_increment_offset" => variables.auto_increment_offset = value,
+            "ob_compatibility_mode" => variables.ob_compatibility_mode = value,
+            _ => {}
+        }
+    }
+    Ok(variables)
+}
+
+/// The compatibility mode: `ob_compatibility_mode` when the tenant reports it. seekdb does not
+/// have the variable but is a MySQL-mode kernel only, so its `version()` is evidence enough.
+/// Anything else stays unknown rather than guessed.
+pub fn mode(variables: &Fact<Variables>, server: &Fact<Server>) -> Fact<Mode> {
+    if let Some(value) = variables.observed().and_then(|v| v.ob_compatibility_mode.as_deref()) {
+        return match value.to_ascii_uppercase().as_str() {
+            "MYSQL" => Fact::Observed(Mode {
+                mode: CompatibilityMode::Mysql,
+                evidence: "ob_compatibility_mode = MYSQL".into(),
+            }),
+            "ORACLE" => Fact::Observed(Mode {
+                mode: CompatibilityMode::Oracle,
+                evidence: "ob_compatibility_mode = ORACLE".into(),
+            }),
+            other => Fact::unavailable(format!("unrecognised ob_compatibility_mode `{other}`")),
+        };
+    }
+    match (server, variables) {
+        (Fact::Observed(server), _) if server.edition == Edition::Seekdb => Fact::Observed(Mode {
+            mode: CompatibilityMode::Mysql,
+            evidence: format!("seekdb kernel (`{}`), which has MySQL mode only", server.version),
+        }),
+        (Fact::Unavailable { reason }, _) | (_, Fact::Unavailable { reason }) => {
+            Fact::unavailable(reason.clone())
+        }
+        _ => Fact::unavailable("the tenant does not report ob_compatibility_mode"),
+    }
+}
+
+pub fn grants(rows: &Rows) -> Result<Grants, ShapeError> {
+    let lines = rows
+        .iter()
+        .map(|row| text(row, 0))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(super::show_grants::parse_grants(lines))
+}
+
+pub fn databases(rows: &Rows) -> Result<BTreeMap<String, Database>, ShapeError> {
+    rows.iter()
+        .map(|row| {
+            Ok((
+                text(row, 0)?.to_string(),
+                Database {
+                    charset: cell(row, 1)?.unwrap_or_default().to_string(),
+                    collation: cell(row, 2)?.unwrap_or_default().to_string(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Tables of the in-scope databases from the TABLES, COLUMNS and STATISTICS rows.
+pub fn tables(
+    table_rows: &Rows,
+    column_rows: &Rows,
+    key_rows: &Rows,
+) -> Result<BTreeMap<String, BTreeMap<String, Table>>, ShapeError> {
+    let mut databases: BTreeMap<String, BTreeMap<String, Table>> = BTreeMap::new();
+    for row in table_rows {
+        let table = Table {
+            approximate_rows: cell(row, 2)?.and_then(|rows| rows.parse().ok()),
+            collation: cell(row, 3)?.map(str::to_string),
+            columns: Vec::new(),
+            keys: Vec::new(),
+        };
+        databases
+            .entry(text(row, 0)?.to_string())
+            .or_default()
+            .insert(text(row, 1)?.to_string(), table);
+    }
+    for row in column_rows {
+        // COLUMNS also lists views; only base tables were kept above.
+        let (database, name) = (text(row, 0)?, text(row, 1)?);
+        let Some(table) = databases.get_mut(database).and_then(|tables| tables.get_mut(name)) else {
+            continue;
+        };
+        let extra = cell(row, 5)?.unwrap_or_default().to_ascii_uppercase();
+        table.columns.push(Column {
+            name: text(row, 2)?.to_string(),
+            column_type: text(row, 3)?.to_string(),
+            nullable: text(row, 4)?.eq_ignore_ascii_case("YES"),
+            auto_increment: extra.contains("AUTO_INCREMENT"),
+            generated: ["VIRTUAL", "STORED"]
+                .into_iter()
+                .find(|kind| extra.contains(&format!("{kind} GENERATED")))
+                .map(str::to_string),
+        });
+    }
+    for row in key_rows {
+        let (database, name) = (text(row, 0)?, text(row, 1)?);
+        let Some(table) = databases.get_mut(database).and_then(|tables| tables.get_mut(name)) else {
+            continue;
+        };
+        let index = text(row, 2)?;
+        let column = text(row, 3)?.to_string();
+        match table.keys.iter_mut().find(|key| key.name == index) {
+            Some(key) => key.columns.push(column),
+            None => table.keys.push(Key {
+                name: index.to_string(),
+                kind: if index == "PRIMARY" { KeyKind::Primary } else { KeyKind::Unique },
+                columns: vec![column],
+            }),
+        }
+    }
+    for table in databases.values_mut().flat_map(|tables| tables.values_mut()) {
+        table.keys.sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
+    }
+    Ok(databases)
+}
+
+pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
+    let mut triggers = rows
+        .iter()
+        .map(|row| {
+            Ok(Trigger {
+                database: text(row, 0)?.to_string(),
+                name: text(row, 1)?.to_string(),
+                table: text(row, 2)?.to_string(),
+                timing: cell(row, 3)?.unwrap_or_default().to_string(),
+                event: cell(row, 4)?.unwrap_or_default().to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    triggers.sort_by(|l, r| (&l.database, &l.name).cmp(&(&r.database, &r.name)));
+    Ok(triggers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(rows: &[&[Option<&str>]]) -> Rows {
+        rows.iter()
+            .map(|row| row.iter().map(|cell| cell.map(str::to_string)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn seekdb_server_row() {
+        let server = server(&rows(&[&[
+            Some("4.3.5.3"),
+            Some("5.7.25-OceanBase seekdb-v1.4.0.0"),
+            Some("OceanBase 4.3.5.3 seekdb (r1.4.0.0) (Built 1-d0cbdf0e Sep  8 2026)"),
+            Some("oms_a@%"),
+        ]]))
+        .unwrap();
+        assert_eq!(server.ob_version, "4.3.5.3");
+        assert_eq!(server.edition, Edition::Seekdb);
+    }
+
+    #[test]
+    fn mode_from_variable_or_seekdb_and_never_guessed() {
+        let vars = |mode: Option<&str>| {
+            Fact::Observed(Variables {
+                ob_compatibility_mode: mode.map(str::to_string),
+                ..Variables::default()
+            })
+        };
+        let server = |comment: &str| {
+            Fact::Observed(Server {
+                ob_version: "4.2.1.2".into(),
+                version: "5.7.25-OceanBase-v4.2.1.2".into(),
+                version_comment: comment.into(),
+                edition: Edition::from_version_comment(comment),
+                current_user: "u@%".into(),
+            })
+        };
+        let oracle = mode(&vars(Some("ORACLE")), &server("OceanBase 4.2.1.2"));
+        assert_eq!(oracle.observed().unwrap().mode, CompatibilityMode::Oracle);
+        let seekdb = mode(&vars(None), &server("OceanBase 4.3.5.3 seekdb (r1.4.0.0)"));
+        assert_eq!(seekdb.observed().unwrap().mode, CompatibilityMode::Mysql);
+        assert!(mode(&vars(None), &server("OceanBase 4.2.1.2")).observed().is_none());
+    }
+
+    #[test]
+    fn tables_join_columns_and_keys_and_ignore_views() {
+        let tables = tables(
+            &rows(&[&[Some("app"), Some("t1"), Some("12"), Some("utf8mb4_general_ci")]]),
+            &rows(&[
+                &[Some("app"), Some("t1"), Some("id"), Some("int(11)"), Some("NO"), Some("auto_increment")],
+                &[Some("app"), Some("t1"), Some("v"), Some("varchar(10)"), Some("NO"), Some("")],
+                &[Some("app"), Some("t1"), Some("g"), Some("int(11)"), Some("YES"), Some("VIRTUAL GENERATED")],
+                &[Some("app"), Some("view1"), Some("id"), Some("int(11)"), Some("NO"), Some("")],
+            ]),
+            &rows(&[
+                &[Some("app"), Some("t1"), Some("uk"), Some("v")],
+                &[Some("app"), Some("t1"), Some("PRIMARY"), Some("id")],
+            ]),
+        )
+        .unwrap();
+        let t1 = &tables["app"]["t1"];
+        assert_eq!(t1.approximate_rows, Some(12));
+        assert_eq!(t1.columns.len(), 3);
+        assert!(t1.columns[0].auto_increment);
+        assert_eq!(t1.columns[2].generated.as_deref(), Some("VIRTUAL"));
+        assert_eq!(t1.keys[0].kind, KeyKind::Primary);
+        assert_eq!(t1.keys[1].name, "uk");
+        assert!(!tables["app"].contains_key("view1"));
+    }
+
+    #[test]
+    fn a_short_row_is_a_shape_error_not_a_panic() {
+        assert!(server(&rows(&[&[Some("4.3.5.3")]])).is_err());
+        assert!(databases(&rows(&[&[None, None, None]])).is_err());
+    }
+}

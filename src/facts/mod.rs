@@ -1,0 +1,297 @@
+//! The typed facts a run is judged on: what was observed on tenant A and tenant B.
+//!
+//! Facts are plain data, serde both ways, with `BTreeMap` everywhere so a bundle and every report
+//! built from it come out in the same order each time. Collectors fill them; rules only read them.
+//! Every item that a query feeds is a [`Fact`]: either observed, or unavailable with the reason,
+//! so a rule can never mistake "could not look" for "nothing there".
+
+pub mod grants;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+pub use grants::{GrantLevel, Grants, Privilege, PrivilegeGrant};
+
+/// A piece of collected information, or the reason it could not be collected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fact<T> {
+    Observed(T),
+    Unavailable { reason: String },
+}
+
+impl<T> Fact<T> {
+    pub fn unavailable(reason: impl Into<String>) -> Self {
+        Fact::Unavailable {
+            reason: reason.into(),
+        }
+    }
+
+    pub fn observed(&self) -> Option<&T> {
+        match self {
+            Fact::Observed(value) => Some(value),
+            Fact::Unavailable { .. } => None,
+        }
+    }
+
+    pub fn unavailable_reason(&self) -> Option<&str> {
+        match self {
+            Fact::Observed(_) => None,
+            Fact::Unavailable { reason } => Some(reason),
+        }
+    }
+}
+
+/// Which tenant of the pair. In the forward link A is the source and B the target; the reverse
+/// link swaps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tenant {
+    A,
+    B,
+}
+
+impl Tenant {
+    pub const BOTH: [Tenant; 2] = [Tenant::A, Tenant::B];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tenant::A => "a",
+            Tenant::B => "b",
+        }
+    }
+
+    pub fn other(self) -> Tenant {
+        match self {
+            Tenant::A => Tenant::B,
+            Tenant::B => Tenant::A,
+        }
+    }
+}
+
+impl std::fmt::Display for Tenant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything collected for one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub a: TenantFacts,
+    pub b: TenantFacts,
+}
+
+impl Facts {
+    pub fn tenant(&self, tenant: Tenant) -> &TenantFacts {
+        match tenant {
+            Tenant::A => &self.a,
+            Tenant::B => &self.b,
+        }
+    }
+}
+
+/// What one tenant looks like through its OMS migration user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantFacts {
+    /// `host:port` as written in the plan; never a password.
+    pub endpoint: String,
+    /// The migration user the plan names.
+    pub user: String,
+    /// Whether the migration user could open a session at all.
+    pub login: Fact<()>,
+    pub server: Fact<Server>,
+    pub mode: Fact<Mode>,
+    pub variables: Fact<Variables>,
+    pub grants: Fact<Grants>,
+    /// Every database the migration user can see, in scope or not.
+    pub databases: Fact<BTreeMap<String, Database>>,
+    /// The databases whose tables were collected (the plan's scope on this tenant).
+    pub scope: BTreeSet<String>,
+    /// Tables of the in-scope databases, by database then table name.
+    pub tables: Fact<BTreeMap<String, BTreeMap<String, Table>>>,
+    pub triggers: Fact<Vec<Trigger>>,
+}
+
+impl TenantFacts {
+    /// Facts of a tenant nothing could be learnt about, every item carrying the same reason.
+    pub fn unreachable(endpoint: String, user: String, reason: &str) -> Self {
+        TenantFacts {
+            endpoint,
+            user,
+            login: Fact::unavailable(reason),
+            server: Fact::unavailable(reason),
+            mode: Fact::unavailable(reason),
+            variables: Fact::unavailable(reason),
+            grants: Fact::unavailable(reason),
+            databases: Fact::unavailable(reason),
+            scope: BTreeSet::new(),
+            tables: Fact::unavailable(reason),
+            triggers: Fact::unavailable(reason),
+        }
+    }
+
+    /// The table `db.table` when tables were collected and it exists. Names compare without
+    /// case, as in OceanBase MySQL mode (`lower_case_table_names = 1`).
+    pub fn table(&self, db: &str, table: &str) -> Option<&Table> {
+        let (_, tables) = self.tables.observed()?.iter().find(|(name, _)| name.eq_ignore_ascii_case(db))?;
+        tables
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(table))
+            .map(|(_, found)| found)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Server {
+    /// `ob_version()`, e.g. `4.3.5.3`: the only version string that cannot be faked with
+    /// `SET GLOBAL version`.
+    pub ob_version: String,
+    /// `version()`, the MySQL-compatible string with the OceanBase suffix.
+    pub version: String,
+    pub version_comment: String,
+    pub edition: Edition,
+    /// `current_user()`: the account the grants belong to, e.g. `oms_a@%`.
+    pub current_user: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Edition {
+    Enterprise,
+    Community,
+    Seekdb,
+    Unknown,
+}
+
+impl Edition {
+    /// The edition named by `@@version_comment` (`OceanBase_CE 4.3.0.1 ...` is community,
+    /// `OceanBase 4.2.1.2 ...` enterprise, `... seekdb (r1.4.0.0)` the embedded seekdb kernel).
+    pub fn from_version_comment(comment: &str) -> Edition {
+        if comment.contains("seekdb") {
+            Edition::Seekdb
+        } else if comment.starts_with("OceanBase_CE") {
+            Edition::Community
+        } else if comment.starts_with("OceanBase") {
+            Edition::Enterprise
+        } else {
+            Edition::Unknown
+        }
+    }
+}
+
+/// The tenant's compatibility mode and how it was learnt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mode {
+    pub mode: CompatibilityMode,
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum CompatibilityMode {
+    Mysql,
+    Oracle,
+}
+
+impl CompatibilityMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompatibilityMode::Mysql => "MYSQL",
+            CompatibilityMode::Oracle => "ORACLE",
+        }
+    }
+}
+
+/// Global system variables that must agree between the two tenants. A variable the server does
+/// not report stays `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variables {
+    pub character_set_server: Option<String>,
+    pub collation_server: Option<String>,
+    pub lower_case_table_names: Option<String>,
+    pub time_zone: Option<String>,
+    pub sql_mode: Option<String>,
+    pub auto_increment_increment: Option<String>,
+    pub auto_increment_offset: Option<String>,
+    pub ob_compatibility_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Database {
+    pub charset: String,
+    pub collation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// `information_schema.TABLES.TABLE_ROWS`: an estimate, enough to tell empty from not.
+    pub approximate_rows: Option<u64>,
+    pub collation: Option<String>,
+    /// In ordinal order.
+    pub columns: Vec<Column>,
+    /// Primary and unique keys, primary first, then by name.
+    pub keys: Vec<Key>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|column| column.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn primary_key(&self) -> Option<&Key> {
+        self.keys.iter().find(|key| key.kind == KeyKind::Primary)
+    }
+
+    /// A key OMS can use as a row identity: the primary key, or a unique key whose columns are
+    /// all NOT NULL (OMS discards unique keys with nullable columns).
+    pub fn row_identity(&self) -> Option<&Key> {
+        self.primary_key().or_else(|| {
+            self.keys.iter().find(|key| {
+                key.kind == KeyKind::Unique
+                    && key
+                        .columns
+                        .iter()
+                        .all(|name| self.column(name).is_some_and(|column| !column.nullable))
+            })
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    /// `COLUMN_TYPE` as the server prints it, e.g. `varchar(32)`, `bigint(20) unsigned`.
+    pub column_type: String,
+    pub nullable: bool,
+    pub auto_increment: bool,
+    /// `VIRTUAL` or `STORED` for a generated column.
+    pub generated: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Key {
+    pub name: String,
+    pub kind: KeyKind,
+    /// In key order.
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyKind {
+    Primary,
+    Unique,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub database: String,
+    pub name: String,
+    pub table: String,
+    pub timing: String,
+    pub event: String,
+}

@@ -1,0 +1,12 @@
+//! oms-preflight: pre-flight validation of OceanBase OMS active-active pairs.
+//!
+//! Data flows one way: plan → collect → facts → rules → report → renderers.
+
+pub mod app;
+pub mod cli;
+pub mod collect;
+pub mod exit;
+pub mod facts;
+pub mod plan;
+pub mod report;
+pub mod rules;

@@ -1,0 +1,174 @@
+//! The human report: a miette diagnostic per finding, then a summary table by area, the
+//! reasons of every rule that did not run, and the verdict.
+
+use std::fmt::Write;
+
+use comfy_table::{Table, presets};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+
+use super::{Report, ReportedFinding, TenantEndpoint};
+use crate::exit;
+use crate::rules::engine::Status;
+use crate::rules::{Severity, Side, registry};
+
+/// Output width for diagnostics; fixed so reports do not depend on the terminal.
+const WIDTH: usize = 100;
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    header(report, &mut out);
+    let handler = handler(color);
+    for finding in &report.findings {
+        diagnostic(report, finding, &handler, &mut out);
+    }
+    summary_table(report, &mut out);
+    not_run(report, &mut out);
+    verdict(report, &mut out);
+    out
+}
+
+/// The graphical miette handler every diagnostic of the tool is rendered with.
+pub fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false)
+}
+
+fn header(report: &Report, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "{} {} · stage {} · plan {}",
+        report.tool.name,
+        report.tool.version,
+        report.stage.as_str(),
+        report.plan
+    );
+    for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
+        if let Some(TenantEndpoint { ob_version, mode, user }) = endpoint {
+            let _ = writeln!(
+                out,
+                "  tenant {name}: user {user}, OceanBase {}, mode {}",
+                ob_version.as_deref().unwrap_or("unknown"),
+                mode.as_deref().unwrap_or("unknown")
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn diagnostic(report: &Report, finding: &ReportedFinding, handler: &GraphicalReportHandler, out: &mut String) {
+    let subject = match (finding.side, &finding.object) {
+        (Side::A | Side::B, Some(object)) => format!("[tenant {}] {object}: ", finding.side.as_str()),
+        (Side::A | Side::B, None) => format!("[tenant {}] ", finding.side.as_str()),
+        (side, Some(object)) => format!("[{}] {object}: ", side.as_str()),
+        (side, None) => format!("[{}] ", side.as_str()),
+    };
+    let mut diagnostic = MietteDiagnostic::new(format!("{subject}{}", finding.message))
+        .with_code(finding.rule)
+        .with_severity(match finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        });
+    let mut help = finding.help.clone().unwrap_or_default();
+    for line in &finding.fix {
+        let _ = write!(help, "\nfix: {line}");
+    }
+    if !help.is_empty() {
+        diagnostic = diagnostic.with_help(help.trim_start().to_string());
+    }
+    let rendered = match &finding.plan_span {
+        Some(span) => {
+            diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), "set here"));
+            let report = miette::Report::new(diagnostic)
+                .with_source_code(NamedSource::new(&report.plan, report.plan_source.clone()));
+            render_with(handler, report.as_ref())
+        }
+        None => render_with(handler, &diagnostic),
+    };
+    out.push_str(&rendered);
+    out.push('\n');
+}
+
+fn render_with(handler: &GraphicalReportHandler, diagnostic: &dyn miette::Diagnostic) -> String {
+    let mut rendered = String::new();
+    if handler.render_report(&mut rendered, diagnostic).is_err() {
+        rendered = format!("{diagnostic}\n");
+    }
+    rendered
+}
+
+fn summary_table(report: &Report, out: &mut String) {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(vec!["area", "rules", "pass", "fail", "inconclusive", "skipped", "errors", "warnings"]);
+    let mut areas: Vec<&str> = Vec::new();
+    for rule in registry::ALL {
+        if !areas.contains(&rule.area()) {
+            areas.push(rule.area());
+        }
+    }
+    for area in areas {
+        let outcomes: Vec<_> = report
+            .outcomes
+            .iter()
+            .filter(|outcome| outcome.rule.split('.').next() == Some(area))
+            .collect();
+        if outcomes.is_empty() {
+            continue;
+        }
+        let count = |status: Status| outcomes.iter().filter(|o| o.status == status).count().to_string();
+        let severity = |severity: Severity| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity && f.rule.split('.').next() == Some(area))
+                .count()
+                .to_string()
+        };
+        table.add_row(vec![
+            area.to_string(),
+            outcomes.len().to_string(),
+            count(Status::Pass),
+            count(Status::Fail),
+            count(Status::Inconclusive),
+            count(Status::Skipped),
+            severity(Severity::Error),
+            severity(Severity::Warning),
+        ]);
+    }
+    let _ = writeln!(out, "{table}");
+}
+
+fn not_run(report: &Report, out: &mut String) {
+    for (status, title) in [(Status::Inconclusive, "inconclusive"), (Status::Skipped, "skipped")] {
+        let outcomes: Vec<_> = report.outcomes.iter().filter(|o| o.status == status).collect();
+        if outcomes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{title}:");
+        for outcome in outcomes {
+            let _ = writeln!(out, "  {} — {}", outcome.rule, outcome.reason.as_deref().unwrap_or(""));
+        }
+    }
+}
+
+fn verdict(report: &Report, out: &mut String) {
+    let s = &report.summary;
+    let word = match report.exit_code {
+        exit::OK => "PASSED",
+        exit::FINDINGS => "FAILED",
+        exit::INCOMPLETE => "INCOMPLETE",
+        _ => "ERROR",
+    };
+    let _ = writeln!(
+        out,
+        "\n{word}: {} rules, {} passed, {} failed, {} inconclusive, {} skipped; {} errors, {} warnings (exit {})",
+        s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.errors, s.warnings, report.exit_code
+    );
+}

@@ -1,0 +1,192 @@
+//! The report: one value built from the evaluations, read by every renderer. Renderers only
+//! format it; the exit code is decided here, once, by `exit::decide`.
+
+pub mod human;
+pub mod json;
+
+use serde::Serialize;
+
+use crate::collect::bundle::ToolInfo;
+use crate::exit::{self, FailOn};
+use crate::facts::{Facts, TenantFacts};
+use crate::plan::{Plan, Span};
+use crate::rules::engine::{Evaluation, Status};
+use crate::rules::{Severity, Side, Stage};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub stage: Stage,
+    pub plan: String,
+    pub endpoints: Endpoints,
+    pub summary: Summary,
+    pub exit_code: u8,
+    pub outcomes: Vec<Outcome>,
+    pub findings: Vec<ReportedFinding>,
+    /// The plan text (passwords blanked), for labels in the human report.
+    #[serde(skip)]
+    pub plan_source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Endpoints {
+    pub a: Option<TenantEndpoint>,
+    pub b: Option<TenantEndpoint>,
+    pub oms: Option<OmsEndpoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TenantEndpoint {
+    pub ob_version: Option<String>,
+    pub mode: Option<String>,
+    pub user: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OmsEndpoint {
+    pub url: String,
+    /// `None` until OMS is contacted.
+    pub reachable: Option<bool>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub rules: usize,
+    pub pass: usize,
+    pub fail: usize,
+    pub inconclusive: usize,
+    pub skipped: usize,
+    pub waived: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    pub rule: &'static str,
+    pub status: Status,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportedFinding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub side: Side,
+    pub object: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Vec<String>,
+    pub fingerprint: String,
+    #[serde(skip)]
+    pub plan_span: Option<Span>,
+}
+
+impl Report {
+    pub fn new(
+        plan: &Plan,
+        facts: Option<&Facts>,
+        stage: Stage,
+        evaluations: Vec<Evaluation>,
+        fail_on: FailOn,
+    ) -> Report {
+        let mut summary = Summary {
+            rules: evaluations.len(),
+            ..Summary::default()
+        };
+        let mut outcomes = Vec::new();
+        let mut findings = Vec::new();
+        for evaluation in evaluations {
+            match evaluation.status {
+                Status::Pass => summary.pass += 1,
+                Status::Fail => summary.fail += 1,
+                Status::Inconclusive => summary.inconclusive += 1,
+                Status::Skipped => summary.skipped += 1,
+                Status::Waived => summary.waived += 1,
+            }
+            outcomes.push(Outcome {
+                rule: evaluation.rule.id,
+                status: evaluation.status,
+                reason: evaluation.reason,
+            });
+            for (severity, finding) in evaluation.findings {
+                match severity {
+                    Severity::Error => summary.errors += 1,
+                    Severity::Warning => summary.warnings += 1,
+                    Severity::Info => summary.infos += 1,
+                }
+                findings.push(ReportedFinding {
+                    rule: evaluation.rule.id,
+                    severity,
+                    fingerprint: fingerprint(evaluation.rule.id, finding.side, finding.object.as_deref()),
+                    side: finding.side,
+                    object: finding.object,
+                    message: finding.message,
+                    help: finding.help,
+                    fix: finding.fix,
+                    plan_span: finding.plan_span,
+                });
+            }
+        }
+        let exit_code = exit::decide(
+            findings.iter().map(|finding| finding.severity),
+            summary.inconclusive > 0,
+            fail_on,
+        );
+        let endpoint = |tenant: &TenantFacts| TenantEndpoint {
+            ob_version: tenant.server.observed().map(|server| server.ob_version.clone()),
+            mode: tenant.mode.observed().map(|mode| mode.mode.as_str().to_string()),
+            user: tenant.user.clone(),
+        };
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo::current(),
+            stage,
+            plan: plan.path.clone(),
+            endpoints: Endpoints {
+                a: facts.map(|facts| endpoint(&facts.a)),
+                b: facts.map(|facts| endpoint(&facts.b)),
+                oms: plan.oms.as_ref().map(|oms| OmsEndpoint {
+                    url: oms.url.clone(),
+                    reachable: None,
+                }),
+            },
+            summary,
+            exit_code,
+            outcomes,
+            findings,
+            plan_source: plan.source.clone(),
+        }
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of rule, side and object, as 16 hex digits: the same problem
+/// keeps its fingerprint across runs and message rewordings.
+pub fn fingerprint(rule: &str, side: Side, object: Option<&str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [rule, side.as_str(), object.unwrap_or("")] {
+        for byte in part.bytes().chain([0u8]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable_and_separate_their_parts() {
+        assert_eq!(fingerprint("grants.target-write", Side::B, Some("app")), fingerprint("grants.target-write", Side::B, Some("app")));
+        assert_ne!(fingerprint("a", Side::B, Some("bc")), fingerprint("a", Side::B, Some("b")));
+        assert_ne!(fingerprint("grants.target-write", Side::A, Some("app")), fingerprint("grants.target-write", Side::B, Some("app")));
+        // Pinned: a changed hash would break every stored baseline.
+        assert_eq!(fingerprint("conn.tenant", Side::A, None).len(), 16);
+    }
+}

@@ -1,0 +1,3 @@
+//! `conn`: can the tool reach what it has to check.
+
+pub mod tenant;

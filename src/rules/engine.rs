@@ -1,0 +1,150 @@
+//! select → stage → needs → run → sort: every selected rule ends in one status.
+
+use serde::Serialize;
+
+use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, registry};
+use crate::facts::Tenant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Inconclusive,
+    Skipped,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Inconclusive => "inconclusive",
+            Status::Skipped => "skipped",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+/// One rule's result.
+#[derive(Debug)]
+pub struct Evaluation {
+    pub rule: &'static Rule,
+    pub status: Status,
+    /// Why it was inconclusive or skipped.
+    pub reason: Option<String>,
+    /// With the severity each finding ends up with.
+    pub findings: Vec<(Severity, Finding)>,
+}
+
+/// A `--select`/`--ignore` value that names no rule and no area.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("`{selector}` is not a rule id or an area")]
+#[diagnostic(code(usage::unknown_rule))]
+pub struct UnknownSelector {
+    pub selector: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// The rules chosen by `--select` (all when empty) minus `--ignore`, in registry order.
+pub fn select(
+    select: &[String],
+    ignore: &[String],
+    input: Option<Input>,
+) -> Result<Vec<&'static Rule>, UnknownSelector> {
+    let rules = registry::ALL;
+    for selector in select.iter().chain(ignore) {
+        if !rules.iter().any(|rule| matches(rule, selector)) {
+            let mut known: Vec<&str> = rules.iter().map(|rule| rule.id).collect();
+            known.extend(rules.iter().map(|rule| rule.area()));
+            return Err(UnknownSelector {
+                selector: selector.clone(),
+                help: crate::plan::did_you_mean(selector, &known)
+                    .or(Some("`oms-preflight rules` lists the catalog".into())),
+            });
+        }
+    }
+    Ok(rules
+        .iter()
+        .copied()
+        .filter(|rule| select.is_empty() || select.iter().any(|s| matches(rule, s)))
+        .filter(|rule| !ignore.iter().any(|s| matches(rule, s)))
+        .filter(|rule| input.is_none_or(|input| rule.input == input))
+        .collect())
+}
+
+fn matches(rule: &Rule, selector: &str) -> bool {
+    rule.id == selector || rule.area() == selector
+}
+
+pub fn evaluate(rules: &[&'static Rule], ctx: &Ctx<'_>) -> Vec<Evaluation> {
+    rules.iter().map(|rule| evaluate_one(rule, ctx)).collect()
+}
+
+fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
+    let not_run = |status, reason: String| Evaluation {
+        rule,
+        status,
+        reason: Some(reason),
+        findings: Vec::new(),
+    };
+    if let Some(stage) = rule.stage.filter(|stage| *stage != ctx.stage) {
+        return not_run(
+            Status::Skipped,
+            format!("applies at stage {}; stage is {}", stage.as_str(), ctx.stage.as_str()),
+        );
+    }
+    if rule.input == Input::Tenants {
+        let Some(facts) = ctx.facts else {
+            return not_run(Status::Skipped, "needs the tenants; this run reads the plan only".into());
+        };
+        let missing: Vec<String> = Tenant::BOTH
+            .iter()
+            .flat_map(|tenant| {
+                rule.needs.iter().filter_map(move |need| {
+                    need.unavailable_on(facts.tenant(*tenant))
+                        .map(|reason| format!("{} of tenant {tenant} unavailable: {reason}", need.name()))
+                })
+            })
+            .collect();
+        if !missing.is_empty() {
+            return not_run(Status::Inconclusive, dedup_reasons(missing));
+        }
+    }
+    match (rule.check)(ctx) {
+        Err(NotEvaluated::Inconclusive(reason)) => not_run(Status::Inconclusive, reason),
+        Err(NotEvaluated::Skipped(reason)) => not_run(Status::Skipped, reason),
+        Ok(findings) => {
+            let mut findings: Vec<(Severity, Finding)> = findings
+                .into_iter()
+                .map(|finding| (finding.severity.unwrap_or(rule.severity), finding))
+                .collect();
+            findings.sort_by(|(ls, l), (rs, r)| {
+                rs.cmp(ls)
+                    .then(l.side.cmp(&r.side))
+                    .then(l.object.cmp(&r.object))
+                    .then(l.message.cmp(&r.message))
+            });
+            Evaluation {
+                rule,
+                status: if findings.is_empty() { Status::Pass } else { Status::Fail },
+                reason: None,
+                findings,
+            }
+        }
+    }
+}
+
+/// Joins reasons, keeping each distinct reason once (an unreachable tenant makes every fact
+/// unavailable for the same reason).
+fn dedup_reasons(reasons: Vec<String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for reason in reasons {
+        if !seen.contains(&reason) {
+            seen.push(reason);
+        }
+    }
+    seen.join("; ")
+}

@@ -1,0 +1,100 @@
+use std::collections::BTreeSet;
+
+use super::{Object, grant_statement, lacks_message};
+use crate::facts::{Privilege, Tenant};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// On each tenant, the migration user holds SELECT on every in-scope database (or table)
+    /// of the link that reads from that tenant: A for the forward link, B for the reverse.
+    /// Global, database and table grants all count; a table grant does not cover its database.
+    ///
+    /// ## Why it matters
+    /// OMS reads the source's schema and rows with this user for schema migration, full
+    /// migration and incremental sync. Without SELECT the project's precheck fails, or
+    /// worse, tables the user cannot see are silently left out of the migration.
+    ///
+    /// ## How to fix
+    /// Run the GRANT in the finding's fix as an administrator of that tenant, e.g.
+    /// `GRANT SELECT ON `app`.* TO 'oms_a'@'%';`
+    pub static RULE = Rule {
+        id: "grants.source-read",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Grants],
+        summary: "migration user has SELECT on every in-scope database",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let facts = cx.tenant(tenant);
+        let grants = facts.grants.observed().expect("needed");
+        let mut seen = BTreeSet::new();
+        for link in cx.links_from(tenant) {
+            for object in Object::scope(link) {
+                let missing = object.missing(grants, &[Privilege::Select]);
+                if missing.is_empty() || !seen.insert(object.name()) {
+                    continue;
+                }
+                findings.push(
+                    Finding::new(tenant, Some(object.name()), lacks_message(facts, grants, &missing, &object))
+                        .help(format!("grant SELECT so OMS can read the {} link's source", link.name))
+                        .fix(vec![grant_statement(facts, &missing, &object)]),
+                );
+            }
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_on_the_source_without_select() {
+        let facts = facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_a'"])));
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("a", Some("app"))]);
+        assert_eq!(findings[0].message, "oms_a lacks SELECT on `app`.*");
+        assert_eq!(findings[0].fix, vec!["GRANT SELECT ON `app`.* TO 'oms_a'@'%';"]);
+    }
+
+    #[test]
+    fn a_table_grant_does_not_cover_a_database_scope() {
+        let facts = facts(|f| f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_b'"])));
+        assert_eq!(where_(&fire(&RULE, &plan(), &facts, Stage::Forward)), vec![("b", Some("app"))]);
+    }
+
+    #[test]
+    fn a_table_grant_covers_a_table_scope() {
+        let plan = plan_edited("databases = [\"app\"]", "tables = [\"app.orders\"]");
+        let facts = facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_a'"])));
+        assert_clean(&RULE, &plan, &facts, Stage::Forward);
+    }
+
+    #[test]
+    fn global_and_pattern_grants_count() {
+        let facts = facts(|f| {
+            f.a.grants = Fact::Observed(grants(&["GRANT SELECT ON *.* TO 'oms_a'"]));
+            f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON `ap%`.* TO 'oms_b'"]));
+        });
+        assert_clean(&RULE, &plan(), &facts, Stage::Forward);
+    }
+
+    #[test]
+    fn granted_roles_are_named_in_the_message() {
+        let facts = facts(|f| {
+            f.a.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_a'", "GRANT `r_read`@`%` TO `oms_a`@`%`"]))
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert!(findings[0].message.contains("roles r_read are granted too"));
+    }
+}

@@ -1,0 +1,102 @@
+use super::in_scope_tables;
+use crate::facts::{KeyKind, Tenant};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every in-scope table on both tenants has a primary key, or a unique key whose columns
+    /// are all NOT NULL.
+    ///
+    /// ## Why it matters
+    /// OMS identifies rows by such a key. For a table without one it adds a hidden column
+    /// (`__pk_increment` on the source, `OMS_PK_INCRMT` on the target) that is only removed by
+    /// a forward switchover, which active-active never performs; the target then becomes the
+    /// reverse link's source with the hidden column in it, and the reverse link fails.
+    /// Active-active therefore requires a key on every table.
+    ///
+    /// ## How to fix
+    /// Add a primary key (`ALTER TABLE ... ADD PRIMARY KEY (...)`), or make the columns of an
+    /// existing unique key NOT NULL, on both tenants before the forward project is created.
+    pub static RULE = Rule {
+        id: "schema.primary-key",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Tables],
+        summary: "every in-scope table has a primary key or a NOT NULL unique key",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        for (database, name, table) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+            if table.row_identity().is_some() {
+                continue;
+            }
+            let nullable_unique: Vec<&str> = table
+                .keys
+                .iter()
+                .filter(|key| key.kind == KeyKind::Unique)
+                .map(|key| key.name.as_str())
+                .collect();
+            let observed = if nullable_unique.is_empty() {
+                "has no primary key and no unique key".to_string()
+            } else {
+                format!(
+                    "has no primary key, and its unique keys ({}) have nullable columns",
+                    nullable_unique.join(", ")
+                )
+            };
+            findings.push(
+                Finding::new(tenant, Some(format!("{database}.{name}")), format!("table {database}.{name} on tenant {tenant} {observed}"))
+                    .help("add a primary key (or make a unique key's columns NOT NULL); OMS would otherwise add the hidden column OMS_PK_INCRMT, which breaks the reverse link"),
+            );
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::{Fact, KeyKind};
+    use crate::rules::{Stage, testing::*};
+
+    fn with_table_on_a(name: &str, t: crate::facts::Table) -> crate::facts::Facts {
+        facts(|f| {
+            if let Fact::Observed(tables) = &mut f.a.tables {
+                tables.get_mut("app").unwrap().insert(name.into(), t);
+            }
+        })
+    }
+
+    #[test]
+    fn fires_on_a_table_without_any_key() {
+        let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[]));
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("a", Some("app.log"))]);
+        assert!(findings[0].message.ends_with("has no primary key and no unique key"));
+    }
+
+    #[test]
+    fn a_unique_key_with_a_nullable_column_does_not_count() {
+        let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[("ux", KeyKind::Unique, &["x"])]));
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert!(findings[0].message.contains("unique keys (ux) have nullable columns"));
+    }
+
+    #[test]
+    fn a_not_null_unique_key_counts() {
+        let facts = with_table_on_a("log", table(&[("x", "int(11)", false)], &[("ux", KeyKind::Unique, &["x"])]));
+        assert_clean(&RULE, &plan(), &facts, Stage::Forward);
+    }
+
+    #[test]
+    fn tables_outside_the_scope_are_ignored() {
+        let plan = plan_edited("databases = [\"app\"]", "tables = [\"app.orders\"]");
+        let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[]));
+        assert_clean(&RULE, &plan, &facts, Stage::Forward);
+    }
+}

@@ -1,0 +1,97 @@
+use crate::facts::Tenant;
+use crate::rules::versions::Matrix;
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Each tenant's OceanBase version (`ob_version()`) is within the range the supported
+    /// version matrix (`rules/versions.toml`) gives for the OMS version declared in the plan
+    /// (`[oms] version`), or within the OB 4.x range of active-active when none is declared.
+    ///
+    /// ## Why it matters
+    /// OMS reads incremental changes with a CDC reader built for a range of OceanBase
+    /// versions; outside it the links cannot capture changes, and active-active between
+    /// OceanBase tenants needs the 4.x anti-loop support.
+    ///
+    /// ## How to fix
+    /// Upgrade OMS or the cluster to a supported combination. When the declared OMS version is
+    /// not in the matrix, the rule is inconclusive: add the row from the OMS release note.
+    pub static RULE = Rule {
+        id: "tenant.version-supported",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Server],
+        summary: "each OceanBase version is within the supported matrix",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let declared = cx.plan.oms.as_ref().and_then(|oms| oms.version.as_deref());
+    let range = Matrix::get().for_oms(declared).ok_or_else(|| {
+        NotEvaluated::Inconclusive(format!(
+            "OMS {} is not in the version matrix (rules/versions.toml)",
+            declared.unwrap_or_default()
+        ))
+    })?;
+    let against = match declared {
+        Some(oms) => format!("OMS {oms}"),
+        None => "active-active without a declared OMS version".to_string(),
+    };
+    Ok(Tenant::BOTH
+        .into_iter()
+        .filter_map(|tenant| {
+            let version = &cx.tenant(tenant).server.observed().expect("needed").ob_version;
+            (!range.contains(version)).then(|| {
+                Finding::new(
+                    tenant,
+                    None,
+                    format!(
+                        "tenant {tenant} runs OceanBase {version}; {against} supports {} ({})",
+                        range.describe(),
+                        range.source
+                    ),
+                )
+                .help("upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]")
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    const OMS: &str = "[oms]\nurl = \"http://oms:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n";
+
+    #[test]
+    fn fires_on_an_ob_3_tenant() {
+        let facts = facts(|f| {
+            if let Fact::Observed(server) = &mut f.b.server {
+                server.ob_version = "3.2.4.1".into();
+            }
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", None)]);
+        assert!(findings[0].message.contains(">= 4.0.0, < 4.4.0"));
+    }
+
+    #[test]
+    fn follows_the_declared_oms_version() {
+        let old_oms = plan_from(&format!("{OMS}version = \"4.0.1\"\n{PLAN}"));
+        let findings = fire(&RULE, &old_oms, &healthy(), Stage::Forward);
+        assert_eq!(where_(&findings), vec![("a", None), ("b", None)]);
+        let new_oms = plan_from(&format!("{OMS}version = \"4.2.5\"\n{PLAN}"));
+        assert_clean(&RULE, &new_oms, &healthy(), Stage::Forward);
+    }
+
+    #[test]
+    fn an_oms_version_outside_the_matrix_is_inconclusive() {
+        let unknown = plan_from(&format!("{OMS}version = \"4.1.5\"\n{PLAN}"));
+        assert_eq!(run(&RULE, &unknown, &healthy(), Stage::Forward).status, Status::Inconclusive);
+    }
+}

@@ -1,0 +1,198 @@
+//! Small facts and plans for rule unit tests: a healthy pair, then one change per test.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::engine::{self, Status};
+use super::{Ctx, Finding, Rule, Stage};
+use crate::collect::tenant::show_grants::parse_grants;
+use crate::facts::*;
+use crate::plan::Plan;
+
+pub const PLAN: &str = r#"
+[tenants.a]
+host = "10.0.0.1"
+user = "oms_a"
+password_env = "OB_A_PASSWORD"
+
+[tenants.b]
+host = "10.0.0.2"
+user = "oms_b"
+password_env = "OB_B_PASSWORD"
+
+[forward]
+project = "dr_a_to_b"
+source = "a"
+target = "b"
+migration = ["schema", "full", "incremental"]
+ddl_sync = true
+databases = ["app"]
+
+[reverse]
+project = "dr_b_to_a"
+source = "b"
+target = "a"
+migration = ["incremental"]
+ddl_sync = false
+"#;
+
+pub fn plan() -> Plan {
+    plan_from(PLAN)
+}
+
+pub fn plan_from(text: &str) -> Plan {
+    Plan::parse("plan.toml", text).unwrap_or_else(|errors| panic!("test plan is invalid: {errors:?}"))
+}
+
+/// The plan with `from` replaced by `to` (which must occur).
+pub fn plan_edited(from: &str, to: &str) -> Plan {
+    assert!(PLAN.contains(from), "the test plan has no `{from}`");
+    plan_from(&PLAN.replacen(from, to, 1))
+}
+
+pub fn table(columns: &[(&str, &str, bool)], keys: &[(&str, KeyKind, &[&str])]) -> Table {
+    Table {
+        approximate_rows: Some(0),
+        collation: Some("utf8mb4_general_ci".into()),
+        columns: columns
+            .iter()
+            .map(|(name, column_type, nullable)| Column {
+                name: name.to_string(),
+                column_type: column_type.to_string(),
+                nullable: *nullable,
+                auto_increment: false,
+                generated: None,
+            })
+            .collect(),
+        keys: keys
+            .iter()
+            .map(|(name, kind, columns)| Key {
+                name: name.to_string(),
+                kind: *kind,
+                columns: columns.iter().map(|c| c.to_string()).collect(),
+            })
+            .collect(),
+    }
+}
+
+pub fn orders() -> Table {
+    table(
+        &[("id", "bigint(20)", false), ("note", "varchar(64)", true)],
+        &[("PRIMARY", KeyKind::Primary, &["id"])],
+    )
+}
+
+pub fn tenant(user: &str) -> TenantFacts {
+    TenantFacts {
+        endpoint: "10.0.0.1:2881".into(),
+        user: user.into(),
+        login: Fact::Observed(()),
+        server: Fact::Observed(Server {
+            ob_version: "4.3.5.3".into(),
+            version: "5.7.25-OceanBase-v4.3.5.3".into(),
+            version_comment: "OceanBase 4.3.5.3 (r1)".into(),
+            edition: Edition::Enterprise,
+            current_user: format!("{user}@%"),
+        }),
+        mode: Fact::Observed(Mode {
+            mode: CompatibilityMode::Mysql,
+            evidence: "ob_compatibility_mode = MYSQL".into(),
+        }),
+        variables: Fact::Observed(Variables {
+            character_set_server: Some("utf8mb4".into()),
+            collation_server: Some("utf8mb4_general_ci".into()),
+            lower_case_table_names: Some("1".into()),
+            time_zone: Some("+08:00".into()),
+            sql_mode: Some("STRICT_ALL_TABLES".into()),
+            auto_increment_increment: Some("1".into()),
+            auto_increment_offset: Some("1".into()),
+            ob_compatibility_mode: Some("MYSQL".into()),
+        }),
+        grants: Fact::Observed(grants(&[
+            "GRANT SELECT ON *.* TO 'u'",
+            "GRANT ALL PRIVILEGES ON `app`.* TO 'u'",
+        ])),
+        databases: Fact::Observed(BTreeMap::from([(
+            "app".to_string(),
+            Database {
+                charset: "utf8mb4".into(),
+                collation: "utf8mb4_general_ci".into(),
+            },
+        )])),
+        scope: BTreeSet::from(["app".to_string()]),
+        tables: Fact::Observed(BTreeMap::from([(
+            "app".to_string(),
+            BTreeMap::from([("orders".to_string(), orders())]),
+        )])),
+        triggers: Fact::Observed(vec![]),
+    }
+}
+
+pub fn grants(lines: &[&str]) -> Grants {
+    parse_grants(lines.iter().copied())
+}
+
+/// A pair with nothing wrong.
+pub fn healthy() -> Facts {
+    Facts {
+        a: tenant("oms_a"),
+        b: tenant("oms_b"),
+    }
+}
+
+/// `healthy()` changed by `edit`.
+pub fn facts(edit: impl FnOnce(&mut Facts)) -> Facts {
+    let mut facts = healthy();
+    edit(&mut facts);
+    facts
+}
+
+pub fn tenant_mut(facts: &mut Facts, tenant: Tenant) -> &mut TenantFacts {
+    match tenant {
+        Tenant::A => &mut facts.a,
+        Tenant::B => &mut facts.b,
+    }
+}
+
+/// Runs `rule` through the engine and returns its findings; panics unless it failed.
+pub fn fire(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> Vec<Finding> {
+    let evaluation = run(rule, plan, facts, stage);
+    assert_eq!(
+        evaluation.status,
+        Status::Fail,
+        "{} did not fire (status {:?}, reason {:?}); use assert_clean for the quiet case",
+        rule.id,
+        evaluation.status,
+        evaluation.reason
+    );
+    evaluation.findings.into_iter().map(|(_, finding)| finding).collect()
+}
+
+/// Panics unless `rule` passes.
+pub fn assert_clean(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) {
+    let evaluation = run(rule, plan, facts, stage);
+    assert_eq!(
+        evaluation.status,
+        Status::Pass,
+        "{} did not pass (reason {:?}, findings {:#?}); use fire for the failing case",
+        rule.id,
+        evaluation.reason,
+        evaluation.findings
+    );
+}
+
+pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> engine::Evaluation {
+    let ctx = Ctx {
+        plan,
+        facts: Some(facts),
+        stage,
+    };
+    engine::evaluate(&[rule], &ctx).pop().expect("one evaluation")
+}
+
+/// `(side, object)` of each finding, for compact assertions.
+pub fn where_(findings: &[Finding]) -> Vec<(&'static str, Option<&str>)> {
+    findings
+        .iter()
+        .map(|finding| (finding.side.as_str(), finding.object.as_deref()))
+        .collect()
+}

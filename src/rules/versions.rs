@@ -1,0 +1,130 @@
+//! The supported-version matrix, read from `rules/versions.toml` (compiled in).
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use toml_span::value::Value;
+
+const MATRIX_TOML: &str = include_str!("../../rules/versions.toml");
+
+/// An OceanBase version range `[min, below)`; `below = None` is open-ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    pub min: String,
+    pub below: Option<String>,
+    pub source: String,
+}
+
+impl Range {
+    pub fn contains(&self, version: &str) -> bool {
+        compare(version, &self.min) != Ordering::Less
+            && self.below.as_deref().is_none_or(|below| compare(version, below) == Ordering::Less)
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.below {
+            Some(below) => format!(">= {}, < {}", self.min, below),
+            None => format!(">= {}", self.min),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct OmsRow {
+    oms_min: String,
+    oms_below: Option<String>,
+    range: Range,
+}
+
+#[derive(Debug)]
+pub struct Matrix {
+    default: Range,
+    oms: Vec<OmsRow>,
+}
+
+impl Matrix {
+    pub fn get() -> &'static Matrix {
+        static MATRIX: OnceLock<Matrix> = OnceLock::new();
+        MATRIX.get_or_init(|| parse(MATRIX_TOML).expect("rules/versions.toml is valid (tested)"))
+    }
+
+    /// The OceanBase range for a declared OMS version; `None` when the matrix has no row.
+    pub fn for_oms(&self, oms_version: Option<&str>) -> Option<&Range> {
+        let Some(oms) = oms_version else {
+            return Some(&self.default);
+        };
+        self.oms
+            .iter()
+            .find(|row| {
+                compare(oms, &row.oms_min) != Ordering::Less
+                    && row.oms_below.as_deref().is_none_or(|below| compare(oms, below) == Ordering::Less)
+            })
+            .map(|row| &row.range)
+    }
+}
+
+/// Compares dotted versions numerically, missing components counting as 0; a non-numeric
+/// component compares as 0 too (it never appears in `ob_version()`).
+pub fn compare(left: &str, right: &str) -> Ordering {
+    let parts = |v: &str| -> Vec<u64> { v.split('.').map(|p| p.trim().parse().unwrap_or(0)).collect() };
+    let (l, r) = (parts(left), parts(right));
+    (0..l.len().max(r.len()))
+        .map(|i| l.get(i).copied().unwrap_or(0).cmp(&r.get(i).copied().unwrap_or(0)))
+        .find(|ordering| ordering.is_ne())
+        .unwrap_or(Ordering::Equal)
+}
+
+fn parse(text: &str) -> Result<Matrix, String> {
+    let root = toml_span::parse(text).map_err(|e| e.to_string())?;
+    let string = |value: &Value<'_>, key: &str| -> Result<Option<String>, String> {
+        match value.pointer(&format!("/{key}")) {
+            None => Ok(None),
+            Some(v) => v.as_str().map(|s| Some(s.to_string())).ok_or(format!("{key} must be a string")),
+        }
+    };
+    let range = |value: &Value<'_>| -> Result<Range, String> {
+        Ok(Range {
+            min: string(value, "min")?.ok_or("min is required")?,
+            below: string(value, "below")?,
+            source: string(value, "source")?.ok_or("source is required")?,
+        })
+    };
+    let default = range(root.pointer("/default").ok_or("[default] is required")?)?;
+    let mut oms = Vec::new();
+    if let Some(rows) = root.pointer("/oms").and_then(|v| v.as_array()) {
+        for row in rows {
+            oms.push(OmsRow {
+                oms_min: string(row, "oms_min")?.ok_or("oms_min is required")?,
+                oms_below: string(row, "oms_below")?,
+                range: range(row)?,
+            });
+        }
+    }
+    Ok(Matrix { default, oms })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_matrix_parses() {
+        parse(MATRIX_TOML).unwrap();
+    }
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(compare("4.3.5.3", "4.10.0"), Ordering::Less);
+        assert_eq!(compare("4.0", "4.0.0.0"), Ordering::Equal);
+        assert_eq!(compare("4.2.2", "4.2.1.9"), Ordering::Greater);
+    }
+
+    #[test]
+    fn rows_are_chosen_by_declared_oms_version() {
+        let matrix = Matrix::get();
+        assert!(matrix.for_oms(None).unwrap().contains("4.3.5.3"));
+        assert!(!matrix.for_oms(Some("4.0.1")).unwrap().contains("4.2.1.2"));
+        assert!(matrix.for_oms(Some("4.2.5")).unwrap().contains("4.2.1.2"));
+        assert!(matrix.for_oms(Some("4.1.5")).is_none());
+    }
+}
