@@ -32,7 +32,8 @@ fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Usage {
 }
 
 fn check(args: CheckArgs) -> Result<u8, Usage> {
-    let rules = engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
+    let rules =
+        engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
     let (plan, facts) = match &args.snapshot {
         Some(path) => {
             let bundle = Bundle::read(path).map_err(usage)?;
@@ -69,7 +70,12 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
 }
 
 fn lint(args: LintArgs) -> Result<u8, Usage> {
-    let rules = engine::select(&args.selection.select, &args.selection.ignore, Some(Input::Plan)).map_err(usage)?;
+    let rules = engine::select(
+        &args.selection.select,
+        &args.selection.ignore,
+        Some(Input::Plan),
+    )
+    .map_err(usage)?;
     let plan = Plan::load(&args.plan).map_err(usage)?;
     let ctx = Ctx {
         plan: &plan,
@@ -77,7 +83,13 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
         stage: Stage::Forward,
     };
     let evaluations = engine::evaluate(&rules, &ctx);
-    let report = Report::new(&plan, None, Stage::Forward, evaluations, args.output.fail_on);
+    let report = Report::new(
+        &plan,
+        None,
+        Stage::Forward,
+        evaluations,
+        args.output.fail_on,
+    );
     emit(&report, &args.output);
     Ok(report.exit_code)
 }
@@ -90,7 +102,10 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
         .iter()
         .filter_map(|tenant| {
             let facts = facts.tenant(*tenant);
-            facts.login.unavailable_reason().map(|reason| format!("tenant {tenant}: {reason}"))
+            facts
+                .login
+                .unavailable_reason()
+                .map(|reason| format!("tenant {tenant}: {reason}"))
         })
         .collect();
     Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
@@ -98,7 +113,11 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
     for line in &incomplete {
         eprintln!("incomplete: {line}");
     }
-    Ok(if incomplete.is_empty() { exit::OK } else { exit::INCOMPLETE })
+    Ok(if incomplete.is_empty() {
+        exit::OK
+    } else {
+        exit::INCOMPLETE
+    })
 }
 
 fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, Usage> {
@@ -107,7 +126,11 @@ fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, U
         .enable_all()
         .build()
         .map_err(|error| usage(RuntimeError(error.to_string())))?;
-    Ok(runtime.block_on(collect::collect(plan, secrets, Duration::from_secs_f64(timeout))))
+    Ok(runtime.block_on(collect::collect(
+        plan,
+        secrets,
+        Duration::from_secs_f64(timeout),
+    )))
 }
 
 fn emit(report: &Report, output: &OutputArgs) {
@@ -137,7 +160,10 @@ fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("check needs a plan file or --snapshot BUNDLE")]
-#[diagnostic(code(usage::no_plan), help("oms-preflight check dr.toml, or oms-preflight check --snapshot bundle.json"))]
+#[diagnostic(
+    code(usage::no_plan),
+    help("oms-preflight check dr.toml, or oms-preflight check --snapshot bundle.json")
+)]
 struct MissingPlan;
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

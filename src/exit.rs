@@ -40,7 +40,10 @@ pub fn decide(
     any_inconclusive: bool,
     fail_on: FailOn,
 ) -> u8 {
-    if severities.into_iter().any(|severity| fail_on.fails(severity)) {
+    if severities
+        .into_iter()
+        .any(|severity| fail_on.fails(severity))
+    {
         FINDINGS
     } else if any_inconclusive {
         INCOMPLETE
@@ -57,7 +60,10 @@ mod tests {
     fn findings_beat_inconclusive_and_fail_on_sets_the_bar() {
         assert_eq!(decide([Severity::Error], true, FailOn::Error), FINDINGS);
         assert_eq!(decide([Severity::Warning], true, FailOn::Error), INCOMPLETE);
-        assert_eq!(decide([Severity::Warning], false, FailOn::Warning), FINDINGS);
+        assert_eq!(
+            decide([Severity::Warning], false, FailOn::Warning),
+            FINDINGS
+        );
         assert_eq!(decide([Severity::Info], false, FailOn::Warning), OK);
         assert_eq!(decide([Severity::Error], false, FailOn::Never), OK);
         assert_eq!(decide([Severity::Error], true, FailOn::Never), INCOMPLETE);

@@ -5,7 +5,9 @@ use oms_preflight::{app, cli::Cli, exit};
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("oms-preflight: internal error: {info}\nplease report this with the command you ran");
+        eprintln!(
+            "oms-preflight: internal error: {info}\nplease report this with the command you ran"
+        );
     }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

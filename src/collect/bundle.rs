@@ -50,10 +50,18 @@ pub struct BundlePlan {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum BundleError {
     #[error("cannot read bundle {path}: {reason}")]
-    #[diagnostic(code(bundle::unreadable), help("pass a file written by `oms-preflight collect PLAN --out BUNDLE`"))]
+    #[diagnostic(
+        code(bundle::unreadable),
+        help("pass a file written by `oms-preflight collect PLAN --out BUNDLE`")
+    )]
     Unreadable { path: String, reason: String },
-    #[error("bundle {path} has format version {found}; this oms-preflight reads version {FORMAT_VERSION}")]
-    #[diagnostic(code(bundle::version), help("collect it again with this version of oms-preflight"))]
+    #[error(
+        "bundle {path} has format version {found}; this oms-preflight reads version {FORMAT_VERSION}"
+    )]
+    #[diagnostic(
+        code(bundle::version),
+        help("collect it again with this version of oms-preflight")
+    )]
     Version { path: String, found: u32 },
     #[error("cannot write bundle {path}: {reason}")]
     #[diagnostic(code(bundle::write))]
@@ -99,7 +107,8 @@ impl Bundle {
         let text = std::fs::read_to_string(path).map_err(|error| unreadable(error.to_string()))?;
         // Look at the version first, so a newer bundle gets the right message rather than a
         // complaint about a field it renamed.
-        let header: serde_json::Value = serde_json::from_str(&text).map_err(|error| unreadable(error.to_string()))?;
+        let header: serde_json::Value =
+            serde_json::from_str(&text).map_err(|error| unreadable(error.to_string()))?;
         let found = header.get("format_version").and_then(|v| v.as_u64());
         match found {
             Some(version) if version == u64::from(FORMAT_VERSION) => {}
@@ -109,7 +118,11 @@ impl Bundle {
                     found: u32::try_from(version).unwrap_or(u32::MAX),
                 });
             }
-            None => return Err(unreadable("no format_version: not an oms-preflight bundle".into())),
+            None => {
+                return Err(unreadable(
+                    "no format_version: not an oms-preflight bundle".into(),
+                ));
+            }
         }
         serde_json::from_value(header).map_err(|error| unreadable(error.to_string()))
     }

@@ -24,7 +24,10 @@ impl Secrets {
             (a, b) => Err(PlanErrors {
                 path: plan.path.clone(),
                 source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
-                problems: [a.err(), b.err()].into_iter().flatten().collect::<Vec<PlanProblem>>(),
+                problems: [a.err(), b.err()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<PlanProblem>>(),
             }),
         }
     }

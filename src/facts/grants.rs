@@ -65,8 +65,13 @@ impl Grants {
     pub fn holds_on_table(&self, privilege: &Privilege, database: &str, table: &str) -> bool {
         self.holds_on_database(privilege, database)
             || self.grants.iter().any(|grant| match &grant.level {
-                GrantLevel::Table { database: d, table: t } => {
-                    d.eq_ignore_ascii_case(database) && t.eq_ignore_ascii_case(table) && grant.grants(privilege)
+                GrantLevel::Table {
+                    database: d,
+                    table: t,
+                } => {
+                    d.eq_ignore_ascii_case(database)
+                        && t.eq_ignore_ascii_case(table)
+                        && grant.grants(privilege)
                 }
                 _ => false,
             })
@@ -108,10 +113,14 @@ fn like_matches(pattern: &str, name: &str) -> bool {
             Some(('%', rest)) => (0..=name.len()).any(|skip| matches(rest, &name[skip..])),
             Some(('_', rest)) => !name.is_empty() && matches(rest, &name[1..]),
             Some(('\\', rest)) if !rest.is_empty() => {
-                !name.is_empty() && rest[0].eq_ignore_ascii_case(&name[0]) && matches(&rest[1..], &name[1..])
+                !name.is_empty()
+                    && rest[0].eq_ignore_ascii_case(&name[0])
+                    && matches(&rest[1..], &name[1..])
             }
             Some((literal, rest)) => {
-                !name.is_empty() && literal.eq_ignore_ascii_case(&name[0]) && matches(rest, &name[1..])
+                !name.is_empty()
+                    && literal.eq_ignore_ascii_case(&name[0])
+                    && matches(rest, &name[1..])
             }
         }
     }
@@ -281,14 +290,21 @@ mod tests {
 
     #[test]
     fn unknown_privilege_names_are_kept() {
-        assert_eq!(Privilege::parse("create  ai model"), Privilege::Other("CREATE AI MODEL".into()));
+        assert_eq!(
+            Privilege::parse("create  ai model"),
+            Privilege::Other("CREATE AI MODEL".into())
+        );
         assert_eq!(Privilege::parse("create view"), Privilege::CreateView);
     }
 
     #[test]
     fn missing_lists_what_is_not_held_in_the_order_asked() {
         let grants = Grants {
-            grants: vec![grant(db("app"), false, &[Privilege::Select, Privilege::Update])],
+            grants: vec![grant(
+                db("app"),
+                false,
+                &[Privilege::Select, Privilege::Update],
+            )],
             ..Grants::default()
         };
         let missing = grants.missing_on_database(

@@ -135,7 +135,11 @@ impl TenantFacts {
     /// The table `db.table` when tables were collected and it exists. Names compare without
     /// case, as in OceanBase MySQL mode (`lower_case_table_names = 1`).
     pub fn table(&self, db: &str, table: &str) -> Option<&Table> {
-        let (_, tables) = self.tables.observed()?.iter().find(|(name, _)| name.eq_ignore_ascii_case(db))?;
+        let (_, tables) = self
+            .tables
+            .observed()?
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(db))?;
         tables
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(table))

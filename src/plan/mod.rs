@@ -169,7 +169,9 @@ impl LinkPlan {
 
     /// Whether `db.table` is in the link's scope.
     pub fn covers(&self, database: &str, table: &str) -> bool {
-        self.databases.iter().any(|d| d.eq_ignore_ascii_case(database))
+        self.databases
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(database))
             || self.tables.iter().any(|t| {
                 t.database.eq_ignore_ascii_case(database) && t.table.eq_ignore_ascii_case(table)
             })
@@ -291,7 +293,10 @@ pub fn redact(text: &str, plan: &Plan) -> String {
     for span in plan.inline_secret_spans() {
         // The span covers the string literal with its quotes; keep the quotes.
         let inner = span.start + 1..span.end.saturating_sub(1);
-        if inner.start < inner.end && redacted.is_char_boundary(inner.start) && redacted.is_char_boundary(inner.end) {
+        if inner.start < inner.end
+            && redacted.is_char_boundary(inner.start)
+            && redacted.is_char_boundary(inner.end)
+        {
             let stars = "*".repeat(redacted[inner.clone()].chars().count());
             redacted.replace_range(inner, &stars);
         }
@@ -303,10 +308,7 @@ pub fn redact(text: &str, plan: &Plan) -> String {
 pub enum PlanLoadError {
     #[error("cannot read plan {path}: {error}")]
     #[diagnostic(code(plan::unreadable))]
-    Read {
-        path: String,
-        error: std::io::Error,
-    },
+    Read { path: String, error: std::io::Error },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Invalid(PlanErrors),
@@ -317,7 +319,14 @@ pub enum PlanLoadError {
 // the remaining keys to `reject_unknown`, so every problem of the file is found in one pass.
 
 const ROOT_KEYS: &[&str] = &["oms", "tenants", "forward", "reverse"];
-const OMS_KEYS: &[&str] = &["url", "user", "password_env", "password_file", "password", "version"];
+const OMS_KEYS: &[&str] = &[
+    "url",
+    "user",
+    "password_env",
+    "password_file",
+    "password",
+    "version",
+];
 const TENANT_KEYS: &[&str] = &[
     "host",
     "port",
@@ -353,7 +362,11 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
     };
     let whole = 0..text.len().min(1);
     let Some(table) = root.as_table() else {
-        problems.push(PlanProblem::new("the plan must be a TOML table", whole, "here"));
+        problems.push(PlanProblem::new(
+            "the plan must be a TOML table",
+            whole,
+            "here",
+        ));
         return None;
     };
     reject_unknown(table, ROOT_KEYS, "", problems);
@@ -415,13 +428,17 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
 fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> Option<OmsPlan> {
     reject_unknown(table, OMS_KEYS, "oms.", problems);
     let url = required_string(table, "url", &span, "oms.", problems);
-    if let Some((url, url_span)) = &url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            problems.push(
-                PlanProblem::new("the OMS url must start with http:// or https://", url_span.clone(), "this url")
-                    .help("e.g. url = \"http://oms.example.internal:8089\""),
-            );
-        }
+    if let Some((url, url_span)) = &url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        problems.push(
+            PlanProblem::new(
+                "the OMS url must start with http:// or https://",
+                url_span.clone(),
+                "this url",
+            )
+            .help("e.g. url = \"http://oms.example.internal:8089\""),
+        );
     }
     let user = required_string(table, "user", &span, "oms.", problems);
     let password = secret_source(table, &span, "oms", problems);
@@ -446,16 +463,18 @@ fn parse_tenant(
     let host = required_string(table, "host", &span, &prefix, problems);
     let port = match table.get("port") {
         None => Some(2881),
-        Some(value) => match value.as_integer() {
-            Some(port) if (1..=65535).contains(&port) => Some(port as u16),
-            _ => {
-                problems.push(
+        Some(value) => {
+            match value.as_integer() {
+                Some(port) if (1..=65535).contains(&port) => Some(port as u16),
+                _ => {
+                    problems.push(
                     PlanProblem::new("port must be an integer between 1 and 65535", value.span.start..value.span.end, "this value")
                         .help("OceanBase MySQL-mode tenants usually listen on 2881 (or 2883 through ODP)"),
                 );
-                None
+                    None
+                }
             }
-        },
+        }
     };
     let user = required_string(table, "user", &span, &prefix, problems);
     let password = secret_source(table, &span, &format!("tenants.{tenant}"), problems);
@@ -463,7 +482,14 @@ fn parse_tenant(
     let tls_ca = table.get("tls").and_then(|value| {
         let (tls, tls_span) = expect_table(value, &format!("tenants.{tenant}.tls"), problems)?;
         reject_unknown(tls, TLS_KEYS, &format!("tenants.{tenant}.tls."), problems);
-        required_string(tls, "ca", &tls_span, &format!("tenants.{tenant}.tls."), problems).map(|(ca, _)| ca)
+        required_string(
+            tls,
+            "ca",
+            &tls_span,
+            &format!("tenants.{tenant}.tls."),
+            problems,
+        )
+        .map(|(ca, _)| ca)
     });
     Some(TenantPlan {
         tenant,
@@ -493,8 +519,12 @@ fn parse_link(
             "b" => Some((Tenant::B, value_span)),
             _ => {
                 problems.push(
-                    PlanProblem::new(format!("{name}.{key} must be \"a\" or \"b\""), value_span, "not a tenant of [tenants]")
-                        .help("links join the two tenants declared as [tenants.a] and [tenants.b]"),
+                    PlanProblem::new(
+                        format!("{name}.{key} must be \"a\" or \"b\""),
+                        value_span,
+                        "not a tenant of [tenants]",
+                    )
+                    .help("links join the two tenants declared as [tenants.a] and [tenants.b]"),
                 );
                 None
             }
@@ -502,25 +532,33 @@ fn parse_link(
     };
     let source = side("source");
     let target = side("target");
-    if let (Some((source, _)), Some((target, target_span))) = (&source, &target) {
-        if source == target {
-            problems.push(
-                PlanProblem::new(format!("{name} link goes from tenant {source} to itself"), target_span.clone(), "same as source")
-                    .help("a link joins the two tenants: source = \"a\", target = \"b\" or the reverse"),
-            );
-        }
+    if let (Some((source, _)), Some((target, target_span))) = (&source, &target)
+        && source == target
+    {
+        problems.push(
+            PlanProblem::new(
+                format!("{name} link goes from tenant {source} to itself"),
+                target_span.clone(),
+                "same as source",
+            )
+            .help("a link joins the two tenants: source = \"a\", target = \"b\" or the reverse"),
+        );
     }
 
     let migration_value = table.get("migration");
     let migration = match migration_value {
         None => {
             problems.push(
-                PlanProblem::new(format!("{name} has no migration list"), span.clone(), "in this link")
-                    .help(if name == "forward" {
-                        "migration = [\"schema\", \"full\", \"incremental\"]"
-                    } else {
-                        "migration = [\"incremental\"]"
-                    }),
+                PlanProblem::new(
+                    format!("{name} has no migration list"),
+                    span.clone(),
+                    "in this link",
+                )
+                .help(if name == "forward" {
+                    "migration = [\"schema\", \"full\", \"incremental\"]"
+                } else {
+                    "migration = [\"incremental\"]"
+                }),
             );
             None
         }
@@ -533,15 +571,27 @@ fn parse_link(
                     "incremental" => Migration::Incremental,
                     other => {
                         problems.push(
-                            PlanProblem::new(format!("unknown migration type \"{other}\""), item_span, "not a migration type")
-                                .help(did_you_mean(other, &["schema", "full", "incremental"])
-                                    .unwrap_or_else(|| "use \"schema\", \"full\" or \"incremental\"".into())),
+                            PlanProblem::new(
+                                format!("unknown migration type \"{other}\""),
+                                item_span,
+                                "not a migration type",
+                            )
+                            .help(
+                                did_you_mean(other, &["schema", "full", "incremental"])
+                                    .unwrap_or_else(|| {
+                                        "use \"schema\", \"full\" or \"incremental\"".into()
+                                    }),
+                            ),
                         );
                         continue;
                     }
                 };
                 if migration.contains(&kind) {
-                    problems.push(PlanProblem::new(format!("\"{item}\" is listed twice"), item_span, "duplicate"));
+                    problems.push(PlanProblem::new(
+                        format!("\"{item}\" is listed twice"),
+                        item_span,
+                        "duplicate",
+                    ));
                 } else {
                     migration.push(kind);
                 }
@@ -560,8 +610,12 @@ fn parse_link(
                     .map(|items| DdlSync::Types(items.into_iter().map(|(item, _)| item).collect())),
                 None => {
                     problems.push(
-                        PlanProblem::new(format!("{name}.ddl_sync must be true, false or a list of DDL types"), value.span.start..value.span.end, "this value")
-                            .help("e.g. ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]"),
+                        PlanProblem::new(
+                            format!("{name}.ddl_sync must be true, false or a list of DDL types"),
+                            value.span.start..value.span.end,
+                            "this value",
+                        )
+                        .help("e.g. ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]"),
                     );
                     None
                 }
@@ -594,14 +648,22 @@ fn parse_link(
             items
                 .into_iter()
                 .filter_map(|(item, item_span)| match item.split_once('.') {
-                    Some((database, table)) if !database.is_empty() && !table.is_empty() && !table.contains('.') => Some(TableRef {
-                        database: database.to_string(),
-                        table: table.to_string(),
-                    }),
+                    Some((database, table))
+                        if !database.is_empty() && !table.is_empty() && !table.contains('.') =>
+                    {
+                        Some(TableRef {
+                            database: database.to_string(),
+                            table: table.to_string(),
+                        })
+                    }
                     _ => {
                         problems.push(
-                            PlanProblem::new(format!("\"{item}\" is not a `database.table` name"), item_span, "here")
-                                .help("write tables as \"app.orders\""),
+                            PlanProblem::new(
+                                format!("\"{item}\" is not a `database.table` name"),
+                                item_span,
+                                "here",
+                            )
+                            .help("write tables as \"app.orders\""),
                         );
                         None
                     }
@@ -621,7 +683,9 @@ fn parse_link(
         databases,
         tables,
         migration_span: migration_value.map(|value| value.span.start..value.span.end),
-        ddl_sync_span: table.get("ddl_sync").map(|value| value.span.start..value.span.end),
+        ddl_sync_span: table
+            .get("ddl_sync")
+            .map(|value| value.span.start..value.span.end),
         span,
     })
 }
@@ -642,8 +706,12 @@ fn secret_source(
         .count();
     if given > 1 {
         problems.push(
-            PlanProblem::new(format!("[{section}] gives more than one password source"), span.clone(), "in this table")
-                .help("keep one of password_env, password_file and password"),
+            PlanProblem::new(
+                format!("[{section}] gives more than one password source"),
+                span.clone(),
+                "in this table",
+            )
+            .help("keep one of password_env, password_file and password"),
         );
         return None;
     }
@@ -658,21 +726,34 @@ fn secret_source(
         })
     } else {
         problems.push(
-            PlanProblem::new(format!("[{section}] has no password source"), span.clone(), "in this table")
-                .help("add password_env = \"VAR\" (or password_file = \"path\")"),
+            PlanProblem::new(
+                format!("[{section}] has no password source"),
+                span.clone(),
+                "in this table",
+            )
+            .help("add password_env = \"VAR\" (or password_file = \"path\")"),
         );
         None
     }
 }
 
-fn reject_unknown(table: &Table<'_>, known: &[&str], prefix: &str, problems: &mut Vec<PlanProblem>) {
+fn reject_unknown(
+    table: &Table<'_>,
+    known: &[&str],
+    prefix: &str,
+    problems: &mut Vec<PlanProblem>,
+) {
     for key in table.keys() {
         if !known.contains(&key.name.as_ref()) {
             let help = did_you_mean(&key.name, known)
                 .unwrap_or_else(|| format!("known keys here: {}", known.join(", ")));
             problems.push(
-                PlanProblem::new(format!("unknown key `{prefix}{}`", key.name), key.span.start..key.span.end, "unknown key")
-                    .help(help),
+                PlanProblem::new(
+                    format!("unknown key `{prefix}{}`", key.name),
+                    key.span.start..key.span.end,
+                    "unknown key",
+                )
+                .help(help),
             );
         }
     }
@@ -688,8 +769,12 @@ fn required<'t, 'de>(
     let value = table.get(key);
     if value.is_none() {
         problems.push(
-            PlanProblem::new(format!("missing `{prefix}{key}`"), span, format!("`{key}` is required here"))
-                .help(format!("add `{key}` (see SPEC §3 for the plan format)")),
+            PlanProblem::new(
+                format!("missing `{prefix}{key}`"),
+                span,
+                format!("`{key}` is required here"),
+            )
+            .help(format!("add `{key}` (see SPEC §3 for the plan format)")),
         );
     }
     value
@@ -724,33 +809,57 @@ fn required_string(
     string_value(value, &format!("{prefix}{key}"), problems)
 }
 
-fn optional_string(table: &Table<'_>, key: &str, problems: &mut Vec<PlanProblem>) -> Option<(String, Span)> {
+fn optional_string(
+    table: &Table<'_>,
+    key: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<(String, Span)> {
     string_value(table.get(key)?, key, problems)
 }
 
-fn string_value(value: &Value<'_>, name: &str, problems: &mut Vec<PlanProblem>) -> Option<(String, Span)> {
+fn string_value(
+    value: &Value<'_>,
+    name: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<(String, Span)> {
     let span = value.span.start..value.span.end;
     match value.as_str() {
         Some(text) if !text.is_empty() => Some((text.to_string(), span)),
         Some(_) => {
-            problems.push(PlanProblem::new(format!("`{name}` is empty"), span, "empty string"));
+            problems.push(PlanProblem::new(
+                format!("`{name}` is empty"),
+                span,
+                "empty string",
+            ));
             None
         }
         None => {
             problems.push(
-                PlanProblem::new(format!("`{name}` must be a string"), span, format!("this is {}", type_name(value)))
-                    .help("quote the value"),
+                PlanProblem::new(
+                    format!("`{name}` must be a string"),
+                    span,
+                    format!("this is {}", type_name(value)),
+                )
+                .help("quote the value"),
             );
             None
         }
     }
 }
 
-fn string_array(value: &Value<'_>, name: &str, problems: &mut Vec<PlanProblem>) -> Option<Vec<(String, Span)>> {
+fn string_array(
+    value: &Value<'_>,
+    name: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<Vec<(String, Span)>> {
     let Some(items) = value.as_array() else {
         problems.push(
-            PlanProblem::new(format!("`{name}` must be a list of strings"), value.span.start..value.span.end, format!("this is {}", type_name(value)))
-                .help("write it as [\"one\", \"two\"]"),
+            PlanProblem::new(
+                format!("`{name}` must be a list of strings"),
+                value.span.start..value.span.end,
+                format!("this is {}", type_name(value)),
+            )
+            .help("write it as [\"one\", \"two\"]"),
         );
         return None;
     };
@@ -772,4 +881,3 @@ fn type_name(value: &Value<'_>) -> &'static str {
         None => "another type",
     }
 }
-

@@ -49,7 +49,12 @@ fn header(report: &Report, out: &mut String) {
         report.plan
     );
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
-        if let Some(TenantEndpoint { ob_version, mode, user }) = endpoint {
+        if let Some(TenantEndpoint {
+            ob_version,
+            mode,
+            user,
+        }) = endpoint
+        {
             let _ = writeln!(
                 out,
                 "  tenant {name}: user {user}, OceanBase {}, mode {}",
@@ -61,9 +66,16 @@ fn header(report: &Report, out: &mut String) {
     out.push('\n');
 }
 
-fn diagnostic(report: &Report, finding: &ReportedFinding, handler: &GraphicalReportHandler, out: &mut String) {
+fn diagnostic(
+    report: &Report,
+    finding: &ReportedFinding,
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+) {
     let subject = match (finding.side, &finding.object) {
-        (Side::A | Side::B, Some(object)) => format!("[tenant {}] {object}: ", finding.side.as_str()),
+        (Side::A | Side::B, Some(object)) => {
+            format!("[tenant {}] {object}: ", finding.side.as_str())
+        }
         (Side::A | Side::B, None) => format!("[tenant {}] ", finding.side.as_str()),
         (side, Some(object)) => format!("[{}] {object}: ", side.as_str()),
         (side, None) => format!("[{}] ", side.as_str()),
@@ -106,7 +118,16 @@ fn render_with(handler: &GraphicalReportHandler, diagnostic: &dyn miette::Diagno
 fn summary_table(report: &Report, out: &mut String) {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(vec!["area", "rules", "pass", "fail", "inconclusive", "skipped", "errors", "warnings"]);
+    table.set_header(vec![
+        "area",
+        "rules",
+        "pass",
+        "fail",
+        "inconclusive",
+        "skipped",
+        "errors",
+        "warnings",
+    ]);
     let mut areas: Vec<&str> = Vec::new();
     for rule in registry::ALL {
         if !areas.contains(&rule.area()) {
@@ -122,7 +143,13 @@ fn summary_table(report: &Report, out: &mut String) {
         if outcomes.is_empty() {
             continue;
         }
-        let count = |status: Status| outcomes.iter().filter(|o| o.status == status).count().to_string();
+        let count = |status: Status| {
+            outcomes
+                .iter()
+                .filter(|o| o.status == status)
+                .count()
+                .to_string()
+        };
         let severity = |severity: Severity| {
             report
                 .findings
@@ -146,14 +173,26 @@ fn summary_table(report: &Report, out: &mut String) {
 }
 
 fn not_run(report: &Report, out: &mut String) {
-    for (status, title) in [(Status::Inconclusive, "inconclusive"), (Status::Skipped, "skipped")] {
-        let outcomes: Vec<_> = report.outcomes.iter().filter(|o| o.status == status).collect();
+    for (status, title) in [
+        (Status::Inconclusive, "inconclusive"),
+        (Status::Skipped, "skipped"),
+    ] {
+        let outcomes: Vec<_> = report
+            .outcomes
+            .iter()
+            .filter(|o| o.status == status)
+            .collect();
         if outcomes.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n{title}:");
         for outcome in outcomes {
-            let _ = writeln!(out, "  {} — {}", outcome.rule, outcome.reason.as_deref().unwrap_or(""));
+            let _ = writeln!(
+                out,
+                "  {} — {}",
+                outcome.rule,
+                outcome.reason.as_deref().unwrap_or("")
+            );
         }
     }
 }

@@ -122,7 +122,11 @@ impl Report {
                 findings.push(ReportedFinding {
                     rule: evaluation.rule.id,
                     severity,
-                    fingerprint: fingerprint(evaluation.rule.id, finding.side, finding.object.as_deref()),
+                    fingerprint: fingerprint(
+                        evaluation.rule.id,
+                        finding.side,
+                        finding.object.as_deref(),
+                    ),
                     side: finding.side,
                     object: finding.object,
                     message: finding.message,
@@ -138,8 +142,14 @@ impl Report {
             fail_on,
         );
         let endpoint = |tenant: &TenantFacts| TenantEndpoint {
-            ob_version: tenant.server.observed().map(|server| server.ob_version.clone()),
-            mode: tenant.mode.observed().map(|mode| mode.mode.as_str().to_string()),
+            ob_version: tenant
+                .server
+                .observed()
+                .map(|server| server.ob_version.clone()),
+            mode: tenant
+                .mode
+                .observed()
+                .map(|mode| mode.mode.as_str().to_string()),
             user: tenant.user.clone(),
         };
         Report {
@@ -183,9 +193,18 @@ mod tests {
 
     #[test]
     fn fingerprints_are_stable_and_separate_their_parts() {
-        assert_eq!(fingerprint("grants.target-write", Side::B, Some("app")), fingerprint("grants.target-write", Side::B, Some("app")));
-        assert_ne!(fingerprint("a", Side::B, Some("bc")), fingerprint("a", Side::B, Some("b")));
-        assert_ne!(fingerprint("grants.target-write", Side::A, Some("app")), fingerprint("grants.target-write", Side::B, Some("app")));
+        assert_eq!(
+            fingerprint("grants.target-write", Side::B, Some("app")),
+            fingerprint("grants.target-write", Side::B, Some("app"))
+        );
+        assert_ne!(
+            fingerprint("a", Side::B, Some("bc")),
+            fingerprint("a", Side::B, Some("b"))
+        );
+        assert_ne!(
+            fingerprint("grants.target-write", Side::A, Some("app")),
+            fingerprint("grants.target-write", Side::B, Some("app"))
+        );
         // Pinned: a changed hash would break every stored baseline.
         assert_eq!(fingerprint("conn.tenant", Side::A, None).len(), 16);
     }

@@ -93,19 +93,27 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
     if let Some(stage) = rule.stage.filter(|stage| *stage != ctx.stage) {
         return not_run(
             Status::Skipped,
-            format!("applies at stage {}; stage is {}", stage.as_str(), ctx.stage.as_str()),
+            format!(
+                "applies at stage {}; stage is {}",
+                stage.as_str(),
+                ctx.stage.as_str()
+            ),
         );
     }
     if rule.input == Input::Tenants {
         let Some(facts) = ctx.facts else {
-            return not_run(Status::Skipped, "needs the tenants; this run reads the plan only".into());
+            return not_run(
+                Status::Skipped,
+                "needs the tenants; this run reads the plan only".into(),
+            );
         };
         let missing: Vec<String> = Tenant::BOTH
             .iter()
             .flat_map(|tenant| {
                 rule.needs.iter().filter_map(move |need| {
-                    need.unavailable_on(facts.tenant(*tenant))
-                        .map(|reason| format!("{} of tenant {tenant} unavailable: {reason}", need.name()))
+                    need.unavailable_on(facts.tenant(*tenant)).map(|reason| {
+                        format!("{} of tenant {tenant} unavailable: {reason}", need.name())
+                    })
                 })
             })
             .collect();
@@ -129,7 +137,11 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
             });
             Evaluation {
                 rule,
-                status: if findings.is_empty() { Status::Pass } else { Status::Fail },
+                status: if findings.is_empty() {
+                    Status::Pass
+                } else {
+                    Status::Fail
+                },
                 reason: None,
                 findings,
             }

@@ -135,7 +135,7 @@ impl Need {
     }
 
     /// Why the fact is missing on `tenant`, if it is.
-    pub fn unavailable_on<'f>(self, tenant: &'f TenantFacts) -> Option<&'f str> {
+    pub fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
         match self {
             Need::Server => tenant.server.unavailable_reason(),
             Need::Mode => tenant.mode.unavailable_reason(),
@@ -193,12 +193,18 @@ impl<'a> Ctx<'a> {
 
     /// The links that read from `tenant` (it is their source).
     pub fn links_from(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
-        self.plan.links().into_iter().filter(move |link| link.source == tenant)
+        self.plan
+            .links()
+            .into_iter()
+            .filter(move |link| link.source == tenant)
     }
 
     /// The links that write to `tenant` (it is their target).
     pub fn links_into(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
-        self.plan.links().into_iter().filter(move |link| link.target == tenant)
+        self.plan
+            .links()
+            .into_iter()
+            .filter(move |link| link.target == tenant)
     }
 }
 
@@ -230,7 +236,11 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(side: impl Into<Side>, object: Option<String>, message: impl Into<String>) -> Finding {
+    pub fn new(
+        side: impl Into<Side>,
+        object: Option<String>,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             side: side.into(),
             object,

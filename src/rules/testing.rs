@@ -40,7 +40,8 @@ pub fn plan() -> Plan {
 }
 
 pub fn plan_from(text: &str) -> Plan {
-    Plan::parse("plan.toml", text).unwrap_or_else(|errors| panic!("test plan is invalid: {errors:?}"))
+    Plan::parse("plan.toml", text)
+        .unwrap_or_else(|errors| panic!("test plan is invalid: {errors:?}"))
 }
 
 /// The plan with `from` replaced by `to` (which must occur).
@@ -164,7 +165,11 @@ pub fn fire(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> Ve
         evaluation.status,
         evaluation.reason
     );
-    evaluation.findings.into_iter().map(|(_, finding)| finding).collect()
+    evaluation
+        .findings
+        .into_iter()
+        .map(|(_, finding)| finding)
+        .collect()
 }
 
 /// Panics unless `rule` passes.
@@ -186,7 +191,9 @@ pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> eng
         facts: Some(facts),
         stage,
     };
-    engine::evaluate(&[rule], &ctx).pop().expect("one evaluation")
+    engine::evaluate(&[rule], &ctx)
+        .pop()
+        .expect("one evaluation")
 }
 
 /// `(side, object)` of each finding, for compact assertions.

@@ -18,7 +18,10 @@ pub struct Range {
 impl Range {
     pub fn contains(&self, version: &str) -> bool {
         compare(version, &self.min) != Ordering::Less
-            && self.below.as_deref().is_none_or(|below| compare(version, below) == Ordering::Less)
+            && self
+                .below
+                .as_deref()
+                .is_none_or(|below| compare(version, below) == Ordering::Less)
     }
 
     pub fn describe(&self) -> String {
@@ -57,7 +60,10 @@ impl Matrix {
             .iter()
             .find(|row| {
                 compare(oms, &row.oms_min) != Ordering::Less
-                    && row.oms_below.as_deref().is_none_or(|below| compare(oms, below) == Ordering::Less)
+                    && row
+                        .oms_below
+                        .as_deref()
+                        .is_none_or(|below| compare(oms, below) == Ordering::Less)
             })
             .map(|row| &row.range)
     }
@@ -66,10 +72,19 @@ impl Matrix {
 /// Compares dotted versions numerically, missing components counting as 0; a non-numeric
 /// component compares as 0 too (it never appears in `ob_version()`).
 pub fn compare(left: &str, right: &str) -> Ordering {
-    let parts = |v: &str| -> Vec<u64> { v.split('.').map(|p| p.trim().parse().unwrap_or(0)).collect() };
+    let parts = |v: &str| -> Vec<u64> {
+        v.split('.')
+            .map(|p| p.trim().parse().unwrap_or(0))
+            .collect()
+    };
     let (l, r) = (parts(left), parts(right));
     (0..l.len().max(r.len()))
-        .map(|i| l.get(i).copied().unwrap_or(0).cmp(&r.get(i).copied().unwrap_or(0)))
+        .map(|i| {
+            l.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&r.get(i).copied().unwrap_or(0))
+        })
         .find(|ordering| ordering.is_ne())
         .unwrap_or(Ordering::Equal)
 }
@@ -79,7 +94,10 @@ fn parse(text: &str) -> Result<Matrix, String> {
     let string = |value: &Value<'_>, key: &str| -> Result<Option<String>, String> {
         match value.pointer(&format!("/{key}")) {
             None => Ok(None),
-            Some(v) => v.as_str().map(|s| Some(s.to_string())).ok_or(format!("{key} must be a string")),
+            Some(v) => v
+                .as_str()
+                .map(|s| Some(s.to_string()))
+                .ok_or(format!("{key} must be a string")),
         }
     };
     let range = |value: &Value<'_>| -> Result<Range, String> {

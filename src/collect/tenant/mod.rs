@@ -35,7 +35,10 @@ pub async fn collect(
 }
 
 fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuilder {
-    let mut setup: Vec<String> = queries::SESSION_SETUP.iter().map(|s| s.to_string()).collect();
+    let mut setup: Vec<String> = queries::SESSION_SETUP
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     // OceanBase cancels statements after ob_query_timeout (10 s by default); the first
     // information_schema.COLUMNS query on a cold tenant can take longer, and our own timeout is
     // the one the user chose.
@@ -53,21 +56,34 @@ fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuild
         .init(setup)
         .pool_opts(PoolOpts::default().with_constraints(constraints));
     match &plan.tls_ca {
-        Some(ca) => builder.ssl_opts(SslOpts::default().with_root_certs(vec![std::path::PathBuf::from(ca).into()])),
+        Some(ca) => builder.ssl_opts(
+            SslOpts::default().with_root_certs(vec![std::path::PathBuf::from(ca).into()]),
+        ),
         None => builder,
     }
 }
 
-async fn collect_with(pool: &Pool, plan: &TenantPlan, scope: &[String], timeout: Duration) -> TenantFacts {
+async fn collect_with(
+    pool: &Pool,
+    plan: &TenantPlan,
+    scope: &[String],
+    timeout: Duration,
+) -> TenantFacts {
     let endpoint = plan.endpoint();
     let user = plan.user.clone();
     match tokio::time::timeout(timeout, pool.get_conn()).await {
         Err(_) => {
-            let reason = format!("no answer from {endpoint} within {}s", timeout.as_secs_f64());
+            let reason = format!(
+                "no answer from {endpoint} within {}s",
+                timeout.as_secs_f64()
+            );
             return TenantFacts::unreachable(endpoint, user, &reason);
         }
         Ok(Err(error)) => {
-            let reason = format!("cannot log in to {endpoint} as {user}: {}", describe(&error));
+            let reason = format!(
+                "cannot log in to {endpoint} as {user}: {}",
+                describe(&error)
+            );
             return TenantFacts::unreachable(endpoint, user, &reason);
         }
         Ok(Ok(conn)) => drop(conn),
@@ -103,7 +119,9 @@ async fn collect_with(pool: &Pool, plan: &TenantPlan, scope: &[String], timeout:
     let variables = to_fact(variables, queries::variables);
     let mode = queries::mode(&variables, &server);
     let tables = match (tables, columns, keys) {
-        (Ok(tables), Ok(columns), Ok(keys)) => to_fact(Ok(()), |_| queries::tables(&tables, &columns, &keys)),
+        (Ok(tables), Ok(columns), Ok(keys)) => {
+            to_fact(Ok(()), |_| queries::tables(&tables, &columns, &keys))
+        }
         (tables, columns, keys) => Fact::unavailable(
             [tables.err(), columns.err(), keys.err()]
                 .into_iter()
@@ -132,7 +150,13 @@ fn endpoint_of(plan: &TenantPlan) -> String {
 }
 
 /// Runs one statement under the timeout; the error names the tenant and the statement.
-async fn run(pool: &Pool, endpoint: &str, sql: &str, params: Vec<Value>, timeout: Duration) -> Result<Rows, String> {
+async fn run(
+    pool: &Pool,
+    endpoint: &str,
+    sql: &str,
+    params: Vec<Value>,
+    timeout: Duration,
+) -> Result<Rows, String> {
     let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
     let work = async {
         let mut conn = pool.get_conn().await?;
@@ -144,18 +168,29 @@ async fn run(pool: &Pool, endpoint: &str, sql: &str, params: Vec<Value>, timeout
         Ok::<_, mysql_async::Error>(rows)
     };
     match tokio::time::timeout(timeout, work).await {
-        Err(_) => Err(format!("{endpoint}: `{statement} …` gave no result within {}s", timeout.as_secs_f64())),
-        Ok(Err(error)) => Err(format!("{endpoint}: `{statement} …` failed: {}", describe(&error))),
+        Err(_) => Err(format!(
+            "{endpoint}: `{statement} …` gave no result within {}s",
+            timeout.as_secs_f64()
+        )),
+        Ok(Err(error)) => Err(format!(
+            "{endpoint}: `{statement} …` failed: {}",
+            describe(&error)
+        )),
         Ok(Ok(rows)) => Ok(rows.into_iter().map(row_to_text).collect()),
     }
 }
 
-fn to_fact<T, R>(rows: Result<R, String>, parse: impl FnOnce(&R) -> Result<T, ShapeError>) -> Fact<T> {
+fn to_fact<T, R>(
+    rows: Result<R, String>,
+    parse: impl FnOnce(&R) -> Result<T, ShapeError>,
+) -> Fact<T> {
     match rows {
         Err(reason) => Fact::unavailable(reason),
         Ok(rows) => match parse(&rows) {
             Ok(value) => Fact::Observed(value),
-            Err(ShapeError(problem)) => Fact::unavailable(format!("unexpected result shape: {problem}")),
+            Err(ShapeError(problem)) => {
+                Fact::unavailable(format!("unexpected result shape: {problem}"))
+            }
         },
     }
 }
@@ -172,7 +207,9 @@ fn value_to_text(value: Value) -> Option<String> {
         Value::UInt(n) => Some(n.to_string()),
         Value::Float(n) => Some(n.to_string()),
         Value::Double(n) => Some(n.to_string()),
-        Value::Date(y, m, d, h, mi, s, us) => Some(format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}")),
+        Value::Date(y, m, d, h, mi, s, us) => Some(format!(
+            "{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}"
+        )),
         Value::Time(negative, days, h, m, s, us) => Some(format!(
             "{}{}:{m:02}:{s:02}.{us:06}",
             if negative { "-" } else { "" },
@@ -184,7 +221,10 @@ fn value_to_text(value: Value) -> Option<String> {
 /// The server's own words for an error, without the client's wrapping.
 fn describe(error: &mysql_async::Error) -> String {
     match error {
-        mysql_async::Error::Server(server) => format!("ERROR {} ({}): {}", server.code, server.state, server.message),
+        mysql_async::Error::Server(server) => format!(
+            "ERROR {} ({}): {}",
+            server.code, server.state, server.message
+        ),
         other => other.to_string(),
     }
 }

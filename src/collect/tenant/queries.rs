@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::facts::{
-    Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server,
-    Table, Trigger, Variables,
+    Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server, Table,
+    Trigger, Variables,
 };
 
 /// Result rows with every cell as text (`None` for SQL NULL).
@@ -55,9 +55,13 @@ pub fn with_scope(template: &str, databases: usize) -> String {
 pub struct ShapeError(pub String);
 
 fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
-    row.get(index)
-        .map(|value| value.as_deref())
-        .ok_or_else(|| ShapeError(format!("expected at least {} columns, got {}", index + 1, row.len())))
+    row.get(index).map(|value| value.as_deref()).ok_or_else(|| {
+        ShapeError(format!(
+            "expected at least {} columns, got {}",
+            index + 1,
+            row.len()
+        ))
+    })
 }
 
 fn text(row: &[Option<String>], index: usize) -> Result<&str, ShapeError> {
@@ -99,7 +103,10 @@ pub fn variables(rows: &Rows) -> Result<Variables, ShapeError> {
 /// have the variable but is a MySQL-mode kernel only, so its `version()` is evidence enough.
 /// Anything else stays unknown rather than guessed.
 pub fn mode(variables: &Fact<Variables>, server: &Fact<Server>) -> Fact<Mode> {
-    if let Some(value) = variables.observed().and_then(|v| v.ob_compatibility_mode.as_deref()) {
+    if let Some(value) = variables
+        .observed()
+        .and_then(|v| v.ob_compatibility_mode.as_deref())
+    {
         return match value.to_ascii_uppercase().as_str() {
             "MYSQL" => Fact::Observed(Mode {
                 mode: CompatibilityMode::Mysql,
@@ -115,7 +122,10 @@ pub fn mode(variables: &Fact<Variables>, server: &Fact<Server>) -> Fact<Mode> {
     match (server, variables) {
         (Fact::Observed(server), _) if server.edition == Edition::Seekdb => Fact::Observed(Mode {
             mode: CompatibilityMode::Mysql,
-            evidence: format!("seekdb kernel (`{}`), which has MySQL mode only", server.version),
+            evidence: format!(
+                "seekdb kernel (`{}`), which has MySQL mode only",
+                server.version
+            ),
         }),
         (Fact::Unavailable { reason }, _) | (_, Fact::Unavailable { reason }) => {
             Fact::unavailable(reason.clone())
@@ -168,7 +178,10 @@ pub fn tables(
     for row in column_rows {
         // COLUMNS also lists views; only base tables were kept above.
         let (database, name) = (text(row, 0)?, text(row, 1)?);
-        let Some(table) = databases.get_mut(database).and_then(|tables| tables.get_mut(name)) else {
+        let Some(table) = databases
+            .get_mut(database)
+            .and_then(|tables| tables.get_mut(name))
+        else {
             continue;
         };
         let extra = cell(row, 5)?.unwrap_or_default().to_ascii_uppercase();
@@ -185,7 +198,10 @@ pub fn tables(
     }
     for row in key_rows {
         let (database, name) = (text(row, 0)?, text(row, 1)?);
-        let Some(table) = databases.get_mut(database).and_then(|tables| tables.get_mut(name)) else {
+        let Some(table) = databases
+            .get_mut(database)
+            .and_then(|tables| tables.get_mut(name))
+        else {
             continue;
         };
         let index = text(row, 2)?;
@@ -194,13 +210,22 @@ pub fn tables(
             Some(key) => key.columns.push(column),
             None => table.keys.push(Key {
                 name: index.to_string(),
-                kind: if index == "PRIMARY" { KeyKind::Primary } else { KeyKind::Unique },
+                kind: if index == "PRIMARY" {
+                    KeyKind::Primary
+                } else {
+                    KeyKind::Unique
+                },
                 columns: vec![column],
             }),
         }
     }
-    for table in databases.values_mut().flat_map(|tables| tables.values_mut()) {
-        table.keys.sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
+    for table in databases
+        .values_mut()
+        .flat_map(|tables| tables.values_mut())
+    {
+        table
+            .keys
+            .sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
     }
     Ok(databases)
 }
@@ -266,18 +291,55 @@ mod tests {
         assert_eq!(oracle.observed().unwrap().mode, CompatibilityMode::Oracle);
         let seekdb = mode(&vars(None), &server("OceanBase 4.3.5.3 seekdb (r1.4.0.0)"));
         assert_eq!(seekdb.observed().unwrap().mode, CompatibilityMode::Mysql);
-        assert!(mode(&vars(None), &server("OceanBase 4.2.1.2")).observed().is_none());
+        assert!(
+            mode(&vars(None), &server("OceanBase 4.2.1.2"))
+                .observed()
+                .is_none()
+        );
     }
 
     #[test]
     fn tables_join_columns_and_keys_and_ignore_views() {
         let tables = tables(
-            &rows(&[&[Some("app"), Some("t1"), Some("12"), Some("utf8mb4_general_ci")]]),
+            &rows(&[&[
+                Some("app"),
+                Some("t1"),
+                Some("12"),
+                Some("utf8mb4_general_ci"),
+            ]]),
             &rows(&[
-                &[Some("app"), Some("t1"), Some("id"), Some("int(11)"), Some("NO"), Some("auto_increment")],
-                &[Some("app"), Some("t1"), Some("v"), Some("varchar(10)"), Some("NO"), Some("")],
-                &[Some("app"), Some("t1"), Some("g"), Some("int(11)"), Some("YES"), Some("VIRTUAL GENERATED")],
-                &[Some("app"), Some("view1"), Some("id"), Some("int(11)"), Some("NO"), Some("")],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("id"),
+                    Some("int(11)"),
+                    Some("NO"),
+                    Some("auto_increment"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("v"),
+                    Some("varchar(10)"),
+                    Some("NO"),
+                    Some(""),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("g"),
+                    Some("int(11)"),
+                    Some("YES"),
+                    Some("VIRTUAL GENERATED"),
+                ],
+                &[
+                    Some("app"),
+                    Some("view1"),
+                    Some("id"),
+                    Some("int(11)"),
+                    Some("NO"),
+                    Some(""),
+                ],
             ]),
             &rows(&[
                 &[Some("app"), Some("t1"), Some("uk"), Some("v")],

@@ -33,8 +33,13 @@ fn parse_line(line: &str) -> Option<Line> {
     let line = line.trim().trim_end_matches(';');
     let rest = strip_keyword(line, "GRANT")?;
     let tokens = top_level_split(rest);
-    let to = tokens.iter().position(|token| token.eq_ignore_ascii_case("TO"))?;
-    match tokens.iter().position(|token| token.eq_ignore_ascii_case("ON")) {
+    let to = tokens
+        .iter()
+        .position(|token| token.eq_ignore_ascii_case("TO"))?;
+    match tokens
+        .iter()
+        .position(|token| token.eq_ignore_ascii_case("ON"))
+    {
         Some(on) if on < to => {
             let privilege_text = tokens[..on].join(" ");
             let object = tokens[on + 1..to].join("");
@@ -59,9 +64,14 @@ fn parse_line(line: &str) -> Option<Line> {
                 match columns {
                     Some(columns) => grant.column_privileges.push(ColumnPrivilege {
                         privilege: Privilege::parse(name),
-                        columns: split_commas(columns).iter().map(|c| unquote(c.trim())).collect(),
+                        columns: split_commas(columns)
+                            .iter()
+                            .map(|c| unquote(c.trim()))
+                            .collect(),
                     }),
-                    None if name.eq_ignore_ascii_case("ALL") || name.eq_ignore_ascii_case("ALL PRIVILEGES") => {
+                    None if name.eq_ignore_ascii_case("ALL")
+                        || name.eq_ignore_ascii_case("ALL PRIVILEGES") =>
+                    {
                         grant.all = true
                     }
                     None => {
@@ -80,7 +90,8 @@ fn parse_line(line: &str) -> Option<Line> {
                 .iter()
                 .map(|role| unquote(role.split('@').next().unwrap_or_default().trim()))
                 .collect::<Vec<_>>();
-            (!roles.is_empty() && roles.iter().all(|role| !role.is_empty())).then_some(Line::Roles(roles))
+            (!roles.is_empty() && roles.iter().all(|role| !role.is_empty()))
+                .then_some(Line::Roles(roles))
         }
     }
 }
@@ -88,7 +99,8 @@ fn parse_line(line: &str) -> Option<Line> {
 fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
     let head = text.get(..keyword.len())?;
     let rest = &text[keyword.len()..];
-    (head.eq_ignore_ascii_case(keyword) && rest.starts_with(char::is_whitespace)).then(|| rest.trim_start())
+    (head.eq_ignore_ascii_case(keyword) && rest.starts_with(char::is_whitespace))
+        .then(|| rest.trim_start())
 }
 
 /// Splits on whitespace outside backticks, quotes and parentheses.
@@ -181,7 +193,13 @@ fn split_qualified(object: &str) -> Option<(String, String)> {
 
 fn unquote_or_star(part: &str) -> Option<String> {
     let part = part.trim();
-    (!part.is_empty()).then(|| if part == "*" { part.to_string() } else { unquote(part) })
+    (!part.is_empty()).then(|| {
+        if part == "*" {
+            part.to_string()
+        } else {
+            unquote(part)
+        }
+    })
 }
 
 /// `` `a``b` `` → ``a`b``; `'x'` → `x`; bare names unchanged.
@@ -201,13 +219,19 @@ mod tests {
 
     fn one(line: &str) -> PrivilegeGrant {
         let grants = parse_grants([line]);
-        assert!(grants.unparsed.is_empty(), "unparsed: {:?}", grants.unparsed);
+        assert!(
+            grants.unparsed.is_empty(),
+            "unparsed: {:?}",
+            grants.unparsed
+        );
         grants.grants.into_iter().next().expect("a grant")
     }
 
     #[test]
     fn oceanbase_global_line_in_its_own_order() {
-        let grant = one("GRANT ALTER, CREATE, DELETE, DROP, INSERT, UPDATE, SELECT, INDEX, CREATE VIEW, SHOW VIEW, PROCESS ON *.* TO 'u_global'");
+        let grant = one(
+            "GRANT ALTER, CREATE, DELETE, DROP, INSERT, UPDATE, SELECT, INDEX, CREATE VIEW, SHOW VIEW, PROCESS ON *.* TO 'u_global'",
+        );
         assert_eq!(grant.level, GrantLevel::Global);
         assert!(grant.privileges.contains(&Privilege::CreateView));
         assert!(grant.privileges.contains(&Privilege::Process));
@@ -218,7 +242,12 @@ mod tests {
     #[test]
     fn database_level_with_grant_option() {
         let grant = one("GRANT INSERT, SELECT ON `src`.* TO 'u_mixed' WITH GRANT OPTION");
-        assert_eq!(grant.level, GrantLevel::Database { database: "src".into() });
+        assert_eq!(
+            grant.level,
+            GrantLevel::Database {
+                database: "src".into()
+            }
+        );
         assert!(grant.with_grant_option);
     }
 
@@ -226,7 +255,13 @@ mod tests {
     fn all_privileges_at_table_level() {
         let grant = one("GRANT ALL PRIVILEGES ON `src`.`t` TO 'u_probe' WITH GRANT OPTION");
         assert!(grant.all);
-        assert_eq!(grant.level, GrantLevel::Table { database: "src".into(), table: "t".into() });
+        assert_eq!(
+            grant.level,
+            GrantLevel::Table {
+                database: "src".into(),
+                table: "t".into()
+            }
+        );
     }
 
     #[test]
@@ -245,20 +280,38 @@ mod tests {
     #[test]
     fn hostile_names_and_hosts() {
         let grant = one("GRANT SELECT ON `we``ird. db`.* TO 'u_host'@'127.0.0.1'");
-        assert_eq!(grant.level, GrantLevel::Database { database: "we`ird. db".into() });
+        assert_eq!(
+            grant.level,
+            GrantLevel::Database {
+                database: "we`ird. db".into()
+            }
+        );
         let grant = one("GRANT SELECT ON `on`.`to` TO 'u'");
-        assert_eq!(grant.level, GrantLevel::Table { database: "on".into(), table: "to".into() });
+        assert_eq!(
+            grant.level,
+            GrantLevel::Table {
+                database: "on".into(),
+                table: "to".into()
+            }
+        );
     }
 
     #[test]
     fn unknown_privileges_are_kept_by_name() {
         let grant = one("GRANT CREATE AI MODEL, SELECT ON *.* TO 'u'");
-        assert!(grant.privileges.contains(&Privilege::Other("CREATE AI MODEL".into())));
+        assert!(
+            grant
+                .privileges
+                .contains(&Privilege::Other("CREATE AI MODEL".into()))
+        );
     }
 
     #[test]
     fn role_lines_become_roles() {
-        let grants = parse_grants(["GRANT USAGE ON *.* TO 'u_role'", "GRANT `r_read`@`%` TO `u_role`@`%`"]);
+        let grants = parse_grants([
+            "GRANT USAGE ON *.* TO 'u_role'",
+            "GRANT `r_read`@`%` TO `u_role`@`%`",
+        ]);
         assert_eq!(grants.roles, vec!["r_read"]);
         assert_eq!(grants.grants.len(), 1);
     }

@@ -74,7 +74,13 @@ mod tests {
 
     #[test]
     fn an_unreachable_tenant_is_an_error_naming_its_user() {
-        let facts = facts(|f| f.b = TenantFacts::unreachable("10.0.0.2:2881".into(), "oms_b".into(), "connection refused"));
+        let facts = facts(|f| {
+            f.b = TenantFacts::unreachable(
+                "10.0.0.2:2881".into(),
+                "oms_b".into(),
+                "connection refused",
+            )
+        });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("b", Some("oms_b"))]);
         assert!(findings[0].message.contains("connection refused"));
@@ -86,7 +92,11 @@ mod tests {
         let facts = facts(|f| f.a.triggers = Fact::unavailable("ERROR 1142: denied"));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(findings[0].severity, Some(Severity::Warning));
-        assert!(findings[0].message.contains("triggers (ERROR 1142: denied)"));
+        assert!(
+            findings[0]
+                .message
+                .contains("triggers (ERROR 1142: denied)")
+        );
     }
 
     #[test]

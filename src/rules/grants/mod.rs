@@ -19,11 +19,17 @@ pub enum Object<'a> {
 impl Object<'_> {
     /// Every object of `link`'s scope: its databases, then the tables outside them.
     pub fn scope(link: &LinkPlan) -> Vec<Object<'_>> {
-        let mut objects: Vec<Object<'_>> = link.databases.iter().map(|d| Object::Database(d)).collect();
+        let mut objects: Vec<Object<'_>> =
+            link.databases.iter().map(|d| Object::Database(d)).collect();
         objects.extend(
             link.tables
                 .iter()
-                .filter(|t| !link.databases.iter().any(|d| d.eq_ignore_ascii_case(&t.database)))
+                .filter(|t| {
+                    !link
+                        .databases
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(&t.database))
+                })
                 .map(|t| Object::Table(&t.database, &t.table)),
         );
         objects
@@ -40,7 +46,9 @@ impl Object<'_> {
     pub fn grant_target(&self) -> String {
         match self {
             Object::Database(database) => format!("{}.*", quote_identifier(database)),
-            Object::Table(database, table) => format!("{}.{}", quote_identifier(database), quote_identifier(table)),
+            Object::Table(database, table) => {
+                format!("{}.{}", quote_identifier(database), quote_identifier(table))
+            }
         }
     }
 
@@ -49,7 +57,9 @@ impl Object<'_> {
             .iter()
             .filter(|privilege| match self {
                 Object::Database(database) => !grants.holds_on_database(privilege, database),
-                Object::Table(database, table) => !grants.holds_on_table(privilege, database, table),
+                Object::Table(database, table) => {
+                    !grants.holds_on_table(privilege, database, table)
+                }
             })
             .cloned()
             .collect()
@@ -57,8 +67,18 @@ impl Object<'_> {
 }
 
 /// `oms_b lacks INSERT, DELETE on `app`.*`, noting roles whose privileges were not visible.
-pub fn lacks_message(tenant: &TenantFacts, grants: &Grants, missing: &[Privilege], object: &Object<'_>) -> String {
-    let mut message = format!("{} lacks {} on {}", tenant.user, join(missing), object.grant_target());
+pub fn lacks_message(
+    tenant: &TenantFacts,
+    grants: &Grants,
+    missing: &[Privilege],
+    object: &Object<'_>,
+) -> String {
+    let mut message = format!(
+        "{} lacks {} on {}",
+        tenant.user,
+        join(missing),
+        object.grant_target()
+    );
     if !grants.roles.is_empty() {
         message.push_str(&format!(
             " (roles {} are granted too; SHOW GRANTS does not list their privileges, so they were not counted)",
@@ -70,5 +90,10 @@ pub fn lacks_message(tenant: &TenantFacts, grants: &Grants, missing: &[Privilege
 
 /// The GRANT statement that gives exactly `missing` on `object`.
 pub fn grant_statement(tenant: &TenantFacts, missing: &[Privilege], object: &Object<'_>) -> String {
-    format!("GRANT {} ON {} TO {};", join(missing), object.grant_target(), account(tenant))
+    format!(
+        "GRANT {} ON {} TO {};",
+        join(missing),
+        object.grant_target(),
+        account(tenant)
+    )
 }

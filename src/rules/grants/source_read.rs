@@ -42,9 +42,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     continue;
                 }
                 findings.push(
-                    Finding::new(tenant, Some(object.name()), lacks_message(facts, grants, &missing, &object))
-                        .help(format!("grant SELECT so OMS can read the {} link's source", link.name))
-                        .fix(vec![grant_statement(facts, &missing, &object)]),
+                    Finding::new(
+                        tenant,
+                        Some(object.name()),
+                        lacks_message(facts, grants, &missing, &object),
+                    )
+                    .help(format!(
+                        "grant SELECT so OMS can read the {} link's source",
+                        link.name
+                    ))
+                    .fix(vec![grant_statement(facts, &missing, &object)]),
                 );
             }
         }
@@ -60,23 +67,34 @@ mod tests {
 
     #[test]
     fn fires_on_the_source_without_select() {
-        let facts = facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_a'"])));
+        let facts =
+            facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_a'"])));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("a", Some("app"))]);
         assert_eq!(findings[0].message, "oms_a lacks SELECT on `app`.*");
-        assert_eq!(findings[0].fix, vec!["GRANT SELECT ON `app`.* TO 'oms_a'@'%';"]);
+        assert_eq!(
+            findings[0].fix,
+            vec!["GRANT SELECT ON `app`.* TO 'oms_a'@'%';"]
+        );
     }
 
     #[test]
     fn a_table_grant_does_not_cover_a_database_scope() {
-        let facts = facts(|f| f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_b'"])));
-        assert_eq!(where_(&fire(&RULE, &plan(), &facts, Stage::Forward)), vec![("b", Some("app"))]);
+        let facts = facts(|f| {
+            f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_b'"]))
+        });
+        assert_eq!(
+            where_(&fire(&RULE, &plan(), &facts, Stage::Forward)),
+            vec![("b", Some("app"))]
+        );
     }
 
     #[test]
     fn a_table_grant_covers_a_table_scope() {
         let plan = plan_edited("databases = [\"app\"]", "tables = [\"app.orders\"]");
-        let facts = facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_a'"])));
+        let facts = facts(|f| {
+            f.a.grants = Fact::Observed(grants(&["GRANT SELECT ON `app`.`orders` TO 'oms_a'"]))
+        });
         assert_clean(&RULE, &plan, &facts, Stage::Forward);
     }
 
@@ -92,7 +110,10 @@ mod tests {
     #[test]
     fn granted_roles_are_named_in_the_message() {
         let facts = facts(|f| {
-            f.a.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_a'", "GRANT `r_read`@`%` TO `oms_a`@`%`"]))
+            f.a.grants = Fact::Observed(grants(&[
+                "GRANT USAGE ON *.* TO 'oms_a'",
+                "GRANT `r_read`@`%` TO `oms_a`@`%`",
+            ]))
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert!(findings[0].message.contains("roles r_read are granted too"));

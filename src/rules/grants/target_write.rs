@@ -49,7 +49,8 @@ fn check(cx: &Ctx<'_>) -> Check {
         let grants = facts.grants.observed().expect("needed");
         // Both links may target the same tenant when the plan is not mirrored; merge them so
         // each object gets one finding with everything it lacks.
-        let mut missing_by_object: BTreeMap<String, (Object<'_>, Vec<Privilege>, Vec<&str>)> = BTreeMap::new();
+        let mut missing_by_object: BTreeMap<String, (Object<'_>, Vec<Privilege>, Vec<&str>)> =
+            BTreeMap::new();
         for link in cx.links_into(tenant) {
             let mut required = TARGET_PRIVILEGES.to_vec();
             if link.ddl_sync.enabled() {
@@ -60,7 +61,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                 if missing.is_empty() {
                     continue;
                 }
-                let entry = missing_by_object.entry(object.name()).or_insert_with(|| (object, Vec::new(), Vec::new()));
+                let entry = missing_by_object
+                    .entry(object.name())
+                    .or_insert_with(|| (object, Vec::new(), Vec::new()));
                 for privilege in missing {
                     if !entry.1.contains(&privilege) {
                         entry.1.push(privilege);
@@ -71,9 +74,16 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
         for (name, (object, missing, links)) in missing_by_object {
             findings.push(
-                Finding::new(tenant, Some(name), lacks_message(facts, grants, &missing, &object))
-                    .help(format!("grant the privileges OMS needs to write the {} link's target", links.join(" and ")))
-                    .fix(vec![grant_statement(facts, &missing, &object)]),
+                Finding::new(
+                    tenant,
+                    Some(name),
+                    lacks_message(facts, grants, &missing, &object),
+                )
+                .help(format!(
+                    "grant the privileges OMS needs to write the {} link's target",
+                    links.join(" and ")
+                ))
+                .fix(vec![grant_statement(facts, &missing, &object)]),
             );
         }
     }
@@ -86,21 +96,36 @@ mod tests {
     use crate::facts::Fact;
     use crate::rules::{Stage, testing::*};
 
-    const READ_ONLY: &[&str] = &["GRANT CREATE, CREATE VIEW, SELECT, ALTER, INDEX, DROP ON `app`.* TO 'oms_b'"];
+    const READ_ONLY: &[&str] =
+        &["GRANT CREATE, CREATE VIEW, SELECT, ALTER, INDEX, DROP ON `app`.* TO 'oms_b'"];
 
     #[test]
     fn names_exactly_the_missing_privileges() {
         let facts = facts(|f| f.b.grants = Fact::Observed(grants(READ_ONLY)));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("b", Some("app"))]);
-        assert_eq!(findings[0].message, "oms_b lacks INSERT, UPDATE, DELETE on `app`.*");
-        assert_eq!(findings[0].fix, vec!["GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%';"]);
-        assert!(findings[0].help.as_deref().unwrap().contains("forward link"));
+        assert_eq!(
+            findings[0].message,
+            "oms_b lacks INSERT, UPDATE, DELETE on `app`.*"
+        );
+        assert_eq!(
+            findings[0].fix,
+            vec!["GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%';"]
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("forward link")
+        );
     }
 
     #[test]
     fn drop_is_needed_only_where_the_ddl_syncing_link_writes() {
-        let without_drop = &["GRANT CREATE, CREATE VIEW, SELECT, INSERT, UPDATE, ALTER, INDEX, DELETE ON `app`.* TO 'u'"];
+        let without_drop = &[
+            "GRANT CREATE, CREATE VIEW, SELECT, INSERT, UPDATE, ALTER, INDEX, DELETE ON `app`.* TO 'u'",
+        ];
         // Forward syncs DDL into b: b needs DROP, a (target of the reverse, no DDL) does not.
         let facts = facts(|f| {
             f.a.grants = Fact::Observed(grants(without_drop));
@@ -119,9 +144,17 @@ mod tests {
     #[test]
     fn quoting_survives_hostile_names() {
         let plan = plan_edited("databases = [\"app\"]", "databases = [\"we`ird db\"]");
-        let facts = facts(|f| f.b.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_b'"])));
+        let facts =
+            facts(|f| f.b.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'oms_b'"])));
         let findings = fire(&RULE, &plan, &facts, Stage::Forward);
-        let on_b = findings.iter().find(|f| f.side == crate::rules::Side::B).unwrap();
-        assert!(on_b.fix[0].ends_with("ON `we``ird db`.* TO 'oms_b'@'%';"), "{:?}", on_b.fix);
+        let on_b = findings
+            .iter()
+            .find(|f| f.side == crate::rules::Side::B)
+            .unwrap();
+        assert!(
+            on_b.fix[0].ends_with("ON `we``ird db`.* TO 'oms_b'@'%';"),
+            "{:?}",
+            on_b.fix
+        );
     }
 }

@@ -60,7 +60,12 @@ mod tests {
 
     #[test]
     fn an_empty_type_list_is_no_ddl_sync() {
-        assert_clean(&RULE, &plan_edited("ddl_sync = false", "ddl_sync = []"), &healthy(), Stage::Forward);
+        assert_clean(
+            &RULE,
+            &plan_edited("ddl_sync = false", "ddl_sync = []"),
+            &healthy(),
+            Stage::Forward,
+        );
         assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
     }
 }

@@ -54,7 +54,10 @@ mod tests {
 
     #[test]
     fn fires_on_a_reverse_full_migration() {
-        let plan = plan_edited("migration = [\"incremental\"]", "migration = [\"full\", \"incremental\"]");
+        let plan = plan_edited(
+            "migration = [\"incremental\"]",
+            "migration = [\"full\", \"incremental\"]",
+        );
         let findings = fire(&RULE, &plan, &healthy(), Stage::Forward);
         assert_eq!(where_(&findings), vec![("plan", Some("dr_b_to_a"))]);
         assert!(findings[0].message.contains("[full, incremental]"));

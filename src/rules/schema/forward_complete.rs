@@ -42,8 +42,20 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
             continue;
         };
-        findings.extend(column_differences(source, target, &object, source_table, target_table));
-        findings.extend(key_differences(source, target, &object, source_table, target_table));
+        findings.extend(column_differences(
+            source,
+            target,
+            &object,
+            source_table,
+            target_table,
+        ));
+        findings.extend(key_differences(
+            source,
+            target,
+            &object,
+            source_table,
+            target_table,
+        ));
     }
     Ok(findings)
 }
@@ -61,8 +73,15 @@ fn column_differences(
         let column_object = Some(format!("{object}.{}", column.name));
         let Some(other) = target_table.column(&column.name) else {
             findings.push(
-                Finding::new(target, column_object, format!("column {object}.{} ({}) is missing on tenant {target}", column.name, column.column_type))
-                    .help(fix_help.clone()),
+                Finding::new(
+                    target,
+                    column_object,
+                    format!(
+                        "column {object}.{} ({}) is missing on tenant {target}",
+                        column.name, column.column_type
+                    ),
+                )
+                .help(fix_help.clone()),
             );
             continue;
         };
@@ -102,7 +121,10 @@ fn column_differences(
                 Finding::new(
                     target,
                     Some(format!("{object}.{}", other.name)),
-                    format!("column {object}.{} exists on tenant {target} but not on tenant {source}", other.name),
+                    format!(
+                        "column {object}.{} exists on tenant {target} but not on tenant {source}",
+                        other.name
+                    ),
                 )
                 .help(fix_help.clone()),
             );
@@ -135,7 +157,9 @@ fn key_differences(
                     describe(target_pk)
                 ),
             )
-            .help(format!("give {object} the same primary key on both tenants")),
+            .help(format!(
+                "give {object} the same primary key on both tenants"
+            )),
         );
     }
     let unique = |table: &Table| -> Vec<Vec<String>> {
@@ -154,7 +178,10 @@ fn key_differences(
             if keys.is_empty() {
                 "none".to_string()
             } else {
-                keys.iter().map(|k| format!("({})", k.join(", "))).collect::<Vec<_>>().join(", ")
+                keys.iter()
+                    .map(|k| format!("({})", k.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         findings.push(
@@ -167,7 +194,9 @@ fn key_differences(
                     list(&target_unique)
                 ),
             )
-            .help(format!("give {object} the same unique keys on both tenants")),
+            .help(format!(
+                "give {object} the same unique keys on both tenants"
+            )),
         );
     }
     findings
@@ -208,8 +237,15 @@ mod tests {
                 tables.get_mut("app").unwrap().insert(
                     "orders".into(),
                     table(
-                        &[("id", "int(11)", false), ("note", "varchar(64)", false), ("extra", "int(11)", true)],
-                        &[("PRIMARY", KeyKind::Primary, &["id"]), ("u", KeyKind::Unique, &["note"])],
+                        &[
+                            ("id", "int(11)", false),
+                            ("note", "varchar(64)", false),
+                            ("extra", "int(11)", true),
+                        ],
+                        &[
+                            ("PRIMARY", KeyKind::Primary, &["id"]),
+                            ("u", KeyKind::Unique, &["note"]),
+                        ],
                     ),
                 );
             }
@@ -233,7 +269,10 @@ mod tests {
         assert_clean(&RULE, &plan(), &healthy(), Stage::Reverse);
         let mut facts = facts(|f| {
             if let Fact::Observed(tables) = &mut f.a.tables {
-                tables.get_mut("app").unwrap().insert("log".into(), table(&[("x", "int(11)", true)], &[]));
+                tables
+                    .get_mut("app")
+                    .unwrap()
+                    .insert("log".into(), table(&[("x", "int(11)", true)], &[]));
             }
         });
         facts.b = facts.a.clone();

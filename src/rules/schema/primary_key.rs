@@ -77,19 +77,39 @@ mod tests {
         let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[]));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("a", Some("app.log"))]);
-        assert!(findings[0].message.ends_with("has no primary key and no unique key"));
+        assert!(
+            findings[0]
+                .message
+                .ends_with("has no primary key and no unique key")
+        );
     }
 
     #[test]
     fn a_unique_key_with_a_nullable_column_does_not_count() {
-        let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[("ux", KeyKind::Unique, &["x"])]));
+        let facts = with_table_on_a(
+            "log",
+            table(
+                &[("x", "int(11)", true)],
+                &[("ux", KeyKind::Unique, &["x"])],
+            ),
+        );
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
-        assert!(findings[0].message.contains("unique keys (ux) have nullable columns"));
+        assert!(
+            findings[0]
+                .message
+                .contains("unique keys (ux) have nullable columns")
+        );
     }
 
     #[test]
     fn a_not_null_unique_key_counts() {
-        let facts = with_table_on_a("log", table(&[("x", "int(11)", false)], &[("ux", KeyKind::Unique, &["x"])]));
+        let facts = with_table_on_a(
+            "log",
+            table(
+                &[("x", "int(11)", false)],
+                &[("ux", KeyKind::Unique, &["x"])],
+            ),
+        );
         assert_clean(&RULE, &plan(), &facts, Stage::Forward);
     }
 

@@ -75,9 +75,14 @@ mod tests {
 
     #[test]
     fn inconclusive_when_a_mode_is_unknown() {
-        let facts = facts(|f| f.a.mode = Fact::unavailable("the tenant does not report ob_compatibility_mode"));
+        let facts = facts(|f| {
+            f.a.mode = Fact::unavailable("the tenant does not report ob_compatibility_mode")
+        });
         let evaluation = run(&RULE, &plan(), &facts, Stage::Forward);
-        assert_eq!(evaluation.status, crate::rules::engine::Status::Inconclusive);
+        assert_eq!(
+            evaluation.status,
+            crate::rules::engine::Status::Inconclusive
+        );
         assert!(evaluation.reason.unwrap().contains("tenant a"));
     }
 }

@@ -27,16 +27,31 @@ declare_rule! {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let version = |tenant: Tenant| cx.tenant(tenant).server.observed().expect("needed").ob_version.as_str();
+    let version = |tenant: Tenant| {
+        cx.tenant(tenant)
+            .server
+            .observed()
+            .expect("needed")
+            .ob_version
+            .as_str()
+    };
     let (a, b) = (version(Tenant::A), version(Tenant::B));
     let parts = |v: &str| -> Vec<String> { v.split('.').take(2).map(str::to_string).collect() };
     let (pa, pb) = (parts(a), parts(b));
     if pa == pb {
         return Ok(vec![]);
     }
-    let finding = Finding::new(Side::Pair, None, format!("tenant a runs OceanBase {a}, tenant b runs {b}"))
-        .help("upgrade the older cluster so both tenants run the same major.minor");
-    Ok(vec![if pa.first() != pb.first() { finding.severity(Severity::Error) } else { finding }])
+    let finding = Finding::new(
+        Side::Pair,
+        None,
+        format!("tenant a runs OceanBase {a}, tenant b runs {b}"),
+    )
+    .help("upgrade the older cluster so both tenants run the same major.minor");
+    Ok(vec![if pa.first() != pb.first() {
+        finding.severity(Severity::Error)
+    } else {
+        finding
+    }])
 }
 
 #[cfg(test)]
@@ -57,16 +72,31 @@ mod tests {
 
     #[test]
     fn different_minor_is_a_warning_and_different_major_an_error() {
-        let minor = fire(&RULE, &plan(), &with_versions("4.2.1.2", "4.3.5.3"), Stage::Forward);
+        let minor = fire(
+            &RULE,
+            &plan(),
+            &with_versions("4.2.1.2", "4.3.5.3"),
+            Stage::Forward,
+        );
         assert_eq!(minor[0].severity, None);
         assert_eq!(RULE.severity, Severity::Warning);
-        let major = fire(&RULE, &plan(), &with_versions("3.2.4.1", "4.3.5.3"), Stage::Forward);
+        let major = fire(
+            &RULE,
+            &plan(),
+            &with_versions("3.2.4.1", "4.3.5.3"),
+            Stage::Forward,
+        );
         assert_eq!(major[0].severity, Some(Severity::Error));
         assert_eq!(where_(&major), vec![("pair", None)]);
     }
 
     #[test]
     fn patch_levels_may_differ() {
-        assert_clean(&RULE, &plan(), &with_versions("4.3.5.1", "4.3.5.3"), Stage::Forward);
+        assert_clean(
+            &RULE,
+            &plan(),
+            &with_versions("4.3.5.1", "4.3.5.3"),
+            Stage::Forward,
+        );
     }
 }

@@ -66,7 +66,8 @@ mod tests {
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
-    const OMS: &str = "[oms]\nurl = \"http://oms:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n";
+    const OMS: &str =
+        "[oms]\nurl = \"http://oms:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n";
 
     #[test]
     fn fires_on_an_ob_3_tenant() {
@@ -92,6 +93,9 @@ mod tests {
     #[test]
     fn an_oms_version_outside_the_matrix_is_inconclusive() {
         let unknown = plan_from(&format!("{OMS}version = \"4.1.5\"\n{PLAN}"));
-        assert_eq!(run(&RULE, &unknown, &healthy(), Stage::Forward).status, Status::Inconclusive);
+        assert_eq!(
+            run(&RULE, &unknown, &healthy(), Stage::Forward).status,
+            Status::Inconclusive
+        );
     }
 }

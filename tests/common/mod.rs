@@ -1,0 +1,230 @@
+//! The live pair for tests: two real seekdb kernels started by `scripts/test`, set up as root.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use mysql_async::prelude::Queryable;
+use serde_json::Value;
+
+/// The two kernels, or `None` outside `scripts/test`. With `CI` set, a missing kernel fails the
+/// test instead: a CI run that skipped the live tests would prove nothing.
+pub fn live_pair() -> Option<Pair> {
+    match (
+        std::env::var("OMS_PREFLIGHT_TEST_A"),
+        std::env::var("OMS_PREFLIGHT_TEST_B"),
+    ) {
+        (Ok(a), Ok(b)) => Some(Pair {
+            a: Endpoint::parse(&a),
+            b: Endpoint::parse(&b),
+        }),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but OMS_PREFLIGHT_TEST_A/B are not: run the tests with scripts/test")
+        }
+        _ => {
+            eprintln!(
+                "live test not run: no kernels (OMS_PREFLIGHT_TEST_A/B unset); use scripts/test"
+            );
+            None
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub host: String,
+    pub port: u16,
+}
+
+impl Endpoint {
+    fn parse(text: &str) -> Endpoint {
+        let (host, port) = text.rsplit_once(':').expect("host:port");
+        Endpoint {
+            host: host.to_string(),
+            port: port.parse().expect("port"),
+        }
+    }
+
+    /// Runs `statements` as root, in order; any failure fails the test.
+    pub fn root(&self, statements: &[String]) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let opts = mysql_async::OptsBuilder::default()
+                .ip_or_hostname(self.host.clone())
+                .tcp_port(self.port)
+                .user(Some("root"))
+                .pass(Some(""))
+                .prefer_socket(false);
+            let mut conn = mysql_async::Conn::new(opts).await.expect("root connects");
+            for statement in statements {
+                conn.query_drop(statement)
+                    .await
+                    .unwrap_or_else(|error| panic!("{statement}: {error}"));
+            }
+            conn.disconnect().await.unwrap();
+        });
+    }
+}
+
+pub struct Pair {
+    pub a: Endpoint,
+    pub b: Endpoint,
+}
+
+/// One isolated situation on the pair: its own database and migration user on both tenants,
+/// so tests run side by side.
+pub struct Scenario {
+    pub database: String,
+    pub user: String,
+    /// A unique marker: no output, report or bundle may ever contain it.
+    pub password: String,
+}
+
+impl Scenario {
+    pub fn new(name: &str) -> Scenario {
+        Scenario {
+            database: format!("lt_{name}"),
+            user: format!("oms_{name}"),
+            password: format!("Pw-{name}-9qZ!marker"),
+        }
+    }
+
+    /// A healthy tenant: the database with a keyed table, and a migration user with what
+    /// OMS needs.
+    pub fn healthy(&self) -> Vec<String> {
+        let (db, user, password) = (&self.database, &self.user, &self.password);
+        vec![
+            format!("DROP DATABASE IF EXISTS `{db}`"),
+            format!("CREATE DATABASE `{db}`"),
+            format!(
+                "CREATE TABLE `{db}`.orders (id BIGINT PRIMARY KEY, note VARCHAR(64), amount DECIMAL(12,2) NOT NULL)"
+            ),
+            format!("DROP USER IF EXISTS '{user}'"),
+            format!("CREATE USER '{user}' IDENTIFIED BY '{password}'"),
+            format!("GRANT SELECT ON *.* TO '{user}'"),
+            format!("GRANT ALL PRIVILEGES ON `{db}`.* TO '{user}'"),
+        ]
+    }
+
+    pub fn with(&self, extra: &[&str]) -> Vec<String> {
+        let mut statements = self.healthy();
+        statements.extend(extra.iter().map(|s| {
+            s.replace("{db}", &self.database)
+                .replace("{user}", &self.user)
+        }));
+        statements
+    }
+
+    /// The plan for this scenario, with tenant B at `b` (which may differ from the pair's B).
+    pub fn plan(&self, a: &Endpoint, b: &Endpoint) -> String {
+        format!(
+            r#"[tenants.a]
+host = "{}"
+port = {}
+user = "{user}"
+password_env = "OB_A_PASSWORD"
+
+[tenants.b]
+host = "{}"
+port = {}
+user = "{user}"
+password_env = "OB_B_PASSWORD"
+
+[forward]
+project = "dr_{db}_a_to_b"
+source = "a"
+target = "b"
+migration = ["schema", "full", "incremental"]
+ddl_sync = true
+databases = ["{db}"]
+
+[reverse]
+project = "dr_{db}_b_to_a"
+source = "b"
+target = "a"
+migration = ["incremental"]
+ddl_sync = false
+"#,
+            a.host,
+            a.port,
+            b.host,
+            b.port,
+            user = self.user,
+            db = self.database
+        )
+    }
+
+    /// Runs the binary with both passwords in the environment; asserts the password appears in
+    /// neither stdout nor stderr.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let output = Command::cargo_bin("oms-preflight")
+            .unwrap()
+            .args(args)
+            .env("OB_A_PASSWORD", &self.password)
+            .env("OB_B_PASSWORD", &self.password)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains(&self.password),
+                "the password appeared on {stream}"
+            );
+        }
+        output
+    }
+
+    /// `check PLAN --format json` plus `args`; returns the report and the exit code.
+    pub fn check(&self, plan: &Path, args: &[&str]) -> (Value, i32) {
+        let mut all = vec!["check", plan.to_str().unwrap(), "--format", "json"];
+        all.extend(args);
+        let output = self.run(&all);
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!(
+                "not a JSON report ({error}); stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let code = output.status.code().expect("exited");
+        assert_eq!(
+            report["exit_code"], code,
+            "the report and the process agree on the exit code"
+        );
+        (report, code)
+    }
+}
+
+/// `(rule, side, object)` of every finding, in report order.
+pub fn findings(report: &Value) -> Vec<(String, String, Option<String>)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["side"].as_str().unwrap().to_string(),
+                f["object"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// The status of `rule` in the report.
+pub fn status<'r>(report: &'r Value, rule: &str) -> &'r str {
+    report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == rule)
+        .and_then(|o| o["status"].as_str())
+        .unwrap_or_else(|| panic!("no outcome for {rule}"))
+}
+
+pub fn finding(rule: &str, side: &str, object: &str) -> (String, String, Option<String>) {
+    (rule.to_string(), side.to_string(), Some(object.to_string()))
+}
