@@ -7,11 +7,11 @@ use std::time::Duration;
 use crate::cli::{CheckArgs, Cli, CollectArgs, Command, Format, LintArgs, OutputArgs, StageArg};
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, Secrets};
-use crate::exit;
+use crate::exit::{self, FailOn};
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
 use crate::report::{self, Report};
-use crate::rules::{Ctx, Input, Stage, engine};
+use crate::rules::{Ctx, Input, Rule, Stage, engine};
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
@@ -58,13 +58,7 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
         StageArg::Auto | StageArg::Forward => Stage::Forward,
         StageArg::Reverse => Stage::Reverse,
     };
-    let ctx = Ctx {
-        plan: &plan,
-        facts: Some(&facts),
-        stage,
-    };
-    let evaluations = engine::evaluate(&rules, &ctx);
-    let report = Report::new(&plan, Some(&facts), stage, evaluations, args.output.fail_on);
+    let report = evaluate(&plan, Some(&facts), stage, &rules, args.output.fail_on);
     emit(&report, &args.output);
     Ok(report.exit_code)
 }
@@ -77,21 +71,21 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
     )
     .map_err(usage)?;
     let plan = Plan::load(&args.plan).map_err(usage)?;
-    let ctx = Ctx {
-        plan: &plan,
-        facts: None,
-        stage: Stage::Forward,
-    };
-    let evaluations = engine::evaluate(&rules, &ctx);
-    let report = Report::new(
-        &plan,
-        None,
-        Stage::Forward,
-        evaluations,
-        args.output.fail_on,
-    );
+    let report = evaluate(&plan, None, Stage::Forward, &rules, args.output.fail_on);
     emit(&report, &args.output);
     Ok(report.exit_code)
+}
+
+/// Runs `rules` over the plan and facts (none for plan-only runs) into a report.
+pub fn evaluate(
+    plan: &Plan,
+    facts: Option<&Facts>,
+    stage: Stage,
+    rules: &[&'static Rule],
+    fail_on: FailOn,
+) -> Report {
+    let ctx = Ctx { plan, facts, stage };
+    Report::new(plan, facts, stage, engine::evaluate(rules, &ctx), fail_on)
 }
 
 fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {

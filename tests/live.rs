@@ -271,3 +271,161 @@ fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
         ]
     );
 }
+
+/// Re-records `fixtures/scenarios/*/bundle.json` from the live pair, with loopback endpoints
+/// rewritten to 10.0.0.1/10.0.0.2:2881 and the time of collection zeroed. Run on purpose:
+/// `scripts/test --test live -- --ignored record_fixture_bundles`.
+#[test]
+#[ignore = "writes fixtures; run explicitly to re-record them"]
+fn record_fixture_bundles() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::named("app", "oms");
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = Endpoint {
+        host: "127.0.0.1".into(),
+        port: closed,
+    };
+    let keyless = "CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))";
+    let refunds = "CREATE TABLE `{db}`.refunds (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)";
+    let recordings: &[(&str, &str, Vec<String>, Vec<String>, bool, &str)] = &[
+        (
+            "healthy",
+            "a healthy pair: nothing fires",
+            scenario.healthy(),
+            scenario.healthy(),
+            true,
+            "",
+        ),
+        (
+            "missing-target-insert",
+            "the migration user on B lacks INSERT on the target database: grants.target-write on b",
+            scenario.healthy(),
+            scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]),
+            true,
+            "",
+        ),
+        (
+            "table-missing-on-b",
+            "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
+            scenario.with(&[refunds]),
+            scenario.healthy(),
+            true,
+            "",
+        ),
+        (
+            "table-without-key",
+            "app.audit_log has no key on either tenant: schema.primary-key on a and b",
+            scenario.with(&[keyless]),
+            scenario.with(&[keyless]),
+            true,
+            "",
+        ),
+        (
+            "missing-source-select",
+            "the migration user on A has no SELECT (only write privileges): grants.source-read on a",
+            scenario.with(&[
+                "REVOKE SELECT ON *.* FROM '{user}'",
+                "REVOKE SELECT ON `{db}`.* FROM '{user}'",
+            ]),
+            scenario.healthy(),
+            true,
+            "",
+        ),
+        (
+            "scope-invisible-on-b",
+            "the migration user on B holds no privilege on app: B's tables cannot be listed, the schema rules are inconclusive, grants rules fail on b",
+            scenario.healthy(),
+            scenario.with(&[
+                "REVOKE SELECT ON *.* FROM '{user}'",
+                "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
+            ]),
+            true,
+            "",
+        ),
+        (
+            "tenant-b-unreachable",
+            "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
+            scenario.healthy(),
+            vec![],
+            false,
+            "",
+        ),
+        (
+            "ddl-on-both-links",
+            "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
+            scenario.healthy(),
+            scenario.healthy(),
+            true,
+            "both-links",
+        ),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
+    for (name, description, setup_a, setup_b, b_reachable, plan_variant) in recordings {
+        pair.a.root(setup_a);
+        if *b_reachable {
+            pair.b.root(setup_b);
+        }
+        let b = if *b_reachable {
+            pair.b.clone()
+        } else {
+            nowhere.clone()
+        };
+        let mut plan_text = scenario.plan(&pair.a, &b);
+        if *plan_variant == "both-links" {
+            plan_text = plan_text
+                .replace(
+                    "migration = [\"incremental\"]",
+                    "migration = [\"full\", \"incremental\"]",
+                )
+                .replace(
+                    "ddl_sync = false",
+                    "ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]",
+                );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let plan = write_plan(&dir, &plan_text);
+        let bundle = dir.path().join("bundle.json");
+        scenario.run(&[
+            "collect",
+            plan.to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+            "--timeout",
+            "5",
+        ]);
+        let mut text = std::fs::read_to_string(&bundle).unwrap();
+        for (endpoint, stable) in [(&pair.a, "10.0.0.1"), (&b, "10.0.0.2")] {
+            text = text
+                .replace(
+                    &format!("{}:{}", endpoint.host, endpoint.port),
+                    &format!("{stable}:2881"),
+                )
+                .replace(
+                    &format!(
+                        "host = \\\"{}\\\"\\nport = {}",
+                        endpoint.host, endpoint.port
+                    ),
+                    &format!("host = \\\"{stable}\\\"\\nport = 2881"),
+                );
+        }
+        text = text.replace(plan.to_str().unwrap(), "dr.toml");
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        json["collected_at"] = 0.into();
+        let out = root.join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(
+            out.join("bundle.json"),
+            serde_json::to_string_pretty(&json).unwrap() + "\n",
+        )
+        .unwrap();
+        std::fs::write(
+            out.join("README.md"),
+            format!("{description}\n\nRecorded by `record_fixture_bundles` in tests/live.rs.\n"),
+        )
+        .unwrap();
+    }
+}

@@ -354,7 +354,7 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
         Err(error) => {
             let span = error.span.start..error.span.end.max(error.span.start);
             problems.push(
-                PlanProblem::new(format!("not valid TOML: {}", error.kind), span, "here")
+                PlanProblem::new(format!("not valid TOML: {error}"), span, "here")
                     .help("see https://toml.io for the syntax"),
             );
             return None;
@@ -398,16 +398,6 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
         .and_then(|(t, span)| parse_link("reverse", t, span, problems));
 
     let (forward, mut reverse) = (forward?, reverse?);
-    if !forward.scope_declared {
-        problems.push(
-            PlanProblem::new(
-                "the forward link has no scope",
-                forward.span.clone(),
-                "this link",
-            )
-            .help("add databases = [\"app\"] or tables = [\"app.orders\"]"),
-        );
-    }
     if !reverse.scope_declared {
         // The reverse link replicates what the forward link built, so by default it carries
         // the same objects back.
@@ -672,6 +662,12 @@ fn parse_link(
         }),
     };
     let (databases, tables) = (databases?, tables?);
+    if name == "forward" && databases.is_empty() && tables.is_empty() {
+        problems.push(
+            PlanProblem::new("the forward link has no scope", span.clone(), "this link")
+                .help("add databases = [\"app\"] or tables = [\"app.orders\"]"),
+        );
+    }
     Some(LinkPlan {
         name,
         project: project?.0,

@@ -93,6 +93,15 @@ impl Scenario {
         }
     }
 
+    /// A scenario with chosen names, for recorded fixtures that read like a real plan.
+    pub fn named(database: &str, user: &str) -> Scenario {
+        Scenario {
+            database: database.to_string(),
+            user: user.to_string(),
+            password: format!("Pw-{database}-9qZ!marker"),
+        }
+    }
+
     /// A healthy tenant: the database with a keyed table, and a migration user with what
     /// OMS needs.
     pub fn healthy(&self) -> Vec<String> {

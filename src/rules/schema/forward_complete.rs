@@ -1,4 +1,4 @@
-use super::in_scope_tables;
+use super::{in_scope_tables, require_visible_scope};
 use crate::facts::{Key, KeyKind, Table};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule};
 
@@ -23,13 +23,14 @@ declare_rule! {
         severity: Severity::Error,
         stage: Some(Stage::Reverse),
         input: Input::Tenants,
-        needs: &[Need::Tables],
+        needs: &[Need::Tables, Need::Grants],
         summary: "every in-scope table of A exists on B with the same columns and keys",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
+    require_visible_scope(cx)?;
     let (source, target) = (cx.plan.forward.source, cx.plan.forward.target);
     let target_facts = cx.tenant(target);
     let mut findings = Vec::new();

@@ -1,4 +1,4 @@
-use super::in_scope_tables;
+use super::{in_scope_tables, require_visible_scope};
 use crate::facts::{KeyKind, Tenant};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
@@ -22,13 +22,14 @@ declare_rule! {
         severity: Severity::Error,
         stage: None,
         input: Input::Tenants,
-        needs: &[Need::Tables],
+        needs: &[Need::Tables, Need::Grants],
         summary: "every in-scope table has a primary key or a NOT NULL unique key",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
+    require_visible_scope(cx)?;
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         for (database, name, table) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
@@ -111,6 +112,27 @@ mod tests {
             ),
         );
         assert_clean(&RULE, &plan(), &facts, Stage::Forward);
+    }
+
+    #[test]
+    fn inconclusive_when_the_user_cannot_see_the_scope() {
+        let facts = facts(|f| {
+            f.b.grants = Fact::Observed(grants(&[
+                "GRANT PROCESS ON *.* TO 'oms_b'",
+                "GRANT SELECT ON `other`.* TO 'oms_b'",
+            ]))
+        });
+        let evaluation = run(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(
+            evaluation.status,
+            crate::rules::engine::Status::Inconclusive
+        );
+        assert!(
+            evaluation
+                .reason
+                .unwrap()
+                .contains("tenant b: oms_b holds no privilege on app")
+        );
     }
 
     #[test]

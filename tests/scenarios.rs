@@ -1,0 +1,81 @@
+//! Every rule on every recorded scenario in fixtures/scenarios, at both stages: the JSON and
+//! the human report, snapshotted. A scenario's README says what it represents.
+
+use oms_preflight::collect::bundle::Bundle;
+use oms_preflight::exit::FailOn;
+use oms_preflight::facts::Facts;
+use oms_preflight::rules::{Stage, engine};
+use oms_preflight::{app, report};
+
+#[test]
+fn every_rule_on_every_scenario() {
+    insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
+        let bundle = Bundle::read(path).unwrap();
+        let plan = bundle.plan().unwrap();
+        let rules = engine::select(&[], &[], None).unwrap();
+        for stage in [Stage::Forward, Stage::Reverse] {
+            let report = app::evaluate(&plan, Some(&bundle.facts), stage, &rules, FailOn::Error);
+            insta::assert_snapshot!(
+                format!("{}-json", stage.as_str()),
+                report::json::render(&report)
+            );
+            insta::assert_snapshot!(
+                format!("{}-human", stage.as_str()),
+                report::human::render(&report, false)
+            );
+        }
+    });
+}
+
+/// Rules that compare A with B must find nothing when a tenant is compared with itself.
+#[test]
+fn comparing_a_tenant_with_itself_finds_no_pair_difference() {
+    let comparisons = [
+        "tenant.mode",
+        "tenant.version-pair",
+        "schema.forward-complete",
+    ];
+    insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
+        let bundle = Bundle::read(path).unwrap();
+        let plan = bundle.plan().unwrap();
+        let rules: Vec<_> = engine::select(&comparisons.map(String::from), &[], None).unwrap();
+        for tenant in [&bundle.facts.a, &bundle.facts.b] {
+            let same = Facts {
+                a: tenant.clone(),
+                b: tenant.clone(),
+            };
+            let report = app::evaluate(&plan, Some(&same), Stage::Reverse, &rules, FailOn::Error);
+            assert!(
+                report.findings.is_empty(),
+                "{}: {:#?}",
+                path.display(),
+                report.findings
+            );
+        }
+    });
+}
+
+/// The healthy recording passes outright; every other scenario fails or is incomplete.
+#[test]
+fn only_the_healthy_scenario_exits_zero() {
+    insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
+        let bundle = Bundle::read(path).unwrap();
+        let plan = bundle.plan().unwrap();
+        let rules = engine::select(&[], &[], None).unwrap();
+        let report = app::evaluate(
+            &plan,
+            Some(&bundle.facts),
+            Stage::Reverse,
+            &rules,
+            FailOn::Error,
+        );
+        let healthy = path.parent().unwrap().ends_with("healthy");
+        assert_eq!(
+            report.exit_code == 0,
+            healthy,
+            "{}: exit {}",
+            path.display(),
+            report.exit_code
+        );
+    });
+}
