@@ -291,91 +291,89 @@ fn record_fixture_bundles() {
     };
     let keyless = "CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))";
     let refunds = "CREATE TABLE `{db}`.refunds (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)";
-    let recordings: &[(&str, &str, Vec<String>, Vec<String>, bool, &str)] = &[
-        (
-            "healthy",
-            "a healthy pair: nothing fires",
-            scenario.healthy(),
-            scenario.healthy(),
-            true,
-            "",
-        ),
-        (
-            "missing-target-insert",
-            "the migration user on B lacks INSERT on the target database: grants.target-write on b",
-            scenario.healthy(),
-            scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]),
-            true,
-            "",
-        ),
-        (
-            "table-missing-on-b",
-            "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
-            scenario.with(&[refunds]),
-            scenario.healthy(),
-            true,
-            "",
-        ),
-        (
-            "table-without-key",
-            "app.audit_log has no key on either tenant: schema.primary-key on a and b",
-            scenario.with(&[keyless]),
-            scenario.with(&[keyless]),
-            true,
-            "",
-        ),
-        (
-            "missing-source-select",
-            "the migration user on A has no SELECT (only write privileges): grants.source-read on a",
-            scenario.with(&[
+    let recordings = [
+        Recording {
+            name: "healthy",
+            description: "a healthy pair: nothing fires",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "missing-target-insert",
+            description: "the migration user on B lacks INSERT on the target database: grants.target-write on b",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "table-missing-on-b",
+            description: "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
+            setup_a: scenario.with(&[refunds]),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "table-without-key",
+            description: "app.audit_log has no key on either tenant: schema.primary-key on a and b",
+            setup_a: scenario.with(&[keyless]),
+            setup_b: Some(scenario.with(&[keyless])),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "missing-source-select",
+            description: "the migration user on A has no SELECT (only write privileges): grants.source-read on a",
+            setup_a: scenario.with(&[
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE SELECT ON `{db}`.* FROM '{user}'",
             ]),
-            scenario.healthy(),
-            true,
-            "",
-        ),
-        (
-            "scope-invisible-on-b",
-            "the migration user on B holds no privilege on app: B's tables cannot be listed, the schema rules are inconclusive, grants rules fail on b",
-            scenario.healthy(),
-            scenario.with(&[
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "scope-invisible-on-b",
+            description: "the migration user on B holds no privilege on app: B's tables cannot be listed, the schema rules are inconclusive, grants rules fail on b",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.with(&[
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
-            ]),
-            true,
-            "",
-        ),
-        (
-            "tenant-b-unreachable",
-            "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
-            scenario.healthy(),
-            vec![],
-            false,
-            "",
-        ),
-        (
-            "ddl-on-both-links",
-            "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
-            scenario.healthy(),
-            scenario.healthy(),
-            true,
-            "both-links",
-        ),
+            ])),
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "tenant-b-unreachable",
+            description: "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
+            setup_a: scenario.healthy(),
+            setup_b: None,
+            ddl_on_both_links: false,
+        },
+        Recording {
+            name: "ddl-on-both-links",
+            description: "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: true,
+        },
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
-    for (name, description, setup_a, setup_b, b_reachable, plan_variant) in recordings {
-        pair.a.root(setup_a);
-        if *b_reachable {
-            pair.b.root(setup_b);
-        }
-        let b = if *b_reachable {
-            pair.b.clone()
-        } else {
-            nowhere.clone()
+    for Recording {
+        name,
+        description,
+        setup_a,
+        setup_b,
+        ddl_on_both_links,
+    } in recordings
+    {
+        pair.a.root(&setup_a);
+        let b = match &setup_b {
+            Some(setup) => {
+                pair.b.root(setup);
+                pair.b.clone()
+            }
+            None => nowhere.clone(),
         };
         let mut plan_text = scenario.plan(&pair.a, &b);
-        if *plan_variant == "both-links" {
+        if ddl_on_both_links {
             plan_text = plan_text
                 .replace(
                     "migration = [\"incremental\"]",
@@ -428,4 +426,13 @@ fn record_fixture_bundles() {
         )
         .unwrap();
     }
+}
+
+/// One recorded scenario: what each tenant is set up with (`None`: B unreachable).
+struct Recording {
+    name: &'static str,
+    description: &'static str,
+    setup_a: Vec<String>,
+    setup_b: Option<Vec<String>>,
+    ddl_on_both_links: bool,
 }
