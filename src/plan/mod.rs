@@ -291,15 +291,20 @@ impl Plan {
 pub fn redact(text: &str, plan: &Plan) -> String {
     let mut redacted = text.to_string();
     for span in plan.inline_secret_spans() {
-        // The span covers the string literal with its quotes; keep the quotes.
-        let inner = span.start + 1..span.end.saturating_sub(1);
-        if inner.start < inner.end
-            && redacted.is_char_boundary(inner.start)
-            && redacted.is_char_boundary(inner.end)
-        {
-            let stars = "*".repeat(redacted[inner.clone()].chars().count());
-            redacted.replace_range(inner, &stars);
-        }
+        // toml-span's string spans cover the contents without the quotes; should they ever
+        // include them, keep the quotes so the text stays valid TOML.
+        let Some(literal) = redacted.get(span.clone()) else {
+            continue;
+        };
+        let quotes = ['"', '\''];
+        let inner =
+            if literal.len() >= 2 && literal.starts_with(quotes) && literal.ends_with(quotes) {
+                span.start + 1..span.end - 1
+            } else {
+                span.clone()
+            };
+        let stars = "*".repeat(redacted[inner.clone()].chars().count());
+        redacted.replace_range(inner, &stars);
     }
     redacted
 }
@@ -875,5 +880,86 @@ fn type_name(value: &Value<'_>) -> &'static str {
         None if value.as_array().is_some() => "a list",
         None if value.as_table().is_some() => "a table",
         None => "another type",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INLINE: &str = r#"
+[tenants.a]
+host = "h"
+user = "u"
+password = "Inline-Secret-1"
+
+[tenants.b]
+host = "h"
+user = "u"
+password_env = "X"
+
+[forward]
+project = "f"
+source = "a"
+target = "b"
+migration = ["schema", "full", "incremental"]
+tables = ["app.orders"]
+
+[reverse]
+project = "r"
+source = "b"
+target = "a"
+migration = ["incremental"]
+"#;
+
+    #[test]
+    fn an_inline_password_never_leaves_memory() {
+        let plan = Plan::parse("p.toml", INLINE).unwrap();
+        assert!(!plan.source.contains("Inline-Secret-1"));
+        assert!(
+            plan.source.contains("password = \"***************\""),
+            "{}",
+            plan.source
+        );
+        assert!(!format!("{plan:?}").contains("Inline-Secret-1"));
+        assert!(
+            !serde_json::to_string(&plan)
+                .unwrap()
+                .contains("Inline-Secret-1")
+        );
+        assert_eq!(
+            plan.a.password.resolve().unwrap().expose(),
+            "Inline-Secret-1"
+        );
+        // The redacted text is itself a valid plan: bundles replay it.
+        Plan::parse("p.toml", &plan.source).unwrap();
+    }
+
+    #[test]
+    fn the_reverse_scope_mirrors_the_forward_scope_unless_given() {
+        let plan = Plan::parse("p.toml", INLINE).unwrap();
+        assert_eq!(plan.reverse.tables, plan.forward.tables);
+        assert!(!plan.reverse.scope_declared);
+        assert_eq!(plan.scope_databases(), vec!["app"]);
+        assert!(plan.reverse.covers("APP", "Orders"));
+        assert!(!plan.reverse.covers("app", "refunds"));
+    }
+
+    #[test]
+    fn ddl_sync_takes_a_bool_or_a_list() {
+        let plan = Plan::parse(
+            "p.toml",
+            &INLINE.replace(
+                "migration = [\"incremental\"]",
+                "migration = [\"incremental\"]\nddl_sync = [\"CREATE_TABLE\"]",
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            plan.reverse.ddl_sync,
+            DdlSync::Types(vec!["CREATE_TABLE".into()])
+        );
+        assert!(plan.reverse.ddl_sync.enabled());
+        assert_eq!(plan.forward.ddl_sync, DdlSync::Off);
     }
 }

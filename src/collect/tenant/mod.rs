@@ -26,12 +26,11 @@ pub async fn collect(
     scope: &[String],
     timeout: Duration,
 ) -> TenantFacts {
-    let endpoint = plan.endpoint();
     let pool = Pool::new(options(plan, password, timeout));
     let facts = collect_with(&pool, plan, scope, timeout).await;
     // Closing is best effort: the facts are already in hand.
     let _ = tokio::time::timeout(timeout, pool.disconnect()).await;
-    TenantFacts { endpoint, ..facts }
+    facts
 }
 
 fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuilder {
@@ -89,21 +88,21 @@ async fn collect_with(
         Ok(Ok(conn)) => drop(conn),
     }
 
+    let endpoint_text = format!("tenant {} ({endpoint})", plan.tenant);
     let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
-    let scoped = |template: &str| queries::with_scope(template, scope.len());
     let run_scoped = |template: &'static str| {
-        let sql = scoped(template);
+        let sql = queries::with_scope(template, scope.len());
         let params = params.clone();
+        let endpoint_text = &endpoint_text;
         async move {
             if params.is_empty() {
                 // Nothing in scope: nothing to ask.
                 Ok(Rows::new())
             } else {
-                run(pool, &endpoint_of(plan), &sql, params, timeout).await
+                run(pool, endpoint_text, &sql, params, timeout).await
             }
         }
     };
-    let endpoint_text = endpoint_of(plan);
     let (server, variables, grants, databases, tables, columns, keys, triggers) = tokio::join!(
         run(pool, &endpoint_text, queries::SERVER, vec![], timeout),
         run(pool, &endpoint_text, queries::VARIABLES, vec![], timeout),
@@ -143,10 +142,6 @@ async fn collect_with(
         tables,
         triggers: to_fact(triggers, queries::triggers),
     }
-}
-
-fn endpoint_of(plan: &TenantPlan) -> String {
-    format!("tenant {} ({})", plan.tenant, plan.endpoint())
 }
 
 /// Runs one statement under the timeout; the error names the tenant and the statement.
