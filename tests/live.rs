@@ -5,22 +5,13 @@ mod common;
 
 use std::net::TcpListener;
 
-use common::{Endpoint, Scenario, finding, findings, live_pair, status};
-
-fn write_plan(dir: &tempfile::TempDir, text: &str) -> std::path::PathBuf {
-    let path = dir.path().join("plan.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use common::{Endpoint, Scenario, finding, findings, live_pair, status, write_plan};
 
 #[test]
 fn a_healthy_pair_passes_at_both_stages() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("healthy");
-    pair.a.root(&scenario.healthy());
-    pair.b.root(&scenario.healthy());
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (_dir, plan) = pair.set_up(&scenario, &scenario.healthy(), &scenario.healthy());
 
     let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
     assert_eq!(findings(&report), vec![]);
@@ -38,11 +29,11 @@ fn a_healthy_pair_passes_at_both_stages() {
 fn a_target_missing_insert_fails_grants_target_write_until_the_fix_is_applied() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("no_insert");
-    pair.a.root(&scenario.healthy());
-    pair.b
-        .root(&scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]));
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.healthy(),
+        &scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]),
+    );
 
     let (report, code) = scenario.check(&plan, &[]);
     assert_eq!(
@@ -100,11 +91,11 @@ fn a_table_missing_on_b_fails_forward_completeness_at_the_reverse_stage() {
 fn a_column_that_differs_on_b_is_named_down_to_the_column() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("column_drift");
-    pair.a.root(&scenario.healthy());
-    pair.b
-        .root(&scenario.with(&["ALTER TABLE `{db}`.orders MODIFY note VARCHAR(32)"]));
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.healthy(),
+        &scenario.with(&["ALTER TABLE `{db}`.orders MODIFY note VARCHAR(32)"]),
+    );
 
     let (report, code) = scenario.check(&plan, &["--stage", "reverse"]);
     assert_eq!(
@@ -127,10 +118,11 @@ fn a_table_without_any_key_fails_on_both_tenants() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("no_key");
     let keyless = ["CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))"];
-    pair.a.root(&scenario.with(&keyless));
-    pair.b.root(&scenario.with(&keyless));
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.with(&keyless),
+        &scenario.with(&keyless),
+    );
 
     let (report, code) = scenario.check(&plan, &[]);
     assert_eq!(
@@ -203,11 +195,11 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
 fn a_wrong_password_is_a_conn_failure_that_never_shows_the_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("wrong_password");
-    pair.a.root(&scenario.healthy());
-    pair.b
-        .root(&scenario.with(&["ALTER USER '{user}' IDENTIFIED BY 'Another-pw-42'"]));
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.healthy(),
+        &scenario.with(&["ALTER USER '{user}' IDENTIFIED BY 'Another-pw-42'"]),
+    );
 
     let (report, code) = scenario.check(&plan, &[]);
     assert_eq!(
@@ -227,12 +219,11 @@ fn a_wrong_password_is_a_conn_failure_that_never_shows_the_password() {
 fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("replay");
-    pair.a
-        .root(&scenario.with(&["CREATE TABLE `{db}`.audit_log (at DATETIME)"]));
-    pair.b
-        .root(&scenario.with(&["REVOKE INSERT, UPDATE ON `{db}`.* FROM '{user}'"]));
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
+    let (dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.with(&["CREATE TABLE `{db}`.audit_log (at DATETIME)"]),
+        &scenario.with(&["REVOKE INSERT, UPDATE ON `{db}`.* FROM '{user}'"]),
+    );
     let bundle = dir.path().join("bundle.json");
 
     let (live, live_code) = scenario.check(&plan, &["--stage", "reverse"]);

@@ -1,7 +1,7 @@
 //! The live pair for tests: two real seekdb kernels started by `scripts/test`, set up as root.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -73,6 +73,28 @@ impl Endpoint {
 pub struct Pair {
     pub a: Endpoint,
     pub b: Endpoint,
+}
+
+impl Pair {
+    /// Sets `scenario` up as root on A and B and writes its plan into a new directory.
+    pub fn set_up(
+        &self,
+        scenario: &Scenario,
+        on_a: &[String],
+        on_b: &[String],
+    ) -> (tempfile::TempDir, PathBuf) {
+        self.a.root(on_a);
+        self.b.root(on_b);
+        let dir = tempfile::tempdir().unwrap();
+        let plan = write_plan(&dir, &scenario.plan(&self.a, &self.b));
+        (dir, plan)
+    }
+}
+
+pub fn write_plan(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 /// One isolated situation on the pair: its own database and migration user on both tenants,
