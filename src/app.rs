@@ -53,11 +53,7 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
             (plan, facts)
         }
     };
-    let stage = match args.stage {
-        // Without OMS there is no forward project to find, so auto means forward.
-        StageArg::Auto | StageArg::Forward => Stage::Forward,
-        StageArg::Reverse => Stage::Reverse,
-    };
+    let stage = resolve_stage(args.stage, &facts);
     let report = evaluate(&plan, Some(&facts), stage, &rules, args.output.fail_on);
     emit(&report, &args.output);
     Ok(report.exit_code)
@@ -74,6 +70,28 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
     let report = evaluate(&plan, None, Stage::Forward, &rules, args.output.fail_on);
     emit(&report, &args.output);
     Ok(report.exit_code)
+}
+
+/// SPEC §1: `auto` is reverse when the forward project named in the plan exists in OMS, else
+/// forward (also when OMS could not be asked: the forward-stage rules are the safe default, and
+/// the OMS rules then say what could not be read).
+pub fn resolve_stage(stage: StageArg, facts: &Facts) -> Stage {
+    match stage {
+        StageArg::Forward => Stage::Forward,
+        StageArg::Reverse => Stage::Reverse,
+        StageArg::Auto => {
+            let forward_exists = facts
+                .oms
+                .as_ref()
+                .and_then(|oms| oms.forward.observed())
+                .is_some_and(|project| project.is_some());
+            if forward_exists {
+                Stage::Reverse
+            } else {
+                Stage::Forward
+            }
+        }
+    }
 }
 
 /// Runs `rules` over the plan and facts (none for plan-only runs) into a report.

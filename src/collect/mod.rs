@@ -1,6 +1,7 @@
 //! Collection: the plan's two tenants, concurrently, into [`Facts`].
 
 pub mod bundle;
+pub mod oms;
 pub mod tenant;
 
 use std::time::Duration;
@@ -13,18 +14,24 @@ use crate::plan::{Plan, PlanErrors, PlanProblem, Secret};
 pub struct Secrets {
     a: Secret,
     b: Secret,
+    oms: Option<Secret>,
 }
 
 impl Secrets {
     pub fn resolve(plan: &Plan) -> Result<Secrets, PlanErrors> {
         let a = plan.a.password.resolve();
         let b = plan.b.password.resolve();
-        match (a, b) {
-            (Ok(a), Ok(b)) => Ok(Secrets { a, b }),
-            (a, b) => Err(PlanErrors {
+        let oms = plan
+            .oms
+            .as_ref()
+            .map(|oms| oms.password.resolve())
+            .transpose();
+        match (a, b, oms) {
+            (Ok(a), Ok(b), Ok(oms)) => Ok(Secrets { a, b, oms }),
+            (a, b, oms) => Err(PlanErrors {
                 path: plan.path.clone(),
                 source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
-                problems: [a.err(), b.err()]
+                problems: [a.err(), b.err(), oms.err()]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<PlanProblem>>(),
@@ -40,13 +47,22 @@ impl Secrets {
     }
 }
 
-/// Collects both tenants at once. Never fails: what could not be collected is recorded as
-/// unavailable in the facts.
+/// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
+/// as unavailable in the facts.
 pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration) -> Facts {
     let scope = plan.scope_databases();
-    let (a, b) = tokio::join!(
+    let oms = async {
+        match (&plan.oms, &secrets.oms) {
+            (Some(oms_plan), Some(password)) => {
+                Some(oms::collect(plan, oms_plan, password.clone(), timeout).await)
+            }
+            _ => None,
+        }
+    };
+    let (a, b, oms) = tokio::join!(
         tenant::collect(&plan.a, secrets.of(Tenant::A), &scope, timeout),
         tenant::collect(&plan.b, secrets.of(Tenant::B), &scope, timeout),
+        oms,
     );
-    Facts { a, b }
+    Facts { a, b, oms }
 }

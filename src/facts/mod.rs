@@ -6,6 +6,7 @@
 //! so a rule can never mistake "could not look" for "nothing there".
 
 pub mod grants;
+pub mod oms;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,6 +82,9 @@ impl std::fmt::Display for Tenant {
 pub struct Facts {
     pub a: TenantFacts,
     pub b: TenantFacts,
+    /// None when the plan has no `[oms]` section.
+    #[serde(default)]
+    pub oms: Option<oms::OmsFacts>,
 }
 
 impl Facts {

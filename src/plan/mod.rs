@@ -37,6 +37,8 @@ pub struct OmsPlan {
     pub user: String,
     pub password: SecretSource,
     pub version: Option<String>,
+    /// CA file for HTTPS, if declared.
+    pub ca: Option<String>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -331,6 +333,7 @@ const OMS_KEYS: &[&str] = &[
     "password_file",
     "password",
     "version",
+    "ca",
 ];
 const TENANT_KEYS: &[&str] = &[
     "host",
@@ -438,11 +441,13 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
     let user = required_string(table, "user", &span, "oms.", problems);
     let password = secret_source(table, &span, "oms", problems);
     let version = optional_string(table, "version", problems).map(|(v, _)| v);
+    let ca = optional_string(table, "ca", problems).map(|(ca, _)| ca);
     Some(OmsPlan {
         url: url?.0,
         user: user?.0,
         password: password?,
         version,
+        ca,
         span,
     })
 }

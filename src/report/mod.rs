@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::collect::bundle::ToolInfo;
 use crate::exit::{self, FailOn};
+use crate::facts::oms::Access;
 use crate::facts::{Facts, TenantFacts};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
@@ -48,7 +49,8 @@ pub struct TenantEndpoint {
 #[derive(Debug, Serialize)]
 pub struct OmsEndpoint {
     pub url: String,
-    /// `None` until OMS is contacted.
+    /// True when OMS answered, false when it refused; null when it was not asked or gave no
+    /// usable answer.
     pub reachable: Option<bool>,
 }
 
@@ -162,7 +164,13 @@ impl Report {
                 b: facts.map(|facts| endpoint(&facts.b)),
                 oms: plan.oms.as_ref().map(|oms| OmsEndpoint {
                     url: oms.url.clone(),
-                    reachable: None,
+                    reachable: facts
+                        .and_then(|facts| facts.oms.as_ref())
+                        .and_then(|oms| match oms.access {
+                            Access::Granted => Some(true),
+                            Access::Refused { .. } => Some(false),
+                            Access::Unavailable { .. } => None,
+                        }),
                 }),
             },
             summary,

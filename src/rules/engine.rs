@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, registry};
-use crate::facts::Tenant;
+use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Stage, registry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -100,22 +99,29 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
             ),
         );
     }
-    if rule.input == Input::Tenants {
+    if rule.input != Input::Plan {
         let Some(facts) = ctx.facts else {
             return not_run(
                 Status::Skipped,
-                "needs the tenants; this run reads the plan only".into(),
+                "needs live facts; this run reads the plan only".into(),
             );
         };
-        let missing: Vec<String> = Tenant::BOTH
+        if rule.input == Input::Oms && facts.oms.is_none() {
+            // A reverse-stage OMS rule guards the creation of the reverse project: without OMS
+            // it is unconfirmed, not irrelevant.
+            let reason = "the plan has no [oms] section".to_string();
+            return match rule.stage {
+                Some(Stage::Reverse) => not_run(
+                    Status::Inconclusive,
+                    format!("{reason}, so OMS could not be asked"),
+                ),
+                _ => not_run(Status::Skipped, reason),
+            };
+        }
+        let missing: Vec<String> = rule
+            .needs
             .iter()
-            .flat_map(|tenant| {
-                rule.needs.iter().filter_map(move |need| {
-                    need.unavailable_on(facts.tenant(*tenant)).map(|reason| {
-                        format!("{} of tenant {tenant} unavailable: {reason}", need.name())
-                    })
-                })
-            })
+            .flat_map(|need| need.missing(facts))
             .collect();
         if !missing.is_empty() {
             return not_run(Status::Inconclusive, dedup_reasons(missing));

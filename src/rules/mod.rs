@@ -12,6 +12,7 @@ pub mod versions;
 mod conn;
 mod grants;
 mod link;
+mod oms;
 mod schema;
 mod tenant;
 
@@ -20,6 +21,7 @@ pub mod testing;
 
 use serde::{Deserialize, Serialize};
 
+use crate::facts::oms::OmsFacts;
 use crate::facts::{Facts, Tenant, TenantFacts};
 use crate::plan::{LinkPlan, Plan, Span};
 
@@ -102,14 +104,17 @@ impl From<Tenant> for Side {
     }
 }
 
-/// Where a rule's facts come from; `lint` runs the plan-only rules with no network.
+/// Where a rule's facts come from; `lint` runs the plan-only rules with no network. Plan rules
+/// may also read live OMS projects when a check has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     Plan,
     Tenants,
+    Oms,
 }
 
-/// A tenant fact a rule reads. Unavailable on either tenant ⇒ the rule is inconclusive.
+/// A fact a rule reads. A tenant fact unavailable on either tenant, or an OMS fact unavailable,
+/// makes the rule inconclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     Server,
@@ -119,6 +124,10 @@ pub enum Need {
     Databases,
     Tables,
     Triggers,
+    OmsDataSources,
+    OmsForward,
+    OmsReverse,
+    OmsOthers,
 }
 
 impl Need {
@@ -131,11 +140,40 @@ impl Need {
             Need::Databases => "databases",
             Need::Tables => "tables",
             Need::Triggers => "triggers",
+            Need::OmsDataSources => "OMS data sources",
+            Need::OmsForward => "the OMS forward project",
+            Need::OmsReverse => "the OMS reverse project",
+            Need::OmsOthers => "the other OMS projects",
         }
     }
 
-    /// Why the fact is missing on `tenant`, if it is.
-    pub fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
+    /// Why the fact is missing, if it is: one reason per tenant for tenant facts.
+    pub fn missing(self, facts: &Facts) -> Vec<String> {
+        let oms = |read: fn(&OmsFacts) -> Option<&str>| match &facts.oms {
+            None => vec![format!("{}: the plan has no [oms] section", self.name())],
+            Some(oms) => read(oms)
+                .map(|reason| format!("{} unavailable: {reason}", self.name()))
+                .into_iter()
+                .collect(),
+        };
+        match self {
+            Need::OmsDataSources => oms(|o| o.data_sources.unavailable_reason()),
+            Need::OmsForward => oms(|o| o.forward.unavailable_reason()),
+            Need::OmsReverse => oms(|o| o.reverse.unavailable_reason()),
+            Need::OmsOthers => oms(|o| o.others.unavailable_reason()),
+            _ => Tenant::BOTH
+                .iter()
+                .filter_map(|tenant| {
+                    self.unavailable_on(facts.tenant(*tenant)).map(|reason| {
+                        format!("{} of tenant {tenant} unavailable: {reason}", self.name())
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Why the tenant fact is missing on `tenant`, if it is (OMS needs: never).
+    fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
         match self {
             Need::Server => tenant.server.unavailable_reason(),
             Need::Mode => tenant.mode.unavailable_reason(),
@@ -144,6 +182,7 @@ impl Need {
             Need::Databases => tenant.databases.unavailable_reason(),
             Need::Tables => tenant.tables.unavailable_reason(),
             Need::Triggers => tenant.triggers.unavailable_reason(),
+            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
         }
     }
 }
@@ -189,6 +228,19 @@ impl<'a> Ctx<'a> {
         self.facts
             .expect("tenant rules are run with facts")
             .tenant(tenant)
+    }
+
+    /// OMS facts. Only rules with `Input::Oms` ask, and the engine runs those only with them.
+    pub fn oms(&self) -> &'a OmsFacts {
+        self.facts
+            .and_then(|facts| facts.oms.as_ref())
+            .expect("OMS rules are run with OMS facts")
+    }
+
+    /// OMS facts when this run has them (a check with `[oms]`), for plan rules that also look
+    /// at the live projects.
+    pub fn live_oms(&self) -> Option<&'a OmsFacts> {
+        self.facts.and_then(|facts| facts.oms.as_ref())
     }
 
     /// The links that read from `tenant` (it is their source).

@@ -1,9 +1,10 @@
 //! Every rule, in the order of the catalog (SPEC §6): reports, docs and tables follow it.
 
-use super::{Rule, conn, grants, link, schema, tenant};
+use super::{Rule, conn, grants, link, oms, schema, tenant};
 
 pub static ALL: &[&Rule] = &[
     &conn::tenant::RULE,
+    &oms::reachable::RULE,
     &tenant::mode::RULE,
     &tenant::version_supported::RULE,
     &tenant::version_pair::RULE,
@@ -13,6 +14,13 @@ pub static ALL: &[&Rule] = &[
     &schema::forward_complete::RULE,
     &link::ddl_single::RULE,
     &link::reverse_incremental_only::RULE,
+    &link::mirrored::RULE,
+    &oms::data_sources::RULE,
+    &oms::forward_schema_done::RULE,
+    &oms::forward_healthy::RULE,
+    &oms::conflicts::RULE,
+    &oms::reverse_absent::RULE,
+    &oms::active_active::RULE,
 ];
 
 /// The rule with id `id`.

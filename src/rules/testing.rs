@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::engine::{self, Status};
 use super::{Ctx, Finding, Rule, Stage};
 use crate::collect::tenant::show_grants::parse_grants;
+use crate::facts::oms::*;
 use crate::facts::*;
 use crate::plan::Plan;
 
@@ -37,6 +38,18 @@ ddl_sync = false
 
 pub fn plan() -> Plan {
     plan_from(PLAN)
+}
+
+pub const OMS_SECTION: &str =
+    "[oms]\nurl = \"http://oms.example:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n";
+
+/// The test plan with an `[oms]` section.
+pub fn oms_plan() -> Plan {
+    oms_plan_from(PLAN)
+}
+
+pub fn oms_plan_from(text: &str) -> Plan {
+    plan_from(&format!("{OMS_SECTION}{text}"))
 }
 
 pub fn plan_from(text: &str) -> Plan {
@@ -137,6 +150,7 @@ pub fn healthy() -> Facts {
     Facts {
         a: tenant("oms_a"),
         b: tenant("oms_b"),
+        oms: None,
     }
 }
 
@@ -202,4 +216,144 @@ pub fn where_(findings: &[Finding]) -> Vec<(&'static str, Option<&str>)> {
         .iter()
         .map(|finding| (finding.side.as_str(), finding.object.as_deref()))
         .collect()
+}
+
+fn step(order: i64, name: &str, status: &str, progress: Option<u8>) -> Step {
+    Step {
+        order: Some(order),
+        name: name.into(),
+        kind: StepKind::of(name),
+        status: status.into(),
+        progress,
+        error: None,
+    }
+}
+
+/// A live project between the data sources `e_a` (tenant A) and `e_b` (tenant B).
+pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
+    let tenant = |endpoint: &str| match endpoint {
+        "e_a" => Some(Tenant::A),
+        "e_b" => Some(Tenant::B),
+        _ => None,
+    };
+    Project {
+        id: id.into(),
+        name: name.into(),
+        status: "RUNNING".into(),
+        source_endpoint_id: Some(source.into()),
+        sink_endpoint_id: Some(sink.into()),
+        source: tenant(source),
+        sink: tenant(sink),
+        migration: Migrations {
+            incremental: true,
+            ..Migrations::default()
+        },
+        ddl_sync: vec![],
+        reverse_ddl_sync: vec![],
+        active_active: None,
+        mapping: vec![MappedDatabase {
+            name: "app".into(),
+            mapped_name: Some("app".into()),
+            tables: vec![],
+        }],
+        steps: Fact::Observed(vec![]),
+        schema_progress: None,
+    }
+}
+
+/// The planned forward project, healthy: schema and full done, incremental sync monitoring.
+pub fn forward_project() -> Project {
+    Project {
+        migration: Migrations {
+            schema: true,
+            full: true,
+            incremental: true,
+            reverse_incremental: false,
+        },
+        ddl_sync: vec!["CREATE_TABLE".into(), "ADD_COLUMN".into()],
+        active_active: Some(true),
+        steps: Fact::Observed(vec![
+            step(1, "TRANSFER_PRECHECK", "FINISHED", Some(100)),
+            step(2, "STRUCT_TRANSFER", "FINISHED", Some(100)),
+            step(3, "TRANSFER_INCR_LOG_PULL", "MONITORING", None),
+            step(4, "FULL_TRANSFER", "FINISHED", Some(100)),
+            step(5, "INCR_TRANSFER", "MONITORING", None),
+        ]),
+        schema_progress: Some(100),
+        ..live_project("np_1", "dr_a_to_b", "e_a", "e_b")
+    }
+}
+
+/// A reverse project as the plan wants it.
+pub fn reverse_project() -> Project {
+    Project {
+        active_active: Some(true),
+        steps: Fact::Observed(vec![step(1, "INCR_TRANSFER", "MONITORING", None)]),
+        ..live_project("np_2", "dr_b_to_a", "e_b", "e_a")
+    }
+}
+
+/// OMS with both tenants registered, the forward project healthy, no reverse project yet.
+pub fn oms_facts() -> OmsFacts {
+    let source = |id: &str, host: &str, tenant: Tenant| DataSource {
+        id: id.into(),
+        name: Some(format!("ob_{tenant}")),
+        kind: Some("OB_MYSQL".into()),
+        host: Some(host.into()),
+        port: Some(2881),
+        tenant_name: Some(format!("tenant_{tenant}")),
+        cluster: Some("c1".into()),
+        user_name: Some(format!("oms_{tenant}")),
+        tenant: Some(tenant),
+    };
+    OmsFacts {
+        url: "http://oms.example:8089".into(),
+        access: Access::Granted,
+        data_sources: Fact::Observed(vec![
+            source("e_a", "10.0.0.1", Tenant::A),
+            source("e_b", "10.0.0.2", Tenant::B),
+        ]),
+        forward: Fact::Observed(Some(forward_project())),
+        reverse: Fact::Observed(None),
+        others: Fact::Observed(vec![]),
+    }
+}
+
+/// The healthy pair with OMS facts changed by `edit`.
+pub fn with_oms(edit: impl FnOnce(&mut OmsFacts)) -> Facts {
+    let mut oms = oms_facts();
+    edit(&mut oms);
+    Facts {
+        oms: Some(oms),
+        ..healthy()
+    }
+}
+
+fn forward_step<'a>(oms: &'a mut OmsFacts, name: &str) -> &'a mut Step {
+    let Fact::Observed(Some(project)) = &mut oms.forward else {
+        panic!("no forward project")
+    };
+    let Fact::Observed(steps) = &mut project.steps else {
+        panic!("no steps")
+    };
+    steps
+        .iter_mut()
+        .find(|step| step.name == name)
+        .expect("the step exists")
+}
+
+pub fn set_step(oms: &mut OmsFacts, name: &str, status: &str, progress: Option<u8>) {
+    let step = forward_step(oms, name);
+    step.status = status.into();
+    step.progress = progress;
+}
+
+pub fn rename_step(oms: &mut OmsFacts, from: &str, to: &str) {
+    let step = forward_step(oms, from);
+    step.name = to.into();
+    step.kind = StepKind::of(to);
+}
+
+pub fn set_error(oms: &mut OmsFacts, name: &str, error: &str) {
+    forward_step(oms, name).error = Some(error.into());
 }

@@ -4,7 +4,8 @@ use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
 declare_rule! {
     /// ## What it checks
     /// The reverse link's `migration` is exactly `["incremental"]`: no schema migration and no
-    /// full migration.
+    /// full migration. When the reverse project already exists in OMS, its own settings
+    /// (`enableStructTransfer`, `enableFullTransfer`, `enableIncrTransfer`) are checked too.
     ///
     /// ## Why it matters
     /// When the reverse project is created, the forward link has already built B's schema from
@@ -28,28 +29,55 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let reverse = &cx.plan.reverse;
-    if reverse.migration == [Migration::Incremental] {
-        return Ok(vec![]);
+    let mut findings = Vec::new();
+    if reverse.migration != [Migration::Incremental] {
+        let listed: Vec<&str> = reverse.migration.iter().map(|m| m.as_str()).collect();
+        findings.push(
+            Finding::new(
+                Side::Plan,
+                Some(reverse.project.clone()),
+                format!(
+                    "reverse project {} migrates [{}]; it must migrate incremental changes only",
+                    reverse.project,
+                    listed.join(", ")
+                ),
+            )
+            .help("set migration = [\"incremental\"] in [reverse]")
+            .at(reverse.migration_span.clone()),
+        );
     }
-    let listed: Vec<&str> = reverse.migration.iter().map(|m| m.as_str()).collect();
-    Ok(vec![
-        Finding::new(
-            Side::Plan,
-            Some(reverse.project.clone()),
-            format!(
-                "reverse project {} migrates [{}]; it must migrate incremental changes only",
-                reverse.project,
-                listed.join(", ")
-            ),
-        )
-        .help("set migration = [\"incremental\"] in [reverse]")
-        .at(reverse.migration_span.clone()),
-    ])
+    let live = cx
+        .live_oms()
+        .and_then(|oms| oms.reverse.observed())
+        .and_then(|project| project.as_ref());
+    if let Some(project) = live {
+        let m = project.migration;
+        if m.schema || m.full || !m.incremental {
+            let kinds: Vec<&str> = [
+                (m.schema, "schema"),
+                (m.full, "full"),
+                (m.incremental, "incremental"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            findings.push(
+                Finding::new(
+                    Side::Oms,
+                    Some(project.name.clone()),
+                    format!("live reverse project {} migrates [{}]; it must migrate incremental changes only", project.name, kinds.join(", ")),
+                )
+                .help("release the reverse project and create it with only incremental synchronization"),
+            );
+        }
+    }
+    Ok(findings)
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
+    use crate::facts::Fact;
     use crate::rules::{Stage, testing::*};
 
     #[test]
@@ -67,6 +95,17 @@ mod tests {
     fn fires_when_incremental_is_missing() {
         let plan = plan_edited("migration = [\"incremental\"]", "migration = [\"schema\"]");
         fire(&RULE, &plan, &healthy(), Stage::Forward);
+    }
+
+    #[test]
+    fn fires_on_a_live_reverse_project_with_schema_migration() {
+        let facts = with_oms(|oms| {
+            let mut project = reverse_project();
+            project.migration.schema = true;
+            oms.reverse = Fact::Observed(Some(project));
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_b_to_a"))]);
     }
 
     #[test]

@@ -1,0 +1,398 @@
+//! Collects OMS facts over its OpenAPI with reqwest: `POST {url}/api/v2?Action=NAME`, HTTP Basic,
+//! a timeout on every call, bounded retries on timeouts and 5xx, pagination of list actions.
+//! Only the read actions in [`READ_ACTIONS`] can be sent.
+
+pub mod api;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tokio::sync::Semaphore;
+
+use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project};
+use crate::facts::{Fact, Tenant};
+use crate::plan::{OmsPlan, Plan, Secret};
+use api::{Envelope, Fault, FaultKind, ProjectItemDto};
+
+/// Every action this tool may send. All of them only read.
+pub const READ_ACTIONS: &[&str] = &[
+    "ListDataSource",
+    "ListProjects",
+    "DescribeProject",
+    "DescribeProjectSteps",
+    "DescribeProjectProgress",
+];
+
+/// The documented maximum page size of list actions.
+const PAGE_SIZE: u64 = 150;
+/// Attempts per call when OMS times out or answers 5xx.
+const ATTEMPTS: u32 = 3;
+/// Calls to OMS in flight at once.
+const CONCURRENCY: usize = 4;
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    user: String,
+    password: Secret,
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new(oms: &OmsPlan, password: Secret, timeout: Duration) -> Result<Client, String> {
+        // reqwest is built without a default crypto provider; use ring, as mysql_async does.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut builder = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("oms-preflight/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = &oms.ca {
+            let pem =
+                std::fs::read(ca).map_err(|error| format!("cannot read [oms] ca {ca}: {error}"))?;
+            let certificate = reqwest::Certificate::from_pem(&pem)
+                .map_err(|error| format!("[oms] ca {ca} is not a PEM certificate: {error}"))?;
+            builder = builder.add_root_certificate(certificate);
+        }
+        let http = builder
+            .build()
+            .map_err(|error| format!("cannot set up the HTTP client: {error}"))?;
+        Ok(Client {
+            http,
+            base: oms.url.trim_end_matches('/').to_string(),
+            user: oms.user.clone(),
+            password,
+            timeout,
+        })
+    }
+
+    /// One action, retried with backoff on timeouts and 5xx.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        body: &Value,
+    ) -> Result<Envelope<T>, Fault> {
+        assert!(
+            READ_ACTIONS.contains(&action),
+            "{action} is not a read action"
+        );
+        let mut attempt = 1;
+        loop {
+            match self.call_once(action, body).await {
+                Err(fault) if fault.kind == FaultKind::Transient && attempt < ATTEMPTS => {
+                    tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt - 1))).await;
+                    attempt += 1;
+                }
+                Err(mut fault) => {
+                    if attempt > 1 {
+                        fault
+                            .reason
+                            .push_str(&format!(" (after {attempt} attempts)"));
+                    }
+                    return Err(fault);
+                }
+                Ok(envelope) => return Ok(envelope),
+            }
+        }
+    }
+
+    async fn call_once<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        body: &Value,
+    ) -> Result<Envelope<T>, Fault> {
+        let url = format!("{}/api/v2?Action={action}", self.base);
+        let transport = |kind, reason: String| Fault {
+            kind,
+            reason: format!("{action}: {reason}"),
+        };
+        let response = self
+            .http
+            .post(&url)
+            .basic_auth(&self.user, Some(self.password.expose()))
+            .json(body)
+            .send()
+            .await
+            .map_err(|error| {
+                if error.is_timeout() {
+                    transport(
+                        FaultKind::Transient,
+                        format!(
+                            "no answer from {} within {}s",
+                            self.base,
+                            self.timeout.as_secs_f64()
+                        ),
+                    )
+                } else {
+                    transport(
+                        FaultKind::Unusable,
+                        format!("cannot reach {}: {}", self.base, error_chain(&error)),
+                    )
+                }
+            })?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|error| {
+            if error.is_timeout() {
+                transport(
+                    FaultKind::Transient,
+                    format!(
+                        "{} sent no complete body within {}s",
+                        self.base,
+                        self.timeout.as_secs_f64()
+                    ),
+                )
+            } else {
+                transport(
+                    FaultKind::Unusable,
+                    format!(
+                        "the response body from {} ends early (truncated): {}",
+                        self.base,
+                        error_chain(&error)
+                    ),
+                )
+            }
+        })?;
+        api::decode(action, status, &bytes).map_err(|mut fault| {
+            fault.reason = format!("{} at {}", fault.reason, self.base);
+            fault
+        })
+    }
+
+    /// Every item of a list action, page by page.
+    pub async fn list<T: DeserializeOwned>(&self, action: &'static str) -> Result<Vec<T>, Fault> {
+        let mut items = Vec::new();
+        for page in 1..=1000u64 {
+            let envelope: Envelope<Vec<T>> = self
+                .call(action, &json!({"pageNumber": page, "pageSize": PAGE_SIZE}))
+                .await?;
+            let total = envelope.total_count;
+            let data = envelope.data.unwrap_or_default();
+            let received = data.len() as u64;
+            items.extend(data);
+            let done =
+                received < PAGE_SIZE || total.is_some_and(|total| items.len() as u64 >= total);
+            if done {
+                break;
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// The error with its causes: reqwest's own message alone says little ("error sending request").
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Collects OMS facts for `plan`. Never fails: what could not be read is unavailable, with why.
+pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Duration) -> OmsFacts {
+    let client = match Client::new(oms, password, timeout) {
+        Ok(client) => Arc::new(client),
+        Err(reason) => {
+            return failed(
+                &oms.url,
+                Fault {
+                    kind: FaultKind::Unusable,
+                    reason,
+                },
+            );
+        }
+    };
+    let tenants: Vec<(Tenant, &str, u16)> = Tenant::BOTH
+        .iter()
+        .map(|tenant| {
+            let planned = plan.tenant(*tenant);
+            (*tenant, planned.host.as_str(), planned.port)
+        })
+        .collect();
+    let sources = match client.list::<api::DataSourceDto>("ListDataSource").await {
+        Ok(items) => api::data_sources(items, &tenants),
+        Err(fault) => return failed(&oms.url, fault),
+    };
+    let items = match client.list::<ProjectItemDto>("ListProjects").await {
+        Ok(items) => items,
+        Err(fault) => {
+            let reason = fault.reason.clone();
+            return OmsFacts {
+                url: oms.url.clone(),
+                access: access(&fault),
+                data_sources: Fact::Observed(sources),
+                forward: Fact::unavailable(&reason),
+                reverse: Fact::unavailable(&reason),
+                others: Fact::unavailable(reason),
+            };
+        }
+    };
+
+    let named = |name: &str| {
+        items
+            .iter()
+            .find(|item| item.id == name || item.name == name)
+            .map(|item| item.id.clone())
+    };
+    let forward_id = named(&plan.forward.project);
+    let reverse_id = named(&plan.reverse.project);
+    let live_others: Vec<String> = items
+        .iter()
+        .filter(|item| {
+            Some(&item.id) != forward_id.as_ref() && Some(&item.id) != reverse_id.as_ref()
+        })
+        .filter(|item| {
+            !item
+                .status
+                .as_deref()
+                .is_some_and(|status| ENDED_STATUSES.contains(&status))
+        })
+        .map(|item| item.id.clone())
+        .collect();
+
+    let sources = Arc::new(sources);
+    let limit = Arc::new(Semaphore::new(CONCURRENCY));
+    let describe = |id: String, details: Details| {
+        let (client, sources, limit) = (client.clone(), sources.clone(), limit.clone());
+        tokio::spawn(async move { describe(&client, &sources, &limit, &id, details).await })
+    };
+    let forward = forward_id.map(|id| describe(id, Details::StepsAndProgress));
+    let reverse = reverse_id.map(|id| describe(id, Details::Steps));
+    let others: Vec<_> = live_others
+        .into_iter()
+        .map(|id| describe(id, Details::None))
+        .collect();
+
+    let forward = planned(forward).await;
+    let reverse = planned(reverse).await;
+    let mut other_projects = Vec::new();
+    let mut other_faults = Vec::new();
+    for task in others {
+        match joined(task.await) {
+            Ok(project) => other_projects.push(project),
+            Err(fault) => other_faults.push(fault.reason),
+        }
+    }
+    let others = if other_faults.is_empty() {
+        // Only projects that read or write the pair matter.
+        other_projects.retain(|project| project.source.is_some() || project.sink.is_some());
+        other_projects.sort_by(|l, r| l.name.cmp(&r.name).then(l.id.cmp(&r.id)));
+        Fact::Observed(other_projects)
+    } else {
+        Fact::unavailable(other_faults.join("; "))
+    };
+    OmsFacts {
+        url: oms.url.clone(),
+        access: Access::Granted,
+        data_sources: Fact::Observed(
+            Arc::try_unwrap(sources).unwrap_or_else(|shared| (*shared).clone()),
+        ),
+        forward,
+        reverse,
+        others,
+    }
+}
+
+type Described = tokio::task::JoinHandle<Result<Project, Fault>>;
+
+fn joined(
+    result: Result<Result<Project, Fault>, tokio::task::JoinError>,
+) -> Result<Project, Fault> {
+    result.unwrap_or_else(|error| {
+        Err(Fault {
+            kind: FaultKind::Unusable,
+            reason: format!("internal: {error}"),
+        })
+    })
+}
+
+/// A planned project: absent when OMS does not list it, unavailable when it could not be read.
+async fn planned(task: Option<Described>) -> Fact<Option<Project>> {
+    match task {
+        None => Fact::Observed(None),
+        Some(task) => match joined(task.await) {
+            Ok(project) => Fact::Observed(Some(project)),
+            Err(fault) => Fact::unavailable(fault.reason),
+        },
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Details {
+    None,
+    Steps,
+    StepsAndProgress,
+}
+
+async fn describe(
+    client: &Client,
+    sources: &[DataSource],
+    limit: &Semaphore,
+    id: &str,
+    details: Details,
+) -> Result<Project, Fault> {
+    let request = json!({ "id": id });
+    let dto = {
+        let _permit = limit.acquire().await.expect("never closed");
+        client
+            .call::<api::ProjectDto>("DescribeProject", &request)
+            .await?
+    };
+    let dto = dto.data.ok_or_else(|| Fault {
+        kind: FaultKind::Unusable,
+        reason: format!("DescribeProject {id}: the answer has no data"),
+    })?;
+    let mut project = api::project(dto, sources);
+    if project.id.is_empty() {
+        project.id = id.to_string();
+    }
+    if matches!(details, Details::Steps | Details::StepsAndProgress) {
+        let _permit = limit.acquire().await.expect("never closed");
+        project.steps = match client
+            .call::<Vec<api::StepDto>>("DescribeProjectSteps", &request)
+            .await
+        {
+            Ok(envelope) => Fact::Observed(api::steps(envelope.data.unwrap_or_default())),
+            Err(fault) => Fact::unavailable(fault.reason),
+        };
+    }
+    if matches!(details, Details::StepsAndProgress) {
+        let _permit = limit.acquire().await.expect("never closed");
+        if let Ok(envelope) = client
+            .call::<api::ProgressDto>("DescribeProjectProgress", &request)
+            .await
+        {
+            project.schema_progress = envelope
+                .data
+                .and_then(|progress| progress.struct_transfer_progress);
+        }
+    }
+    Ok(project)
+}
+
+fn access(fault: &Fault) -> Access {
+    match fault.kind {
+        FaultKind::Refused => Access::Refused {
+            reason: fault.reason.clone(),
+        },
+        FaultKind::Transient | FaultKind::Unusable => Access::Unavailable {
+            reason: fault.reason.clone(),
+        },
+    }
+}
+
+/// OMS facts when nothing could be read.
+fn failed(url: &str, fault: Fault) -> OmsFacts {
+    OmsFacts {
+        url: url.to_string(),
+        access: access(&fault),
+        data_sources: Fact::unavailable(&fault.reason),
+        forward: Fact::unavailable(&fault.reason),
+        reverse: Fact::unavailable(&fault.reason),
+        others: Fact::unavailable(fault.reason),
+    }
+}

@@ -1,0 +1,185 @@
+use std::collections::BTreeSet;
+
+use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// The reverse link mirrors the forward link: its source is the forward target and its
+    /// target the forward source, and its scope (databases and tables) is the forward scope.
+    /// When the forward project exists in OMS, its source and sink data sources must be the
+    /// plan's forward source and target, and the databases it writes must be the reverse
+    /// link's scope.
+    ///
+    /// ## Why it matters
+    /// Active-active replicates the same objects both ways between the same two tenants. A
+    /// reverse link over a different set of objects leaves changes on B to some tables never
+    /// reaching A; a link between other data sources replicates into a third tenant.
+    ///
+    /// ## How to fix
+    /// Make `[reverse]` source/target the swap of `[forward]`, and leave its scope out (it then
+    /// mirrors `[forward]`) or list the same databases and tables.
+    pub static RULE = Rule {
+        id: "link.mirrored",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Plan,
+        needs: &[],
+        summary: "the reverse link is the mirror of the forward link",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let (forward, reverse) = (&cx.plan.forward, &cx.plan.reverse);
+    let mut findings = Vec::new();
+    if reverse.source != forward.target || reverse.target != forward.source {
+        findings.push(
+            Finding::new(
+                Side::Plan,
+                Some(reverse.project.clone()),
+                format!(
+                    "the reverse link goes {} → {}, the forward link {} → {}: the reverse must go {} → {}",
+                    reverse.source, reverse.target, forward.source, forward.target, forward.target, forward.source
+                ),
+            )
+            .help("swap [forward] source and target for [reverse]")
+            .at(Some(reverse.span.clone())),
+        );
+    }
+    let names = |link: &crate::plan::LinkPlan| -> BTreeSet<String> {
+        link.databases
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .chain(
+                link.tables
+                    .iter()
+                    .map(|t| format!("{}.{}", t.database, t.table).to_ascii_lowercase()),
+            )
+            .collect()
+    };
+    let (forward_scope, reverse_scope) = (names(forward), names(reverse));
+    if forward_scope != reverse_scope {
+        let only = |left: &BTreeSet<String>, right: &BTreeSet<String>| {
+            left.difference(right)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        findings.push(
+            Finding::new(
+                Side::Plan,
+                Some(reverse.project.clone()),
+                format!(
+                    "the reverse scope differs from the forward scope: only forward [{}], only reverse [{}]",
+                    only(&forward_scope, &reverse_scope),
+                    only(&reverse_scope, &forward_scope)
+                ),
+            )
+            .help("leave the scope out of [reverse] so it mirrors [forward], or list the same objects")
+            .at(Some(reverse.span.clone())),
+        );
+    }
+    let live = cx
+        .live_oms()
+        .and_then(|oms| oms.forward.observed())
+        .and_then(|project| project.as_ref());
+    if let Some(project) = live {
+        if project.source != Some(forward.source) || project.sink != Some(forward.target) {
+            let side = |t: Option<crate::facts::Tenant>| {
+                t.map(|t| format!("tenant {t}"))
+                    .unwrap_or_else(|| "a data source outside the plan".into())
+            };
+            findings.push(
+                Finding::new(
+                    Side::Oms,
+                    Some(project.name.clone()),
+                    format!(
+                        "live forward project {} reads {} and writes {}; the plan's forward link is {} → {}",
+                        project.name,
+                        side(project.source),
+                        side(project.sink),
+                        forward.source,
+                        forward.target
+                    ),
+                )
+                .help("check the plan's tenants against the project's data sources"),
+            );
+        }
+        let written: BTreeSet<String> = project
+            .mapping
+            .iter()
+            .map(|db| db.target_name().to_ascii_lowercase())
+            .collect();
+        let reverse_databases: BTreeSet<String> = reverse
+            .scope_databases()
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        if !project.mapping.is_empty() && written != reverse_databases {
+            findings.push(
+                Finding::new(
+                    Side::Oms,
+                    Some(project.name.clone()),
+                    format!(
+                        "live forward project {} writes databases [{}]; the reverse link reads [{}]",
+                        project.name,
+                        written.iter().cloned().collect::<Vec<_>>().join(", "),
+                        reverse_databases.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .help("give the reverse link the databases the forward project writes"),
+            );
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_on_a_reverse_that_is_not_the_swap() {
+        let plan = plan_edited(
+            "source = \"b\"\ntarget = \"a\"",
+            "source = \"a\"\ntarget = \"b\"",
+        );
+        let findings = fire(&RULE, &plan, &healthy(), Stage::Forward);
+        assert!(findings[0].message.contains("the reverse must go b → a"));
+    }
+
+    #[test]
+    fn fires_on_a_narrower_reverse_scope() {
+        let plan = plan_edited(
+            "ddl_sync = false\n",
+            "ddl_sync = false\ntables = [\"app.orders\"]\n",
+        );
+        let findings = fire(&RULE, &plan, &healthy(), Stage::Forward);
+        assert!(
+            findings[0]
+                .message
+                .contains("only forward [app], only reverse [app.orders]"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn fires_when_the_live_forward_project_writes_elsewhere() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.mapping[0].mapped_name = Some("app_copy".into());
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_a_to_b"))]);
+    }
+
+    #[test]
+    fn quiet_on_a_mirrored_plan_and_project() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
+        assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Reverse);
+    }
+}

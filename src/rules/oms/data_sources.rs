@@ -1,0 +1,124 @@
+use crate::facts::Tenant;
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Each tenant of the plan is a registered OMS data source: one whose host and port are the
+    /// tenant's, whose type matches the tenant's mode (`OB_MYSQL…` for MySQL mode, `OB_ORACLE…`
+    /// for Oracle mode), and whose tenant name is the one declared in `[tenants.x] tenant`.
+    ///
+    /// ## Why it matters
+    /// OMS projects connect through data sources. A project created on a data source of the
+    /// wrong type, or pointing at another tenant, migrates the wrong database or fails at its
+    /// precheck.
+    ///
+    /// ## How to fix
+    /// Register the tenant in OMS (data source of type OB_MYSQL or OB_ORACLE with the plan's
+    /// host, port and tenant), or correct the plan's host and port to the data source's.
+    pub static RULE = Rule {
+        id: "oms.data-sources",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Oms,
+        needs: &[Need::OmsDataSources],
+        summary: "both tenants are registered OMS data sources of the right type and tenant",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let sources = cx.oms().data_sources.observed().expect("needed");
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let planned = cx.plan.tenant(tenant);
+        let matching: Vec<_> = sources
+            .iter()
+            .filter(|source| source.tenant == Some(tenant))
+            .collect();
+        if matching.is_empty() {
+            findings.push(
+                Finding::new(
+                    Side::Oms,
+                    Some(planned.endpoint()),
+                    format!("no OMS data source points at tenant {tenant} ({})", planned.endpoint()),
+                )
+                .help("register the tenant as an OMS data source with this host and port, or correct the plan")
+                .at(Some(planned.span.clone())),
+            );
+            continue;
+        }
+        let mode = cx
+            .tenant(tenant)
+            .mode
+            .observed()
+            .map(|mode| mode.mode.as_str());
+        for source in matching {
+            let label = source.name.clone().unwrap_or_else(|| source.id.clone());
+            if let (Some(mode), Some(kind)) = (mode, source.kind.as_deref()) {
+                let expected = format!("OB_{mode}");
+                if !kind.to_ascii_uppercase().starts_with(&expected) {
+                    findings.push(
+                        Finding::new(
+                            Side::Oms,
+                            Some(label.clone()),
+                            format!("data source {label} of tenant {tenant} has type {kind}, but the tenant is in {mode} mode"),
+                        )
+                        .help(format!("register the tenant as a data source of type {expected}")),
+                    );
+                }
+            }
+            if let (Some(declared), Some(registered)) = (&planned.tenant_name, &source.tenant_name)
+                && !declared.eq_ignore_ascii_case(registered)
+            {
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        Some(label.clone()),
+                        format!("data source {label} at {} names tenant {registered}; the plan expects {declared}", planned.endpoint()),
+                    )
+                    .help("check that the host and port reach the intended tenant, or correct [tenants] tenant")
+                    .at(Some(planned.span.clone())),
+                );
+            }
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_when_a_tenant_is_not_registered() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources.retain(|source| source.id != "e_b");
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("oms", Some("10.0.0.2:2881"))]);
+    }
+
+    #[test]
+    fn fires_on_a_data_source_of_the_wrong_type() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[0].kind = Some("OB_ORACLE".into());
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert!(
+            findings[0]
+                .message
+                .contains("has type OB_ORACLE, but the tenant is in MYSQL mode")
+        );
+    }
+
+    #[test]
+    fn quiet_when_both_are_registered() {
+        assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Forward);
+    }
+}

@@ -1,0 +1,148 @@
+use super::forward_project;
+use crate::facts::oms::StepKind;
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+};
+
+declare_rule! {
+    /// ## What it checks
+    /// Before the reverse project is created: the forward project is `RUNNING`, none of its
+    /// steps is `FAILED`, and its incremental step (`INCR_TRANSFER` or `INCR_SYNC`) is
+    /// `RUNNING` or `MONITORING`.
+    ///
+    /// ## Why it matters
+    /// Active-active needs both directions live. Adding a reverse link to a forward link that
+    /// has failed, is suspended or has not reached incremental sync builds a pair in which
+    /// changes flow one way only, and the tenants drift apart.
+    ///
+    /// ## How to fix
+    /// Resolve the failed step in OMS (its error is in the finding), resume the project, and
+    /// wait for incremental sync to run before creating the reverse project.
+    pub static RULE = Rule {
+        id: "oms.forward-healthy",
+        severity: Severity::Error,
+        stage: Some(Stage::Reverse),
+        input: Input::Oms,
+        needs: &[Need::OmsForward],
+        summary: "forward project RUNNING, no FAILED step, incremental step RUNNING or MONITORING",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let project = match forward_project(cx) {
+        Ok(project) => project,
+        Err(finding) => return Ok(vec![*finding]),
+    };
+    let Some(steps) = project.steps.observed() else {
+        let reason = project.steps.unavailable_reason().unwrap_or_default();
+        return Err(NotEvaluated::Inconclusive(format!(
+            "steps of forward project {}: {reason}",
+            project.name
+        )));
+    };
+    let object = || Some(project.name.clone());
+    let mut findings = Vec::new();
+    if project.status != "RUNNING" {
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                object(),
+                format!(
+                    "forward project {} is {}, not RUNNING",
+                    project.name, project.status
+                ),
+            )
+            .help("resume or repair the forward project in OMS before adding the reverse link"),
+        );
+    }
+    for step in steps.iter().filter(|step| step.status == "FAILED") {
+        let error = step
+            .error
+            .as_deref()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                object(),
+                format!(
+                    "step {} of forward project {} FAILED{error}",
+                    step.name, project.name
+                ),
+            )
+            .help("fix the cause in OMS and retry the step"),
+        );
+    }
+    match project.step(StepKind::Incremental) {
+        Some(step) if step.status == "RUNNING" || step.status == "MONITORING" => {}
+        Some(step) => findings.push(
+            Finding::new(
+                Side::Oms,
+                object(),
+                format!(
+                    "incremental step {} of forward project {} is {}",
+                    step.name, project.name, step.status
+                ),
+            )
+            .help("wait until the forward link's incremental sync is RUNNING or MONITORING"),
+        ),
+        None => findings.push(
+            Finding::new(
+                Side::Oms,
+                object(),
+                format!(
+                    "forward project {} has no incremental sync step",
+                    project.name
+                ),
+            )
+            .help("the forward link must include incremental synchronization"),
+        ),
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_on_a_failed_project_naming_the_failed_step() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.status = "FAILED".into();
+            }
+            set_step(oms, "FULL_TRANSFER", "FAILED", Some(63));
+            set_error(oms, "FULL_TRANSFER", "GHANA-OPERAT0001: write failed");
+        });
+        let messages: Vec<String> = fire(&RULE, &oms_plan(), &facts, Stage::Reverse)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert!(
+            messages.contains(&"forward project dr_a_to_b is FAILED, not RUNNING".to_string()),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| {
+            m.contains("FULL_TRANSFER of forward project dr_a_to_b FAILED: GHANA-OPERAT0001")
+        }));
+    }
+
+    #[test]
+    fn fires_before_incremental_sync_runs() {
+        let facts = with_oms(|oms| set_step(oms, "INCR_TRANSFER", "INIT", Some(0)));
+        fire(&RULE, &oms_plan(), &facts, Stage::Reverse);
+    }
+
+    #[test]
+    fn monitoring_incremental_sync_is_healthy() {
+        assert_clean(
+            &RULE,
+            &oms_plan(),
+            &with_oms(|oms| set_step(oms, "INCR_TRANSFER", "MONITORING", None)),
+            Stage::Reverse,
+        );
+    }
+}

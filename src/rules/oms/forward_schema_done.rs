@@ -1,0 +1,122 @@
+use super::forward_project;
+use crate::facts::oms::StepKind;
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+};
+
+declare_rule! {
+    /// ## What it checks
+    /// Before the reverse project is created: the forward project exists in OMS and its schema
+    /// migration step (`STRUCT_TRANSFER` or `STRUCT_MIGRATION`) is `FINISHED` with progress 100.
+    ///
+    /// ## Why it matters
+    /// The reverse link migrates no schema; it replays changes into the tables the forward
+    /// link created. Created while the forward schema migration still runs, it starts on a
+    /// partial schema: tables created later are never synced back, and DDL issued meanwhile
+    /// can be replayed against objects that do not exist yet.
+    ///
+    /// ## How to fix
+    /// Wait until the forward project's schema migration step shows FINISHED in OMS, then run
+    /// the check again before creating the reverse project.
+    pub static RULE = Rule {
+        id: "oms.forward-schema-done",
+        severity: Severity::Error,
+        stage: Some(Stage::Reverse),
+        input: Input::Oms,
+        needs: &[Need::OmsForward],
+        summary: "the forward project's schema step is FINISHED (progress 100)",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let project = match forward_project(cx) {
+        Ok(project) => project,
+        Err(finding) => return Ok(vec![*finding]),
+    };
+    if let Some(reason) = project.steps.unavailable_reason() {
+        return Err(NotEvaluated::Inconclusive(format!(
+            "steps of forward project {}: {reason}",
+            project.name
+        )));
+    }
+    let object = Some(project.name.clone());
+    let Some(step) = project.step(StepKind::Schema) else {
+        return Ok(vec![
+            Finding::new(Side::Oms, object, format!("forward project {} has no schema migration step", project.name))
+                .help("the forward link must migrate the schema; create it with schema, full and incremental migration"),
+        ]);
+    };
+    let progress = step.progress.or(project.schema_progress);
+    let done = step.status == "FINISHED" && progress.is_none_or(|progress| progress >= 100);
+    if done {
+        return Ok(vec![]);
+    }
+    let progress = progress
+        .map(|p| format!(", progress {p}%"))
+        .unwrap_or_default();
+    Ok(vec![
+        Finding::new(
+            Side::Oms,
+            object,
+            format!(
+                "schema step {} of forward project {} is {}{progress}",
+                step.name, project.name, step.status
+            ),
+        )
+        .help("create the reverse project only after the forward schema migration has FINISHED"),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_while_the_schema_step_runs() {
+        let facts = with_oms(|oms| set_step(oms, "STRUCT_TRANSFER", "RUNNING", Some(40)));
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_a_to_b"))]);
+        assert_eq!(
+            findings[0].message,
+            "schema step STRUCT_TRANSFER of forward project dr_a_to_b is RUNNING, progress 40%"
+        );
+    }
+
+    #[test]
+    fn passes_once_finished_in_either_naming() {
+        assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Reverse);
+        let old_naming = with_oms(|oms| rename_step(oms, "STRUCT_TRANSFER", "STRUCT_MIGRATION"));
+        assert_clean(&RULE, &oms_plan(), &old_naming, Stage::Reverse);
+    }
+
+    #[test]
+    fn a_missing_forward_project_fails_and_unreadable_steps_are_inconclusive() {
+        let missing = with_oms(|oms| oms.forward = Fact::Observed(None));
+        fire(&RULE, &oms_plan(), &missing, Stage::Reverse);
+        let unreadable = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.steps = Fact::unavailable("DescribeProjectSteps: HTTP 500");
+            }
+        });
+        assert_eq!(
+            run(&RULE, &oms_plan(), &unreadable, Stage::Reverse).status,
+            Status::Inconclusive
+        );
+    }
+
+    #[test]
+    fn without_oms_at_the_reverse_stage_it_is_inconclusive() {
+        assert_eq!(
+            run(&RULE, &plan(), &healthy(), Stage::Reverse).status,
+            Status::Inconclusive
+        );
+        assert_eq!(
+            run(&RULE, &plan(), &healthy(), Stage::Forward).status,
+            Status::Skipped
+        );
+    }
+}

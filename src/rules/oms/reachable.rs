@@ -1,0 +1,86 @@
+use crate::facts::oms::Access;
+use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// The OMS API at `[oms] url` answers `ListDataSource` and `ListProjects` with HTTP 200 and a
+    /// `success: true` envelope for the user of `[oms]`.
+    ///
+    /// ## Why it matters
+    /// The OMS rules and the live-project checks of the link rules need these answers; without
+    /// them the stage cannot be detected and the forward project's state is unknown. A refused
+    /// login (HTTP 401/403) or a `success: false` answer is a configuration error; a timeout, a
+    /// 5xx or a body that is not the API's JSON leaves this rule inconclusive, with the reason.
+    ///
+    /// ## How to fix
+    /// Check `[oms] url` (scheme, host, port, path prefix: actions are
+    /// `POST {url}/api/v2?Action=NAME`), the OMS console user and its password source, and that
+    /// no login page or proxy sits in front of the API.
+    pub static RULE = Rule {
+        id: "oms.reachable",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Oms,
+        needs: &[],
+        summary: "OMS API reachable, credentials accepted, success=true envelope",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let oms = cx.oms();
+    match &oms.access {
+        Access::Granted => Ok(vec![]),
+        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(reason.clone())),
+        Access::Refused { reason } => Ok(vec![
+            Finding::new(
+                Side::Oms,
+                Some(oms.url.clone()),
+                format!("OMS at {} refused the request: {reason}", oms.url),
+            )
+            .help("check [oms] user and its password, and that the user may call the OpenAPI")
+            .at(cx.plan.oms.as_ref().map(|plan| plan.span.clone())),
+        ]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::oms::Access;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn refused_credentials_fail_and_transport_faults_are_inconclusive() {
+        let plan = oms_plan();
+        let refused = with_oms(|oms| {
+            oms.access = Access::Refused {
+                reason: "ListDataSource: HTTP 401".into(),
+            }
+        });
+        let findings = fire(&RULE, &plan, &refused, Stage::Forward);
+        assert_eq!(
+            where_(&findings),
+            vec![("oms", Some("http://oms.example:8089"))]
+        );
+        let down = with_oms(|oms| {
+            oms.access = Access::Unavailable {
+                reason: "HTTP 500".into(),
+            }
+        });
+        assert_eq!(
+            run(&RULE, &plan, &down, Stage::Forward).status,
+            Status::Inconclusive
+        );
+        assert_clean(&RULE, &plan, &with_oms(|_| {}), Stage::Forward);
+    }
+
+    #[test]
+    fn skipped_without_an_oms_section() {
+        assert_eq!(
+            run(&RULE, &plan(), &healthy(), Stage::Forward).status,
+            Status::Skipped
+        );
+    }
+}
