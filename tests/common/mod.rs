@@ -1,6 +1,8 @@
 //! The live pair for tests: two real seekdb kernels started by `scripts/test`, set up as root.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod oms_server;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -189,6 +191,36 @@ ddl_sync = false
         )
     }
 
+    /// The plan with an `[oms]` section pointing at `url` (user `admin`, password from
+    /// OMS_PASSWORD, which `run` sets to this scenario's password).
+    pub fn plan_with_oms(&self, a: &Endpoint, b: &Endpoint, url: &str) -> String {
+        format!(
+            "[oms]\nurl = \"{url}\"\nuser = \"{}\"\npassword_env = \"OMS_PASSWORD\"\n\n{}",
+            oms_server::USER,
+            self.plan(a, b)
+        )
+    }
+
+    /// The names fixture bodies are filled in with (see fixtures/oms/README.md).
+    pub fn oms_vars(
+        &self,
+        a: &Endpoint,
+        b: &Endpoint,
+    ) -> std::collections::BTreeMap<String, String> {
+        [
+            ("A_HOST", a.host.clone()),
+            ("A_PORT", a.port.to_string()),
+            ("B_HOST", b.host.clone()),
+            ("B_PORT", b.port.to_string()),
+            ("DB", self.database.clone()),
+            ("FORWARD", format!("dr_{}_a_to_b", self.database)),
+            ("REVERSE", format!("dr_{}_b_to_a", self.database)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
     /// Runs the binary with both passwords in the environment; asserts the password appears in
     /// neither stdout nor stderr.
     pub fn run(&self, args: &[&str]) -> Output {
@@ -197,6 +229,7 @@ ddl_sync = false
             .args(args)
             .env("OB_A_PASSWORD", &self.password)
             .env("OB_B_PASSWORD", &self.password)
+            .env("OMS_PASSWORD", &self.password)
             .env("NO_COLOR", "1")
             .output()
             .unwrap();

@@ -1,0 +1,236 @@
+//! A stand-in for the OMS OpenAPI: a local HTTP/1.1 server that answers
+//! `POST /api/v2?Action=NAME` with the fixture JSON of fixtures/oms/<scenario>/, or misbehaves on
+//! purpose (401, 500, HTML, a truncated body, a response slower than the client's timeout).
+//!
+//! It is a few dozen lines over tokio rather than axum or wiremock because the faults need
+//! byte-level control: a declared Content-Length the body never reaches, headers held back.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+pub const USER: &str = "admin";
+
+#[derive(Clone, Debug)]
+pub enum Behaviour {
+    /// Bodies from fixtures/oms/<scenario>/, falling back to fixtures/oms/base/.
+    Fixtures(&'static str),
+    /// This HTTP status with a short text body.
+    Status(u16),
+    /// HTTP 200 with an HTML login page.
+    Html,
+    /// HTTP 200 declaring more body than it sends, then closing the connection.
+    Truncated,
+    /// Waits this long before answering.
+    Slow(Duration),
+}
+
+pub struct OmsServer {
+    pub url: String,
+    /// Every action received, in order.
+    pub actions: Arc<Mutex<Vec<String>>>,
+}
+
+/// Starts a server for `behaviour`; `password` is the only one it accepts (HTTP Basic, user
+/// `admin`); `{{KEY}}` in fixture bodies is replaced by `vars[KEY]`.
+pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String>) -> OmsServer {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let actions = Arc::new(Mutex::new(Vec::new()));
+    let expected_auth = format!("Basic {}", base64(format!("{USER}:{password}").as_bytes()));
+    let state = Arc::new((behaviour, expected_auth, vars, actions.clone()));
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = TcpListener::from_std(listener).unwrap();
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    continue;
+                };
+                let state = state.clone();
+                tokio::spawn(async move {
+                    let _ = serve(socket, &state.0, &state.1, &state.2, &state.3).await;
+                });
+            }
+        });
+    });
+    OmsServer { url, actions }
+}
+
+async fn serve(
+    mut socket: tokio::net::TcpStream,
+    behaviour: &Behaviour,
+    expected_auth: &str,
+    vars: &BTreeMap<String, String>,
+    actions: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    let (head, body) = read_request(&mut socket).await?;
+    let request_line = head.lines().next().unwrap_or_default().to_string();
+    let action = request_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|target| target.split("Action=").nth(1))
+        .map(|a| a.split('&').next().unwrap_or(a).to_string())
+        .unwrap_or_default();
+    actions.lock().unwrap().push(action.clone());
+    let authorized = head.lines().any(|line| {
+        line.to_ascii_lowercase().starts_with("authorization:")
+            && line[14..].trim() == expected_auth
+    });
+    let (status, content_type, payload) = match behaviour {
+        _ if !request_line.starts_with("POST /api/v2?") => {
+            (404, "text/plain", "not found".to_string())
+        }
+        Behaviour::Status(code) => (*code, "text/plain", format!("status {code}")),
+        _ if !authorized => (
+            401,
+            "application/json",
+            r#"{"success":false,"code":"UNAUTHORIZED"}"#.to_string(),
+        ),
+        Behaviour::Html => (
+            200,
+            "text/html",
+            "<!DOCTYPE html><html><body><form>Login to OMS</form></body></html>".into(),
+        ),
+        Behaviour::Slow(delay) => {
+            tokio::time::sleep(*delay).await;
+            (
+                200,
+                "application/json",
+                fixture("base", &action, &body, vars),
+            )
+        }
+        Behaviour::Truncated => {
+            let full = fixture("base", &action, &body, vars);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                full.len()
+            );
+            socket.write_all(head.as_bytes()).await?;
+            socket.write_all(&full.as_bytes()[..full.len() / 2]).await?;
+            socket.flush().await?;
+            return Ok(()); // dropping the socket cuts the body short
+        }
+        Behaviour::Fixtures(scenario) => (
+            200,
+            "application/json",
+            fixture(scenario, &action, &body, vars),
+        ),
+    };
+    let reason = match status {
+        200 => "OK",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Error",
+    };
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
+    socket.write_all(response.as_bytes()).await?;
+    socket.shutdown().await
+}
+
+async fn read_request(socket: &mut tokio::net::TcpStream) -> std::io::Result<(String, String)> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let header_end = loop {
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+        if let Some(position) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break position + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    while buffer.len() < header_end + length {
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+    let body = String::from_utf8_lossy(&buffer[header_end..]).into_owned();
+    Ok((head, body))
+}
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oms")
+}
+
+/// The body for `action`: `<Action>.<id>.json` for a project id in the request, else
+/// `<Action>.json`, from the scenario's folder or else `base/`.
+fn fixture(scenario: &str, action: &str, request: &str, vars: &BTreeMap<String, String>) -> String {
+    let id = serde_json::from_str::<serde_json::Value>(request)
+        .ok()
+        .and_then(|body| {
+            body.get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string)
+        });
+    let mut names = Vec::new();
+    if let Some(id) = &id {
+        names.push(format!("{action}.{id}.json"));
+    }
+    names.push(format!("{action}.json"));
+    for folder in [scenario, "base"] {
+        for name in &names {
+            let path = fixtures_root().join(folder).join(name);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return vars.iter().fold(text, |text, (key, value)| {
+                    text.replace(&format!("{{{{{key}}}}}"), value)
+                });
+            }
+        }
+    }
+    format!(
+        r#"{{"success":false,"code":"NO_FIXTURE","message":"no fixture for {action} {id:?}","requestId":"test"}}"#
+    )
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn base64_matches_rfc_4648() {
+    assert_eq!(base64(b"admin:pw"), "YWRtaW46cHc=");
+    assert_eq!(base64(b"ab"), "YWI=");
+    assert_eq!(base64(b"abc"), "YWJj");
+}

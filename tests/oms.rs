@@ -1,0 +1,404 @@
+//! The binary against the two live kernels and the test OMS server (tests/common/oms_server.rs)
+//! for each documented OMS situation and fault: rule ids, statuses, sides and exit codes.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::oms_server::{self, Behaviour, OmsServer};
+use common::{Scenario, findings, live_pair, status};
+use oms_preflight::collect::oms::READ_ACTIONS;
+use serde_json::Value;
+
+struct Run {
+    report: Value,
+    code: i32,
+    server: OmsServer,
+    scenario: Scenario,
+    elapsed: Duration,
+}
+
+/// Sets up a healthy pair for `name`, serves OMS as `behaviour`, and checks with `args`.
+/// `edit_plan` may change the plan text; `oms_password` is what the server accepts.
+fn check(
+    name: &str,
+    behaviour: Behaviour,
+    edit_plan: impl Fn(String) -> String,
+    oms_password: Option<&str>,
+    args: &[&str],
+) -> Option<Run> {
+    let pair = live_pair()?;
+    let scenario = Scenario::new(name);
+    pair.a.root(&scenario.healthy());
+    pair.b.root(&scenario.healthy());
+    let server = oms_server::start(
+        behaviour,
+        oms_password.unwrap_or(&scenario.password),
+        scenario.oms_vars(&pair.a, &pair.b),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plan = common::write_plan(
+        &dir,
+        &edit_plan(scenario.plan_with_oms(&pair.a, &pair.b, &server.url)),
+    );
+    let started = Instant::now();
+    let (report, code) = scenario.check(&plan, args);
+    let elapsed = started.elapsed();
+    let sent = server.actions.lock().unwrap().clone();
+    assert!(
+        sent.iter()
+            .all(|action| READ_ACTIONS.contains(&action.as_str())),
+        "only read actions reach OMS: {sent:?}"
+    );
+    Some(Run {
+        report,
+        code,
+        server,
+        scenario,
+        elapsed,
+    })
+}
+
+fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
+    report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == rule)
+        .and_then(|o| o["reason"].as_str())
+        .unwrap_or("")
+}
+
+fn rules_with(report: &Value, wanted: &str) -> Vec<String> {
+    report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"] == wanted)
+        .map(|o| o["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn oms_finding(rule: &str, object: &str) -> (String, String, Option<String>) {
+    (rule.into(), "oms".into(), Some(object.into()))
+}
+
+#[test]
+fn a_finished_forward_schema_passes_and_auto_picks_the_reverse_stage() {
+    let Some(run) = check("oms_ready", Behaviour::Fixtures("base"), |p| p, None, &[]) else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "reverse");
+    assert_eq!(findings(&run.report), vec![]);
+    assert_eq!(status(&run.report, "oms.forward-schema-done"), "pass");
+    assert_eq!(status(&run.report, "oms.forward-healthy"), "pass");
+    assert_eq!(status(&run.report, "oms.active-active"), "pass");
+    assert_eq!(status(&run.report, "schema.forward-complete"), "pass");
+    assert_eq!(run.report["endpoints"]["oms"]["reachable"], true);
+    assert_eq!(run.code, 0);
+    let sent = run.server.actions.lock().unwrap().clone();
+    for action in READ_ACTIONS {
+        assert!(
+            sent.iter().any(|a| a == action),
+            "{action} was asked: {sent:?}"
+        );
+    }
+}
+
+#[test]
+fn the_old_step_names_are_understood() {
+    let Some(run) = check(
+        "oms_old_names",
+        Behaviour::Fixtures("old-step-names"),
+        |p| p,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!((findings(&run.report), run.code), (vec![], 0));
+    assert_eq!(status(&run.report, "oms.forward-schema-done"), "pass");
+}
+
+#[test]
+fn a_running_forward_schema_step_fails_the_reverse_stage() {
+    let Some(run) = check(
+        "oms_schema_running",
+        Behaviour::Fixtures("schema-running"),
+        |p| p,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    assert_eq!(run.report["stage"], "reverse");
+    assert!(findings(&run.report).contains(&oms_finding("oms.forward-schema-done", &forward)));
+    let message = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "oms.forward-schema-done")
+        .unwrap()["message"]
+        .clone();
+    assert_eq!(
+        message,
+        format!(
+            "schema step STRUCT_TRANSFER of forward project {forward} is RUNNING, progress 40%"
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_failed_forward_project_fails_forward_healthy_with_its_error() {
+    let Some(run) = check(
+        "oms_failed",
+        Behaviour::Fixtures("forward-failed"),
+        |p| p,
+        None,
+        &["--stage", "reverse"],
+    ) else {
+        return;
+    };
+    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    let healthy: Vec<_> = findings(&run.report)
+        .into_iter()
+        .filter(|f| f.0 == "oms.forward-healthy")
+        .collect();
+    assert_eq!(
+        healthy.len(),
+        3,
+        "project status, failed step, incremental step: {healthy:?}"
+    );
+    assert!(
+        healthy
+            .iter()
+            .all(|f| *f == oms_finding("oms.forward-healthy", &forward))
+    );
+    let text = serde_json::to_string(&run.report["findings"]).unwrap();
+    assert!(
+        text.contains("FULL_TRANSFER of forward project") && text.contains("GHANA-OPERAT0001"),
+        "{text}"
+    );
+    assert_eq!(status(&run.report, "oms.forward-schema-done"), "pass");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn ddl_on_the_live_forward_project_and_on_the_planned_reverse_fails_ddl_single() {
+    // The plan claims DDL only on the reverse link; the live forward project already syncs DDL.
+    let move_ddl = |plan: String| {
+        plan.replace("ddl_sync = false", "ddl_sync = [\"CREATE_TABLE\"]")
+            .replace("ddl_sync = true", "ddl_sync = false")
+    };
+    let Some(run) = check(
+        "oms_ddl_both",
+        Behaviour::Fixtures("base"),
+        move_ddl,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    let reverse = format!("dr_{}_b_to_a", run.scenario.database);
+    assert_eq!(
+        findings(&run.report),
+        vec![(
+            "link.ddl-single".to_string(),
+            "plan".to_string(),
+            Some(reverse)
+        )]
+    );
+    let message = run.report["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("forward by live forward project")
+            && message.contains("reverse by the plan's [reverse] ddl_sync"),
+        "{message}"
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_third_project_writing_the_same_target_fails_conflicts() {
+    let Some(run) = check(
+        "oms_third",
+        Behaviour::Fixtures("third-project"),
+        |p| p,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.conflicts", "nightly_copy_to_b")]
+    );
+    assert!(
+        run.report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("also writes lt_oms_third on tenant b")
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn tenant_b_missing_from_the_data_sources_fails_data_sources() {
+    let Some(run) = check(
+        "oms_b_missing",
+        Behaviour::Fixtures("b-missing"),
+        |p| p,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    let b = std::env::var("OMS_PREFLIGHT_TEST_B").unwrap();
+    assert!(
+        findings(&run.report).contains(&oms_finding("oms.data-sources", &b)),
+        "{:?}",
+        findings(&run.report)
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn without_a_forward_project_auto_picks_the_forward_stage() {
+    let Some(run) = check(
+        "oms_absent",
+        Behaviour::Fixtures("forward-absent"),
+        |p| p,
+        None,
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "forward");
+    assert_eq!((findings(&run.report), run.code), (vec![], 0));
+    // At the reverse stage, the missing forward project is itself the finding.
+    let Some(run) = check(
+        "oms_absent_rev",
+        Behaviour::Fixtures("forward-absent"),
+        |p| p,
+        None,
+        &["--stage", "reverse"],
+    ) else {
+        return;
+    };
+    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    assert!(findings(&run.report).contains(&oms_finding("oms.forward-schema-done", &forward)));
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn rejected_credentials_fail_oms_reachable() {
+    let Some(run) = check(
+        "oms_401",
+        Behaviour::Fixtures("base"),
+        |p| p,
+        Some("another-password"),
+        &[],
+    ) else {
+        return;
+    };
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.reachable", &run.server.url)]
+    );
+    assert!(
+        run.report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 401")
+    );
+    assert_eq!(run.report["endpoints"]["oms"]["reachable"], false);
+    for rule in [
+        "oms.data-sources",
+        "oms.conflicts",
+        "oms.reverse-absent",
+        "link.ddl-single",
+    ] {
+        assert_eq!(status(&run.report, rule), "inconclusive", "{rule}");
+    }
+    assert_eq!(run.code, 1);
+}
+
+/// Every fault that gives no usable answer: OMS rules inconclusive with a reason naming the
+/// endpoint, nothing passes for it, exit 3, and the run stays bounded by the timeout.
+fn assert_incomplete(run: &Run, expected_reason: &str) {
+    assert_eq!(
+        findings(&run.report),
+        vec![],
+        "no finding is invented from a fault"
+    );
+    let inconclusive = rules_with(&run.report, "inconclusive");
+    for rule in [
+        "oms.reachable",
+        "oms.data-sources",
+        "oms.conflicts",
+        "oms.reverse-absent",
+        "link.ddl-single",
+    ] {
+        assert!(
+            inconclusive.contains(&rule.to_string()),
+            "{rule} in {inconclusive:?}"
+        );
+    }
+    let why = reason(&run.report, "oms.reachable");
+    assert!(why.contains(expected_reason), "{why}");
+    assert!(
+        why.contains(&run.server.url),
+        "the reason names the endpoint: {why}"
+    );
+    assert_eq!(
+        run.report["stage"], "forward",
+        "auto falls back to forward when OMS cannot say"
+    );
+    assert_eq!(run.code, 3);
+    assert!(
+        run.elapsed < Duration::from_secs(20),
+        "bounded: {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn http_500_leaves_the_oms_rules_inconclusive() {
+    let Some(run) = check("oms_500", Behaviour::Status(500), |p| p, None, &[]) else {
+        return;
+    };
+    assert_incomplete(&run, "HTTP 500");
+    let attempts = run.server.actions.lock().unwrap().len();
+    assert_eq!(attempts, 3, "5xx is retried, a bounded number of times");
+}
+
+#[test]
+fn an_html_page_leaves_the_oms_rules_inconclusive() {
+    let Some(run) = check("oms_html", Behaviour::Html, |p| p, None, &[]) else {
+        return;
+    };
+    assert_incomplete(&run, "HTML");
+}
+
+#[test]
+fn a_truncated_body_leaves_the_oms_rules_inconclusive() {
+    let Some(run) = check("oms_truncated", Behaviour::Truncated, |p| p, None, &[]) else {
+        return;
+    };
+    assert_incomplete(&run, "truncated");
+}
+
+#[test]
+fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
+    let Some(run) = check(
+        "oms_slow",
+        Behaviour::Slow(Duration::from_secs(4)),
+        |p| p,
+        None,
+        &["--timeout", "1"],
+    ) else {
+        return;
+    };
+    assert_incomplete(&run, "within 1s");
+}
