@@ -289,6 +289,7 @@ fn record_fixture_bundles() {
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "missing-target-insert",
@@ -296,6 +297,7 @@ fn record_fixture_bundles() {
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "table-missing-on-b",
@@ -303,6 +305,7 @@ fn record_fixture_bundles() {
             setup_a: scenario.with(&[refunds]),
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "table-without-key",
@@ -310,6 +313,7 @@ fn record_fixture_bundles() {
             setup_a: scenario.with(&[keyless]),
             setup_b: Some(scenario.with(&[keyless])),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "missing-source-select",
@@ -320,6 +324,7 @@ fn record_fixture_bundles() {
             ]),
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "scope-invisible-on-b",
@@ -330,6 +335,7 @@ fn record_fixture_bundles() {
                 "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
             ])),
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "tenant-b-unreachable",
@@ -337,6 +343,7 @@ fn record_fixture_bundles() {
             setup_a: scenario.healthy(),
             setup_b: None,
             ddl_on_both_links: false,
+            oms: None,
         },
         Recording {
             name: "ddl-on-both-links",
@@ -344,6 +351,31 @@ fn record_fixture_bundles() {
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: true,
+            oms: None,
+        },
+        Recording {
+            name: "oms-ready",
+            description: "OMS has the forward project RUNNING with its schema FINISHED and incremental sync MONITORING: everything passes at the (auto-detected) reverse stage",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+            oms: Some("base"),
+        },
+        Recording {
+            name: "oms-schema-running",
+            description: "the forward project's schema step is still RUNNING: oms.forward-schema-done and oms.forward-healthy fail at the reverse stage",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+            oms: Some("schema-running"),
+        },
+        Recording {
+            name: "oms-third-project",
+            description: "another live OMS project writes app on tenant B: oms.conflicts",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            ddl_on_both_links: false,
+            oms: Some("third-project"),
         },
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
@@ -353,6 +385,7 @@ fn record_fixture_bundles() {
         setup_a,
         setup_b,
         ddl_on_both_links,
+        oms,
     } in recordings
     {
         pair.a.root(&setup_a);
@@ -363,7 +396,17 @@ fn record_fixture_bundles() {
             }
             None => nowhere.clone(),
         };
-        let mut plan_text = scenario.plan(&pair.a, &b);
+        let server = oms.map(|fixtures| {
+            common::oms_server::start(
+                common::oms_server::Behaviour::Fixtures(fixtures),
+                &scenario.password,
+                scenario.oms_vars(&pair.a, &b),
+            )
+        });
+        let mut plan_text = match &server {
+            Some(server) => scenario.plan_with_oms(&pair.a, &b, &server.url),
+            None => scenario.plan(&pair.a, &b),
+        };
         if ddl_on_both_links {
             plan_text = plan_text
                 .replace(
@@ -402,8 +445,25 @@ fn record_fixture_bundles() {
                 );
         }
         text = text.replace(plan.to_str().unwrap(), "dr.toml");
+        if let Some(server) = &server {
+            text = text.replace(&server.url, "http://oms.example.internal:8089");
+        }
         let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
         json["collected_at"] = 0.into();
+        // The data sources name the live kernels too.
+        if let Some(sources) = json
+            .pointer_mut("/facts/oms/data_sources/observed")
+            .and_then(|v| v.as_array_mut())
+        {
+            for source in sources {
+                for (endpoint, stable) in [(&pair.a, "10.0.0.1"), (&b, "10.0.0.2")] {
+                    if source["port"] == endpoint.port {
+                        source["host"] = stable.into();
+                        source["port"] = 2881.into();
+                    }
+                }
+            }
+        }
         let out = root.join(name);
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(
@@ -426,4 +486,6 @@ struct Recording {
     setup_a: Vec<String>,
     setup_b: Option<Vec<String>>,
     ddl_on_both_links: bool,
+    /// The test OMS server's fixture scenario, when the plan has `[oms]`.
+    oms: Option<&'static str>,
 }

@@ -402,3 +402,48 @@ fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
     };
     assert_incomplete(&run, "within 1s");
 }
+
+#[test]
+fn a_bundle_carries_the_oms_facts_and_replays_the_same_verdicts() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("oms_replay");
+    pair.a.root(&scenario.healthy());
+    pair.b.root(&scenario.healthy());
+    let server = oms_server::start(
+        Behaviour::Fixtures("schema-running"),
+        &scenario.password,
+        scenario.oms_vars(&pair.a, &pair.b),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let plan = common::write_plan(&dir, &scenario.plan_with_oms(&pair.a, &pair.b, &server.url));
+    let bundle = dir.path().join("bundle.json");
+    let (live, live_code) = scenario.check(&plan, &[]);
+    let collected = scenario.run(&[
+        "collect",
+        plan.to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(collected.status.code(), Some(0));
+    assert!(
+        !std::fs::read_to_string(&bundle)
+            .unwrap()
+            .contains(&scenario.password)
+    );
+
+    let replayed = scenario.run(&[
+        "check",
+        "--snapshot",
+        bundle.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let offline: Value = serde_json::from_slice(&replayed.stdout).unwrap();
+    assert_eq!(
+        offline["stage"], "reverse",
+        "auto stage from the recorded OMS facts"
+    );
+    assert_eq!(offline["outcomes"], live["outcomes"]);
+    assert_eq!(offline["findings"], live["findings"]);
+    assert_eq!(replayed.status.code(), Some(live_code));
+}
