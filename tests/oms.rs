@@ -447,3 +447,21 @@ fn a_bundle_carries_the_oms_facts_and_replays_the_same_verdicts() {
     assert_eq!(offline["findings"], live["findings"]);
     assert_eq!(replayed.status.code(), Some(live_code));
 }
+
+#[test]
+fn list_actions_are_read_page_by_page() {
+    let Some(run) = check("oms_paged", Behaviour::Fixtures("paged"), |p| p, None, &[]) else {
+        return;
+    };
+    assert_eq!(
+        run.report["stage"], "reverse",
+        "the forward project is on page 2"
+    );
+    assert_eq!((findings(&run.report), run.code), (vec![], 0));
+    let sent = run.server.actions.lock().unwrap().clone();
+    assert_eq!(
+        sent.iter().filter(|a| *a == "ListProjects").count(),
+        2,
+        "{sent:?}"
+    );
+}

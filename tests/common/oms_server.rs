@@ -177,19 +177,19 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oms")
 }
 
-/// The body for `action`: `<Action>.<id>.json` for a project id in the request, else
-/// `<Action>.json`, from the scenario's folder or else `base/`.
+/// The body for `action`: `<Action>.<id>.json` for a project id in the request,
+/// `<Action>.page<N>.json` for a page number, else `<Action>.json`, from the scenario's folder or
+/// else `base/`.
 fn fixture(scenario: &str, action: &str, request: &str, vars: &BTreeMap<String, String>) -> String {
-    let id = serde_json::from_str::<serde_json::Value>(request)
-        .ok()
-        .and_then(|body| {
-            body.get("id")
-                .and_then(|id| id.as_str())
-                .map(str::to_string)
-        });
+    let request: Option<serde_json::Value> = serde_json::from_str(request).ok();
+    let field = |name: &str| request.as_ref().and_then(|body| body.get(name)).cloned();
+    let id = field("id").and_then(|id| id.as_str().map(str::to_string));
     let mut names = Vec::new();
     if let Some(id) = &id {
         names.push(format!("{action}.{id}.json"));
+    }
+    if let Some(page) = field("pageNumber").and_then(|page| page.as_u64()) {
+        names.push(format!("{action}.page{page}.json"));
     }
     names.push(format!("{action}.json"));
     for folder in [scenario, "base"] {
