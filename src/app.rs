@@ -4,20 +4,25 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crate::cli::{CheckArgs, Cli, CollectArgs, Command, Format, LintArgs, OutputArgs, StageArg};
+use crate::cli::{
+    CheckArgs, Cli, CollectArgs, Command, ExplainArgs, Format, LintArgs, OutputArgs, RulesArgs,
+    StageArg,
+};
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, Secrets};
 use crate::exit::{self, FailOn};
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
 use crate::report::{self, Report};
-use crate::rules::{Ctx, Input, Rule, Stage, engine};
+use crate::rules::{Ctx, Input, Rule, Stage, docs, engine, registry};
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Lint(args) => lint(args),
         Command::Collect(args) => collect_bundle(args),
+        Command::Rules(args) => Ok(list_rules(args)),
+        Command::Explain(args) => explain(args),
     };
     result.unwrap_or_else(|diagnostic| {
         print_diagnostic(diagnostic.as_ref());
@@ -132,6 +137,64 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
     })
 }
 
+fn list_rules(args: RulesArgs) -> u8 {
+    let text = match args.format {
+        Format::Json => {
+            let catalog: Vec<serde_json::Value> = registry::ALL
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "id": rule.id,
+                        "area": rule.area(),
+                        "severity": rule.severity,
+                        "stage": docs::stage(rule),
+                        "reads": docs::reads(rule),
+                        "summary": rule.summary,
+                        "docs": docs::body(rule),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&catalog).expect("the catalog serializes") + "\n"
+        }
+        Format::Human => {
+            let mut table = comfy_table::Table::new();
+            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+            table.set_header(vec!["id", "severity", "stage", "checks"]);
+            for rule in registry::ALL {
+                table.add_row(vec![
+                    rule.id,
+                    rule.severity.as_str(),
+                    docs::stage(rule),
+                    rule.summary,
+                ]);
+            }
+            format!("{table}\n")
+        }
+    };
+    print_stdout(&text);
+    exit::OK
+}
+
+fn explain(args: ExplainArgs) -> Result<u8, Usage> {
+    let rule = registry::find(&args.id).ok_or_else(|| {
+        let ids: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
+        usage(engine::UnknownSelector {
+            selector: args.id.clone(),
+            help: crate::plan::did_you_mean(&args.id, &ids)
+                .or(Some("`oms-preflight rules` lists the catalog".into())),
+        })
+    })?;
+    print_stdout(&docs::page(rule));
+    Ok(exit::OK)
+}
+
+fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of the command.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, Usage> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -150,10 +213,7 @@ fn emit(report: &Report, output: &OutputArgs) {
         Format::Human => report::human::render(report, color(std::io::stdout().is_terminal())),
         Format::Json => report::json::render(report),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error of the check.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    print_stdout(&text);
 }
 
 /// Colors only on a terminal and only when NO_COLOR is unset or empty (no-color.org).

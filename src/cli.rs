@@ -29,6 +29,22 @@ pub enum Command {
     Lint(LintArgs),
     /// Collect both tenants' facts into a bundle for support or replay (`check --snapshot`).
     Collect(CollectArgs),
+    /// List the rule catalog.
+    Rules(RulesArgs),
+    /// Print one rule's documentation.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule id, e.g. grants.target-write.
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

@@ -205,3 +205,44 @@ fn help_is_exit_0() {
     assert_eq!(run(&["--help"]).2, 0);
     assert_eq!(run(&["check", "--help"]).2, 0);
 }
+
+#[test]
+fn rules_lists_the_catalog_and_explain_prints_a_page() {
+    let (stdout, _, code) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let catalog: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let ids: Vec<&str> = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"conn.tenant"));
+    assert!(ids.contains(&"oms.forward-schema-done"));
+    assert!(
+        catalog[0]["docs"]
+            .as_str()
+            .unwrap()
+            .contains("## How to fix")
+    );
+
+    let (stdout, _, code) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("grants.target-write"));
+
+    let (stdout, _, code) = run(&["explain", "schema.primary-key"]);
+    assert_eq!(code, 0);
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/schema.primary-key.md"
+    ))
+    .unwrap();
+    assert_eq!(stdout, page);
+
+    let (_, stderr, code) = run(&["explain", "schema.primary-kee"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("did you mean `schema.primary-key`?"),
+        "{stderr}"
+    );
+}

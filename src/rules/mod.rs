@@ -5,6 +5,7 @@
 //! the engine adds severity, status and fingerprint, and marks a rule inconclusive without
 //! calling it when a fact it [`Need`]s is unavailable.
 
+pub mod docs;
 pub mod engine;
 pub mod registry;
 pub mod versions;
