@@ -292,6 +292,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "missing-target-insert",
@@ -300,6 +301,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "table-missing-on-b",
@@ -308,6 +310,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "table-without-key",
@@ -316,6 +319,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.with(&[keyless])),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "missing-source-select",
@@ -327,6 +331,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "scope-invisible-on-b",
@@ -338,6 +343,7 @@ fn record_fixture_bundles() {
             ])),
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "tenant-b-unreachable",
@@ -346,6 +352,7 @@ fn record_fixture_bundles() {
             setup_b: None,
             ddl_on_both_links: false,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "ddl-on-both-links",
@@ -354,6 +361,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: true,
             oms: None,
+            restore_b: vec![],
         },
         Recording {
             name: "oms-ready",
@@ -362,6 +370,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: Some("base"),
+            restore_b: vec![],
         },
         Recording {
             name: "oms-schema-running",
@@ -370,6 +379,7 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: Some("schema-running"),
+            restore_b: vec![],
         },
         Recording {
             name: "oms-third-project",
@@ -378,6 +388,36 @@ fn record_fixture_bundles() {
             setup_b: Some(scenario.healthy()),
             ddl_on_both_links: false,
             oms: Some("third-project"),
+            restore_b: vec![],
+        },
+        Recording {
+            name: "tenant-settings-differ",
+            description: "B's app database collates utf8mb4_bin, B runs time_zone +00:00 and a laxer sql_mode, and app.tickets uses AUTO_INCREMENT with increment 1 on both: tenant.charset, tenant.time-zone, tenant.sql-mode, tenant.auto-increment",
+            setup_a: scenario.with(&["CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))"]),
+            setup_b: Some(scenario.with(&[
+                "ALTER DATABASE `{db}` DEFAULT COLLATE utf8mb4_bin",
+                "CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))",
+                "SET GLOBAL time_zone = '+00:00'",
+                "SET GLOBAL sql_mode = 'NO_ZERO_IN_DATE'",
+            ])),
+            ddl_on_both_links: false,
+            oms: None,
+            restore_b: vec![
+                "SET GLOBAL time_zone = '+08:00'".into(),
+                "SET GLOBAL sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_AUTO_CREATE_USER'".into(),
+            ],
+        },
+        Recording {
+            name: "grants-missing-on-b",
+            description: "the migration user on B has only ALL PRIVILEGES on app: grants.oceanbase-read, grants.global-select and grants.antiloop on b",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.with(&[
+                "REVOKE SELECT ON *.* FROM '{user}'",
+                "REVOKE CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* FROM '{user}'",
+            ])),
+            ddl_on_both_links: false,
+            oms: None,
+            restore_b: vec![],
         },
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
@@ -388,6 +428,7 @@ fn record_fixture_bundles() {
         setup_b,
         ddl_on_both_links,
         oms,
+        restore_b,
     } in recordings
     {
         pair.a.root(&setup_a);
@@ -431,6 +472,9 @@ fn record_fixture_bundles() {
             "--timeout",
             "5",
         ]);
+        if !restore_b.is_empty() {
+            pair.b.root(&restore_b);
+        }
         let mut text = std::fs::read_to_string(&bundle).unwrap();
         for (endpoint, stable) in [(&pair.a, "10.0.0.1"), (&b, "10.0.0.2")] {
             text = text
@@ -490,4 +534,6 @@ struct Recording {
     ddl_on_both_links: bool,
     /// The test OMS server's fixture scenario, when the plan has `[oms]`.
     oms: Option<&'static str>,
+    /// Run as root on B after collecting: puts back global variables the setup changed.
+    restore_b: Vec<String>,
 }

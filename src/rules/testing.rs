@@ -124,14 +124,20 @@ pub fn tenant(user: &str) -> TenantFacts {
         grants: Fact::Observed(grants(&[
             "GRANT SELECT ON *.* TO 'u'",
             "GRANT ALL PRIVILEGES ON `app`.* TO 'u'",
+            "GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO 'u'",
         ])),
-        databases: Fact::Observed(BTreeMap::from([(
-            "app".to_string(),
-            Database {
-                charset: "utf8mb4".into(),
-                collation: "utf8mb4_general_ci".into(),
-            },
-        )])),
+        databases: Fact::Observed(
+            ["app", "test"]
+                .into_iter()
+                .map(|name| {
+                    let database = Database {
+                        charset: "utf8mb4".into(),
+                        collation: "utf8mb4_general_ci".into(),
+                    };
+                    (name.to_string(), database)
+                })
+                .collect(),
+        ),
         scope: BTreeSet::from(["app".to_string()]),
         tables: Fact::Observed(BTreeMap::from([(
             "app".to_string(),

@@ -63,9 +63,21 @@ impl Endpoint {
                 .prefer_socket(false);
             let mut conn = mysql_async::Conn::new(opts).await.expect("root connects");
             for statement in statements {
-                conn.query_drop(statement)
-                    .await
-                    .unwrap_or_else(|error| panic!("{statement}: {error}"));
+                // OceanBase answers concurrent DDL from parallel tests with ERROR 4023 "Try
+                // again"; it means exactly that.
+                let mut attempt = 0;
+                loop {
+                    match conn.query_drop(statement).await {
+                        Ok(()) => break,
+                        Err(mysql_async::Error::Server(error))
+                            if error.code == 4023 && attempt < 20 =>
+                        {
+                            attempt += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        Err(error) => panic!("{statement}: {error}"),
+                    }
+                }
             }
             conn.disconnect().await.unwrap();
         });
@@ -127,7 +139,7 @@ impl Scenario {
     }
 
     /// A healthy tenant: the database with a keyed table, and a migration user with what
-    /// OMS needs.
+    /// OMS needs (seekdb has the `test` database already).
     pub fn healthy(&self) -> Vec<String> {
         let (db, user, password) = (&self.database, &self.user, &self.password);
         vec![
@@ -136,10 +148,15 @@ impl Scenario {
             format!(
                 "CREATE TABLE `{db}`.orders (id BIGINT PRIMARY KEY, note VARCHAR(64), amount DECIMAL(12,2) NOT NULL)"
             ),
-            format!("DROP USER IF EXISTS '{user}'"),
-            format!("CREATE USER '{user}' IDENTIFIED BY '{password}'"),
+            // Reset rather than drop and create: right after a DROP USER, OceanBase can refuse
+            // the CREATE USER of the same name (ERROR 1396) while other sessions run DDL.
+            format!("CREATE USER IF NOT EXISTS '{user}' IDENTIFIED BY '{password}'"),
+            format!("ALTER USER '{user}' IDENTIFIED BY '{password}'"),
+            format!("REVOKE ALL PRIVILEGES, GRANT OPTION FROM '{user}'"),
             format!("GRANT SELECT ON *.* TO '{user}'"),
             format!("GRANT ALL PRIVILEGES ON `{db}`.* TO '{user}'"),
+            // OMS's anti-loop table drc_txn lives in database `test` (grants.antiloop).
+            format!("GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO '{user}'"),
         ]
     }
 

@@ -1,0 +1,140 @@
+use super::{Object, grant_statement, lacks_message};
+use crate::facts::{Privilege, Tenant};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+
+/// The database OMS keeps its anti-loop transaction table (`drc_txn`) in for OB ↔ OB.
+const TXN_DATABASE: &str = "test";
+
+const TXN_PRIVILEGES: &[Privilege] = &[
+    Privilege::Create,
+    Privilege::Select,
+    Privilege::Insert,
+    Privilege::Update,
+    Privilege::Delete,
+];
+
+declare_rule! {
+    /// ## What it checks
+    /// On each tenant the database `test` exists and the migration user holds CREATE, SELECT,
+    /// INSERT, UPDATE and DELETE on `test`.*.
+    ///
+    /// ## Why it matters
+    /// In active-active, OMS prevents replication loops with a transaction table, `drc_txn`,
+    /// that the writer of each link creates and updates in the target tenant's `test`
+    /// database (OMS's `txnDb` default). Each tenant is a target, so each needs the database
+    /// and the privileges; without them the links fail, or changes bounce between the tenants.
+    ///
+    /// ## How to fix
+    /// Run the finding's fix lines as an administrator: `CREATE DATABASE IF NOT EXISTS `test``
+    /// and `GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO 'user'@'%'`.
+    pub static RULE = Rule {
+        id: "grants.antiloop",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Grants, Need::Databases],
+        summary: "database test exists with CREATE, SELECT, INSERT, UPDATE, DELETE for the anti-loop table",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let object = Object::Database(TXN_DATABASE);
+    let create = format!(
+        "CREATE DATABASE IF NOT EXISTS {};",
+        crate::rules::quote_identifier(TXN_DATABASE)
+    );
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let facts = cx.tenant(tenant);
+        let grants = facts.grants.observed().expect("needed");
+        let missing = object.missing(grants, TXN_PRIVILEGES);
+        let visible = facts
+            .databases
+            .observed()
+            .expect("needed")
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case(TXN_DATABASE));
+        if !visible {
+            // information_schema shows a database only to users with a privilege on it.
+            let why = if missing.len() == TXN_PRIVILEGES.len() {
+                "is not visible to the migration user: it does not exist, or the user holds no privilege on it"
+            } else {
+                "does not exist"
+            };
+            let mut fix = vec![create.clone()];
+            if !missing.is_empty() {
+                fix.push(grant_statement(facts, &missing, &object));
+            }
+            findings.push(
+                Finding::new(tenant, Some(TXN_DATABASE.into()), format!("database {TXN_DATABASE} on tenant {tenant} {why}"))
+                    .help("OMS keeps its anti-loop transaction table drc_txn in database test of each target tenant")
+                    .fix(fix),
+            );
+        } else if !missing.is_empty() {
+            findings.push(
+                Finding::new(
+                    tenant,
+                    Some(TXN_DATABASE.into()),
+                    lacks_message(facts, grants, &missing, &object),
+                )
+                .help(
+                    "OMS's writer creates and updates the anti-loop table drc_txn in database test",
+                )
+                .fix(vec![grant_statement(facts, &missing, &object)]),
+            );
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_when_test_is_missing_with_both_fix_lines() {
+        let facts = facts(|f| {
+            if let Fact::Observed(dbs) = &mut f.b.databases {
+                dbs.remove("test");
+            }
+            f.b.grants = Fact::Observed(grants(&[
+                "GRANT SELECT ON *.* TO 'oms_b'",
+                "GRANT ALL PRIVILEGES ON `app`.* TO 'oms_b'",
+            ]));
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("test"))]);
+        assert_eq!(
+            findings[0].message,
+            "database test on tenant b does not exist"
+        );
+        assert_eq!(
+            findings[0].fix,
+            vec![
+                "CREATE DATABASE IF NOT EXISTS `test`;",
+                "GRANT CREATE, INSERT, UPDATE, DELETE ON `test`.* TO 'oms_b'@'%';"
+            ]
+        );
+    }
+
+    #[test]
+    fn fires_on_missing_privileges_when_test_exists() {
+        let facts =
+            facts(|f| f.a.grants = Fact::Observed(grants(&["GRANT SELECT ON *.* TO 'oms_a'"])));
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("a", Some("test"))]);
+        assert!(
+            findings[0]
+                .message
+                .starts_with("oms_a lacks CREATE, INSERT, UPDATE, DELETE on `test`.*")
+        );
+    }
+
+    #[test]
+    fn quiet_with_test_and_its_privileges() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
+    }
+}

@@ -1,0 +1,102 @@
+use super::{Object, grant_statement, lacks_message};
+use crate::facts::{Privilege, Tenant};
+use crate::rules::versions::compare;
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// On each tenant running OceanBase 4.0 or later, the migration user holds SELECT on
+    /// `oceanbase`.* (directly or through a global grant).
+    ///
+    /// ## Why it matters
+    /// Since OceanBase 4.0, OMS reads the source tenant's internal views (`oceanbase.gv$*`,
+    /// `__all_virtual_*`) to plan and slice migrations and to follow incremental logs. Both
+    /// tenants are a source in active-active. Without this grant the precheck fails.
+    ///
+    /// ## How to fix
+    /// `GRANT SELECT ON `oceanbase`.* TO 'user'@'%';` as an administrator of the tenant (the
+    /// finding's fix line).
+    pub static RULE = Rule {
+        id: "grants.oceanbase-read",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Grants, Need::Server],
+        summary: "SELECT on oceanbase.* (OB 4.0 and later)",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let applies: Vec<Tenant> = Tenant::BOTH
+        .into_iter()
+        .filter(|t| {
+            compare(
+                &cx.tenant(*t).server.observed().expect("needed").ob_version,
+                "4.0.0",
+            )
+            .is_ge()
+        })
+        .collect();
+    if applies.is_empty() {
+        return Err(NotEvaluated::Skipped(
+            "both tenants run OceanBase before 4.0".into(),
+        ));
+    }
+    let object = Object::Database("oceanbase");
+    Ok(applies
+        .into_iter()
+        .filter_map(|tenant| {
+            let facts = cx.tenant(tenant);
+            let grants = facts.grants.observed().expect("needed");
+            let missing = object.missing(grants, &[Privilege::Select]);
+            (!missing.is_empty()).then(|| {
+                Finding::new(
+                    tenant,
+                    Some("oceanbase".into()),
+                    lacks_message(facts, grants, &missing, &object),
+                )
+                .help("OMS reads the tenant's internal views with the migration user")
+                .fix(vec![grant_statement(facts, &missing, &object)])
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn fires_without_select_on_oceanbase() {
+        let facts = facts(|f| {
+            f.b.grants = Fact::Observed(grants(&["GRANT ALL PRIVILEGES ON `app`.* TO 'oms_b'"]))
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("oceanbase"))]);
+        assert_eq!(
+            findings[0].fix,
+            vec!["GRANT SELECT ON `oceanbase`.* TO 'oms_b'@'%';"]
+        );
+    }
+
+    #[test]
+    fn a_global_select_covers_it_and_ob_3_skips_it() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
+        let old = facts(|f| {
+            for t in [&mut f.a, &mut f.b] {
+                if let Fact::Observed(server) = &mut t.server {
+                    server.ob_version = "3.2.4.1".into();
+                }
+                t.grants = Fact::Observed(grants(&["GRANT USAGE ON *.* TO 'u'"]));
+            }
+        });
+        assert_eq!(
+            run(&RULE, &plan(), &old, Stage::Forward).status,
+            Status::Skipped
+        );
+    }
+}
