@@ -290,7 +290,7 @@ fn record_fixture_bundles() {
             description: "a healthy pair: nothing fires",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -299,7 +299,7 @@ fn record_fixture_bundles() {
             description: "the migration user on B lacks INSERT on the target database: grants.target-write on b",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -308,7 +308,7 @@ fn record_fixture_bundles() {
             description: "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
             setup_a: scenario.with(&[refunds]),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -317,7 +317,7 @@ fn record_fixture_bundles() {
             description: "app.audit_log has no key on either tenant: schema.primary-key on a and b",
             setup_a: scenario.with(&[keyless]),
             setup_b: Some(scenario.with(&[keyless])),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -329,7 +329,7 @@ fn record_fixture_bundles() {
                 "REVOKE SELECT ON `{db}`.* FROM '{user}'",
             ]),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -341,7 +341,7 @@ fn record_fixture_bundles() {
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
             ])),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -350,7 +350,7 @@ fn record_fixture_bundles() {
             description: "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
             setup_a: scenario.healthy(),
             setup_b: None,
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![],
         },
@@ -359,7 +359,7 @@ fn record_fixture_bundles() {
             description: "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: true,
+            edit_plan: Some(ddl_on_both_links),
             oms: None,
             restore_b: vec![],
         },
@@ -368,7 +368,7 @@ fn record_fixture_bundles() {
             description: "OMS has the forward project RUNNING with its schema FINISHED and incremental sync MONITORING: everything passes at the (auto-detected) reverse stage",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: Some("base"),
             restore_b: vec![],
         },
@@ -377,7 +377,7 @@ fn record_fixture_bundles() {
             description: "the forward project's schema step is still RUNNING: oms.forward-schema-done and oms.forward-healthy fail at the reverse stage",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: Some("schema-running"),
             restore_b: vec![],
         },
@@ -386,7 +386,7 @@ fn record_fixture_bundles() {
             description: "another live OMS project writes app on tenant B: oms.conflicts",
             setup_a: scenario.healthy(),
             setup_b: Some(scenario.healthy()),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: Some("third-project"),
             restore_b: vec![],
         },
@@ -400,7 +400,7 @@ fn record_fixture_bundles() {
                 "SET GLOBAL time_zone = '+00:00'",
                 "SET GLOBAL sql_mode = 'NO_ZERO_IN_DATE'",
             ])),
-            ddl_on_both_links: false,
+            edit_plan: None,
             oms: None,
             restore_b: vec![
                 "SET GLOBAL time_zone = '+08:00'".into(),
@@ -415,7 +415,43 @@ fn record_fixture_bundles() {
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* FROM '{user}'",
             ])),
-            ddl_on_both_links: false,
+            edit_plan: None,
+            oms: None,
+            restore_b: vec![],
+        },
+        Recording {
+            name: "target-database-missing",
+            description: "database app does not exist on B (the user's grants on it remain): schema.target-databases at the forward stage",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.with(&["DROP DATABASE `{db}`"])),
+            edit_plan: None,
+            oms: None,
+            restore_b: vec![],
+        },
+        Recording {
+            name: "target-not-empty",
+            description: "app.orders on B already holds a row: schema.target-empty at the forward stage",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.with(&["INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)"])),
+            edit_plan: None,
+            oms: None,
+            restore_b: vec![],
+        },
+        Recording {
+            name: "schema-hazards",
+            description: "on both tenants: a table named `order items`, a leftover OMS_PK_INCRMT column, a trigger, a generated column and a view: schema.names, schema.hidden-column, schema.triggers, schema.unsupported",
+            setup_a: scenario.with(SCHEMA_HAZARDS),
+            setup_b: Some(scenario.with(SCHEMA_HAZARDS)),
+            edit_plan: None,
+            oms: None,
+            restore_b: vec![],
+        },
+        Recording {
+            name: "plan-hazards",
+            description: "the plan leaves full migration out of the forward link, syncs CREATE_VIEW, writes tenant A's password inline and names a DRC user that does not exist: link.forward-migration, link.ddl-types, plan.inline-secret, grants.drc-user",
+            setup_a: scenario.healthy(),
+            setup_b: Some(scenario.healthy()),
+            edit_plan: Some(plan_hazards),
             oms: None,
             restore_b: vec![],
         },
@@ -426,7 +462,7 @@ fn record_fixture_bundles() {
         description,
         setup_a,
         setup_b,
-        ddl_on_both_links,
+        edit_plan,
         oms,
         restore_b,
     } in recordings
@@ -450,16 +486,8 @@ fn record_fixture_bundles() {
             Some(server) => scenario.plan_with_oms(&pair.a, &b, &server.url),
             None => scenario.plan(&pair.a, &b),
         };
-        if ddl_on_both_links {
-            plan_text = plan_text
-                .replace(
-                    "migration = [\"incremental\"]",
-                    "migration = [\"full\", \"incremental\"]",
-                )
-                .replace(
-                    "ddl_sync = false",
-                    "ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]",
-                );
+        if let Some(edit) = edit_plan {
+            plan_text = edit(plan_text);
         }
         let dir = tempfile::tempdir().unwrap();
         let plan = write_plan(&dir, &plan_text);
@@ -525,13 +553,55 @@ fn record_fixture_bundles() {
     }
 }
 
+const SCHEMA_HAZARDS: &[&str] = &[
+    "CREATE TABLE `{db}`.`order items` (id BIGINT PRIMARY KEY, qty INT)",
+    "CREATE TABLE `{db}`.legacy (id BIGINT PRIMARY KEY, OMS_PK_INCRMT BIGINT)",
+    "CREATE TABLE `{db}`.priced (id BIGINT PRIMARY KEY, net DECIMAL(10,2), gross DECIMAL(10,2) AS (net * 1.2) VIRTUAL)",
+    "CREATE VIEW `{db}`.big_orders AS SELECT id, amount FROM `{db}`.orders WHERE amount > 100",
+    // OceanBase wants the trigger's database selected (ERROR 1046 otherwise).
+    "USE `{db}`",
+    "CREATE TRIGGER orders_note BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = UPPER(NEW.note)",
+];
+
+fn ddl_on_both_links(plan: String) -> String {
+    plan.replace(
+        "migration = [\"incremental\"]",
+        "migration = [\"full\", \"incremental\"]",
+    )
+    .replace(
+        "ddl_sync = false",
+        "ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]",
+    )
+}
+
+/// A forward link without full migration, syncing an unsupported DDL type, an inline password
+/// for tenant A, and a DRC user that does not exist.
+fn plan_hazards(plan: String) -> String {
+    // The recording's password (Scenario::named("app", ..)); bundles blank it out.
+    plan.replacen(
+        "password_env = \"OB_A_PASSWORD\"",
+        "password = \"Pw-app-9qZ!marker\"",
+        1,
+    )
+    .replace(
+        "migration = [\"schema\", \"full\", \"incremental\"]",
+        "migration = [\"schema\", \"incremental\"]",
+    )
+    .replace(
+        "ddl_sync = true",
+        "ddl_sync = [\"CREATE_TABLE\", \"CREATE_VIEW\"]",
+    )
+    .replacen("drc_user = \"oms\"", "drc_user = \"no_such_drc_user\"", 1)
+}
+
 /// One recorded scenario: what each tenant is set up with (`None`: B unreachable).
 struct Recording {
     name: &'static str,
     description: &'static str,
     setup_a: Vec<String>,
     setup_b: Option<Vec<String>>,
-    ddl_on_both_links: bool,
+    /// Changes the scenario's plan text, if given.
+    edit_plan: Option<fn(String) -> String>,
     /// The test OMS server's fixture scenario, when the plan has `[oms]`.
     oms: Option<&'static str>,
     /// Run as root on B after collecting: puts back global variables the setup changed.

@@ -15,6 +15,8 @@ pub struct Secrets {
     a: Secret,
     b: Secret,
     oms: Option<Secret>,
+    drc_a: Option<Secret>,
+    drc_b: Option<Secret>,
 }
 
 impl Secrets {
@@ -26,12 +28,26 @@ impl Secrets {
             .as_ref()
             .map(|oms| oms.password.resolve())
             .transpose();
-        match (a, b, oms) {
-            (Ok(a), Ok(b), Ok(oms)) => Ok(Secrets { a, b, oms }),
-            (a, b, oms) => Err(PlanErrors {
+        let drc = |tenant: &crate::plan::TenantPlan| {
+            tenant
+                .drc_password
+                .as_ref()
+                .map(|source| source.resolve())
+                .transpose()
+        };
+        let (drc_a, drc_b) = (drc(&plan.a), drc(&plan.b));
+        match (a, b, oms, drc_a, drc_b) {
+            (Ok(a), Ok(b), Ok(oms), Ok(drc_a), Ok(drc_b)) => Ok(Secrets {
+                a,
+                b,
+                oms,
+                drc_a,
+                drc_b,
+            }),
+            (a, b, oms, drc_a, drc_b) => Err(PlanErrors {
                 path: plan.path.clone(),
                 source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
-                problems: [a.err(), b.err(), oms.err()]
+                problems: [a.err(), b.err(), oms.err(), drc_a.err(), drc_b.err()]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<PlanProblem>>(),
@@ -43,6 +59,13 @@ impl Secrets {
         match tenant {
             Tenant::A => &self.a,
             Tenant::B => &self.b,
+        }
+    }
+
+    fn drc(&self, tenant: Tenant) -> Option<&Secret> {
+        match tenant {
+            Tenant::A => self.drc_a.as_ref(),
+            Tenant::B => self.drc_b.as_ref(),
         }
     }
 }
@@ -59,9 +82,25 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration) -> Facts
             _ => None,
         }
     };
+    let extras = |t: Tenant| tenant::Extras {
+        probe_rows_of: (plan.forward.target == t).then_some(&plan.forward),
+        drc: plan.tenant(t).drc_user.as_deref().zip(secrets.drc(t)),
+    };
     let (a, b, oms) = tokio::join!(
-        tenant::collect(&plan.a, secrets.of(Tenant::A), &scope, timeout),
-        tenant::collect(&plan.b, secrets.of(Tenant::B), &scope, timeout),
+        tenant::collect(
+            &plan.a,
+            secrets.of(Tenant::A),
+            &scope,
+            timeout,
+            extras(Tenant::A)
+        ),
+        tenant::collect(
+            &plan.b,
+            secrets.of(Tenant::B),
+            &scope,
+            timeout,
+            extras(Tenant::B)
+        ),
         oms,
     );
     Facts { a, b, oms }

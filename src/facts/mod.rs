@@ -115,7 +115,21 @@ pub struct TenantFacts {
     pub scope: BTreeSet<String>,
     /// Tables of the in-scope databases, by database then table name.
     pub tables: Fact<BTreeMap<String, BTreeMap<String, Table>>>,
+    /// Views of the in-scope databases, as `db.view`.
+    #[serde(default = "not_in_bundle")]
+    pub views: Fact<Vec<String>>,
     pub triggers: Fact<Vec<Trigger>>,
+    /// In-scope tables (`db.table`) holding at least one row. Probed on the forward link's
+    /// target only, where schema migration and full migration will write.
+    #[serde(default = "not_in_bundle")]
+    pub rows: Fact<BTreeSet<String>>,
+    /// Whether the declared sys-tenant DRC user could log in; `None` when no password was given.
+    #[serde(default)]
+    pub drc_login: Option<Fact<()>>,
+}
+
+fn not_in_bundle<T>() -> Fact<T> {
+    Fact::unavailable("not collected in this bundle")
 }
 
 impl TenantFacts {
@@ -132,7 +146,10 @@ impl TenantFacts {
             databases: Fact::unavailable(reason),
             scope: BTreeSet::new(),
             tables: Fact::unavailable(reason),
+            views: Fact::unavailable(reason),
             triggers: Fact::unavailable(reason),
+            rows: Fact::unavailable(reason),
+            drc_login: None,
         }
     }
 

@@ -54,6 +54,10 @@ pub struct TenantPlan {
     pub tenant_name: Option<String>,
     /// CA file for TLS, if declared.
     pub tls_ca: Option<String>,
+    /// The sys-tenant user OMS reads this cluster's logs with (`drcUserName`), if declared.
+    pub drc_user: Option<String>,
+    /// Its password source, when the check should try logging in with it.
+    pub drc_password: Option<SecretSource>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -344,6 +348,9 @@ const TENANT_KEYS: &[&str] = &[
     "password",
     "tenant",
     "tls",
+    "drc_user",
+    "drc_password_env",
+    "drc_password_file",
 ];
 const TLS_KEYS: &[&str] = &["ca"];
 const LINK_KEYS: &[&str] = &[
@@ -491,6 +498,36 @@ fn parse_tenant(
         )
         .map(|(ca, _)| ca)
     });
+    let drc_user = optional_string(table, "drc_user", problems);
+    let drc_env = optional_string(table, "drc_password_env", problems);
+    let drc_file = optional_string(table, "drc_password_file", problems);
+    let drc_password = match (drc_env, drc_file) {
+        (Some(_), Some((_, file_span))) => {
+            problems.push(
+                PlanProblem::new(
+                    "give drc_password_env or drc_password_file, not both",
+                    file_span,
+                    "second password source",
+                )
+                .help("keep one of the two"),
+            );
+            None
+        }
+        (Some((var, span)), None) => Some(SecretSource::Env { var, span }),
+        (None, Some((path, span))) => Some(SecretSource::File { path, span }),
+        (None, None) => None,
+    };
+    if let (None, Some(source)) = (&drc_user, &drc_password) {
+        let span = match source {
+            SecretSource::Env { span, .. }
+            | SecretSource::File { span, .. }
+            | SecretSource::Inline { span, .. } => span.clone(),
+        };
+        problems.push(
+            PlanProblem::new("a DRC password without drc_user", span, "whose password?")
+                .help("add drc_user = \"drc_user@sys\" (the sys-tenant user OMS reads logs with)"),
+        );
+    }
     Some(TenantPlan {
         tenant,
         host: host?.0,
@@ -499,6 +536,8 @@ fn parse_tenant(
         password: password?,
         tenant_name,
         tls_ca,
+        drc_user: drc_user.map(|(user, _)| user),
+        drc_password,
         span,
     })
 }

@@ -14,6 +14,7 @@ mod conn;
 mod grants;
 mod link;
 mod oms;
+mod plan;
 mod schema;
 mod tenant;
 
@@ -124,6 +125,7 @@ pub enum Need {
     Grants,
     Databases,
     Tables,
+    Views,
     Triggers,
     OmsDataSources,
     OmsForward,
@@ -140,6 +142,7 @@ impl Need {
             Need::Grants => "grants",
             Need::Databases => "databases",
             Need::Tables => "tables",
+            Need::Views => "views",
             Need::Triggers => "triggers",
             Need::OmsDataSources => "OMS data sources",
             Need::OmsForward => "the OMS forward project",
@@ -182,6 +185,7 @@ impl Need {
             Need::Grants => tenant.grants.unavailable_reason(),
             Need::Databases => tenant.databases.unavailable_reason(),
             Need::Tables => tenant.tables.unavailable_reason(),
+            Need::Views => tenant.views.unavailable_reason(),
             Need::Triggers => tenant.triggers.unavailable_reason(),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
         }

@@ -1,6 +1,6 @@
 //! Every rule, in the order of the catalog (SPEC §6): reports, docs and tables follow it.
 
-use super::{Rule, conn, grants, link, oms, schema, tenant};
+use super::{Rule, conn, grants, link, oms, plan, schema, tenant};
 
 pub static ALL: &[&Rule] = &[
     &conn::tenant::RULE,
@@ -18,17 +18,28 @@ pub static ALL: &[&Rule] = &[
     &grants::target_write::RULE,
     &grants::global_select::RULE,
     &grants::antiloop::RULE,
+    &grants::drc_user::RULE,
     &schema::primary_key::RULE,
+    &schema::target_databases::RULE,
+    &schema::target_empty::RULE,
     &schema::forward_complete::RULE,
+    &schema::names::RULE,
+    &schema::case_collision::RULE,
+    &schema::triggers::RULE,
+    &schema::hidden_column::RULE,
+    &schema::unsupported::RULE,
     &link::ddl_single::RULE,
     &link::reverse_incremental_only::RULE,
+    &link::forward_migration::RULE,
     &link::mirrored::RULE,
+    &link::ddl_types::RULE,
     &oms::data_sources::RULE,
     &oms::forward_schema_done::RULE,
     &oms::forward_healthy::RULE,
     &oms::conflicts::RULE,
     &oms::reverse_absent::RULE,
     &oms::active_active::RULE,
+    &plan::inline_secret::RULE,
 ];
 
 /// The rule with id `id`.

@@ -143,7 +143,10 @@ pub fn tenant(user: &str) -> TenantFacts {
             "app".to_string(),
             BTreeMap::from([("orders".to_string(), orders())]),
         )])),
+        views: Fact::Observed(vec![]),
         triggers: Fact::Observed(vec![]),
+        rows: Fact::Observed(Default::default()),
+        drc_login: None,
     }
 }
 

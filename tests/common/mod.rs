@@ -170,6 +170,8 @@ impl Scenario {
     }
 
     /// The plan for this scenario, with tenant B at `b` (which may differ from the pair's B).
+    /// seekdb has no sys tenant, so the migration user stands in for the DRC user: the check
+    /// logs in with it as it would with the real one.
     pub fn plan(&self, a: &Endpoint, b: &Endpoint) -> String {
         format!(
             r#"[tenants.a]
@@ -177,12 +179,16 @@ host = "{}"
 port = {}
 user = "{user}"
 password_env = "OB_A_PASSWORD"
+drc_user = "{user}"
+drc_password_env = "OB_A_PASSWORD"
 
 [tenants.b]
 host = "{}"
 port = {}
 user = "{user}"
 password_env = "OB_B_PASSWORD"
+drc_user = "{user}"
+drc_password_env = "OB_B_PASSWORD"
 
 [forward]
 project = "dr_{db}_a_to_b"

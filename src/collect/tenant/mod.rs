@@ -14,26 +14,69 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
 
 use crate::facts::{Fact, TenantFacts};
-use crate::plan::{Secret, TenantPlan};
+use crate::plan::{LinkPlan, Secret, TenantPlan};
 use queries::{Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
 const CONNECTIONS: usize = 4;
+
+/// What to collect from one tenant besides its own facts.
+pub struct Extras<'a> {
+    /// Probe these in-scope tables for rows (the forward link's target only).
+    pub probe_rows_of: Option<&'a LinkPlan>,
+    /// Try logging in as the declared sys-tenant DRC user.
+    pub drc: Option<(&'a str, &'a Secret)>,
+}
 
 pub async fn collect(
     plan: &TenantPlan,
     password: &Secret,
     scope: &[String],
     timeout: Duration,
+    extras: Extras<'_>,
 ) -> TenantFacts {
-    let pool = Pool::new(options(plan, password, timeout));
-    let facts = collect_with(&pool, plan, scope, timeout).await;
+    let pool = Pool::new(options(plan, &plan.user, password, timeout));
+    let (mut facts, drc_login) = tokio::join!(
+        collect_with(&pool, plan, scope, timeout, extras.probe_rows_of),
+        async {
+            match extras.drc {
+                Some((user, secret)) => Some(drc_login(plan, user, secret, timeout).await),
+                None => None,
+            }
+        }
+    );
+    facts.drc_login = drc_login;
     // Closing is best effort: the facts are already in hand.
     let _ = tokio::time::timeout(timeout, pool.disconnect()).await;
     facts
 }
 
-fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuilder {
+/// Whether `user` can open a session: the sys-tenant DRC user OMS reads logs with.
+async fn drc_login(
+    plan: &TenantPlan,
+    user: &str,
+    password: &Secret,
+    timeout: Duration,
+) -> Fact<()> {
+    let endpoint = plan.endpoint();
+    let connect = mysql_async::Conn::new(options(plan, user, password, timeout));
+    match tokio::time::timeout(timeout, connect).await {
+        Err(_) => Fact::unavailable(format!(
+            "no answer from {endpoint} within {}s",
+            timeout.as_secs_f64()
+        )),
+        Ok(Err(error)) => Fact::unavailable(format!(
+            "cannot log in to {endpoint} as {user}: {}",
+            describe(&error)
+        )),
+        Ok(Ok(conn)) => {
+            let _ = tokio::time::timeout(timeout, conn.disconnect()).await;
+            Fact::Observed(())
+        }
+    }
+}
+
+fn options(plan: &TenantPlan, user: &str, password: &Secret, timeout: Duration) -> OptsBuilder {
     let mut setup: Vec<String> = queries::SESSION_SETUP
         .iter()
         .map(|s| s.to_string())
@@ -49,7 +92,7 @@ fn options(plan: &TenantPlan, password: &Secret, timeout: Duration) -> OptsBuild
     let builder = OptsBuilder::default()
         .ip_or_hostname(plan.host.clone())
         .tcp_port(plan.port)
-        .user(Some(plan.user.clone()))
+        .user(Some(user.to_string()))
         .pass(Some(password.expose().to_string()))
         .prefer_socket(false)
         .init(setup)
@@ -67,6 +110,7 @@ async fn collect_with(
     plan: &TenantPlan,
     scope: &[String],
     timeout: Duration,
+    probe_rows_of: Option<&LinkPlan>,
 ) -> TenantFacts {
     let endpoint = plan.endpoint();
     let user = plan.user.clone();
@@ -117,6 +161,10 @@ async fn collect_with(
     let server = to_fact(server, queries::server);
     let variables = to_fact(variables, queries::variables);
     let mode = queries::mode(&variables, &server);
+    let views = match &tables {
+        Ok(rows) => to_fact(Ok(()), |_| queries::views(rows)),
+        Err(reason) => Fact::unavailable(reason.clone()),
+    };
     let tables = match (tables, columns, keys) {
         (Ok(tables), Ok(columns), Ok(keys)) => {
             to_fact(Ok(()), |_| queries::tables(&tables, &columns, &keys))
@@ -129,6 +177,37 @@ async fn collect_with(
                 .join("; "),
         ),
     };
+    let rows = match (probe_rows_of, &tables) {
+        (None, _) => Fact::unavailable(format!(
+            "rows are probed on the forward link's target only, not on tenant {}",
+            plan.tenant
+        )),
+        (Some(_), Fact::Unavailable { reason }) => Fact::unavailable(reason.clone()),
+        (Some(link), Fact::Observed(tables)) => {
+            let probed: Vec<(String, String)> = tables
+                .iter()
+                .flat_map(|(database, tables)| {
+                    tables
+                        .keys()
+                        .map(move |table| (database.clone(), table.clone()))
+                })
+                .filter(|(database, table)| link.covers(database, table))
+                .collect();
+            if probed.is_empty() {
+                Fact::Observed(Default::default())
+            } else {
+                let result = run(
+                    pool,
+                    &endpoint_text,
+                    &queries::row_probe(&probed),
+                    vec![],
+                    timeout,
+                )
+                .await;
+                to_fact(result, |rows| queries::rows_present(rows, &probed))
+            }
+        }
+    };
     TenantFacts {
         endpoint,
         user,
@@ -140,7 +219,10 @@ async fn collect_with(
         databases: to_fact(databases, queries::databases),
         scope: scope.iter().cloned().collect(),
         tables,
+        views,
         triggers: to_fact(triggers, queries::triggers),
+        rows,
+        drc_login: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! `information_schema` view, never one query per table. Rows arrive as text cells
 //! ([`Rows`]), which keeps these functions testable on recorded results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::facts::{
     Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server, Table,
@@ -30,8 +30,8 @@ pub const DATABASES: &str = "SELECT schema_name, default_character_set_name, def
      FROM information_schema.SCHEMATA";
 
 /// The statements below end in `IN ({scope})`, one `?` per in-scope database.
-pub const TABLES: &str = "SELECT table_schema, table_name, table_rows, table_collation \
-     FROM information_schema.TABLES WHERE table_type = 'BASE TABLE' AND table_schema IN ({scope})";
+pub const TABLES: &str = "SELECT table_schema, table_name, table_type, table_rows, table_collation \
+     FROM information_schema.TABLES WHERE table_type IN ('BASE TABLE', 'VIEW') AND table_schema IN ({scope})";
 
 pub const COLUMNS: &str = "SELECT table_schema, table_name, column_name, column_type, is_nullable, extra \
      FROM information_schema.COLUMNS WHERE table_schema IN ({scope}) \
@@ -164,9 +164,12 @@ pub fn tables(
 ) -> Result<BTreeMap<String, BTreeMap<String, Table>>, ShapeError> {
     let mut databases: BTreeMap<String, BTreeMap<String, Table>> = BTreeMap::new();
     for row in table_rows {
+        if !text(row, 2)?.eq_ignore_ascii_case("BASE TABLE") {
+            continue;
+        }
         let table = Table {
-            approximate_rows: cell(row, 2)?.and_then(|rows| rows.parse().ok()),
-            collation: cell(row, 3)?.map(str::to_string),
+            approximate_rows: cell(row, 3)?.and_then(|rows| rows.parse().ok()),
+            collation: cell(row, 4)?.map(str::to_string),
             columns: Vec::new(),
             keys: Vec::new(),
         };
@@ -228,6 +231,55 @@ pub fn tables(
             .sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
     }
     Ok(databases)
+}
+
+/// Views of the in-scope databases (`db.view`), from the TABLES rows.
+pub fn views(table_rows: &Rows) -> Result<Vec<String>, ShapeError> {
+    let mut views = Vec::new();
+    for row in table_rows {
+        if text(row, 2)?.eq_ignore_ascii_case("VIEW") {
+            views.push(format!("{}.{}", text(row, 0)?, text(row, 1)?));
+        }
+    }
+    views.sort();
+    Ok(views)
+}
+
+/// One statement telling which of `tables` hold at least one row: row `i` is
+/// `(i, EXISTS(SELECT 1 FROM table_i))`. Names are quoted identifiers, never values.
+pub fn row_probe(tables: &[(String, String)]) -> String {
+    tables
+        .iter()
+        .enumerate()
+        .map(|(index, (database, table))| {
+            format!(
+                "SELECT {index}, EXISTS(SELECT 1 FROM {}.{})",
+                crate::rules::quote_identifier(database),
+                crate::rules::quote_identifier(table)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// The `db.table` names of `tables` the probe found rows in.
+pub fn rows_present(
+    rows: &Rows,
+    tables: &[(String, String)],
+) -> Result<BTreeSet<String>, ShapeError> {
+    let mut present = BTreeSet::new();
+    for row in rows {
+        let index: usize = text(row, 0)?
+            .parse()
+            .map_err(|_| ShapeError("probe index is not a number".into()))?;
+        let (database, table) = tables
+            .get(index)
+            .ok_or_else(|| ShapeError(format!("probe index {index} out of range")))?;
+        if text(row, 1)? != "0" {
+            present.insert(format!("{database}.{table}"));
+        }
+    }
+    Ok(present)
 }
 
 pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
@@ -301,12 +353,16 @@ mod tests {
     #[test]
     fn tables_join_columns_and_keys_and_ignore_views() {
         let tables = tables(
-            &rows(&[&[
-                Some("app"),
-                Some("t1"),
-                Some("12"),
-                Some("utf8mb4_general_ci"),
-            ]]),
+            &rows(&[
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("BASE TABLE"),
+                    Some("12"),
+                    Some("utf8mb4_general_ci"),
+                ],
+                &[Some("app"), Some("view1"), Some("VIEW"), None, None],
+            ]),
             &rows(&[
                 &[
                     Some("app"),
@@ -355,6 +411,26 @@ mod tests {
         assert_eq!(t1.keys[0].kind, KeyKind::Primary);
         assert_eq!(t1.keys[1].name, "uk");
         assert!(!tables["app"].contains_key("view1"));
+    }
+
+    #[test]
+    fn views_and_the_row_probe() {
+        let tables = rows(&[&[Some("app"), Some("v"), Some("VIEW"), None, None]]);
+        assert_eq!(views(&tables).unwrap(), vec!["app.v"]);
+        let probed = vec![
+            ("app".to_string(), "a`b".to_string()),
+            ("app".to_string(), "c".to_string()),
+        ];
+        assert_eq!(
+            row_probe(&probed),
+            "SELECT 0, EXISTS(SELECT 1 FROM `app`.`a``b`) UNION ALL SELECT 1, EXISTS(SELECT 1 FROM `app`.`c`)"
+        );
+        let present = rows_present(
+            &rows(&[&[Some("0"), Some("0")], &[Some("1"), Some("1")]]),
+            &probed,
+        )
+        .unwrap();
+        assert_eq!(present.into_iter().collect::<Vec<_>>(), vec!["app.c"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! searching grant text.
 
 pub mod antiloop;
+pub mod drc_user;
 pub mod global_select;
 pub mod oceanbase_read;
 pub mod source_read;

@@ -1,5 +1,7 @@
 //! `link`: the two OMS projects as planned make a valid active-active pair.
 
 pub mod ddl_single;
+pub mod ddl_types;
+pub mod forward_migration;
 pub mod mirrored;
 pub mod reverse_incremental_only;

@@ -1,7 +1,14 @@
 //! `schema`: the in-scope objects on each tenant are fit for two-way sync.
 
+pub mod case_collision;
 pub mod forward_complete;
+pub mod hidden_column;
+pub mod names;
 pub mod primary_key;
+pub mod target_databases;
+pub mod target_empty;
+pub mod triggers;
+pub mod unsupported;
 
 use crate::facts::{Privilege, Table, Tenant, TenantFacts};
 use crate::plan::Plan;

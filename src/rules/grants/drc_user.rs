@@ -1,0 +1,109 @@
+use crate::facts::Tenant;
+use crate::rules::{Check, Ctx, Finding, Input, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Each tenant's entry in the plan declares the sys-tenant user OMS reads that cluster's
+    /// logs with (`drc_user`), and, when its password is given (`drc_password_env` or
+    /// `drc_password_file`), that the user can log in.
+    ///
+    /// ## Why it matters
+    /// In active-active both tenants are the source of a link, so OMS captures incremental
+    /// changes from both clusters. It does so with a user of each cluster's sys tenant (the
+    /// data source's DRC user); without one, or with one that cannot log in, the incremental
+    /// step of that link never starts.
+    ///
+    /// ## How to fix
+    /// Create a read-only user in the sys tenant of each cluster (OMS documents
+    /// `GRANT SELECT ON oceanbase.* TO drc_user` there), register it with the data source in
+    /// OMS, and declare it in the plan as `drc_user = "drc_user@sys"`.
+    pub static RULE = Rule {
+        id: "grants.drc-user",
+        severity: Severity::Warning,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[],
+        summary: "a sys-tenant log-reading (DRC) user is declared for each cluster and can log in",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let mut findings = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for tenant in Tenant::BOTH {
+        let planned = cx.plan.tenant(tenant);
+        let Some(user) = &planned.drc_user else {
+            findings.push(
+                Finding::new(tenant, None, format!("no sys-tenant DRC user is declared for tenant {tenant}'s cluster"))
+                    .help("declare drc_user (and drc_password_env to let the check log in) in [tenants] for each cluster")
+                    .at(Some(planned.span.clone())),
+            );
+            continue;
+        };
+        if let Some(reason) = cx.tenant(tenant).login.unavailable_reason() {
+            // The tenant itself is out of reach (conn.tenant): a failed DRC login says nothing.
+            unknown.push(format!("tenant {tenant} could not be reached: {reason}"));
+            continue;
+        }
+        if let Some(reason) = cx
+            .tenant(tenant)
+            .drc_login
+            .as_ref()
+            .and_then(|login| login.unavailable_reason())
+        {
+            findings.push(
+                Finding::new(
+                    tenant,
+                    Some(user.clone()),
+                    format!(
+                        "the DRC user {user} of tenant {tenant}'s cluster cannot log in: {reason}"
+                    ),
+                )
+                .help(
+                    "check the user and its password in the sys tenant and in the OMS data source",
+                ),
+            );
+        }
+    }
+    if findings.is_empty() && !unknown.is_empty() {
+        return Err(crate::rules::NotEvaluated::Inconclusive(unknown.join("; ")));
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    const DRC: &str = "user = \"oms_a\"\ndrc_user = \"drc@sys\"\n";
+
+    #[test]
+    fn fires_when_undeclared() {
+        let findings = fire(&RULE, &plan(), &healthy(), Stage::Forward);
+        assert_eq!(where_(&findings), vec![("a", None), ("b", None)]);
+    }
+
+    #[test]
+    fn fires_when_the_declared_user_cannot_log_in() {
+        let plan = plan_from(&PLAN.replace("user = \"oms_a\"\n", DRC).replace(
+            "user = \"oms_b\"\n",
+            "user = \"oms_b\"\ndrc_user = \"drc@sys\"\n",
+        ));
+        let facts =
+            facts(|f| f.b.drc_login = Some(Fact::unavailable("ERROR 1045 (42000): Access denied")));
+        let findings = fire(&RULE, &plan, &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("drc@sys"))]);
+        let ok = facts_with_login();
+        assert_clean(&RULE, &plan, &ok, Stage::Forward);
+    }
+
+    fn facts_with_login() -> crate::facts::Facts {
+        facts(|f| {
+            f.a.drc_login = Some(Fact::Observed(()));
+            f.b.drc_login = None;
+        })
+    }
+}

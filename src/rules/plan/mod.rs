@@ -1,0 +1,3 @@
+//! `plan`: the plan file itself.
+
+pub mod inline_secret;

@@ -1,0 +1,119 @@
+use super::{in_scope_tables, require_visible_scope};
+use crate::facts::Tenant;
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+
+/// Characters OMS does not accept in object names, besides non-ASCII and whitespace.
+const FORBIDDEN: &[char] = &['.', '|', '"', '\'', '`', '(', ')', '=', ';', '/', '&', '\\'];
+
+declare_rule! {
+    /// ## What it checks
+    /// The names of in-scope databases, tables and columns on both tenants are ASCII, without
+    /// whitespace and without any of `. | " ' ` ( ) = ; / & \`.
+    ///
+    /// ## Why it matters
+    /// OMS documents these characters as unsupported in object names for OceanBase
+    /// migrations: objects named with them are left out of the migration or break the
+    /// statements OMS generates, in either direction.
+    ///
+    /// ## How to fix
+    /// Rename the object (`RENAME TABLE`, `ALTER TABLE ... RENAME COLUMN`) on both tenants, and
+    /// the applications that use it, before building the pair.
+    pub static RULE = Rule {
+        id: "schema.names",
+        severity: Severity::Error,
+        stage: None,
+        input: Input::Tenants,
+        needs: &[Need::Tables, Need::Grants],
+        summary: "database, table and column names are ASCII without space or special characters",
+        check: check,
+    };
+}
+
+/// What is wrong with `name`, if anything.
+pub fn problem(name: &str) -> Option<String> {
+    if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
+        return Some(format!("non-ASCII character {c:?}"));
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Some("whitespace".into());
+    }
+    name.chars()
+        .find(|c| FORBIDDEN.contains(c))
+        .map(|c| format!("the character {c:?}"))
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    require_visible_scope(cx)?;
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let mut report = |object: String, kind: &str, name: &str| {
+            if let Some(problem) = problem(name) {
+                findings.push(
+                    Finding::new(
+                        tenant,
+                        Some(object),
+                        format!("{kind} name {name:?} on tenant {tenant} contains {problem}"),
+                    )
+                    .help("rename it on both tenants to ASCII letters, digits and underscores"),
+                );
+            }
+        };
+        let mut databases_seen = Vec::new();
+        for (database, table, facts) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+            if !databases_seen.contains(&database) {
+                databases_seen.push(database);
+                report(database.to_string(), "database", database);
+            }
+            report(format!("{database}.{table}"), "table", table);
+            for column in &facts.columns {
+                report(
+                    format!("{database}.{table}.{}", column.name),
+                    "column",
+                    &column.name,
+                );
+            }
+        }
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RULE, problem};
+    use crate::facts::Fact;
+    use crate::rules::{Stage, testing::*};
+
+    #[test]
+    fn names_with_spaces_quotes_or_unicode_are_problems() {
+        assert_eq!(problem("order items").as_deref(), Some("whitespace"));
+        assert_eq!(problem("o'brien").as_deref(), Some("the character '\\''"));
+        assert_eq!(problem("订单").as_deref(), Some("non-ASCII character '订'"));
+        assert_eq!(problem("select"), None);
+        assert_eq!(problem("order_items_2"), None);
+    }
+
+    #[test]
+    fn fires_on_a_column_with_a_space() {
+        let facts = facts(|f| {
+            if let Fact::Observed(tables) = &mut f.a.tables {
+                tables
+                    .get_mut("app")
+                    .unwrap()
+                    .get_mut("orders")
+                    .unwrap()
+                    .columns[1]
+                    .name = "unit price".into();
+            }
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(
+            where_(&findings),
+            vec![("a", Some("app.orders.unit price"))]
+        );
+    }
+
+    #[test]
+    fn quiet_on_plain_names() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
+    }
+}
