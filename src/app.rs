@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cli::{
-    CheckArgs, Cli, CollectArgs, Command, ExplainArgs, Format, LintArgs, OutputArgs, RulesArgs,
-    StageArg,
+    CheckArgs, Cli, CollectArgs, Command, ExplainArgs, FixArgs, Format, LintArgs, OutputArgs,
+    RulesArgs, StageArg,
 };
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, Secrets};
@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Lint(args) => lint(args),
         Command::Collect(args) => collect_bundle(args),
+        Command::Fix(args) => fix(args),
         Command::Rules(args) => Ok(list_rules(args)),
         Command::Explain(args) => explain(args),
     };
@@ -39,25 +40,7 @@ fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Usage {
 fn check(args: CheckArgs) -> Result<u8, Usage> {
     let rules =
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
-    let (plan, facts) = match &args.snapshot {
-        Some(path) => {
-            let bundle = Bundle::read(path).map_err(usage)?;
-            let plan = match &args.plan {
-                Some(plan) => Plan::load(plan).map_err(usage)?,
-                None => bundle.plan().map_err(usage)?,
-            };
-            (plan, bundle.facts)
-        }
-        None => {
-            let Some(path) = &args.plan else {
-                return Err(usage(MissingPlan));
-            };
-            let plan = Plan::load(path).map_err(usage)?;
-            let secrets = Secrets::resolve(&plan).map_err(usage)?;
-            let facts = collect_live(&plan, &secrets, args.timeout)?;
-            (plan, facts)
-        }
-    };
+    let (plan, facts) = load(args.plan.as_deref(), args.snapshot.as_deref(), args.timeout)?;
     let stage = resolve_stage(args.stage, &facts);
     let report = evaluate(&plan, Some(&facts), stage, &rules, args.output.fail_on);
     emit(&report, &args.output);
@@ -75,6 +58,64 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
     let report = evaluate(&plan, None, Stage::Forward, &rules, args.output.fail_on);
     emit(&report, &args.output);
     Ok(report.exit_code)
+}
+
+/// The plan and facts of a run: from a bundle (`--snapshot`, the plan optional) or collected
+/// live from the plan.
+fn load(
+    plan: Option<&std::path::Path>,
+    snapshot: Option<&std::path::Path>,
+    timeout: f64,
+) -> Result<(Plan, Facts), Usage> {
+    match snapshot {
+        Some(path) => {
+            let bundle = Bundle::read(path).map_err(usage)?;
+            let plan = match plan {
+                Some(plan) => Plan::load(plan).map_err(usage)?,
+                None => bundle.plan().map_err(usage)?,
+            };
+            Ok((plan, bundle.facts))
+        }
+        None => {
+            let Some(path) = plan else {
+                return Err(usage(MissingPlan));
+            };
+            let plan = Plan::load(path).map_err(usage)?;
+            let secrets = Secrets::resolve(&plan).map_err(usage)?;
+            let facts = collect_live(&plan, &secrets, timeout)?;
+            Ok((plan, facts))
+        }
+    }
+}
+
+/// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
+fn fix(args: FixArgs) -> Result<u8, Usage> {
+    let (plan, facts) = load(args.plan.as_deref(), args.snapshot.as_deref(), args.timeout)?;
+    let rules = engine::select(&[], &[], None).map_err(usage)?;
+    let stage = resolve_stage(StageArg::Auto, &facts);
+    let report = evaluate(&plan, Some(&facts), stage, &rules, FailOn::Error);
+    std::fs::create_dir_all(&args.out_dir).map_err(|error| {
+        usage(WriteError {
+            path: args.out_dir.display().to_string(),
+            reason: error.to_string(),
+        })
+    })?;
+    for tenant in Tenant::BOTH {
+        let script = report::fix::script(&report, &plan, tenant);
+        let path = args.out_dir.join(format!("tenant-{tenant}.sql"));
+        std::fs::write(&path, &script.text).map_err(|error| {
+            usage(WriteError {
+                path: path.display().to_string(),
+                reason: error.to_string(),
+            })
+        })?;
+        eprintln!(
+            "wrote {} ({} statements)",
+            path.display(),
+            script.statements
+        );
+    }
+    Ok(exit::OK)
 }
 
 /// SPEC §1: `auto` is reverse when the forward project named in the plan exists in OMS, else
@@ -237,6 +278,14 @@ fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
     help("oms-preflight check dr.toml, or oms-preflight check --snapshot bundle.json")
 )]
 struct MissingPlan;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write {path}: {reason}")]
+#[diagnostic(code(usage::write))]
+struct WriteError {
+    path: String,
+    reason: String,
+}
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("cannot start the async runtime: {0}")]

@@ -29,10 +29,27 @@ pub enum Command {
     Lint(LintArgs),
     /// Collect both tenants' facts into a bundle for support or replay (`check --snapshot`).
     Collect(CollectArgs),
+    /// Write reviewable SQL per tenant that resolves the grant and anti-loop findings; never run.
+    Fix(FixArgs),
     /// List the rule catalog.
     Rules(RulesArgs),
     /// Print one rule's documentation.
     Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The plan file (TOML). Optional with --snapshot, which carries its plan.
+    pub plan: Option<PathBuf>,
+    /// Use a bundle written by `collect` instead of connecting.
+    #[arg(long, value_name = "BUNDLE")]
+    pub snapshot: Option<PathBuf>,
+    /// Where to write tenant-a.sql and tenant-b.sql.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Seconds allowed for each connection and each statement.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: f64,
 }
 
 #[derive(Debug, Args)]

@@ -250,3 +250,21 @@ fn rules_lists_the_catalog_and_explain_prints_a_page() {
         "{stderr}"
     );
 }
+
+#[test]
+fn fix_writes_one_reviewable_script_per_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let (_, stderr, code) = run(&[
+        "fix",
+        "--snapshot",
+        &snapshot("grants-missing-on-b"),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("tenant-b.sql (4 statements)"), "{stderr}");
+    insta::assert_snapshot!(std::fs::read_to_string(out.join("tenant-b.sql")).unwrap());
+    let a = std::fs::read_to_string(out.join("tenant-a.sql")).unwrap();
+    assert!(a.ends_with("-- nothing to fix on tenant a\n"), "{a}");
+}

@@ -607,3 +607,174 @@ struct Recording {
     /// Run as root on B after collecting: puts back global variables the setup changed.
     restore_b: Vec<String>,
 }
+
+/// One rule's situation set up as root on the live pair: the findings are exactly `expected`
+/// (`{db}` stands for the scenario's database).
+fn expect_findings(
+    name: &str,
+    on_a: &[&str],
+    on_b: &[&str],
+    stage: &str,
+    expected: &[(&str, &str, &str)],
+) {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new(name);
+    let (_dir, plan) = pair.set_up(&scenario, &scenario.with(on_a), &scenario.with(on_b));
+    let (report, _) = scenario.check(&plan, &["--stage", stage]);
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(rule, side, object)| {
+            finding(rule, side, &object.replace("{db}", &scenario.database))
+        })
+        .collect();
+    assert_eq!(findings(&report), expected, "{name}");
+}
+
+#[test]
+fn tenant_charset_fires_on_a_database_collation_that_differs() {
+    expect_findings(
+        "charset",
+        &[],
+        &["ALTER DATABASE `{db}` DEFAULT COLLATE utf8mb4_bin"],
+        "forward",
+        &[("tenant.charset", "pair", "{db}")],
+    );
+}
+
+#[test]
+fn tenant_auto_increment_fires_on_colliding_keys() {
+    let table = "CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY)";
+    expect_findings(
+        "autoinc",
+        &[table],
+        &[table],
+        "forward",
+        &[("tenant.auto-increment", "pair", "{db}.tickets")],
+    );
+}
+
+#[test]
+fn schema_target_databases_fires_when_b_lacks_the_database() {
+    expect_findings(
+        "target_db",
+        &[],
+        &["DROP DATABASE `{db}`"],
+        "forward",
+        &[("schema.target-databases", "b", "{db}")],
+    );
+}
+
+#[test]
+fn schema_target_empty_fires_on_rows_already_in_b() {
+    expect_findings(
+        "target_rows",
+        &["INSERT INTO `{db}`.orders VALUES (7, 'on a', 1.00)"],
+        &["INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)"],
+        "forward",
+        &[("schema.target-empty", "b", "{db}.orders")],
+    );
+}
+
+#[test]
+fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
+    let hazards = [
+        "CREATE TABLE `{db}`.`order items` (id BIGINT PRIMARY KEY)",
+        "CREATE TABLE `{db}`.legacy (id BIGINT PRIMARY KEY, OMS_PK_INCRMT BIGINT)",
+        "CREATE TABLE `{db}`.priced (id BIGINT PRIMARY KEY, net INT, gross INT AS (net * 2) VIRTUAL)",
+        "CREATE VIEW `{db}`.v_orders AS SELECT id FROM `{db}`.orders",
+        "USE `{db}`",
+        "CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = UPPER(NEW.note)",
+    ];
+    expect_findings(
+        "hazards",
+        &hazards,
+        &[],
+        "forward",
+        &[
+            ("schema.names", "a", "{db}.order items"),
+            ("schema.triggers", "a", "{db}.orders"),
+            ("schema.hidden-column", "a", "{db}.legacy.OMS_PK_INCRMT"),
+            ("schema.unsupported", "a", "{db}.priced.gross"),
+            ("schema.unsupported", "a", "{db}.v_orders"),
+        ],
+    );
+}
+
+#[test]
+fn grants_drc_user_fires_when_the_declared_user_cannot_log_in() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("drc");
+    let (dir, plan) = pair.set_up(&scenario, &scenario.healthy(), &scenario.healthy());
+    let text = std::fs::read_to_string(&plan).unwrap().replacen(
+        "drc_user = \"oms_drc\"",
+        "drc_user = \"drc_nobody\"",
+        1,
+    );
+    let plan = write_plan(&dir, &text);
+    let (report, _) = scenario.check(&plan, &[]);
+    assert_eq!(
+        findings(&report),
+        vec![finding("grants.drc-user", "a", "drc_nobody")]
+    );
+}
+
+#[test]
+fn the_generated_fix_makes_the_grant_rules_pass() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("fixme");
+    let (dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.with(&[
+            "REVOKE SELECT ON *.* FROM '{user}'",
+            "REVOKE SELECT ON `{db}`.* FROM '{user}'",
+        ]),
+        &scenario.with(&[
+            "REVOKE INSERT, DROP ON `{db}`.* FROM '{user}'",
+            "REVOKE CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* FROM '{user}'",
+        ]),
+    );
+    let (report, code) = scenario.check(&plan, &[]);
+    assert_eq!(
+        findings(&report),
+        vec![
+            finding("grants.source-read", "a", "lt_fixme"),
+            finding("grants.oceanbase-read", "a", "oceanbase"),
+            // A is the reverse link's target: writing needs SELECT too.
+            finding("grants.target-write", "a", "lt_fixme"),
+            finding("grants.target-write", "b", "lt_fixme"),
+            finding("grants.global-select", "a", "oms_fixme"),
+            finding("grants.antiloop", "b", "test"),
+        ]
+    );
+    assert_eq!(code, 1);
+
+    let out = dir.path().join("fix");
+    let written = scenario.run(&[
+        "fix",
+        plan.to_str().unwrap(),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        written.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
+    for (endpoint, file) in [(&pair.a, "tenant-a.sql"), (&pair.b, "tenant-b.sql")] {
+        let script = std::fs::read_to_string(out.join(file)).unwrap();
+        let statements: Vec<String> = script
+            .lines()
+            .filter(|line| !line.starts_with("--") && !line.trim().is_empty())
+            .map(|line| line.trim_end_matches(';').to_string())
+            .collect();
+        assert!(!statements.is_empty(), "{file} has statements");
+        endpoint.root(&statements);
+    }
+    let (report, code) = scenario.check(&plan, &[]);
+    assert_eq!(
+        (findings(&report), code),
+        (vec![], 0),
+        "after applying the fix scripts"
+    );
+}

@@ -1,6 +1,7 @@
 //! The report: one value built from the evaluations, read by every renderer. Renderers only
 //! format it; the exit code is decided here, once, by `exit::decide`.
 
+pub mod fix;
 pub mod human;
 pub mod json;
 
