@@ -34,6 +34,10 @@ fn comparing_a_tenant_with_itself_finds_no_pair_difference() {
     let comparisons = [
         "tenant.mode",
         "tenant.version-pair",
+        "tenant.charset",
+        "tenant.lower-case",
+        "tenant.time-zone",
+        "tenant.sql-mode",
         "schema.forward-complete",
     ];
     insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
