@@ -15,6 +15,7 @@ use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
 use crate::report::{self, Report};
 use crate::rules::{Ctx, Input, Rule, Stage, docs, engine, registry};
+use crate::waivers::{Date, Waiver, Waivers};
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
@@ -41,8 +42,18 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
     let rules =
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
     let (plan, facts) = load(args.plan.as_deref(), args.snapshot.as_deref(), args.timeout)?;
+    let base = args.plan.as_deref().or(args.snapshot.as_deref());
+    let waivers = load_waivers(args.waivers.as_deref(), &plan, base)?;
     let stage = resolve_stage(args.stage, &facts);
-    let report = evaluate(&plan, Some(&facts), stage, &rules, args.output.fail_on);
+    let report = evaluate_with(
+        &plan,
+        Some(&facts),
+        stage,
+        &rules,
+        args.output.fail_on,
+        &waivers.list,
+        Date::today(),
+    );
     emit(&report, &args.output);
     Ok(report.exit_code)
 }
@@ -55,7 +66,16 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
     )
     .map_err(usage)?;
     let plan = Plan::load(&args.plan).map_err(usage)?;
-    let report = evaluate(&plan, None, Stage::Forward, &rules, args.output.fail_on);
+    let waivers = load_waivers(args.waivers.as_deref(), &plan, Some(&args.plan))?;
+    let report = evaluate_with(
+        &plan,
+        None,
+        Stage::Forward,
+        &rules,
+        args.output.fail_on,
+        &waivers.list,
+        Date::today(),
+    );
     emit(&report, &args.output);
     Ok(report.exit_code)
 }
@@ -86,6 +106,24 @@ fn load(
             Ok((plan, facts))
         }
     }
+}
+
+/// The waivers of a run: `--waivers`, else the file the plan names, relative to the directory
+/// of `base` (the plan file, or the bundle it came in).
+fn load_waivers(
+    flag: Option<&std::path::Path>,
+    plan: &Plan,
+    base: Option<&std::path::Path>,
+) -> Result<Waivers, Usage> {
+    let path = match (flag, &plan.waivers) {
+        (Some(path), _) => path.to_path_buf(),
+        (None, Some(named)) => base
+            .and_then(|base| base.parent())
+            .map(|dir| dir.join(named))
+            .unwrap_or_else(|| named.into()),
+        (None, None) => return Ok(Waivers::default()),
+    };
+    Waivers::load(&path).map_err(usage)
 }
 
 /// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
@@ -148,8 +186,29 @@ pub fn evaluate(
     rules: &[&'static Rule],
     fail_on: FailOn,
 ) -> Report {
-    let ctx = Ctx { plan, facts, stage };
-    Report::new(plan, facts, stage, engine::evaluate(rules, &ctx), fail_on)
+    evaluate_with(plan, facts, stage, rules, fail_on, &[], Date::today())
+}
+
+/// `evaluate`, with waivers judged against `today`.
+pub fn evaluate_with(
+    plan: &Plan,
+    facts: Option<&Facts>,
+    stage: Stage,
+    rules: &[&'static Rule],
+    fail_on: FailOn,
+    waivers: &[Waiver],
+    today: Date,
+) -> Report {
+    let ctx = Ctx {
+        plan,
+        facts,
+        stage,
+        waivers,
+        today,
+    };
+    let mut evaluations = engine::evaluate(rules, &ctx);
+    engine::apply_waivers(&mut evaluations, waivers, today);
+    Report::new(plan, facts, stage, evaluations, fail_on)
 }
 
 fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {

@@ -81,6 +81,9 @@ pub struct CheckArgs {
     /// Seconds allowed for each connection and each statement.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: f64,
+    /// Accepted findings (TOML); overrides the plan's `waivers` file.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +93,9 @@ pub struct LintArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    /// Accepted findings (TOML); overrides the plan's `waivers` file.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -10,3 +10,4 @@ pub mod facts;
 pub mod plan;
 pub mod report;
 pub mod rules;
+pub mod waivers;

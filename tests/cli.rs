@@ -268,3 +268,79 @@ fn fix_writes_one_reviewable_script_per_tenant() {
     let a = std::fs::read_to_string(out.join("tenant-a.sql")).unwrap();
     assert!(a.ends_with("-- nothing to fix on tenant a\n"), "{a}");
 }
+
+#[test]
+fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
+    let waived = snapshot("waived");
+    let waivers = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/scenarios/waived/waivers.toml"
+    );
+    let (stdout, _, code) = run(&[
+        "check",
+        "--snapshot",
+        &waived,
+        "--waivers",
+        waivers,
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let time_zone = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "tenant.time-zone")
+        .unwrap();
+    assert_eq!(time_zone["waiver"]["owner"], "dba-team@example.com");
+    let outcome = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == "tenant.time-zone")
+        .unwrap();
+    assert_eq!(outcome["status"], "waived");
+    assert_eq!(code, 0, "only warnings remain");
+    assert_eq!(
+        run(&[
+            "check",
+            "--snapshot",
+            &waived,
+            "--waivers",
+            waivers,
+            "--fail-on",
+            "warning"
+        ])
+        .2,
+        1,
+        "expired and unmatched waivers warn"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        (
+            "[[waiver]]\nrule = \"tenant.time-zon\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n",
+            "did you mean `tenant.time-zone`?",
+        ),
+        (
+            "[[waiver]]\nrule = \"conn.tenant\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n",
+            "conn.tenant cannot be waived",
+        ),
+        (
+            "[[waiver]]\nrule = \"tenant.time-zone\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n",
+            "this waiver has no `reason`",
+        ),
+    ] {
+        let path = dir.path().join("w.toml");
+        std::fs::write(&path, text).unwrap();
+        let (_, stderr, code) = run(&[
+            "check",
+            "--snapshot",
+            &waived,
+            "--waivers",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}

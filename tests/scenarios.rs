@@ -6,7 +6,25 @@ use oms_preflight::collect::bundle::Bundle;
 use oms_preflight::exit::FailOn;
 use oms_preflight::facts::Facts;
 use oms_preflight::rules::{Stage, engine};
+use oms_preflight::waivers::{Date, Waiver, Waivers};
 use oms_preflight::{app, report};
+
+/// The day scenario reports are judged on, so waiver expiry does not move under the snapshots.
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 24,
+};
+
+/// The scenario's waivers.toml, if it has one.
+fn waivers(bundle: &std::path::Path) -> Vec<Waiver> {
+    let path = bundle.with_file_name("waivers.toml");
+    if path.exists() {
+        Waivers::load(&path).unwrap().list
+    } else {
+        Vec::new()
+    }
+}
 
 #[test]
 fn every_rule_on_every_scenario() {
@@ -14,8 +32,17 @@ fn every_rule_on_every_scenario() {
         let bundle = Bundle::read(path).unwrap();
         let plan = bundle.plan().unwrap();
         let rules = engine::select(&[], &[], None).unwrap();
+        let waivers = waivers(path);
         for stage in [Stage::Forward, Stage::Reverse] {
-            let report = app::evaluate(&plan, Some(&bundle.facts), stage, &rules, FailOn::Error);
+            let report = app::evaluate_with(
+                &plan,
+                Some(&bundle.facts),
+                stage,
+                &rules,
+                FailOn::Error,
+                &waivers,
+                TODAY,
+            );
             insta::assert_snapshot!(
                 format!("{}-json", stage.as_str()),
                 report::json::render(&report)

@@ -45,7 +45,7 @@ impl Secrets {
                 drc_b,
             }),
             (a, b, oms, drc_a, drc_b) => Err(PlanErrors {
-                path: plan.path.clone(),
+                what: "plan",
                 source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
                 problems: [a.err(), b.err(), oms.err(), drc_a.err(), drc_b.err()]
                     .into_iter()

@@ -39,10 +39,11 @@ impl PlanProblem {
 
 /// Every problem found in one plan file.
 #[derive(Debug, Error, Diagnostic)]
-#[error("invalid plan {path}: {}", summary(.problems))]
+#[error("invalid {what} {}: {}", .source_code.name(), summary(.problems))]
 #[diagnostic(code(plan::invalid))]
 pub struct PlanErrors {
-    pub path: String,
+    /// "plan" or "waivers": which file.
+    pub what: &'static str,
     #[source_code]
     pub source_code: NamedSource<String>,
     #[related]

@@ -29,6 +29,8 @@ pub struct Plan {
     pub b: TenantPlan,
     pub forward: LinkPlan,
     pub reverse: LinkPlan,
+    /// The waiver file the plan names, as written (relative to the plan's directory).
+    pub waivers: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,7 +273,7 @@ impl Plan {
                 Ok(plan)
             }
             _ => Err(PlanErrors {
-                path: path.to_string(),
+                what: "plan",
                 source_code: NamedSource::new(path, text.to_string()),
                 problems,
             }),
@@ -329,7 +331,7 @@ pub enum PlanLoadError {
 // Validation. Each reader takes what it knows from a table, reports what is wrong, and leaves
 // the remaining keys to `reject_unknown`, so every problem of the file is found in one pass.
 
-const ROOT_KEYS: &[&str] = &["oms", "tenants", "forward", "reverse"];
+const ROOT_KEYS: &[&str] = &["oms", "tenants", "forward", "reverse", "waivers"];
 const OMS_KEYS: &[&str] = &[
     "url",
     "user",
@@ -412,6 +414,7 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
         .and_then(|value| expect_table(value, "reverse", problems))
         .and_then(|(t, span)| parse_link("reverse", t, span, problems));
 
+    let waivers = optional_string(table, "waivers", problems).map(|(path, _)| path);
     let (forward, mut reverse) = (forward?, reverse?);
     if !reverse.scope_declared {
         // The reverse link replicates what the forward link built, so by default it carries
@@ -427,6 +430,7 @@ fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
         b: b.take()?,
         forward,
         reverse,
+        waivers,
     })
 }
 

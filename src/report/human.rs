@@ -80,14 +80,24 @@ fn diagnostic(
         (side, Some(object)) => format!("[{}] {object}: ", side.as_str()),
         (side, None) => format!("[{}] ", side.as_str()),
     };
-    let mut diagnostic = MietteDiagnostic::new(format!("{subject}{}", finding.message))
+    let waived = finding.waiver.as_ref().map(|waiver| {
+        format!(
+            "waived until {} by {}: {}",
+            waiver.expires, waiver.owner, waiver.reason
+        )
+    });
+    let prefix = if waived.is_some() { "(waived) " } else { "" };
+    let mut diagnostic = MietteDiagnostic::new(format!("{prefix}{subject}{}", finding.message))
         .with_code(finding.rule)
-        .with_severity(match finding.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
+        .with_severity(match (finding.severity, &waived) {
+            (_, Some(_)) | (Severity::Info, _) => miette::Severity::Advice,
+            (Severity::Error, None) => miette::Severity::Error,
+            (Severity::Warning, None) => miette::Severity::Warning,
         });
     let mut help = finding.help.clone().unwrap_or_default();
+    if let Some(waived) = waived {
+        let _ = write!(help, "\n{waived}");
+    }
     for line in &finding.fix {
         let _ = write!(help, "\nfix: {line}");
     }
@@ -125,6 +135,7 @@ fn summary_table(report: &Report, out: &mut String) {
         "fail",
         "inconclusive",
         "skipped",
+        "waived",
         "errors",
         "warnings",
     ]);
@@ -154,7 +165,11 @@ fn summary_table(report: &Report, out: &mut String) {
             report
                 .findings
                 .iter()
-                .filter(|f| f.severity == severity && f.rule.split('.').next() == Some(area))
+                .filter(|f| {
+                    f.severity == severity
+                        && f.waiver.is_none()
+                        && f.rule.split('.').next() == Some(area)
+                })
                 .count()
                 .to_string()
         };
@@ -165,6 +180,7 @@ fn summary_table(report: &Report, out: &mut String) {
             count(Status::Fail),
             count(Status::Inconclusive),
             count(Status::Skipped),
+            count(Status::Waived),
             severity(Severity::Error),
             severity(Severity::Warning),
         ]);
@@ -207,7 +223,15 @@ fn verdict(report: &Report, out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "\n{word}: {} rules, {} passed, {} failed, {} inconclusive, {} skipped; {} errors, {} warnings (exit {})",
-        s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.errors, s.warnings, report.exit_code
+        "\n{word}: {} rules, {} passed, {} failed, {} inconclusive, {} skipped, {} waived; {} errors, {} warnings (exit {})",
+        s.rules,
+        s.pass,
+        s.fail,
+        s.inconclusive,
+        s.skipped,
+        s.waived,
+        s.errors,
+        s.warnings,
+        report.exit_code
     );
 }

@@ -85,8 +85,17 @@ pub struct ReportedFinding {
     pub help: Option<String>,
     pub fix: Vec<String>,
     pub fingerprint: String,
+    /// The waiver that accepted this finding; a waived finding does not fail the run.
+    pub waiver: Option<AppliedWaiver>,
     #[serde(skip)]
     pub plan_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub owner: String,
+    pub expires: String,
 }
 
 impl Report {
@@ -116,11 +125,14 @@ impl Report {
                 status: evaluation.status,
                 reason: evaluation.reason,
             });
-            for (severity, finding) in evaluation.findings {
-                match severity {
-                    Severity::Error => summary.errors += 1,
-                    Severity::Warning => summary.warnings += 1,
-                    Severity::Info => summary.infos += 1,
+            for judged in evaluation.findings {
+                let (severity, finding) = (judged.severity, judged.finding);
+                if judged.waiver.is_none() {
+                    match severity {
+                        Severity::Error => summary.errors += 1,
+                        Severity::Warning => summary.warnings += 1,
+                        Severity::Info => summary.infos += 1,
+                    }
                 }
                 findings.push(ReportedFinding {
                     rule: evaluation.rule.id,
@@ -135,12 +147,20 @@ impl Report {
                     message: finding.message,
                     help: finding.help,
                     fix: finding.fix,
+                    waiver: judged.waiver.map(|waiver| AppliedWaiver {
+                        reason: waiver.reason,
+                        owner: waiver.owner,
+                        expires: waiver.expires.to_string(),
+                    }),
                     plan_span: finding.plan_span,
                 });
             }
         }
         let exit_code = exit::decide(
-            findings.iter().map(|finding| finding.severity),
+            findings
+                .iter()
+                .filter(|finding| finding.waiver.is_none())
+                .map(|finding| finding.severity),
             summary.inconclusive > 0,
             fail_on,
         );

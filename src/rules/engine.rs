@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Stage, registry};
+use crate::waivers::{Date, Waiver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -33,8 +34,15 @@ pub struct Evaluation {
     pub status: Status,
     /// Why it was inconclusive or skipped.
     pub reason: Option<String>,
-    /// With the severity each finding ends up with.
-    pub findings: Vec<(Severity, Finding)>,
+    pub findings: Vec<Judged>,
+}
+
+/// A finding with the severity it ends up with, and the waiver that accepted it, if any.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub severity: Severity,
+    pub finding: Finding,
+    pub waiver: Option<Waiver>,
 }
 
 /// A `--select`/`--ignore` value that names no rule and no area.
@@ -131,15 +139,20 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
         Err(NotEvaluated::Inconclusive(reason)) => not_run(Status::Inconclusive, reason),
         Err(NotEvaluated::Skipped(reason)) => not_run(Status::Skipped, reason),
         Ok(findings) => {
-            let mut findings: Vec<(Severity, Finding)> = findings
+            let mut findings: Vec<Judged> = findings
                 .into_iter()
-                .map(|finding| (finding.severity.unwrap_or(rule.severity), finding))
+                .map(|finding| Judged {
+                    severity: finding.severity.unwrap_or(rule.severity),
+                    finding,
+                    waiver: None,
+                })
                 .collect();
-            findings.sort_by(|(ls, l), (rs, r)| {
-                rs.cmp(ls)
-                    .then(l.side.cmp(&r.side))
-                    .then(l.object.cmp(&r.object))
-                    .then(l.message.cmp(&r.message))
+            findings.sort_by(|l, r| {
+                r.severity
+                    .cmp(&l.severity)
+                    .then(l.finding.side.cmp(&r.finding.side))
+                    .then(l.finding.object.cmp(&r.finding.object))
+                    .then(l.finding.message.cmp(&r.finding.message))
             });
             Evaluation {
                 rule,
@@ -152,6 +165,62 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
                 findings,
             }
         }
+    }
+}
+
+/// Marks the findings covered by a current waiver as waived (a rule whose findings are all
+/// waived is waived), and adds to `plan.waivers` a finding for each waiver that matched
+/// nothing. Expired waivers waive nothing; `plan.waivers` reports them itself.
+pub fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date) {
+    let mut used = vec![false; waivers.len()];
+    for evaluation in evaluations.iter_mut() {
+        for judged in &mut evaluation.findings {
+            let finding = &judged.finding;
+            let found = waivers.iter().enumerate().find(|(_, waiver)| {
+                waiver.expires >= today
+                    && waiver.covers(evaluation.rule.id, finding.side, finding.object.as_deref())
+            });
+            if let Some((index, waiver)) = found {
+                used[index] = true;
+                judged.waiver = Some(waiver.clone());
+            }
+        }
+        if evaluation.status == Status::Fail
+            && evaluation
+                .findings
+                .iter()
+                .all(|judged| judged.waiver.is_some())
+        {
+            evaluation.status = Status::Waived;
+        }
+    }
+    let Some(own) = evaluations
+        .iter_mut()
+        .find(|evaluation| evaluation.rule.id == super::plan::waivers::RULE.id)
+    else {
+        return;
+    };
+    if own.status != Status::Pass && own.status != Status::Fail {
+        return;
+    }
+    for (waiver, _) in waivers
+        .iter()
+        .zip(&used)
+        .filter(|(waiver, used)| !**used && waiver.expires >= today)
+    {
+        own.findings.push(Judged {
+            severity: Severity::Warning,
+            finding: Finding::new(
+                super::Side::Plan,
+                Some(waiver.describe()),
+                format!("the waiver for {} matched no finding", waiver.describe()),
+            )
+            .help("remove the waiver, or correct its rule, side or object"),
+            waiver: None,
+        });
+    }
+    if !own.findings.is_empty() {
+        own.status = Status::Fail;
     }
 }
 

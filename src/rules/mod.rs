@@ -14,7 +14,7 @@ mod conn;
 mod grants;
 mod link;
 mod oms;
-mod plan;
+pub mod plan;
 mod schema;
 mod tenant;
 
@@ -224,6 +224,9 @@ pub struct Ctx<'a> {
     pub plan: &'a Plan,
     pub facts: Option<&'a Facts>,
     pub stage: Stage,
+    /// The waivers of this run, and the date they are judged against.
+    pub waivers: &'a [crate::waivers::Waiver],
+    pub today: crate::waivers::Date,
 }
 
 impl<'a> Ctx<'a> {

@@ -40,6 +40,7 @@ pub static ALL: &[&Rule] = &[
     &oms::reverse_absent::RULE,
     &oms::active_active::RULE,
     &plan::inline_secret::RULE,
+    &plan::waivers::RULE,
 ];
 
 /// The rule with id `id`.

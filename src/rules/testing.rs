@@ -191,7 +191,7 @@ pub fn fire(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> Ve
     evaluation
         .findings
         .into_iter()
-        .map(|(_, finding)| finding)
+        .map(|judged| judged.finding)
         .collect()
 }
 
@@ -213,6 +213,8 @@ pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> eng
         plan,
         facts: Some(facts),
         stage,
+        waivers: &[],
+        today: crate::waivers::Date::today(),
     };
     engine::evaluate(&[rule], &ctx)
         .pop()

@@ -1,3 +1,4 @@
 //! `plan`: the plan file itself.
 
 pub mod inline_secret;
+pub mod waivers;

@@ -1,0 +1,127 @@
+use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Every waiver of the run (`--waivers`, or the plan's `waivers` file) is current and
+    /// accepts at least one finding. Expired waivers are reported here and accept nothing;
+    /// waivers that matched no finding are added by the engine once every other rule has run.
+    ///
+    /// ## Why it matters
+    /// A waiver is a decision with an owner and a date. Once it expires the finding it covered
+    /// must be looked at again; a waiver that matches nothing is either stale (the problem was
+    /// fixed) or wrong (a typo in its rule, side or object), and in both cases it no longer
+    /// says what the team believes it says.
+    ///
+    /// ## How to fix
+    /// Renew the waiver with a new date after reviewing the finding, correct its rule, side or
+    /// object, or delete it.
+    pub static RULE = Rule {
+        id: "plan.waivers",
+        severity: Severity::Warning,
+        stage: None,
+        input: Input::Plan,
+        needs: &[],
+        summary: "every waiver is current and matches a finding",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    Ok(cx
+        .waivers
+        .iter()
+        .filter(|waiver| waiver.expires < cx.today)
+        .map(|waiver| {
+            Finding::new(
+                Side::Plan,
+                Some(waiver.describe()),
+                format!(
+                    "the waiver for {} (owner {}) expired on {}",
+                    waiver.describe(),
+                    waiver.owner,
+                    waiver.expires
+                ),
+            )
+            .help("review the finding again, then renew the waiver with a new date or delete it")
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::engine::{self, Status};
+    use crate::rules::{Ctx, Stage, registry, testing::*};
+    use crate::waivers::{Date, Waivers};
+
+    fn waivers(text: &str) -> Vec<crate::waivers::Waiver> {
+        Waivers::parse("w.toml", text).unwrap().list
+    }
+
+    const TODAY: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 24,
+    };
+
+    #[test]
+    fn an_expired_waiver_is_a_finding_and_waives_nothing() {
+        let list = waivers(
+            "[[waiver]]\nrule = \"grants.drc-user\"\nreason = \"r\"\nowner = \"dba\"\nexpires = \"2026-01-31\"\n",
+        );
+        let (plan, facts) = (plan(), healthy());
+        let ctx = Ctx {
+            plan: &plan,
+            facts: Some(&facts),
+            stage: Stage::Forward,
+            waivers: &list,
+            today: TODAY,
+        };
+        let mut evaluations =
+            engine::evaluate(&[&RULE, registry::find("grants.drc-user").unwrap()], &ctx);
+        engine::apply_waivers(&mut evaluations, &list, TODAY);
+        assert_eq!(evaluations[0].status, Status::Fail);
+        assert!(
+            evaluations[0].findings[0]
+                .finding
+                .message
+                .contains("expired on 2026-01-31")
+        );
+        assert_eq!(
+            evaluations[1].status,
+            Status::Fail,
+            "the expired waiver did not waive drc-user"
+        );
+    }
+
+    #[test]
+    fn a_current_waiver_waives_and_an_unmatched_one_is_reported() {
+        let list = waivers(
+            "[[waiver]]\nrule = \"grants.drc-user\"\nreason = \"sys users are managed by the platform team\"\nowner = \"dba\"\nexpires = \"2027-01-31\"\n\
+             [[waiver]]\nrule = \"schema.triggers\"\nobject = \"app.*\"\nreason = \"r\"\nowner = \"dba\"\nexpires = \"2027-01-31\"\n",
+        );
+        let (plan, facts) = (plan(), healthy());
+        let ctx = Ctx {
+            plan: &plan,
+            facts: Some(&facts),
+            stage: Stage::Forward,
+            waivers: &list,
+            today: TODAY,
+        };
+        let mut evaluations =
+            engine::evaluate(&[&RULE, registry::find("grants.drc-user").unwrap()], &ctx);
+        engine::apply_waivers(&mut evaluations, &list, TODAY);
+        assert_eq!(evaluations[1].status, Status::Waived);
+        assert!(
+            evaluations[1]
+                .findings
+                .iter()
+                .all(|judged| judged.waiver.is_some())
+        );
+        assert_eq!(evaluations[0].status, Status::Fail);
+        assert_eq!(
+            evaluations[0].findings[0].finding.message,
+            "the waiver for schema.triggers for app.* matched no finding"
+        );
+    }
+}
