@@ -5,8 +5,8 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cli::{
-    CheckArgs, Cli, CollectArgs, Command, ExplainArgs, FixArgs, Format, LintArgs, OutputArgs,
-    RulesArgs, StageArg,
+    CatalogFormat, CheckArgs, Cli, CollectArgs, Command, ExplainArgs, FixArgs, Format, LintArgs,
+    OutputArgs, RulesArgs, StageArg,
 };
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, Secrets};
@@ -24,6 +24,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Collect(args) => collect_bundle(args),
         Command::Fix(args) => fix(args),
         Command::Rules(args) => Ok(list_rules(args)),
+        Command::Schema => {
+            print_stdout(report::json::SCHEMA);
+            Ok(exit::OK)
+        }
         Command::Explain(args) => explain(args),
     };
     result.unwrap_or_else(|diagnostic| {
@@ -54,7 +58,7 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
         &waivers.list,
         Date::today(),
     );
-    emit(&report, &args.output);
+    emit(&report, &args.output)?;
     Ok(report.exit_code)
 }
 
@@ -76,7 +80,7 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
         &waivers.list,
         Date::today(),
     );
-    emit(&report, &args.output);
+    emit(&report, &args.output)?;
     Ok(report.exit_code)
 }
 
@@ -239,7 +243,7 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
 
 fn list_rules(args: RulesArgs) -> u8 {
     let text = match args.format {
-        Format::Json => {
+        CatalogFormat::Json => {
             let catalog: Vec<serde_json::Value> = registry::ALL
                 .iter()
                 .map(|rule| {
@@ -256,7 +260,7 @@ fn list_rules(args: RulesArgs) -> u8 {
                 .collect();
             serde_json::to_string_pretty(&catalog).expect("the catalog serializes") + "\n"
         }
-        Format::Human => {
+        CatalogFormat::Human => {
             let mut table = comfy_table::Table::new();
             table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
             table.set_header(vec!["id", "severity", "stage", "checks"]);
@@ -308,12 +312,46 @@ fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, U
     )))
 }
 
-fn emit(report: &Report, output: &OutputArgs) {
-    let text = match output.format {
-        Format::Human => report::human::render(report, color(std::io::stdout().is_terminal())),
-        Format::Json => report::json::render(report),
-    };
+/// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes
+/// the exit code, except that an unwritable report file is a usage error.
+fn emit(report: &Report, output: &OutputArgs) -> Result<(), Usage> {
+    let mut text = render(
+        report,
+        output.format,
+        color(std::io::stdout().is_terminal()),
+    );
+    let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
+    if in_actions && output.format == Format::Human && !output.no_annotations {
+        text.push_str(&report::github::render(report));
+    }
     print_stdout(&text);
+    let mut github = output.format == Format::Github;
+    for target in &output.report {
+        github |= target.format == Format::Github;
+        std::fs::write(&target.path, render(report, target.format, false)).map_err(|error| {
+            usage(WriteError {
+                path: target.path.display().to_string(),
+                reason: error.to_string(),
+            })
+        })?;
+    }
+    if github || in_actions {
+        // The job summary is best effort: a runner without one is not an error of the check.
+        let _ = report::github::write_step_summary(report);
+    }
+    Ok(())
+}
+
+fn render(report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => report::human::render(report, color),
+        Format::Json => report::json::render(report),
+        Format::Sarif => report::sarif::render(report),
+        Format::Junit => report::junit::render(report),
+        Format::Github => report::github::render(report),
+        Format::Gitlab => report::gitlab::render(report),
+        Format::Markdown => report::markdown::render(report),
+    }
 }
 
 /// Colors only on a terminal and only when NO_COLOR is unset or empty (no-color.org).

@@ -33,6 +33,8 @@ pub enum Command {
     Fix(FixArgs),
     /// List the rule catalog.
     Rules(RulesArgs),
+    /// Print the JSON Schema of the JSON report.
+    Schema,
     /// Print one rule's documentation.
     Explain(ExplainArgs),
 }
@@ -54,8 +56,14 @@ pub struct FixArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Human)]
+    pub format: CatalogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -111,11 +119,44 @@ pub struct CollectArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
+    /// The report printed on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also write a report to a file, e.g. --report sarif=preflight.sarif. Repeatable.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report_target)]
+    pub report: Vec<ReportTarget>,
     /// The lowest finding severity that makes the run fail (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Do not add GitHub annotations to the human report when GITHUB_ACTIONS=true.
+    #[arg(long)]
+    pub no_annotations: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportTarget {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+fn parse_report_target(text: &str) -> Result<ReportTarget, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| "expected FORMAT=PATH, e.g. sarif=preflight.sarif".to_string())?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}`; one of {}", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err("the report path is empty".into());
+    }
+    Ok(ReportTarget {
+        format,
+        path: path.into(),
+    })
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +180,11 @@ pub enum StageArg {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
 }
 
 fn parse_timeout(text: &str) -> Result<f64, String> {

@@ -163,7 +163,7 @@ fn unreadable_and_foreign_bundles_are_usage_errors() {
         run(&[
             "check",
             "--format",
-            "sarif",
+            "pdf",
             "--snapshot",
             &snapshot("healthy")
         ])

@@ -2,8 +2,13 @@
 //! format it; the exit code is decided here, once, by `exit::decide`.
 
 pub mod fix;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use serde::Serialize;
 
@@ -89,6 +94,10 @@ pub struct ReportedFinding {
     pub waiver: Option<AppliedWaiver>,
     #[serde(skip)]
     pub plan_span: Option<Span>,
+    /// The plan line this finding is anchored to in SARIF, GitLab and GitHub reports: the
+    /// entry it blames, else the plan section of its side.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +161,7 @@ impl Report {
                         owner: waiver.owner,
                         expires: waiver.expires.to_string(),
                     }),
+                    line: anchor_line(plan, finding.side, finding.plan_span.as_ref()),
                     plan_span: finding.plan_span,
                 });
             }
@@ -201,6 +211,24 @@ impl Report {
             plan_source: plan.source.clone(),
         }
     }
+}
+
+/// The 1-based plan line a finding is reported at: the entry it blames, else the section of
+/// its side (a tenant's table, [oms], the reverse link for pair and plan findings).
+fn anchor_line(plan: &Plan, side: Side, span: Option<&Span>) -> usize {
+    let offset = match (span, side) {
+        (Some(span), _) => span.start,
+        (None, Side::A) => plan.a.span.start,
+        (None, Side::B) => plan.b.span.start,
+        (None, Side::Oms) => plan
+            .oms
+            .as_ref()
+            .map(|oms| oms.span.start)
+            .unwrap_or(plan.forward.span.start),
+        (None, Side::Pair | Side::Plan) => plan.reverse.span.start,
+    };
+    let offset = offset.min(plan.source.len());
+    plan.source[..offset].matches('\n').count() + 1
 }
 
 /// A stable 64-bit FNV-1a hash of rule, side and object, as 16 hex digits: the same problem

@@ -1,0 +1,42 @@
+//! GitLab Code Quality JSON (the Code Climate subset GitLab reads). Every issue is anchored to
+//! the plan file; the fingerprint is ours, stable across runs. Waived findings stay, as `info`
+//! with the waiver in the description.
+
+use serde_json::{Value, json};
+
+use super::Report;
+use crate::rules::Severity;
+
+pub fn render(report: &Report) -> String {
+    let issues: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|finding| {
+            let object = finding.object.as_deref().map(|o| format!(" {o}")).unwrap_or_default();
+            let (severity, waived) = match &finding.waiver {
+                Some(waiver) => (
+                    "info",
+                    format!(" (waived until {} by {}: {})", waiver.expires, waiver.owner, waiver.reason),
+                ),
+                None => (
+                    match finding.severity {
+                        Severity::Error => "critical",
+                        Severity::Warning => "minor",
+                        Severity::Info => "info",
+                    },
+                    String::new(),
+                ),
+            };
+            json!({
+                "type": "issue",
+                "description": format!("[{}{object}] {}{waived}", finding.side.as_str(), finding.message),
+                "check_name": finding.rule,
+                "categories": ["Bug Risk"],
+                "fingerprint": finding.fingerprint,
+                "severity": severity,
+                "location": {"path": report.plan, "lines": {"begin": finding.line}},
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).expect("Code Quality serializes") + "\n"
+}

@@ -1,0 +1,163 @@
+//! A Markdown report a support engineer pastes into a ticket: who was checked, the verdict, every
+//! finding with what to do, and what could not be checked.
+
+use std::fmt::Write;
+
+use super::{Report, ReportedFinding};
+use crate::rules::Severity;
+use crate::rules::engine::Status;
+
+/// Text safe in a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    let s = &report.summary;
+    let verdict = match report.exit_code {
+        0 => "PASSED",
+        1 => "FAILED",
+        3 => "INCOMPLETE",
+        _ => "ERROR",
+    };
+    let _ = writeln!(
+        out,
+        "## oms-preflight: {verdict} (exit {})\n",
+        report.exit_code
+    );
+    let _ = writeln!(
+        out,
+        "Plan `{}`, stage **{}**, oms-preflight {}.\n",
+        report.plan,
+        report.stage.as_str(),
+        report.tool.version
+    );
+    let _ = writeln!(
+        out,
+        "| endpoint | user | OceanBase | mode |\n|---|---|---|---|"
+    );
+    for (name, endpoint) in [
+        ("tenant a", &report.endpoints.a),
+        ("tenant b", &report.endpoints.b),
+    ] {
+        if let Some(e) = endpoint {
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {} | {} |",
+                cell(&e.user),
+                e.ob_version.as_deref().unwrap_or("unknown"),
+                e.mode.as_deref().unwrap_or("unknown")
+            );
+        }
+    }
+    if let Some(oms) = &report.endpoints.oms {
+        let reachable = match oms.reachable {
+            Some(true) => "reachable",
+            Some(false) => "refused",
+            None => "no answer",
+        };
+        let _ = writeln!(out, "| OMS | {} | | {reachable} |", cell(&oms.url));
+    }
+    let _ = writeln!(
+        out,
+        "\n**{} rules**: {} passed, {} failed, {} inconclusive, {} skipped, {} waived — {} errors, {} warnings.\n",
+        s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.waived, s.errors, s.warnings
+    );
+    let open: Vec<&ReportedFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waiver.is_none())
+        .collect();
+    for (severity, title) in [
+        (Severity::Error, "Errors"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Notes"),
+    ] {
+        let group: Vec<&&ReportedFinding> =
+            open.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "### {title}\n\n| rule | side | object | finding | what to do |\n|---|---|---|---|---|"
+        );
+        for f in group {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | {} |",
+                f.rule,
+                f.side.as_str(),
+                f.object.as_deref().map(cell).unwrap_or_default(),
+                cell(&f.message),
+                cell(f.help.as_deref().unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    let fixes: Vec<&&ReportedFinding> = open.iter().filter(|f| !f.fix.is_empty()).collect();
+    if !fixes.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Fix SQL (review before running; oms-preflight never runs it)\n\n```sql"
+        );
+        for f in fixes {
+            let _ = writeln!(out, "-- tenant {}: {}", f.side.as_str(), f.rule);
+            for line in &f.fix {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        let _ = writeln!(out, "```\n");
+    }
+    let waived: Vec<&ReportedFinding> = report
+        .findings
+        .iter()
+        .filter(|f| f.waiver.is_some())
+        .collect();
+    if !waived.is_empty() {
+        let _ = writeln!(
+            out,
+            "### Waived\n\n| rule | side | object | finding | waiver |\n|---|---|---|---|---|"
+        );
+        for f in waived {
+            let w = f.waiver.as_ref().expect("waived");
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} | until {} by {}: {} |",
+                f.rule,
+                f.side.as_str(),
+                f.object.as_deref().map(cell).unwrap_or_default(),
+                cell(&f.message),
+                w.expires,
+                cell(&w.owner),
+                cell(&w.reason)
+            );
+        }
+        out.push('\n');
+    }
+    for (status, title) in [
+        (Status::Inconclusive, "Not checked (inconclusive)"),
+        (Status::Skipped, "Skipped"),
+    ] {
+        let group: Vec<_> = report
+            .outcomes
+            .iter()
+            .filter(|o| o.status == status)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}\n\n| rule | why |\n|---|---|");
+        for o in group {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} |",
+                o.rule,
+                cell(o.reason.as_deref().unwrap_or(""))
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
