@@ -235,6 +235,12 @@ async fn run(
     timeout: Duration,
 ) -> Result<Rows, String> {
     let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+    if !queries::is_allowed(sql) {
+        // A programming error, never a user's: refuse rather than send it.
+        return Err(format!(
+            "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent"
+        ));
+    }
     let work = async {
         let mut conn = pool.get_conn().await?;
         let rows: Vec<Row> = if params.is_empty() {

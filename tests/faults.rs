@@ -1,0 +1,242 @@
+//! The fault matrix on the tenant side: tenant B behind a proxy that is a black hole, slower
+//! than --timeout, or cuts a result short. Every run ends within a bound tied to the timeout,
+//! the affected rules are inconclusive with a reason naming the endpoint, the exit code is 3 (or
+//! 1 when something failed) and never 0, and nothing panics. (OMS faults: tests/oms.rs.)
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::proxy::{self, Fault};
+use common::{Endpoint, Scenario, findings, live_pair, status};
+use oms_preflight::collect::tenant::queries;
+use serde_json::Value;
+
+struct Outcome {
+    report: Value,
+    code: i32,
+    elapsed: Duration,
+    endpoint: String,
+}
+
+/// A scenario with `tables` extra tables on both tenants, B reached through a proxy with `fault`.
+fn run(name: &str, tables: usize, fault: Fault, timeout: &str) -> Option<Outcome> {
+    let pair = live_pair()?;
+    let scenario = Scenario::new(name);
+    let extra: Vec<String> = (0..tables)
+        .map(|i| format!("CREATE TABLE `{{db}}`.wide_{i:02} (id BIGINT PRIMARY KEY, a VARCHAR(64), b VARCHAR(64), c DECIMAL(12,2), d DATETIME, e TEXT)"))
+        .collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    pair.a.root(&scenario.with(&extra));
+    pair.b.root(&scenario.with(&extra));
+    let proxy = proxy::start(pair.b.port, fault);
+    let behind = Endpoint {
+        host: "127.0.0.1".into(),
+        port: proxy.port,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plan = common::write_plan(&dir, &scenario.plan(&pair.a, &behind));
+    let started = Instant::now();
+    let (report, code) = scenario.check(&plan, &["--timeout", timeout]);
+    Some(Outcome {
+        report,
+        code,
+        elapsed: started.elapsed(),
+        endpoint: format!("127.0.0.1:{}", proxy.port),
+    })
+}
+
+fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
+    report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == rule)
+        .and_then(|o| o["reason"].as_str())
+        .unwrap_or("")
+}
+
+/// B's rules that read its tables are inconclusive, naming B's endpoint; nothing about B passed.
+fn assert_b_inconclusive(outcome: &Outcome, rules: &[&str]) {
+    for rule in rules {
+        assert_eq!(status(&outcome.report, rule), "inconclusive", "{rule}");
+        assert!(
+            reason(&outcome.report, rule).contains(&outcome.endpoint),
+            "{rule}: {}",
+            reason(&outcome.report, rule)
+        );
+    }
+    assert_ne!(outcome.code, 0);
+}
+
+#[test]
+fn a_black_hole_fails_conn_within_the_timeout() {
+    let Some(outcome) = run("fault_hole", 0, Fault::BlackHole, "2") else {
+        return;
+    };
+    assert_eq!(findings(&outcome.report)[0].0, "conn.tenant");
+    assert!(
+        outcome.report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("within 2s")
+    );
+    assert_b_inconclusive(
+        &outcome,
+        &["tenant.mode", "grants.target-write", "schema.primary-key"],
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.elapsed < Duration::from_secs(8),
+        "bounded by 2 s connect + close: {:?}",
+        outcome.elapsed
+    );
+}
+
+#[test]
+fn a_server_slower_than_the_timeout_fails_conn_within_the_timeout() {
+    let Some(outcome) = run(
+        "fault_latency",
+        0,
+        Fault::Latency(Duration::from_secs(4)),
+        "1",
+    ) else {
+        return;
+    };
+    assert_eq!(
+        findings(&outcome.report)[0],
+        (
+            "conn.tenant".to_string(),
+            "b".to_string(),
+            Some("oms_fault_latency".to_string())
+        )
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome.elapsed < Duration::from_secs(6),
+        "{:?}",
+        outcome.elapsed
+    );
+}
+
+#[test]
+fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive() {
+    let Some(outcome) = run(
+        "fault_slow_rows",
+        30,
+        Fault::SlowAfter(6000, Duration::from_secs(5)),
+        "1",
+    ) else {
+        return;
+    };
+    assert_b_inconclusive(&outcome, &["schema.primary-key", "schema.names"]);
+    assert!(
+        reason(&outcome.report, "schema.primary-key").contains("within 1s"),
+        "{}",
+        reason(&outcome.report, "schema.primary-key")
+    );
+    assert!(outcome.code == 3 || outcome.code == 1);
+    assert!(
+        outcome.elapsed < Duration::from_secs(10),
+        "{:?}",
+        outcome.elapsed
+    );
+}
+
+#[test]
+fn a_connection_cut_in_the_middle_of_a_result_leaves_the_rules_inconclusive() {
+    let Some(outcome) = run("fault_reset", 30, Fault::ResetAfter(6000), "5") else {
+        return;
+    };
+    assert_b_inconclusive(&outcome, &["schema.primary-key", "schema.names"]);
+    // Logged in, so conn.tenant only warns that facts are missing; nothing else failed.
+    assert!(
+        findings(&outcome.report)
+            .iter()
+            .all(|f| f.0 == "conn.tenant" && f.1 == "b"),
+        "{:?}",
+        findings(&outcome.report)
+    );
+    assert_eq!(outcome.code, 3);
+    assert!(
+        outcome.elapsed < Duration::from_secs(15),
+        "{:?}",
+        outcome.elapsed
+    );
+}
+
+#[test]
+fn through_a_faithful_proxy_everything_passes() {
+    let Some(outcome) = run("fault_none", 30, Fault::None, "10") else {
+        return;
+    };
+    assert_eq!((findings(&outcome.report), outcome.code), (vec![], 0));
+}
+
+/// Statements `check` sends to both tenants, recorded by proxies in front of them.
+fn recorded_statements(name: &str, tables: usize) -> Option<Vec<String>> {
+    let pair = live_pair()?;
+    let scenario = Scenario::new(name);
+    let extra: Vec<String> = (0..tables)
+        .map(|i| format!("CREATE TABLE `{{db}}`.t_{i:03} (id INT PRIMARY KEY)"))
+        .collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    pair.a.root(&scenario.with(&extra));
+    pair.b.root(&scenario.with(&extra));
+    let (pa, pb) = (
+        proxy::start(pair.a.port, Fault::None),
+        proxy::start(pair.b.port, Fault::None),
+    );
+    let endpoint = |port| Endpoint {
+        host: "127.0.0.1".into(),
+        port,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let plan = common::write_plan(&dir, &scenario.plan(&endpoint(pa.port), &endpoint(pb.port)));
+    let (_, code) = scenario.check(&plan, &[]);
+    assert_eq!(code, 0);
+    let mut statements = pa.statements.lock().unwrap().clone();
+    statements.extend(pb.statements.lock().unwrap().iter().cloned());
+    Some(statements)
+}
+
+/// What reached the servers, checked on the wire: driver reads of session variables, session
+/// settings, and the collector's own allowlisted statements; never a write.
+#[test]
+fn only_read_statements_reach_the_tenants_and_their_number_does_not_grow_with_tables() {
+    let Some(few) = recorded_statements("ro_few", 0) else {
+        return;
+    };
+    let Some(many) = recorded_statements("ro_many", 40) else {
+        return;
+    };
+    for statement in few.iter().chain(&many) {
+        let driver = statement == "SELECT @@max_allowed_packet,@@wait_timeout";
+        let session = statement.starts_with("SET SESSION ");
+        assert!(
+            driver || session || queries::is_allowed(statement),
+            "a statement outside the allowlist reached a tenant: {statement}"
+        );
+        let verb = statement
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        assert!(
+            ["SELECT", "SHOW", "SET"].contains(&verb.as_str()),
+            "{statement}"
+        );
+    }
+    let catalogue =
+        |statements: &[String]| statements.iter().filter(|s| queries::is_allowed(s)).count();
+    assert_eq!(
+        catalogue(&few),
+        catalogue(&many),
+        "the same number of catalogue queries at 0 and 40 extra tables"
+    );
+    assert_eq!(
+        catalogue(&few),
+        17,
+        "8 per tenant and the row probe on the forward target"
+    );
+}
