@@ -272,9 +272,11 @@ impl Plan {
                 plan.source = redact(text, &plan);
                 Ok(plan)
             }
+            // The diagnostics quote the file around each problem: blank anything that looks like
+            // a password first, since an invalid plan has no spans to trust.
             _ => Err(PlanErrors {
                 what: "plan",
-                source_code: NamedSource::new(path, text.to_string()),
+                source_code: NamedSource::new(path, blank_password_values(text)),
                 problems,
             }),
         }
@@ -315,6 +317,30 @@ pub fn redact(text: &str, plan: &Plan) -> String {
         redacted.replace_range(inner, &stars);
     }
     redacted
+}
+
+/// `text` with the value of every `...password... = value` line (other than `*_env` and
+/// `*_file` keys) replaced by asterisks of the same length, so spans stay valid.
+pub fn blank_password_values(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let Some((key, value)) = line.split_once('=') else {
+                return line.to_string();
+            };
+            let key_name = key.trim().trim_matches('"').to_ascii_lowercase();
+            let names_a_secret = key_name.contains("password")
+                && !key_name.ends_with("_env")
+                && !key_name.ends_with("_file");
+            if !names_a_secret {
+                return line.to_string();
+            }
+            let blanked: String = value
+                .chars()
+                .map(|c| if c.is_whitespace() { c } else { '*' })
+                .collect();
+            format!("{key}={blanked}")
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -981,6 +1007,31 @@ migration = ["incremental"]
         );
         // The redacted text is itself a valid plan: bundles replay it.
         Plan::parse("p.toml", &plan.source).unwrap();
+    }
+
+    #[test]
+    fn an_invalid_plan_never_quotes_a_password() {
+        let text = INLINE.replace(
+            "user = \"u\"\npassword = \"Inline-Secret-1\"",
+            "usr = \"u\"\npassword = \"Inline-Secret-1\"\ndrc_password = \"Drc-Secret-2\"",
+        );
+        let errors = Plan::parse("p.toml", &text).unwrap_err();
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        let mut rendered = String::new();
+        handler.render_report(&mut rendered, &errors).unwrap();
+        assert!(
+            rendered.contains("unknown key `tenants.a.drc_password`"),
+            "{rendered}"
+        );
+        assert!(
+            !rendered.contains("Inline-Secret-1") && !rendered.contains("Drc-Secret-2"),
+            "{rendered}"
+        );
+        assert_eq!(
+            blank_password_values("password_env = \"X\"\n"),
+            "password_env = \"X\"\n"
+        );
     }
 
     #[test]
