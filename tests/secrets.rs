@@ -106,7 +106,7 @@ fn no_command_or_format_ever_shows_a_password() {
     }
     assert_eq!(
         scenario
-            .run(&["check".into(), &path("broken.toml")])
+            .run(&["check", &path("broken.toml")])
             .status
             .code(),
         Some(2)
