@@ -32,68 +32,85 @@ enum Line {
 fn parse_line(line: &str) -> Option<Line> {
     let line = line.trim().trim_end_matches(';');
     let rest = strip_keyword(line, "GRANT")?;
-    let tokens = top_level_split(rest);
-    let to = tokens
+    // The grantee comes last, after the last " TO " followed by a quote. Object names cannot be
+    // scanned token by token: OceanBase prints a backtick inside a name without doubling it
+    // (`we`ird`), so the object is whatever lies between the privileges and the grantee.
+    let to = [" TO '", " TO `", " to '", " to `"]
         .iter()
-        .position(|token| token.eq_ignore_ascii_case("TO"))?;
-    match tokens
-        .iter()
-        .position(|token| token.eq_ignore_ascii_case("ON"))
-    {
-        Some(on) if on < to => {
-            let privilege_text = tokens[..on].join(" ");
-            let object = tokens[on + 1..to].join("");
-            let tail = tokens[to + 1..].join(" ").to_ascii_uppercase();
-            let level = parse_object(&object)?;
-            let mut grant = PrivilegeGrant {
-                level,
-                all: false,
-                privileges: Default::default(),
-                column_privileges: Vec::new(),
-                with_grant_option: tail.contains("WITH GRANT OPTION"),
-            };
-            for item in split_commas(&privilege_text) {
-                let (name, columns) = match item.split_once('(') {
-                    Some((name, columns)) => (name, Some(columns.trim_end_matches(')'))),
-                    None => (item.as_str(), None),
-                };
-                let name = name.trim();
-                if name.is_empty() {
-                    return None;
-                }
-                match columns {
-                    Some(columns) => grant.column_privileges.push(ColumnPrivilege {
-                        privilege: Privilege::parse(name),
-                        columns: split_commas(columns)
-                            .iter()
-                            .map(|c| unquote(c.trim()))
-                            .collect(),
-                    }),
-                    None if name.eq_ignore_ascii_case("ALL")
-                        || name.eq_ignore_ascii_case("ALL PRIVILEGES") =>
-                    {
-                        grant.all = true
-                    }
-                    None => {
-                        let privilege = Privilege::parse(name);
-                        if privilege != Privilege::Usage {
-                            grant.privileges.insert(privilege);
-                        }
-                    }
+        .filter_map(|marker| rest.rfind(marker))
+        .max()?;
+    let (head, tail) = (&rest[..to], rest[to + 4..].to_ascii_uppercase());
+    let Some((privilege_text, object)) = split_on_keyword(head) else {
+        // A role grant: GRANT `r1`@`%`, `r2`@`%` TO `u`@`%`
+        let roles = split_commas(head)
+            .iter()
+            .map(|role| {
+                unquote(
+                    role.rsplit_once('@')
+                        .map_or(role.as_str(), |(name, _)| name)
+                        .trim(),
+                )
+            })
+            .collect::<Vec<_>>();
+        return (!roles.is_empty() && roles.iter().all(|role| !role.is_empty()))
+            .then_some(Line::Roles(roles));
+    };
+    let level = parse_object(object.trim())?;
+    let mut grant = PrivilegeGrant {
+        level,
+        all: false,
+        privileges: Default::default(),
+        column_privileges: Vec::new(),
+        with_grant_option: tail.contains("WITH GRANT OPTION"),
+    };
+    for item in split_commas(privilege_text) {
+        let (name, columns) = match item.split_once('(') {
+            Some((name, columns)) => (name, Some(columns.trim_end_matches(')'))),
+            None => (item.as_str(), None),
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        match columns {
+            Some(columns) => grant.column_privileges.push(ColumnPrivilege {
+                privilege: Privilege::parse(name),
+                columns: split_commas(columns)
+                    .iter()
+                    .map(|c| unquote(c.trim()))
+                    .collect(),
+            }),
+            None if name.eq_ignore_ascii_case("ALL")
+                || name.eq_ignore_ascii_case("ALL PRIVILEGES") =>
+            {
+                grant.all = true
+            }
+            None => {
+                let privilege = Privilege::parse(name);
+                if privilege != Privilege::Usage {
+                    grant.privileges.insert(privilege);
                 }
             }
-            Some(Line::Privileges(grant))
-        }
-        _ => {
-            // A role grant: GRANT `r1`@`%`, `r2`@`%` TO `u`@`%`
-            let roles = split_commas(&tokens[..to].join(" "))
-                .iter()
-                .map(|role| unquote(role.split('@').next().unwrap_or_default().trim()))
-                .collect::<Vec<_>>();
-            (!roles.is_empty() && roles.iter().all(|role| !role.is_empty()))
-                .then_some(Line::Roles(roles))
         }
     }
+    Some(Line::Privileges(grant))
+}
+
+/// `privileges ON object` split at the first ` ON ` outside the privileges' column lists.
+fn split_on_keyword(text: &str) -> Option<(&str, &str)> {
+    let mut scanner = Scanner::default();
+    let bytes = text.as_bytes();
+    for (index, c) in text.char_indices() {
+        if scanner.at_top_level()
+            && bytes.len() >= index + 4
+            && text.is_char_boundary(index + 4)
+            && text[index..index + 4].eq_ignore_ascii_case(" ON ")
+        {
+            return Some((&text[..index], &text[index + 4..]));
+        }
+        scanner.step(c);
+    }
+    None
 }
 
 fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
@@ -101,27 +118,6 @@ fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
     let rest = &text[keyword.len()..];
     (head.eq_ignore_ascii_case(keyword) && rest.starts_with(char::is_whitespace))
         .then(|| rest.trim_start())
-}
-
-/// Splits on whitespace outside backticks, quotes and parentheses.
-fn top_level_split(text: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    let mut current = String::new();
-    let mut scanner = Scanner::default();
-    for c in text.chars() {
-        if c.is_whitespace() && scanner.at_top_level() {
-            if !current.is_empty() {
-                tokens.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        scanner.step(c);
-        current.push(c);
-    }
-    if !current.is_empty() {
-        tokens.push(current);
-    }
-    tokens
 }
 
 /// Splits on commas outside backticks, quotes and parentheses.
@@ -168,38 +164,35 @@ impl Scanner {
     }
 }
 
-/// `*.*`, `` `db`.* ``, `` `db`.`t` `` (quoted or bare).
+/// `*.*`, `` `db`.* ``, `` `db`.`t` `` (quoted or bare). Names are taken as printed between
+/// their outer backticks (OceanBase does not double a backtick inside a name).
 fn parse_object(object: &str) -> Option<GrantLevel> {
-    let (database, table) = split_qualified(object)?;
-    match (database.as_str(), table.as_str()) {
-        ("*", "*") => Some(GrantLevel::Global),
-        (_, "*") => Some(GrantLevel::Database { database }),
-        _ => Some(GrantLevel::Table { database, table }),
+    if object == "*.*" {
+        return Some(GrantLevel::Global);
     }
+    if let Some(database) = object.strip_suffix(".*") {
+        let database = name_between_backticks(database)?;
+        return Some(GrantLevel::Database { database });
+    }
+    let (database, table) = match object.strip_prefix('`').and_then(|o| o.strip_suffix('`')) {
+        Some(inner) => {
+            let (database, table) = inner.split_once("`.`")?;
+            (database.to_string(), table.to_string())
+        }
+        None => {
+            let (database, table) = object.split_once('.')?;
+            (database.to_string(), table.to_string())
+        }
+    };
+    (!database.is_empty() && !table.is_empty()).then_some(GrantLevel::Table { database, table })
 }
 
-fn split_qualified(object: &str) -> Option<(String, String)> {
-    let mut scanner = Scanner::default();
-    for (index, c) in object.char_indices() {
-        if c == '.' && scanner.at_top_level() {
-            let database = unquote_or_star(&object[..index])?;
-            let table = unquote_or_star(&object[index + 1..])?;
-            return Some((database, table));
-        }
-        scanner.step(c);
-    }
-    None
-}
-
-fn unquote_or_star(part: &str) -> Option<String> {
-    let part = part.trim();
-    (!part.is_empty()).then(|| {
-        if part == "*" {
-            part.to_string()
-        } else {
-            unquote(part)
-        }
-    })
+fn name_between_backticks(text: &str) -> Option<String> {
+    let name = match text.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+        Some(inner) => inner,
+        None => text,
+    };
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// `` `a``b` `` → ``a`b``; `'x'` → `x`; bare names unchanged.
@@ -279,13 +272,24 @@ mod tests {
 
     #[test]
     fn hostile_names_and_hosts() {
-        let grant = one("GRANT SELECT ON `we``ird. db`.* TO 'u_host'@'127.0.0.1'");
+        // OceanBase prints a backtick inside a name as is (seen on 4.3.5).
+        let grant = one("GRANT ALL PRIVILEGES ON `we`ird 'db\" x`.* TO 'oms_hostile'");
         assert_eq!(
             grant.level,
             GrantLevel::Database {
-                database: "we`ird. db".into()
+                database: "we`ird 'db\" x".into()
             }
         );
+        let grant =
+            one("GRANT SELECT ON `a TO 'b`.`c ON d` TO 'u_host'@'127.0.0.1' WITH GRANT OPTION");
+        assert_eq!(
+            grant.level,
+            GrantLevel::Table {
+                database: "a TO 'b".into(),
+                table: "c ON d".into()
+            }
+        );
+        assert!(grant.with_grant_option);
         let grant = one("GRANT SELECT ON `on`.`to` TO 'u'");
         assert_eq!(
             grant.level,
