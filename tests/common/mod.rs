@@ -72,10 +72,10 @@ impl Endpoint {
                     match conn.query_drop(statement).await {
                         Ok(()) => break,
                         Err(mysql_async::Error::Server(error))
-                            if error.code == 4023 && attempt < 20 =>
+                            if (error.code == 4023 || error.code == 1396) && attempt < 50 =>
                         {
                             attempt += 1;
-                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
                         }
                         Err(error) => panic!("{statement}: {error}"),
                     }
