@@ -38,6 +38,10 @@ fn run(name: &str, tables: usize, fault: Fault, timeout: &str) -> Option<Outcome
     let plan = common::write_plan(&dir, &scenario.plan(&pair.a, &behind));
     let started = Instant::now();
     let (report, code) = scenario.check(&plan, &["--timeout", timeout]);
+    eprintln!(
+        "{name}: --timeout {timeout}, exit {code} in {:.2}s",
+        started.elapsed().as_secs_f64()
+    );
     Some(Outcome {
         report,
         code,

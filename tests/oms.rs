@@ -44,6 +44,7 @@ fn check(
     let started = Instant::now();
     let (report, code) = scenario.check(&plan, args);
     let elapsed = started.elapsed();
+    eprintln!("{name}: exit {code} in {:.2}s", elapsed.as_secs_f64());
     let sent = server.actions.lock().unwrap().clone();
     assert!(
         sent.iter()
@@ -464,4 +465,22 @@ fn list_actions_are_read_page_by_page() {
         2,
         "{sent:?}"
     );
+}
+
+#[test]
+fn http_403_fails_oms_reachable() {
+    let Some(run) = check("oms_403", Behaviour::Status(403), |p| p, None, &[]) else {
+        return;
+    };
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.reachable", &run.server.url)]
+    );
+    assert!(
+        run.report["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 403")
+    );
+    assert_eq!(run.code, 1);
 }
