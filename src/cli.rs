@@ -76,7 +76,7 @@ pub struct ExplainArgs {
 pub struct CheckArgs {
     /// The plan file (TOML). Optional with --snapshot, which carries its plan.
     pub plan: Option<PathBuf>,
-    /// Which project is about to be created; auto means forward until OMS is consulted.
+    /// Which project is about to be created; auto: reverse when the forward project exists in OMS.
     #[arg(long, value_enum, default_value_t = StageArg::Auto)]
     pub stage: StageArg,
     /// Evaluate a bundle written by `collect` instead of connecting.
