@@ -45,9 +45,17 @@ fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Usage {
 fn check(args: CheckArgs) -> Result<u8, Usage> {
     let rules =
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
-    let (plan, facts) = load(args.plan.as_deref(), args.snapshot.as_deref(), args.timeout)?;
     let base = args.plan.as_deref().or(args.snapshot.as_deref());
-    let waivers = load_waivers(args.waivers.as_deref(), &plan, base)?;
+    let mut waivers = Waivers::default();
+    let (plan, facts) = load(
+        args.plan.as_deref(),
+        args.snapshot.as_deref(),
+        args.timeout,
+        |plan| {
+            waivers = load_waivers(args.waivers.as_deref(), plan, base)?;
+            Ok(())
+        },
+    )?;
     let stage = resolve_stage(args.stage, &facts);
     let report = evaluate_with(
         &plan,
@@ -90,6 +98,7 @@ fn load(
     plan: Option<&std::path::Path>,
     snapshot: Option<&std::path::Path>,
     timeout: f64,
+    before_collecting: impl FnOnce(&Plan) -> Result<(), Usage>,
 ) -> Result<(Plan, Facts), Usage> {
     match snapshot {
         Some(path) => {
@@ -98,6 +107,7 @@ fn load(
                 Some(plan) => Plan::load(plan).map_err(usage)?,
                 None => bundle.plan().map_err(usage)?,
             };
+            before_collecting(&plan)?;
             Ok((plan, bundle.facts))
         }
         None => {
@@ -106,6 +116,8 @@ fn load(
             };
             let plan = Plan::load(path).map_err(usage)?;
             let secrets = Secrets::resolve(&plan).map_err(usage)?;
+            // Usage errors first: nobody should wait for a collection to learn of a typo.
+            before_collecting(&plan)?;
             let facts = collect_live(&plan, &secrets, timeout)?;
             Ok((plan, facts))
         }
@@ -132,7 +144,12 @@ fn load_waivers(
 
 /// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
 fn fix(args: FixArgs) -> Result<u8, Usage> {
-    let (plan, facts) = load(args.plan.as_deref(), args.snapshot.as_deref(), args.timeout)?;
+    let (plan, facts) = load(
+        args.plan.as_deref(),
+        args.snapshot.as_deref(),
+        args.timeout,
+        |_| Ok(()),
+    )?;
     let rules = engine::select(&[], &[], None).map_err(usage)?;
     let stage = resolve_stage(StageArg::Auto, &facts);
     let report = evaluate(&plan, Some(&facts), stage, &rules, FailOn::Error);

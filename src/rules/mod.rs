@@ -230,8 +230,8 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// The facts of `tenant`. Only rules with `Input::Tenants` ask, and the engine gives those
-    /// facts.
+    /// The facts of `tenant`. Only rules with tenant or OMS input ask; the engine runs those only
+    /// with facts.
     pub fn tenant(&self, tenant: Tenant) -> &'a TenantFacts {
         self.facts
             .expect("tenant rules are run with facts")
