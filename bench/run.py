@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Benchmark harness for oms-preflight on a pair of real kernels (issue 7, BENCHMARKS.md).
+
+  bench/run --tables N [--runs R] [--keep]
+
+Builds the pair once (N tables of 20 columns over 10 databases, a primary key and a secondary
+index each, identical on both tenants but for a few seeded differences), waits for the kernels'
+compaction to go idle, stops them and keeps the data as golden copies. Each measured run clones
+the golden data, boots both kernels cold, and times, on both tenants in parallel:
+
+  check     oms-preflight check end to end (release build), with its peak RSS
+  is        the information_schema baseline: TABLES, COLUMNS, STATISTICS as other tools read them
+  inner     the same column metadata from the inner tables (__all_column), the physical limit
+
+then check again warm, the bundle replay (check --snapshot) with its peak RSS, and --help.
+Ratios are taken inside one run. Prints a Markdown table.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pymysql
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEEKDB = os.path.join(REPO, "scripts", "seekdb")
+HOME = os.environ.get("SEEKDB_HOME", os.path.join(REPO, ".seekdb"))
+BINARY = os.path.join(REPO, "target", "release", "oms-preflight")
+DATABASES = [f"bench{i:02d}" for i in range(10)]
+USER, PASSWORD = "oms_bench", "Bench-pw-1"
+
+COLUMNS = [
+    ("c_int", "int NOT NULL DEFAULT 0"), ("c_bigint", "bigint DEFAULT NULL"), ("c_small", "smallint DEFAULT 1"),
+    ("c_tiny", "tinyint(1) NOT NULL DEFAULT 0"), ("c_dec", "decimal(18,4) DEFAULT NULL"), ("c_float", "float DEFAULT NULL"),
+    ("c_double", "double DEFAULT NULL"), ("c_vc32", "varchar(32) NOT NULL DEFAULT ''"), ("c_vc255", "varchar(255) DEFAULT NULL"),
+    ("c_char", "char(8) DEFAULT NULL"), ("c_date", "date DEFAULT NULL"), ("c_dt", "datetime(6) DEFAULT NULL"),
+    ("c_ts", "timestamp NULL DEFAULT NULL"), ("c_time", "time DEFAULT NULL"), ("c_enum", "enum('a','b','c') DEFAULT 'a'"),
+    ("c_vc64", "varchar(64) DEFAULT NULL"), ("c_u", "int unsigned DEFAULT NULL"), ("c_year", "year DEFAULT NULL"),
+    ("c_bin", "varbinary(16) DEFAULT NULL"),
+]
+
+IS_QUERIES = [
+    "SELECT table_schema, table_name, table_type, table_rows, table_collation FROM information_schema.TABLES WHERE table_schema IN ({s})",
+    "SELECT table_schema, table_name, column_name, ordinal_position, column_default, is_nullable, data_type, character_maximum_length, "
+    "numeric_precision, numeric_scale, datetime_precision, character_set_name, collation_name, column_type, column_key, extra, "
+    "column_comment, generation_expression FROM information_schema.COLUMNS WHERE table_schema IN ({s})",
+    "SELECT table_schema, table_name, non_unique, index_name, seq_in_index, column_name, sub_part, nullable, index_type "
+    "FROM information_schema.STATISTICS WHERE table_schema IN ({s})",
+]
+INNER_QUERY = (
+    "SELECT d.database_name, t.table_name, c.column_id, c.column_name, c.data_type, c.data_length, c.data_precision, "
+    "c.data_scale, c.nullable, c.collation_type, c.cur_default_value, c.rowkey_position, c.autoincrement, c.is_hidden "
+    "FROM oceanbase.__all_column c JOIN oceanbase.__all_table t ON c.table_id = t.table_id "
+    "JOIN oceanbase.__all_database d ON t.database_id = d.database_id WHERE d.database_name IN ({s}) AND t.table_type = 3"
+)
+
+
+def seekdb(*args, env=None):
+    return subprocess.run([SEEKDB, *args], check=True, capture_output=True, text=True, env=env).stdout.strip()
+
+
+def connect(port, user="root", password=""):
+    return pymysql.connect(host="127.0.0.1", port=port, user=user, password=password, autocommit=True, read_timeout=3600)
+
+
+def ddl(database, i, on_b):
+    columns = [("id", "bigint NOT NULL")] + COLUMNS
+    if on_b and i == 7:  # a seeded difference: one column type differs on B
+        columns = [(n, "varchar(40) DEFAULT NULL" if n == "c_vc32" else t) for n, t in columns]
+    parts = [f"`{n}` {t}" for n, t in columns] + ["PRIMARY KEY (`id`)", "KEY `idx_vc_int` (`c_vc32`, `c_int`)"]
+    return f"CREATE TABLE `{database}`.`t{i:05d}` ({', '.join(parts)})"
+
+
+def generate(port, tables, on_b):
+    with connect(port) as c:
+        cursor = c.cursor()
+        for database in DATABASES:
+            cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+        cursor.execute(f"CREATE USER IF NOT EXISTS '{USER}' IDENTIFIED BY '{PASSWORD}'")
+        cursor.execute(f"GRANT SELECT ON *.* TO '{USER}'")
+        cursor.execute(f"GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO '{USER}'")
+        for database in DATABASES:
+            cursor.execute(f"GRANT ALL PRIVILEGES ON `{database}`.* TO '{USER}'")
+    # Seeded differences: B lacks the last table, and one column type differs (see ddl).
+    jobs = [(DATABASES[i % len(DATABASES)], i) for i in range(tables) if not (on_b and i == tables - 1)]
+    lock, errors = threading.Lock(), []
+
+    def worker(share):
+        with connect(port) as c:
+            cursor = c.cursor()
+            cursor.execute("SET ob_query_timeout = 600000000")
+            for database, i in share:
+                for attempt in range(20):
+                    try:
+                        cursor.execute(ddl(database, i, on_b))
+                        break
+                    except pymysql.err.OperationalError as error:
+                        if error.args[0] == 4023 and attempt < 19:
+                            time.sleep(0.2)
+                            continue
+                        with lock:
+                            errors.append((database, i, str(error)))
+                        break
+
+    threads = [threading.Thread(target=worker, args=(jobs[k::2],)) for k in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    if errors:
+        sys.exit(f"table generation failed: {errors[:3]}")
+
+
+def wait_idle(port, limit=1800):
+    """Mass DDL triggers major compactions that make any timing meaningless; wait them out."""
+    deadline = time.time() + limit
+    with connect(port) as c:
+        cursor = c.cursor()
+        while time.time() < deadline:
+            cursor.execute("SELECT status FROM oceanbase.DBA_OB_MAJOR_COMPACTION")
+            if all(row[0] == "IDLE" for row in cursor.fetchall()):
+                return
+            time.sleep(5)
+
+
+def parallel(functions):
+    results = [None] * len(functions)
+
+    def run(k):
+        results[k] = functions[k]()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(functions))]
+    started = time.time()
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    return time.time() - started, results
+
+
+def fetch(port, queries):
+    scope = ", ".join(f"'{d}'" for d in DATABASES)
+    with connect(port) as c:
+        cursor = c.cursor()
+        rows = 0
+        for query in queries:
+            cursor.execute(query.format(s=scope))
+            rows += len(cursor.fetchall())
+        return rows
+
+
+def timed(command, env):
+    """Wall seconds and peak RSS (MB) of a command, via /usr/bin/time."""
+    started = time.time()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, env=env)
+    elapsed = time.time() - started
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return elapsed, peak_kb / 1024, result
+
+
+def plan(path, port_a, port_b):
+    scope = ", ".join(f'"{d}"' for d in DATABASES)
+    with open(path, "w") as f:
+        f.write(f"""[tenants.a]
+host = "127.0.0.1"
+port = {port_a}
+user = "{USER}"
+password_env = "BENCH_PASSWORD"
+drc_user = "{USER}"
+drc_password_env = "BENCH_PASSWORD"
+
+[tenants.b]
+host = "127.0.0.1"
+port = {port_b}
+user = "{USER}"
+password_env = "BENCH_PASSWORD"
+drc_user = "{USER}"
+drc_password_env = "BENCH_PASSWORD"
+
+[forward]
+project = "bench_a_to_b"
+source = "a"
+target = "b"
+migration = ["schema", "full", "incremental"]
+ddl_sync = true
+databases = [{scope}]
+
+[reverse]
+project = "bench_b_to_a"
+source = "b"
+target = "a"
+migration = ["incremental"]
+""")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tables", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the golden data for later runs")
+    parser.add_argument("--json", help="also write the results as JSON here")
+    args = parser.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    env = dict(os.environ, BENCH_PASSWORD=PASSWORD, NO_COLOR="1")
+    env.setdefault("SEEKDB_MEMORY_BUDGET", "2G" if args.tables > 2000 else "1G")
+    golden = {side: f"bench-{args.tables}-{side}" for side in "ab"}
+    if not all(os.path.isdir(os.path.join(HOME, "run", g, "store")) for g in golden.values()):
+        started = time.time()
+        ports = {side: int(seekdb("start", golden[side], env=env)) for side in "ab"}
+        parallel([lambda s=s: generate(ports[s], args.tables, s == "b") for s in "ab"])
+        print(f"generated {args.tables} tables per tenant in {time.time() - started:.0f}s", file=sys.stderr)
+        parallel([lambda s=s: wait_idle(ports[s]) for s in "ab"])
+        print(f"compaction idle after {time.time() - started:.0f}s", file=sys.stderr)
+        for side in "ab":
+            seekdb("stop-keep", golden[side])
+
+    results = []
+    for run in range(args.runs):
+        clones = {side: f"{golden[side]}-run" for side in "ab"}
+        for side in "ab":
+            shutil.rmtree(os.path.join(HOME, "run", clones[side]), ignore_errors=True)
+            subprocess.run(["cp", "-a", "--sparse=always", os.path.join(HOME, "run", golden[side]),
+                            os.path.join(HOME, "run", clones[side])], check=True)
+        ports = {side: int(seekdb("restart", clones[side], env=env)) for side in "ab"}
+        workdir = os.path.join(HOME, "bench-work")
+        os.makedirs(workdir, exist_ok=True)
+        plan_path = os.path.join(workdir, "plan.toml")
+        plan(plan_path, ports["a"], ports["b"])
+        check = [BINARY, "check", plan_path, "--stage", "reverse", "--format", "json", "--timeout", "120"]
+        row = {"tables": args.tables, "run": run}
+        row["check_cold_s"], row["check_cold_mb"], result = timed(check, env)
+        report = json.loads(result.stdout)
+        row["findings"] = [(f["rule"], f["side"], f["object"]) for f in report["findings"]]
+        row["is_s"], _ = parallel([lambda p=p: fetch(p, IS_QUERIES) for p in ports.values()])
+        row["inner_s"], inner_rows = parallel([lambda p=p: fetch(p, [INNER_QUERY]) for p in ports.values()])
+        row["inner_rows"] = inner_rows
+        row["check_warm_s"], row["check_warm_mb"], _ = timed(check, env)
+        bundle = os.path.join(workdir, "bundle.json")
+        subprocess.run([BINARY, "collect", plan_path, "--out", bundle, "--timeout", "120"], env=env, check=True, capture_output=True)
+        row["bundle_mb"] = os.path.getsize(bundle) / 1e6
+        row["snapshot_s"], row["snapshot_mb"], _ = timed([BINARY, "check", "--snapshot", bundle, "--stage", "reverse", "--format", "json"], env)
+        row["help_ms"] = min(timed([BINARY, "--help"], env)[0] for _ in range(5)) * 1000
+        for side in "ab":
+            seekdb("stop", clones[side])
+        results.append(row)
+
+    if not args.keep:
+        seekdb("stop", *golden.values())
+    print("| tables | check cold (s) | information_schema (s) | inner tables (s) | check / inner | IS / inner | check warm (s) | check RSS (MB) | snapshot (s) | snapshot RSS (MB) | bundle (MB) | --help (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['tables']} | {r['check_cold_s']:.2f} | {r['is_s']:.2f} | {r['inner_s']:.2f} | {r['check_cold_s'] / r['inner_s']:.1f}x "
+              f"| {r['is_s'] / r['inner_s']:.1f}x | {r['check_warm_s']:.2f} | {r['check_cold_mb']:.0f} | {r['snapshot_s']:.2f} "
+              f"| {r['snapshot_mb']:.0f} | {r['bundle_mb']:.1f} | {r['help_ms']:.0f} |")
+    print("\nfindings of the last run:", results[-1]["findings"], file=sys.stderr)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
