@@ -9,7 +9,7 @@ use crate::cli::{
     OutputArgs, RulesArgs, StageArg,
 };
 use crate::collect::bundle::Bundle;
-use crate::collect::{self, Secrets};
+use crate::collect::{self, RowProbe, Secrets};
 use crate::exit::{self, FailOn};
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
@@ -47,10 +47,16 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
     let base = args.plan.as_deref().or(args.snapshot.as_deref());
     let mut waivers = Waivers::default();
+    // At an explicit reverse stage no rule reads the target's rows; auto may turn out forward.
+    let rows = match args.stage {
+        StageArg::Reverse => RowProbe::Skip,
+        StageArg::Auto | StageArg::Forward => RowProbe::Probe,
+    };
     let (plan, facts) = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
         args.timeout,
+        rows,
         |plan| {
             waivers = load_waivers(args.waivers.as_deref(), plan, base)?;
             Ok(())
@@ -98,6 +104,7 @@ fn load(
     plan: Option<&std::path::Path>,
     snapshot: Option<&std::path::Path>,
     timeout: f64,
+    rows: RowProbe,
     before_collecting: impl FnOnce(&Plan) -> Result<(), Usage>,
 ) -> Result<(Plan, Facts), Usage> {
     match snapshot {
@@ -118,7 +125,7 @@ fn load(
             let secrets = Secrets::resolve(&plan).map_err(usage)?;
             // Usage errors first: nobody should wait for a collection to learn of a typo.
             before_collecting(&plan)?;
-            let facts = collect_live(&plan, &secrets, timeout)?;
+            let facts = collect_live(&plan, &secrets, timeout, rows)?;
             Ok((plan, facts))
         }
     }
@@ -148,6 +155,7 @@ fn fix(args: FixArgs) -> Result<u8, Usage> {
         args.plan.as_deref(),
         args.snapshot.as_deref(),
         args.timeout,
+        RowProbe::Probe,
         |_| Ok(()),
     )?;
     let rules = engine::select(&[], &[], None).map_err(usage)?;
@@ -235,7 +243,8 @@ pub fn evaluate_with(
 fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
     let plan = Plan::load(&args.plan).map_err(usage)?;
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
-    let facts = collect_live(&plan, &secrets, args.timeout)?;
+    // A bundle may be replayed at either stage: probe.
+    let facts = collect_live(&plan, &secrets, args.timeout, RowProbe::Probe)?;
     let incomplete: Vec<String> = Tenant::BOTH
         .iter()
         .filter_map(|tenant| {
@@ -316,7 +325,12 @@ fn print_stdout(text: &str) {
     let _ = stdout.flush();
 }
 
-fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, Usage> {
+fn collect_live(
+    plan: &Plan,
+    secrets: &Secrets,
+    timeout: f64,
+    rows: RowProbe,
+) -> Result<Facts, Usage> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -326,6 +340,7 @@ fn collect_live(plan: &Plan, secrets: &Secrets, timeout: f64) -> Result<Facts, U
         plan,
         secrets,
         Duration::from_secs_f64(timeout),
+        rows,
     )))
 }
 

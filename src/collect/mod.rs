@@ -70,9 +70,19 @@ impl Secrets {
     }
 }
 
+/// What a collection gathers beyond the metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowProbe {
+    /// Probe the forward target's existing in-scope tables for rows (schema.target-empty).
+    Probe,
+    /// Skip it: the run is at the reverse stage, where no rule reads it and the target holds
+    /// every table (a thousand tables cost seconds on a cold tenant).
+    Skip,
+}
+
 /// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
 /// as unavailable in the facts.
-pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration) -> Facts {
+pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration, rows: RowProbe) -> Facts {
     let scope = plan.scope_databases();
     let oms = async {
         match (&plan.oms, &secrets.oms) {
@@ -83,7 +93,8 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration) -> Facts
         }
     };
     let extras = |t: Tenant| tenant::Extras {
-        probe_rows_of: (plan.forward.target == t).then_some(&plan.forward),
+        probe_rows_of: (plan.forward.target == t && rows == RowProbe::Probe)
+            .then_some(&plan.forward),
         drc: plan.tenant(t).drc_user.as_deref().zip(secrets.drc(t)),
     };
     let (a, b, oms) = tokio::join!(

@@ -180,7 +180,7 @@ async fn collect_with(
     };
     let rows = match (probe_rows_of, &tables) {
         (None, _) => Fact::unavailable(format!(
-            "rows are probed on the forward link's target only, not on tenant {}",
+            "rows are probed on the forward link's target at the forward stage only, not on tenant {}",
             plan.tenant
         )),
         (Some(_), Fact::Unavailable { reason }) => Fact::unavailable(reason.clone()),
