@@ -64,22 +64,28 @@ mod tests {
         day: 24,
     };
 
-    #[test]
-    fn an_expired_waiver_is_a_finding_and_waives_nothing() {
-        let list = waivers(
-            "[[waiver]]\nrule = \"grants.drc-user\"\nreason = \"r\"\nowner = \"dba\"\nexpires = \"2026-01-31\"\n",
-        );
+    /// plan.waivers and grants.drc-user (which fires on the healthy pair) under `list`.
+    fn evaluate_with(list: &[crate::waivers::Waiver]) -> Vec<engine::Evaluation> {
         let (plan, facts) = (plan(), healthy());
         let ctx = Ctx {
             plan: &plan,
             facts: Some(&facts),
             stage: Stage::Forward,
-            waivers: &list,
+            waivers: list,
             today: TODAY,
         };
         let mut evaluations =
             engine::evaluate(&[&RULE, registry::find("grants.drc-user").unwrap()], &ctx);
-        engine::apply_waivers(&mut evaluations, &list, TODAY);
+        engine::apply_waivers(&mut evaluations, list, TODAY);
+        evaluations
+    }
+
+    #[test]
+    fn an_expired_waiver_is_a_finding_and_waives_nothing() {
+        let list = waivers(
+            "[[waiver]]\nrule = \"grants.drc-user\"\nreason = \"r\"\nowner = \"dba\"\nexpires = \"2026-01-31\"\n",
+        );
+        let evaluations = evaluate_with(&list);
         assert_eq!(evaluations[0].status, Status::Fail);
         assert!(
             evaluations[0].findings[0]
@@ -100,17 +106,7 @@ mod tests {
             "[[waiver]]\nrule = \"grants.drc-user\"\nreason = \"sys users are managed by the platform team\"\nowner = \"dba\"\nexpires = \"2027-01-31\"\n\
              [[waiver]]\nrule = \"schema.triggers\"\nobject = \"app.*\"\nreason = \"r\"\nowner = \"dba\"\nexpires = \"2027-01-31\"\n",
         );
-        let (plan, facts) = (plan(), healthy());
-        let ctx = Ctx {
-            plan: &plan,
-            facts: Some(&facts),
-            stage: Stage::Forward,
-            waivers: &list,
-            today: TODAY,
-        };
-        let mut evaluations =
-            engine::evaluate(&[&RULE, registry::find("grants.drc-user").unwrap()], &ctx);
-        engine::apply_waivers(&mut evaluations, &list, TODAY);
+        let evaluations = evaluate_with(&list);
         assert_eq!(evaluations[1].status, Status::Waived);
         assert!(
             evaluations[1]
