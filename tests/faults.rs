@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::proxy::{self, Fault};
-use common::{Endpoint, Scenario, findings, live_pair, status};
+use common::{Endpoint, Scenario, findings, live_pair, reason, status};
 use oms_preflight::collect::tenant::queries;
 use serde_json::Value;
 
@@ -48,16 +48,6 @@ fn run(name: &str, tables: usize, fault: Fault, timeout: &str) -> Option<Outcome
         elapsed: started.elapsed(),
         endpoint: format!("127.0.0.1:{}", proxy.port),
     })
-}
-
-fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
-    report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["rule"] == rule)
-        .and_then(|o| o["reason"].as_str())
-        .unwrap_or("")
 }
 
 /// B's rules that read its tables are inconclusive, naming B's endpoint; nothing about B passed.

@@ -176,15 +176,7 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
     ] {
         assert_eq!(status(&report, rule), "inconclusive", "{rule}");
     }
-    let reason = report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["rule"] == "grants.target-write")
-        .unwrap()["reason"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let reason = common::reason(&report, "grants.target-write");
     assert!(
         reason.contains(&format!("127.0.0.1:{closed}")),
         "the reason names the endpoint: {reason}"

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::oms_server::{self, Behaviour, OmsServer};
-use common::{Scenario, findings, live_pair, status};
+use common::{Scenario, findings, live_pair, reason, status};
 use oms_preflight::collect::oms::READ_ACTIONS;
 use serde_json::Value;
 
@@ -58,16 +58,6 @@ fn check(
         scenario,
         elapsed,
     })
-}
-
-fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
-    report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["rule"] == rule)
-        .and_then(|o| o["reason"].as_str())
-        .unwrap_or("")
 }
 
 fn rules_with(report: &Value, wanted: &str) -> Vec<String> {

@@ -134,6 +134,18 @@ pub enum Need {
 }
 
 impl Need {
+    /// Every fact collected from a tenant's metadata, in report order.
+    pub const TENANT: [Need; 8] = [
+        Need::Server,
+        Need::Mode,
+        Need::Variables,
+        Need::Grants,
+        Need::Databases,
+        Need::Tables,
+        Need::Views,
+        Need::Triggers,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Need::Server => "server version",
@@ -177,7 +189,7 @@ impl Need {
     }
 
     /// Why the tenant fact is missing on `tenant`, if it is (OMS needs: never).
-    fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
+    pub fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
         match self {
             Need::Server => tenant.server.unavailable_reason(),
             Need::Mode => tenant.mode.unavailable_reason(),

@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 pub const USER: &str = "admin";
 
@@ -38,30 +37,16 @@ pub struct OmsServer {
 /// Starts a server for `behaviour`; `password` is the only one it accepts (HTTP Basic, user
 /// `admin`); `{{KEY}}` in fixture bodies is replaced by `vars[KEY]`.
 pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String>) -> OmsServer {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let actions = Arc::new(Mutex::new(Vec::new()));
     let expected_auth = format!("Basic {}", base64(format!("{USER}:{password}").as_bytes()));
     let state = Arc::new((behaviour, expected_auth, vars, actions.clone()));
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).unwrap();
-            loop {
-                let Ok((socket, _)) = listener.accept().await else {
-                    continue;
-                };
-                let state = state.clone();
-                tokio::spawn(async move {
-                    let _ = serve(socket, &state.0, &state.1, &state.2, &state.3).await;
-                });
-            }
-        });
+    let port = super::serve_in_background(move |socket| {
+        let state = state.clone();
+        async move {
+            let _ = serve(socket, &state.0, &state.1, &state.2, &state.3).await;
+        }
     });
+    let url = format!("http://127.0.0.1:{port}");
     OmsServer { url, actions }
 }
 

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Fault {
@@ -31,29 +31,13 @@ pub struct Proxy {
 
 /// Starts a proxy to `127.0.0.1:target` on a free port.
 pub fn start(target: u16, fault: Fault) -> Proxy {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
     let statements = Arc::new(Mutex::new(Vec::new()));
     let recorded = statements.clone();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).unwrap();
-            loop {
-                let Ok((client, _)) = listener.accept().await else {
-                    continue;
-                };
-                let recorded = recorded.clone();
-                tokio::spawn(async move {
-                    let _ = relay(client, target, fault, recorded).await;
-                });
-            }
-        });
+    let port = super::serve_in_background(move |client| {
+        let recorded = recorded.clone();
+        async move {
+            let _ = relay(client, target, fault, recorded).await;
+        }
     });
     Proxy { port, statements }
 }

@@ -1,5 +1,5 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -39,18 +39,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
             continue;
         }
-        let missing: Vec<String> = [
-            ("server version", facts.server.unavailable_reason()),
-            ("compatibility mode", facts.mode.unavailable_reason()),
-            ("variables", facts.variables.unavailable_reason()),
-            ("grants", facts.grants.unavailable_reason()),
-            ("databases", facts.databases.unavailable_reason()),
-            ("tables", facts.tables.unavailable_reason()),
-            ("triggers", facts.triggers.unavailable_reason()),
-        ]
-        .into_iter()
-        .filter_map(|(name, reason)| reason.map(|reason| format!("{name} ({reason})")))
-        .collect();
+        let missing: Vec<String> = Need::TENANT
+            .into_iter()
+            .filter_map(|need| {
+                need.unavailable_on(facts)
+                    .map(|reason| format!("{} ({reason})", need.name()))
+            })
+            .collect();
         if !missing.is_empty() {
             findings.push(
                 Finding::new(
