@@ -5,11 +5,11 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use crate::cli::{
-    CatalogFormat, CheckArgs, Cli, CollectArgs, Command, ExplainArgs, FixArgs, Format, LintArgs,
-    OutputArgs, RulesArgs, StageArg,
+    CatalogArg, CatalogFormat, CheckArgs, Cli, CollectArgs, CollectionArgs, Command, ExplainArgs,
+    FixArgs, Format, LintArgs, OutputArgs, RulesArgs, StageArg,
 };
 use crate::collect::bundle::Bundle;
-use crate::collect::{self, RowProbe, Secrets};
+use crate::collect::{self, CatalogChoice, RowProbe, Secrets};
 use crate::exit::{self, FailOn};
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
@@ -55,7 +55,7 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
     let (plan, facts) = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
-        args.timeout,
+        &args.collection,
         rows,
         |plan| {
             waivers = load_waivers(args.waivers.as_deref(), plan, base)?;
@@ -103,7 +103,7 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
 fn load(
     plan: Option<&std::path::Path>,
     snapshot: Option<&std::path::Path>,
-    timeout: f64,
+    collection: &CollectionArgs,
     rows: RowProbe,
     before_collecting: impl FnOnce(&Plan) -> Result<(), Usage>,
 ) -> Result<(Plan, Facts), Usage> {
@@ -125,7 +125,7 @@ fn load(
             let secrets = Secrets::resolve(&plan).map_err(usage)?;
             // Usage errors first: nobody should wait for a collection to learn of a typo.
             before_collecting(&plan)?;
-            let facts = collect_live(&plan, &secrets, timeout, rows)?;
+            let facts = collect_live(&plan, &secrets, collection, rows)?;
             Ok((plan, facts))
         }
     }
@@ -154,7 +154,7 @@ fn fix(args: FixArgs) -> Result<u8, Usage> {
     let (plan, facts) = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
-        args.timeout,
+        &args.collection,
         RowProbe::Probe,
         |_| Ok(()),
     )?;
@@ -244,7 +244,7 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
     let plan = Plan::load(&args.plan).map_err(usage)?;
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
-    let facts = collect_live(&plan, &secrets, args.timeout, RowProbe::Probe)?;
+    let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe)?;
     let incomplete: Vec<String> = Tenant::BOTH
         .iter()
         .filter_map(|tenant| {
@@ -328,7 +328,7 @@ fn print_stdout(text: &str) {
 fn collect_live(
     plan: &Plan,
     secrets: &Secrets,
-    timeout: f64,
+    collection: &CollectionArgs,
     rows: RowProbe,
 ) -> Result<Facts, Usage> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -336,12 +336,16 @@ fn collect_live(
         .enable_all()
         .build()
         .map_err(|error| usage(RuntimeError(error.to_string())))?;
-    Ok(runtime.block_on(collect::collect(
-        plan,
-        secrets,
-        Duration::from_secs_f64(timeout),
+    let options = collect::Options {
+        timeout: Duration::from_secs_f64(collection.timeout),
         rows,
-    )))
+        catalog: match collection.catalog {
+            CatalogArg::Auto => CatalogChoice::Auto,
+            CatalogArg::InnerTables => CatalogChoice::InnerTables,
+            CatalogArg::InformationSchema => CatalogChoice::InformationSchema,
+        },
+    };
+    Ok(runtime.block_on(collect::collect(plan, secrets, options)))
 }
 
 /// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes

@@ -49,9 +49,8 @@ pub struct FixArgs {
     /// Where to write tenant-a.sql and tenant-b.sql.
     #[arg(long, value_name = "DIR")]
     pub out_dir: PathBuf,
-    /// Seconds allowed for each connection and each statement.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub collection: CollectionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -86,9 +85,8 @@ pub struct CheckArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// Seconds allowed for each connection and each statement.
-    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub collection: CollectionArgs,
     /// Accepted findings (TOML); overrides the plan's `waivers` file.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
@@ -112,9 +110,27 @@ pub struct CollectArgs {
     /// Where to write the bundle (JSON).
     #[arg(long, value_name = "BUNDLE")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub collection: CollectionArgs,
+}
+
+/// How a live collection runs.
+#[derive(Debug, Args)]
+pub struct CollectionArgs {
     /// Seconds allowed for each connection and each statement.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: f64,
+    /// Where columns and keys are read: the kernel's inner tables (fast; needs SELECT on
+    /// oceanbase.*), information_schema, or auto: the inner tables, else information_schema.
+    #[arg(long, value_enum, default_value_t = CatalogArg::Auto)]
+    pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogArg {
+    Auto,
+    InnerTables,
+    InformationSchema,
 }
 
 #[derive(Debug, Args)]

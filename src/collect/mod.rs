@@ -80,9 +80,34 @@ pub enum RowProbe {
     Skip,
 }
 
+/// Where the tenants' columns and keys are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogChoice {
+    /// The inner tables when the kernel and the user allow it, else information_schema.
+    Auto,
+    /// The inner tables only: what they cannot give is unavailable, with the reason.
+    InnerTables,
+    /// information_schema only, as before the fast path existed.
+    InformationSchema,
+}
+
+/// How a live collection runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// For each connection and each statement.
+    pub timeout: Duration,
+    pub rows: RowProbe,
+    pub catalog: CatalogChoice,
+}
+
 /// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
 /// as unavailable in the facts.
-pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration, rows: RowProbe) -> Facts {
+pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts {
+    let Options {
+        timeout,
+        rows,
+        catalog,
+    } = options;
     let scope = plan.scope_databases();
     let oms = async {
         match (&plan.oms, &secrets.oms) {
@@ -96,6 +121,7 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, timeout: Duration, rows: Ro
         probe_rows_of: (plan.forward.target == t && rows == RowProbe::Probe)
             .then_some(&plan.forward),
         drc: plan.tenant(t).drc_user.as_deref().zip(secrets.drc(t)),
+        catalog,
     };
     let (a, b, oms) = tokio::join!(
         tenant::collect(

@@ -126,6 +126,45 @@ pub struct TenantFacts {
     /// Whether the declared sys-tenant DRC user could log in; `None` when no password was given.
     #[serde(default)]
     pub drc_login: Option<Fact<()>>,
+    /// Where the columns and keys in `tables` were read; `None` when they were not read (the
+    /// tenant was unreachable, or the bundle predates this field).
+    #[serde(default)]
+    pub catalog: Option<Catalog>,
+}
+
+/// Where a tenant's column and key metadata was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub source: CatalogSource,
+    /// Why the inner tables were not used, when they were tried and could not be.
+    pub fallback_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogSource {
+    /// `oceanbase.__all_column` and `__all_table`: the fast path.
+    InnerTables,
+    /// `information_schema.COLUMNS` and `STATISTICS`.
+    InformationSchema,
+}
+
+impl From<CatalogSource> for Catalog {
+    fn from(source: CatalogSource) -> Catalog {
+        Catalog {
+            source,
+            fallback_reason: None,
+        }
+    }
+}
+
+impl CatalogSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogSource::InnerTables => "inner_tables",
+            CatalogSource::InformationSchema => "information_schema",
+        }
+    }
 }
 
 fn not_in_bundle<T>() -> Fact<T> {
@@ -150,6 +189,7 @@ impl TenantFacts {
             triggers: Fact::unavailable(reason),
             rows: Fact::unavailable(reason),
             drc_login: None,
+            catalog: None,
         }
     }
 

@@ -8,6 +8,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 
 use super::{Report, ReportedFinding, TenantEndpoint};
 use crate::exit;
+use crate::facts::{Catalog, CatalogSource};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, Side, registry};
 
@@ -53,17 +54,30 @@ fn header(report: &Report, out: &mut String) {
             ob_version,
             mode,
             user,
+            catalog,
         }) = endpoint
         {
             let _ = writeln!(
                 out,
-                "  tenant {name}: user {user}, OceanBase {}, mode {}",
+                "  tenant {name}: user {user}, OceanBase {}, mode {}{}",
                 ob_version.as_deref().unwrap_or("unknown"),
-                mode.as_deref().unwrap_or("unknown")
+                mode.as_deref().unwrap_or("unknown"),
+                catalog.as_ref().map(columns_from).unwrap_or_default()
             );
         }
     }
     out.push('\n');
+}
+
+/// `, columns from ...`: which catalogue was read, and why not the fast one when it was refused.
+fn columns_from(catalog: &Catalog) -> String {
+    match (catalog.source, &catalog.fallback_reason) {
+        (CatalogSource::InnerTables, _) => ", columns from the inner tables".to_string(),
+        (CatalogSource::InformationSchema, None) => ", columns from information_schema".to_string(),
+        (CatalogSource::InformationSchema, Some(reason)) => {
+            format!(", columns from information_schema (inner tables not used: {reason})")
+        }
+    }
 }
 
 fn diagnostic(

@@ -35,16 +35,23 @@ pub fn render(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "| endpoint | user | OceanBase | mode |\n|---|---|---|---|"
+        "| endpoint | user | OceanBase | mode | columns from |\n|---|---|---|---|---|"
     );
     for (name, endpoint) in [
         ("tenant a", &report.endpoints.a),
         ("tenant b", &report.endpoints.b),
     ] {
         if let Some(e) = endpoint {
+            let catalog = match &e.catalog {
+                None => String::new(),
+                Some(catalog) => match &catalog.fallback_reason {
+                    None => catalog.source.as_str().to_string(),
+                    Some(reason) => format!("{} ({})", catalog.source.as_str(), cell(reason)),
+                },
+            };
             let _ = writeln!(
                 out,
-                "| {name} | {} | {} | {} |",
+                "| {name} | {} | {} | {} | {catalog} |",
                 cell(&e.user),
                 e.ob_version.as_deref().unwrap_or("unknown"),
                 e.mode.as_deref().unwrap_or("unknown")
@@ -57,7 +64,7 @@ pub fn render(report: &Report) -> String {
             Some(false) => "refused",
             None => "no answer",
         };
-        let _ = writeln!(out, "| OMS | {} | | {reachable} |", cell(&oms.url));
+        let _ = writeln!(out, "| OMS | {} | | {reachable} | |", cell(&oms.url));
     }
     let _ = writeln!(
         out,

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::collect::bundle::ToolInfo;
 use crate::exit::{self, FailOn};
 use crate::facts::oms::Access;
-use crate::facts::{Facts, TenantFacts};
+use crate::facts::{Catalog, Facts, TenantFacts};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
 use crate::rules::{Severity, Side, Stage};
@@ -50,6 +50,9 @@ pub struct TenantEndpoint {
     pub ob_version: Option<String>,
     pub mode: Option<String>,
     pub user: String,
+    /// Where columns and keys were read (the inner tables or information_schema), and why the
+    /// inner tables were not used when they were tried; null when they were not read.
+    pub catalog: Option<Catalog>,
 }
 
 #[derive(Debug, Serialize)]
@@ -184,6 +187,7 @@ impl Report {
                 .observed()
                 .map(|mode| mode.mode.as_str().to_string()),
             user: tenant.user.clone(),
+            catalog: tenant.catalog.clone(),
         };
         Report {
             schema_version: SCHEMA_VERSION,

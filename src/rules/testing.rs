@@ -147,6 +147,7 @@ pub fn tenant(user: &str) -> TenantFacts {
         triggers: Fact::Observed(vec![]),
         rows: Fact::Observed(Default::default()),
         drc_login: None,
+        catalog: None,
     }
 }
 

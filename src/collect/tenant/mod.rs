@@ -5,6 +5,7 @@
 //! statement runs under the run's timeout. A failed statement makes only the facts it feeds
 //! unavailable, with the reason; collection goes on.
 
+pub mod inner;
 pub mod queries;
 pub mod show_grants;
 
@@ -14,8 +15,10 @@ use std::time::Duration;
 use mysql_async::prelude::Queryable;
 use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
 
-use crate::facts::{Fact, TenantFacts};
+use crate::collect::CatalogChoice;
+use crate::facts::{Catalog, CatalogSource, Fact, Server, Table, TenantFacts};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
+use inner::{InnerColumn, TypeNumbering};
 use queries::{Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
@@ -27,6 +30,8 @@ pub struct Extras<'a> {
     pub probe_rows_of: Option<&'a LinkPlan>,
     /// Try logging in as the declared sys-tenant DRC user.
     pub drc: Option<(&'a str, &'a Secret)>,
+    /// Where columns and keys are read.
+    pub catalog: CatalogChoice,
 }
 
 pub async fn collect(
@@ -38,7 +43,14 @@ pub async fn collect(
 ) -> TenantFacts {
     let pool = Pool::new(options(plan, &plan.user, password, timeout));
     let (mut facts, drc_login) = tokio::join!(
-        collect_with(&pool, plan, scope, timeout, extras.probe_rows_of),
+        collect_with(
+            &pool,
+            plan,
+            scope,
+            timeout,
+            extras.probe_rows_of,
+            extras.catalog
+        ),
         async {
             match extras.drc {
                 Some((user, secret)) => Some(drc_login(plan, user, secret, timeout).await),
@@ -112,6 +124,7 @@ async fn collect_with(
     scope: &[String],
     timeout: Duration,
     probe_rows_of: Option<&LinkPlan>,
+    catalog: CatalogChoice,
 ) -> TenantFacts {
     let endpoint = plan.endpoint();
     let user = plan.user.clone();
@@ -135,28 +148,34 @@ async fn collect_with(
 
     let endpoint_text = format!("tenant {} ({endpoint})", plan.tenant);
     let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
-    let run_scoped = |template: &'static str| {
-        let sql = queries::with_scope(template, scope.len());
-        let params = params.clone();
-        let endpoint_text = &endpoint_text;
-        async move {
-            if params.is_empty() {
-                // Nothing in scope: nothing to ask.
-                Ok(Rows::new())
-            } else {
-                run(pool, endpoint_text, &sql, params, timeout).await
+    let scoped = Scoped {
+        pool,
+        endpoint: &endpoint_text,
+        scope,
+        params: &params,
+        timeout,
+    };
+    // Columns and keys: the inner tables first unless told otherwise; information_schema at
+    // once when asked for it.
+    let columns = async {
+        match catalog {
+            CatalogChoice::InformationSchema => Err(tokio::join!(
+                scoped.rows(queries::COLUMNS),
+                scoped.rows(queries::KEYS)
+            )),
+            CatalogChoice::Auto | CatalogChoice::InnerTables => {
+                Ok(scoped.map(inner::COLUMNS, inner::inner_column).await)
             }
         }
     };
-    let (server, variables, grants, databases, tables, columns, keys, triggers) = tokio::join!(
+    let (server, variables, grants, databases, tables, columns, triggers) = tokio::join!(
         run(pool, &endpoint_text, queries::SERVER, vec![], timeout),
         run(pool, &endpoint_text, queries::VARIABLES, vec![], timeout),
         run(pool, &endpoint_text, queries::GRANTS, vec![], timeout),
         run(pool, &endpoint_text, queries::DATABASES, vec![], timeout),
-        run_scoped(queries::TABLES),
-        run_scoped(queries::COLUMNS),
-        run_scoped(queries::KEYS),
-        run_scoped(queries::TRIGGERS),
+        scoped.rows(queries::TABLES),
+        columns,
+        scoped.rows(queries::TRIGGERS),
     );
 
     let server = to_fact(server, queries::server);
@@ -166,17 +185,33 @@ async fn collect_with(
         Ok(rows) => to_fact(Ok(()), |_| queries::views(rows)),
         Err(reason) => Fact::unavailable(reason.clone()),
     };
-    let tables = match (tables, columns, keys) {
-        (Ok(tables), Ok(columns), Ok(keys)) => {
-            to_fact(Ok(()), |_| queries::tables(&tables, &columns, &keys))
-        }
-        (tables, columns, keys) => Fact::unavailable(
-            [tables.err(), columns.err(), keys.err()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("; "),
+    let (tables, catalog) = match (tables, columns) {
+        (Err(reason), _) => (Fact::unavailable(reason), None),
+        (Ok(tables), Err((columns, keys))) => (
+            from_information_schema(&tables, columns, keys),
+            Some(CatalogSource::InformationSchema.into()),
         ),
+        (Ok(tables), Ok(inner_rows)) => match from_inner(&tables, inner_rows, &server) {
+            Ok(filled) => (
+                Fact::Observed(filled),
+                Some(CatalogSource::InnerTables.into()),
+            ),
+            Err(reason) if catalog == CatalogChoice::InnerTables => (
+                Fact::unavailable(format!("{endpoint_text}: {reason}")),
+                Some(CatalogSource::InnerTables.into()),
+            ),
+            Err(reason) => {
+                let (columns, keys) =
+                    tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
+                (
+                    from_information_schema(&tables, columns, keys),
+                    Some(Catalog {
+                        source: CatalogSource::InformationSchema,
+                        fallback_reason: Some(reason),
+                    }),
+                )
+            }
+        },
     };
     let rows = match (probe_rows_of, &tables) {
         (None, _) => Fact::unavailable(format!(
@@ -212,7 +247,84 @@ async fn collect_with(
         triggers: to_fact(triggers, queries::triggers),
         rows,
         drc_login: None,
+        catalog,
     }
+}
+
+/// The run's statements over the in-scope databases: each template's `{scope}` becomes one
+/// placeholder per database, bound to the names.
+struct Scoped<'a> {
+    pool: &'a Pool,
+    endpoint: &'a str,
+    scope: &'a [String],
+    params: &'a [Value],
+    timeout: Duration,
+}
+
+impl Scoped<'_> {
+    async fn rows(&self, template: &'static str) -> Result<Rows, String> {
+        self.map(template, Ok).await
+    }
+
+    async fn map<T>(
+        &self,
+        template: &'static str,
+        parse: fn(Vec<Option<String>>) -> Result<T, ShapeError>,
+    ) -> Result<Vec<T>, String> {
+        if self.params.is_empty() {
+            // Nothing in scope: nothing to ask.
+            return Ok(Vec::new());
+        }
+        let sql = queries::with_scope(template, self.scope.len());
+        run_map(
+            self.pool,
+            self.endpoint,
+            &sql,
+            self.params.to_vec(),
+            self.timeout,
+            parse,
+        )
+        .await
+    }
+}
+
+type Tables = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Table>>;
+
+fn from_information_schema(
+    tables: &Rows,
+    columns: Result<Rows, String>,
+    keys: Result<Rows, String>,
+) -> Fact<Tables> {
+    match (columns, keys) {
+        (Ok(columns), Ok(keys)) => to_fact(Ok(()), |_| queries::tables(tables, &columns, &keys)),
+        (columns, keys) => Fact::unavailable(
+            [columns.err(), keys.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
+}
+
+/// The tables `information_schema.TABLES` listed, with columns and keys from the inner tables;
+/// an error is why they could not be used.
+fn from_inner(
+    tables: &Rows,
+    columns: Result<Vec<InnerColumn>, String>,
+    server: &Fact<Server>,
+) -> Result<Tables, String> {
+    let numbering = match server {
+        Fact::Observed(server) => TypeNumbering::of(server)?,
+        Fact::Unavailable { reason } => {
+            return Err(format!("the kernel's version is unknown: {reason}"));
+        }
+    };
+    let columns = columns?;
+    let mut filled = queries::tables(tables, &Rows::new(), &Rows::new())
+        .map_err(|ShapeError(problem)| format!("unexpected result shape: {problem}"))?;
+    inner::fill_tables(&mut filled, columns, numbering)?;
+    Ok(filled)
 }
 
 /// Which of `tables` hold rows, in statements of [`queries::ROW_PROBE_BATCH`] tables each: one
@@ -249,6 +361,18 @@ async fn run(
     params: Vec<Value>,
     timeout: Duration,
 ) -> Result<Rows, String> {
+    run_map(pool, endpoint, sql, params, timeout, Ok).await
+}
+
+/// [`run`], each row turned into a `T` as it arrives: a large result is never held twice.
+async fn run_map<T>(
+    pool: &Pool,
+    endpoint: &str,
+    sql: &str,
+    params: Vec<Value>,
+    timeout: Duration,
+    parse: fn(Vec<Option<String>>) -> Result<T, ShapeError>,
+) -> Result<Vec<T>, String> {
     let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
     if !queries::is_allowed(sql) {
         // A programming error, never a user's: refuse rather than send it.
@@ -258,10 +382,11 @@ async fn run(
     }
     let work = async {
         let mut conn = pool.get_conn().await?;
-        let rows: Vec<Row> = if params.is_empty() {
-            conn.query(sql).await?
+        let convert = |row: Row| parse(row_to_text(row));
+        let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
+            conn.query_iter(sql).await?.map(convert).await?
         } else {
-            conn.exec(sql, params).await?
+            conn.exec_iter(sql, params).await?.map(convert).await?
         };
         Ok::<_, mysql_async::Error>(rows)
     };
@@ -274,7 +399,12 @@ async fn run(
             "{endpoint}: `{statement} …` failed: {}",
             describe(&error)
         )),
-        Ok(Ok(rows)) => Ok(rows.into_iter().map(row_to_text).collect()),
+        Ok(Ok(rows)) => rows
+            .into_iter()
+            .collect::<Result<Vec<T>, ShapeError>>()
+            .map_err(|ShapeError(problem)| {
+                format!("{endpoint}: `{statement} …`: unexpected result shape: {problem}")
+            }),
     }
 }
 

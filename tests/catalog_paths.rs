@@ -1,0 +1,201 @@
+//! The two ways of reading columns and keys — the kernel's inner tables (the fast path) and
+//! information_schema — give identical facts on the same live kernel, over every column type
+//! and the table shapes that make the inner tables hard to read (columns added FIRST and AFTER,
+//! dropped columns, tables rebuilt by an offline DDL, prefix and functional unique keys, tables
+//! without a primary key). And when the fast path is not allowed, `auto` falls back and says why.
+
+mod common;
+
+use common::{Scenario, live_pair};
+use serde_json::Value;
+
+/// Tables whose metadata both paths must agree on, `{db}` the scenario's database.
+const SHAPES: &[&str] = &[
+    "CREATE TABLE `{db}`.every_type (
+        id BIGINT PRIMARY KEY AUTO_INCREMENT,
+        c_tiny TINYINT, c_bool BOOL, c_utiny TINYINT UNSIGNED, c_small SMALLINT,
+        c_usmall SMALLINT UNSIGNED ZEROFILL, c_med MEDIUMINT, c_umed MEDIUMINT UNSIGNED,
+        c_int INT, c_int5 INT(5), c_uint INT UNSIGNED, c_zint INT ZEROFILL, c_big BIGINT,
+        c_ubig BIGINT UNSIGNED, c_big7 BIGINT(7), c_zbig BIGINT UNSIGNED ZEROFILL,
+        c_float FLOAT, c_float10 FLOAT(10), c_float30 FLOAT(30), c_float72 FLOAT(7,2),
+        c_ufloat FLOAT UNSIGNED, c_zfloat FLOAT(7,2) UNSIGNED ZEROFILL, c_double DOUBLE,
+        c_double103 DOUBLE(10,3), c_udouble DOUBLE UNSIGNED, c_real REAL,
+        c_dec DECIMAL, c_dec184 DECIMAL(18,4), c_dec650 DECIMAL(65,0), c_dec4030 DECIMAL(40,30),
+        c_udec DECIMAL(10,2) UNSIGNED, c_zdec DECIMAL(5,2) ZEROFILL, c_num NUMERIC(5,1),
+        c_date DATE, c_dt DATETIME, c_dt3 DATETIME(3), c_dt6 DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6),
+        c_ts TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+        c_ts6 TIMESTAMP(6) NULL, c_time TIME, c_time2 TIME(2), c_year YEAR,
+        c_char CHAR, c_char0 CHAR(0), c_char8 CHAR(8), c_vc VARCHAR(32) NOT NULL DEFAULT '',
+        c_vcbin VARCHAR(10) BINARY, c_vc255 VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin,
+        c_bin BINARY(4), c_vbin VARBINARY(16), c_vb VARCHAR(20) CHARACTER SET binary,
+        c_nchar NCHAR(3), c_nvc NVARCHAR(4),
+        c_ttext TINYTEXT, c_text TEXT, c_text100 TEXT(100), c_mtext MEDIUMTEXT, c_ltext LONGTEXT,
+        c_tblob TINYBLOB, c_blob BLOB, c_mblob MEDIUMBLOB, c_lblob LONGBLOB,
+        c_bit BIT, c_bit64 BIT(64),
+        c_enum ENUM('a','b''q','c,d') NOT NULL, c_set SET('x','y','z'),
+        c_enum_long ENUM('a-very-long-value-a-very-long-value-a-very-long-value-a-very-long-value-a-very-long-value-a-very-long-value-a-very-long-value-x', 'é', 'ü''s'),
+        c_json JSON, c_geo GEOMETRY, c_point POINT, c_ls LINESTRING, c_poly POLYGON,
+        c_mp MULTIPOINT, c_mls MULTILINESTRING, c_mpoly MULTIPOLYGON, c_gc GEOMETRYCOLLECTION,
+        c_gen INT AS (c_int + 1) VIRTUAL, c_gens INT AS (c_int * 2) STORED,
+        c_invisible INT INVISIBLE, c_default_expr INT DEFAULT (1 + 2), c_comment INT COMMENT 'note',
+        UNIQUE KEY uk_vc_int (c_vc, c_int), KEY k_big (c_big)
+    )",
+    // Columns added FIRST and AFTER, one dropped: the column order is no longer the id order.
+    "CREATE TABLE `{db}`.reordered (id INT PRIMARY KEY, a INT, b INT)",
+    "ALTER TABLE `{db}`.reordered ADD COLUMN z INT FIRST",
+    "ALTER TABLE `{db}`.reordered ADD COLUMN y VARCHAR(8) AFTER a",
+    "ALTER TABLE `{db}`.reordered ADD COLUMN x INT",
+    "ALTER TABLE `{db}`.reordered DROP COLUMN b",
+    // A column moved with MODIFY: an offline DDL that rebuilds the table under new ids.
+    "CREATE TABLE `{db}`.rebuilt (id INT PRIMARY KEY, a INT, b VARCHAR(10), c INT)",
+    "ALTER TABLE `{db}`.rebuilt MODIFY COLUMN c BIGINT AFTER id",
+    "ALTER TABLE `{db}`.rebuilt ADD UNIQUE KEY uq_a (a)",
+    "ALTER TABLE `{db}`.rebuilt ADD COLUMN w VARCHAR(5) NOT NULL DEFAULT 'x'",
+    // No primary key (a hidden row key), a prefix and a functional unique key, a serial column.
+    "CREATE TABLE `{db}`.keyless (id INT, a VARCHAR(100), b INT, c INT, s SERIAL,
+        UNIQUE KEY up (a(10), b), UNIQUE KEY uf ((b + c)), KEY k (c))",
+    "CREATE TABLE `{db}`.composite (a INT, b VARCHAR(20), c DATE, PRIMARY KEY (b, a), UNIQUE KEY u_cb (c, b))",
+    "CREATE TABLE `{db}`.partitioned (id INT, region INT, PRIMARY KEY (id, region))
+        PARTITION BY HASH(region) PARTITIONS 4",
+    "CREATE VIEW `{db}`.a_view AS SELECT id, c_int FROM `{db}`.every_type",
+];
+
+/// `collect` with `--catalog CATALOG`: the bundle's facts.
+fn collect(scenario: &Scenario, plan: &std::path::Path, catalog: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.json");
+    let output = scenario.run(&[
+        "collect",
+        plan.to_str().unwrap(),
+        "--out",
+        bundle.to_str().unwrap(),
+        "--catalog",
+        catalog,
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bundle: Value = serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    bundle["facts"].clone()
+}
+
+/// One tenant's facts without the catalogue they came from.
+fn without_catalog(facts: &Value, tenant: &str) -> (Value, Value) {
+    let mut tenant = facts[tenant].clone();
+    let catalog = tenant["catalog"].take();
+    (tenant, catalog)
+}
+
+#[test]
+fn inner_tables_and_information_schema_give_identical_facts() {
+    let Some(pair) = live_pair() else {
+        return;
+    };
+    let scenario = Scenario::new("catalog_same");
+    let setup = scenario.with(SHAPES);
+    let (_dir, plan) = pair.set_up(&scenario, &setup, &setup);
+
+    let inner = collect(&scenario, &plan, "inner-tables");
+    let information_schema = collect(&scenario, &plan, "information-schema");
+    let auto = collect(&scenario, &plan, "auto");
+    for tenant in ["a", "b"] {
+        let (fast, fast_catalog) = without_catalog(&inner, tenant);
+        let (slow, slow_catalog) = without_catalog(&information_schema, tenant);
+        let (chosen, auto_catalog) = without_catalog(&auto, tenant);
+        assert_eq!(fast_catalog["source"], "inner_tables");
+        assert_eq!(slow_catalog["source"], "information_schema");
+        assert_eq!(auto_catalog["source"], "inner_tables", "{auto_catalog}");
+        assert_eq!(auto_catalog["fallback_reason"], Value::Null);
+
+        let tables = &slow["tables"]["observed"][&scenario.database];
+        let columns = |table: &str| tables[table]["columns"].as_array().unwrap().len();
+        assert_eq!(
+            tables.as_object().unwrap().len(),
+            7,
+            "six shapes and orders"
+        );
+        assert_eq!(columns("every_type"), 81);
+        let names: Vec<&str> = tables["reordered"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["z", "id", "a", "y", "x"]);
+        assert_eq!(tables["keyless"]["keys"].as_array().unwrap().len(), 3);
+
+        // The whole tenant, every table, column, type text, key and key order.
+        assert_eq!(fast, slow, "tenant {tenant}: the paths disagree");
+        assert_eq!(chosen, slow);
+    }
+}
+
+#[test]
+fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
+    let Some(pair) = live_pair() else {
+        return;
+    };
+    let scenario = Scenario::new("catalog_fallback");
+    let user = &scenario.user;
+    let mut setup = scenario.with(&SHAPES[..1]);
+    // Database-level privileges only: information_schema still lists the tables; the inner
+    // tables are out of reach.
+    setup.push(format!("REVOKE SELECT ON *.* FROM '{user}'"));
+    let (_dir, plan) = pair.set_up(&scenario, &setup, &scenario.healthy());
+
+    let auto = collect(&scenario, &plan, "auto");
+    let (fell_back, catalog) = without_catalog(&auto, "a");
+    assert_eq!(catalog["source"], "information_schema");
+    let why = catalog["fallback_reason"].as_str().unwrap();
+    assert!(why.contains("ERROR 1142"), "{why}");
+    assert!(why.contains("tenant a"), "{why}");
+    let (_, b_catalog) = without_catalog(&auto, "b");
+    assert_eq!(b_catalog["source"], "inner_tables", "B keeps the fast path");
+
+    let (slow, _) = without_catalog(&collect(&scenario, &plan, "information-schema"), "a");
+    assert_eq!(fell_back, slow);
+
+    // Forced onto the inner tables, the tables are unavailable with the reason, and the rules
+    // that read them say so instead of passing.
+    let inner = collect(&scenario, &plan, "inner-tables");
+    let reason = inner["a"]["tables"]["unavailable"]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("ERROR 1142"), "{reason}");
+    let (report, code) = scenario.check(&plan, &["--catalog", "inner-tables"]);
+    assert_eq!(code, 1, "grants.oceanbase-read fails: {report}");
+    assert_eq!(
+        common::status(&report, "schema.primary-key"),
+        "inconclusive"
+    );
+    assert!(common::reason(&report, "schema.primary-key").contains("ERROR 1142"));
+    assert_eq!(
+        report["endpoints"]["a"]["catalog"]["source"],
+        "inner_tables"
+    );
+
+    let (report, _) = scenario.check(&plan, &[]);
+    assert_eq!(common::status(&report, "schema.primary-key"), "pass");
+    let endpoint = &report["endpoints"]["a"]["catalog"];
+    assert_eq!(endpoint["source"], "information_schema");
+    assert!(
+        endpoint["fallback_reason"]
+            .as_str()
+            .unwrap()
+            .contains("ERROR 1142")
+    );
+}
+
+#[test]
+fn the_catalog_flag_rejects_unknown_values_with_exit_2() {
+    let output = assert_cmd::Command::cargo_bin("oms-preflight")
+        .unwrap()
+        .args(["check", "plan.toml", "--catalog", "fastest"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("inner-tables"), "{stderr}");
+}
