@@ -20,14 +20,16 @@ use std::collections::BTreeMap;
 
 use crate::facts::{Column, Edition, Key, KeyKind, Server, Table};
 
-use super::queries::{Rows, ShapeError};
+use mysql_async::Value;
+
+use super::queries::ShapeError;
 
 /// Columns of the in-scope base tables (hidden ones too, for the column order) and the key
 /// columns of their unique indexes. Ends in `IN ({scope})` like the catalogue queries.
 pub const COLUMNS: &str = "SELECT d.database_name, t.table_name, t.table_id, t.table_type, t.index_type, \
      t.data_table_id, c.column_id, c.column_name, c.is_hidden, c.prev_column_id, c.rowkey_position, \
      c.index_position, c.data_type, c.data_length, c.data_precision, c.data_scale, c.zero_fill, \
-     c.nullable, c.collation_type, c.autoincrement, c.column_flags, HEX(c.extended_type_info), c.srs_id \
+     c.nullable, c.collation_type, c.autoincrement, c.column_flags, c.extended_type_info, c.srs_id \
      FROM oceanbase.__all_column c JOIN oceanbase.__all_table t ON c.table_id = t.table_id \
      JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
      WHERE d.in_recyclebin = 0 AND ((t.table_type = 3 AND (t.table_mode >> 12) & 15 IN (0, 1)) \
@@ -70,56 +72,76 @@ pub struct InnerColumn {
     pub collation: i64,
     pub auto_increment: bool,
     pub flags: i64,
-    /// `HEX(extended_type_info)`: the values of an enum or a set.
-    pub extended_type_info: Option<String>,
+    /// `extended_type_info`: the values of an enum or a set, serialised.
+    pub extended_type_info: Option<Vec<u8>>,
     pub srs_id: i64,
 }
 
-/// One [`COLUMNS`] row from its text cells; streamed, so rows are never all held as text.
-pub fn inner_column(row: Vec<Option<String>>) -> Result<InnerColumn, ShapeError> {
-    let text = |index: usize| -> Result<&str, ShapeError> {
-        row.get(index)
-            .ok_or_else(|| ShapeError(format!("expected 23 columns, got {}", row.len())))?
-            .as_deref()
-            .ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+/// One [`COLUMNS`] row, parsed as it streams in: numbers arrive as integers from a prepared
+/// statement and as text from a plain query, both are taken.
+pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
+    if row.len() != 23 {
+        return Err(ShapeError(format!(
+            "expected 23 columns, got {}",
+            row.len()
+        )));
+    }
+    let mut cells = row.into_iter();
+    let mut index = 0;
+    let mut next = || {
+        index += 1;
+        (index, cells.next().unwrap_or(Value::NULL))
     };
-    let number = |index: usize| -> Result<i64, ShapeError> {
-        let cell = text(index)?;
-        cell.parse()
-            .map_err(|_| ShapeError(format!("column {} is not a number: {cell}", index + 1)))
-    };
-    // data_table_id is NULL for tables on some versions; data_precision and data_scale may be
-    // NULL too. Treat as "not set", like the kernel's own -1.
-    let optional = |index: usize| -> Result<i64, ShapeError> {
-        match row.get(index).map(Option::as_deref) {
-            Some(None) => Ok(-1),
-            _ => number(index),
+    let text = |(index, value): (usize, Value)| match value {
+        Value::Bytes(bytes) => {
+            String::from_utf8(bytes).map_err(|_| ShapeError(format!("column {index} is not UTF-8")))
         }
+        Value::NULL => Err(ShapeError(format!("column {index} is NULL"))),
+        other => Ok(other.as_sql(true)),
     };
+    // data_table_id, data_precision and data_scale may be NULL: "not set", like the kernel's -1.
+    let number_or = |default: Option<i64>, (index, value): (usize, Value)| match value {
+        Value::Int(n) => Ok(n),
+        Value::UInt(n) => {
+            i64::try_from(n).map_err(|_| ShapeError(format!("column {index} overflows")))
+        }
+        Value::Bytes(bytes) => std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .ok_or_else(|| ShapeError(format!("column {index} is not a number"))),
+        Value::NULL => default.ok_or_else(|| ShapeError(format!("column {index} is NULL"))),
+        _ => Err(ShapeError(format!("column {index} is not a number"))),
+    };
+    let number = |cell| number_or(None, cell);
+    let optional = |cell| number_or(Some(-1), cell);
+    let flag = |cell| number(cell).map(|n| n != 0);
     Ok(InnerColumn {
-        database: text(0)?.to_string(),
-        table: text(1)?.to_string(),
-        table_id: number(2)?,
-        table_type: number(3)?,
-        index_type: number(4)?,
-        data_table_id: optional(5)?,
-        column_id: number(6)?,
-        name: text(7)?.to_string(),
-        hidden: number(8)? != 0,
-        prev_column_id: number(9)?,
-        rowkey_position: number(10)?,
-        index_position: number(11)?,
-        data_type: number(12)?,
-        length: number(13)?,
-        precision: optional(14)?,
-        scale: optional(15)?,
-        zero_fill: number(16)? != 0,
-        nullable: number(17)? != 0,
-        collation: number(18)?,
-        auto_increment: number(19)? != 0,
-        flags: number(20)?,
-        extended_type_info: row.get(21).cloned().flatten(),
-        srs_id: number(22)?,
+        database: text(next())?,
+        table: text(next())?,
+        table_id: number(next())?,
+        table_type: number(next())?,
+        index_type: number(next())?,
+        data_table_id: optional(next())?,
+        column_id: number(next())?,
+        name: text(next())?,
+        hidden: flag(next())?,
+        prev_column_id: number(next())?,
+        rowkey_position: number(next())?,
+        index_position: number(next())?,
+        data_type: number(next())?,
+        length: number(next())?,
+        precision: optional(next())?,
+        scale: optional(next())?,
+        zero_fill: flag(next())?,
+        nullable: flag(next())?,
+        collation: number(next())?,
+        auto_increment: flag(next())?,
+        flags: number(next())?,
+        extended_type_info: match next().1 {
+            Value::Bytes(bytes) => Some(bytes),
+            _ => None,
+        },
+        srs_id: number(next())?,
     })
 }
 
@@ -319,14 +341,10 @@ pub fn column_type(column: &InnerColumn, numbering: TypeNumbering) -> Result<Str
     })
 }
 
-/// The values of an enum or set from `HEX(extended_type_info)`: a count, then per value its
-/// length, its bytes and a NUL, the numbers as LEB128 varints (OceanBase's serialisation of
-/// a string array).
-fn enum_values(hex: &str) -> Option<Vec<String>> {
-    let bytes = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect::<Option<Vec<u8>>>()?;
+/// The values of an enum or set from `extended_type_info`: a count, then per value its length,
+/// its bytes and a NUL, the numbers as LEB128 varints (OceanBase's serialisation of a string
+/// array).
+fn enum_values(bytes: &[u8]) -> Option<Vec<String>> {
     let mut at = 0;
     let varint = |at: &mut usize| -> Option<usize> {
         let mut value: u64 = 0;
@@ -363,27 +381,27 @@ pub fn fill_tables(
 ) -> Result<(), String> {
     let mut data: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
     let mut indexes: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
-    let mut ids: BTreeMap<(String, String), i64> = BTreeMap::new();
     for row in rows {
         if row.table_type == USER_TABLE {
-            let key = (row.database.clone(), row.table.clone());
-            if let Some(other) = ids.insert(key, row.table_id)
-                && other != row.table_id
-            {
-                return Err(format!(
-                    "{}.{} names two tables ({other} and {}) in the inner tables",
-                    row.database, row.table, row.table_id
-                ));
-            }
             data.entry(row.table_id).or_default().push(row);
         } else {
             indexes.entry(row.data_table_id).or_default().push(row);
         }
     }
+    let mut ids: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    for (id, columns) in &data {
+        let first = &columns[0];
+        if let Some(other) = ids.insert((&first.database, &first.table), *id) {
+            return Err(format!(
+                "{}.{} names two tables ({other} and {id}) in the inner tables",
+                first.database, first.table
+            ));
+        }
+    }
     for (database, tables) in tables.iter_mut() {
         for (name, table) in tables.iter_mut() {
             let id = ids
-                .get(&(database.clone(), name.clone()))
+                .get(&(database.as_str(), name.as_str()))
                 .ok_or_else(|| format!("{database}.{name} is not in the inner tables"))?;
             let columns = &data[id];
             table.columns = ordered(columns)
@@ -513,11 +531,6 @@ fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, Str
     }
 }
 
-/// The rows of a recorded result, for tests and for [`fill_tables`] callers holding text.
-pub fn inner_columns(rows: Rows) -> Result<Vec<InnerColumn>, ShapeError> {
-    rows.into_iter().map(inner_column).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,6 +562,13 @@ mod tests {
             extended_type_info: None,
             srs_id: -32,
         }
+    }
+
+    fn hex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
     }
 
     fn printed(numbering: TypeNumbering, edit: impl FnOnce(&mut InnerColumn)) -> String {
@@ -637,21 +657,21 @@ mod tests {
         // enum('a','b''q','c,d') and a 200-character value followed by 'é' and 'ü''s'.
         let enum_ = printed(TypeNumbering::Seekdb, |c| {
             c.data_type = 32;
-            c.extended_type_info = Some("03016100036227710003632C6400".into());
+            c.extended_type_info = Some(hex("03016100036227710003632C6400"));
         });
         assert_eq!(enum_, "enum('a','b'q','c,d')");
         let long = format!("03C801{}0002C3A90004C3BC277300", "78".repeat(200));
         assert_eq!(
-            enum_values(&long).unwrap(),
+            enum_values(&hex(&long)).unwrap(),
             vec!["x".repeat(200), "é".into(), "ü's".into()]
         );
         let set = printed(TypeNumbering::Seekdb, |c| {
             c.data_type = 33;
-            c.extended_type_info = Some("03017800017900017A00".into());
+            c.extended_type_info = Some(hex("03017800017900017A00"));
         });
         assert_eq!(set, "set('x','y','z')");
-        for broken in ["", "03016100", "0301610003", "02016100016201", "zz"] {
-            assert!(enum_values(broken).is_none(), "{broken}");
+        for broken in ["", "03016100", "0301610003", "02016100016201", "0301FF00"] {
+            assert!(enum_values(&hex(broken)).is_none(), "{broken}");
         }
     }
 
@@ -769,22 +789,37 @@ mod tests {
     }
 
     #[test]
-    fn rows_parse_and_short_rows_are_shape_errors() {
-        let cells = |row: &[&str]| -> Vec<Option<String>> {
+    fn rows_parse_from_either_protocol_and_short_rows_are_shape_errors() {
+        let text = |row: &[&str]| -> Vec<Value> {
             row.iter()
-                .map(|cell| (*cell != "NULL").then(|| cell.to_string()))
+                .map(|cell| match *cell {
+                    "NULL" => Value::NULL,
+                    cell => Value::Bytes(cell.as_bytes().to_vec()),
+                })
                 .collect()
         };
-        let row = cells(&[
+        let row = text(&[
             "app", "t", "500", "3", "0", "NULL", "16", "id", "0", "0", "1", "0", "4", "0", "11",
             "0", "0", "0", "63", "1", "0", "NULL", "-32",
         ]);
         let parsed = inner_column(row.clone()).unwrap();
         assert_eq!((parsed.data_table_id, parsed.precision), (-1, 11));
         assert!(parsed.auto_increment && !parsed.nullable);
+        // The binary protocol of a prepared statement sends the numbers as integers.
+        let binary: Vec<Value> = row
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| match cell {
+                Value::Bytes(bytes) if i >= 2 && i != 7 => {
+                    Value::Int(std::str::from_utf8(bytes).unwrap().parse().unwrap())
+                }
+                other => other.clone(),
+            })
+            .collect();
+        assert_eq!(inner_column(binary).unwrap(), parsed);
         assert!(inner_column(row[..10].to_vec()).is_err());
         let mut not_a_number = row;
-        not_a_number[2] = Some("x".into());
+        not_a_number[2] = Value::Bytes(b"x".to_vec());
         assert!(inner_column(not_a_number).is_err());
     }
 }

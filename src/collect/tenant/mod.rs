@@ -263,13 +263,13 @@ struct Scoped<'a> {
 
 impl Scoped<'_> {
     async fn rows(&self, template: &'static str) -> Result<Rows, String> {
-        self.map(template, Ok).await
+        self.map(template, text_row).await
     }
 
     async fn map<T>(
         &self,
         template: &'static str,
-        parse: fn(Vec<Option<String>>) -> Result<T, ShapeError>,
+        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
     ) -> Result<Vec<T>, String> {
         if self.params.is_empty() {
             // Nothing in scope: nothing to ask.
@@ -361,7 +361,11 @@ async fn run(
     params: Vec<Value>,
     timeout: Duration,
 ) -> Result<Rows, String> {
-    run_map(pool, endpoint, sql, params, timeout, Ok).await
+    run_map(pool, endpoint, sql, params, timeout, text_row).await
+}
+
+fn text_row(values: Vec<Value>) -> Result<Vec<Option<String>>, ShapeError> {
+    Ok(values.into_iter().map(value_to_text).collect())
 }
 
 /// [`run`], each row turned into a `T` as it arrives: a large result is never held twice.
@@ -371,7 +375,7 @@ async fn run_map<T>(
     sql: &str,
     params: Vec<Value>,
     timeout: Duration,
-    parse: fn(Vec<Option<String>>) -> Result<T, ShapeError>,
+    parse: fn(Vec<Value>) -> Result<T, ShapeError>,
 ) -> Result<Vec<T>, String> {
     let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
     if !queries::is_allowed(sql) {
@@ -382,7 +386,7 @@ async fn run_map<T>(
     }
     let work = async {
         let mut conn = pool.get_conn().await?;
-        let convert = |row: Row| parse(row_to_text(row));
+        let convert = |row: Row| parse(row.unwrap());
         let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
             conn.query_iter(sql).await?.map(convert).await?
         } else {
@@ -421,10 +425,6 @@ fn to_fact<T, R>(
             }
         },
     }
-}
-
-fn row_to_text(row: Row) -> Vec<Option<String>> {
-    row.unwrap().into_iter().map(value_to_text).collect()
 }
 
 fn value_to_text(value: Value) -> Option<String> {
