@@ -194,17 +194,17 @@ impl TenantFacts {
     }
 
     /// The table `db.table` when tables were collected and it exists. Names compare without
-    /// case, as in OceanBase MySQL mode (`lower_case_table_names = 1`).
+    /// case, as in OceanBase MySQL mode (`lower_case_table_names = 1`); an exact match is looked
+    /// up first, so finding each of 10,000 tables costs a map lookup, not a scan.
     pub fn table(&self, db: &str, table: &str) -> Option<&Table> {
-        let (_, tables) = self
-            .tables
-            .observed()?
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(db))?;
-        tables
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(table))
-            .map(|(_, found)| found)
+        fn get<'m, T>(map: &'m BTreeMap<String, T>, name: &str) -> Option<&'m T> {
+            map.get(name).or_else(|| {
+                map.iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                    .map(|(_, value)| value)
+            })
+        }
+        get(get(self.tables.observed()?, db)?, table)
     }
 }
 

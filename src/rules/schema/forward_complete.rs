@@ -69,20 +69,20 @@ fn column_differences(
     target_table: &Table,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let fix_help = format!("alter {object} on tenant {target} to match tenant {source}");
+    let fix_help = || format!("alter {object} on tenant {target} to match tenant {source}");
     for column in &source_table.columns {
-        let column_object = Some(format!("{object}.{}", column.name));
+        let column_object = || Some(format!("{object}.{}", column.name));
         let Some(other) = target_table.column(&column.name) else {
             findings.push(
                 Finding::new(
                     target,
-                    column_object,
+                    column_object(),
                     format!(
                         "column {object}.{} ({}) is missing on tenant {target}",
                         column.name, column.column_type
                     ),
                 )
-                .help(fix_help.clone()),
+                .help(fix_help()),
             );
             continue;
         };
@@ -90,13 +90,13 @@ fn column_differences(
             findings.push(
                 Finding::new(
                     target,
-                    column_object.clone(),
+                    column_object(),
                     format!(
                         "column {object}.{} is {} on tenant {source} but {} on tenant {target}",
                         column.name, column.column_type, other.column_type
                     ),
                 )
-                .help(fix_help.clone()),
+                .help(fix_help()),
             );
         }
         if column.nullable != other.nullable {
@@ -104,7 +104,7 @@ fn column_differences(
             findings.push(
                 Finding::new(
                     target,
-                    column_object,
+                    column_object(),
                     format!(
                         "column {object}.{} is {} on tenant {source} but {} on tenant {target}",
                         column.name,
@@ -112,7 +112,7 @@ fn column_differences(
                         null(other.nullable)
                     ),
                 )
-                .help(fix_help.clone()),
+                .help(fix_help()),
             );
         }
     }
@@ -127,7 +127,7 @@ fn column_differences(
                         other.name
                     ),
                 )
-                .help(fix_help.clone()),
+                .help(fix_help()),
             );
         }
     }
