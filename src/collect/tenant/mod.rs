@@ -168,13 +168,15 @@ async fn collect_with(
             }
         }
     };
-    let (server, variables, grants, databases, tables, columns, triggers) = tokio::join!(
+    // The pool hands out connections in the order they are asked for: the longest statements
+    // first, the small ones share what is left.
+    let (columns, tables, server, variables, grants, databases, triggers) = tokio::join!(
+        columns,
+        scoped.rows(queries::TABLES),
         run(pool, &endpoint_text, queries::SERVER, vec![], timeout),
         run(pool, &endpoint_text, queries::VARIABLES, vec![], timeout),
         run(pool, &endpoint_text, queries::GRANTS, vec![], timeout),
         run(pool, &endpoint_text, queries::DATABASES, vec![], timeout),
-        scoped.rows(queries::TABLES),
-        columns,
         scoped.rows(queries::TRIGGERS),
     );
 
