@@ -1,11 +1,11 @@
-//! The baselines the benchmark compares `check` with: statements run on every given endpoint at
-//! once (one connection each, the statements in order) with the driver the tool uses, rows
-//! counted and dropped, nothing decoded. `bench/run` calls it; it is not part of the tool.
+//! The baselines the benchmark compares `check` with: every statement on every given endpoint,
+//! all at once, each on its own connection, with the driver the tool uses; rows counted and
+//! dropped, nothing decoded. `bench/run` calls it; it is not part of the tool.
 //!
 //! ```text
 //! cargo run --release --example raw_fetch -- USER PASSWORD_ENV SQL_FILE[,SQL_FILE...] HOST:PORT...
 //! ```
-//! Prints `{"seconds": S, "rows": [rows per endpoint]}`.
+//! Prints `{"seconds": S, "rows": [rows per endpoint and statement]}`.
 
 use std::time::Instant;
 
@@ -26,7 +26,8 @@ async fn main() {
     let started = Instant::now();
     let fetches: Vec<_> = endpoints
         .iter()
-        .map(|endpoint| {
+        .flat_map(|endpoint| statements.iter().map(move |sql| (endpoint, sql.clone())))
+        .map(|(endpoint, sql)| {
             let (host, port) = endpoint.rsplit_once(':').expect("HOST:PORT");
             let opts = mysql_async::OptsBuilder::default()
                 .ip_or_hostname(host.to_string())
@@ -34,7 +35,6 @@ async fn main() {
                 .user(Some(user.clone()))
                 .pass(Some(password.clone()))
                 .prefer_socket(false);
-            let statements = statements.clone();
             tokio::spawn(async move {
                 let mut conn = mysql_async::Conn::new(opts).await.expect("connects");
                 // As the tool does: no statement cut off by ob_query_timeout's 10 s default.
@@ -42,14 +42,12 @@ async fn main() {
                     .await
                     .expect("session setting");
                 let mut rows = 0usize;
-                for sql in statements {
-                    conn.query_iter(sql)
-                        .await
-                        .expect("runs")
-                        .for_each(|_| rows += 1)
-                        .await
-                        .expect("streams");
-                }
+                conn.query_iter(sql)
+                    .await
+                    .expect("runs")
+                    .for_each(|_| rows += 1)
+                    .await
+                    .expect("streams");
                 rows
             })
         })

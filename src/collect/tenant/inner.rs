@@ -24,17 +24,22 @@ use mysql_async::Value;
 
 use super::queries::ShapeError;
 
-/// Columns of the in-scope base tables (hidden ones too, for the column order) and the key
-/// columns of their unique indexes. Ends in `IN ({scope})` like the catalogue queries.
-pub const COLUMNS: &str = "SELECT d.database_name, t.table_name, t.table_id, t.table_type, t.index_type, \
-     t.data_table_id, c.column_id, c.column_name, c.is_hidden, c.prev_column_id, c.rowkey_position, \
-     c.index_position, c.data_type, c.data_length, c.data_precision, c.data_scale, c.zero_fill, \
-     c.nullable, c.collation_type, c.autoincrement, c.column_flags, c.extended_type_info, c.srs_id \
-     FROM oceanbase.__all_column c JOIN oceanbase.__all_table t ON c.table_id = t.table_id \
-     JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
+/// The in-scope base tables and their unique index tables. Ends in `IN ({scope})` like the
+/// catalogue queries.
+pub const TABLES: &str = "SELECT d.database_name, t.table_name, t.table_id, t.table_type, t.index_type, \
+     t.data_table_id FROM oceanbase.__all_table t JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
      WHERE d.in_recyclebin = 0 AND ((t.table_type = 3 AND (t.table_mode >> 12) & 15 IN (0, 1)) \
-     OR (t.table_type = 5 AND t.index_type IN (2, 4, 7, 39) AND c.index_position > 0)) \
-     AND d.database_name IN ({scope})";
+     OR (t.table_type = 5 AND t.index_type IN (2, 4, 7, 39))) AND d.database_name IN ({scope})";
+
+/// The columns of those tables (hidden ones too, for the column order), by table id: names are
+/// sent once per table by [`TABLES`], not once per column.
+pub const COLUMNS: &str = "SELECT c.table_id, c.column_id, c.column_name, c.is_hidden, c.prev_column_id, \
+     c.rowkey_position, c.index_position, c.data_type, c.data_length, c.data_precision, c.data_scale, \
+     c.zero_fill, c.nullable, c.collation_type, c.autoincrement, c.column_flags, c.extended_type_info, \
+     c.srs_id FROM oceanbase.__all_column c WHERE c.table_id IN (SELECT t.table_id \
+     FROM oceanbase.__all_table t JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
+     WHERE d.in_recyclebin = 0 AND ((t.table_type = 3 AND (t.table_mode >> 12) & 15 IN (0, 1)) \
+     OR (t.table_type = 5 AND t.index_type IN (2, 4, 7, 39))) AND d.database_name IN ({scope}))";
 
 /// `__all_table.table_type` of a user table; 5 is an index table.
 const USER_TABLE: i64 = 3;
@@ -48,15 +53,21 @@ const VIRTUAL_GENERATED: i64 = 1;
 const STORED_GENERATED: i64 = 1 << 1;
 const UNKNOWN_TYPE_FLAG: i64 = 1 << 29;
 
-/// One row of [`COLUMNS`].
+/// One row of [`TABLES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InnerColumn {
+pub struct InnerTable {
     pub database: String,
     pub table: String,
     pub table_id: i64,
     pub table_type: i64,
     pub index_type: i64,
     pub data_table_id: i64,
+}
+
+/// One row of [`COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InnerColumn {
+    pub table_id: i64,
     pub column_id: i64,
     pub name: String,
     pub hidden: bool,
@@ -77,71 +88,113 @@ pub struct InnerColumn {
     pub srs_id: i64,
 }
 
-/// One [`COLUMNS`] row, parsed as it streams in: numbers arrive as integers from a prepared
-/// statement and as text from a plain query, both are taken.
-pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
-    if row.len() != 23 {
-        return Err(ShapeError(format!(
-            "expected 23 columns, got {}",
-            row.len()
-        )));
+/// The cells of one row, taken in order; numbers arrive as integers from a prepared statement
+/// and as text from a plain query, both are taken.
+struct Cells {
+    cells: std::vec::IntoIter<Value>,
+    index: usize,
+}
+
+impl Cells {
+    fn new(row: Vec<Value>, expected: usize) -> Result<Cells, ShapeError> {
+        if row.len() != expected {
+            return Err(ShapeError(format!(
+                "expected {expected} columns, got {}",
+                row.len()
+            )));
+        }
+        Ok(Cells {
+            cells: row.into_iter(),
+            index: 0,
+        })
     }
-    let mut cells = row.into_iter();
-    let mut index = 0;
-    let mut next = || {
-        index += 1;
-        (index, cells.next().unwrap_or(Value::NULL))
-    };
-    let text = |(index, value): (usize, Value)| match value {
-        Value::Bytes(bytes) => {
-            String::from_utf8(bytes).map_err(|_| ShapeError(format!("column {index} is not UTF-8")))
+
+    fn next(&mut self) -> (usize, Value) {
+        self.index += 1;
+        (self.index, self.cells.next().unwrap_or(Value::NULL))
+    }
+
+    fn text(&mut self) -> Result<String, ShapeError> {
+        match self.next() {
+            (index, Value::Bytes(bytes)) => String::from_utf8(bytes)
+                .map_err(|_| ShapeError(format!("column {index} is not UTF-8"))),
+            (index, Value::NULL) => Err(ShapeError(format!("column {index} is NULL"))),
+            (_, other) => Ok(other.as_sql(true)),
         }
-        Value::NULL => Err(ShapeError(format!("column {index} is NULL"))),
-        other => Ok(other.as_sql(true)),
-    };
-    // data_table_id, data_precision and data_scale may be NULL: "not set", like the kernel's -1.
-    let number_or = |default: Option<i64>, (index, value): (usize, Value)| match value {
-        Value::Int(n) => Ok(n),
-        Value::UInt(n) => {
-            i64::try_from(n).map_err(|_| ShapeError(format!("column {index} overflows")))
+    }
+
+    /// A number; NULL is `default` where the kernel leaves a field unset (data_table_id,
+    /// data_precision, data_scale), like its own -1.
+    fn number_or(&mut self, default: Option<i64>) -> Result<i64, ShapeError> {
+        let (index, value) = self.next();
+        let not_a_number = || ShapeError(format!("column {index} is not a number"));
+        match value {
+            Value::Int(n) => Ok(n),
+            Value::UInt(n) => i64::try_from(n).map_err(|_| not_a_number()),
+            Value::Bytes(bytes) => std::str::from_utf8(&bytes)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .ok_or_else(not_a_number),
+            Value::NULL => default.ok_or_else(|| ShapeError(format!("column {index} is NULL"))),
+            _ => Err(not_a_number()),
         }
-        Value::Bytes(bytes) => std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|text| text.parse().ok())
-            .ok_or_else(|| ShapeError(format!("column {index} is not a number"))),
-        Value::NULL => default.ok_or_else(|| ShapeError(format!("column {index} is NULL"))),
-        _ => Err(ShapeError(format!("column {index} is not a number"))),
-    };
-    let number = |cell| number_or(None, cell);
-    let optional = |cell| number_or(Some(-1), cell);
-    let flag = |cell| number(cell).map(|n| n != 0);
-    Ok(InnerColumn {
-        database: text(next())?,
-        table: text(next())?,
-        table_id: number(next())?,
-        table_type: number(next())?,
-        index_type: number(next())?,
-        data_table_id: optional(next())?,
-        column_id: number(next())?,
-        name: text(next())?,
-        hidden: flag(next())?,
-        prev_column_id: number(next())?,
-        rowkey_position: number(next())?,
-        index_position: number(next())?,
-        data_type: number(next())?,
-        length: number(next())?,
-        precision: optional(next())?,
-        scale: optional(next())?,
-        zero_fill: flag(next())?,
-        nullable: flag(next())?,
-        collation: number(next())?,
-        auto_increment: flag(next())?,
-        flags: number(next())?,
-        extended_type_info: match next().1 {
+    }
+
+    fn number(&mut self) -> Result<i64, ShapeError> {
+        self.number_or(None)
+    }
+
+    fn optional(&mut self) -> Result<i64, ShapeError> {
+        self.number_or(Some(-1))
+    }
+
+    fn flag(&mut self) -> Result<bool, ShapeError> {
+        self.number().map(|n| n != 0)
+    }
+
+    fn bytes(&mut self) -> Option<Vec<u8>> {
+        match self.next().1 {
             Value::Bytes(bytes) => Some(bytes),
             _ => None,
-        },
-        srs_id: number(next())?,
+        }
+    }
+}
+
+/// One [`TABLES`] row.
+pub fn inner_table(row: Vec<Value>) -> Result<InnerTable, ShapeError> {
+    let mut cells = Cells::new(row, 6)?;
+    Ok(InnerTable {
+        database: cells.text()?,
+        table: cells.text()?,
+        table_id: cells.number()?,
+        table_type: cells.number()?,
+        index_type: cells.number()?,
+        data_table_id: cells.optional()?,
+    })
+}
+
+/// One [`COLUMNS`] row, parsed as it streams in.
+pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
+    let mut cells = Cells::new(row, 18)?;
+    Ok(InnerColumn {
+        table_id: cells.number()?,
+        column_id: cells.number()?,
+        name: cells.text()?,
+        hidden: cells.flag()?,
+        prev_column_id: cells.number()?,
+        rowkey_position: cells.number()?,
+        index_position: cells.number()?,
+        data_type: cells.number()?,
+        length: cells.number()?,
+        precision: cells.optional()?,
+        scale: cells.optional()?,
+        zero_fill: cells.flag()?,
+        nullable: cells.flag()?,
+        collation: cells.number()?,
+        auto_increment: cells.flag()?,
+        flags: cells.number()?,
+        extended_type_info: cells.bytes(),
+        srs_id: cells.number()?,
     })
 }
 
@@ -251,12 +304,7 @@ enum Kind {
 
 /// `information_schema.COLUMNS.COLUMN_TYPE` of `column`, or why it cannot be printed here.
 pub fn column_type(column: &InnerColumn, numbering: TypeNumbering) -> Result<String, String> {
-    let unknown = |what: &str| {
-        format!(
-            "column {}.{}.{}: {what}",
-            column.database, column.table, column.name
-        )
-    };
+    let unknown = |what: &str| format!("column {}: {what}", column.name);
     if column.flags & UNKNOWN_TYPE_FLAG != 0 {
         return Err(unknown("carries a type flag this tool does not print"));
     }
@@ -373,29 +421,39 @@ fn enum_values(bytes: &[u8]) -> Option<Vec<String>> {
 }
 
 /// Fills the columns and keys of `tables` (listed by `information_schema.TABLES`) from the
-/// [`COLUMNS`] rows. An error is the reason to fall back to `information_schema`.
+/// [`TABLES`] and [`COLUMNS`] rows. An error is the reason to fall back to `information_schema`.
 pub fn fill_tables(
     tables: &mut BTreeMap<String, BTreeMap<String, Table>>,
+    inner_tables: Vec<InnerTable>,
     rows: Vec<InnerColumn>,
     numbering: TypeNumbering,
 ) -> Result<(), String> {
-    let mut data: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
-    let mut indexes: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
+    let mut columns: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
     for row in rows {
-        if row.table_type == USER_TABLE {
-            data.entry(row.table_id).or_default().push(row);
-        } else {
-            indexes.entry(row.data_table_id).or_default().push(row);
-        }
+        columns.entry(row.table_id).or_default().push(row);
     }
     let mut ids: BTreeMap<(&str, &str), i64> = BTreeMap::new();
-    for (id, columns) in &data {
-        let first = &columns[0];
-        if let Some(other) = ids.insert((&first.database, &first.table), *id) {
-            return Err(format!(
-                "{}.{} names two tables ({other} and {id}) in the inner tables",
-                first.database, first.table
-            ));
+    let mut indexes: BTreeMap<i64, Vec<(&InnerTable, Vec<InnerColumn>)>> = BTreeMap::new();
+    for table in &inner_tables {
+        if table.table_type == USER_TABLE {
+            if let Some(other) = ids.insert((&table.database, &table.table), table.table_id) {
+                return Err(format!(
+                    "{}.{} names two tables ({other} and {}) in the inner tables",
+                    table.database, table.table, table.table_id
+                ));
+            }
+        } else {
+            // An index table holds the data table's row key too; its own key has a position.
+            let parts = columns
+                .remove(&table.table_id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|part| part.index_position > 0)
+                .collect();
+            indexes
+                .entry(table.data_table_id)
+                .or_default()
+                .push((table, parts));
         }
     }
     for (database, tables) in tables.iter_mut() {
@@ -403,14 +461,15 @@ pub fn fill_tables(
             let id = ids
                 .get(&(database.as_str(), name.as_str()))
                 .ok_or_else(|| format!("{database}.{name} is not in the inner tables"))?;
-            let columns = &data[id];
-            table.columns = ordered(columns)
-                .ok_or_else(|| format!("cannot order the columns of {database}.{name}"))?
+            let in_table = |why: String| format!("{database}.{name}: {why}");
+            let own = columns.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            table.columns = ordered(own)
+                .ok_or_else(|| in_table("cannot order the columns".into()))?
                 .into_iter()
                 .map(|column| {
                     Ok(Column {
                         name: column.name.clone(),
-                        column_type: column_type(column, numbering)?,
+                        column_type: column_type(column, numbering).map_err(in_table)?,
                         nullable: column.nullable,
                         auto_increment: column.auto_increment,
                         generated: if column.flags & VIRTUAL_GENERATED != 0 {
@@ -423,8 +482,8 @@ pub fn fill_tables(
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            table.keys = keys(columns, indexes.get(id).map(Vec::as_slice).unwrap_or(&[]))
-                .map_err(|why| format!("{database}.{name}: {why}"))?;
+            table.keys =
+                keys(own, indexes.get(id).map(Vec::as_slice).unwrap_or(&[])).map_err(in_table)?;
         }
     }
     Ok(())
@@ -459,7 +518,10 @@ fn ordered(columns: &[InnerColumn]) -> Option<Vec<&InnerColumn>> {
 /// The primary key (visible row-key columns) and the unique keys (unique index tables, named
 /// `__idx_<table id>_<name>`), primary first, then by name, as `information_schema.STATISTICS`
 /// gives them.
-fn keys(columns: &[InnerColumn], indexes: &[InnerColumn]) -> Result<Vec<Key>, String> {
+fn keys(
+    columns: &[InnerColumn],
+    indexes: &[(&InnerTable, Vec<InnerColumn>)],
+) -> Result<Vec<Key>, String> {
     let mut keys: Vec<Key> = Vec::new();
     let mut primary: Vec<&InnerColumn> = columns
         .iter()
@@ -473,13 +535,9 @@ fn keys(columns: &[InnerColumn], indexes: &[InnerColumn]) -> Result<Vec<Key>, St
             columns: primary.iter().map(|column| column.name.clone()).collect(),
         });
     }
-    let mut by_index: BTreeMap<i64, Vec<&InnerColumn>> = BTreeMap::new();
-    for column in indexes {
-        by_index.entry(column.table_id).or_default().push(column);
-    }
-    for mut parts in by_index.into_values() {
+    for (index, parts) in indexes {
+        let mut parts: Vec<&InnerColumn> = parts.iter().collect();
         parts.sort_by_key(|column| column.index_position);
-        let index = parts[0];
         let (name, kind) = if index.index_type == HEAP_PRIMARY {
             ("PRIMARY".to_string(), KeyKind::Primary)
         } else {
@@ -535,15 +593,10 @@ fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, Str
 mod tests {
     use super::*;
 
-    /// A column of `app.t` (table 500), visible, nullable, with everything else unset.
+    /// A column of table 500, visible, nullable, with everything else unset.
     fn column(id: i64, name: &str, data_type: i64) -> InnerColumn {
         InnerColumn {
-            database: "app".into(),
-            table: "t".into(),
             table_id: 500,
-            table_type: USER_TABLE,
-            index_type: 0,
-            data_table_id: 0,
             column_id: id,
             name: name.into(),
             hidden: false,
@@ -686,7 +739,7 @@ mod tests {
         let mut enum_without_values = column(16, "c", 32);
         enum_without_values.extended_type_info = None;
         let why = column_type(&enum_without_values, TypeNumbering::Seekdb).unwrap_err();
-        assert!(why.contains("app.t.c"), "{why}");
+        assert!(why.contains("column c"), "{why}");
     }
 
     #[test]
@@ -751,24 +804,35 @@ mod tests {
         for (id, name) in [(16, "id"), (17, "a"), (18, "b"), (19, "c")] {
             table.push(column(id, name, 4));
         }
-        let index = |table_id, name: &str, parts: &[(i64, &str, i64, bool)]| {
+        let index_table = |table_id, name: &str| InnerTable {
+            database: "app".into(),
+            table: name.into(),
+            table_id,
+            table_type: 5,
+            index_type: 2,
+            data_table_id: 500,
+        };
+        let parts = |table_id, parts: &[(i64, &str, i64, bool)]| {
             parts
                 .iter()
                 .map(|&(id, column_name, position, hidden)| {
                     let mut c = column(id, column_name, 4);
-                    (c.table_id, c.table, c.table_type) = (table_id, name.to_string(), 5);
-                    (c.index_type, c.data_table_id) = (2, 500);
-                    (c.index_position, c.hidden) = (position, hidden);
+                    (c.table_id, c.index_position, c.hidden) = (table_id, position, hidden);
                     c
                 })
                 .collect::<Vec<_>>()
         };
-        let mut indexes = index(
-            501,
-            "__idx_500_up",
-            &[(18, "b", 2, false), (21, "__substr10_17", 1, true)],
+        let (up, uf) = (
+            index_table(501, "__idx_500_up"),
+            index_table(502, "__idx_500_uf"),
         );
-        indexes.extend(index(502, "__idx_500_uf", &[(20, "SYS_NC20$", 1, true)]));
+        let indexes = vec![
+            (
+                &up,
+                parts(501, &[(18, "b", 2, false), (21, "__substr10_17", 1, true)]),
+            ),
+            (&uf, parts(502, &[(20, "SYS_NC20$", 1, true)])),
+        ];
         let keys = keys(&table, &indexes).unwrap();
         let shown: Vec<(String, KeyKind, Vec<String>)> = keys
             .into_iter()
@@ -799,18 +863,21 @@ mod tests {
                 .collect()
         };
         let row = text(&[
-            "app", "t", "500", "3", "0", "NULL", "16", "id", "0", "0", "1", "0", "4", "0", "11",
-            "0", "0", "0", "63", "1", "0", "NULL", "-32",
+            "500", "16", "id", "0", "0", "1", "0", "4", "0", "11", "0", "0", "0", "63", "1", "0",
+            "NULL", "-32",
         ]);
         let parsed = inner_column(row.clone()).unwrap();
-        assert_eq!((parsed.data_table_id, parsed.precision), (-1, 11));
+        assert_eq!(
+            (parsed.column_id, parsed.precision, parsed.scale),
+            (16, 11, 0)
+        );
         assert!(parsed.auto_increment && !parsed.nullable);
         // The binary protocol of a prepared statement sends the numbers as integers.
         let binary: Vec<Value> = row
             .iter()
             .enumerate()
             .map(|(i, cell)| match cell {
-                Value::Bytes(bytes) if i >= 2 && i != 7 => {
+                Value::Bytes(bytes) if i != 2 => {
                     Value::Int(std::str::from_utf8(bytes).unwrap().parse().unwrap())
                 }
                 other => other.clone(),
@@ -819,7 +886,61 @@ mod tests {
         assert_eq!(inner_column(binary).unwrap(), parsed);
         assert!(inner_column(row[..10].to_vec()).is_err());
         let mut not_a_number = row;
-        not_a_number[2] = Value::Bytes(b"x".to_vec());
+        not_a_number[0] = Value::Bytes(b"x".to_vec());
         assert!(inner_column(not_a_number).is_err());
+
+        let table = inner_table(text(&["app", "t", "500", "3", "0", "NULL"])).unwrap();
+        assert_eq!((table.table.as_str(), table.data_table_id), ("t", -1));
+        assert!(inner_table(text(&["app", "t", "500", "3", "0", "NULL", "x"])).is_err());
+    }
+
+    /// Two tables of the same name in the inner tables (a table being rebuilt) are refused.
+    #[test]
+    fn fill_tables_refuses_what_it_cannot_place() {
+        let table = |id| InnerTable {
+            database: "app".into(),
+            table: "t".into(),
+            table_id: id,
+            table_type: USER_TABLE,
+            index_type: 0,
+            data_table_id: -1,
+        };
+        let listed = || {
+            let mut tables = BTreeMap::new();
+            tables.insert(
+                "app".to_string(),
+                BTreeMap::from([(
+                    "t".to_string(),
+                    Table {
+                        approximate_rows: None,
+                        collation: None,
+                        columns: vec![],
+                        keys: vec![],
+                    },
+                )]),
+            );
+            tables
+        };
+        let mut columns = vec![column(16, "id", 4)];
+        (columns[0].precision, columns[0].prev_column_id) = (11, 0);
+        let mut tables = listed();
+        fill_tables(
+            &mut tables,
+            vec![table(500)],
+            columns.clone(),
+            TypeNumbering::Seekdb,
+        )
+        .unwrap();
+        assert_eq!(tables["app"]["t"].columns[0].column_type, "int(11)");
+        let why = fill_tables(
+            &mut listed(),
+            vec![table(500), table(501)],
+            columns.clone(),
+            TypeNumbering::Seekdb,
+        )
+        .unwrap_err();
+        assert!(why.contains("names two tables"), "{why}");
+        let why = fill_tables(&mut listed(), vec![], columns, TypeNumbering::Seekdb).unwrap_err();
+        assert!(why.contains("app.t is not in the inner tables"), "{why}");
     }
 }

@@ -18,7 +18,7 @@ use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Va
 use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Server, Table, TenantFacts};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
-use inner::{InnerColumn, TypeNumbering};
+use inner::{InnerColumn, InnerTable, TypeNumbering};
 use queries::{Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
@@ -163,9 +163,10 @@ async fn collect_with(
                 scoped.rows(queries::COLUMNS),
                 scoped.rows(queries::KEYS)
             )),
-            CatalogChoice::Auto | CatalogChoice::InnerTables => {
-                Ok(scoped.map(inner::COLUMNS, inner::inner_column).await)
-            }
+            CatalogChoice::Auto | CatalogChoice::InnerTables => Ok(tokio::join!(
+                scoped.map(inner::COLUMNS, inner::inner_column),
+                scoped.map(inner::TABLES, inner::inner_table),
+            )),
         }
     };
     // The pool hands out connections in the order they are asked for: the longest statements
@@ -313,7 +314,10 @@ fn from_information_schema(
 /// an error is why they could not be used.
 fn from_inner(
     tables: &Rows,
-    columns: Result<Vec<InnerColumn>, String>,
+    (columns, inner_tables): (
+        Result<Vec<InnerColumn>, String>,
+        Result<Vec<InnerTable>, String>,
+    ),
     server: &Fact<Server>,
 ) -> Result<Tables, String> {
     let numbering = match server {
@@ -322,10 +326,10 @@ fn from_inner(
             return Err(format!("the kernel's version is unknown: {reason}"));
         }
     };
-    let columns = columns?;
+    let (columns, inner_tables) = (columns?, inner_tables?);
     let mut filled = queries::tables(tables, &Rows::new(), &Rows::new())
         .map_err(|ShapeError(problem)| format!("unexpected result shape: {problem}"))?;
-    inner::fill_tables(&mut filled, columns, numbering)?;
+    inner::fill_tables(&mut filled, inner_tables, columns, numbering)?;
     Ok(filled)
 }
 

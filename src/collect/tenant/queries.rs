@@ -52,16 +52,23 @@ pub fn is_allowed(sql: &str) -> bool {
     if [SERVER, VARIABLES, GRANTS, DATABASES].contains(&sql) {
         return true;
     }
-    let scoped = [TABLES, COLUMNS, KEYS, TRIGGERS, super::inner::COLUMNS]
-        .iter()
-        .any(|template| {
-            let (head, tail) = template
-                .split_once("{scope}")
-                .expect("scoped templates have {scope}");
-            sql.strip_prefix(head)
-                .and_then(|rest| rest.strip_suffix(tail))
-                .is_some_and(|placeholders| placeholders.split(", ").all(|p| p == "?"))
-        });
+    let scoped = [
+        TABLES,
+        COLUMNS,
+        KEYS,
+        TRIGGERS,
+        super::inner::TABLES,
+        super::inner::COLUMNS,
+    ]
+    .iter()
+    .any(|template| {
+        let (head, tail) = template
+            .split_once("{scope}")
+            .expect("scoped templates have {scope}");
+        sql.strip_prefix(head)
+            .and_then(|rest| rest.strip_suffix(tail))
+            .is_some_and(|placeholders| placeholders.split(", ").all(|p| p == "?"))
+    });
     scoped || is_row_probe(sql)
 }
 
