@@ -18,11 +18,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::facts::{Column, Edition, Key, KeyKind, Server, Table};
-
 use mysql_async::Value;
 
 use super::queries::ShapeError;
+use crate::facts::{Column, Edition, Key, KeyKind, Server, Table};
 
 /// The in-scope base tables and their unique index tables. Ends in `IN ({scope})` like the
 /// catalogue queries.

@@ -159,14 +159,18 @@ async fn collect_with(
     // once when asked for it.
     let columns = async {
         match catalog {
-            CatalogChoice::InformationSchema => Err(tokio::join!(
-                scoped.rows(queries::COLUMNS),
-                scoped.rows(queries::KEYS)
-            )),
-            CatalogChoice::Auto | CatalogChoice::InnerTables => Ok(tokio::join!(
-                scoped.map(inner::COLUMNS, inner::inner_column),
-                scoped.map(inner::TABLES, inner::inner_table),
-            )),
+            CatalogChoice::InformationSchema => {
+                let (columns, keys) =
+                    tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
+                Fetched::InformationSchema { columns, keys }
+            }
+            CatalogChoice::Auto | CatalogChoice::InnerTables => {
+                let (columns, tables) = tokio::join!(
+                    scoped.map(inner::COLUMNS, inner::inner_column),
+                    scoped.map(inner::TABLES, inner::inner_table),
+                );
+                Fetched::Inner { columns, tables }
+            }
         }
     };
     // The pool hands out connections in the order they are asked for: the longest statements
@@ -190,31 +194,35 @@ async fn collect_with(
     };
     let (tables, catalog) = match (tables, columns) {
         (Err(reason), _) => (Fact::unavailable(reason), None),
-        (Ok(tables), Err((columns, keys))) => (
+        (Ok(tables), Fetched::InformationSchema { columns, keys }) => (
             from_information_schema(&tables, columns, keys),
             Some(CatalogSource::InformationSchema.into()),
         ),
-        (Ok(tables), Ok(inner_rows)) => match from_inner(&tables, inner_rows, &server) {
-            Ok(filled) => (
-                Fact::Observed(filled),
-                Some(CatalogSource::InnerTables.into()),
-            ),
-            Err(reason) if catalog == CatalogChoice::InnerTables => (
-                Fact::unavailable(format!("{endpoint_text}: {reason}")),
-                Some(CatalogSource::InnerTables.into()),
-            ),
-            Err(reason) => {
-                let (columns, keys) =
-                    tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
-                (
-                    from_information_schema(&tables, columns, keys),
-                    Some(Catalog {
-                        source: CatalogSource::InformationSchema,
-                        fallback_reason: Some(reason),
-                    }),
-                )
+        (Ok(listed), Fetched::Inner { columns, tables }) => {
+            match from_inner(&listed, columns, tables, &server)
+                .map_err(|reason| naming(&endpoint_text, reason))
+            {
+                Ok(filled) => (
+                    Fact::Observed(filled),
+                    Some(CatalogSource::InnerTables.into()),
+                ),
+                Err(reason) if catalog == CatalogChoice::InnerTables => (
+                    Fact::unavailable(reason),
+                    Some(CatalogSource::InnerTables.into()),
+                ),
+                Err(reason) => {
+                    let (columns, keys) =
+                        tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
+                    (
+                        from_information_schema(&listed, columns, keys),
+                        Some(Catalog {
+                            source: CatalogSource::InformationSchema,
+                            fallback_reason: Some(reason),
+                        }),
+                    )
+                }
             }
-        },
+        }
     };
     let rows = match (probe_rows_of, &tables) {
         (None, _) => Fact::unavailable(format!(
@@ -312,12 +320,31 @@ fn from_information_schema(
 
 /// The tables `information_schema.TABLES` listed, with columns and keys from the inner tables;
 /// an error is why they could not be used.
+/// Columns and keys as fetched, before they are joined to the tables TABLES listed.
+enum Fetched {
+    InformationSchema {
+        columns: Result<Rows, String>,
+        keys: Result<Rows, String>,
+    },
+    Inner {
+        columns: Result<Vec<InnerColumn>, String>,
+        tables: Result<Vec<InnerTable>, String>,
+    },
+}
+
+/// `reason`, starting with the tenant it concerns (statement errors already do).
+fn naming(endpoint: &str, reason: String) -> String {
+    if reason.starts_with(endpoint) {
+        reason
+    } else {
+        format!("{endpoint}: {reason}")
+    }
+}
+
 fn from_inner(
     tables: &Rows,
-    (columns, inner_tables): (
-        Result<Vec<InnerColumn>, String>,
-        Result<Vec<InnerTable>, String>,
-    ),
+    columns: Result<Vec<InnerColumn>, String>,
+    inner_tables: Result<Vec<InnerTable>, String>,
     server: &Fact<Server>,
 ) -> Result<Tables, String> {
     let numbering = match server {
