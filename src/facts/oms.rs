@@ -118,11 +118,13 @@ pub struct MappedDatabase {
 
 impl MappedDatabase {
     pub fn target_name(&self) -> &str {
-        self.mapped_name
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&self.name)
+        mapped_or(&self.name, self.mapped_name.as_deref())
     }
+}
+
+/// The name an object gets on the target: its mapped name, unless OMS left that empty.
+fn mapped_or<'n>(name: &'n str, mapped: Option<&'n str>) -> &'n str {
+    mapped.filter(|mapped| !mapped.is_empty()).unwrap_or(name)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,10 +135,7 @@ pub struct MappedTable {
 
 impl MappedTable {
     pub fn target_name(&self) -> &str {
-        self.mapped_name
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .unwrap_or(&self.name)
+        mapped_or(&self.name, self.mapped_name.as_deref())
     }
 }
 

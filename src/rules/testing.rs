@@ -178,6 +178,17 @@ pub fn tenant_mut(facts: &mut Facts, tenant: Tenant) -> &mut TenantFacts {
     }
 }
 
+/// The healthy facts' `app.orders` table on `tenant`, to edit.
+pub fn orders_mut(tenant: &mut TenantFacts) -> &mut Table {
+    match &mut tenant.tables {
+        Fact::Observed(tables) => tables
+            .get_mut("app")
+            .and_then(|tables| tables.get_mut("orders"))
+            .expect("the healthy facts hold app.orders"),
+        Fact::Unavailable { .. } => panic!("the healthy facts hold tables"),
+    }
+}
+
 /// Runs `rule` through the engine and returns its findings; panics unless it failed.
 pub fn fire(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> Vec<Finding> {
     let evaluation = run(rule, plan, facts, stage);

@@ -57,21 +57,12 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::Fact;
     use crate::rules::{Stage, testing::*};
 
     #[test]
     fn fires_on_a_leftover_hidden_column() {
         let facts = facts(|f| {
-            if let Fact::Observed(tables) = &mut f.b.tables {
-                tables
-                    .get_mut("app")
-                    .unwrap()
-                    .get_mut("orders")
-                    .unwrap()
-                    .columns[1]
-                    .name = "oms_pk_incrmt".into();
-            }
+            orders_mut(&mut f.b).columns[1].name = "oms_pk_incrmt".into();
         });
         assert_eq!(
             where_(&fire(&RULE, &plan(), &facts, Stage::Forward)),

@@ -81,7 +81,6 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::{RULE, problem};
-    use crate::facts::Fact;
     use crate::rules::{Stage, testing::*};
 
     #[test]
@@ -96,15 +95,7 @@ mod tests {
     #[test]
     fn fires_on_a_column_with_a_space() {
         let facts = facts(|f| {
-            if let Fact::Observed(tables) = &mut f.a.tables {
-                tables
-                    .get_mut("app")
-                    .unwrap()
-                    .get_mut("orders")
-                    .unwrap()
-                    .columns[1]
-                    .name = "unit price".into();
-            }
+            orders_mut(&mut f.a).columns[1].name = "unit price".into();
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(

@@ -74,15 +74,7 @@ mod tests {
     #[test]
     fn fires_on_generated_columns_and_views() {
         let facts = facts(|f| {
-            if let Fact::Observed(tables) = &mut f.a.tables {
-                tables
-                    .get_mut("app")
-                    .unwrap()
-                    .get_mut("orders")
-                    .unwrap()
-                    .columns[1]
-                    .generated = Some("VIRTUAL".into());
-            }
+            orders_mut(&mut f.a).columns[1].generated = Some("VIRTUAL".into());
             f.b.views = Fact::Observed(vec!["app.open_orders".into(), "other.v".into()]);
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);

@@ -94,15 +94,7 @@ mod tests {
                     v.auto_increment_increment = Some(inc.into());
                     v.auto_increment_offset = Some(off.into());
                 }
-                if let Fact::Observed(tables) = &mut facts.tables {
-                    tables
-                        .get_mut("app")
-                        .unwrap()
-                        .get_mut("orders")
-                        .unwrap()
-                        .columns[0]
-                        .auto_increment = auto_increment;
-                }
+                orders_mut(facts).columns[0].auto_increment = auto_increment;
             }
         })
     }

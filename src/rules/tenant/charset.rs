@@ -28,8 +28,7 @@ declare_rule! {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let variables = |t: Tenant| cx.tenant(t).variables.observed().expect("needed");
-    let (a, b) = (variables(Tenant::A), variables(Tenant::B));
+    let (a, b) = super::variables(cx);
     let mut findings = Vec::new();
     for (name, va, vb) in [
         (

@@ -1,4 +1,3 @@
-use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -25,16 +24,8 @@ declare_rule! {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let value = |t: Tenant| {
-        cx.tenant(t)
-            .variables
-            .observed()
-            .expect("needed")
-            .lower_case_table_names
-            .clone()
-    };
-    let (a, b) = (value(Tenant::A), value(Tenant::B));
-    Ok(super::differs("lower_case_table_names", a.as_deref(), b.as_deref())
+    let (a, b) = super::variables(cx);
+    Ok(super::differs("lower_case_table_names", a.lower_case_table_names.as_deref(), b.lower_case_table_names.as_deref())
         .map(|finding| finding.help("pair tenants created with the same lower_case_table_names (it cannot be changed later)"))
         .into_iter()
         .collect())

@@ -9,7 +9,15 @@ pub mod time_zone;
 pub mod version_pair;
 pub mod version_supported;
 
-use crate::rules::{Finding, Side};
+use crate::facts::{Tenant, Variables};
+use crate::rules::{Ctx, Finding, Side};
+
+/// The global variables of A and of B, for rules that declare `Need::Variables` (the engine
+/// runs them only when both were collected).
+pub fn variables<'a>(cx: &Ctx<'a>) -> (&'a Variables, &'a Variables) {
+    let of = |tenant| cx.tenant(tenant).variables.observed().expect("needed");
+    (of(Tenant::A), of(Tenant::B))
+}
 
 /// A finding when a tenant variable differs between A and B (`None`: not reported).
 pub fn differs(name: &str, a: Option<&str>, b: Option<&str>) -> Option<Finding> {

@@ -1,6 +1,5 @@
 use std::collections::BTreeSet;
 
-use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
@@ -35,18 +34,8 @@ fn modes(value: Option<&str>) -> BTreeSet<String> {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let value = |t: Tenant| {
-        cx.tenant(t)
-            .variables
-            .observed()
-            .expect("needed")
-            .sql_mode
-            .clone()
-    };
-    let (a, b) = (
-        modes(value(Tenant::A).as_deref()),
-        modes(value(Tenant::B).as_deref()),
-    );
+    let (a, b) = super::variables(cx);
+    let (a, b) = (modes(a.sql_mode.as_deref()), modes(b.sql_mode.as_deref()));
     if a == b {
         return Ok(vec![]);
     }

@@ -1,4 +1,3 @@
-use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -26,19 +25,13 @@ declare_rule! {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let value = |t: Tenant| {
-        cx.tenant(t)
-            .variables
-            .observed()
-            .expect("needed")
-            .time_zone
-            .clone()
-    };
-    let (a, b) = (value(Tenant::A), value(Tenant::B));
-    Ok(super::differs("time_zone", a.as_deref(), b.as_deref())
-        .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
-        .into_iter()
-        .collect())
+    let (a, b) = super::variables(cx);
+    Ok(
+        super::differs("time_zone", a.time_zone.as_deref(), b.time_zone.as_deref())
+            .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
+            .into_iter()
+            .collect(),
+    )
 }
 
 #[cfg(test)]
