@@ -1,21 +1,22 @@
-//! Runs a parsed command line: plan → collect (or bundle) → rules → report → output, and
-//! returns the exit code.
+//! Runs a parsed command line, one function per command: arguments → load → [`check::run`]
+//! → output, and returns the exit code.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use crate::check;
 use crate::cli::{
     CatalogArg, CatalogFormat, CheckArgs, Cli, CollectArgs, CollectionArgs, Command, ExplainArgs,
     FixArgs, Format, LintArgs, OutputArgs, RulesArgs, StageArg,
 };
 use crate::collect::bundle::Bundle;
-use crate::collect::{self, CatalogChoice, RowProbe, Secrets};
-use crate::exit::{self, FailOn};
+use crate::collect::{self, CatalogChoice, RowProbe};
+use crate::exit;
 use crate::facts::{Facts, Tenant};
-use crate::plan::Plan;
+use crate::plan::{Plan, Secrets};
+use crate::plan::{date::Date, waivers::Waivers};
 use crate::report::{self, Report};
-use crate::rules::{Ctx, Input, Rule, Stage, docs, engine, registry};
-use crate::waivers::{Date, Waiver, Waivers};
+use crate::rules::{Input, Stage, docs, engine, registry};
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
@@ -30,19 +31,35 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Explain(args) => explain(args),
     };
-    result.unwrap_or_else(|diagnostic| {
-        print_diagnostic(diagnostic.as_ref());
-        exit::USAGE
+    result.unwrap_or_else(|failure| {
+        print_diagnostic(failure.diagnostic.as_ref());
+        failure.exit_code
     })
 }
 
-type Usage = Box<dyn miette::Diagnostic + Send + Sync>;
-
-fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Usage {
-    Box::new(diagnostic)
+/// Why a command stopped before its report: the diagnostic shown, and the exit code.
+struct Failure {
+    diagnostic: Box<dyn miette::Diagnostic + Send + Sync>,
+    exit_code: u8,
 }
 
-fn check(args: CheckArgs) -> Result<u8, Usage> {
+/// A usage or plan error (exit 2).
+fn usage(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Failure {
+    Failure {
+        diagnostic: Box::new(diagnostic),
+        exit_code: exit::USAGE,
+    }
+}
+
+/// An error of the tool itself, not of its input (exit 4).
+fn internal(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Failure {
+    Failure {
+        diagnostic: Box::new(diagnostic),
+        exit_code: exit::INTERNAL,
+    }
+}
+
+fn check(args: CheckArgs) -> Result<u8, Failure> {
     let rules =
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
     let base = args.plan.as_deref().or(args.snapshot.as_deref());
@@ -62,21 +79,18 @@ fn check(args: CheckArgs) -> Result<u8, Usage> {
             Ok(())
         },
     )?;
-    let stage = resolve_stage(args.stage, &facts);
-    let report = evaluate_with(
-        &plan,
-        Some(&facts),
-        stage,
-        &rules,
-        args.output.fail_on,
-        &waivers.list,
-        Date::today(),
-    );
+    let options = check::Options {
+        stage: stage(args.stage),
+        fail_on: args.output.fail_on,
+        waivers: &waivers.list,
+        today: Date::today(),
+    };
+    let report = check::run(&plan, Some(&facts), &rules, &options);
     emit(&report, &args.output)?;
     Ok(report.exit_code)
 }
 
-fn lint(args: LintArgs) -> Result<u8, Usage> {
+fn lint(args: LintArgs) -> Result<u8, Failure> {
     let rules = engine::select(
         &args.selection.select,
         &args.selection.ignore,
@@ -85,15 +99,13 @@ fn lint(args: LintArgs) -> Result<u8, Usage> {
     .map_err(usage)?;
     let plan = Plan::load(&args.plan).map_err(usage)?;
     let waivers = load_waivers(args.waivers.as_deref(), &plan, Some(&args.plan))?;
-    let report = evaluate_with(
-        &plan,
-        None,
-        Stage::Forward,
-        &rules,
-        args.output.fail_on,
-        &waivers.list,
-        Date::today(),
-    );
+    let options = check::Options {
+        stage: Some(Stage::Forward),
+        fail_on: args.output.fail_on,
+        waivers: &waivers.list,
+        today: Date::today(),
+    };
+    let report = check::run(&plan, None, &rules, &options);
     emit(&report, &args.output)?;
     Ok(report.exit_code)
 }
@@ -105,8 +117,8 @@ fn load(
     snapshot: Option<&std::path::Path>,
     collection: &CollectionArgs,
     rows: RowProbe,
-    before_collecting: impl FnOnce(&Plan) -> Result<(), Usage>,
-) -> Result<(Plan, Facts), Usage> {
+    before_collecting: impl FnOnce(&Plan) -> Result<(), Failure>,
+) -> Result<(Plan, Facts), Failure> {
     match snapshot {
         Some(path) => {
             let bundle = Bundle::read(path).map_err(usage)?;
@@ -137,7 +149,7 @@ fn load_waivers(
     flag: Option<&std::path::Path>,
     plan: &Plan,
     base: Option<&std::path::Path>,
-) -> Result<Waivers, Usage> {
+) -> Result<Waivers, Failure> {
     let path = match (flag, &plan.waivers) {
         (Some(path), _) => path.to_path_buf(),
         (None, Some(named)) => base
@@ -146,11 +158,11 @@ fn load_waivers(
             .unwrap_or_else(|| named.into()),
         (None, None) => return Ok(Waivers::default()),
     };
-    Waivers::load(&path).map_err(usage)
+    Waivers::load(&path, &registry::Catalog).map_err(usage)
 }
 
 /// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
-fn fix(args: FixArgs) -> Result<u8, Usage> {
+fn fix(args: FixArgs) -> Result<u8, Failure> {
     let (plan, facts) = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
@@ -159,8 +171,7 @@ fn fix(args: FixArgs) -> Result<u8, Usage> {
         |_| Ok(()),
     )?;
     let rules = engine::select(&[], &[], None).map_err(usage)?;
-    let stage = resolve_stage(StageArg::Auto, &facts);
-    let report = evaluate(&plan, Some(&facts), stage, &rules, FailOn::Error);
+    let report = check::run(&plan, Some(&facts), &rules, &check::Options::default());
     std::fs::create_dir_all(&args.out_dir).map_err(|error| {
         usage(WriteError {
             path: args.out_dir.display().to_string(),
@@ -185,62 +196,16 @@ fn fix(args: FixArgs) -> Result<u8, Usage> {
     Ok(exit::OK)
 }
 
-/// SPEC §1: `auto` is reverse when the forward project named in the plan exists in OMS, else
-/// forward (also when OMS could not be asked: the forward-stage rules are the safe default, and
-/// the OMS rules then say what could not be read).
-pub fn resolve_stage(stage: StageArg, facts: &Facts) -> Stage {
-    match stage {
-        StageArg::Forward => Stage::Forward,
-        StageArg::Reverse => Stage::Reverse,
-        StageArg::Auto => {
-            let forward_exists = facts
-                .oms
-                .as_ref()
-                .and_then(|oms| oms.forward.observed())
-                .is_some_and(|project| project.is_some());
-            if forward_exists {
-                Stage::Reverse
-            } else {
-                Stage::Forward
-            }
-        }
+/// The stage `--stage` asks for; `None` is auto.
+fn stage(arg: StageArg) -> Option<Stage> {
+    match arg {
+        StageArg::Auto => None,
+        StageArg::Forward => Some(Stage::Forward),
+        StageArg::Reverse => Some(Stage::Reverse),
     }
 }
 
-/// Runs `rules` over the plan and facts (none for plan-only runs) into a report.
-pub fn evaluate(
-    plan: &Plan,
-    facts: Option<&Facts>,
-    stage: Stage,
-    rules: &[&'static Rule],
-    fail_on: FailOn,
-) -> Report {
-    evaluate_with(plan, facts, stage, rules, fail_on, &[], Date::today())
-}
-
-/// `evaluate`, with waivers judged against `today`.
-pub fn evaluate_with(
-    plan: &Plan,
-    facts: Option<&Facts>,
-    stage: Stage,
-    rules: &[&'static Rule],
-    fail_on: FailOn,
-    waivers: &[Waiver],
-    today: Date,
-) -> Report {
-    let ctx = Ctx {
-        plan,
-        facts,
-        stage,
-        waivers,
-        today,
-    };
-    let mut evaluations = engine::evaluate(rules, &ctx);
-    engine::apply_waivers(&mut evaluations, waivers, today);
-    Report::new(plan, facts, stage, evaluations, fail_on)
-}
-
-fn collect_bundle(args: CollectArgs) -> Result<u8, Usage> {
+fn collect_bundle(args: CollectArgs) -> Result<u8, Failure> {
     let plan = Plan::load(&args.plan).map_err(usage)?;
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
@@ -305,7 +270,7 @@ fn list_rules(args: RulesArgs) -> u8 {
     exit::OK
 }
 
-fn explain(args: ExplainArgs) -> Result<u8, Usage> {
+fn explain(args: ExplainArgs) -> Result<u8, Failure> {
     let rule = registry::find(&args.id).ok_or_else(|| {
         let ids: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
         usage(engine::UnknownSelector {
@@ -330,12 +295,12 @@ fn collect_live(
     secrets: &Secrets,
     collection: &CollectionArgs,
     rows: RowProbe,
-) -> Result<Facts, Usage> {
+) -> Result<Facts, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|error| usage(RuntimeError(error.to_string())))?;
+        .map_err(|error| internal(RuntimeError(error.to_string())))?;
     let options = collect::Options {
         timeout: Duration::from_secs_f64(collection.timeout),
         rows,
@@ -350,7 +315,7 @@ fn collect_live(
 
 /// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes
 /// the exit code, except that an unwritable report file is a usage error.
-fn emit(report: &Report, output: &OutputArgs) -> Result<(), Usage> {
+fn emit(report: &Report, output: &OutputArgs) -> Result<(), Failure> {
     let mut text = render(
         report,
         output.format,

@@ -3,6 +3,7 @@
 //! Data flows one way: plan → collect → facts → rules → report → renderers.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod collect;
 pub mod exit;
@@ -10,4 +11,3 @@ pub mod facts;
 pub mod plan;
 pub mod report;
 pub mod rules;
-pub mod waivers;

@@ -5,12 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use oms_preflight::app;
+use oms_preflight::check;
 use oms_preflight::collect::bundle::Bundle;
-use oms_preflight::exit::FailOn;
+use oms_preflight::facts::{Fact, Facts};
+use oms_preflight::plan::{date::Date, waivers::Waivers};
 use oms_preflight::rules::engine::{self, Status};
-use oms_preflight::rules::{Stage, docs, registry};
-use oms_preflight::waivers::{Date, Waivers};
+use oms_preflight::rules::{Need, Stage, docs, registry};
 
 const AREAS: &[&str] = &["conn", "tenant", "grants", "schema", "link", "oms", "plan"];
 
@@ -144,19 +144,17 @@ fn every_rule_fires_in_at_least_one_scenario() {
         let bundle = Bundle::read(&dir.join("bundle.json")).unwrap();
         let plan = bundle.plan().unwrap();
         let waivers = match dir.join("waivers.toml") {
-            path if path.exists() => Waivers::load(&path).unwrap().list,
+            path if path.exists() => Waivers::load(&path, &registry::Catalog).unwrap().list,
             _ => Vec::new(),
         };
         for stage in [Stage::Forward, Stage::Reverse] {
-            let report = app::evaluate_with(
-                &plan,
-                Some(&bundle.facts),
-                stage,
-                &rules,
-                FailOn::Error,
-                &waivers,
+            let options = check::Options {
+                stage: Some(stage),
+                waivers: &waivers,
                 today,
-            );
+                ..check::Options::default()
+            };
+            let report = check::run(&plan, Some(&bundle.facts), &rules, &options);
             fired.extend(
                 report
                     .outcomes
@@ -175,4 +173,113 @@ fn every_rule_fires_in_at_least_one_scenario() {
         silent.is_empty(),
         "rules that fire in no fixtures/scenarios bundle: {silent:?}"
     );
+}
+
+/// Makes `need` unavailable in `facts` (on both tenants for a tenant fact). Exhaustive on
+/// purpose: a new kind of fact must say here how it goes missing.
+fn withhold(need: Need, facts: &mut Facts) {
+    const WITHHELD: &str = "withheld by the test";
+    for tenant in [&mut facts.a, &mut facts.b] {
+        match need {
+            Need::Server => tenant.server = Fact::unavailable(WITHHELD),
+            Need::Mode => tenant.mode = Fact::unavailable(WITHHELD),
+            Need::Variables => tenant.variables = Fact::unavailable(WITHHELD),
+            Need::Grants => tenant.grants = Fact::unavailable(WITHHELD),
+            Need::Databases => tenant.databases = Fact::unavailable(WITHHELD),
+            Need::Tables => tenant.tables = Fact::unavailable(WITHHELD),
+            Need::Views => tenant.views = Fact::unavailable(WITHHELD),
+            Need::Triggers => tenant.triggers = Fact::unavailable(WITHHELD),
+            Need::Rows => tenant.rows = Fact::unavailable(WITHHELD),
+            Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(WITHHELD)),
+            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {}
+        }
+    }
+    if let Some(oms) = &mut facts.oms {
+        match need {
+            Need::OmsDataSources => oms.data_sources = Fact::unavailable(WITHHELD),
+            Need::OmsForward => oms.forward = Fact::unavailable(WITHHELD),
+            Need::OmsReverse => oms.reverse = Fact::unavailable(WITHHELD),
+            Need::OmsOthers => oms.others = Fact::unavailable(WITHHELD),
+            _ => {}
+        }
+    }
+}
+
+/// Every rule on every scenario bundle, first as recorded, then with each fact it declares
+/// made unavailable in turn: it never panics, never reads a fact it did not declare, and a
+/// missing needed fact leaves it inconclusive (or skipped), never passed or failed.
+#[test]
+fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one() {
+    for entry in std::fs::read_dir(root().join("fixtures/scenarios")).unwrap() {
+        let dir = entry.unwrap().path();
+        let bundle = Bundle::read(&dir.join("bundle.json")).unwrap();
+        let plan = bundle.plan().unwrap();
+        let scenario = dir.file_name().unwrap().to_string_lossy().to_string();
+        for rule in registry::ALL {
+            let declared: BTreeSet<Need> =
+                rule.needs.iter().chain(rule.optional).copied().collect();
+            let variants = std::iter::once(None).chain(declared.iter().copied().map(Some));
+            for withheld in variants {
+                let mut facts = bundle.facts.clone();
+                if let Some(need) = withheld {
+                    withhold(need, &mut facts);
+                }
+                for stage in [Stage::Forward, Stage::Reverse] {
+                    let options = check::Options {
+                        stage: Some(stage),
+                        ..check::Options::default()
+                    };
+                    let report = check::run(&plan, Some(&facts), &[rule], &options);
+                    let outcome = &report.outcomes[0];
+                    let reason = outcome.reason.as_deref().unwrap_or_default();
+                    assert!(
+                        !reason.contains("without declaring it"),
+                        "{scenario}, {}: {reason}: add the fact to its `needs` or `optional`",
+                        rule.id
+                    );
+                    let needed = withheld.is_some_and(|need| rule.needs.contains(&need));
+                    let oms_absent =
+                        withheld.is_some_and(|need| need.is_oms()) && facts.oms.is_none();
+                    if needed && !oms_absent {
+                        assert!(
+                            matches!(outcome.status, Status::Inconclusive | Status::Skipped),
+                            "{scenario}, {} at {}: {:?} unavailable, yet {:?}",
+                            rule.id,
+                            stage.as_str(),
+                            withheld,
+                            outcome.status
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What is said about a rule's waivability and comparisons is derived from the rule: the page
+/// says when it cannot be waived, and a waiver for such a rule is refused.
+#[test]
+fn unwaivable_rules_say_so_and_refuse_waivers() {
+    let unwaivable: Vec<_> = registry::ALL.iter().filter(|rule| !rule.waivable).collect();
+    assert!(!unwaivable.is_empty());
+    for rule in registry::ALL {
+        let page = docs::page(rule);
+        assert_eq!(
+            page.contains("cannot be waived"),
+            !rule.waivable,
+            "rules/{}.md must say whether the rule can be waived",
+            rule.id
+        );
+        let text = format!(
+            "[[waiver]]\nrule = \"{}\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2099-01-01\"\n",
+            rule.id
+        );
+        let parsed = Waivers::parse("w.toml", &text, &registry::Catalog);
+        assert_eq!(
+            parsed.is_ok(),
+            rule.waivable,
+            "{}: a waiver must be accepted exactly when the rule is waivable",
+            rule.id
+        );
+    }
 }

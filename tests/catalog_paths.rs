@@ -64,14 +64,7 @@ const SHAPES: &[&str] = &[
 fn collect(scenario: &Scenario, plan: &std::path::Path, catalog: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.json");
-    let output = scenario.run(&[
-        "collect",
-        plan.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-        "--catalog",
-        catalog,
-    ]);
+    let output = scenario.collect(plan, &bundle, &["--catalog", catalog]);
     assert!(
         output.status.success(),
         "{}",

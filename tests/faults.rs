@@ -5,11 +5,11 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::proxy::{self, Fault};
-use common::{Endpoint, Scenario, findings, live_pair, reason, status};
-use oms_preflight::collect::tenant::{inner, queries};
+use common::{Endpoint, Scenario, finding, findings, first_message, live_pair, reason, status};
+use oms_preflight::collect::tenant::{self, inner, queries};
 use serde_json::Value;
 
 struct Outcome {
@@ -23,31 +23,32 @@ struct Outcome {
 fn run(name: &str, tables: usize, fault: Fault, timeout: &str) -> Option<Outcome> {
     let pair = live_pair()?;
     let scenario = Scenario::new(name);
-    let extra: Vec<String> = (0..tables)
+    let wide: Vec<String> = (0..tables)
         .map(|i| format!("CREATE TABLE `{{db}}`.wide_{i:02} (id BIGINT PRIMARY KEY, a VARCHAR(64), b VARCHAR(64), c DECIMAL(12,2), d DATETIME, e TEXT)"))
         .collect();
-    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-    pair.a.root(&scenario.with(&extra));
-    pair.b.root(&scenario.with(&extra));
+    let setup = scenario.with(&wide);
+    pair.set_up_tenants(&setup, &setup);
     let proxy = proxy::start(pair.b.port, fault);
-    let behind = Endpoint {
-        host: "127.0.0.1".into(),
-        port: proxy.port,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let plan = common::write_plan(&dir, &scenario.plan(&pair.a, &behind));
-    let started = Instant::now();
-    let (report, code) = scenario.check(&plan, &["--timeout", timeout]);
-    eprintln!(
-        "{name}: --timeout {timeout}, exit {code} in {:.2}s",
-        started.elapsed().as_secs_f64()
-    );
+    let (_dir, plan) = pair
+        .plan(&scenario)
+        .tenant_b(Endpoint::loopback(proxy.port))
+        .write();
+    let (report, code, elapsed) = scenario.timed_check(&plan, &["--timeout", timeout]);
     Some(Outcome {
         report,
         code,
-        elapsed: started.elapsed(),
+        elapsed,
         endpoint: format!("127.0.0.1:{}", proxy.port),
     })
+}
+
+/// The run ended within `limit`: a fault must never make a check hang.
+fn assert_bounded(outcome: &Outcome, limit: Duration) {
+    assert!(
+        outcome.elapsed < limit,
+        "bounded by {limit:?}: {:?}",
+        outcome.elapsed
+    );
 }
 
 /// B's rules that read its tables are inconclusive, naming B's endpoint; nothing about B passed.
@@ -69,22 +70,14 @@ fn a_black_hole_fails_conn_within_the_timeout() {
         return;
     };
     assert_eq!(findings(&outcome.report)[0].0, "conn.tenant");
-    assert!(
-        outcome.report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("within 2s")
-    );
+    assert!(first_message(&outcome.report).contains("within 2s"));
     assert_b_inconclusive(
         &outcome,
         &["tenant.mode", "grants.target-write", "schema.primary-key"],
     );
     assert_eq!(outcome.code, 1);
-    assert!(
-        outcome.elapsed < Duration::from_secs(8),
-        "bounded by 2 s connect + close: {:?}",
-        outcome.elapsed
-    );
+    // 2 s to connect, then the close.
+    assert_bounded(&outcome, Duration::from_secs(8));
 }
 
 #[test]
@@ -99,18 +92,10 @@ fn a_server_slower_than_the_timeout_fails_conn_within_the_timeout() {
     };
     assert_eq!(
         findings(&outcome.report)[0],
-        (
-            "conn.tenant".to_string(),
-            "b".to_string(),
-            Some("oms_fault_latency".to_string())
-        )
+        finding("conn.tenant", "b", "oms_fault_latency")
     );
     assert_eq!(outcome.code, 1);
-    assert!(
-        outcome.elapsed < Duration::from_secs(6),
-        "{:?}",
-        outcome.elapsed
-    );
+    assert_bounded(&outcome, Duration::from_secs(6));
 }
 
 #[test]
@@ -130,11 +115,7 @@ fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive()
         reason(&outcome.report, "schema.primary-key")
     );
     assert!(outcome.code == 3 || outcome.code == 1);
-    assert!(
-        outcome.elapsed < Duration::from_secs(10),
-        "{:?}",
-        outcome.elapsed
-    );
+    assert_bounded(&outcome, Duration::from_secs(10));
 }
 
 #[test]
@@ -152,11 +133,7 @@ fn a_connection_cut_in_the_middle_of_a_result_leaves_the_rules_inconclusive() {
         findings(&outcome.report)
     );
     assert_eq!(outcome.code, 3);
-    assert!(
-        outcome.elapsed < Duration::from_secs(15),
-        "{:?}",
-        outcome.elapsed
-    );
+    assert_bounded(&outcome, Duration::from_secs(15));
 }
 
 #[test]
@@ -171,22 +148,20 @@ fn through_a_faithful_proxy_everything_passes() {
 fn recorded_statements(name: &str, tables: usize) -> Option<Vec<String>> {
     let pair = live_pair()?;
     let scenario = Scenario::new(name);
-    let extra: Vec<String> = (0..tables)
+    let small: Vec<String> = (0..tables)
         .map(|i| format!("CREATE TABLE `{{db}}`.t_{i:03} (id INT PRIMARY KEY)"))
         .collect();
-    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-    pair.a.root(&scenario.with(&extra));
-    pair.b.root(&scenario.with(&extra));
+    let setup = scenario.with(&small);
+    pair.set_up_tenants(&setup, &setup);
     let (pa, pb) = (
         proxy::start(pair.a.port, Fault::None),
         proxy::start(pair.b.port, Fault::None),
     );
-    let endpoint = |port| Endpoint {
-        host: "127.0.0.1".into(),
-        port,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let plan = common::write_plan(&dir, &scenario.plan(&endpoint(pa.port), &endpoint(pb.port)));
+    let (_dir, plan) = pair
+        .plan(&scenario)
+        .tenant_a(Endpoint::loopback(pa.port))
+        .tenant_b(Endpoint::loopback(pb.port))
+        .write();
     let (_, code) = scenario.check(&plan, &[]);
     assert_eq!(code, 0);
     let mut statements = pa.statements.lock().unwrap().clone();
@@ -208,7 +183,7 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
         let driver = statement == "SELECT @@max_allowed_packet,@@wait_timeout";
         let session = statement.starts_with("SET SESSION ");
         assert!(
-            driver || session || queries::is_allowed(statement),
+            driver || session || tenant::ALLOWLIST.allows(statement),
             "a statement outside the allowlist reached a tenant: {statement}"
         );
         let verb = statement
@@ -225,7 +200,7 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     let metadata = |statements: &[String]| {
         statements
             .iter()
-            .filter(|s| queries::is_allowed(s) && !is_probe(s))
+            .filter(|s| tenant::ALLOWLIST.allows(s) && !is_probe(s))
             .count()
     };
     let probes = |statements: &[String]| statements.iter().filter(is_probe).count();

@@ -8,7 +8,8 @@ use oms_preflight::collect::oms::api::{self, DataSourceDto, ProjectDto, StepDto}
 use oms_preflight::collect::tenant::show_grants::parse_grants;
 use oms_preflight::facts::GrantLevel;
 use oms_preflight::plan::Plan;
-use oms_preflight::waivers::Waivers;
+use oms_preflight::plan::waivers::Waivers;
+use oms_preflight::rules::registry;
 use proptest::prelude::*;
 
 const VALID_PLAN: &str = include_str!("../fixtures/plans/valid/dr.toml");
@@ -62,7 +63,7 @@ proptest! {
     #[test]
     fn the_plan_parser_never_panics_on_random_text(text in "\\PC{0,400}") {
         let _ = Plan::parse("fuzz.toml", &text);
-        let _ = Waivers::parse("fuzz.toml", &text);
+        let _ = Waivers::parse("fuzz.toml", &text, &registry::Catalog);
     }
 
     #[test]

@@ -3,25 +3,69 @@
 
 mod common;
 
-use std::net::TcpListener;
+use std::path::PathBuf;
 
-use common::{Endpoint, Scenario, finding, findings, live_pair, status, write_plan};
+use common::{
+    Endpoint, Pair, Scenario, finding, findings, first_message, fix_statements, live_pair, status,
+};
+use serde_json::Value;
+
+/// A scenario set up and checked once, kept for what the test does next.
+struct Checked {
+    pair: Pair,
+    scenario: Scenario,
+    dir: tempfile::TempDir,
+    plan: PathBuf,
+    report: Value,
+    code: i32,
+}
+
+/// Sets scenario `name` up as a healthy pair plus `on_a` and `on_b` (`{db}` and `{user}` stand
+/// for the scenario's names), checks with `args`, and asserts the findings are exactly
+/// `expected` (`{db}` in an object stands for the scenario's database). `None` without kernels.
+fn expect_findings(
+    name: &str,
+    on_a: &[&str],
+    on_b: &[&str],
+    args: &[&str],
+    expected: &[(&str, &str, &str)],
+) -> Option<Checked> {
+    let pair = live_pair()?;
+    let scenario = Scenario::new(name);
+    let (dir, plan) = pair.set_up(&scenario, &scenario.with(on_a), &scenario.with(on_b));
+    let (report, code) = scenario.check(&plan, args);
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(rule, side, object)| {
+            finding(rule, side, &object.replace("{db}", &scenario.database))
+        })
+        .collect();
+    assert_eq!(findings(&report), expected, "{name}");
+    Some(Checked {
+        pair,
+        scenario,
+        dir,
+        plan,
+        report,
+        code,
+    })
+}
 
 #[test]
 fn a_healthy_pair_passes_at_both_stages() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("healthy");
-    let (_dir, plan) = pair.set_up(&scenario, &scenario.healthy(), &scenario.healthy());
-
-    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
-    assert_eq!(findings(&report), vec![]);
+    let Some(checked) = expect_findings("healthy", &[], &[], &["--stage", "forward"], &[]) else {
+        return;
+    };
+    let (report, code) = (&checked.report, checked.code);
     assert_eq!(code, 0);
     assert_eq!(report["endpoints"]["a"]["ob_version"], "4.3.5.3");
     assert_eq!(report["endpoints"]["b"]["mode"], "MYSQL");
-    assert_eq!(status(&report, "schema.forward-complete"), "skipped");
+    assert_eq!(status(report, "schema.forward-complete"), "skipped");
 
     // Without [oms] the reverse stage cannot confirm the forward project: incomplete, not pass.
-    let (report, code) = scenario.check(&plan, &["--stage", "reverse"]);
+    let (report, code) = checked
+        .scenario
+        .check(&checked.plan, &["--stage", "reverse"]);
     assert_eq!((findings(&report), code), (vec![], 3));
     assert_eq!(status(&report, "schema.forward-complete"), "pass");
     assert_eq!(status(&report, "oms.forward-schema-done"), "inconclusive");
@@ -29,21 +73,17 @@ fn a_healthy_pair_passes_at_both_stages() {
 
 #[test]
 fn a_target_missing_insert_fails_grants_target_write_until_the_fix_is_applied() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("no_insert");
-    let (_dir, plan) = pair.set_up(
-        &scenario,
-        &scenario.healthy(),
-        &scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]),
-    );
-
-    let (report, code) = scenario.check(&plan, &[]);
-    assert_eq!(
-        findings(&report),
-        vec![finding("grants.target-write", "b", "lt_no_insert")]
-    );
-    assert_eq!(code, 1);
-    let found = &report["findings"][0];
+    let Some(checked) = expect_findings(
+        "no_insert",
+        &[],
+        &["REVOKE INSERT ON `{db}`.* FROM '{user}'"],
+        &[],
+        &[("grants.target-write", "b", "lt_no_insert")],
+    ) else {
+        return;
+    };
+    assert_eq!(checked.code, 1);
+    let found = &checked.report["findings"][0];
     assert_eq!(
         found["message"],
         "oms_no_insert lacks INSERT on `lt_no_insert`.*"
@@ -55,86 +95,69 @@ fn a_target_missing_insert_fails_grants_target_write_until_the_fix_is_applied() 
     );
 
     // The fix, applied by hand as an administrator, resolves it.
-    pair.b.root(&fix);
-    let (report, code) = scenario.check(&plan, &[]);
+    checked.pair.b.root(&fix);
+    let (report, code) = checked.scenario.check(&checked.plan, &[]);
     assert_eq!((findings(&report), code), (vec![], 0));
 }
 
 #[test]
 fn a_table_missing_on_b_fails_forward_completeness_at_the_reverse_stage() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("missing_table");
-    pair.a.root(
-        &scenario.with(&[
-            "CREATE TABLE `{db}`.refunds (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)",
-        ]),
-    );
-    pair.b.root(&scenario.healthy());
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &pair.b));
-
-    let (report, code) = scenario.check(&plan, &["--stage", "reverse"]);
-    assert_eq!(
-        findings(&report),
-        vec![finding(
-            "schema.forward-complete",
-            "b",
-            "lt_missing_table.refunds"
-        )]
-    );
-    assert_eq!(code, 1);
+    let Some(checked) = expect_findings(
+        "missing_table",
+        &["CREATE TABLE `{db}`.refunds (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)"],
+        &[],
+        &["--stage", "reverse"],
+        &[("schema.forward-complete", "b", "lt_missing_table.refunds")],
+    ) else {
+        return;
+    };
+    assert_eq!(checked.code, 1);
 
     // Before the forward project exists, the table is the forward link's job to create.
-    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    let (report, code) = checked
+        .scenario
+        .check(&checked.plan, &["--stage", "forward"]);
     assert_eq!((findings(&report), code), (vec![], 0));
 }
 
 #[test]
 fn a_column_that_differs_on_b_is_named_down_to_the_column() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("column_drift");
-    let (_dir, plan) = pair.set_up(
-        &scenario,
-        &scenario.healthy(),
-        &scenario.with(&["ALTER TABLE `{db}`.orders MODIFY note VARCHAR(32)"]),
-    );
-
-    let (report, code) = scenario.check(&plan, &["--stage", "reverse"]);
-    assert_eq!(
-        findings(&report),
-        vec![finding(
+    let Some(checked) = expect_findings(
+        "column_drift",
+        &[],
+        &["ALTER TABLE `{db}`.orders MODIFY note VARCHAR(32)"],
+        &["--stage", "reverse"],
+        &[(
             "schema.forward-complete",
             "b",
-            "lt_column_drift.orders.note"
-        )]
-    );
+            "lt_column_drift.orders.note",
+        )],
+    ) else {
+        return;
+    };
     assert_eq!(
-        report["findings"][0]["message"],
+        first_message(&checked.report),
         "column lt_column_drift.orders.note is varchar(64) on tenant a but varchar(32) on tenant b"
     );
-    assert_eq!(code, 1);
+    assert_eq!(checked.code, 1);
 }
 
 #[test]
 fn a_table_without_any_key_fails_on_both_tenants() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("no_key");
     let keyless = ["CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))"];
-    let (_dir, plan) = pair.set_up(
-        &scenario,
-        &scenario.with(&keyless),
-        &scenario.with(&keyless),
-    );
-
-    let (report, code) = scenario.check(&plan, &[]);
-    assert_eq!(
-        findings(&report),
-        vec![
-            finding("schema.primary-key", "a", "lt_no_key.audit_log"),
-            finding("schema.primary-key", "b", "lt_no_key.audit_log"),
-        ]
-    );
-    assert_eq!(code, 1);
+    let Some(checked) = expect_findings(
+        "no_key",
+        &keyless,
+        &keyless,
+        &[],
+        &[
+            ("schema.primary-key", "a", "lt_no_key.audit_log"),
+            ("schema.primary-key", "b", "lt_no_key.audit_log"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(checked.code, 1);
 }
 
 #[test]
@@ -142,29 +165,15 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("unreachable");
     pair.a.root(&scenario.healthy());
-    // A port nothing listens on.
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let nowhere = Endpoint {
-        host: "127.0.0.1".into(),
-        port: closed,
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &scenario.plan(&pair.a, &nowhere));
+    let nowhere = Endpoint::nowhere();
+    let closed = nowhere.port;
+    let (_dir, plan) = pair.plan(&scenario).tenant_b(nowhere).write();
 
-    let started = std::time::Instant::now();
-    let (report, code) = scenario.check(&plan, &["--timeout", "5"]);
-    assert!(started.elapsed().as_secs() < 15, "bounded by the timeout");
+    let (report, code, elapsed) = scenario.timed_check(&plan, &["--timeout", "5"]);
+    assert!(elapsed.as_secs() < 15, "bounded by the timeout");
     assert_eq!(
         findings(&report),
-        vec![(
-            String::from("conn.tenant"),
-            "b".into(),
-            Some("oms_unreachable".into())
-        )]
+        vec![finding("conn.tenant", "b", "oms_unreachable")]
     );
     assert_eq!(code, 1);
     for rule in [
@@ -187,26 +196,17 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
 
 #[test]
 fn a_wrong_password_is_a_conn_failure_that_never_shows_the_password() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("wrong_password");
-    let (_dir, plan) = pair.set_up(
-        &scenario,
-        &scenario.healthy(),
-        &scenario.with(&["ALTER USER '{user}' IDENTIFIED BY 'Another-pw-42'"]),
-    );
-
-    let (report, code) = scenario.check(&plan, &[]);
-    assert_eq!(
-        findings(&report),
-        vec![finding("conn.tenant", "b", "oms_wrong_password")]
-    );
-    assert!(
-        report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Access denied")
-    );
-    assert_eq!(code, 1);
+    let Some(checked) = expect_findings(
+        "wrong_password",
+        &[],
+        &["ALTER USER '{user}' IDENTIFIED BY 'Another-pw-42'"],
+        &[],
+        &[("conn.tenant", "b", "oms_wrong_password")],
+    ) else {
+        return;
+    };
+    assert!(first_message(&checked.report).contains("Access denied"));
+    assert_eq!(checked.code, 1);
 }
 
 #[test]
@@ -221,30 +221,10 @@ fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
     let bundle = dir.path().join("bundle.json");
 
     let (live, live_code) = scenario.check(&plan, &["--stage", "reverse"]);
-    let collected = scenario.run(&[
-        "collect",
-        plan.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
-    assert_eq!(collected.status.code(), Some(0));
-    let text = std::fs::read_to_string(&bundle).unwrap();
-    assert!(
-        !text.contains(&scenario.password),
-        "the bundle holds the password"
-    );
+    scenario.collect_bundle(&plan, &bundle);
 
-    let replayed = scenario.run(&[
-        "check",
-        "--snapshot",
-        bundle.to_str().unwrap(),
-        "--stage",
-        "reverse",
-        "--format",
-        "json",
-    ]);
-    let offline: serde_json::Value = serde_json::from_slice(&replayed.stdout).unwrap();
-    assert_eq!(replayed.status.code(), Some(live_code));
+    let (offline, offline_code) = scenario.replay(&bundle, &["--stage", "reverse"]);
+    assert_eq!(offline_code, Some(live_code));
     assert_eq!(offline["findings"], live["findings"]);
     assert_eq!(offline["outcomes"], live["outcomes"]);
     assert_eq!(
@@ -265,188 +245,135 @@ fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
 fn record_fixture_bundles() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::named("app", "oms");
-    let closed = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let nowhere = Endpoint {
-        host: "127.0.0.1".into(),
-        port: closed,
-    };
+    let nowhere = Endpoint::nowhere();
     let keyless = "CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))";
     let refunds = "CREATE TABLE `{db}`.refunds (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)";
     let recordings = [
-        Recording {
-            name: "healthy",
-            description: "a healthy pair: nothing fires",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "missing-target-insert",
-            description: "the migration user on B lacks INSERT on the target database: grants.target-write on b",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "table-missing-on-b",
-            description: "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
-            setup_a: scenario.with(&[refunds]),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "table-without-key",
-            description: "app.audit_log has no key on either tenant: schema.primary-key on a and b",
-            setup_a: scenario.with(&[keyless]),
-            setup_b: Some(scenario.with(&[keyless])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "missing-source-select",
-            description: "the migration user on A has no SELECT (only write privileges): grants.source-read on a",
-            setup_a: scenario.with(&[
+        recording(
+            "healthy",
+            "a healthy pair: nothing fires",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        ),
+        recording(
+            "missing-target-insert",
+            "the migration user on B lacks INSERT on the target database: grants.target-write on b",
+            scenario.healthy(),
+            Some(scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"])),
+        ),
+        recording(
+            "table-missing-on-b",
+            "A has app.refunds, B does not: schema.forward-complete on b at the reverse stage",
+            scenario.with(&[refunds]),
+            Some(scenario.healthy()),
+        ),
+        recording(
+            "table-without-key",
+            "app.audit_log has no key on either tenant: schema.primary-key on a and b",
+            scenario.with(&[keyless]),
+            Some(scenario.with(&[keyless])),
+        ),
+        recording(
+            "missing-source-select",
+            "the migration user on A has no SELECT (only write privileges): grants.source-read on a",
+            scenario.with(&[
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE SELECT ON `{db}`.* FROM '{user}'",
             ]),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "scope-invisible-on-b",
-            description: "the migration user on B holds no privilege on app: B's tables cannot be listed, the schema rules are inconclusive, grants rules fail on b",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.with(&[
+            Some(scenario.healthy()),
+        ),
+        recording(
+            "scope-invisible-on-b",
+            "the migration user on B holds no privilege on app: B's tables cannot be listed, the schema rules are inconclusive, grants rules fail on b",
+            scenario.healthy(),
+            Some(scenario.with(&[
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
             ])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "tenant-b-unreachable",
-            description: "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
-            setup_a: scenario.healthy(),
-            setup_b: None,
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "ddl-on-both-links",
-            description: "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: Some(ddl_on_both_links),
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "oms-ready",
-            description: "OMS has the forward project RUNNING with its schema FINISHED and incremental sync MONITORING: everything passes at the (auto-detected) reverse stage",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: Some("base"),
-            restore_b: vec![],
-        },
-        Recording {
-            name: "oms-schema-running",
-            description: "the forward project's schema step is still RUNNING: oms.forward-schema-done and oms.forward-healthy fail at the reverse stage",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: Some("schema-running"),
-            restore_b: vec![],
-        },
-        Recording {
-            name: "oms-third-project",
-            description: "another live OMS project writes app on tenant B: oms.conflicts",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: None,
-            oms: Some("third-project"),
-            restore_b: vec![],
-        },
-        Recording {
-            name: "tenant-settings-differ",
-            description: "B's app database collates utf8mb4_bin, B runs time_zone +00:00 and a laxer sql_mode, and app.tickets uses AUTO_INCREMENT with increment 1 on both: tenant.charset, tenant.time-zone, tenant.sql-mode, tenant.auto-increment",
-            setup_a: scenario.with(&["CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))"]),
-            setup_b: Some(scenario.with(&[
+        ),
+        recording(
+            "tenant-b-unreachable",
+            "nothing listens at tenant B's port: conn.tenant on b, B's rules inconclusive",
+            scenario.healthy(),
+            None,
+        ),
+        recording(
+            "ddl-on-both-links",
+            "the plan syncs DDL on both links and migrates the reverse link fully: link.ddl-single, link.reverse-incremental-only",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .edit_plan(ddl_on_both_links),
+        recording(
+            "oms-ready",
+            "OMS has the forward project RUNNING with its schema FINISHED and incremental sync MONITORING: everything passes at the (auto-detected) reverse stage",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("base"),
+        recording(
+            "oms-schema-running",
+            "the forward project's schema step is still RUNNING: oms.forward-schema-done and oms.forward-healthy fail at the reverse stage",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("schema-running"),
+        recording(
+            "oms-third-project",
+            "another live OMS project writes app on tenant B: oms.conflicts",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("third-project"),
+        recording(
+            "tenant-settings-differ",
+            "B's app database collates utf8mb4_bin, B runs time_zone +00:00 and a laxer sql_mode, and app.tickets uses AUTO_INCREMENT with increment 1 on both: tenant.charset, tenant.time-zone, tenant.sql-mode, tenant.auto-increment",
+            scenario.with(&["CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))"]),
+            Some(scenario.with(&[
                 "ALTER DATABASE `{db}` DEFAULT COLLATE utf8mb4_bin",
                 "CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20))",
                 "SET GLOBAL time_zone = '+00:00'",
                 "SET GLOBAL sql_mode = 'NO_ZERO_IN_DATE'",
             ])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![
-                "SET GLOBAL time_zone = '+08:00'".into(),
-                "SET GLOBAL sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_AUTO_CREATE_USER'".into(),
-            ],
-        },
-        Recording {
-            name: "grants-missing-on-b",
-            description: "the migration user on B has only ALL PRIVILEGES on app: grants.oceanbase-read, grants.global-select and grants.antiloop on b",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.with(&[
+        )
+        .restore_b(vec![
+            "SET GLOBAL time_zone = '+08:00'".into(),
+            "SET GLOBAL sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_AUTO_CREATE_USER'".into(),
+        ]),
+        recording(
+            "grants-missing-on-b",
+            "the migration user on B has only ALL PRIVILEGES on app: grants.oceanbase-read, grants.global-select and grants.antiloop on b",
+            scenario.healthy(),
+            Some(scenario.with(&[
                 "REVOKE SELECT ON *.* FROM '{user}'",
                 "REVOKE CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* FROM '{user}'",
             ])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "target-database-missing",
-            description: "database app does not exist on B (the user's grants on it remain): schema.target-databases at the forward stage",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.with(&["DROP DATABASE `{db}`"])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "target-not-empty",
-            description: "app.orders on B already holds a row: schema.target-empty at the forward stage",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.with(&["INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)"])),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "schema-hazards",
-            description: "on both tenants: a table named `order items`, a leftover OMS_PK_INCRMT column, a trigger, a generated column and a view: schema.names, schema.hidden-column, schema.triggers, schema.unsupported",
-            setup_a: scenario.with(SCHEMA_HAZARDS),
-            setup_b: Some(scenario.with(SCHEMA_HAZARDS)),
-            edit_plan: None,
-            oms: None,
-            restore_b: vec![],
-        },
-        Recording {
-            name: "plan-hazards",
-            description: "the plan leaves full migration out of the forward link, syncs CREATE_VIEW, writes tenant A's password inline and names a DRC user that does not exist: link.forward-migration, link.ddl-types, plan.inline-secret, grants.drc-user",
-            setup_a: scenario.healthy(),
-            setup_b: Some(scenario.healthy()),
-            edit_plan: Some(plan_hazards),
-            oms: None,
-            restore_b: vec![],
-        },
+        ),
+        recording(
+            "target-database-missing",
+            "database app does not exist on B (the user's grants on it remain): schema.target-databases at the forward stage",
+            scenario.healthy(),
+            Some(scenario.with(&["DROP DATABASE `{db}`"])),
+        ),
+        recording(
+            "target-not-empty",
+            "app.orders on B already holds a row: schema.target-empty at the forward stage",
+            scenario.healthy(),
+            Some(scenario.with(&["INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)"])),
+        ),
+        recording(
+            "schema-hazards",
+            "on both tenants: a table named `order items`, a leftover OMS_PK_INCRMT column, a trigger, a generated column and a view: schema.names, schema.hidden-column, schema.triggers, schema.unsupported",
+            scenario.with(SCHEMA_HAZARDS),
+            Some(scenario.with(SCHEMA_HAZARDS)),
+        ),
+        recording(
+            "plan-hazards",
+            "the plan leaves full migration out of the forward link, syncs CREATE_VIEW, writes tenant A's password inline and names a DRC user that does not exist: link.forward-migration, link.ddl-types, plan.inline-secret, grants.drc-user",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .edit_plan(plan_hazards),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
     for Recording {
@@ -468,30 +395,19 @@ fn record_fixture_bundles() {
             None => nowhere.clone(),
         };
         let server = oms.map(|fixtures| {
-            common::oms_server::start(
+            scenario.serve_oms(
                 common::oms_server::Behaviour::Fixtures(fixtures),
-                &scenario.password,
-                scenario.oms_vars(&pair.a, &b),
+                &pair.a,
+                &b,
             )
         });
-        let mut plan_text = match &server {
-            Some(server) => scenario.plan_with_oms(&pair.a, &b, &server.url),
-            None => scenario.plan(&pair.a, &b),
-        };
-        if let Some(edit) = edit_plan {
-            plan_text = edit(plan_text);
+        let mut plan_file = pair.plan(&scenario).tenant_b(b.clone());
+        if let Some(server) = &server {
+            plan_file = plan_file.oms(&server.url);
         }
-        let dir = tempfile::tempdir().unwrap();
-        let plan = write_plan(&dir, &plan_text);
+        let (dir, plan) = plan_file.edit(edit_plan).write();
         let bundle = dir.path().join("bundle.json");
-        scenario.run(&[
-            "collect",
-            plan.to_str().unwrap(),
-            "--out",
-            bundle.to_str().unwrap(),
-            "--timeout",
-            "5",
-        ]);
+        scenario.collect(&plan, &bundle, &["--timeout", "5"]);
         if !restore_b.is_empty() {
             pair.b.root(&restore_b);
         }
@@ -592,34 +508,48 @@ struct Recording {
     description: &'static str,
     setup_a: Vec<String>,
     setup_b: Option<Vec<String>>,
-    /// Changes the scenario's plan text, if given.
-    edit_plan: Option<fn(String) -> String>,
+    /// Changes the scenario's plan text (by default, nothing).
+    edit_plan: fn(String) -> String,
     /// The test OMS server's fixture scenario, when the plan has `[oms]`.
     oms: Option<&'static str>,
     /// Run as root on B after collecting: puts back global variables the setup changed.
     restore_b: Vec<String>,
 }
 
-/// One rule's situation set up as root on the live pair: the findings are exactly `expected`
-/// (`{db}` stands for the scenario's database).
-fn expect_findings(
-    name: &str,
-    on_a: &[&str],
-    on_b: &[&str],
-    stage: &str,
-    expected: &[(&str, &str, &str)],
-) {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new(name);
-    let (_dir, plan) = pair.set_up(&scenario, &scenario.with(on_a), &scenario.with(on_b));
-    let (report, _) = scenario.check(&plan, &["--stage", stage]);
-    let expected: Vec<_> = expected
-        .iter()
-        .map(|(rule, side, object)| {
-            finding(rule, side, &object.replace("{db}", &scenario.database))
-        })
-        .collect();
-    assert_eq!(findings(&report), expected, "{name}");
+/// A recording with the scenario's own plan, no OMS and nothing to restore; the few that differ
+/// say so with the methods below.
+fn recording(
+    name: &'static str,
+    description: &'static str,
+    setup_a: Vec<String>,
+    setup_b: Option<Vec<String>>,
+) -> Recording {
+    Recording {
+        name,
+        description,
+        setup_a,
+        setup_b,
+        edit_plan: |plan| plan,
+        oms: None,
+        restore_b: vec![],
+    }
+}
+
+impl Recording {
+    fn edit_plan(self, edit_plan: fn(String) -> String) -> Self {
+        Recording { edit_plan, ..self }
+    }
+
+    fn oms(self, fixtures: &'static str) -> Self {
+        Recording {
+            oms: Some(fixtures),
+            ..self
+        }
+    }
+
+    fn restore_b(self, restore_b: Vec<String>) -> Self {
+        Recording { restore_b, ..self }
+    }
 }
 
 #[test]
@@ -628,7 +558,7 @@ fn tenant_charset_fires_on_a_database_collation_that_differs() {
         "charset",
         &[],
         &["ALTER DATABASE `{db}` DEFAULT COLLATE utf8mb4_bin"],
-        "forward",
+        &["--stage", "forward"],
         &[("tenant.charset", "pair", "{db}")],
     );
 }
@@ -640,7 +570,7 @@ fn tenant_auto_increment_fires_on_colliding_keys() {
         "autoinc",
         &[table],
         &[table],
-        "forward",
+        &["--stage", "forward"],
         &[("tenant.auto-increment", "pair", "{db}.tickets")],
     );
 }
@@ -651,7 +581,7 @@ fn schema_target_databases_fires_when_b_lacks_the_database() {
         "target_db",
         &[],
         &["DROP DATABASE `{db}`"],
-        "forward",
+        &["--stage", "forward"],
         &[("schema.target-databases", "b", "{db}")],
     );
 }
@@ -662,7 +592,7 @@ fn schema_target_empty_fires_on_rows_already_in_b() {
         "target_rows",
         &["INSERT INTO `{db}`.orders VALUES (7, 'on a', 1.00)"],
         &["INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)"],
-        "forward",
+        &["--stage", "forward"],
         &[("schema.target-empty", "b", "{db}.orders")],
     );
 }
@@ -681,7 +611,7 @@ fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
         "hazards",
         &hazards,
         &[],
-        "forward",
+        &["--stage", "forward"],
         &[
             ("schema.names", "a", "{db}.order items"),
             ("schema.triggers", "a", "{db}.orders"),
@@ -696,13 +626,11 @@ fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
 fn grants_drc_user_fires_when_the_declared_user_cannot_log_in() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("drc");
-    let (dir, plan) = pair.set_up(&scenario, &scenario.healthy(), &scenario.healthy());
-    let text = std::fs::read_to_string(&plan).unwrap().replacen(
-        "drc_user = \"oms_drc\"",
-        "drc_user = \"drc_nobody\"",
-        1,
-    );
-    let plan = write_plan(&dir, &text);
+    pair.set_up_tenants(&scenario.healthy(), &scenario.healthy());
+    let (_dir, plan) = pair
+        .plan(&scenario)
+        .edit(|plan| plan.replacen("drc_user = \"oms_drc\"", "drc_user = \"drc_nobody\"", 1))
+        .write();
     let (report, _) = scenario.check(&plan, &[]);
     assert_eq!(
         findings(&report),
@@ -712,41 +640,41 @@ fn grants_drc_user_fires_when_the_declared_user_cannot_log_in() {
 
 #[test]
 fn the_generated_fix_makes_the_grant_rules_pass() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("fixme");
-    let (dir, plan) = pair.set_up(
-        &scenario,
-        &scenario.with(&[
+    let Some(Checked {
+        pair,
+        scenario,
+        dir,
+        plan,
+        code,
+        ..
+    }) = expect_findings(
+        "fixme",
+        &[
             "REVOKE SELECT ON *.* FROM '{user}'",
             "REVOKE SELECT ON `{db}`.* FROM '{user}'",
-        ]),
-        &scenario.with(&[
+        ],
+        &[
             "REVOKE INSERT, DROP ON `{db}`.* FROM '{user}'",
             "REVOKE CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* FROM '{user}'",
-        ]),
-    );
-    let (report, code) = scenario.check(&plan, &[]);
-    assert_eq!(
-        findings(&report),
-        vec![
-            finding("grants.source-read", "a", "lt_fixme"),
-            finding("grants.oceanbase-read", "a", "oceanbase"),
+        ],
+        &[],
+        &[
+            ("grants.source-read", "a", "lt_fixme"),
+            ("grants.oceanbase-read", "a", "oceanbase"),
             // A is the reverse link's target: writing needs SELECT too.
-            finding("grants.target-write", "a", "lt_fixme"),
-            finding("grants.target-write", "b", "lt_fixme"),
-            finding("grants.global-select", "a", "oms_fixme"),
-            finding("grants.antiloop", "b", "test"),
-        ]
-    );
+            ("grants.target-write", "a", "lt_fixme"),
+            ("grants.target-write", "b", "lt_fixme"),
+            ("grants.global-select", "a", "oms_fixme"),
+            ("grants.antiloop", "b", "test"),
+        ],
+    )
+    else {
+        return;
+    };
     assert_eq!(code, 1);
 
     let out = dir.path().join("fix");
-    let written = scenario.run(&[
-        "fix",
-        plan.to_str().unwrap(),
-        "--out-dir",
-        out.to_str().unwrap(),
-    ]);
+    let written = scenario.fix(&plan, &out);
     assert_eq!(
         written.status.code(),
         Some(0),
@@ -754,12 +682,7 @@ fn the_generated_fix_makes_the_grant_rules_pass() {
         String::from_utf8_lossy(&written.stderr)
     );
     for (endpoint, file) in [(&pair.a, "tenant-a.sql"), (&pair.b, "tenant-b.sql")] {
-        let script = std::fs::read_to_string(out.join(file)).unwrap();
-        let statements: Vec<String> = script
-            .lines()
-            .filter(|line| !line.starts_with("--") && !line.trim().is_empty())
-            .map(|line| line.trim_end_matches(';').to_string())
-            .collect();
+        let statements = fix_statements(&std::fs::read_to_string(out.join(file)).unwrap());
         assert!(!statements.is_empty(), "{file} has statements");
         endpoint.root(&statements);
     }
@@ -810,20 +733,22 @@ fn hostile_identifiers_are_reported_exactly_and_quoted_correctly_in_fixes() {
     );
     let mut on_b = scenario.healthy();
     on_b.extend(setup.iter().cloned());
-    pair.a.root(&on_a);
-    pair.b.root(&on_b);
+    pair.set_up_tenants(&on_a, &on_b);
 
     let scope = names
         .iter()
         .map(|name| toml_string(name))
         .collect::<Vec<_>>()
         .join(", ");
-    let plan_text = scenario.plan(&pair.a, &pair.b).replace(
-        &format!("databases = [\"{}\"]", scenario.database),
-        &format!("databases = [{scope}]"),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let plan = write_plan(&dir, &plan_text);
+    let (dir, plan) = pair
+        .plan(&scenario)
+        .edit(|plan| {
+            plan.replace(
+                &format!("databases = [\"{}\"]", scenario.database),
+                &format!("databases = [{scope}]"),
+            )
+        })
+        .write();
     let (report, code) = scenario.check(&plan, &[]);
     assert_eq!(code, 1);
     let found = findings(&report);
@@ -861,24 +786,9 @@ fn hostile_identifiers_are_reported_exactly_and_quoted_correctly_in_fixes() {
 
     // The generated fix, executed as root, makes the grant rules pass.
     let out = dir.path().join("fix");
-    assert_eq!(
-        scenario
-            .run(&[
-                "fix",
-                plan.to_str().unwrap(),
-                "--out-dir",
-                out.to_str().unwrap()
-            ])
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(scenario.fix(&plan, &out).status.code(), Some(0));
     let script = std::fs::read_to_string(out.join("tenant-b.sql")).unwrap();
-    let statements: Vec<String> = script
-        .lines()
-        .filter(|line| !line.starts_with("--") && !line.trim().is_empty())
-        .map(|line| line.trim_end_matches(';').to_string())
-        .collect();
+    let statements = fix_statements(&script);
     assert!(
         statements
             .iter()

@@ -3,12 +3,42 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use common::oms_server::{self, Behaviour, OmsServer};
-use common::{Scenario, findings, live_pair, reason, status};
+use common::{Scenario, finding, findings, first_message, live_pair, reason, status};
 use oms_preflight::collect::oms::READ_ACTIONS;
 use serde_json::Value;
+
+/// One `check` against a healthy pair and the test OMS server. Tests set only what differs:
+/// the plan, the password the server accepts (else the scenario's), the arguments.
+struct OmsCheck<'t> {
+    name: &'t str,
+    behaviour: Behaviour,
+    edit_plan: fn(String) -> String,
+    oms_password: Option<&'t str>,
+    args: &'t [&'t str],
+}
+
+/// A check of scenario `name` with OMS answering as `behaviour`; see [`OmsCheck`].
+fn check(name: &str, behaviour: Behaviour) -> OmsCheck<'_> {
+    OmsCheck {
+        name,
+        behaviour,
+        edit_plan: |plan| plan,
+        oms_password: None,
+        args: &[],
+    }
+}
+
+/// The pair and the server set up, the plan written, nothing run yet.
+struct Served {
+    scenario: Scenario,
+    server: OmsServer,
+    _dir: tempfile::TempDir,
+    plan: PathBuf,
+}
 
 struct Run {
     report: Value,
@@ -18,46 +48,67 @@ struct Run {
     elapsed: Duration,
 }
 
-/// Sets up a healthy pair for `name`, serves OMS as `behaviour`, and checks with `args`.
-/// `edit_plan` may change the plan text; `oms_password` is what the server accepts.
-fn check(
-    name: &str,
-    behaviour: Behaviour,
-    edit_plan: impl Fn(String) -> String,
-    oms_password: Option<&str>,
-    args: &[&str],
-) -> Option<Run> {
-    let pair = live_pair()?;
-    let scenario = Scenario::new(name);
-    pair.a.root(&scenario.healthy());
-    pair.b.root(&scenario.healthy());
-    let server = oms_server::start(
-        behaviour,
-        oms_password.unwrap_or(&scenario.password),
-        scenario.oms_vars(&pair.a, &pair.b),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let plan = common::write_plan(
-        &dir,
-        &edit_plan(scenario.plan_with_oms(&pair.a, &pair.b, &server.url)),
-    );
-    let started = Instant::now();
-    let (report, code) = scenario.check(&plan, args);
-    let elapsed = started.elapsed();
-    eprintln!("{name}: exit {code} in {:.2}s", elapsed.as_secs_f64());
-    let sent = server.actions.lock().unwrap().clone();
-    assert!(
-        sent.iter()
-            .all(|action| READ_ACTIONS.contains(&action.as_str())),
-        "only read actions reach OMS: {sent:?}"
-    );
-    Some(Run {
-        report,
-        code,
-        server,
-        scenario,
-        elapsed,
-    })
+impl<'t> OmsCheck<'t> {
+    fn args(self, args: &'t [&'t str]) -> Self {
+        OmsCheck { args, ..self }
+    }
+
+    fn edit_plan(self, edit_plan: fn(String) -> String) -> Self {
+        OmsCheck { edit_plan, ..self }
+    }
+
+    fn oms_password(self, password: &'t str) -> Self {
+        OmsCheck {
+            oms_password: Some(password),
+            ..self
+        }
+    }
+
+    fn set_up(&self) -> Option<Served> {
+        let pair = live_pair()?;
+        let scenario = Scenario::new(self.name);
+        pair.set_up_tenants(&scenario.healthy(), &scenario.healthy());
+        let server = oms_server::start(
+            self.behaviour.clone(),
+            self.oms_password.unwrap_or(&scenario.password),
+            scenario.oms_vars(&pair.a, &pair.b),
+        );
+        let (dir, plan) = pair
+            .plan(&scenario)
+            .oms(&server.url)
+            .edit(self.edit_plan)
+            .write();
+        Some(Served {
+            scenario,
+            server,
+            _dir: dir,
+            plan,
+        })
+    }
+
+    /// Sets up, checks, and asserts that only read actions reached OMS.
+    fn run(self) -> Option<Run> {
+        let Served {
+            scenario,
+            server,
+            _dir,
+            plan,
+        } = self.set_up()?;
+        let (report, code, elapsed) = scenario.timed_check(&plan, self.args);
+        let sent = server.actions.lock().unwrap().clone();
+        assert!(
+            sent.iter()
+                .all(|action| READ_ACTIONS.contains(&action.as_str())),
+            "only read actions reach OMS: {sent:?}"
+        );
+        Some(Run {
+            report,
+            code,
+            server,
+            scenario,
+            elapsed,
+        })
+    }
 }
 
 fn rules_with(report: &Value, wanted: &str) -> Vec<String> {
@@ -71,12 +122,17 @@ fn rules_with(report: &Value, wanted: &str) -> Vec<String> {
 }
 
 fn oms_finding(rule: &str, object: &str) -> (String, String, Option<String>) {
-    (rule.into(), "oms".into(), Some(object.into()))
+    finding(rule, "oms", object)
+}
+
+/// The forward project's name in the plan of `run`'s scenario.
+fn forward_project(run: &Run) -> String {
+    format!("dr_{}_a_to_b", run.scenario.database)
 }
 
 #[test]
 fn a_finished_forward_schema_passes_and_auto_picks_the_reverse_stage() {
-    let Some(run) = check("oms_ready", Behaviour::Fixtures("base"), |p| p, None, &[]) else {
+    let Some(run) = check("oms_ready", Behaviour::Fixtures("base")).run() else {
         return;
     };
     assert_eq!(run.report["stage"], "reverse");
@@ -98,13 +154,7 @@ fn a_finished_forward_schema_passes_and_auto_picks_the_reverse_stage() {
 
 #[test]
 fn the_old_step_names_are_understood() {
-    let Some(run) = check(
-        "oms_old_names",
-        Behaviour::Fixtures("old-step-names"),
-        |p| p,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_old_names", Behaviour::Fixtures("old-step-names")).run() else {
         return;
     };
     assert_eq!((findings(&run.report), run.code), (vec![], 0));
@@ -113,16 +163,10 @@ fn the_old_step_names_are_understood() {
 
 #[test]
 fn a_running_forward_schema_step_fails_the_reverse_stage() {
-    let Some(run) = check(
-        "oms_schema_running",
-        Behaviour::Fixtures("schema-running"),
-        |p| p,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_schema_running", Behaviour::Fixtures("schema-running")).run() else {
         return;
     };
-    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    let forward = forward_project(&run);
     assert_eq!(run.report["stage"], "reverse");
     assert!(findings(&run.report).contains(&oms_finding("oms.forward-schema-done", &forward)));
     let message = run.report["findings"]
@@ -143,16 +187,13 @@ fn a_running_forward_schema_step_fails_the_reverse_stage() {
 
 #[test]
 fn a_failed_forward_project_fails_forward_healthy_with_its_error() {
-    let Some(run) = check(
-        "oms_failed",
-        Behaviour::Fixtures("forward-failed"),
-        |p| p,
-        None,
-        &["--stage", "reverse"],
-    ) else {
+    let Some(run) = check("oms_failed", Behaviour::Fixtures("forward-failed"))
+        .args(&["--stage", "reverse"])
+        .run()
+    else {
         return;
     };
-    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    let forward = forward_project(&run);
     let healthy: Vec<_> = findings(&run.report)
         .into_iter()
         .filter(|f| f.0 == "oms.forward-healthy")
@@ -183,25 +224,18 @@ fn ddl_on_the_live_forward_project_and_on_the_planned_reverse_fails_ddl_single()
         plan.replace("ddl_sync = false", "ddl_sync = [\"CREATE_TABLE\"]")
             .replace("ddl_sync = true", "ddl_sync = false")
     };
-    let Some(run) = check(
-        "oms_ddl_both",
-        Behaviour::Fixtures("base"),
-        move_ddl,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_ddl_both", Behaviour::Fixtures("base"))
+        .edit_plan(move_ddl)
+        .run()
+    else {
         return;
     };
     let reverse = format!("dr_{}_b_to_a", run.scenario.database);
     assert_eq!(
         findings(&run.report),
-        vec![(
-            "link.ddl-single".to_string(),
-            "plan".to_string(),
-            Some(reverse)
-        )]
+        vec![finding("link.ddl-single", "plan", &reverse)]
     );
-    let message = run.report["findings"][0]["message"].as_str().unwrap();
+    let message = first_message(&run.report);
     assert!(
         message.contains("forward by live forward project")
             && message.contains("reverse by the plan's [reverse] ddl_sync"),
@@ -212,37 +246,20 @@ fn ddl_on_the_live_forward_project_and_on_the_planned_reverse_fails_ddl_single()
 
 #[test]
 fn a_third_project_writing_the_same_target_fails_conflicts() {
-    let Some(run) = check(
-        "oms_third",
-        Behaviour::Fixtures("third-project"),
-        |p| p,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_third", Behaviour::Fixtures("third-project")).run() else {
         return;
     };
     assert_eq!(
         findings(&run.report),
         vec![oms_finding("oms.conflicts", "nightly_copy_to_b")]
     );
-    assert!(
-        run.report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("also writes lt_oms_third on tenant b")
-    );
+    assert!(first_message(&run.report).contains("also writes lt_oms_third on tenant b"));
     assert_eq!(run.code, 1);
 }
 
 #[test]
 fn tenant_b_missing_from_the_data_sources_fails_data_sources() {
-    let Some(run) = check(
-        "oms_b_missing",
-        Behaviour::Fixtures("b-missing"),
-        |p| p,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_b_missing", Behaviour::Fixtures("b-missing")).run() else {
         return;
     };
     let b = std::env::var("OMS_PREFLIGHT_TEST_B").unwrap();
@@ -256,53 +273,43 @@ fn tenant_b_missing_from_the_data_sources_fails_data_sources() {
 
 #[test]
 fn without_a_forward_project_auto_picks_the_forward_stage() {
-    let Some(run) = check(
-        "oms_absent",
-        Behaviour::Fixtures("forward-absent"),
-        |p| p,
-        None,
-        &[],
-    ) else {
+    let Some(run) = check("oms_absent", Behaviour::Fixtures("forward-absent")).run() else {
         return;
     };
     assert_eq!(run.report["stage"], "forward");
     assert_eq!((findings(&run.report), run.code), (vec![], 0));
     // At the reverse stage, the missing forward project is itself the finding.
-    let Some(run) = check(
-        "oms_absent_rev",
-        Behaviour::Fixtures("forward-absent"),
-        |p| p,
-        None,
-        &["--stage", "reverse"],
-    ) else {
+    let Some(run) = check("oms_absent_rev", Behaviour::Fixtures("forward-absent"))
+        .args(&["--stage", "reverse"])
+        .run()
+    else {
         return;
     };
-    let forward = format!("dr_{}_a_to_b", run.scenario.database);
+    let forward = forward_project(&run);
     assert!(findings(&run.report).contains(&oms_finding("oms.forward-schema-done", &forward)));
+    assert_eq!(run.code, 1);
+}
+
+/// OMS refused the credentials (`http_status`, "HTTP 401"): oms.reachable is the one finding,
+/// naming the server, and the run fails.
+fn assert_refused(run: &Run, http_status: &str) {
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.reachable", &run.server.url)]
+    );
+    assert!(first_message(&run.report).contains(http_status));
     assert_eq!(run.code, 1);
 }
 
 #[test]
 fn rejected_credentials_fail_oms_reachable() {
-    let Some(run) = check(
-        "oms_401",
-        Behaviour::Fixtures("base"),
-        |p| p,
-        Some("another-password"),
-        &[],
-    ) else {
+    let Some(run) = check("oms_401", Behaviour::Fixtures("base"))
+        .oms_password("another-password")
+        .run()
+    else {
         return;
     };
-    assert_eq!(
-        findings(&run.report),
-        vec![oms_finding("oms.reachable", &run.server.url)]
-    );
-    assert!(
-        run.report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("HTTP 401")
-    );
+    assert_refused(&run, "HTTP 401");
     assert_eq!(run.report["endpoints"]["oms"]["reachable"], false);
     for rule in [
         "oms.data-sources",
@@ -312,7 +319,14 @@ fn rejected_credentials_fail_oms_reachable() {
     ] {
         assert_eq!(status(&run.report, rule), "inconclusive", "{rule}");
     }
-    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn http_403_fails_oms_reachable() {
+    let Some(run) = check("oms_403", Behaviour::Status(403)).run() else {
+        return;
+    };
+    assert_refused(&run, "HTTP 403");
 }
 
 /// Every fault that gives no usable answer: OMS rules inconclusive with a reason naming the
@@ -356,7 +370,7 @@ fn assert_incomplete(run: &Run, expected_reason: &str) {
 
 #[test]
 fn http_500_leaves_the_oms_rules_inconclusive() {
-    let Some(run) = check("oms_500", Behaviour::Status(500), |p| p, None, &[]) else {
+    let Some(run) = check("oms_500", Behaviour::Status(500)).run() else {
         return;
     };
     assert_incomplete(&run, "HTTP 500");
@@ -366,7 +380,7 @@ fn http_500_leaves_the_oms_rules_inconclusive() {
 
 #[test]
 fn an_html_page_leaves_the_oms_rules_inconclusive() {
-    let Some(run) = check("oms_html", Behaviour::Html, |p| p, None, &[]) else {
+    let Some(run) = check("oms_html", Behaviour::Html).run() else {
         return;
     };
     assert_incomplete(&run, "HTML");
@@ -374,7 +388,7 @@ fn an_html_page_leaves_the_oms_rules_inconclusive() {
 
 #[test]
 fn a_truncated_body_leaves_the_oms_rules_inconclusive() {
-    let Some(run) = check("oms_truncated", Behaviour::Truncated, |p| p, None, &[]) else {
+    let Some(run) = check("oms_truncated", Behaviour::Truncated).run() else {
         return;
     };
     assert_incomplete(&run, "truncated");
@@ -382,13 +396,10 @@ fn a_truncated_body_leaves_the_oms_rules_inconclusive() {
 
 #[test]
 fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
-    let Some(run) = check(
-        "oms_slow",
-        Behaviour::Slow(Duration::from_secs(4)),
-        |p| p,
-        None,
-        &["--timeout", "1"],
-    ) else {
+    let Some(run) = check("oms_slow", Behaviour::Slow(Duration::from_secs(4)))
+        .args(&["--timeout", "1"])
+        .run()
+    else {
         return;
     };
     assert_incomplete(&run, "within 1s");
@@ -396,52 +407,27 @@ fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
 
 #[test]
 fn a_bundle_carries_the_oms_facts_and_replays_the_same_verdicts() {
-    let Some(pair) = live_pair() else { return };
-    let scenario = Scenario::new("oms_replay");
-    pair.a.root(&scenario.healthy());
-    pair.b.root(&scenario.healthy());
-    let server = oms_server::start(
-        Behaviour::Fixtures("schema-running"),
-        &scenario.password,
-        scenario.oms_vars(&pair.a, &pair.b),
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let plan = common::write_plan(&dir, &scenario.plan_with_oms(&pair.a, &pair.b, &server.url));
-    let bundle = dir.path().join("bundle.json");
-    let (live, live_code) = scenario.check(&plan, &[]);
-    let collected = scenario.run(&[
-        "collect",
-        plan.to_str().unwrap(),
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
-    assert_eq!(collected.status.code(), Some(0));
-    assert!(
-        !std::fs::read_to_string(&bundle)
-            .unwrap()
-            .contains(&scenario.password)
-    );
+    let Some(served) = check("oms_replay", Behaviour::Fixtures("schema-running")).set_up() else {
+        return;
+    };
+    let scenario = &served.scenario;
+    let bundle = served.plan.with_file_name("bundle.json");
+    let (live, live_code) = scenario.check(&served.plan, &[]);
+    scenario.collect_bundle(&served.plan, &bundle);
 
-    let replayed = scenario.run(&[
-        "check",
-        "--snapshot",
-        bundle.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let offline: Value = serde_json::from_slice(&replayed.stdout).unwrap();
+    let (offline, offline_code) = scenario.replay(&bundle, &[]);
     assert_eq!(
         offline["stage"], "reverse",
         "auto stage from the recorded OMS facts"
     );
     assert_eq!(offline["outcomes"], live["outcomes"]);
     assert_eq!(offline["findings"], live["findings"]);
-    assert_eq!(replayed.status.code(), Some(live_code));
+    assert_eq!(offline_code, Some(live_code));
 }
 
 #[test]
 fn list_actions_are_read_page_by_page() {
-    let Some(run) = check("oms_paged", Behaviour::Fixtures("paged"), |p| p, None, &[]) else {
+    let Some(run) = check("oms_paged", Behaviour::Fixtures("paged")).run() else {
         return;
     };
     assert_eq!(
@@ -455,22 +441,4 @@ fn list_actions_are_read_page_by_page() {
         2,
         "{sent:?}"
     );
-}
-
-#[test]
-fn http_403_fails_oms_reachable() {
-    let Some(run) = check("oms_403", Behaviour::Status(403), |p| p, None, &[]) else {
-        return;
-    };
-    assert_eq!(
-        findings(&run.report),
-        vec![oms_finding("oms.reachable", &run.server.url)]
-    );
-    assert!(
-        run.report["findings"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("HTTP 403")
-    );
-    assert_eq!(run.code, 1);
 }

@@ -1,13 +1,12 @@
 //! Every rule on every recorded scenario in fixtures/scenarios, at both stages: the JSON and
 //! the human report, snapshotted. A scenario's README says what it represents.
 
-use oms_preflight::cli::StageArg;
 use oms_preflight::collect::bundle::Bundle;
-use oms_preflight::exit::FailOn;
 use oms_preflight::facts::Facts;
-use oms_preflight::rules::{Stage, engine};
-use oms_preflight::waivers::{Date, Waiver, Waivers};
-use oms_preflight::{app, report};
+use oms_preflight::plan::date::Date;
+use oms_preflight::plan::waivers::{Waiver, Waivers};
+use oms_preflight::rules::{Stage, engine, registry};
+use oms_preflight::{check, report};
 
 /// The day scenario reports are judged on, so waiver expiry does not move under the snapshots.
 const TODAY: Date = Date {
@@ -20,7 +19,7 @@ const TODAY: Date = Date {
 fn waivers(bundle: &std::path::Path) -> Vec<Waiver> {
     let path = bundle.with_file_name("waivers.toml");
     if path.exists() {
-        Waivers::load(&path).unwrap().list
+        Waivers::load(&path, &registry::Catalog).unwrap().list
     } else {
         Vec::new()
     }
@@ -34,15 +33,13 @@ fn every_rule_on_every_scenario() {
         let rules = engine::select(&[], &[], None).unwrap();
         let waivers = waivers(path);
         for stage in [Stage::Forward, Stage::Reverse] {
-            let report = app::evaluate_with(
-                &plan,
-                Some(&bundle.facts),
-                stage,
-                &rules,
-                FailOn::Error,
-                &waivers,
-                TODAY,
-            );
+            let options = check::Options {
+                stage: Some(stage),
+                waivers: &waivers,
+                today: TODAY,
+                ..check::Options::default()
+            };
+            let report = check::run(&plan, Some(&bundle.facts), &rules, &options);
             insta::assert_snapshot!(
                 format!("{}-json", stage.as_str()),
                 report::json::render(&report)
@@ -55,29 +52,30 @@ fn every_rule_on_every_scenario() {
     });
 }
 
-/// Rules that compare A with B must find nothing when a tenant is compared with itself.
+/// Rules that compare A with B (`compares_sides`) must find nothing when a tenant is compared
+/// with itself.
 #[test]
 fn comparing_a_tenant_with_itself_finds_no_pair_difference() {
-    let comparisons = [
-        "tenant.mode",
-        "tenant.version-pair",
-        "tenant.charset",
-        "tenant.lower-case",
-        "tenant.time-zone",
-        "tenant.sql-mode",
-        "schema.forward-complete",
-    ];
+    let rules: Vec<_> = registry::ALL
+        .iter()
+        .copied()
+        .filter(|rule| rule.compares_sides)
+        .collect();
+    assert!(!rules.is_empty(), "no rule declares compares_sides");
     insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
         let bundle = Bundle::read(path).unwrap();
         let plan = bundle.plan().unwrap();
-        let rules: Vec<_> = engine::select(&comparisons.map(String::from), &[], None).unwrap();
         for tenant in [&bundle.facts.a, &bundle.facts.b] {
             let same = Facts {
                 a: tenant.clone(),
                 b: tenant.clone(),
                 oms: bundle.facts.oms.clone(),
             };
-            let report = app::evaluate(&plan, Some(&same), Stage::Reverse, &rules, FailOn::Error);
+            let options = check::Options {
+                stage: Some(Stage::Reverse),
+                ..check::Options::default()
+            };
+            let report = check::run(&plan, Some(&same), &rules, &options);
             assert!(
                 report.findings.is_empty(),
                 "{}: {:#?}",
@@ -104,12 +102,12 @@ fn only_the_clean_scenarios_exit_zero() {
             .to_str()
             .unwrap();
         let clean = ["healthy", "oms-ready"].contains(&name);
-        let stage = if clean {
-            app::resolve_stage(StageArg::Auto, &bundle.facts)
-        } else {
-            Stage::Reverse
+        // The clean ones at the stage `auto` picks; the others where every rule applies.
+        let options = check::Options {
+            stage: (!clean).then_some(Stage::Reverse),
+            ..check::Options::default()
         };
-        let report = app::evaluate(&plan, Some(&bundle.facts), stage, &rules, FailOn::Error);
+        let report = check::run(&plan, Some(&bundle.facts), &rules, &options);
         let code = report.exit_code;
         assert_eq!(code == 0, clean, "{name}: exit {code}");
     });

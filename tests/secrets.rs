@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::oms_server::{self, Behaviour};
+use common::oms_server::Behaviour;
 use common::{Scenario, live_pair};
 
 const FORMATS: &[&str] = &[
@@ -16,15 +16,11 @@ fn no_command_or_format_ever_shows_a_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("secrets");
     // Findings with fix lines, so reports and scripts have content worth searching.
-    pair.a
-        .root(&scenario.with(&["REVOKE SELECT ON *.* FROM '{user}'"]));
-    pair.b
-        .root(&scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]));
-    let server = oms_server::start(
-        Behaviour::Fixtures("base"),
-        &scenario.password,
-        scenario.oms_vars(&pair.a, &pair.b),
+    pair.set_up_tenants(
+        &scenario.with(&["REVOKE SELECT ON *.* FROM '{user}'"]),
+        &scenario.with(&["REVOKE INSERT ON `{db}`.* FROM '{user}'"]),
     );
+    let server = scenario.serve_oms(Behaviour::Fixtures("base"), &pair.a, &pair.b);
     let dir = tempfile::tempdir().unwrap();
     let path = |name: &str| dir.path().join(name).display().to_string();
     let by_env = scenario.plan_with_oms(&pair.a, &pair.b, &server.url);

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::Facts;
+use crate::facts::{Facts, ToolInfo};
 use crate::plan::{Plan, PlanErrors};
 
 /// Bumped when a bundle written by this version cannot be read by the previous one.
@@ -23,21 +23,6 @@ pub struct Bundle {
     pub collected_at: u64,
     pub plan: BundlePlan,
     pub facts: Facts,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ToolInfo {
-    pub name: String,
-    pub version: String,
-}
-
-impl ToolInfo {
-    pub fn current() -> ToolInfo {
-        ToolInfo {
-            name: env!("CARGO_PKG_NAME").to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        }
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

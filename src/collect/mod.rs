@@ -7,68 +7,7 @@ pub mod tenant;
 use std::time::Duration;
 
 use crate::facts::{Facts, Tenant};
-use crate::plan::{Plan, PlanErrors, PlanProblem, Secret};
-
-/// The passwords a live collection needs, read before any connection is opened so a missing
-/// variable is a plan error (exit 2), not an unreachable tenant.
-pub struct Secrets {
-    a: Secret,
-    b: Secret,
-    oms: Option<Secret>,
-    drc_a: Option<Secret>,
-    drc_b: Option<Secret>,
-}
-
-impl Secrets {
-    pub fn resolve(plan: &Plan) -> Result<Secrets, PlanErrors> {
-        let a = plan.a.password.resolve();
-        let b = plan.b.password.resolve();
-        let oms = plan
-            .oms
-            .as_ref()
-            .map(|oms| oms.password.resolve())
-            .transpose();
-        let drc = |tenant: &crate::plan::TenantPlan| {
-            tenant
-                .drc_password
-                .as_ref()
-                .map(|source| source.resolve())
-                .transpose()
-        };
-        let (drc_a, drc_b) = (drc(&plan.a), drc(&plan.b));
-        match (a, b, oms, drc_a, drc_b) {
-            (Ok(a), Ok(b), Ok(oms), Ok(drc_a), Ok(drc_b)) => Ok(Secrets {
-                a,
-                b,
-                oms,
-                drc_a,
-                drc_b,
-            }),
-            (a, b, oms, drc_a, drc_b) => Err(PlanErrors {
-                what: "plan",
-                source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
-                problems: [a.err(), b.err(), oms.err(), drc_a.err(), drc_b.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<PlanProblem>>(),
-            }),
-        }
-    }
-
-    fn of(&self, tenant: Tenant) -> &Secret {
-        match tenant {
-            Tenant::A => &self.a,
-            Tenant::B => &self.b,
-        }
-    }
-
-    fn drc(&self, tenant: Tenant) -> Option<&Secret> {
-        match tenant {
-            Tenant::A => self.drc_a.as_ref(),
-            Tenant::B => self.drc_b.as_ref(),
-        }
-    }
-}
+use crate::plan::{Plan, Secrets};
 
 /// What a collection gathers beyond the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +49,7 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
     } = options;
     let scope = plan.scope_databases();
     let oms = async {
-        match (&plan.oms, &secrets.oms) {
+        match (&plan.oms, secrets.oms_password()) {
             (Some(oms_plan), Some(password)) => {
                 Some(oms::collect(plan, oms_plan, password.clone(), timeout).await)
             }
@@ -120,20 +59,24 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
     let extras = |t: Tenant| tenant::Extras {
         probe_rows_of: (plan.forward.target == t && rows == RowProbe::Probe)
             .then_some(&plan.forward),
-        drc: plan.tenant(t).drc_user.as_deref().zip(secrets.drc(t)),
+        drc: plan
+            .tenant(t)
+            .drc_user
+            .as_deref()
+            .zip(secrets.drc_password(t)),
         catalog,
     };
     let (a, b, oms) = tokio::join!(
         tenant::collect(
             &plan.a,
-            secrets.of(Tenant::A),
+            secrets.password(Tenant::A),
             &scope,
             timeout,
             extras(Tenant::A)
         ),
         tenant::collect(
             &plan.b,
-            secrets.of(Tenant::B),
+            secrets.password(Tenant::B),
             &scope,
             timeout,
             extras(Tenant::B)

@@ -77,6 +77,54 @@ impl std::fmt::Display for Tenant {
     }
 }
 
+/// What a finding is about: one tenant, the two compared, OMS, or the plan itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    A,
+    B,
+    Pair,
+    Oms,
+    Plan,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::A => "a",
+            Side::B => "b",
+            Side::Pair => "pair",
+            Side::Oms => "oms",
+            Side::Plan => "plan",
+        }
+    }
+}
+
+impl From<Tenant> for Side {
+    fn from(tenant: Tenant) -> Side {
+        match tenant {
+            Tenant::A => Side::A,
+            Tenant::B => Side::B,
+        }
+    }
+}
+
+/// The tool that collected facts or wrote a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+impl ToolInfo {
+    pub fn current() -> ToolInfo {
+        ToolInfo {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
 /// Everything collected for one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facts {

@@ -4,9 +4,9 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::facts::Side;
 use crate::facts::Tenant;
 use crate::plan::Plan;
-use crate::rules::Side;
 
 pub struct Script {
     pub text: String,

@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn at_most_ten_annotations_per_level_then_a_count() {
-        use crate::exit::FailOn;
+        use crate::check;
         use crate::facts::Fact;
         use crate::rules::{Stage, engine, testing};
         let facts = testing::facts(|f| {
@@ -118,13 +118,11 @@ mod tests {
             }
         });
         let rules = engine::select(&[], &[], None).unwrap();
-        let report = crate::app::evaluate(
-            &testing::plan(),
-            Some(&facts),
-            Stage::Forward,
-            &rules,
-            FailOn::Error,
-        );
+        let options = check::Options {
+            stage: Some(Stage::Forward),
+            ..check::Options::default()
+        };
+        let report = check::run(&testing::plan(), Some(&facts), &rules, &options);
         let text = render(&report);
         assert_eq!(
             text.lines().filter(|l| l.starts_with("::error ")).count(),

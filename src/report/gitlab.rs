@@ -16,7 +16,7 @@ pub fn render(report: &Report) -> String {
             let (severity, waived) = match &finding.waiver {
                 Some(waiver) => (
                     "info",
-                    format!(" (waived until {} by {}: {})", waiver.expires, waiver.owner, waiver.reason),
+                    format!(" ({})", waiver.describe()),
                 ),
                 None => (
                     match finding.severity {

@@ -6,11 +6,12 @@ use std::fmt::Write;
 use comfy_table::{Table, presets};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
-use super::{Report, ReportedFinding, TenantEndpoint};
+use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::exit;
+use crate::facts::Side;
 use crate::facts::{Catalog, CatalogSource};
 use crate::rules::engine::Status;
-use crate::rules::{Severity, Side, registry};
+use crate::rules::{Severity, registry};
 
 /// Output width for diagnostics; fixed so reports do not depend on the terminal.
 const WIDTH: usize = 100;
@@ -94,12 +95,7 @@ fn diagnostic(
         (side, Some(object)) => format!("[{}] {object}: ", side.as_str()),
         (side, None) => format!("[{}] ", side.as_str()),
     };
-    let waived = finding.waiver.as_ref().map(|waiver| {
-        format!(
-            "waived until {} by {}: {}",
-            waiver.expires, waiver.owner, waiver.reason
-        )
-    });
+    let waived = finding.waiver.as_ref().map(AppliedWaiver::describe);
     let prefix = if waived.is_some() { "(waived) " } else { "" };
     let mut diagnostic = MietteDiagnostic::new(format!("{prefix}{subject}{}", finding.message))
         .with_code(finding.rule)
@@ -163,7 +159,7 @@ fn summary_table(report: &Report, out: &mut String) {
         let outcomes: Vec<_> = report
             .outcomes
             .iter()
-            .filter(|outcome| outcome.rule.split('.').next() == Some(area))
+            .filter(|outcome| area_of(outcome.rule) == area)
             .collect();
         if outcomes.is_empty() {
             continue;
@@ -179,11 +175,7 @@ fn summary_table(report: &Report, out: &mut String) {
             report
                 .findings
                 .iter()
-                .filter(|f| {
-                    f.severity == severity
-                        && f.waiver.is_none()
-                        && f.rule.split('.').next() == Some(area)
-                })
+                .filter(|f| f.severity == severity && f.waiver.is_none() && area_of(f.rule) == area)
                 .count()
                 .to_string()
         };

@@ -15,7 +15,7 @@ pub fn render(report: &Report) -> String {
     let mut junit = JunitReport::new(report.tool.name.clone());
     let mut suites: BTreeMap<usize, TestSuite> = BTreeMap::new();
     for outcome in &report.outcomes {
-        let area = outcome.rule.split('.').next().unwrap_or(outcome.rule);
+        let area = super::area_of(outcome.rule);
         let order = registry::ALL
             .iter()
             .position(|rule| rule.area() == area)
@@ -77,10 +77,7 @@ pub fn render(report: &Report) -> String {
             let status = if group.iter().all(|f| f.waiver.is_some()) {
                 let waiver = group[0].waiver.as_ref().expect("all waived");
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(format!(
-                    "waived until {} by {}: {}",
-                    waiver.expires, waiver.owner, waiver.reason
-                ));
+                status.set_message(waiver.describe());
                 status.set_description(text);
                 status
             } else {

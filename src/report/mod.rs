@@ -12,13 +12,14 @@ pub mod sarif;
 
 use serde::Serialize;
 
-use crate::collect::bundle::ToolInfo;
 use crate::exit::{self, FailOn};
+use crate::facts::Side;
+use crate::facts::ToolInfo;
 use crate::facts::oms::Access;
 use crate::facts::{Catalog, Facts, TenantFacts};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
-use crate::rules::{Severity, Side, Stage};
+use crate::rules::{Severity, Stage, registry};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -108,6 +109,16 @@ pub struct AppliedWaiver {
     pub reason: String,
     pub owner: String,
     pub expires: String,
+}
+
+impl AppliedWaiver {
+    /// "waived until 2027-03-31 by dba@example.com: the reason", as every report says it.
+    pub fn describe(&self) -> String {
+        format!(
+            "waived until {} by {}: {}",
+            self.expires, self.owner, self.reason
+        )
+    }
 }
 
 impl Report {
@@ -246,6 +257,11 @@ pub fn fingerprint(rule: &str, side: Side, object: Option<&str>) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+/// The area of a rule id as the catalog declares it (`grants` for `grants.source-read`).
+pub fn area_of(rule: &str) -> &'static str {
+    registry::find(rule).map_or("", |rule| rule.area())
 }
 
 #[cfg(test)]

@@ -50,6 +50,13 @@ pub fn page(rule: &Rule) -> String {
         stage(rule),
         reads(rule)
     );
+    if !rule.waivable {
+        let _ = writeln!(
+            page,
+            "**This rule cannot be waived**: its findings break the pair whatever anyone signs \
+             off, and a waiver naming it is refused.\n"
+        );
+    }
     let _ = writeln!(page, "{}", body(rule));
     page
 }

@@ -1,9 +1,24 @@
-//! select → stage → needs → run → sort: every selected rule ends in one status.
+//! select → stage → needs → run → waivers → sort: every selected rule ends in one status.
 
 use serde::Serialize;
 
-use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Stage, registry};
-use crate::waivers::{Date, Waiver};
+use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, registry};
+use crate::facts::Facts;
+use crate::plan::Plan;
+use crate::plan::{date::Date, waivers::Waiver};
+
+/// What the rules of one run are evaluated against. Waivers enter here, once: `plan.waivers`
+/// reads them through its context, and [`evaluate`] applies them after every rule has run.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub plan: &'a Plan,
+    /// None for plan-only runs (`lint`).
+    pub facts: Option<&'a Facts>,
+    pub stage: Stage,
+    pub waivers: &'a [Waiver],
+    /// The day waivers are judged against.
+    pub today: Date,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -86,29 +101,43 @@ fn matches(rule: &Rule, selector: &str) -> bool {
     rule.id == selector || rule.area() == selector
 }
 
-pub fn evaluate(rules: &[&'static Rule], ctx: &Ctx<'_>) -> Vec<Evaluation> {
-    rules.iter().map(|rule| evaluate_one(rule, ctx)).collect()
+/// Runs `rules` over `inputs` and applies the waivers: one evaluation per rule, in order.
+pub fn evaluate(rules: &[&'static Rule], inputs: &Inputs<'_>) -> Vec<Evaluation> {
+    let mut evaluations: Vec<Evaluation> = rules
+        .iter()
+        .map(|rule| evaluate_one(rule, inputs))
+        .collect();
+    apply_waivers(&mut evaluations, inputs.waivers, inputs.today);
+    evaluations
 }
 
-fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
+fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
+    let ctx = Ctx::new(
+        rule,
+        inputs.plan,
+        inputs.facts,
+        inputs.stage,
+        inputs.waivers,
+        inputs.today,
+    );
     let not_run = |status, reason: String| Evaluation {
         rule,
         status,
         reason: Some(reason),
         findings: Vec::new(),
     };
-    if let Some(stage) = rule.stage.filter(|stage| *stage != ctx.stage) {
+    if let Some(stage) = rule.stage.filter(|stage| *stage != inputs.stage) {
         return not_run(
             Status::Skipped,
             format!(
                 "applies at stage {}; stage is {}",
                 stage.as_str(),
-                ctx.stage.as_str()
+                inputs.stage.as_str()
             ),
         );
     }
     if rule.input != Input::Plan {
-        let Some(facts) = ctx.facts else {
+        let Some(facts) = inputs.facts else {
             return not_run(
                 Status::Skipped,
                 "needs live facts; this run reads the plan only".into(),
@@ -135,7 +164,20 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
             return not_run(Status::Inconclusive, dedup_reasons(missing));
         }
     }
-    match (rule.check)(ctx) {
+    let checked = (rule.check)(&ctx);
+    if let Some(need) = ctx.undeclared_read() {
+        // A defect of the rule, not of the pair: whatever it concluded rests on a fact the
+        // engine never vouched for.
+        return not_run(
+            Status::Inconclusive,
+            format!(
+                "internal error: rule {} reads {} without declaring it",
+                rule.id,
+                need.name()
+            ),
+        );
+    }
+    match checked {
         Err(NotEvaluated::Inconclusive(reason)) => not_run(Status::Inconclusive, reason),
         Err(NotEvaluated::Skipped(reason)) => not_run(Status::Skipped, reason),
         Ok(findings) => {
@@ -171,7 +213,7 @@ fn evaluate_one(rule: &'static Rule, ctx: &Ctx<'_>) -> Evaluation {
 /// Marks the findings covered by a current waiver as waived (a rule whose findings are all
 /// waived is waived), and adds to `plan.waivers` a finding for each waiver that matched
 /// nothing. Expired waivers waive nothing; `plan.waivers` reports them itself.
-pub fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date) {
+fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date) {
     let mut used = vec![false; waivers.len()];
     for evaluation in evaluations.iter_mut() {
         for judged in &mut evaluation.findings {
@@ -211,7 +253,7 @@ pub fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: 
         own.findings.push(Judged {
             severity: Severity::Warning,
             finding: Finding::new(
-                super::Side::Plan,
+                Side::Plan,
                 Some(waiver.describe()),
                 format!("the waiver for {} matched no finding", waiver.describe()),
             )

@@ -5,9 +5,11 @@
 //! the engine adds severity, status and fingerprint, and marks a rule inconclusive without
 //! calling it when a fact it [`Need`]s is unavailable.
 
+mod context;
 pub mod docs;
 pub mod engine;
 pub mod registry;
+pub mod scope;
 pub mod versions;
 
 mod conn;
@@ -23,9 +25,10 @@ pub mod testing;
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::oms::OmsFacts;
+pub use crate::facts::Side;
 use crate::facts::{Facts, Tenant, TenantFacts};
-use crate::plan::{LinkPlan, Plan, Span};
+use crate::plan::Span;
+pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 
 /// Declares a rule and keeps its doc comment as its documentation.
 macro_rules! declare_rule {
@@ -58,7 +61,7 @@ impl Severity {
 }
 
 /// When the check runs: before the forward project is created, or before the reverse one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Forward,
@@ -74,38 +77,6 @@ impl Stage {
     }
 }
 
-/// What a finding is about: one tenant, the two compared, OMS, or the plan itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    A,
-    B,
-    Pair,
-    Oms,
-    Plan,
-}
-
-impl Side {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::A => "a",
-            Side::B => "b",
-            Side::Pair => "pair",
-            Side::Oms => "oms",
-            Side::Plan => "plan",
-        }
-    }
-}
-
-impl From<Tenant> for Side {
-    fn from(tenant: Tenant) -> Side {
-        match tenant {
-            Tenant::A => Side::A,
-            Tenant::B => Side::B,
-        }
-    }
-}
-
 /// Where a rule's facts come from; `lint` runs the plan-only rules with no network. Plan rules
 /// may also read live OMS projects when a check has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,9 +86,10 @@ pub enum Input {
     Oms,
 }
 
-/// A fact a rule reads. A tenant fact unavailable on either tenant, or an OMS fact unavailable,
-/// makes the rule inconclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A fact a rule reads. A rule declares the facts it cannot decide without (`needs`: one
+/// unavailable on either tenant, or an OMS fact unavailable, makes the rule inconclusive before
+/// it runs) and those it reads when they were collected (`optional`); it can reach no other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Need {
     Server,
     Mode,
@@ -127,6 +99,10 @@ pub enum Need {
     Tables,
     Views,
     Triggers,
+    /// Which in-scope tables hold rows: probed on the forward link's target only.
+    Rows,
+    /// Whether the declared sys-tenant DRC user could log in.
+    DrcLogin,
     OmsDataSources,
     OmsForward,
     OmsReverse,
@@ -156,6 +132,8 @@ impl Need {
             Need::Tables => "tables",
             Need::Views => "views",
             Need::Triggers => "triggers",
+            Need::Rows => "table rows",
+            Need::DrcLogin => "the DRC user's login",
             Need::OmsDataSources => "OMS data sources",
             Need::OmsForward => "the OMS forward project",
             Need::OmsReverse => "the OMS reverse project",
@@ -163,29 +141,46 @@ impl Need {
         }
     }
 
+    pub fn is_oms(self) -> bool {
+        matches!(
+            self,
+            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers
+        )
+    }
+
     /// Why the fact is missing, if it is: one reason per tenant for tenant facts.
     pub fn missing(self, facts: &Facts) -> Vec<String> {
-        let oms = |read: fn(&OmsFacts) -> Option<&str>| match &facts.oms {
-            None => vec![format!("{}: the plan has no [oms] section", self.name())],
-            Some(oms) => read(oms)
+        if self.is_oms() {
+            let Some(oms) = &facts.oms else {
+                return vec![format!("{}: the plan has no [oms] section", self.name())];
+            };
+            let reason = match self {
+                Need::OmsDataSources => oms.data_sources.unavailable_reason(),
+                Need::OmsForward => oms.forward.unavailable_reason(),
+                Need::OmsReverse => oms.reverse.unavailable_reason(),
+                _ => oms.others.unavailable_reason(),
+            };
+            return reason
                 .map(|reason| format!("{} unavailable: {reason}", self.name()))
                 .into_iter()
-                .collect(),
-        };
-        match self {
-            Need::OmsDataSources => oms(|o| o.data_sources.unavailable_reason()),
-            Need::OmsForward => oms(|o| o.forward.unavailable_reason()),
-            Need::OmsReverse => oms(|o| o.reverse.unavailable_reason()),
-            Need::OmsOthers => oms(|o| o.others.unavailable_reason()),
-            _ => Tenant::BOTH
-                .iter()
-                .filter_map(|tenant| {
-                    self.unavailable_on(facts.tenant(*tenant)).map(|reason| {
-                        format!("{} of tenant {tenant} unavailable: {reason}", self.name())
-                    })
-                })
-                .collect(),
+                .collect();
         }
+        Tenant::BOTH
+            .iter()
+            .filter_map(|tenant| {
+                let reason = self.unavailable_on(facts.tenant(*tenant))?;
+                Some(self.unavailable_reason(*tenant, Some(reason)))
+            })
+            .collect()
+    }
+
+    /// The reason shown when this tenant fact is unavailable on `tenant`.
+    pub fn unavailable_reason(self, tenant: Tenant, reason: Option<&str>) -> String {
+        format!(
+            "{} of tenant {tenant} unavailable: {}",
+            self.name(),
+            reason.unwrap_or_default()
+        )
     }
 
     /// Why the tenant fact is missing on `tenant`, if it is (OMS needs: never).
@@ -199,6 +194,11 @@ impl Need {
             Need::Tables => tenant.tables.unavailable_reason(),
             Need::Views => tenant.views.unavailable_reason(),
             Need::Triggers => tenant.triggers.unavailable_reason(),
+            Need::Rows => tenant.rows.unavailable_reason(),
+            Need::DrcLogin => tenant
+                .drc_login
+                .as_ref()
+                .and_then(|login| login.unavailable_reason()),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
         }
     }
@@ -211,7 +211,17 @@ pub struct Rule {
     /// The only stage the rule applies at, if it is not both.
     pub stage: Option<Stage>,
     pub input: Input,
+    /// Facts the rule cannot decide without.
     pub needs: &'static [Need],
+    /// Facts the rule reads when they were collected and decides without otherwise.
+    pub optional: &'static [Need],
+    /// Whether a waiver may accept its findings. A rule that guards against damage no sign-off
+    /// can accept (an unchecked tenant, DDL looping between the links, a reverse link on an
+    /// incomplete schema) is not.
+    pub waivable: bool,
+    /// Whether it compares tenant A with tenant B: such a rule must find nothing when a tenant
+    /// is compared with itself.
+    pub compares_sides: bool,
     /// One line, lowercase, no trailing period.
     pub summary: &'static str,
     /// The doc comment: what it checks, why it matters, how to fix.
@@ -228,55 +238,6 @@ impl Rule {
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Rule").field("id", &self.id).finish()
-    }
-}
-
-/// What a rule reads. Plan-only rules (`lint`) get no facts.
-pub struct Ctx<'a> {
-    pub plan: &'a Plan,
-    pub facts: Option<&'a Facts>,
-    pub stage: Stage,
-    /// The waivers of this run, and the date they are judged against.
-    pub waivers: &'a [crate::waivers::Waiver],
-    pub today: crate::waivers::Date,
-}
-
-impl<'a> Ctx<'a> {
-    /// The facts of `tenant`. Only rules with tenant or OMS input ask; the engine runs those only
-    /// with facts.
-    pub fn tenant(&self, tenant: Tenant) -> &'a TenantFacts {
-        self.facts
-            .expect("tenant rules are run with facts")
-            .tenant(tenant)
-    }
-
-    /// OMS facts. Only rules with `Input::Oms` ask, and the engine runs those only with them.
-    pub fn oms(&self) -> &'a OmsFacts {
-        self.facts
-            .and_then(|facts| facts.oms.as_ref())
-            .expect("OMS rules are run with OMS facts")
-    }
-
-    /// OMS facts when this run has them (a check with `[oms]`), for plan rules that also look
-    /// at the live projects.
-    pub fn live_oms(&self) -> Option<&'a OmsFacts> {
-        self.facts.and_then(|facts| facts.oms.as_ref())
-    }
-
-    /// The links that read from `tenant` (it is their source).
-    pub fn links_from(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
-        self.plan
-            .links()
-            .into_iter()
-            .filter(move |link| link.source == tenant)
-    }
-
-    /// The links that write to `tenant` (it is their target).
-    pub fn links_into(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
-        self.plan
-            .links()
-            .into_iter()
-            .filter(move |link| link.target == tenant)
     }
 }
 
@@ -353,19 +314,4 @@ pub fn quote_identifier(name: &str) -> String {
 /// A MySQL string literal in single quotes, with quotes and backslashes escaped.
 pub fn quote_string(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
-}
-
-/// `'user'@'host'` for a GRANT, from `current_user()` (`oms_a@%`) or, failing that, the plan's
-/// user at any host.
-pub fn account(tenant: &TenantFacts) -> String {
-    let current = tenant
-        .server
-        .observed()
-        .map(|server| server.current_user.as_str())
-        .unwrap_or_default();
-    let (user, host) = match current.rsplit_once('@') {
-        Some((user, host)) if !user.is_empty() => (user, host),
-        _ => (tenant.user.as_str(), "%"),
-    };
-    format!("{}@{}", quote_string(user), quote_string(host))
 }

@@ -1,6 +1,7 @@
 //! Every rule, in the order of the catalog (SPEC §6): reports, docs and tables follow it.
 
 use super::{Rule, conn, grants, link, oms, plan, schema, tenant};
+use crate::plan::waivers::RuleCatalog;
 
 pub static ALL: &[&Rule] = &[
     &conn::tenant::RULE,
@@ -46,4 +47,17 @@ pub static ALL: &[&Rule] = &[
 /// The rule with id `id`.
 pub fn find(id: &str) -> Option<&'static Rule> {
     ALL.iter().copied().find(|rule| rule.id == id)
+}
+
+/// The waivers file is read against the registry: every id, and each rule's `waivable`.
+pub struct Catalog;
+
+impl RuleCatalog for Catalog {
+    fn rule_ids(&self) -> Vec<&'static str> {
+        ALL.iter().map(|rule| rule.id).collect()
+    }
+
+    fn waivable(&self, id: &str) -> Option<bool> {
+        find(id).map(|rule| rule.waivable)
+    }
 }

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::engine::{self, Status};
-use super::{Ctx, Finding, Rule, Stage};
+use super::engine::{self, Inputs, Status};
+use super::{Finding, Rule, Stage};
 use crate::collect::tenant::show_grants::parse_grants;
 use crate::facts::oms::*;
 use crate::facts::*;
@@ -221,14 +221,14 @@ pub fn assert_clean(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stag
 }
 
 pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> engine::Evaluation {
-    let ctx = Ctx {
+    let inputs = Inputs {
         plan,
         facts: Some(facts),
         stage,
         waivers: &[],
-        today: crate::waivers::Date::today(),
+        today: crate::plan::date::Date::today(),
     };
-    engine::evaluate(&[rule], &ctx)
+    engine::evaluate(&[rule], &inputs)
         .pop()
         .expect("one evaluation")
 }

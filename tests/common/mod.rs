@@ -6,6 +6,7 @@ pub mod proxy;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use mysql_async::prelude::Queryable;
@@ -41,6 +42,24 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// `127.0.0.1:port`: where the test's own proxies listen.
+    pub fn loopback(port: u16) -> Endpoint {
+        Endpoint {
+            host: "127.0.0.1".into(),
+            port,
+        }
+    }
+
+    /// A loopback port nothing listens on: a tenant that cannot be reached.
+    pub fn nowhere() -> Endpoint {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Endpoint::loopback(closed)
+    }
+
     fn parse(text: &str) -> Endpoint {
         let (host, port) = text.rsplit_once(':').expect("host:port");
         Endpoint {
@@ -106,18 +125,76 @@ impl Pair {
         on_a: &[String],
         on_b: &[String],
     ) -> (tempfile::TempDir, PathBuf) {
+        self.set_up_tenants(on_a, on_b);
+        self.plan(scenario).write()
+    }
+
+    /// Runs `on_a` as root on A and `on_b` on B, for a test that writes a plan of its own.
+    pub fn set_up_tenants(&self, on_a: &[String], on_b: &[String]) {
         self.a.root(on_a);
         self.b.root(on_b);
-        let dir = tempfile::tempdir().unwrap();
-        let plan = write_plan(&dir, &scenario.plan(&self.a, &self.b));
-        (dir, plan)
+    }
+
+    /// `scenario`'s plan for this pair, to change with [`PlanFile`]'s options and then write.
+    pub fn plan<'p>(&'p self, scenario: &'p Scenario) -> PlanFile<'p> {
+        PlanFile {
+            scenario,
+            a: self.a.clone(),
+            b: self.b.clone(),
+            oms_url: None,
+            edits: Vec::new(),
+        }
     }
 }
 
-pub fn write_plan(dir: &tempfile::TempDir, text: &str) -> PathBuf {
-    let path = dir.path().join("plan.toml");
-    std::fs::write(&path, text).unwrap();
-    path
+/// The one place a test's plan is written: the scenario's standard plan ([`Scenario::plan`]),
+/// with what a test needs different set by the options, which may be combined.
+pub struct PlanFile<'p> {
+    scenario: &'p Scenario,
+    a: Endpoint,
+    b: Endpoint,
+    oms_url: Option<String>,
+    edits: Vec<Box<dyn Fn(String) -> String + 'p>>,
+}
+
+impl<'p> PlanFile<'p> {
+    /// Tenant A at `endpoint` instead of the pair's (a proxy in front of it).
+    pub fn tenant_a(mut self, endpoint: Endpoint) -> Self {
+        self.a = endpoint;
+        self
+    }
+
+    /// Tenant B at `endpoint` instead of the pair's (a proxy in front of it, a closed port).
+    pub fn tenant_b(mut self, endpoint: Endpoint) -> Self {
+        self.b = endpoint;
+        self
+    }
+
+    /// With an `[oms]` section for the test OMS server at `url` ([`Scenario::plan_with_oms`]).
+    pub fn oms(mut self, url: &str) -> Self {
+        self.oms_url = Some(url.to_string());
+        self
+    }
+
+    /// `change` applied to the finished text (after the `[oms]` section is added): for plans a
+    /// test gets wrong, or scopes differently, on purpose.
+    pub fn edit(mut self, change: impl Fn(String) -> String + 'p) -> Self {
+        self.edits.push(Box::new(change));
+        self
+    }
+
+    /// Writes `plan.toml` into a new directory; the plan lives as long as the directory.
+    pub fn write(self) -> (tempfile::TempDir, PathBuf) {
+        let text = match &self.oms_url {
+            Some(url) => self.scenario.plan_with_oms(&self.a, &self.b, url),
+            None => self.scenario.plan(&self.a, &self.b),
+        };
+        let text = self.edits.iter().fold(text, |text, edit| edit(text));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
 }
 
 /// One isolated situation on the pair: its own database and migration user on both tenants,
@@ -169,10 +246,13 @@ impl Scenario {
         ]
     }
 
-    pub fn with(&self, extra: &[&str]) -> Vec<String> {
+    /// [`Scenario::healthy`] followed by `extra`, in which `{db}` and `{user}` stand for the
+    /// scenario's database and user.
+    pub fn with<S: AsRef<str>>(&self, extra: &[S]) -> Vec<String> {
         let mut statements = self.healthy();
         statements.extend(extra.iter().map(|s| {
-            s.replace("{db}", &self.database)
+            s.as_ref()
+                .replace("{db}", &self.database)
                 .replace("{user}", &self.user)
         }));
         statements
@@ -231,6 +311,17 @@ ddl_sync = false
             oms_server::USER,
             self.plan(a, b)
         )
+    }
+
+    /// The test OMS server answering as `behaviour`, accepting this scenario's password, its
+    /// fixtures naming tenants at `a` and `b`.
+    pub fn serve_oms(
+        &self,
+        behaviour: oms_server::Behaviour,
+        a: &Endpoint,
+        b: &Endpoint,
+    ) -> oms_server::OmsServer {
+        oms_server::start(behaviour, &self.password, self.oms_vars(a, b))
     }
 
     /// The names fixture bodies are filled in with (see fixtures/oms/README.md).
@@ -292,6 +383,80 @@ ddl_sync = false
         );
         (report, code)
     }
+
+    /// [`Scenario::check`], timed; the time goes to stderr too, to see how far a run is from
+    /// the bound a test asserts.
+    pub fn timed_check(&self, plan: &Path, args: &[&str]) -> (Value, i32, Duration) {
+        let started = Instant::now();
+        let (report, code) = self.check(plan, args);
+        let elapsed = started.elapsed();
+        eprintln!(
+            "{}: {args:?}, exit {code} in {:.2}s",
+            self.database,
+            elapsed.as_secs_f64()
+        );
+        (report, code, elapsed)
+    }
+
+    /// `collect PLAN --out BUNDLE` plus `args`.
+    pub fn collect(&self, plan: &Path, bundle: &Path, args: &[&str]) -> Output {
+        let mut all = vec![
+            "collect",
+            plan.to_str().unwrap(),
+            "--out",
+            bundle.to_str().unwrap(),
+        ];
+        all.extend(args);
+        self.run(&all)
+    }
+
+    /// Collects `plan` into `bundle` and asserts it succeeded and the bundle does not hold the
+    /// password: a bundle is meant to be handed on.
+    pub fn collect_bundle(&self, plan: &Path, bundle: &Path) {
+        let collected = self.collect(plan, bundle, &[]);
+        assert_eq!(collected.status.code(), Some(0));
+        assert!(
+            !std::fs::read_to_string(bundle)
+                .unwrap()
+                .contains(&self.password),
+            "the bundle holds the password"
+        );
+    }
+
+    /// `check --snapshot BUNDLE` plus `args`, as JSON: the report and the process's exit code.
+    pub fn replay(&self, bundle: &Path, args: &[&str]) -> (Value, Option<i32>) {
+        let mut all = vec!["check", "--snapshot", bundle.to_str().unwrap()];
+        all.extend(args);
+        all.extend(["--format", "json"]);
+        let replayed = self.run(&all);
+        let report = serde_json::from_slice(&replayed.stdout).unwrap();
+        (report, replayed.status.code())
+    }
+
+    /// `fix PLAN --out-dir OUT`.
+    pub fn fix(&self, plan: &Path, out: &Path) -> Output {
+        self.run(&[
+            "fix",
+            plan.to_str().unwrap(),
+            "--out-dir",
+            out.to_str().unwrap(),
+        ])
+    }
+}
+
+/// The statements of a fix script as root can run them: comments, blank lines and the closing
+/// semicolons left out.
+pub fn fix_statements(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .filter(|line| !line.starts_with("--") && !line.trim().is_empty())
+        .map(|line| line.trim_end_matches(';').to_string())
+        .collect()
+}
+
+/// The message of the report's first finding.
+pub fn first_message(report: &Value) -> &str {
+    report["findings"][0]["message"].as_str().unwrap()
 }
 
 /// `(rule, side, object)` of every finding, in report order.
@@ -310,13 +475,18 @@ pub fn findings(report: &Value) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
-/// Why `rule` was inconclusive or skipped ("" when it has no reason).
-pub fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
+/// The outcome of `rule` in the report, if it has one.
+fn outcome<'r>(report: &'r Value, rule: &str) -> Option<&'r Value> {
     report["outcomes"]
         .as_array()
         .unwrap()
         .iter()
         .find(|o| o["rule"] == rule)
+}
+
+/// Why `rule` was inconclusive or skipped ("" when it has no reason).
+pub fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
+    outcome(report, rule)
         .and_then(|o| o["reason"].as_str())
         .unwrap_or("")
 }
@@ -351,11 +521,7 @@ where
 
 /// The status of `rule` in the report.
 pub fn status<'r>(report: &'r Value, rule: &str) -> &'r str {
-    report["outcomes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["rule"] == rule)
+    outcome(report, rule)
         .and_then(|o| o["status"].as_str())
         .unwrap_or_else(|| panic!("no outcome for {rule}"))
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use mysql_async::Value;
 
-use super::queries::ShapeError;
+use super::statements::ShapeError;
 use crate::facts::{Column, Edition, Key, KeyKind, Server, Table};
 
 /// The in-scope base tables and their unique index tables. Ends in `IN ({scope})` like the

@@ -1,15 +1,22 @@
 //! Collects one tenant's facts over the MySQL protocol with `mysql_async`.
 //!
 //! One pool per tenant, a handful of connections so the fixed set of statements in [`queries`]
-//! runs concurrently; every session is read-only before it sends anything else, and every
-//! statement runs under the run's timeout. A failed statement makes only the facts it feeds
+//! and [`inner`] runs concurrently; every session is read-only before it sends anything else, and
+//! every statement runs under the run's timeout. A failed statement makes only the facts it feeds
 //! unavailable, with the reason; collection goes on.
+//!
+//! A collection is fetching, a fallback decision and joining, kept apart: `fetch` sends the
+//! statements asked up front, side by side; `decide` says whether the inner tables' columns and
+//! keys are kept or information_schema is read instead; `join_inner`, `join_information_schema`
+//! and the parsers in [`queries`] turn rows into facts.
 
 pub mod inner;
 pub mod queries;
 pub mod show_grants;
+pub mod statements;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 use std::time::Duration;
 
 use mysql_async::prelude::Queryable;
@@ -19,10 +26,29 @@ use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Server, Table, TenantFacts};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
 use inner::{InnerColumn, InnerTable, TypeNumbering};
-use queries::{Rows, ShapeError};
+use statements::{Allowlist, Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
 const CONNECTIONS: usize = 4;
+
+/// Every statement this collector sends: anything else is refused before it is sent, and tests
+/// check what reaches a tenant against it.
+pub const ALLOWLIST: Allowlist = Allowlist {
+    fixed: &[
+        queries::SERVER,
+        queries::VARIABLES,
+        queries::GRANTS,
+        queries::DATABASES,
+    ],
+    scoped: &[
+        queries::TABLES,
+        queries::COLUMNS,
+        queries::KEYS,
+        queries::TRIGGERS,
+        inner::TABLES,
+        inner::COLUMNS,
+    ],
+};
 
 /// What to collect from one tenant besides its own facts.
 pub struct Extras<'a> {
@@ -71,26 +97,39 @@ async fn drc_login(
     password: &Secret,
     timeout: Duration,
 ) -> Fact<()> {
-    let endpoint = plan.endpoint();
-    let connect = mysql_async::Conn::new(options(plan, user, password, timeout));
-    match tokio::time::timeout(timeout, connect).await {
-        Err(_) => Fact::unavailable(format!(
-            "no answer from {endpoint} within {}s",
-            timeout.as_secs_f64()
-        )),
-        Ok(Err(error)) => Fact::unavailable(format!(
-            "cannot log in to {endpoint} as {user}: {}",
-            describe(&error)
-        )),
-        Ok(Ok(conn)) => {
+    let attempt = mysql_async::Conn::new(options(plan, user, password, timeout));
+    match connect(&plan.endpoint(), user, timeout, attempt).await {
+        Err(reason) => Fact::unavailable(reason),
+        Ok(conn) => {
             let _ = tokio::time::timeout(timeout, conn.disconnect()).await;
             Fact::Observed(())
         }
     }
 }
 
+/// A connection attempt under the timeout; the error is why `user` could not log in, as a login
+/// fact gives it.
+async fn connect<C>(
+    endpoint: &str,
+    user: &str,
+    timeout: Duration,
+    attempt: impl Future<Output = Result<C, mysql_async::Error>>,
+) -> Result<C, String> {
+    match tokio::time::timeout(timeout, attempt).await {
+        Err(_) => Err(format!(
+            "no answer from {endpoint} within {}s",
+            timeout.as_secs_f64()
+        )),
+        Ok(Err(error)) => Err(format!(
+            "cannot log in to {endpoint} as {user}: {}",
+            describe(&error)
+        )),
+        Ok(Ok(conn)) => Ok(conn),
+    }
+}
+
 fn options(plan: &TenantPlan, user: &str, password: &Secret, timeout: Duration) -> OptsBuilder {
-    let mut setup: Vec<String> = queries::SESSION_SETUP
+    let mut setup: Vec<String> = statements::SESSION_SETUP
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -128,200 +167,69 @@ async fn collect_with(
 ) -> TenantFacts {
     let endpoint = plan.endpoint();
     let user = plan.user.clone();
-    match tokio::time::timeout(timeout, pool.get_conn()).await {
-        Err(_) => {
-            let reason = format!(
-                "no answer from {endpoint} within {}s",
-                timeout.as_secs_f64()
-            );
-            return TenantFacts::unreachable(endpoint, user, &reason);
-        }
-        Ok(Err(error)) => {
-            let reason = format!(
-                "cannot log in to {endpoint} as {user}: {}",
-                describe(&error)
-            );
-            return TenantFacts::unreachable(endpoint, user, &reason);
-        }
-        Ok(Ok(conn)) => drop(conn),
+    // The first connection is the login; it goes back to the pool for the statements.
+    if let Err(reason) = connect(&endpoint, &user, timeout, pool.get_conn()).await {
+        return TenantFacts::unreachable(endpoint, user, &reason);
     }
 
     let endpoint_text = format!("tenant {} ({endpoint})", plan.tenant);
     let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
-    let scoped = Scoped {
+    let fetcher = Fetcher {
         pool,
         endpoint: &endpoint_text,
         scope,
         params: &params,
         timeout,
     };
-    // Columns and keys: the inner tables first unless told otherwise; information_schema at
-    // once when asked for it.
-    let columns = async {
-        match catalog {
-            CatalogChoice::InformationSchema => {
-                let (columns, keys) =
-                    tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
-                Fetched::InformationSchema { columns, keys }
-            }
-            CatalogChoice::Auto | CatalogChoice::InnerTables => {
-                let (columns, tables) = tokio::join!(
-                    scoped.map(inner::COLUMNS, inner::inner_column),
-                    scoped.map(inner::TABLES, inner::inner_table),
-                );
-                Fetched::Inner { columns, tables }
-            }
+    let fetched = fetch(&fetcher, catalog).await;
+    let server = to_fact(fetched.server, queries::server);
+    let variables = to_fact(fetched.variables, queries::variables);
+    let (tables, catalog) = match &fetched.listed {
+        Err(reason) => (Fact::unavailable(reason.clone()), None),
+        Ok(listed) => {
+            let (tables, catalog) =
+                with_columns_and_keys(&fetcher, listed, fetched.columns_and_keys, &server, catalog)
+                    .await;
+            (tables, Some(catalog))
         }
     };
-    // The pool hands out connections in the order they are asked for: the longest statements
-    // first, the small ones share what is left.
-    let (columns, tables, server, variables, grants, databases, triggers) = tokio::join!(
-        columns,
-        scoped.rows(queries::TABLES),
-        run(pool, &endpoint_text, queries::SERVER, vec![], timeout),
-        run(pool, &endpoint_text, queries::VARIABLES, vec![], timeout),
-        run(pool, &endpoint_text, queries::GRANTS, vec![], timeout),
-        run(pool, &endpoint_text, queries::DATABASES, vec![], timeout),
-        scoped.rows(queries::TRIGGERS),
-    );
-
-    let server = to_fact(server, queries::server);
-    let variables = to_fact(variables, queries::variables);
-    let mode = queries::mode(&variables, &server);
-    let views = match &tables {
-        Ok(rows) => to_fact(Ok(()), |_| queries::views(rows)),
-        Err(reason) => Fact::unavailable(reason.clone()),
-    };
-    let (tables, catalog) = match (tables, columns) {
-        (Err(reason), _) => (Fact::unavailable(reason), None),
-        (Ok(tables), Fetched::InformationSchema { columns, keys }) => (
-            from_information_schema(&tables, columns, keys),
-            Some(CatalogSource::InformationSchema.into()),
-        ),
-        (Ok(listed), Fetched::Inner { columns, tables }) => {
-            match from_inner(&listed, columns, tables, &server)
-                .map_err(|reason| naming(&endpoint_text, reason))
-            {
-                Ok(filled) => (
-                    Fact::Observed(filled),
-                    Some(CatalogSource::InnerTables.into()),
-                ),
-                Err(reason) if catalog == CatalogChoice::InnerTables => (
-                    Fact::unavailable(reason),
-                    Some(CatalogSource::InnerTables.into()),
-                ),
-                Err(reason) => {
-                    let (columns, keys) =
-                        tokio::join!(scoped.rows(queries::COLUMNS), scoped.rows(queries::KEYS));
-                    (
-                        from_information_schema(&listed, columns, keys),
-                        Some(Catalog {
-                            source: CatalogSource::InformationSchema,
-                            fallback_reason: Some(reason),
-                        }),
-                    )
-                }
-            }
-        }
-    };
-    let rows = match (probe_rows_of, &tables) {
-        (None, _) => Fact::unavailable(format!(
-            "rows are probed on the forward link's target at the forward stage only, not on tenant {}",
-            plan.tenant
-        )),
-        (Some(_), Fact::Unavailable { reason }) => Fact::unavailable(reason.clone()),
-        (Some(link), Fact::Observed(tables)) => {
-            let probed: Vec<(String, String)> = tables
-                .iter()
-                .flat_map(|(database, tables)| {
-                    tables
-                        .keys()
-                        .map(move |table| (database.clone(), table.clone()))
-                })
-                .filter(|(database, table)| link.covers(database, table))
-                .collect();
-            probe_rows(pool, &endpoint_text, &probed, timeout).await
-        }
-    };
+    let rows = probed_rows(&fetcher, plan, probe_rows_of, &tables).await;
     TenantFacts {
         endpoint,
         user,
         login: Fact::Observed(()),
+        mode: queries::mode(&variables, &server),
         server,
-        mode,
         variables,
-        grants: to_fact(grants, queries::grants),
-        databases: to_fact(databases, queries::databases),
+        grants: to_fact(fetched.grants, queries::grants),
+        databases: to_fact(fetched.databases, queries::databases),
         scope: scope.iter().cloned().collect(),
         tables,
-        views,
-        triggers: to_fact(triggers, queries::triggers),
+        views: to_fact(fetched.listed.as_ref().map_err(String::clone), |listed| {
+            queries::views(listed)
+        }),
+        triggers: to_fact(fetched.triggers, queries::triggers),
         rows,
         drc_login: None,
         catalog,
     }
 }
 
-/// The run's statements over the in-scope databases: each template's `{scope}` becomes one
-/// placeholder per database, bound to the names.
-struct Scoped<'a> {
-    pool: &'a Pool,
-    endpoint: &'a str,
-    scope: &'a [String],
-    params: &'a [Value],
-    timeout: Duration,
+/// The rows of the statements asked up front, each as it came back or why it did not.
+struct Fetched {
+    /// `information_schema.TABLES`: the in-scope tables and views, which columns and keys are
+    /// joined to.
+    listed: Result<Rows, String>,
+    columns_and_keys: ColumnsAndKeys,
+    server: Result<Rows, String>,
+    variables: Result<Rows, String>,
+    grants: Result<Rows, String>,
+    databases: Result<Rows, String>,
+    triggers: Result<Rows, String>,
 }
 
-impl Scoped<'_> {
-    async fn rows(&self, template: &'static str) -> Result<Rows, String> {
-        self.map(template, text_row).await
-    }
-
-    async fn map<T>(
-        &self,
-        template: &'static str,
-        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, String> {
-        if self.params.is_empty() {
-            // Nothing in scope: nothing to ask.
-            return Ok(Vec::new());
-        }
-        let sql = queries::with_scope(template, self.scope.len());
-        run_map(
-            self.pool,
-            self.endpoint,
-            &sql,
-            self.params.to_vec(),
-            self.timeout,
-            parse,
-        )
-        .await
-    }
-}
-
-type Tables = std::collections::BTreeMap<String, std::collections::BTreeMap<String, Table>>;
-
-fn from_information_schema(
-    tables: &Rows,
-    columns: Result<Rows, String>,
-    keys: Result<Rows, String>,
-) -> Fact<Tables> {
-    match (columns, keys) {
-        (Ok(columns), Ok(keys)) => to_fact(Ok(()), |_| queries::tables(tables, &columns, &keys)),
-        (columns, keys) => Fact::unavailable(
-            [columns.err(), keys.err()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-    }
-}
-
-/// The tables `information_schema.TABLES` listed, with columns and keys from the inner tables;
-/// an error is why they could not be used.
 /// Columns and keys as fetched, before they are joined to the tables TABLES listed.
-enum Fetched {
+enum ColumnsAndKeys {
     InformationSchema {
         columns: Result<Rows, String>,
         keys: Result<Rows, String>,
@@ -332,17 +240,138 @@ enum Fetched {
     },
 }
 
-/// `reason`, starting with the tenant it concerns (statement errors already do).
-fn naming(endpoint: &str, reason: String) -> String {
-    if reason.starts_with(endpoint) {
-        reason
-    } else {
-        format!("{endpoint}: {reason}")
+/// Sends the statements asked up front, all at once.
+async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice) -> Fetched {
+    // The pool hands out connections in the order they are asked for: the longest statements
+    // first, the small ones share what is left.
+    let (columns_and_keys, listed, server, variables, grants, databases, triggers) = tokio::join!(
+        fetch_columns_and_keys(fetcher, catalog),
+        fetcher.scoped(queries::TABLES),
+        fetcher.fixed(queries::SERVER),
+        fetcher.fixed(queries::VARIABLES),
+        fetcher.fixed(queries::GRANTS),
+        fetcher.fixed(queries::DATABASES),
+        fetcher.scoped(queries::TRIGGERS),
+    );
+    Fetched {
+        listed,
+        columns_and_keys,
+        server,
+        variables,
+        grants,
+        databases,
+        triggers,
     }
 }
 
-fn from_inner(
-    tables: &Rows,
+/// Columns and keys: the inner tables first unless told otherwise; information_schema at once
+/// when asked for it.
+async fn fetch_columns_and_keys(fetcher: &Fetcher<'_>, catalog: CatalogChoice) -> ColumnsAndKeys {
+    match catalog {
+        CatalogChoice::InformationSchema => {
+            let (columns, keys) = fetch_information_schema(fetcher).await;
+            ColumnsAndKeys::InformationSchema { columns, keys }
+        }
+        CatalogChoice::Auto | CatalogChoice::InnerTables => {
+            let (columns, tables) = tokio::join!(
+                fetcher.scoped_map(inner::COLUMNS, inner::inner_column),
+                fetcher.scoped_map(inner::TABLES, inner::inner_table),
+            );
+            ColumnsAndKeys::Inner { columns, tables }
+        }
+    }
+}
+
+/// The COLUMNS and STATISTICS rows of the in-scope databases, side by side.
+async fn fetch_information_schema(
+    fetcher: &Fetcher<'_>,
+) -> (Result<Rows, String>, Result<Rows, String>) {
+    tokio::join!(
+        fetcher.scoped(queries::COLUMNS),
+        fetcher.scoped(queries::KEYS)
+    )
+}
+
+type Tables = BTreeMap<String, BTreeMap<String, Table>>;
+
+/// The tables TABLES `listed` with their columns and keys, and where those were read: as
+/// fetched, or from information_schema after all when [`decide`] says so.
+async fn with_columns_and_keys(
+    fetcher: &Fetcher<'_>,
+    listed: &Rows,
+    fetched: ColumnsAndKeys,
+    server: &Fact<Server>,
+    catalog: CatalogChoice,
+) -> (Fact<Tables>, Catalog) {
+    let (columns, inner_tables) = match fetched {
+        ColumnsAndKeys::InformationSchema { columns, keys } => {
+            return (
+                join_information_schema(listed, columns, keys),
+                CatalogSource::InformationSchema.into(),
+            );
+        }
+        ColumnsAndKeys::Inner { columns, tables } => (columns, tables),
+    };
+    let joined = join_inner(listed, columns, inner_tables, server)
+        .map_err(|reason| naming(fetcher.endpoint, reason));
+    match decide(joined, catalog) {
+        Decision::Inner(tables) => (tables, CatalogSource::InnerTables.into()),
+        Decision::FallBack { reason } => {
+            let (columns, keys) = fetch_information_schema(fetcher).await;
+            (
+                join_information_schema(listed, columns, keys),
+                Catalog {
+                    source: CatalogSource::InformationSchema,
+                    fallback_reason: Some(reason),
+                },
+            )
+        }
+    }
+}
+
+/// What becomes of the inner tables' columns and keys.
+#[derive(Debug)]
+enum Decision {
+    /// Kept: the tables, or why they are unavailable.
+    Inner(Fact<Tables>),
+    /// Read information_schema instead; `reason` is why the inner tables could not be used.
+    FallBack { reason: String },
+}
+
+/// The fallback rule: the inner tables when they could be used; otherwise information_schema,
+/// unless the inner tables were asked for alone, when their failure is the answer.
+fn decide(joined: Result<Tables, String>, catalog: CatalogChoice) -> Decision {
+    match joined {
+        Ok(tables) => Decision::Inner(Fact::Observed(tables)),
+        Err(reason) if catalog == CatalogChoice::InnerTables => {
+            Decision::Inner(Fact::unavailable(reason))
+        }
+        Err(reason) => Decision::FallBack { reason },
+    }
+}
+
+/// The tables TABLES listed, with columns and keys from `information_schema`.
+fn join_information_schema(
+    listed: &Rows,
+    columns: Result<Rows, String>,
+    keys: Result<Rows, String>,
+) -> Fact<Tables> {
+    match (columns, keys) {
+        (Ok(columns), Ok(keys)) => observed(queries::tables(listed, &columns, &keys)),
+        (columns, keys) => Fact::unavailable(
+            [columns.err(), keys.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    }
+}
+
+/// The tables TABLES listed, with columns and keys from the inner tables; an error is why they
+/// could not be used.
+fn join_inner(
+    listed: &Rows,
     columns: Result<Vec<InnerColumn>, String>,
     inner_tables: Result<Vec<InnerTable>, String>,
     server: &Fact<Server>,
@@ -354,109 +383,171 @@ fn from_inner(
         }
     };
     let (columns, inner_tables) = (columns?, inner_tables?);
-    let mut filled = queries::tables(tables, &Rows::new(), &Rows::new())
-        .map_err(|ShapeError(problem)| format!("unexpected result shape: {problem}"))?;
+    let mut filled =
+        queries::tables(listed, &Rows::new(), &Rows::new()).map_err(|error| error.to_string())?;
     inner::fill_tables(&mut filled, inner_tables, columns, numbering)?;
     Ok(filled)
+}
+
+/// `reason`, starting with the tenant it concerns (statement errors already do).
+fn naming(endpoint: &str, reason: String) -> String {
+    if reason.starts_with(endpoint) {
+        reason
+    } else {
+        format!("{endpoint}: {reason}")
+    }
+}
+
+/// Which in-scope tables hold rows: asked of the forward link's target only, about the tables
+/// the link covers.
+async fn probed_rows(
+    fetcher: &Fetcher<'_>,
+    plan: &TenantPlan,
+    probe_rows_of: Option<&LinkPlan>,
+    tables: &Fact<Tables>,
+) -> Fact<BTreeSet<String>> {
+    let Some(link) = probe_rows_of else {
+        return Fact::unavailable(format!(
+            "rows are probed on the forward link's target at the forward stage only, not on tenant {}",
+            plan.tenant
+        ));
+    };
+    match tables {
+        Fact::Unavailable { reason } => Fact::unavailable(reason.clone()),
+        Fact::Observed(tables) => {
+            let covered: Vec<(String, String)> = tables
+                .iter()
+                .flat_map(|(database, tables)| {
+                    tables
+                        .keys()
+                        .map(move |table| (database.clone(), table.clone()))
+                })
+                .filter(|(database, table)| link.covers(database, table))
+                .collect();
+            probe_rows(fetcher, &covered).await
+        }
+    }
 }
 
 /// Which of `tables` hold rows, in statements of [`queries::ROW_PROBE_BATCH`] tables each: one
 /// statement over a thousand tables exceeds OceanBase's per-query memory limit (ERROR 11049 on
 /// seekdb with 1 GB), so the probe, unlike the metadata queries, grows with the number of target
 /// tables that already exist.
-async fn probe_rows(
-    pool: &Pool,
-    endpoint: &str,
-    tables: &[(String, String)],
-    timeout: Duration,
-) -> Fact<BTreeSet<String>> {
+async fn probe_rows(fetcher: &Fetcher<'_>, tables: &[(String, String)]) -> Fact<BTreeSet<String>> {
     let mut present = BTreeSet::new();
     for batch in tables.chunks(queries::ROW_PROBE_BATCH) {
-        let rows = match run(pool, endpoint, &queries::row_probe(batch), vec![], timeout).await {
+        let rows = match fetcher.fixed(&queries::row_probe(batch)).await {
             Ok(rows) => rows,
             Err(reason) => return Fact::unavailable(reason),
         };
         match queries::rows_present(&rows, batch) {
             Ok(found) => present.extend(found),
-            Err(ShapeError(problem)) => {
-                return Fact::unavailable(format!("unexpected result shape: {problem}"));
-            }
+            Err(error) => return Fact::unavailable(error.to_string()),
         }
     }
     Fact::Observed(present)
 }
 
-/// Runs one statement under the timeout; the error names the tenant and the statement.
-async fn run(
-    pool: &Pool,
-    endpoint: &str,
-    sql: &str,
-    params: Vec<Value>,
+/// Runs statements on one tenant's pool under the run's timeout. A scoped template's `{scope}`
+/// becomes one placeholder per in-scope database, bound to the names.
+struct Fetcher<'a> {
+    pool: &'a Pool,
+    /// `tenant <side> (<host:port>)`, which every error starts with.
+    endpoint: &'a str,
+    scope: &'a [String],
+    params: &'a [Value],
     timeout: Duration,
-) -> Result<Rows, String> {
-    run_map(pool, endpoint, sql, params, timeout, text_row).await
+}
+
+impl Fetcher<'_> {
+    /// A statement without parameters.
+    async fn fixed(&self, sql: &str) -> Result<Rows, String> {
+        self.run(sql, vec![], text_row).await
+    }
+
+    /// A scoped template over the in-scope databases, every cell as text.
+    async fn scoped(&self, template: &'static str) -> Result<Rows, String> {
+        self.scoped_map(template, text_row).await
+    }
+
+    /// A scoped template over the in-scope databases, each row parsed by `parse`.
+    async fn scoped_map<T>(
+        &self,
+        template: &'static str,
+        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
+    ) -> Result<Vec<T>, String> {
+        if self.params.is_empty() {
+            // Nothing in scope: nothing to ask.
+            return Ok(Vec::new());
+        }
+        let sql = statements::with_scope(template, self.scope.len());
+        self.run(&sql, self.params.to_vec(), parse).await
+    }
+
+    /// Runs one statement under the timeout, each row turned into a `T` as it arrives: a large
+    /// result is never held twice. The error names the tenant and the statement.
+    async fn run<T>(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
+    ) -> Result<Vec<T>, String> {
+        let endpoint = self.endpoint;
+        let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        if !ALLOWLIST.allows(sql) {
+            // A programming error, never a user's: refuse rather than send it.
+            return Err(format!(
+                "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent"
+            ));
+        }
+        let work = async {
+            let mut conn = self.pool.get_conn().await?;
+            let convert = |row: Row| parse(row.unwrap());
+            let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
+                conn.query_iter(sql).await?.map(convert).await?
+            } else {
+                conn.exec_iter(sql, params).await?.map(convert).await?
+            };
+            Ok::<_, mysql_async::Error>(rows)
+        };
+        match tokio::time::timeout(self.timeout, work).await {
+            Err(_) => Err(format!(
+                "{endpoint}: `{statement} …` gave no result within {}s",
+                self.timeout.as_secs_f64()
+            )),
+            Ok(Err(error)) => Err(format!(
+                "{endpoint}: `{statement} …` failed: {}",
+                describe(&error)
+            )),
+            Ok(Ok(rows)) => rows
+                .into_iter()
+                .collect::<Result<Vec<T>, ShapeError>>()
+                .map_err(|error| format!("{endpoint}: `{statement} …`: {error}")),
+        }
+    }
 }
 
 fn text_row(values: Vec<Value>) -> Result<Vec<Option<String>>, ShapeError> {
     Ok(values.into_iter().map(value_to_text).collect())
 }
 
-/// [`run`], each row turned into a `T` as it arrives: a large result is never held twice.
-async fn run_map<T>(
-    pool: &Pool,
-    endpoint: &str,
-    sql: &str,
-    params: Vec<Value>,
-    timeout: Duration,
-    parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-) -> Result<Vec<T>, String> {
-    let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
-    if !queries::is_allowed(sql) {
-        // A programming error, never a user's: refuse rather than send it.
-        return Err(format!(
-            "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent"
-        ));
-    }
-    let work = async {
-        let mut conn = pool.get_conn().await?;
-        let convert = |row: Row| parse(row.unwrap());
-        let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
-            conn.query_iter(sql).await?.map(convert).await?
-        } else {
-            conn.exec_iter(sql, params).await?.map(convert).await?
-        };
-        Ok::<_, mysql_async::Error>(rows)
-    };
-    match tokio::time::timeout(timeout, work).await {
-        Err(_) => Err(format!(
-            "{endpoint}: `{statement} …` gave no result within {}s",
-            timeout.as_secs_f64()
-        )),
-        Ok(Err(error)) => Err(format!(
-            "{endpoint}: `{statement} …` failed: {}",
-            describe(&error)
-        )),
-        Ok(Ok(rows)) => rows
-            .into_iter()
-            .collect::<Result<Vec<T>, ShapeError>>()
-            .map_err(|ShapeError(problem)| {
-                format!("{endpoint}: `{statement} …`: unexpected result shape: {problem}")
-            }),
-    }
-}
-
+/// A statement's rows through its parser, as a fact: a failed statement or a row of an
+/// unexpected shape makes it unavailable, with the reason.
 fn to_fact<T, R>(
     rows: Result<R, String>,
     parse: impl FnOnce(&R) -> Result<T, ShapeError>,
 ) -> Fact<T> {
     match rows {
         Err(reason) => Fact::unavailable(reason),
-        Ok(rows) => match parse(&rows) {
-            Ok(value) => Fact::Observed(value),
-            Err(ShapeError(problem)) => {
-                Fact::unavailable(format!("unexpected result shape: {problem}"))
-            }
-        },
+        Ok(rows) => observed(parse(&rows)),
+    }
+}
+
+/// What a parser made of rows, as a fact.
+fn observed<T>(parsed: Result<T, ShapeError>) -> Fact<T> {
+    match parsed {
+        Ok(value) => Fact::Observed(value),
+        Err(error) => Fact::unavailable(error.to_string()),
     }
 }
 
@@ -487,5 +578,59 @@ fn describe(error: &mysql_async::Error) -> String {
             server.code, server.state, server.message
         ),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use statements::with_scope;
+
+    #[test]
+    fn the_allowlist_takes_the_catalogue_and_nothing_else() {
+        assert!(ALLOWLIST.allows(queries::GRANTS));
+        assert!(ALLOWLIST.allows(&with_scope(queries::COLUMNS, 3)));
+        assert!(ALLOWLIST.allows(&with_scope(inner::COLUMNS, 2)));
+        let probe = queries::row_probe(&[("a`b".into(), "t".into()), ("c".into(), "d".into())]);
+        assert!(ALLOWLIST.allows(&probe));
+        for evil in [
+            "DROP TABLE t",
+            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b`); DROP TABLE t; --)",
+            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b` WHERE 1) UNION ALL DELETE FROM x",
+            &with_scope(queries::COLUMNS, 1).replace("?", "'x'"),
+            &format!("{} FOR root", queries::GRANTS),
+        ] {
+            assert!(!ALLOWLIST.allows(evil), "{evil}");
+        }
+    }
+
+    #[test]
+    fn the_inner_tables_are_kept_unless_they_failed_and_information_schema_is_allowed() {
+        let why = || Err("tenant A (h:1): the kernel's version is unknown".to_string());
+        assert!(matches!(
+            decide(Ok(Tables::new()), CatalogChoice::Auto),
+            Decision::Inner(Fact::Observed(_))
+        ));
+        assert!(matches!(
+            decide(why(), CatalogChoice::InnerTables),
+            Decision::Inner(Fact::Unavailable { reason }) if reason.contains("version is unknown")
+        ));
+        assert!(matches!(
+            decide(why(), CatalogChoice::Auto),
+            Decision::FallBack { reason } if reason.contains("version is unknown")
+        ));
+    }
+
+    #[test]
+    fn information_schema_rows_missing_give_both_reasons() {
+        let joined = join_information_schema(
+            &Rows::new(),
+            Err("columns failed".into()),
+            Err("keys failed".into()),
+        );
+        assert_eq!(
+            joined.unavailable_reason(),
+            Some("columns failed; keys failed")
+        );
     }
 }

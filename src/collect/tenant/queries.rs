@@ -1,4 +1,6 @@
-//! The statements sent to a tenant, and one pure function per statement from its rows to facts.
+//! The catalogue statements sent to a tenant, and one pure function per statement from its rows
+//! to facts. (The inner tables' two statements are in [`super::inner`]; what every statement
+//! shares, the allowlist and the shape error, in [`super::statements`].)
 //!
 //! The number of statements is fixed: tables of every in-scope database come from one query per
 //! `information_schema` view, never one query per table. Rows arrive as text cells
@@ -6,17 +8,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::statements::{Rows, ShapeError};
 use crate::facts::{
     Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server, Table,
     Trigger, Variables,
 };
-
-/// Result rows with every cell as text (`None` for SQL NULL).
-pub type Rows = Vec<Vec<Option<String>>>;
-
-/// Statements sent once per session before anything else. Read-only first: should any later
-/// statement try to write, the tenant itself refuses it (error 1792).
-pub const SESSION_SETUP: &[&str] = &["SET SESSION TRANSACTION READ ONLY"];
 
 pub const SERVER: &str = "SELECT ob_version(), version(), @@version_comment, current_user()";
 
@@ -44,73 +40,6 @@ pub const KEYS: &str = "SELECT table_schema, table_name, index_name, column_name
 
 pub const TRIGGERS: &str = "SELECT trigger_schema, trigger_name, event_object_table, action_timing, event_manipulation \
      FROM information_schema.TRIGGERS WHERE event_object_schema IN ({scope})";
-
-/// Whether `sql` is one of the statements this collector sends (the allowlist `run` enforces,
-/// and tests check on the wire): a catalogue query, scoped with any number of placeholders, or
-/// a row probe.
-pub fn is_allowed(sql: &str) -> bool {
-    if [SERVER, VARIABLES, GRANTS, DATABASES].contains(&sql) {
-        return true;
-    }
-    let scoped = [
-        TABLES,
-        COLUMNS,
-        KEYS,
-        TRIGGERS,
-        super::inner::TABLES,
-        super::inner::COLUMNS,
-    ]
-    .iter()
-    .any(|template| {
-        let (head, tail) = template
-            .split_once("{scope}")
-            .expect("scoped templates have {scope}");
-        sql.strip_prefix(head)
-            .and_then(|rest| rest.strip_suffix(tail))
-            .is_some_and(|placeholders| placeholders.split(", ").all(|p| p == "?"))
-    });
-    scoped || is_row_probe(sql)
-}
-
-/// `SELECT 0, EXISTS(SELECT 1 FROM `db`.`t`) UNION ALL SELECT 1, ...`, nothing else.
-fn is_row_probe(sql: &str) -> bool {
-    sql.split(" UNION ALL ").enumerate().all(|(index, part)| {
-        part.strip_prefix(&format!("SELECT {index}, EXISTS(SELECT 1 FROM "))
-            .and_then(|rest| rest.strip_suffix(')'))
-            .is_some_and(quoted_name_pair)
-    })
-}
-
-/// `` `a`.`b` `` with backticks inside names doubled: nothing can end the identifier early.
-fn quoted_name_pair(text: &str) -> bool {
-    fn identifier(text: &str) -> Option<&str> {
-        let rest = text.strip_prefix('`')?;
-        let mut chars = rest.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c == '`' {
-                if chars.peek().map(|(_, n)| *n) == Some('`') {
-                    chars.next();
-                } else {
-                    return Some(&rest[i + 1..]);
-                }
-            }
-        }
-        None
-    }
-    identifier(text)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .and_then(identifier)
-        .is_some_and(str::is_empty)
-}
-
-/// `template` with `{scope}` replaced by one placeholder per database.
-pub fn with_scope(template: &str, databases: usize) -> String {
-    template.replace("{scope}", &vec!["?"; databases.max(1)].join(", "))
-}
-
-/// A row of a query that did not have the shape this version of the tool expects.
-#[derive(Debug)]
-pub struct ShapeError(pub String);
 
 fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
     row.get(index).map(|value| value.as_deref()).ok_or_else(|| {
@@ -473,23 +402,6 @@ mod tests {
         assert_eq!(t1.keys[0].kind, KeyKind::Primary);
         assert_eq!(t1.keys[1].name, "uk");
         assert!(!tables["app"].contains_key("view1"));
-    }
-
-    #[test]
-    fn the_allowlist_takes_the_catalogue_and_nothing_else() {
-        assert!(is_allowed(GRANTS));
-        assert!(is_allowed(&with_scope(COLUMNS, 3)));
-        let probe = row_probe(&[("a`b".into(), "t".into()), ("c".into(), "d".into())]);
-        assert!(is_allowed(&probe));
-        for evil in [
-            "DROP TABLE t",
-            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b`); DROP TABLE t; --)",
-            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b` WHERE 1) UNION ALL DELETE FROM x",
-            &with_scope(COLUMNS, 1).replace("?", "'x'"),
-            &format!("{GRANTS} FOR root"),
-        ] {
-            assert!(!is_allowed(evil), "{evil}");
-        }
     }
 
     #[test]

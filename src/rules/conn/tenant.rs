@@ -22,6 +22,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[],
+        optional: &[],
+        waivable: false,
+        compares_sides: false,
         summary: "tenant reachable, migration user can log in, facts collected",
         check: check,
     };
@@ -30,10 +33,10 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        let facts = cx.tenant(tenant);
-        if let Some(reason) = facts.login.unavailable_reason() {
+        let on = cx.tenant(tenant);
+        if let Some(reason) = on.login_failure() {
             findings.push(
-                Finding::new(tenant, Some(facts.user.clone()), format!("cannot check tenant {tenant}: {reason}"))
+                Finding::new(tenant, Some(on.user().to_string()), format!("cannot check tenant {tenant}: {reason}"))
                     .help("check host, port, user and password in the plan, and that this machine may connect")
                     .at(Some(cx.plan.tenant(tenant).span.clone())),
             );
@@ -42,7 +45,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         let missing: Vec<String> = Need::TENANT
             .into_iter()
             .filter_map(|need| {
-                need.unavailable_on(facts)
+                on.gap(need)
                     .map(|reason| format!("{} ({reason})", need.name()))
             })
             .collect();
@@ -50,7 +53,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             findings.push(
                 Finding::new(
                     tenant,
-                    Some(facts.user.clone()),
+                    Some(on.user().to_string()),
                     format!("logged in to tenant {tenant}, but could not collect: {}", missing.join("; ")),
                 )
                 .help("the rules that read these facts are inconclusive; grant the migration user read access to the views named")

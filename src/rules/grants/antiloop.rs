@@ -1,5 +1,5 @@
-use super::{Object, grant_statement, lacks_message};
 use crate::facts::{Privilege, Tenant};
+use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 /// The database OMS keeps its anti-loop transaction table (`drc_txn`) in for OB ↔ OB.
@@ -33,6 +33,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Databases],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "database test exists with CREATE, SELECT, INSERT, UPDATE, DELETE for the anti-loop table",
         check: check,
     };
@@ -46,13 +49,11 @@ fn check(cx: &Ctx<'_>) -> Check {
     );
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        let facts = cx.tenant(tenant);
-        let grants = facts.grants.observed().expect("needed");
+        let on = cx.tenant(tenant);
+        let grants = on.grants()?;
         let missing = object.missing(grants, TXN_PRIVILEGES);
-        let visible = facts
-            .databases
-            .observed()
-            .expect("needed")
+        let visible = on
+            .databases()?
             .keys()
             .any(|name| name.eq_ignore_ascii_case(TXN_DATABASE));
         if !visible {
@@ -64,7 +65,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             };
             let mut fix = vec![create.clone()];
             if !missing.is_empty() {
-                fix.push(grant_statement(facts, &missing, &object));
+                fix.push(grant_statement(&on, &missing, &object));
             }
             findings.push(
                 Finding::new(tenant, Some(TXN_DATABASE.into()), format!("database {TXN_DATABASE} on tenant {tenant} {why}"))
@@ -76,12 +77,12 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     tenant,
                     Some(TXN_DATABASE.into()),
-                    lacks_message(facts, grants, &missing, &object),
+                    lacks_message(&on, grants, &missing, &object),
                 )
                 .help(
                     "OMS's writer creates and updates the anti-loop table drc_txn in database test",
                 )
-                .fix(vec![grant_statement(facts, &missing, &object)]),
+                .fix(vec![grant_statement(&on, &missing, &object)]),
             );
         }
     }

@@ -1,5 +1,5 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -23,6 +23,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[],
+        optional: &[Need::DrcLogin],
+        waivable: true,
+        compares_sides: false,
         summary: "a sys-tenant log-reading (DRC) user is declared for each cluster and can log in",
         check: check,
     };
@@ -41,15 +44,14 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
             continue;
         };
-        if let Some(reason) = cx.tenant(tenant).login.unavailable_reason() {
+        if let Some(reason) = cx.tenant(tenant).login_failure() {
             // The tenant itself is out of reach (conn.tenant): a failed DRC login says nothing.
             unknown.push(format!("tenant {tenant} could not be reached: {reason}"));
             continue;
         }
         if let Some(reason) = cx
             .tenant(tenant)
-            .drc_login
-            .as_ref()
+            .drc_login()?
             .and_then(|login| login.unavailable_reason())
         {
             findings.push(

@@ -1,5 +1,5 @@
 use crate::facts::{Privilege, Tenant};
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, account, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -18,28 +18,32 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "SELECT ON *.* (OMS target requirement)",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    Ok(Tenant::BOTH
-        .into_iter()
-        .filter_map(|tenant| {
-            let facts = cx.tenant(tenant);
-            let grants = facts.grants.observed().expect("needed");
-            (!grants.holds_globally(&Privilege::Select)).then(|| {
-                Finding::new(
-                    tenant,
-                    Some(facts.user.clone()),
-                    format!("{} lacks SELECT ON *.*", facts.user),
-                )
-                .help("OMS requires SELECT on the whole target tenant")
-                .fix(vec![format!("GRANT SELECT ON *.* TO {};", account(facts))])
-            })
-        })
-        .collect())
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let on = cx.tenant(tenant);
+        if on.grants()?.holds_globally(&Privilege::Select) {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                tenant,
+                Some(on.user().to_string()),
+                format!("{} lacks SELECT ON *.*", on.user()),
+            )
+            .help("OMS requires SELECT on the whole target tenant")
+            .fix(vec![format!("GRANT SELECT ON *.* TO {};", on.account())]),
+        );
+    }
+    Ok(findings)
 }
 
 #[cfg(test)]

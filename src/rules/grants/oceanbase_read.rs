@@ -1,5 +1,5 @@
-use super::{Object, grant_statement, lacks_message};
 use crate::facts::{Privilege, Tenant};
+use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::versions::compare;
 use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
 
@@ -22,45 +22,46 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Server],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "SELECT on oceanbase.* (OB 4.0 and later)",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let applies: Vec<Tenant> = Tenant::BOTH
-        .into_iter()
-        .filter(|t| {
-            compare(
-                &cx.tenant(*t).server.observed().expect("needed").ob_version,
-                "4.0.0",
-            )
-            .is_ge()
-        })
-        .collect();
+    let mut applies = Vec::new();
+    for tenant in Tenant::BOTH {
+        if compare(&cx.tenant(tenant).server()?.ob_version, "4.0.0").is_ge() {
+            applies.push(tenant);
+        }
+    }
     if applies.is_empty() {
         return Err(NotEvaluated::Skipped(
             "both tenants run OceanBase before 4.0".into(),
         ));
     }
     let object = Object::Database("oceanbase");
-    Ok(applies
-        .into_iter()
-        .filter_map(|tenant| {
-            let facts = cx.tenant(tenant);
-            let grants = facts.grants.observed().expect("needed");
-            let missing = object.missing(grants, &[Privilege::Select]);
-            (!missing.is_empty()).then(|| {
-                Finding::new(
-                    tenant,
-                    Some("oceanbase".into()),
-                    lacks_message(facts, grants, &missing, &object),
-                )
-                .help("OMS reads the tenant's internal views with the migration user")
-                .fix(vec![grant_statement(facts, &missing, &object)])
-            })
-        })
-        .collect())
+    let mut findings = Vec::new();
+    for tenant in applies {
+        let on = cx.tenant(tenant);
+        let grants = on.grants()?;
+        let missing = object.missing(grants, &[Privilege::Select]);
+        if missing.is_empty() {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                tenant,
+                Some("oceanbase".into()),
+                lacks_message(&on, grants, &missing, &object),
+            )
+            .help("OMS reads the tenant's internal views with the migration user")
+            .fix(vec![grant_statement(&on, &missing, &object)]),
+        );
+    }
+    Ok(findings)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
-use super::{Object, grant_statement, lacks_message};
 use crate::facts::{Privilege, Tenant};
+use crate::rules::scope::{Lack, grant_statement, lacks, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -24,6 +24,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "migration user has SELECT on every in-scope database",
         check: check,
     };
@@ -32,28 +35,30 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        let facts = cx.tenant(tenant);
-        let grants = facts.grants.observed().expect("needed");
+        let on = cx.tenant(tenant);
+        let grants = on.grants()?;
         let mut seen = BTreeSet::new();
-        for link in cx.links_from(tenant) {
-            for object in Object::scope(link) {
-                let missing = object.missing(grants, &[Privilege::Select]);
-                if missing.is_empty() || !seen.insert(object.name()) {
-                    continue;
-                }
-                findings.push(
-                    Finding::new(
-                        tenant,
-                        Some(object.name()),
-                        lacks_message(facts, grants, &missing, &object),
-                    )
-                    .help(format!(
-                        "grant SELECT so OMS can read the {} link's source",
-                        link.name
-                    ))
-                    .fix(vec![grant_statement(facts, &missing, &object)]),
-                );
+        for lack in lacks(grants, cx.links_from(tenant), |_| vec![Privilege::Select]) {
+            let Lack {
+                link,
+                object,
+                missing,
+            } = lack;
+            if !seen.insert(object.name()) {
+                continue;
             }
+            findings.push(
+                Finding::new(
+                    tenant,
+                    Some(object.name()),
+                    lacks_message(&on, grants, &missing, &object),
+                )
+                .help(format!(
+                    "grant SELECT so OMS can read the {} link's source",
+                    link.name
+                ))
+                .fix(vec![grant_statement(&on, &missing, &object)]),
+            );
         }
     }
     Ok(findings)

@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 
-use super::{Object, grant_statement, lacks_message};
 use crate::facts::{Privilege, Tenant};
+use crate::plan::LinkPlan;
+use crate::rules::scope::{Object, grant_statement, lacks, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 /// What OMS needs on each target database (research/oms.md §2.2).
@@ -37,6 +38,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "migration user can create and write every in-scope target database",
         check: check,
     };
@@ -45,45 +49,42 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        let facts = cx.tenant(tenant);
-        let grants = facts.grants.observed().expect("needed");
+        let on = cx.tenant(tenant);
+        let grants = on.grants()?;
         // Both links may target the same tenant when the plan is not mirrored; merge them so
         // each object gets one finding with everything it lacks.
         let mut missing_by_object: BTreeMap<String, (Object<'_>, Vec<Privilege>, Vec<&str>)> =
             BTreeMap::new();
-        for link in cx.links_into(tenant) {
+        let required = |link: &LinkPlan| {
             let mut required = TARGET_PRIVILEGES.to_vec();
             if link.ddl_sync.enabled() {
                 required.push(Privilege::Drop);
             }
-            for object in Object::scope(link) {
-                let missing = object.missing(grants, &required);
-                if missing.is_empty() {
-                    continue;
+            required
+        };
+        for lack in lacks(grants, cx.links_into(tenant), required) {
+            let entry = missing_by_object
+                .entry(lack.object.name())
+                .or_insert_with(|| (lack.object, Vec::new(), Vec::new()));
+            for privilege in lack.missing {
+                if !entry.1.contains(&privilege) {
+                    entry.1.push(privilege);
                 }
-                let entry = missing_by_object
-                    .entry(object.name())
-                    .or_insert_with(|| (object, Vec::new(), Vec::new()));
-                for privilege in missing {
-                    if !entry.1.contains(&privilege) {
-                        entry.1.push(privilege);
-                    }
-                }
-                entry.2.push(link.name);
             }
+            entry.2.push(lack.link.name);
         }
         for (name, (object, missing, links)) in missing_by_object {
             findings.push(
                 Finding::new(
                     tenant,
                     Some(name),
-                    lacks_message(facts, grants, &missing, &object),
+                    lacks_message(&on, grants, &missing, &object),
                 )
                 .help(format!(
                     "grant the privileges OMS needs to write the {} link's target",
                     links.join(" and ")
                 ))
-                .fix(vec![grant_statement(facts, &missing, &object)]),
+                .fix(vec![grant_statement(&on, &missing, &object)]),
             );
         }
     }

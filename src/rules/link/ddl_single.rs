@@ -1,6 +1,8 @@
 use crate::facts::oms::Project;
 use crate::plan::{LinkPlan, Span};
-use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, declare_rule,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -25,6 +27,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[Need::OmsForward, Need::OmsReverse],
+        waivable: false,
+        compares_sides: false,
         summary: "DDL sync enabled on at most one link",
         check: check,
     };
@@ -38,43 +43,41 @@ struct Setting {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let oms = cx.live_oms();
-    let setting = |link: &LinkPlan,
-                   live: Option<&crate::facts::Fact<Option<Project>>>|
-     -> Result<Setting, String> {
-        let from_plan = || Setting {
-            enabled: link.ddl_sync.enabled(),
-            origin: format!("the plan's [{}] ddl_sync", link.name),
-            span: link.ddl_sync_span.clone(),
+    let setting =
+        |link: &LinkPlan, live: Result<Option<&Project>, Missing>| -> Result<Setting, String> {
+            let from_plan = || Setting {
+                enabled: link.ddl_sync.enabled(),
+                origin: format!("the plan's [{}] ddl_sync", link.name),
+                span: link.ddl_sync_span.clone(),
+            };
+            match live {
+                Err(missing) if missing.is_not_collected() => Ok(from_plan()),
+                Err(missing) => Err(missing.cause),
+                Ok(live) => match live {
+                    None => Ok(from_plan()),
+                    Some(project) => {
+                        let ddl: Vec<&str> = project
+                            .ddl_sync
+                            .iter()
+                            .chain(&project.reverse_ddl_sync)
+                            .map(String::as_str)
+                            .collect();
+                        Ok(Setting {
+                            enabled: !ddl.is_empty(),
+                            origin: format!(
+                                "live {} project {} ({})",
+                                link.name,
+                                project.name,
+                                ddl.join(", ")
+                            ),
+                            span: None,
+                        })
+                    }
+                },
+            }
         };
-        match live {
-            None => Ok(from_plan()),
-            Some(fact) => match fact.observed() {
-                None => Err(fact.unavailable_reason().unwrap_or_default().to_string()),
-                Some(None) => Ok(from_plan()),
-                Some(Some(project)) => {
-                    let ddl: Vec<&str> = project
-                        .ddl_sync
-                        .iter()
-                        .chain(&project.reverse_ddl_sync)
-                        .map(String::as_str)
-                        .collect();
-                    Ok(Setting {
-                        enabled: !ddl.is_empty(),
-                        origin: format!(
-                            "live {} project {} ({})",
-                            link.name,
-                            project.name,
-                            ddl.join(", ")
-                        ),
-                        span: None,
-                    })
-                }
-            },
-        }
-    };
-    let forward = setting(&cx.plan.forward, oms.map(|o| &o.forward));
-    let reverse = setting(&cx.plan.reverse, oms.map(|o| &o.reverse));
+    let forward = setting(&cx.plan.forward, cx.oms_forward());
+    let reverse = setting(&cx.plan.reverse, cx.oms_reverse());
     match (forward, reverse) {
         (Ok(forward), Ok(reverse)) if forward.enabled && reverse.enabled => Ok(vec![
             Finding::new(

@@ -1,5 +1,5 @@
 use crate::plan::DdlSync;
-use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 /// DDL OMS syncs between OceanBase MySQL tenants (research/oms.md §5, C17), in the names DDL
 /// types are given in plans and in `supportDDLTypes`.
@@ -37,6 +37,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[Need::OmsForward, Need::OmsReverse],
+        waivable: true,
+        compares_sides: false,
         summary: "the DDL types chosen are ones OMS syncs between OB tenants",
         check: check,
     };
@@ -69,11 +72,11 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
-    if let Some(oms) = cx.live_oms() {
-        for project in [oms.forward.observed(), oms.reverse.observed()]
+    {
+        let live = [cx.oms_forward(), cx.oms_reverse()];
+        for project in live
             .into_iter()
-            .flatten()
-            .flatten()
+            .filter_map(|project| project.ok().flatten())
         {
             let bad = unsupported(project.ddl_sync.iter().chain(&project.reverse_ddl_sync));
             if !bad.is_empty() {

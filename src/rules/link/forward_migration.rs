@@ -1,5 +1,5 @@
 use crate::plan::Migration;
-use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -22,6 +22,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[Need::OmsForward],
+        waivable: true,
+        compares_sides: false,
         summary: "the forward link has schema, full and incremental migration",
         check: check,
     };
@@ -52,10 +55,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             .at(forward.migration_span.clone()),
         );
     }
-    let live = cx
-        .live_oms()
-        .and_then(|oms| oms.forward.observed())
-        .and_then(|project| project.as_ref());
+    // Read when OMS showed it; the plan alone decides otherwise.
+    let live = cx.oms_forward().ok().flatten();
     if let Some(project) = live {
         let m = project.migration;
         let missing: Vec<&str> = [

@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -24,6 +24,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[Need::OmsForward],
+        waivable: true,
+        compares_sides: false,
         summary: "the reverse link is the mirror of the forward link",
         check: check,
     };
@@ -79,10 +82,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             .at(Some(reverse.span.clone())),
         );
     }
-    let live = cx
-        .live_oms()
-        .and_then(|oms| oms.forward.observed())
-        .and_then(|project| project.as_ref());
+    // Read when OMS showed it; the plan alone decides otherwise.
+    let live = cx.oms_forward().ok().flatten();
     if let Some(project) = live {
         if project.source != Some(forward.source) || project.sink != Some(forward.target) {
             let side = |t: Option<crate::facts::Tenant>| {

@@ -1,5 +1,5 @@
 use crate::plan::Migration;
-use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -22,6 +22,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[Need::OmsReverse],
+        waivable: true,
+        compares_sides: false,
         summary: "the reverse link's migration is exactly incremental",
         check: check,
     };
@@ -46,10 +49,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             .at(reverse.migration_span.clone()),
         );
     }
-    let live = cx
-        .live_oms()
-        .and_then(|oms| oms.reverse.observed())
-        .and_then(|project| project.as_ref());
+    // Read when OMS showed it; the plan alone decides otherwise.
+    let live = cx.oms_reverse().ok().flatten();
     if let Some(project) = live {
         let m = project.migration;
         if m.schema || m.full || !m.incremental {

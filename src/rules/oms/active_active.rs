@@ -21,13 +21,16 @@ declare_rule! {
         stage: Some(Stage::Reverse),
         input: Input::Oms,
         needs: &[Need::OmsForward],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "the forward project is flagged active-active",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let Some(project) = cx.oms().forward.observed().expect("needed") else {
+    let Some(project) = cx.oms_forward()? else {
         return Err(NotEvaluated::Skipped(
             "no forward project in OMS (see oms.forward-schema-done)".into(),
         ));

@@ -1,4 +1,4 @@
-use crate::rules::grants::Object;
+use crate::rules::scope::Object;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
@@ -22,13 +22,16 @@ declare_rule! {
         stage: None,
         input: Input::Oms,
         needs: &[Need::OmsOthers],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no other live OMS project writes the same target tables",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let others = cx.oms().others.observed().expect("needed");
+    let others = cx.oms_others()?;
     let mut findings = Vec::new();
     for project in others {
         let Some(tenant) = project.sink else { continue };

@@ -21,13 +21,16 @@ declare_rule! {
         stage: None,
         input: Input::Oms,
         needs: &[Need::OmsDataSources],
+        optional: &[Need::Mode],
+        waivable: true,
+        compares_sides: false,
         summary: "both tenants are registered OMS data sources of the right type and tenant",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let sources = cx.oms().data_sources.observed().expect("needed");
+    let sources = cx.oms_data_sources()?;
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
@@ -47,11 +50,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
             continue;
         }
-        let mode = cx
-            .tenant(tenant)
-            .mode
-            .observed()
-            .map(|mode| mode.mode.as_str());
+        // The tenant's mode, when it was collected, tells the data source type it needs.
+        let mode = cx.tenant(tenant).mode().ok().map(|mode| mode.mode.as_str());
         for source in matching {
             let label = source.name.clone().unwrap_or_else(|| source.id.clone());
             if let (Some(mode), Some(kind)) = (mode, source.kind.as_deref()) {

@@ -24,13 +24,16 @@ declare_rule! {
         stage: Some(Stage::Reverse),
         input: Input::Oms,
         needs: &[Need::OmsForward],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "forward project RUNNING, no FAILED step, incremental step RUNNING or MONITORING",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let project = match forward_project(cx) {
+    let project = match forward_project(cx)? {
         Ok(project) => project,
         Err(finding) => return Ok(vec![*finding]),
     };

@@ -24,13 +24,16 @@ declare_rule! {
         stage: Some(Stage::Reverse),
         input: Input::Oms,
         needs: &[Need::OmsForward],
+        optional: &[],
+        waivable: false,
+        compares_sides: false,
         summary: "the forward project's schema step is FINISHED (progress 100)",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let project = match forward_project(cx) {
+    let project = match forward_project(cx)? {
         Ok(project) => project,
         Err(finding) => return Ok(vec![*finding]),
     };

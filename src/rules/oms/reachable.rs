@@ -22,21 +22,28 @@ declare_rule! {
         stage: None,
         input: Input::Oms,
         needs: &[],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "OMS API reachable, credentials accepted, success=true envelope",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let oms = cx.oms();
-    match &oms.access {
+    let Some((url, access)) = cx.oms_access() else {
+        return Err(NotEvaluated::Skipped(
+            "the plan has no [oms] section".into(),
+        ));
+    };
+    match access {
         Access::Granted => Ok(vec![]),
         Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(reason.clone())),
         Access::Refused { reason } => Ok(vec![
             Finding::new(
                 Side::Oms,
-                Some(oms.url.clone()),
-                format!("OMS at {} refused the request: {reason}", oms.url),
+                Some(url.to_string()),
+                format!("OMS at {url} refused the request: {reason}"),
             )
             .help("check [oms] user and its password, and that the user may call the OpenAPI")
             .at(cx.plan.oms.as_ref().map(|plan| plan.span.clone())),

@@ -20,13 +20,16 @@ declare_rule! {
         stage: None,
         input: Input::Oms,
         needs: &[Need::OmsReverse],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "the reverse project does not exist yet, or matches the plan",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let Some(project) = cx.oms().reverse.observed().expect("needed") else {
+    let Some(project) = cx.oms_reverse()? else {
         return Ok(vec![]);
     };
     let planned = &cx.plan.reverse;

@@ -21,6 +21,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no password written inline in the plan",
         check: check,
     };

@@ -21,6 +21,9 @@ declare_rule! {
         stage: None,
         input: Input::Plan,
         needs: &[],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "every waiver is current and matches a finding",
         check: check,
     };
@@ -50,12 +53,14 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::engine::{self, Status};
-    use crate::rules::{Ctx, Stage, registry, testing::*};
-    use crate::waivers::{Date, Waivers};
+    use crate::plan::{date::Date, waivers::Waivers};
+    use crate::rules::engine::{self, Inputs, Status};
+    use crate::rules::{Stage, registry, testing::*};
 
-    fn waivers(text: &str) -> Vec<crate::waivers::Waiver> {
-        Waivers::parse("w.toml", text).unwrap().list
+    fn waivers(text: &str) -> Vec<crate::plan::waivers::Waiver> {
+        Waivers::parse("w.toml", text, &registry::Catalog)
+            .unwrap()
+            .list
     }
 
     const TODAY: Date = Date {
@@ -65,19 +70,19 @@ mod tests {
     };
 
     /// plan.waivers and grants.drc-user (which fires on the healthy pair) under `list`.
-    fn evaluate_with(list: &[crate::waivers::Waiver]) -> Vec<engine::Evaluation> {
+    fn evaluate_with(list: &[crate::plan::waivers::Waiver]) -> Vec<engine::Evaluation> {
         let (plan, facts) = (plan(), healthy());
-        let ctx = Ctx {
+        let inputs = Inputs {
             plan: &plan,
             facts: Some(&facts),
             stage: Stage::Forward,
             waivers: list,
             today: TODAY,
         };
-        let mut evaluations =
-            engine::evaluate(&[&RULE, registry::find("grants.drc-user").unwrap()], &ctx);
-        engine::apply_waivers(&mut evaluations, list, TODAY);
-        evaluations
+        engine::evaluate(
+            &[&RULE, registry::find("grants.drc-user").unwrap()],
+            &inputs,
+        )
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::Tenant;
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -22,6 +23,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no two in-scope names differ only by case",
         check: check,
     };
@@ -47,7 +51,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     require_visible_scope(cx)?;
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        let tables: Vec<_> = in_scope_tables(cx.plan, cx.tenant(tenant)).collect();
+        let tables: Vec<_> = in_scope_tables(cx.plan, &cx.tenant(tenant))?.collect();
         let mut by_database: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (database, table, facts) in &tables {
             by_database.entry(database).or_default().push(table);

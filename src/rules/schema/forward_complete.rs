@@ -1,5 +1,6 @@
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::{Key, KeyKind, Table};
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule};
 
 declare_rule! {
@@ -24,6 +25,9 @@ declare_rule! {
         stage: Some(Stage::Reverse),
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: false,
+        compares_sides: true,
         summary: "every in-scope table of A exists on B with the same columns and keys",
         check: check,
     };
@@ -34,9 +38,9 @@ fn check(cx: &Ctx<'_>) -> Check {
     let (source, target) = (cx.plan.forward.source, cx.plan.forward.target);
     let target_facts = cx.tenant(target);
     let mut findings = Vec::new();
-    for (database, name, source_table) in in_scope_tables(cx.plan, cx.tenant(source)) {
+    for (database, name, source_table) in in_scope_tables(cx.plan, &cx.tenant(source))? {
         let object = format!("{database}.{name}");
-        let Some(target_table) = target_facts.table(database, name) else {
+        let Some(target_table) = target_facts.table(database, name)? else {
             findings.push(
                 Finding::new(target, Some(object.clone()), format!("table {object} exists on tenant {source} but not on tenant {target}"))
                     .help("let the forward project's schema migration finish, or create the table on the target, before creating the reverse project"),

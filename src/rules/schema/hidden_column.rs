@@ -1,5 +1,6 @@
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::Tenant;
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 /// Columns OMS adds to tables without a row key: on the source, and on the target.
@@ -25,6 +26,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no OMS hidden column (OMS_PK_INCRMT) in in-scope tables",
         check: check,
     };
@@ -34,7 +38,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     require_visible_scope(cx)?;
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        for (database, table, facts) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+        for (database, table, facts) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             for column in facts
                 .columns
                 .iter()

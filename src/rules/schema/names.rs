@@ -1,5 +1,6 @@
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::Tenant;
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 /// Characters OMS does not accept in object names, besides non-ASCII and whitespace.
@@ -24,6 +25,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "database, table and column names are ASCII without space or special characters",
         check: check,
     };
@@ -60,7 +64,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         };
         let mut databases_seen = Vec::new();
-        for (database, table, facts) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+        for (database, table, facts) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             if !databases_seen.contains(&database) {
                 databases_seen.push(database);
                 report(&|| database.to_string(), "database", database);

@@ -1,5 +1,6 @@
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::{KeyKind, Tenant};
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -23,6 +24,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "every in-scope table has a primary key or a NOT NULL unique key",
         check: check,
     };
@@ -32,7 +36,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     require_visible_scope(cx)?;
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        for (database, name, table) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+        for (database, name, table) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             if table.row_identity().is_some() {
                 continue;
             }

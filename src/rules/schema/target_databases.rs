@@ -22,6 +22,9 @@ declare_rule! {
         stage: Some(Stage::Forward),
         input: Input::Tenants,
         needs: &[Need::Databases, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "every target database exists on B",
         check: check,
     };
@@ -30,11 +33,13 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     require_visible_scope(cx)?;
     let (source, target) = (cx.plan.forward.source, cx.plan.forward.target);
-    let find = |tenant, database: &str| {
-        cx.tenant(tenant)
-            .databases
-            .observed()
-            .expect("needed")
+    let (on_source, on_target) = (
+        cx.tenant(source).databases()?,
+        cx.tenant(target).databases()?,
+    );
+    let find = |databases: &'_ std::collections::BTreeMap<String, crate::facts::Database>,
+                database: &str| {
+        databases
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(database))
             .map(|(_, found)| found.clone())
@@ -44,9 +49,9 @@ fn check(cx: &Ctx<'_>) -> Check {
         .forward
         .scope_databases()
         .into_iter()
-        .filter(|database| find(target, database).is_none())
+        .filter(|database| find(on_target, database).is_none())
         .map(|database| {
-            let defaults = find(source, &database)
+            let defaults = find(on_source, &database)
                 .map(|db| format!(" DEFAULT CHARACTER SET {} COLLATE {}", db.charset, db.collation))
                 .unwrap_or_default();
             Finding::new(target, Some(database.clone()), format!("database {database} does not exist on tenant {target}"))

@@ -1,4 +1,6 @@
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Stage, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, MissingKind, Need, NotEvaluated, Severity, Stage, declare_rule,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -22,6 +24,9 @@ declare_rule! {
         stage: Some(Stage::Forward),
         input: Input::Tenants,
         needs: &[Need::Tables],
+        optional: &[Need::Rows],
+        waivable: true,
+        compares_sides: false,
         summary: "in-scope target tables on B are absent or empty",
         check: check,
     };
@@ -29,13 +34,17 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let target = cx.plan.forward.target;
-    let facts = cx.tenant(target);
-    let rows = facts.rows.observed().ok_or_else(|| {
-        NotEvaluated::Inconclusive(format!(
-            "rows of tenant {target} unavailable: {}",
-            facts.rows.unavailable_reason().unwrap_or_default()
-        ))
-    })?;
+    // The reason names the rows, not "table rows": they are probed, not read from statistics.
+    let rows = cx
+        .tenant(target)
+        .rows()
+        .map_err(|missing| match missing.kind {
+            MissingKind::Unavailable => NotEvaluated::Inconclusive(format!(
+                "rows of tenant {target} unavailable: {}",
+                missing.cause
+            )),
+            _ => missing.into(),
+        })?;
     Ok(rows
         .iter()
         .map(|table| {

@@ -1,5 +1,5 @@
 use crate::facts::{Privilege, Tenant};
-use crate::rules::grants::Object;
+use crate::rules::scope::lacks;
 use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
 
 declare_rule! {
@@ -23,6 +23,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Triggers, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no triggers on in-scope tables",
         check: check,
     };
@@ -31,20 +34,15 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut blind = Vec::new();
     for tenant in Tenant::BOTH {
-        let facts = cx.tenant(tenant);
-        let grants = facts.grants.observed().expect("needed");
-        for link in cx.plan.links() {
-            for object in Object::scope(link) {
-                let entry = format!(
-                    "tenant {tenant}: {} has no TRIGGER privilege on {}",
-                    facts.user,
-                    object.name()
-                );
-                if !object.missing(grants, &[Privilege::Trigger]).is_empty()
-                    && !blind.contains(&entry)
-                {
-                    blind.push(entry);
-                }
+        let on = cx.tenant(tenant);
+        for lack in lacks(on.grants()?, cx.plan.links(), |_| vec![Privilege::Trigger]) {
+            let entry = format!(
+                "tenant {tenant}: {} has no TRIGGER privilege on {}",
+                on.user(),
+                lack.object.name()
+            );
+            if !blind.contains(&entry) {
+                blind.push(entry);
             }
         }
     }
@@ -56,7 +54,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        for trigger in cx.tenant(tenant).triggers.observed().expect("needed") {
+        for trigger in cx.tenant(tenant).triggers()? {
             if !cx
                 .plan
                 .links()

@@ -1,5 +1,6 @@
-use super::{in_scope_tables, require_visible_scope};
+use super::require_visible_scope;
 use crate::facts::Tenant;
+use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
@@ -22,6 +23,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Views, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "no generated columns or views that incremental sync does not carry",
         check: check,
     };
@@ -32,7 +36,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     let scope = cx.plan.scope_databases();
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
-        for (database, table, facts) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+        for (database, table, facts) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             for column in &facts.columns {
                 if let Some(kind) = &column.generated {
                     findings.push(
@@ -46,7 +50,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 }
             }
         }
-        for view in cx.tenant(tenant).views.observed().expect("needed") {
+        for view in cx.tenant(tenant).views()? {
             let database = view.split('.').next().unwrap_or_default();
             if scope.iter().any(|d| d.eq_ignore_ascii_case(database)) {
                 findings.push(

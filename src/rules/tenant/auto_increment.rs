@@ -1,6 +1,6 @@
 use crate::facts::Tenant;
-use crate::rules::schema::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::rules::scope::in_scope_tables;
+use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -24,6 +24,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Tables],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "both sides write auto-increment keys that cannot collide",
         check: check,
     };
@@ -32,7 +35,7 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut tables: Vec<String> = Vec::new();
     for tenant in Tenant::BOTH {
-        for (database, name, table) in in_scope_tables(cx.plan, cx.tenant(tenant)) {
+        for (database, name, table) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             let object = format!("{database}.{name}");
             if table.columns.iter().any(|column| column.auto_increment) && !tables.contains(&object)
             {
@@ -43,20 +46,20 @@ fn check(cx: &Ctx<'_>) -> Check {
     if tables.is_empty() {
         return Ok(vec![]);
     }
-    let settings = |t: Tenant| {
-        let v = cx.tenant(t).variables.observed().expect("needed");
+    let settings = |t: Tenant| -> Result<(u64, u64), Missing> {
+        let v = cx.tenant(t).variables()?;
         let number = |value: &Option<String>| {
             value
                 .as_deref()
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .unwrap_or(1)
         };
-        (
+        Ok((
             number(&v.auto_increment_increment),
             number(&v.auto_increment_offset),
-        )
+        ))
     };
-    let ((inc_a, off_a), (inc_b, off_b)) = (settings(Tenant::A), settings(Tenant::B));
+    let ((inc_a, off_a), (inc_b, off_b)) = (settings(Tenant::A)?, settings(Tenant::B)?);
     let disjoint = inc_a == inc_b && inc_a >= 2 && off_a % inc_a != off_b % inc_b;
     if disjoint {
         return Ok(vec![]);

@@ -22,13 +22,16 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Databases],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "character_set_server, collation_server and in-scope database charsets are equal",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let (a, b) = super::variables(cx);
+    let (a, b) = super::variables(cx)?;
     let mut findings = Vec::new();
     for (name, va, vb) in [
         (
@@ -42,8 +45,10 @@ fn check(cx: &Ctx<'_>) -> Check {
             findings.push(finding.help(format!("set {name} to the same value on both tenants")));
         }
     }
-    let databases = |t: Tenant| cx.tenant(t).databases.observed().expect("needed");
-    let (on_a, on_b) = (databases(Tenant::A), databases(Tenant::B));
+    let (on_a, on_b) = (
+        cx.tenant(Tenant::A).databases()?,
+        cx.tenant(Tenant::B).databases()?,
+    );
     for database in cx.plan.scope_databases() {
         let find = |all: &'_ std::collections::BTreeMap<String, crate::facts::Database>| {
             all.iter()

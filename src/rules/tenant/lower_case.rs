@@ -18,13 +18,16 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Variables],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "lower_case_table_names is equal on A and B",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let (a, b) = super::variables(cx);
+    let (a, b) = super::variables(cx)?;
     Ok(super::differs("lower_case_table_names", a.lower_case_table_names.as_deref(), b.lower_case_table_names.as_deref())
         .map(|finding| finding.help("pair tenants created with the same lower_case_table_names (it cannot be changed later)"))
         .into_iter()

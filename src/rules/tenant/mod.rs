@@ -10,13 +10,14 @@ pub mod version_pair;
 pub mod version_supported;
 
 use crate::facts::{Tenant, Variables};
-use crate::rules::{Ctx, Finding, Side};
+use crate::rules::{Ctx, Finding, Missing, Side};
 
-/// The global variables of A and of B, for rules that declare `Need::Variables` (the engine
-/// runs them only when both were collected).
-pub fn variables<'a>(cx: &Ctx<'a>) -> (&'a Variables, &'a Variables) {
-    let of = |tenant| cx.tenant(tenant).variables.observed().expect("needed");
-    (of(Tenant::A), of(Tenant::B))
+/// The global variables of A and of B, for rules that declare `Need::Variables`.
+pub fn variables<'a>(cx: &Ctx<'a>) -> Result<(&'a Variables, &'a Variables), Missing> {
+    Ok((
+        cx.tenant(Tenant::A).variables()?,
+        cx.tenant(Tenant::B).variables()?,
+    ))
 }
 
 /// A finding when a tenant variable differs between A and B (`None`: not reported).

@@ -19,14 +19,16 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Mode],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "A and B have the same compatibility mode",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let mode = |tenant: Tenant| cx.tenant(tenant).mode.observed().expect("needed");
-    let (a, b) = (mode(Tenant::A), mode(Tenant::B));
+    let (a, b) = (cx.tenant(Tenant::A).mode()?, cx.tenant(Tenant::B).mode()?);
     if a.mode == b.mode {
         return Ok(vec![]);
     }

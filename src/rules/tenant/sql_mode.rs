@@ -19,6 +19,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Variables],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "sql_mode is equal on A and B",
         check: check,
     };
@@ -34,7 +37,7 @@ fn modes(value: Option<&str>) -> BTreeSet<String> {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let (a, b) = super::variables(cx);
+    let (a, b) = super::variables(cx)?;
     let (a, b) = (modes(a.sql_mode.as_deref()), modes(b.sql_mode.as_deref()));
     if a == b {
         return Ok(vec![]);

@@ -19,13 +19,16 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Variables],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "time_zone is equal on A and B",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let (a, b) = super::variables(cx);
+    let (a, b) = super::variables(cx)?;
     Ok(
         super::differs("time_zone", a.time_zone.as_deref(), b.time_zone.as_deref())
             .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))

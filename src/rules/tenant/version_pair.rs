@@ -21,21 +21,19 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Server],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
         summary: "A and B run the same OceanBase major.minor",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    let version = |tenant: Tenant| {
-        cx.tenant(tenant)
-            .server
-            .observed()
-            .expect("needed")
-            .ob_version
-            .as_str()
-    };
-    let (a, b) = (version(Tenant::A), version(Tenant::B));
+    let (a, b) = (
+        cx.tenant(Tenant::A).server()?.ob_version.as_str(),
+        cx.tenant(Tenant::B).server()?.ob_version.as_str(),
+    );
     let parts = |v: &str| -> Vec<String> { v.split('.').take(2).map(str::to_string).collect() };
     let (pa, pb) = (parts(a), parts(b));
     if pa == pb {

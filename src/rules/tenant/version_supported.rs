@@ -22,6 +22,9 @@ declare_rule! {
         stage: None,
         input: Input::Tenants,
         needs: &[Need::Server],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
         summary: "each OceanBase version is within the supported matrix",
         check: check,
     };
@@ -39,11 +42,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         Some(oms) => format!("OMS {oms}"),
         None => "active-active without a declared OMS version".to_string(),
     };
-    Ok(Tenant::BOTH
-        .into_iter()
-        .filter_map(|tenant| {
-            let version = &cx.tenant(tenant).server.observed().expect("needed").ob_version;
-            (!range.contains(version)).then(|| {
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let version = &cx.tenant(tenant).server()?.ob_version;
+        if !range.contains(version) {
+            findings.push(
                 Finding::new(
                     tenant,
                     None,
@@ -53,10 +56,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                         range.source
                     ),
                 )
-                .help("upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]")
-            })
-        })
-        .collect())
+                .help("upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]"),
+            );
+        }
+    }
+    Ok(findings)
 }
 
 #[cfg(test)]

@@ -19,21 +19,20 @@ use std::path::Path;
 
 use miette::NamedSource;
 use serde::Serialize;
-use toml_span::value::Value;
 
-use crate::plan::{PlanErrors, PlanProblem, Span, did_you_mean};
-use crate::rules::{Side, registry};
+use super::date::Date;
+use super::errors::{PlanErrors, PlanProblem, did_you_mean};
+use super::model::Span;
+use super::toml::{span_of, unknown_keys};
+use crate::facts::Side;
 
-/// Rules whose findings are never accepted: an unchecked tenant, two DDL-syncing links, and a
-/// reverse link on an incomplete forward schema break the pair whatever anyone signs off.
-pub const UNWAIVABLE: &[&str] = &[
-    "link.ddl-single",
-    "schema.forward-complete",
-    "oms.forward-schema-done",
-];
-
-fn unwaivable(rule: &str) -> bool {
-    rule.starts_with("conn.") || UNWAIVABLE.contains(&rule)
+/// The rules a waiver may name, and which of them may be waived. The rule registry implements
+/// it; the waivers file is read against it without this module knowing the rules.
+pub trait RuleCatalog {
+    /// Every rule id, in catalog order.
+    fn rule_ids(&self) -> Vec<&'static str>;
+    /// Whether the rule `id` accepts waivers; `None` when no rule has that id.
+    fn waivable(&self, id: &str) -> Option<bool>;
 }
 
 #[derive(Debug, Clone, Default)]
@@ -94,83 +93,6 @@ fn glob(pattern: &str, text: &str) -> bool {
     matches(&p, &t)
 }
 
-/// A calendar date, compared day by day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.split('-');
-        let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
-            return None;
-        }
-        let date = Date {
-            year: year.parse().ok()?,
-            month: month.parse().ok()?,
-            day: day.parse().ok()?,
-        };
-        let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
-        let days = [
-            31,
-            if leap { 29 } else { 28 },
-            31,
-            30,
-            31,
-            30,
-            31,
-            31,
-            30,
-            31,
-            30,
-            31,
-        ];
-        ((1..=12).contains(&date.month)
-            && date.day >= 1
-            && date.day <= days[date.month as usize - 1])
-            .then_some(date)
-    }
-
-    /// Today in UTC.
-    pub fn today() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        Date::from_days((seconds / 86_400) as i64)
-    }
-
-    /// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
-    pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-impl Serialize for Date {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
-    }
-}
-
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum WaiverLoadError {
     #[error("cannot read waivers {path}: {error}")]
@@ -184,18 +106,19 @@ pub enum WaiverLoadError {
 const KEYS: &[&str] = &["rule", "side", "object", "reason", "owner", "expires"];
 
 impl Waivers {
-    pub fn load(path: &Path) -> Result<Waivers, WaiverLoadError> {
+    pub fn load(path: &Path, catalog: &dyn RuleCatalog) -> Result<Waivers, WaiverLoadError> {
         let text = std::fs::read_to_string(path).map_err(|error| WaiverLoadError::Read {
             path: path.display().to_string(),
             error,
         })?;
-        Waivers::parse(&path.display().to_string(), &text).map_err(WaiverLoadError::Invalid)
+        Waivers::parse(&path.display().to_string(), &text, catalog)
+            .map_err(WaiverLoadError::Invalid)
     }
 
     /// Validates waiver file `text`, reporting every problem at once.
-    pub fn parse(path: &str, text: &str) -> Result<Waivers, PlanErrors> {
+    pub fn parse(path: &str, text: &str, catalog: &dyn RuleCatalog) -> Result<Waivers, PlanErrors> {
         let mut problems = Vec::new();
-        let list = parse_list(text, &mut problems);
+        let list = parse_list(text, catalog, &mut problems);
         if problems.is_empty() {
             Ok(Waivers {
                 path: path.to_string(),
@@ -211,36 +134,26 @@ impl Waivers {
     }
 }
 
-fn span_of(value: &Value<'_>) -> Span {
-    value.span.start..value.span.end
-}
-
-fn parse_list(text: &str, problems: &mut Vec<PlanProblem>) -> Vec<Waiver> {
-    let root = match toml_span::parse(text) {
+fn parse_list(
+    text: &str,
+    catalog: &dyn RuleCatalog,
+    problems: &mut Vec<PlanProblem>,
+) -> Vec<Waiver> {
+    let root = match super::toml::parse(text) {
         Ok(root) => root,
-        Err(error) => {
-            problems.push(PlanProblem::new(
-                format!("not valid TOML: {error}"),
-                error.span.start..error.span.end,
-                "here",
-            ));
+        Err(problem) => {
+            problems.push(problem);
             return Vec::new();
         }
     };
     let Some(table) = root.as_table() else {
         return Vec::new();
     };
-    for key in table.keys() {
-        if key.name != "waiver" {
-            problems.push(
-                PlanProblem::new(
-                    format!("unknown key `{}`", key.name),
-                    key.span.start..key.span.end,
-                    "unknown key",
-                )
+    for (name, span) in unknown_keys(table, &["waiver"]) {
+        problems.push(
+            PlanProblem::new(format!("unknown key `{name}`"), span, "unknown key")
                 .help("a waiver file holds [[waiver]] entries"),
-            );
-        }
+        );
     }
     let Some(entries) = table.get("waiver") else {
         return Vec::new();
@@ -253,7 +166,7 @@ fn parse_list(text: &str, problems: &mut Vec<PlanProblem>) -> Vec<Waiver> {
         ));
         return Vec::new();
     };
-    let ids: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
+    let ids = catalog.rule_ids();
     let mut list = Vec::new();
     for entry in entries {
         let span = span_of(entry);
@@ -261,20 +174,18 @@ fn parse_list(text: &str, problems: &mut Vec<PlanProblem>) -> Vec<Waiver> {
             problems.push(PlanProblem::new("a waiver must be a table", span, "here"));
             continue;
         };
-        for key in fields.keys() {
-            if !KEYS.contains(&key.name.as_ref()) {
-                problems.push(
-                    PlanProblem::new(
-                        format!("unknown waiver key `{}`", key.name),
-                        key.span.start..key.span.end,
-                        "unknown key",
-                    )
-                    .help(
-                        did_you_mean(&key.name, KEYS)
-                            .unwrap_or_else(|| format!("known keys: {}", KEYS.join(", "))),
-                    ),
-                );
-            }
+        for (name, key_span) in unknown_keys(fields, KEYS) {
+            problems.push(
+                PlanProblem::new(
+                    format!("unknown waiver key `{name}`"),
+                    key_span,
+                    "unknown key",
+                )
+                .help(
+                    did_you_mean(name, KEYS)
+                        .unwrap_or_else(|| format!("known keys: {}", KEYS.join(", "))),
+                ),
+            );
         }
         let mut text_of = |key: &str, required: bool| -> Option<(String, Span)> {
             match fields.get(key) {
@@ -324,10 +235,10 @@ fn parse_list(text: &str, problems: &mut Vec<PlanProblem>) -> Vec<Waiver> {
                             .unwrap_or_else(|| "`oms-preflight rules` lists the catalog".into()),
                     ),
                 );
-            } else if unwaivable(rule) {
+            } else if catalog.waivable(rule) == Some(false) {
                 problems.push(
                     PlanProblem::new(format!("{rule} cannot be waived"), rule_span.clone(), "not waivable")
-                        .help("conn.*, link.ddl-single, schema.forward-complete and oms.forward-schema-done guard against a broken pair; fix the cause instead"),
+                        .help(format!("rules that guard against a broken pair accept no waiver ({}); fix the cause instead", unwaivable_list(catalog))),
                 );
             }
         }
@@ -375,20 +286,37 @@ fn parse_list(text: &str, problems: &mut Vec<PlanProblem>) -> Vec<Waiver> {
     list
 }
 
+/// "conn.tenant, link.ddl-single and schema.forward-complete": the rules that refuse waivers.
+fn unwaivable_list(catalog: &dyn RuleCatalog) -> String {
+    let ids: Vec<&str> = catalog
+        .rule_ids()
+        .into_iter()
+        .filter(|id| catalog.waivable(id) == Some(false))
+        .collect();
+    match ids.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn dates_parse_strictly_and_count_from_the_epoch() {
-        assert_eq!(Date::parse("2027-02-29"), None);
-        assert_eq!(
-            Date::parse("2028-02-29").map(|d| d.to_string()).as_deref(),
-            Some("2028-02-29")
-        );
-        assert_eq!(Date::parse("2027-1-5"), None);
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_780).to_string(), "2026-11-23");
+    /// A catalog of three rules, one of which refuses waivers.
+    struct Catalog;
+
+    impl RuleCatalog for Catalog {
+        fn rule_ids(&self) -> Vec<&'static str> {
+            vec!["schema.triggers", "schema.names", "link.ddl-single"]
+        }
+
+        fn waivable(&self, id: &str) -> Option<bool> {
+            self.rule_ids()
+                .contains(&id)
+                .then_some(id != "link.ddl-single")
+        }
     }
 
     #[test]
@@ -396,6 +324,7 @@ mod tests {
         let waiver = Waivers::parse(
             "w.toml",
             "[[waiver]]\nrule = \"schema.triggers\"\nside = \"a\"\nobject = \"app.*\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n",
+            &Catalog,
         )
         .unwrap()
         .list
@@ -412,6 +341,7 @@ mod tests {
             "w.toml",
             "[[waiver]]\nrule = \"schema.trigers\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-01-01\"\n\
              [[waiver]]\nrule = \"link.ddl-single\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2999-13-01\"\n",
+            &Catalog,
         )
         .unwrap_err();
         let messages: Vec<&str> = errors.problems.iter().map(|p| p.message.as_str()).collect();
@@ -422,6 +352,12 @@ mod tests {
                 "link.ddl-single cannot be waived",
                 "`2999-13-01` is not a date"
             ]
+        );
+        assert_eq!(
+            errors.problems[1].help.as_deref(),
+            Some(
+                "rules that guard against a broken pair accept no waiver (link.ddl-single); fix the cause instead"
+            )
         );
     }
 }

@@ -1,0 +1,221 @@
+//! What a validated plan says: the two tenants, OMS, the two links, and the span in the plan
+//! text of every entry a diagnostic or a finding may point at.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::facts::Tenant;
+
+pub type Span = Range<usize>;
+
+/// A validated plan. Everything a rule needs about the intended pair, plus where it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The path as the user gave it, for reports.
+    pub path: String,
+    /// The plan text, for labels; inline passwords are already blanked out (see
+    /// [`redact`](super::redact)).
+    #[serde(skip)]
+    pub source: String,
+    pub oms: Option<OmsPlan>,
+    pub a: TenantPlan,
+    pub b: TenantPlan,
+    pub forward: LinkPlan,
+    pub reverse: LinkPlan,
+    /// The waiver file the plan names, as written (relative to the plan's directory).
+    pub waivers: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OmsPlan {
+    pub url: String,
+    pub user: String,
+    pub password: SecretSource,
+    pub version: Option<String>,
+    /// CA file for HTTPS, if declared.
+    pub ca: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantPlan {
+    pub tenant: Tenant,
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: SecretSource,
+    /// Expected tenant name, if declared.
+    pub tenant_name: Option<String>,
+    /// CA file for TLS, if declared.
+    pub tls_ca: Option<String>,
+    /// The sys-tenant user OMS reads this cluster's logs with (`drcUserName`), if declared.
+    pub drc_user: Option<String>,
+    /// Its password source, when the check should try logging in with it.
+    pub drc_password: Option<SecretSource>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl TenantPlan {
+    pub fn endpoint(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+/// Where a password comes from. The password itself is never part of a plan value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretSource {
+    Env {
+        var: String,
+        #[serde(skip)]
+        span: Span,
+    },
+    File {
+        path: String,
+        #[serde(skip)]
+        span: Span,
+    },
+    /// Written inline in the plan (a `plan.inline-secret` finding). The value stays in memory
+    /// only, in [`Secret`].
+    Inline {
+        #[serde(skip)]
+        value: Secret,
+        #[serde(skip)]
+        span: Span,
+    },
+}
+
+/// A password. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkPlan {
+    /// `forward` or `reverse`.
+    pub name: &'static str,
+    pub project: String,
+    pub source: Tenant,
+    pub target: Tenant,
+    pub migration: Vec<Migration>,
+    pub ddl_sync: DdlSync,
+    pub databases: Vec<String>,
+    pub tables: Vec<TableRef>,
+    /// False when the scope was left out and mirrors the other link.
+    pub scope_declared: bool,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub migration_span: Option<Span>,
+    #[serde(skip)]
+    pub ddl_sync_span: Option<Span>,
+}
+
+impl LinkPlan {
+    /// Every database the link touches: the declared databases and those of declared tables.
+    pub fn scope_databases(&self) -> Vec<String> {
+        let mut databases = self.databases.clone();
+        for table in &self.tables {
+            if !databases.contains(&table.database) {
+                databases.push(table.database.clone());
+            }
+        }
+        databases
+    }
+
+    /// Whether `db.table` is in the link's scope.
+    pub fn covers(&self, database: &str, table: &str) -> bool {
+        self.databases
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(database))
+            || self.tables.iter().any(|t| {
+                t.database.eq_ignore_ascii_case(database) && t.table.eq_ignore_ascii_case(table)
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableRef {
+    pub database: String,
+    pub table: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Migration {
+    Schema,
+    Full,
+    Incremental,
+}
+
+impl Migration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Migration::Schema => "schema",
+            Migration::Full => "full",
+            Migration::Incremental => "incremental",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DdlSync {
+    Off,
+    All,
+    Types(Vec<String>),
+}
+
+impl DdlSync {
+    pub fn enabled(&self) -> bool {
+        match self {
+            DdlSync::Off => false,
+            DdlSync::All => true,
+            DdlSync::Types(types) => !types.is_empty(),
+        }
+    }
+}
+
+impl Plan {
+    /// The databases in scope on `tenant`: both links' scopes (names are the same on both
+    /// sides; the plan has no renaming).
+    pub fn scope_databases(&self) -> Vec<String> {
+        let mut databases = self.forward.scope_databases();
+        for database in self.reverse.scope_databases() {
+            if !databases.contains(&database) {
+                databases.push(database);
+            }
+        }
+        databases.sort();
+        databases
+    }
+
+    pub fn tenant(&self, tenant: Tenant) -> &TenantPlan {
+        match tenant {
+            Tenant::A => &self.a,
+            Tenant::B => &self.b,
+        }
+    }
+
+    pub fn links(&self) -> [&LinkPlan; 2] {
+        [&self.forward, &self.reverse]
+    }
+}

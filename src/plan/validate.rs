@@ -1,0 +1,499 @@
+//! Validation: the plan's TOML → [`Plan`]. Each reader takes what it knows from a table, reports
+//! what is wrong, and leaves the remaining keys to `reject_unknown`, so every problem of the file
+//! is found in one pass.
+
+use toml_span::value::Table;
+
+use super::errors::{PlanProblem, did_you_mean};
+use super::model::{
+    DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource, Span, TableRef, TenantPlan,
+};
+use super::toml::{
+    expect_table, optional_string, reject_unknown, required, required_string, span_of, string_array,
+};
+use crate::facts::Tenant;
+
+const ROOT_KEYS: &[&str] = &["oms", "tenants", "forward", "reverse", "waivers"];
+const OMS_KEYS: &[&str] = &[
+    "url",
+    "user",
+    "password_env",
+    "password_file",
+    "password",
+    "version",
+    "ca",
+];
+const TENANT_KEYS: &[&str] = &[
+    "host",
+    "port",
+    "user",
+    "password_env",
+    "password_file",
+    "password",
+    "tenant",
+    "tls",
+    "drc_user",
+    "drc_password_env",
+    "drc_password_file",
+];
+const TLS_KEYS: &[&str] = &["ca"];
+const LINK_KEYS: &[&str] = &[
+    "project",
+    "source",
+    "target",
+    "migration",
+    "ddl_sync",
+    "databases",
+    "tables",
+];
+
+/// The plan written in `text`, or `None` with every problem in `problems`. The plan's `path` and
+/// `source` are left empty for the caller.
+pub(super) fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Option<Plan> {
+    let root = match super::toml::parse(text) {
+        Ok(root) => root,
+        Err(problem) => {
+            problems.push(problem.help("see https://toml.io for the syntax"));
+            return None;
+        }
+    };
+    let whole = 0..text.len().min(1);
+    let Some(table) = root.as_table() else {
+        problems.push(PlanProblem::new(
+            "the plan must be a TOML table",
+            whole,
+            "here",
+        ));
+        return None;
+    };
+    reject_unknown(table, ROOT_KEYS, "", problems);
+
+    let oms = table
+        .get("oms")
+        .and_then(|value| expect_table(value, "oms", problems))
+        .and_then(|(oms, span)| parse_oms(oms, span, problems));
+
+    let tenants = required(table, "tenants", whole.clone(), "", problems)
+        .and_then(|value| expect_table(value, "tenants", problems));
+    let (mut a, mut b) = (None, None);
+    if let Some((tenants, tenants_span)) = tenants {
+        reject_unknown(tenants, &["a", "b"], "tenants.", problems);
+        for (tenant, slot) in [(Tenant::A, &mut a), (Tenant::B, &mut b)] {
+            let key = tenant.as_str();
+            let name = format!("tenants.{key}");
+            *slot = required(tenants, key, tenants_span.clone(), "tenants.", problems)
+                .and_then(|value| expect_table(value, &name, problems))
+                .and_then(|(t, span)| parse_tenant(tenant, t, span, problems));
+        }
+    }
+
+    let forward = required(table, "forward", whole.clone(), "", problems)
+        .and_then(|value| expect_table(value, "forward", problems))
+        .and_then(|(t, span)| parse_link("forward", t, span, problems));
+    let reverse = required(table, "reverse", whole, "", problems)
+        .and_then(|value| expect_table(value, "reverse", problems))
+        .and_then(|(t, span)| parse_link("reverse", t, span, problems));
+
+    let waivers = optional_string(table, "waivers", problems).map(|(path, _)| path);
+    let (forward, mut reverse) = (forward?, reverse?);
+    if !reverse.scope_declared {
+        // The reverse link replicates what the forward link built, so by default it carries
+        // the same objects back.
+        reverse.databases = forward.databases.clone();
+        reverse.tables = forward.tables.clone();
+    }
+    Some(Plan {
+        path: String::new(),
+        source: String::new(),
+        oms,
+        a: a.take()?,
+        b: b.take()?,
+        forward,
+        reverse,
+        waivers,
+    })
+}
+
+fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> Option<OmsPlan> {
+    reject_unknown(table, OMS_KEYS, "oms.", problems);
+    let url = required_string(table, "url", &span, "oms.", problems);
+    if let Some((url, url_span)) = &url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        problems.push(
+            PlanProblem::new(
+                "the OMS url must start with http:// or https://",
+                url_span.clone(),
+                "this url",
+            )
+            .help("e.g. url = \"http://oms.example.internal:8089\""),
+        );
+    }
+    let user = required_string(table, "user", &span, "oms.", problems);
+    let password = secret_source(table, &span, "oms", problems);
+    let version = optional_string(table, "version", problems).map(|(v, _)| v);
+    let ca = optional_string(table, "ca", problems).map(|(ca, _)| ca);
+    Some(OmsPlan {
+        url: url?.0,
+        user: user?.0,
+        password: password?,
+        version,
+        ca,
+        span,
+    })
+}
+
+fn parse_tenant(
+    tenant: Tenant,
+    table: &Table<'_>,
+    span: Span,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<TenantPlan> {
+    let prefix = format!("tenants.{tenant}.");
+    reject_unknown(table, TENANT_KEYS, &prefix, problems);
+    let host = required_string(table, "host", &span, &prefix, problems);
+    let port = match table.get("port") {
+        None => Some(2881),
+        Some(value) => {
+            match value.as_integer() {
+                Some(port) if (1..=65535).contains(&port) => Some(port as u16),
+                _ => {
+                    problems.push(
+                    PlanProblem::new("port must be an integer between 1 and 65535", span_of(value), "this value")
+                        .help("OceanBase MySQL-mode tenants usually listen on 2881 (or 2883 through ODP)"),
+                );
+                    None
+                }
+            }
+        }
+    };
+    let user = required_string(table, "user", &span, &prefix, problems);
+    let password = secret_source(table, &span, &format!("tenants.{tenant}"), problems);
+    let tenant_name = optional_string(table, "tenant", problems).map(|(v, _)| v);
+    let tls_ca = table.get("tls").and_then(|value| {
+        let (tls, tls_span) = expect_table(value, &format!("tenants.{tenant}.tls"), problems)?;
+        reject_unknown(tls, TLS_KEYS, &format!("tenants.{tenant}.tls."), problems);
+        required_string(
+            tls,
+            "ca",
+            &tls_span,
+            &format!("tenants.{tenant}.tls."),
+            problems,
+        )
+        .map(|(ca, _)| ca)
+    });
+    let drc_user = optional_string(table, "drc_user", problems);
+    let drc_env = optional_string(table, "drc_password_env", problems);
+    let drc_file = optional_string(table, "drc_password_file", problems);
+    let drc_password = match (drc_env, drc_file) {
+        (Some(_), Some((_, file_span))) => {
+            problems.push(
+                PlanProblem::new(
+                    "give drc_password_env or drc_password_file, not both",
+                    file_span,
+                    "second password source",
+                )
+                .help("keep one of the two"),
+            );
+            None
+        }
+        (Some((var, span)), None) => Some(SecretSource::Env { var, span }),
+        (None, Some((path, span))) => Some(SecretSource::File { path, span }),
+        (None, None) => None,
+    };
+    if let (None, Some(source)) = (&drc_user, &drc_password) {
+        let span = match source {
+            SecretSource::Env { span, .. }
+            | SecretSource::File { span, .. }
+            | SecretSource::Inline { span, .. } => span.clone(),
+        };
+        problems.push(
+            PlanProblem::new("a DRC password without drc_user", span, "whose password?")
+                .help("add drc_user = \"drc_user@sys\" (the sys-tenant user OMS reads logs with)"),
+        );
+    }
+    Some(TenantPlan {
+        tenant,
+        host: host?.0,
+        port: port?,
+        user: user?.0,
+        password: password?,
+        tenant_name,
+        tls_ca,
+        drc_user: drc_user.map(|(user, _)| user),
+        drc_password,
+        span,
+    })
+}
+
+fn parse_link(
+    name: &'static str,
+    table: &Table<'_>,
+    span: Span,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<LinkPlan> {
+    let prefix = format!("{name}.");
+    reject_unknown(table, LINK_KEYS, &prefix, problems);
+    let project = required_string(table, "project", &span, &prefix, problems);
+    let mut side = |key: &str| -> Option<(Tenant, Span)> {
+        let (value, value_span) = required_string(table, key, &span, &prefix, problems)?;
+        match value.as_str() {
+            "a" => Some((Tenant::A, value_span)),
+            "b" => Some((Tenant::B, value_span)),
+            _ => {
+                problems.push(
+                    PlanProblem::new(
+                        format!("{name}.{key} must be \"a\" or \"b\""),
+                        value_span,
+                        "not a tenant of [tenants]",
+                    )
+                    .help("links join the two tenants declared as [tenants.a] and [tenants.b]"),
+                );
+                None
+            }
+        }
+    };
+    let source = side("source");
+    let target = side("target");
+    if let (Some((source, _)), Some((target, target_span))) = (&source, &target)
+        && source == target
+    {
+        problems.push(
+            PlanProblem::new(
+                format!("{name} link goes from tenant {source} to itself"),
+                target_span.clone(),
+                "same as source",
+            )
+            .help("a link joins the two tenants: source = \"a\", target = \"b\" or the reverse"),
+        );
+    }
+
+    let migration_value = table.get("migration");
+    let migration = match migration_value {
+        None => {
+            problems.push(
+                PlanProblem::new(
+                    format!("{name} has no migration list"),
+                    span.clone(),
+                    "in this link",
+                )
+                .help(if name == "forward" {
+                    "migration = [\"schema\", \"full\", \"incremental\"]"
+                } else {
+                    "migration = [\"incremental\"]"
+                }),
+            );
+            None
+        }
+        Some(value) => string_array(value, &format!("{name}.migration"), problems).map(|items| {
+            let mut migration = Vec::new();
+            for (item, item_span) in items {
+                let kind = match item.as_str() {
+                    "schema" => Migration::Schema,
+                    "full" => Migration::Full,
+                    "incremental" => Migration::Incremental,
+                    other => {
+                        problems.push(
+                            PlanProblem::new(
+                                format!("unknown migration type \"{other}\""),
+                                item_span,
+                                "not a migration type",
+                            )
+                            .help(
+                                did_you_mean(other, &["schema", "full", "incremental"])
+                                    .unwrap_or_else(|| {
+                                        "use \"schema\", \"full\" or \"incremental\"".into()
+                                    }),
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                if migration.contains(&kind) {
+                    problems.push(PlanProblem::new(
+                        format!("\"{item}\" is listed twice"),
+                        item_span,
+                        "duplicate",
+                    ));
+                } else {
+                    migration.push(kind);
+                }
+            }
+            migration
+        }),
+    };
+
+    let ddl_sync = match table.get("ddl_sync") {
+        None => Some(DdlSync::Off),
+        Some(value) => match value.as_bool() {
+            Some(true) => Some(DdlSync::All),
+            Some(false) => Some(DdlSync::Off),
+            None => match value.as_array() {
+                Some(_) => string_array(value, &format!("{name}.ddl_sync"), problems)
+                    .map(|items| DdlSync::Types(items.into_iter().map(|(item, _)| item).collect())),
+                None => {
+                    problems.push(
+                        PlanProblem::new(
+                            format!("{name}.ddl_sync must be true, false or a list of DDL types"),
+                            span_of(value),
+                            "this value",
+                        )
+                        .help("e.g. ddl_sync = [\"CREATE_TABLE\", \"ADD_COLUMN\"]"),
+                    );
+                    None
+                }
+            },
+        },
+    };
+
+    let databases = match table.get("databases") {
+        None => Some(Vec::new()),
+        Some(value) => string_array(value, &format!("{name}.databases"), problems).map(|items| {
+            items
+                .into_iter()
+                .filter_map(|(database, item_span)| {
+                    if database.is_empty() || database.contains('.') {
+                        problems.push(
+                            PlanProblem::new(format!("\"{database}\" is not a database name"), item_span, "here")
+                                .help("databases take plain names; put single tables in tables = [\"db.table\"]"),
+                        );
+                        None
+                    } else {
+                        Some(database)
+                    }
+                })
+                .collect()
+        }),
+    };
+    let tables = match table.get("tables") {
+        None => Some(Vec::new()),
+        Some(value) => string_array(value, &format!("{name}.tables"), problems).map(|items| {
+            items
+                .into_iter()
+                .filter_map(|(item, item_span)| match item.split_once('.') {
+                    Some((database, table))
+                        if !database.is_empty() && !table.is_empty() && !table.contains('.') =>
+                    {
+                        Some(TableRef {
+                            database: database.to_string(),
+                            table: table.to_string(),
+                        })
+                    }
+                    _ => {
+                        problems.push(
+                            PlanProblem::new(
+                                format!("\"{item}\" is not a `database.table` name"),
+                                item_span,
+                                "here",
+                            )
+                            .help("write tables as \"app.orders\""),
+                        );
+                        None
+                    }
+                })
+                .collect()
+        }),
+    };
+    let (databases, tables) = (databases?, tables?);
+    if name == "forward" && databases.is_empty() && tables.is_empty() {
+        problems.push(
+            PlanProblem::new("the forward link has no scope", span.clone(), "this link")
+                .help("add databases = [\"app\"] or tables = [\"app.orders\"]"),
+        );
+    }
+    Some(LinkPlan {
+        name,
+        project: project?.0,
+        source: source?.0,
+        target: target?.0,
+        migration: migration?,
+        ddl_sync: ddl_sync?,
+        scope_declared: !databases.is_empty() || !tables.is_empty(),
+        databases,
+        tables,
+        migration_span: migration_value.map(span_of),
+        ddl_sync_span: table.get("ddl_sync").map(span_of),
+        span,
+    })
+}
+
+/// Exactly one of `password_env`, `password_file`, `password`.
+fn secret_source(
+    table: &Table<'_>,
+    span: &Span,
+    section: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<SecretSource> {
+    let env = optional_string(table, "password_env", problems);
+    let file = optional_string(table, "password_file", problems);
+    let inline = optional_string(table, "password", problems);
+    let given = [env.is_some(), file.is_some(), inline.is_some()]
+        .iter()
+        .filter(|given| **given)
+        .count();
+    if given > 1 {
+        problems.push(
+            PlanProblem::new(
+                format!("[{section}] gives more than one password source"),
+                span.clone(),
+                "in this table",
+            )
+            .help("keep one of password_env, password_file and password"),
+        );
+        return None;
+    }
+    if let Some((var, span)) = env {
+        Some(SecretSource::Env { var, span })
+    } else if let Some((path, span)) = file {
+        Some(SecretSource::File { path, span })
+    } else if let Some((value, span)) = inline {
+        Some(SecretSource::Inline {
+            value: Secret::new(value),
+            span,
+        })
+    } else {
+        problems.push(
+            PlanProblem::new(
+                format!("[{section}] has no password source"),
+                span.clone(),
+                "in this table",
+            )
+            .help("add password_env = \"VAR\" (or password_file = \"path\")"),
+        );
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PLAN_WITH_INLINE_PASSWORD;
+
+    #[test]
+    fn the_reverse_scope_mirrors_the_forward_scope_unless_given() {
+        let plan = Plan::parse("p.toml", PLAN_WITH_INLINE_PASSWORD).unwrap();
+        assert_eq!(plan.reverse.tables, plan.forward.tables);
+        assert!(!plan.reverse.scope_declared);
+        assert_eq!(plan.scope_databases(), vec!["app"]);
+        assert!(plan.reverse.covers("APP", "Orders"));
+        assert!(!plan.reverse.covers("app", "refunds"));
+    }
+
+    #[test]
+    fn ddl_sync_takes_a_bool_or_a_list() {
+        let plan = Plan::parse(
+            "p.toml",
+            &PLAN_WITH_INLINE_PASSWORD.replace(
+                "migration = [\"incremental\"]",
+                "migration = [\"incremental\"]\nddl_sync = [\"CREATE_TABLE\"]",
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            plan.reverse.ddl_sync,
+            DdlSync::Types(vec!["CREATE_TABLE".into()])
+        );
+        assert!(plan.reverse.ddl_sync.enabled());
+        assert_eq!(plan.forward.ddl_sync, DdlSync::Off);
+    }
+}

@@ -1,0 +1,345 @@
+//! What a rule receives: the plan, the stage, and the facts it declared — nothing else.
+//!
+//! A rule reads a fact through a typed accessor (`cx.tenant(a).grants()?`) that checks the fact
+//! against the rule's `needs` and `optional` lists. A declared fact that was not collected comes
+//! back as [`Missing`] with the reason (the rule is then inconclusive through `?`, or decides
+//! without it); an undeclared one comes back as [`Missing`] too, and the engine turns the whole
+//! evaluation into an internal error of the rule, so the `needs` contract cannot be broken
+//! silently.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Need, NotEvaluated, Rule, Stage};
+use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
+use crate::facts::{
+    Database, Fact, Facts, Grants, Mode, Server, Table, Tenant, TenantFacts, Trigger, Variables,
+};
+use crate::plan::{LinkPlan, Plan};
+use crate::plan::{date::Date, waivers::Waiver};
+
+/// The tables of one tenant, by database then name.
+pub type Tables = BTreeMap<String, BTreeMap<String, Table>>;
+
+/// The context one rule is evaluated in.
+pub struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub stage: Stage,
+    /// The waivers of this run and the date they are judged against (read by `plan.waivers`;
+    /// the engine applies them after every rule has run).
+    pub waivers: &'a [Waiver],
+    pub today: Date,
+    facts: Option<&'a Facts>,
+    rule: &'static Rule,
+    /// The first fact this rule read without declaring it, if any: a defect of the rule.
+    undeclared: Cell<Option<Need>>,
+}
+
+/// Why a fact a rule asked for is not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub need: Need,
+    pub kind: MissingKind,
+    /// Said to the user: which fact, of which tenant, and why.
+    pub reason: String,
+    /// Why, alone: the collector's reason for an unavailable fact (`reason` names the fact
+    /// around it).
+    pub cause: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingKind {
+    /// This run has no such facts at all: a plan-only run, or OMS facts without `[oms]`.
+    NotCollected,
+    /// Collection was attempted and failed, with the reason.
+    Unavailable,
+    /// The rule does not declare the fact: a defect of the rule, never of the pair.
+    Undeclared,
+}
+
+impl Missing {
+    fn not_collected(need: Need, reason: String) -> Missing {
+        Missing {
+            need,
+            kind: MissingKind::NotCollected,
+            cause: reason.clone(),
+            reason,
+        }
+    }
+
+    fn unavailable(need: Need, reason: String, cause: &str) -> Missing {
+        Missing {
+            need,
+            kind: MissingKind::Unavailable,
+            reason,
+            cause: cause.to_string(),
+        }
+    }
+
+    /// Whether this run has no such facts at all (no `[oms]`, or a plan-only run).
+    pub fn is_not_collected(&self) -> bool {
+        self.kind == MissingKind::NotCollected
+    }
+}
+
+impl From<Missing> for NotEvaluated {
+    fn from(missing: Missing) -> NotEvaluated {
+        NotEvaluated::Inconclusive(missing.reason)
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        rule: &'static Rule,
+        plan: &'a Plan,
+        facts: Option<&'a Facts>,
+        stage: Stage,
+        waivers: &'a [Waiver],
+        today: Date,
+    ) -> Ctx<'a> {
+        Ctx {
+            plan,
+            stage,
+            waivers,
+            today,
+            facts,
+            rule,
+            undeclared: Cell::new(None),
+        }
+    }
+
+    /// The fact this rule read without declaring it, if it did.
+    pub fn undeclared_read(&self) -> Option<Need> {
+        self.undeclared.get()
+    }
+
+    /// Whether the rule may read `need`; remembers the first read it may not.
+    fn declared(&self, need: Need) -> Result<(), Missing> {
+        if self.rule.needs.contains(&need) || self.rule.optional.contains(&need) {
+            return Ok(());
+        }
+        if self.undeclared.get().is_none() {
+            self.undeclared.set(Some(need));
+        }
+        let reason = format!(
+            "internal error: rule {} reads {} without declaring it",
+            self.rule.id,
+            need.name()
+        );
+        Err(Missing {
+            need,
+            kind: MissingKind::Undeclared,
+            cause: reason.clone(),
+            reason,
+        })
+    }
+
+    /// What this run collected from `tenant`, through the declared-facts gate.
+    pub fn tenant(&self, tenant: Tenant) -> TenantCtx<'_, 'a> {
+        TenantCtx { cx: self, tenant }
+    }
+
+    fn facts(&self, need: Need) -> Result<&'a Facts, Missing> {
+        self.facts.ok_or_else(|| {
+            Missing::not_collected(
+                need,
+                "needs live facts; this run reads the plan only".into(),
+            )
+        })
+    }
+
+    fn oms_facts(&self, need: Need) -> Result<&'a OmsFacts, Missing> {
+        self.declared(need)?;
+        self.facts(need)?.oms.as_ref().ok_or_else(|| {
+            Missing::not_collected(
+                need,
+                format!("{}: the plan has no [oms] section", need.name()),
+            )
+        })
+    }
+
+    fn oms_fact<T>(
+        &self,
+        need: Need,
+        get: impl FnOnce(&'a OmsFacts) -> &'a Fact<T>,
+    ) -> Result<&'a T, Missing> {
+        let fact = get(self.oms_facts(need)?);
+        fact.observed().ok_or_else(|| {
+            let cause = fact.unavailable_reason().unwrap_or_default();
+            Missing::unavailable(need, format!("{} unavailable: {cause}", need.name()), cause)
+        })
+    }
+
+    /// How the OMS API answered: the connection itself, which every OMS rule may look at.
+    /// `None` when this run has no OMS facts.
+    pub fn oms_access(&self) -> Option<(&'a str, &'a Access)> {
+        let oms = self.facts?.oms.as_ref()?;
+        Some((oms.url.as_str(), &oms.access))
+    }
+
+    pub fn oms_data_sources(&self) -> Result<&'a [DataSource], Missing> {
+        self.oms_fact(Need::OmsDataSources, |oms| &oms.data_sources)
+            .map(Vec::as_slice)
+    }
+
+    /// The plan's forward project as OMS shows it; `None` when OMS has no such project.
+    pub fn oms_forward(&self) -> Result<Option<&'a Project>, Missing> {
+        self.oms_fact(Need::OmsForward, |oms| &oms.forward)
+            .map(Option::as_ref)
+    }
+
+    /// The plan's reverse project as OMS shows it; `None` when OMS has no such project.
+    pub fn oms_reverse(&self) -> Result<Option<&'a Project>, Missing> {
+        self.oms_fact(Need::OmsReverse, |oms| &oms.reverse)
+            .map(Option::as_ref)
+    }
+
+    /// The live projects that are neither of the plan's.
+    pub fn oms_others(&self) -> Result<&'a [Project], Missing> {
+        self.oms_fact(Need::OmsOthers, |oms| &oms.others)
+            .map(Vec::as_slice)
+    }
+
+    /// The links that read from `tenant` (it is their source).
+    pub fn links_from(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
+        self.plan
+            .links()
+            .into_iter()
+            .filter(move |link| link.source == tenant)
+    }
+
+    /// The links that write to `tenant` (it is their target).
+    pub fn links_into(&self, tenant: Tenant) -> impl Iterator<Item = &'a LinkPlan> {
+        self.plan
+            .links()
+            .into_iter()
+            .filter(move |link| link.target == tenant)
+    }
+}
+
+/// One tenant's facts as a rule may see them.
+#[derive(Clone, Copy)]
+pub struct TenantCtx<'c, 'a> {
+    cx: &'c Ctx<'a>,
+    tenant: Tenant,
+}
+
+impl<'a> TenantCtx<'_, 'a> {
+    pub fn tenant(&self) -> Tenant {
+        self.tenant
+    }
+
+    fn all(&self, need: Need) -> Result<&'a TenantFacts, Missing> {
+        Ok(self.cx.facts(need)?.tenant(self.tenant))
+    }
+
+    fn read<T>(
+        &self,
+        need: Need,
+        get: impl FnOnce(&'a TenantFacts) -> &'a Fact<T>,
+    ) -> Result<&'a T, Missing> {
+        self.cx.declared(need)?;
+        let fact = get(self.all(need)?);
+        fact.observed().ok_or_else(|| {
+            let cause = fact.unavailable_reason();
+            let reason = need.unavailable_reason(self.tenant, cause);
+            Missing::unavailable(need, reason, cause.unwrap_or_default())
+        })
+    }
+
+    /// The migration user the plan names for this tenant (known without collecting anything).
+    pub fn user(&self) -> &'a str {
+        &self.cx.plan.tenant(self.tenant).user
+    }
+
+    /// Why the migration user could not open a session, if it could not: the connection
+    /// itself, which every tenant rule may look at. `None` in a plan-only run.
+    pub fn login_failure(&self) -> Option<&'a str> {
+        self.cx
+            .facts?
+            .tenant(self.tenant)
+            .login
+            .unavailable_reason()
+    }
+
+    /// Why a fact of this tenant was not collected, if it was not — whether or not the rule
+    /// reads it (conn.tenant reports every gap).
+    pub fn gap(&self, need: Need) -> Option<&'a str> {
+        need.unavailable_on(self.cx.facts?.tenant(self.tenant))
+    }
+
+    /// `'user'@'host'` for a GRANT: the session's `current_user()` when the server facts were
+    /// collected, else the plan's user at any host. The session's identity is part of the
+    /// login, not a fact a rule must declare.
+    pub fn account(&self) -> String {
+        let current = self
+            .cx
+            .facts
+            .and_then(|facts| facts.tenant(self.tenant).server.observed())
+            .map(|server| server.current_user.as_str())
+            .unwrap_or_default();
+        let (user, host) = match current.rsplit_once('@') {
+            Some((user, host)) if !user.is_empty() => (user, host),
+            _ => (self.user(), "%"),
+        };
+        format!(
+            "{}@{}",
+            super::quote_string(user),
+            super::quote_string(host)
+        )
+    }
+
+    pub fn server(&self) -> Result<&'a Server, Missing> {
+        self.read(Need::Server, |t| &t.server)
+    }
+
+    pub fn mode(&self) -> Result<&'a Mode, Missing> {
+        self.read(Need::Mode, |t| &t.mode)
+    }
+
+    pub fn variables(&self) -> Result<&'a Variables, Missing> {
+        self.read(Need::Variables, |t| &t.variables)
+    }
+
+    pub fn grants(&self) -> Result<&'a Grants, Missing> {
+        self.read(Need::Grants, |t| &t.grants)
+    }
+
+    /// Every database the migration user can see, in scope or not.
+    pub fn databases(&self) -> Result<&'a BTreeMap<String, Database>, Missing> {
+        self.read(Need::Databases, |t| &t.databases)
+    }
+
+    /// Tables of the in-scope databases.
+    pub fn tables(&self) -> Result<&'a Tables, Missing> {
+        self.read(Need::Tables, |t| &t.tables)
+    }
+
+    /// The table `db.table` when tables were collected and it exists (names compare as in
+    /// OceanBase MySQL mode).
+    pub fn table(&self, database: &str, table: &str) -> Result<Option<&'a Table>, Missing> {
+        self.tables()?;
+        Ok(self.all(Need::Tables)?.table(database, table))
+    }
+
+    pub fn views(&self) -> Result<&'a [String], Missing> {
+        self.read(Need::Views, |t| &t.views).map(Vec::as_slice)
+    }
+
+    pub fn triggers(&self) -> Result<&'a [Trigger], Missing> {
+        self.read(Need::Triggers, |t| &t.triggers)
+            .map(Vec::as_slice)
+    }
+
+    /// In-scope tables holding at least one row (probed on the forward target only).
+    pub fn rows(&self) -> Result<&'a BTreeSet<String>, Missing> {
+        self.read(Need::Rows, |t| &t.rows)
+    }
+
+    /// Whether the declared sys-tenant DRC user could log in; `Ok(None)` when no password was
+    /// given for it.
+    pub fn drc_login(&self) -> Result<Option<&'a Fact<()>>, Missing> {
+        self.cx.declared(Need::DrcLogin)?;
+        Ok(self.all(Need::DrcLogin)?.drc_login.as_ref())
+    }
+}

@@ -1,0 +1,146 @@
+//! What a link covers on each tenant, shared by the grants, schema and OMS rules: the scope
+//! objects a link names, the in-scope tables a tenant holds, and the privileges a migration
+//! user lacks on them.
+
+use super::{Missing, TenantCtx, quote_identifier};
+use crate::facts::{Grants, Privilege, Table, grants::join};
+use crate::plan::{LinkPlan, Plan};
+
+/// One object of a link's scope: a whole database, or a table outside the listed databases.
+pub enum Object<'a> {
+    Database(&'a str),
+    Table(&'a str, &'a str),
+}
+
+impl Object<'_> {
+    /// The objects `link` selects: its databases, then its tables not inside one of them.
+    pub fn scope(link: &LinkPlan) -> Vec<Object<'_>> {
+        let mut objects: Vec<Object<'_>> =
+            link.databases.iter().map(|d| Object::Database(d)).collect();
+        objects.extend(
+            link.tables
+                .iter()
+                .filter(|t| {
+                    !link
+                        .databases
+                        .iter()
+                        .any(|d| d.eq_ignore_ascii_case(&t.database))
+                })
+                .map(|t| Object::Table(&t.database, &t.table)),
+        );
+        objects
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Object::Database(database) => database.to_string(),
+            Object::Table(database, table) => format!("{database}.{table}"),
+        }
+    }
+
+    pub fn grant_target(&self) -> String {
+        match self {
+            Object::Database(database) => format!("{}.*", quote_identifier(database)),
+            Object::Table(database, table) => {
+                format!("{}.{}", quote_identifier(database), quote_identifier(table))
+            }
+        }
+    }
+
+    /// The privileges of `required` that `grants` do not give on this object.
+    pub fn missing(&self, grants: &Grants, required: &[Privilege]) -> Vec<Privilege> {
+        required
+            .iter()
+            .filter(|privilege| match self {
+                Object::Database(database) => !grants.holds_on_database(privilege, database),
+                Object::Table(database, table) => {
+                    !grants.holds_on_table(privilege, database, table)
+                }
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// A scope object of `link` on which the migration user lacks privileges.
+pub struct Lack<'p> {
+    pub link: &'p LinkPlan,
+    pub object: Object<'p>,
+    pub missing: Vec<Privilege>,
+}
+
+/// For each of `links` and each object of its scope, the privileges of `required(link)` that
+/// `grants` lack on it; objects that lack nothing are left out.
+pub fn lacks<'p>(
+    grants: &Grants,
+    links: impl IntoIterator<Item = &'p LinkPlan>,
+    required: impl Fn(&LinkPlan) -> Vec<Privilege>,
+) -> Vec<Lack<'p>> {
+    let mut lacks = Vec::new();
+    for link in links {
+        let required = required(link);
+        for object in Object::scope(link) {
+            let missing = object.missing(grants, &required);
+            if !missing.is_empty() {
+                lacks.push(Lack {
+                    link,
+                    object,
+                    missing,
+                });
+            }
+        }
+    }
+    lacks
+}
+
+/// "oms_a lacks SELECT on `app`.*", noting roles whose privileges SHOW GRANTS does not list.
+pub fn lacks_message(
+    tenant: &TenantCtx<'_, '_>,
+    grants: &Grants,
+    missing: &[Privilege],
+    object: &Object<'_>,
+) -> String {
+    let mut message = format!(
+        "{} lacks {} on {}",
+        tenant.user(),
+        join(missing),
+        object.grant_target()
+    );
+    if !grants.roles.is_empty() {
+        message.push_str(&format!(
+            " (roles {} are granted too; SHOW GRANTS does not list their privileges, so they were not counted)",
+            grants.roles.join(", ")
+        ));
+    }
+    message
+}
+
+/// The GRANT that gives `missing` on `object` to the tenant's migration user.
+pub fn grant_statement(
+    tenant: &TenantCtx<'_, '_>,
+    missing: &[Privilege],
+    object: &Object<'_>,
+) -> String {
+    format!(
+        "GRANT {} ON {} TO {};",
+        join(missing),
+        object.grant_target(),
+        tenant.account()
+    )
+}
+
+/// The tables of `tenant` that a link of `plan` covers, as `(database, name, table)`.
+pub fn in_scope_tables<'f>(
+    plan: &'f Plan,
+    tenant: &TenantCtx<'_, 'f>,
+) -> Result<impl Iterator<Item = (&'f str, &'f str, &'f Table)>, Missing> {
+    Ok(tenant
+        .tables()?
+        .iter()
+        .flat_map(|(database, tables)| {
+            tables
+                .iter()
+                .map(move |(name, table)| (database.as_str(), name.as_str(), table))
+        })
+        .filter(|(database, name, _)| plan.links().iter().any(|link| link.covers(database, name))))
+}
