@@ -193,6 +193,18 @@ fn fix(args: FixArgs) -> Result<u8, Failure> {
             script.statements
         );
     }
+    for tenant in Tenant::BOTH {
+        if let Some(reason) = facts.tenant(tenant).login.unavailable_reason() {
+            eprintln!("incomplete: tenant {tenant} could not be read: {reason}");
+        }
+    }
+    if report.summary.inconclusive > 0 {
+        eprintln!(
+            "incomplete: {} rules could not be checked; the scripts list them",
+            report.summary.inconclusive
+        );
+        return Ok(exit::INCOMPLETE);
+    }
     Ok(exit::OK)
 }
 
@@ -360,13 +372,11 @@ fn color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }
 
+/// A diagnostic on stderr, on an excerpt of its source: a label anywhere in a line of any
+/// length renders.
 fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
     let handler = report::human::handler(color(std::io::stderr().is_terminal()));
-    let mut text = String::new();
-    if handler.render_report(&mut text, diagnostic).is_err() {
-        text = format!("error: {diagnostic}\n");
-    }
-    eprint!("{text}");
+    eprint!("{}", report::human::render_diagnostic(&handler, diagnostic));
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

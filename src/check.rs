@@ -3,12 +3,12 @@
 //! line; the tests drive it directly.
 
 use crate::exit::FailOn;
-use crate::facts::Facts;
+use crate::facts::{Fact, Facts};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waiver};
 use crate::report::Report;
 use crate::rules::engine::{self, Inputs};
-use crate::rules::{Rule, Stage};
+use crate::rules::{ResolvedStage, Rule, Stage};
 
 /// How a run is judged, besides the plan and facts.
 #[derive(Debug, Clone)]
@@ -39,11 +39,12 @@ pub fn run(
     rules: &[&'static Rule],
     options: &Options<'_>,
 ) -> Report {
-    let stage = resolve_stage(options.stage, facts);
+    let stage = resolve_stage(plan, options.stage, facts);
     let inputs = Inputs {
         plan,
         facts,
-        stage,
+        stage: stage.stage,
+        stage_undecided: stage.undecided.as_deref(),
         waivers: options.waivers,
         today: options.today,
     };
@@ -52,20 +53,96 @@ pub fn run(
 }
 
 /// The stage a run is checked at: the one asked for, else (`auto`) reverse when the forward
-/// project named in the plan exists in OMS, and forward otherwise — also when OMS could not be
-/// asked: the forward-stage rules are the safe default, and the OMS rules then say what could
-/// not be read.
-pub fn resolve_stage(requested: Option<Stage>, facts: Option<&Facts>) -> Stage {
+/// project named in the plan exists in OMS, and forward when OMS shows no such project or the
+/// plan has no `[oms]` to ask. When OMS was asked and could not say (unreachable, refused, an
+/// error on the project), auto does not guess: the stage is undecided, with the reason.
+pub fn resolve_stage(
+    plan: &Plan,
+    requested: Option<Stage>,
+    facts: Option<&Facts>,
+) -> ResolvedStage {
+    let decided = |stage| ResolvedStage {
+        stage,
+        undecided: None,
+    };
     if let Some(stage) = requested {
-        return stage;
+        return decided(stage);
     }
-    let forward_exists = facts
-        .and_then(|facts| facts.oms.as_ref())
-        .and_then(|oms| oms.forward.observed())
-        .is_some_and(|project| project.is_some());
-    if forward_exists {
-        Stage::Reverse
-    } else {
-        Stage::Forward
+    let Some(oms) = facts.and_then(|facts| facts.oms.as_ref()) else {
+        return decided(Stage::Forward);
+    };
+    match &oms.forward {
+        Fact::Observed(Some(_)) => decided(Stage::Reverse),
+        Fact::Observed(None) => decided(Stage::Forward),
+        Fact::Unavailable { reason } => ResolvedStage {
+            stage: Stage::Forward,
+            undecided: Some(format!(
+                "OMS could not say whether the forward project {} exists ({reason}); fix OMS access or pass --stage forward or --stage reverse",
+                plan.forward.project
+            )),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Outcome;
+    use crate::rules::engine::{self as rules_engine, Status};
+    use crate::rules::testing::{oms_plan, with_oms};
+
+    fn outcome<'r>(report: &'r Report, rule: &str) -> &'r Outcome {
+        report.outcomes.iter().find(|o| o.rule == rule).unwrap()
+    }
+
+    /// DescribeProject answered HTTP 500 for a listed forward project: auto cannot tell forward
+    /// from reverse, says so, and the rules of one stage are inconclusive instead of run at a
+    /// guessed stage.
+    #[test]
+    fn auto_does_not_guess_when_oms_cannot_say() {
+        let facts = with_oms(|oms| {
+            oms.forward = Fact::unavailable("DescribeProject np_1: HTTP 500 Internal Server Error")
+        });
+        let plan = oms_plan();
+        let resolved = resolve_stage(&plan, None, Some(&facts));
+        assert!(resolved.undecided.as_deref().unwrap().contains("HTTP 500"));
+        let rules = rules_engine::select(&[], &[], None).unwrap();
+        let report = run(&plan, Some(&facts), &rules, &Options::default());
+        assert_eq!(report.stage_shown(), "undecided");
+        for rule in [
+            "schema.target-empty",
+            "schema.forward-complete",
+            "oms.forward-healthy",
+        ] {
+            let outcome = outcome(&report, rule);
+            assert_eq!(outcome.status, Status::Inconclusive, "{rule}");
+            assert!(
+                outcome.reason.as_deref().unwrap().contains("HTTP 500"),
+                "{rule}: {:?}",
+                outcome.reason
+            );
+        }
+        assert_ne!(report.exit_code, crate::exit::OK);
+        // An explicit stage is the user's decision: nothing is undecided.
+        let given = resolve_stage(&plan, Some(Stage::Reverse), Some(&facts));
+        assert_eq!(given.undecided, None);
+    }
+
+    #[test]
+    fn auto_is_forward_without_a_project_and_reverse_with_one() {
+        let plan = oms_plan();
+        let absent = with_oms(|oms| oms.forward = Fact::Observed(None));
+        assert_eq!(
+            resolve_stage(&plan, None, Some(&absent)).stage,
+            Stage::Forward
+        );
+        let present = with_oms(|_| {});
+        assert_eq!(
+            resolve_stage(&plan, None, Some(&present)),
+            ResolvedStage {
+                stage: Stage::Reverse,
+                undecided: None
+            }
+        );
     }
 }

@@ -120,7 +120,7 @@ pub struct CollectionArgs {
     /// Seconds allowed for each connection and each statement.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: f64,
-    /// Where columns and keys are read: the kernel's inner tables (fast; needs SELECT on
+    /// Where columns, keys and triggers are read: the kernel's inner tables (fast; needs SELECT on
     /// oceanbase.*), information_schema, or auto: the inner tables, else information_schema.
     #[arg(long, value_enum, default_value_t = CatalogArg::Auto)]
     pub catalog: CatalogArg,

@@ -2,7 +2,9 @@
 //! information_schema — give identical facts on the same live kernel, over every column type
 //! and the table shapes that make the inner tables hard to read (columns added FIRST and AFTER,
 //! dropped columns, tables rebuilt by an offline DDL, prefix and functional unique keys, tables
-//! without a primary key). And when the fast path is not allowed, `auto` falls back and says why.
+//! without a primary key), and so do the two ways of reading triggers (the trigger dictionary and
+//! information_schema.TRIGGERS, which the scenario's user, holding ALL on its database, may
+//! read). And when the fast path is not allowed, `auto` falls back and says why.
 
 mod common;
 
@@ -58,6 +60,10 @@ const SHAPES: &[&str] = &[
     "CREATE TABLE `{db}`.partitioned (id INT, region INT, PRIMARY KEY (id, region))
         PARTITION BY HASH(region) PARTITIONS 4",
     "CREATE VIEW `{db}`.a_view AS SELECT id, c_int FROM `{db}`.every_type",
+    // OceanBase wants the trigger's database selected (ERROR 1046 otherwise).
+    "USE `{db}`",
+    "CREATE TRIGGER `{db}`.every_type_bi BEFORE INSERT ON `{db}`.every_type FOR EACH ROW SET NEW.c_int = 1",
+    "CREATE TRIGGER `{db}`.every_type_au AFTER UPDATE ON `{db}`.every_type FOR EACH ROW SET @n = 1",
 ];
 
 /// `collect` with `--catalog CATALOG`: the bundle's facts.
@@ -74,10 +80,13 @@ fn collect(scenario: &Scenario, plan: &std::path::Path, catalog: &str) -> Value 
     bundle["facts"].clone()
 }
 
-/// One tenant's facts without the catalogue they came from.
+/// One tenant's facts without the catalogues they came from (columns and keys; triggers; the
+/// list of tables the row probe went through).
 fn without_catalog(facts: &Value, tenant: &str) -> (Value, Value) {
     let mut tenant = facts[tenant].clone();
     let catalog = tenant["catalog"].take();
+    tenant["trigger_catalog"].take();
+    tenant["probed_tables_from"].take();
     (tenant, catalog)
 }
 
@@ -101,6 +110,25 @@ fn inner_tables_and_information_schema_give_identical_facts() {
         assert_eq!(slow_catalog["source"], "information_schema");
         assert_eq!(auto_catalog["source"], "inner_tables", "{auto_catalog}");
         assert_eq!(auto_catalog["fallback_reason"], Value::Null);
+        for (facts, source) in [
+            (&inner, "inner_tables"),
+            (&information_schema, "information_schema"),
+            (&auto, "inner_tables"),
+        ] {
+            assert_eq!(facts[tenant]["trigger_catalog"]["source"], source);
+            if tenant == "b" {
+                // The forward target's rows are probed over the tables the catalogue named.
+                assert_eq!(facts[tenant]["probed_tables_from"], source);
+            }
+        }
+        let triggers = |facts: &Value| facts[tenant]["triggers"]["observed"].clone();
+        assert_eq!(
+            triggers(&inner),
+            serde_json::json!([
+                {"database": scenario.database, "name": "every_type_au", "table": "every_type", "timing": "AFTER", "event": "UPDATE"},
+                {"database": scenario.database, "name": "every_type_bi", "table": "every_type", "timing": "BEFORE", "event": "INSERT"},
+            ])
+        );
 
         let tables = &slow["tables"]["observed"][&scenario.database];
         let columns = |table: &str| tables[table]["columns"].as_array().unwrap().len();
@@ -144,6 +172,15 @@ fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
     let why = catalog["fallback_reason"].as_str().unwrap();
     assert!(why.contains("ERROR 1142"), "{why}");
     assert!(why.contains("tenant a"), "{why}");
+    let trigger_catalog = &auto["a"]["trigger_catalog"];
+    assert_eq!(trigger_catalog["source"], "information_schema");
+    assert!(
+        trigger_catalog["fallback_reason"]
+            .as_str()
+            .unwrap()
+            .contains("ERROR 1142"),
+        "{trigger_catalog}"
+    );
     let (_, b_catalog) = without_catalog(&auto, "b");
     assert_eq!(b_catalog["source"], "inner_tables", "B keeps the fast path");
 

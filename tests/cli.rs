@@ -269,6 +269,30 @@ fn fix_writes_one_reviewable_script_per_tenant() {
     assert!(a.ends_with("-- nothing to fix on tenant a\n"), "{a}");
 }
 
+/// `fix` and `check` agree: a tenant that could not be read leaves the run incomplete (exit 3),
+/// and the scripts say what was not checked instead of "nothing to fix".
+#[test]
+fn fix_with_a_tenant_unreachable_is_incomplete_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let (_, stderr, code) = run(&[
+        "fix",
+        "--snapshot",
+        &snapshot("tenant-b-unreachable"),
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(stderr.contains("tenant b could not be read"), "{stderr}");
+    let b = std::fs::read_to_string(out.join("tenant-b.sql")).unwrap();
+    assert!(b.contains("-- not checked, so not fixed here"), "{b}");
+    assert!(b.contains("blocked by conn.tenant (tenant b)"), "{b}");
+    assert!(
+        b.ends_with("-- nothing to fix on tenant b among what could be checked\n"),
+        "{b}"
+    );
+}
+
 #[test]
 fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
     let waived = snapshot("waived");
@@ -343,4 +367,235 @@ fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
         assert_eq!(code, 2, "{stderr}");
         assert!(stderr.contains(expected), "{stderr}");
     }
+}
+
+/// The plan of the `healthy` bundle with its tenants written on one line, 70,000 spaces between
+/// them, and tenant b's password inline: `plan.inline-secret` labels it past column 65,535.
+fn plan_on_one_long_line() -> String {
+    let bundle: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/healthy/bundle.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let text = bundle["plan"]["text"].as_str().unwrap();
+    let (_, links) = text.split_once("[forward]").unwrap();
+    let a = r#"a = { host = "10.0.0.1", port = 2881, user = "oms", password_env = "OB_A_PASSWORD", drc_user = "oms", drc_password_env = "OB_A_PASSWORD" }"#;
+    let b = r#"b = { host = "10.0.0.2", port = 2881, user = "oms", password = "Long-Line-Secret", drc_user = "oms", drc_password_env = "OB_B_PASSWORD" }"#;
+    format!(
+        "tenants = {{ {a},{}{b} }}\n\n[forward]{links}",
+        " ".repeat(70_000)
+    )
+}
+
+/// A finding labelled past column 65,535 made the human report panic inside miette (exit 4)
+/// while JSON exited normally: the exit code depended on the format. Every format now exits
+/// alike, and the human report shows the line cut around the label, at its real column.
+#[test]
+fn a_label_past_column_65535_renders_and_every_format_exits_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("long.toml");
+    let text = plan_on_one_long_line();
+    std::fs::write(&plan, &text).unwrap();
+    let column = text.find("Long-Line-Secret").unwrap() + 1;
+    assert!(column > 65_535);
+    let plan = plan.to_str().unwrap();
+    let bundle = snapshot("healthy");
+    for format in [
+        "human", "json", "sarif", "junit", "github", "gitlab", "markdown",
+    ] {
+        let (stdout, stderr, code) = run(&[
+            "check",
+            plan,
+            "--snapshot",
+            &bundle,
+            "--format",
+            format,
+            "--fail-on",
+            "warning",
+        ]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(!stdout.contains("Long-Line-Secret"), "{format}");
+        if format == "human" {
+            assert!(
+                stdout.contains(&format!("long.toml:1:{column}]")),
+                "{stdout}"
+            );
+            assert!(stdout.contains("password = \"<redacted>\""), "{stdout}");
+            let widest = stdout
+                .lines()
+                .filter(|line| line.contains('│'))
+                .map(|line| line.chars().count())
+                .max();
+            assert!(widest < Some(120), "{stdout}");
+        }
+    }
+}
+
+/// The binary under bash with its address space capped at 1 GiB, so a run that reads without
+/// bound fails fast instead of taking the machine's memory.
+fn run_capped(script: &str, env: &[(&str, &str)]) -> (String, i32) {
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 1048576; {script}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("OMS_PREFLIGHT", env!("CARGO_BIN_EXE_oms-preflight"))
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+/// `/dev/zero` as the plan, the waivers, the bundle or a password file was read until memory
+/// ran out. Each kind of input is read up to a cap, and past it the run is a usage error
+/// naming the file and the cap.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_inputs_stop_at_their_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("zero-password.toml");
+    let valid = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/plans/valid/dr.toml"
+    ))
+    .unwrap();
+    std::fs::write(
+        &plan,
+        valid.replace("/run/secrets/ob_b_password", "/dev/zero"),
+    )
+    .unwrap();
+    // Sparse: 513 MiB on paper, nothing on disk.
+    let huge = dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(513 << 20)
+        .unwrap();
+    let env = [("OB_A_PASSWORD", "x"), ("OMS_PASSWORD", "x")];
+    for (script, expected) in [
+        (
+            "\"$OMS_PREFLIGHT\" lint /dev/zero".to_string(),
+            "cannot read plan /dev/zero: larger than 4 MiB, the most read of a plan".to_string(),
+        ),
+        (
+            "\"$OMS_PREFLIGHT\" check /dev/zero --format json".to_string(),
+            "cannot read plan /dev/zero: larger than 4 MiB".to_string(),
+        ),
+        (
+            "\"$OMS_PREFLIGHT\" lint fixtures/plans/valid/dr.toml --waivers /dev/zero".to_string(),
+            "cannot read waivers /dev/zero: larger than 4 MiB, the most read of a waivers file"
+                .to_string(),
+        ),
+        (
+            "\"$OMS_PREFLIGHT\" check --snapshot /dev/zero".to_string(),
+            "cannot read bundle /dev/zero: not a bundle: it starts with byte 0x00, not `{`"
+                .to_string(),
+        ),
+        (
+            format!("\"$OMS_PREFLIGHT\" check --snapshot {}", huge.display()),
+            "larger than 512 MiB, the most read of a bundle".to_string(),
+        ),
+        (
+            format!("\"$OMS_PREFLIGHT\" check {}", plan.display()),
+            "cannot read password file `/dev/zero`: larger than 64 KiB, the most read of a password file".to_string(),
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let (stderr, code) = run_capped(&script, &env);
+        assert_eq!(code, 2, "{script}: {stderr}");
+        assert!(stderr.contains(&expected), "{script}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{script}"
+        );
+    }
+}
+
+/// Reading with a cap reads streams too: a plan given by process substitution (a pipe) loads.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_plan_by_process_substitution_reads_like_a_file() {
+    let (stderr, code) = run_capped(
+        "\"$OMS_PREFLIGHT\" lint <(cat fixtures/plans/valid/dr.toml) --format json >/dev/null",
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (stderr, code) = run_capped(
+        "\"$OMS_PREFLIGHT\" check <(cat fixtures/plans/valid/dr.toml) \
+         --snapshot fixtures/scenarios/healthy/bundle.json --format json >/dev/null",
+        &[],
+    );
+    assert_ne!(code, 2, "{stderr}");
+}
+
+/// A NUL, an escape sequence or another control character in a database name is shown as a
+/// visible escape in every report and script, never written raw (JSON escapes it itself, and
+/// stays lossless); a fix statement naming such a database is left commented out.
+#[test]
+fn control_characters_in_names_are_escaped_in_every_report_and_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/scenarios/healthy/bundle.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let text = bundle["plan"]["text"].as_str().unwrap().replace(
+        "databases = [\"app\"]",
+        r#"databases = ["app", "we\u0000ird\u001b[2J\u0007"]"#,
+    );
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(&plan, text).unwrap();
+    let plan = plan.to_str().unwrap();
+    let raw_control = |text: &str| text.chars().any(|c| c.is_control() && c != '\n');
+    let healthy = snapshot("healthy");
+    for format in [
+        "human", "sarif", "junit", "github", "gitlab", "markdown", "json",
+    ] {
+        let (stdout, stderr, code) =
+            run(&["check", plan, "--snapshot", &healthy, "--format", format]);
+        assert_eq!(code, 1, "{format}: {stderr}");
+        assert!(!raw_control(&stdout), "{format}:\n{stdout}");
+        if format == "json" {
+            let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert!(
+                report["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["object"] == "we\u{0}ird\u{1b}[2J\u{7}"),
+                "JSON keeps the name exactly"
+            );
+        } else {
+            // In SARIF and GitLab's JSON, the escape's backslash is itself escaped.
+            let shown = match format {
+                "sarif" | "gitlab" => r"we\\u{0}ird\\u{1b}[2J\\u{7}",
+                _ => r"we\u{0}ird\u{1b}[2J\u{7}",
+            };
+            assert!(stdout.contains(shown), "{format}:\n{stdout}");
+        }
+    }
+    let out = dir.path().join("fix");
+    let (_, stderr, _) = run(&[
+        "fix",
+        plan,
+        "--snapshot",
+        &healthy,
+        "--out-dir",
+        out.to_str().unwrap(),
+    ]);
+    let script = std::fs::read_to_string(out.join("tenant-b.sql")).unwrap();
+    assert!(!raw_control(&script), "{script}");
+    assert!(
+        script.contains("-- not written: a name in it holds a control character, shown escaped:\n--   CREATE DATABASE `we\\u{0}ird\\u{1b}[2J\\u{7}`;"),
+        "{script}"
+    );
+    assert!(!raw_control(&stderr), "{stderr}");
 }

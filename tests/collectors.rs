@@ -2,10 +2,11 @@
 //! collector, on the same files the test server serves.
 
 use oms_preflight::collect::oms::api::{
-    self, DataSourceDto, Envelope, ProgressDto, ProjectDto, ProjectItemDto, StepDto,
+    self, DataSourceDto, DescribedDto, Envelope, FaultKind, PlanEndpoints, ProgressDto, ProjectDto,
+    ProjectItemDto, StepDto,
 };
 use oms_preflight::facts::Tenant;
-use oms_preflight::facts::oms::StepKind;
+use oms_preflight::facts::oms::{StepKind, Writes};
 
 /// A fixture body with its placeholders filled in as the live tests do.
 fn body(path: &str) -> Vec<u8> {
@@ -36,11 +37,15 @@ fn data<T: serde::de::DeserializeOwned>(action: &str, path: &str) -> T {
 const TENANTS: &[(Tenant, &str, u16)] =
     &[(Tenant::A, "10.0.0.1", 2881), (Tenant::B, "10.0.0.2", 2881)];
 
+fn tenants() -> PlanEndpoints {
+    PlanEndpoints::new(TENANTS)
+}
+
 #[test]
 fn the_base_forward_project_decodes_to_a_healthy_active_active_project() {
     let sources = api::data_sources(
         data::<Vec<DataSourceDto>>("ListDataSource", "base/ListDataSource.json"),
-        TENANTS,
+        &tenants(),
     );
     assert_eq!(
         sources
@@ -58,6 +63,7 @@ fn the_base_forward_project_decodes_to_a_healthy_active_active_project() {
     let mut project = api::project(
         data::<ProjectDto>("DescribeProject", "base/DescribeProject.np_forward.json"),
         &sources,
+        &tenants(),
     );
     project.steps = oms_preflight::facts::Fact::Observed(api::steps(data::<Vec<StepDto>>(
         "DescribeProjectSteps",
@@ -80,7 +86,137 @@ fn the_base_forward_project_decodes_to_a_healthy_active_active_project() {
         project.step(StepKind::Incremental).unwrap().status,
         "MONITORING"
     );
-    assert!(project.writes_database("app"));
+    assert_eq!(project.writes_database("app"), Writes::Yes { rule: None });
+}
+
+/// The data of `path` (action `action`), which must be missing or null: the answer decodes,
+/// and the collector's next step calls it malformed.
+fn without_data<T: serde::de::DeserializeOwned>(action: &str, path: &str) -> Envelope<T> {
+    let envelope: Envelope<T> = api::decode(action, 200, &body(path)).unwrap();
+    assert!(envelope.data.is_none(), "{path} has no data");
+    envelope
+}
+
+#[test]
+fn list_answers_without_data_are_malformed_not_empty() {
+    for (action, path) in [
+        ("ListProjects", "projects-no-data/ListProjects.json"),
+        ("ListDataSource", "sources-no-data/ListDataSource.json"),
+    ] {
+        let envelope = without_data::<Vec<serde_json::Value>>(action, path);
+        let fault = api::page(action, 1, envelope).unwrap_err();
+        assert_eq!(fault.kind, FaultKind::Malformed, "{path}");
+        assert!(
+            fault.reason.starts_with(&format!("{action} (page 1)"))
+                && fault.reason.contains("no data"),
+            "{}",
+            fault.reason
+        );
+    }
+    let envelope = without_data::<Vec<StepDto>>(
+        "DescribeProjectSteps",
+        "steps-no-data/DescribeProjectSteps.np_forward.json",
+    );
+    let fault = api::project_steps("np_forward", envelope).unwrap_err();
+    assert!(fault.reason.contains("np_forward"), "{}", fault.reason);
+    // An empty list stays a real "none".
+    let (items, _) = api::page(
+        "ListProjects",
+        1,
+        api::decode::<Vec<ProjectItemDto>>(
+            "ListProjects",
+            200,
+            &body("forward-absent/ListProjects.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(items.is_empty());
+}
+
+fn described(path: &str) -> ProjectDto {
+    data::<DescribedDto>("DescribeProject", path)
+        .single()
+        .unwrap()
+}
+
+#[test]
+fn a_project_selecting_by_matching_rule_writes_what_its_rules_select() {
+    let sources = api::data_sources(
+        data::<Vec<DataSourceDto>>("ListDataSource", "base/ListDataSource.json"),
+        &tenants(),
+    );
+    let project = api::project(
+        described("wildcard-project/DescribeProject.np_rules.json"),
+        &sources,
+        &tenants(),
+    );
+    assert_eq!(
+        project.sink,
+        Some(Tenant::B),
+        "the endpoint in sinkConnectInfo"
+    );
+    assert_eq!(project.source, None);
+    let by_rule = Writes::Yes {
+        rule: Some("app.*".into()),
+    };
+    assert_eq!(project.writes_database("app"), by_rule);
+    assert_eq!(project.writes("app", "orders"), by_rule);
+    assert_eq!(project.writes("app", "tmp_orders"), Writes::No);
+
+    let excluded = api::project(
+        described("wildcard-project/DescribeProject.np_excluded.json"),
+        &sources,
+        &tenants(),
+    );
+    assert_eq!(excluded.writes_database("app"), Writes::No);
+    assert_eq!(
+        excluded.writes_database("billing"),
+        Writes::Yes {
+            rule: Some("*.*".into())
+        }
+    );
+}
+
+#[test]
+fn a_complex_selection_is_undecided() {
+    let project = api::project(
+        described("complex-project/DescribeProject.np_complex.json"),
+        &[],
+        &tenants(),
+    );
+    assert!(
+        matches!(project.writes_database("app"), Writes::Undecided(reason) if reason.contains("COMPLEX")),
+        "{:?}",
+        project.selection
+    );
+}
+
+#[test]
+fn a_data_source_registered_by_host_name_is_compared_by_address() {
+    let mut plan = PlanEndpoints::new(TENANTS);
+    let items = data::<Vec<DataSourceDto>>("ListDataSource", "named-source/ListDataSource.json");
+    let names = plan.names_to_resolve(items.iter().map(|item| (item.ip.as_deref(), item.port)));
+    assert_eq!(names.into_iter().collect::<Vec<_>>(), vec!["localhost"]);
+    // What the collector's lookup would have found: a name for tenant B's address.
+    plan.addresses
+        .insert("localhost".into(), Ok(vec!["10.0.0.2".parse().unwrap()]));
+    let sources = api::data_sources(items, &plan);
+    assert_eq!(sources[1].tenant, Some(Tenant::B));
+
+    let mut plan = PlanEndpoints::new(TENANTS);
+    plan.addresses.insert(
+        "db-b.invalid".into(),
+        Err("host name db-b.invalid does not resolve here".into()),
+    );
+    let items =
+        data::<Vec<DataSourceDto>>("ListDataSource", "unresolvable-source/ListDataSource.json");
+    let sources = api::data_sources(items, &plan);
+    assert_eq!(sources[1].tenant, None);
+    let unresolved = sources[1].unresolved.as_ref().unwrap();
+    assert_eq!(unresolved.data_source, "ob_tenant_b (db-b.invalid:2881)");
+    // Both tenants listen on 2881 in the recorded plan: it may be either.
+    assert_eq!(unresolved.tenants, vec![Tenant::A, Tenant::B]);
 }
 
 #[test]

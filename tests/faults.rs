@@ -52,11 +52,32 @@ fn assert_bounded(outcome: &Outcome, limit: Duration) {
 }
 
 /// B's rules that read its tables are inconclusive, naming B's endpoint; nothing about B passed.
+/// B's rules are inconclusive with a reason naming B's endpoint (B answered, some statements
+/// did not).
 fn assert_b_inconclusive(outcome: &Outcome, rules: &[&str]) {
     for rule in rules {
         assert_eq!(status(&outcome.report, rule), "inconclusive", "{rule}");
         assert!(
             reason(&outcome.report, rule).contains(&outcome.endpoint),
+            "{rule}: {}",
+            reason(&outcome.report, rule)
+        );
+    }
+    assert_ne!(outcome.code, 0);
+}
+
+/// B's rules are inconclusive, blocked by the failed connection, whose cause (naming the
+/// endpoint) is said once, in conn.tenant's finding.
+fn assert_b_blocked(outcome: &Outcome, rules: &[&str]) {
+    assert!(
+        first_message(&outcome.report).contains(&outcome.endpoint),
+        "{}",
+        first_message(&outcome.report)
+    );
+    for rule in rules {
+        assert_eq!(status(&outcome.report, rule), "inconclusive", "{rule}");
+        assert!(
+            reason(&outcome.report, rule).starts_with("blocked by conn.tenant (tenant b)"),
             "{rule}: {}",
             reason(&outcome.report, rule)
         );
@@ -71,7 +92,7 @@ fn a_black_hole_fails_conn_within_the_timeout() {
     };
     assert_eq!(findings(&outcome.report)[0].0, "conn.tenant");
     assert!(first_message(&outcome.report).contains("within 2s"));
-    assert_b_inconclusive(
+    assert_b_blocked(
         &outcome,
         &["tenant.mode", "grants.target-write", "schema.primary-key"],
     );
@@ -204,8 +225,9 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
             .count()
     };
     let probes = |statements: &[String]| statements.iter().filter(is_probe).count();
-    // Identity, variables, grants, databases, tables, triggers, and the inner tables' tables
-    // and columns.
+    // Identity, variables, grants, databases, tables, triggers (from the trigger dictionary),
+    // and the inner tables' tables and columns. The tenant's name (asked only when the plan
+    // names one) and the roles' privileges (only when SHOW GRANTS names a role) are not sent.
     assert_eq!(metadata(&few), 16, "8 metadata statements per tenant");
     assert_eq!(metadata(&many), 16, "the same with 250 more tables");
     let sent = |statement: &str| many.iter().filter(|s| s.starts_with(statement)).count();
@@ -213,6 +235,13 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     assert_eq!(sent(head(inner::TABLES)), 2, "the fast path on both");
     assert_eq!(sent(head(inner::COLUMNS)), 2, "the fast path on both");
     assert_eq!(sent(head(queries::COLUMNS)), 0);
+    let before_scope = |template: &'static str| &template[..template.find("{scope}").unwrap()];
+    assert_eq!(
+        sent(before_scope(tenant::triggers::SEEKDB)),
+        2,
+        "triggers from seekdb's trigger dictionary"
+    );
+    assert_eq!(sent(head(queries::TRIGGERS)), 0);
     // Emptiness cannot be read from metadata: the forward target's existing tables are probed,
     // ROW_PROBE_BATCH tables per statement.
     assert_eq!(probes(&few), 1);

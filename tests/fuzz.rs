@@ -4,9 +4,10 @@
 //! inputs, asserting that nothing panics and that what parses is consistent. The case counts
 //! below are what .ci/run executes (raise them with PROPTEST_CASES).
 
-use oms_preflight::collect::oms::api::{self, DataSourceDto, ProjectDto, StepDto};
+use oms_preflight::collect::oms::api::{self, DataSourceDto, DescribedDto, ProjectDto, StepDto};
 use oms_preflight::collect::tenant::show_grants::parse_grants;
 use oms_preflight::facts::GrantLevel;
+use oms_preflight::facts::oms::matches;
 use oms_preflight::plan::Plan;
 use oms_preflight::plan::waivers::Waivers;
 use oms_preflight::rules::registry;
@@ -18,6 +19,8 @@ const OMS_BODIES: &[&str] = &[
     include_str!("../fixtures/oms/base/DescribeProject.np_forward.json"),
     include_str!("../fixtures/oms/base/DescribeProjectSteps.np_forward.json"),
     include_str!("../fixtures/oms/forward-failed/DescribeProjectSteps.np_forward.json"),
+    include_str!("../fixtures/oms/wildcard-project/DescribeProject.np_rules.json"),
+    include_str!("../fixtures/oms/wildcard-project/DescribeProject.np_excluded.json"),
 ];
 
 fn cases(default: u32) -> ProptestConfig {
@@ -108,16 +111,28 @@ proptest! {
     }
 
     #[test]
+    fn matching_rules_never_panic_and_a_name_matches_itself(pattern in "[a-z*?\\[\\]!-]{0,12}", name in "[a-z\\[\\]!-]{0,12}") {
+        let _ = matches(&pattern, &name);
+        prop_assert!(matches("*", &name));
+        // A name free of wildcard characters is a pattern matching exactly itself.
+        let literal = name.replace(['[', ']'], "");
+        prop_assert!(matches(&literal, &literal.to_uppercase()));
+    }
+
+    #[test]
     fn the_oms_decoder_never_panics_on_mutated_bodies(which in 0..OMS_BODIES.len(), edits in edits()) {
         let body = mutate(OMS_BODIES[which], &edits);
         if let Ok(envelope) = api::decode::<Vec<StepDto>>("DescribeProjectSteps", 200, body.as_bytes()) {
             let _ = api::steps(envelope.data.unwrap_or_default());
         }
-        if let Ok(envelope) = api::decode::<ProjectDto>("DescribeProject", 200, body.as_bytes()) {
-            let _ = api::project(envelope.data.unwrap_or_default(), &[]);
+        if let Ok(envelope) = api::decode::<DescribedDto>("DescribeProject", 200, body.as_bytes())
+            && let Some(Ok(dto)) = envelope.data.map(DescribedDto::single)
+        {
+            let project = api::project(dto, &[], &Default::default());
+            let _ = (project.writes_database("app"), project.writes("app", "orders"));
         }
         if let Ok(envelope) = api::decode::<Vec<DataSourceDto>>("ListDataSource", 200, body.as_bytes()) {
-            let _ = api::data_sources(envelope.data.unwrap_or_default(), &[]);
+            let _ = api::data_sources(envelope.data.unwrap_or_default(), &Default::default());
         }
     }
 }

@@ -185,10 +185,19 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
     ] {
         assert_eq!(status(&report, rule), "inconclusive", "{rule}");
     }
+    // The cause is said once, worded for what failed: nothing listens, no login was tried.
+    let cause = first_message(&report);
+    assert!(
+        cause.contains(&format!(
+            "cannot connect to 127.0.0.1:{closed}: connection refused"
+        )),
+        "{cause}"
+    );
+    assert!(!cause.contains("Input/output error"), "{cause}");
     let reason = common::reason(&report, "grants.target-write");
     assert!(
-        reason.contains(&format!("127.0.0.1:{closed}")),
-        "the reason names the endpoint: {reason}"
+        reason.starts_with("blocked by conn.tenant (tenant b)"),
+        "the blocked rules point at the cause: {reason}"
     );
     // Plan-only rules still ran.
     assert_eq!(status(&report, "link.ddl-single"), "pass");
@@ -613,9 +622,10 @@ fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
         &[],
         &["--stage", "forward"],
         &[
+            // Errors first, then warnings; catalog order within each.
             ("schema.names", "a", "{db}.order items"),
-            ("schema.triggers", "a", "{db}.orders"),
             ("schema.hidden-column", "a", "{db}.legacy.OMS_PK_INCRMT"),
+            ("schema.triggers", "a", "{db}.orders"),
             ("schema.unsupported", "a", "{db}.priced.gross"),
             ("schema.unsupported", "a", "{db}.v_orders"),
         ],
@@ -664,8 +674,9 @@ fn the_generated_fix_makes_the_grant_rules_pass() {
             // A is the reverse link's target: writing needs SELECT too.
             ("grants.target-write", "a", "lt_fixme"),
             ("grants.target-write", "b", "lt_fixme"),
-            ("grants.global-select", "a", "oms_fixme"),
             ("grants.antiloop", "b", "test"),
+            // The only warning comes after the errors.
+            ("grants.global-select", "a", "oms_fixme"),
         ],
     )
     else {
@@ -802,4 +813,204 @@ fn hostile_identifiers_are_reported_exactly_and_quoted_correctly_in_fixes() {
         .filter(|f| f.0.starts_with("grants."))
         .collect();
     assert_eq!(grants, vec![], "after applying the fix script");
+}
+
+/// Rules that could not decide, with their reasons.
+fn inconclusive(report: &Value) -> Vec<(String, String)> {
+    report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["status"] == "inconclusive")
+        .map(|o| {
+            (
+                o["rule"].as_str().unwrap().to_string(),
+                o["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Users granted exactly what OMS documents (never root, never ALL) make a clean pair at the
+/// forward stage, at the reverse stage against an OMS whose forward project is ready, and with
+/// `--stage auto` and no OMS; the triggers are read from the dictionary all the same, and a
+/// documented grant taken away still fails.
+#[test]
+fn a_pair_prepared_exactly_as_oms_documents_passes_at_every_stage() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("documented");
+    let setup = scenario.documented();
+    pair.set_up_tenants(&setup, &setup);
+    let (dir, plan) = pair.plan(&scenario).write();
+
+    for args in [&["--stage", "forward"][..], &["--stage", "auto"][..]] {
+        let (report, code) = scenario.check(&plan, args);
+        assert_eq!(
+            (findings(&report), inconclusive(&report), code),
+            (vec![], vec![], 0),
+            "{args:?}"
+        );
+        assert_eq!(status(&report, "schema.triggers"), "pass");
+        assert_eq!(status(&report, "schema.target-empty"), "pass");
+    }
+
+    let server = scenario.serve_oms(
+        common::oms_server::Behaviour::Fixtures("base"),
+        &pair.a,
+        &pair.b,
+    );
+    let (_oms_dir, with_oms) = pair.plan(&scenario).oms(&server.url).write();
+    let (report, code) = scenario.check(&with_oms, &["--stage", "reverse"]);
+    assert_eq!(
+        (findings(&report), inconclusive(&report), code),
+        (vec![], vec![], 0),
+        "reverse"
+    );
+    assert_eq!(status(&report, "schema.forward-complete"), "pass");
+
+    // The users hold what the plan says and no ALL, and the triggers came from the dictionary.
+    let bundle = dir.path().join("bundle.json");
+    scenario.collect_bundle(&plan, &bundle);
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    for side in ["a", "b"] {
+        let tenant = &bundle["facts"][side];
+        let grants = tenant["grants"]["observed"]["grants"].as_array().unwrap();
+        assert_eq!(grants.len(), 4, "{side}: {grants:?}");
+        assert!(grants.iter().all(|grant| grant["all"] == false), "{side}");
+        assert_eq!(
+            tenant["trigger_catalog"]["source"], "inner_tables",
+            "{side}"
+        );
+    }
+
+    // A trigger the migration user has no TRIGGER privilege on is still seen.
+    pair.b.root(&[
+        format!("USE `{}`", scenario.database),
+        "CREATE TRIGGER documented_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.note = UPPER(NEW.note)".into(),
+    ]);
+    let (report, _) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!(
+        findings(&report),
+        vec![finding("schema.triggers", "b", "lt_documented.orders")]
+    );
+
+    // One documented grant less is a failure, not a pass.
+    pair.b
+        .root(&["REVOKE INDEX ON `lt_documented`.* FROM 'oms_documented'".to_string()]);
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert!(
+        findings(&report).contains(&finding("grants.target-write", "b", "lt_documented")),
+        "{:?}",
+        findings(&report)
+    );
+    assert_eq!(code, 1);
+}
+
+/// OceanBase 4.x MySQL mode (and seekdb): privileges held through a default role are what
+/// every OMS session has; a granted role that is not a default one is not active, and the
+/// finding says why its privileges were not counted.
+#[test]
+fn privileges_of_default_roles_count_and_other_roles_are_named_as_not_counted() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("roles");
+    let role = "r_roles_write";
+    let mut setup: Vec<String> = scenario
+        .documented()
+        .into_iter()
+        .filter(|statement| !statement.starts_with("GRANT SELECT, INSERT, UPDATE, DELETE, CREATE"))
+        .collect();
+    setup.extend([
+        format!("CREATE ROLE IF NOT EXISTS {role}"),
+        format!(
+            "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, CREATE VIEW ON `{}`.* TO {role}",
+            scenario.database
+        ),
+        format!("GRANT {role} TO '{}'", scenario.user),
+        format!("SET DEFAULT ROLE {role} TO '{}'", scenario.user),
+    ]);
+    pair.set_up_tenants(&setup, &setup);
+    let (_dir, plan) = pair.plan(&scenario).write();
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!(
+        (findings(&report), inconclusive(&report), code),
+        (vec![], vec![], 0)
+    );
+
+    // Granted, but no longer a default role: OMS's sessions do not have its privileges.
+    pair.b
+        .root(&[format!("SET DEFAULT ROLE NONE TO '{}'", scenario.user)]);
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!(
+        findings(&report),
+        vec![finding("grants.target-write", "b", "lt_roles")]
+    );
+    assert_eq!(code, 1);
+    assert!(
+        first_message(&report).contains(&format!(
+            "role {role} is granted but not a default role: OMS's sessions do not activate it"
+        )),
+        "{}",
+        first_message(&report)
+    );
+}
+
+/// B's migration user holds no privilege on the target database, so information_schema does
+/// not list its tables, and one of them holds a row: the probe goes through the tables the
+/// inner tables name, and the user cannot read them, so emptiness is unknown, not passed.
+#[test]
+fn schema_target_empty_is_inconclusive_when_b_cannot_read_the_target_rows() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("unreadable_rows");
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.documented(),
+        &scenario.with(&[
+            "INSERT INTO `{db}`.orders VALUES (1, 'left over', 9.90)",
+            "REVOKE SELECT ON *.* FROM '{user}'",
+            "REVOKE ALL PRIVILEGES ON `{db}`.* FROM '{user}'",
+            "GRANT SELECT ON `oceanbase`.* TO '{user}'",
+        ]),
+    );
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!(status(&report, "schema.target-empty"), "inconclusive");
+    let why = common::reason(&report, "schema.target-empty");
+    assert!(
+        why.contains("SELECT command denied") && why.contains("orders"),
+        "{why}"
+    );
+    // The grants it lacks fail on their own.
+    assert!(
+        findings(&report).contains(&finding("grants.target-write", "b", "lt_unreadable_rows")),
+        "{:?}",
+        findings(&report)
+    );
+    assert_eq!(code, 1);
+}
+
+/// seekdb has no tenants, so a plan that names one cannot be confirmed: said, not passed.
+#[test]
+fn a_declared_tenant_name_that_cannot_be_read_is_said() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("named_tenant");
+    pair.set_up_tenants(&scenario.documented(), &scenario.documented());
+    let user_b = format!(
+        "user = \"{}\"\npassword_env = \"OB_B_PASSWORD\"",
+        scenario.user
+    );
+    let (_dir, plan) = pair
+        .plan(&scenario)
+        .edit(move |plan| plan.replacen(&user_b, &format!("{user_b}\ntenant = \"tenant_b\""), 1))
+        .write();
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!(
+        findings(&report),
+        vec![finding("conn.tenant", "b", "tenant_b")]
+    );
+    assert!(
+        first_message(&report).contains("DBA_OB_TENANTS"),
+        "{}",
+        first_message(&report)
+    );
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert_eq!(code, 0);
 }

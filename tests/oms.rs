@@ -442,3 +442,148 @@ fn list_actions_are_read_page_by_page() {
         "{sent:?}"
     );
 }
+
+/// `rule` is inconclusive and its reason contains each of `wanted`.
+fn assert_inconclusive(run: &Run, rule: &str, wanted: &[&str]) {
+    assert_eq!(status(&run.report, rule), "inconclusive", "{rule}");
+    let why = reason(&run.report, rule);
+    for part in wanted {
+        assert!(why.contains(part), "{rule}: {why}");
+    }
+}
+
+#[test]
+fn a_project_list_without_data_is_malformed_not_an_empty_list() {
+    let Some(run) = check("oms_projects_null", Behaviour::Fixtures("projects-no-data")).run()
+    else {
+        return;
+    };
+    for rule in ["oms.conflicts", "oms.reverse-absent"] {
+        assert_inconclusive(&run, rule, &["ListProjects (page 1)", "no data"]);
+    }
+    // OMS let the check in: the answer is what is wrong, not the access.
+    assert_eq!(status(&run.report, "oms.reachable"), "pass");
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+}
+
+#[test]
+fn a_data_source_list_without_data_is_malformed_not_an_empty_list() {
+    let Some(run) = check("oms_sources_null", Behaviour::Fixtures("sources-no-data")).run() else {
+        return;
+    };
+    assert_inconclusive(
+        &run,
+        "oms.data-sources",
+        &["ListDataSource (page 1)", "no data"],
+    );
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+}
+
+#[test]
+fn steps_without_data_leave_the_forward_rules_inconclusive() {
+    let Some(run) = check("oms_steps_null", Behaviour::Fixtures("steps-no-data"))
+        .args(&["--stage", "reverse"])
+        .run()
+    else {
+        return;
+    };
+    assert_inconclusive(
+        &run,
+        "oms.forward-healthy",
+        &["DescribeProjectSteps (np_forward)", "no data"],
+    );
+    assert_eq!(run.code, 3);
+}
+
+#[test]
+fn a_project_selecting_the_pair_by_matching_rule_fails_conflicts() {
+    let Some(run) = check("oms_wildcard", Behaviour::Fixtures("wildcard-project")).run() else {
+        return;
+    };
+    // everything_but_the_pair selects `*` and black-lists the pair's database: not a conflict.
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.conflicts", "copy_by_rule_to_b")]
+    );
+    let database = &run.scenario.database;
+    assert_eq!(
+        first_message(&run.report),
+        format!(
+            "project copy_by_rule_to_b (np_rules, RUNNING) also writes {database} on tenant b, selected by its matching rule {database}.*"
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_project_in_complex_mode_leaves_conflicts_inconclusive_naming_it() {
+    let Some(run) = check("oms_complex", Behaviour::Fixtures("complex-project")).run() else {
+        return;
+    };
+    assert_inconclusive(
+        &run,
+        "oms.conflicts",
+        &[
+            "project complex_copy_to_b (np_complex, RUNNING)",
+            "COMPLEX mode",
+        ],
+    );
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+}
+
+#[test]
+fn a_data_source_registered_as_localhost_is_the_tenant_planned_as_127_0_0_1() {
+    let Some(run) = check("oms_localhost", Behaviour::Fixtures("named-source")).run() else {
+        return;
+    };
+    assert!(
+        std::env::var("OMS_PREFLIGHT_TEST_B")
+            .unwrap()
+            .starts_with("127.0.0.1:"),
+        "the premise: the plan names tenant B by IP"
+    );
+    assert_eq!(status(&run.report, "oms.data-sources"), "pass");
+    // The third project writes tenant B through the data source named `localhost`: it is seen.
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.conflicts", "nightly_copy_to_b")]
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_data_source_whose_name_does_not_resolve_is_said_not_ignored() {
+    let Some(run) = check(
+        "oms_unresolvable",
+        Behaviour::Fixtures("unresolvable-source"),
+    )
+    .run() else {
+        return;
+    };
+    let b_port = std::env::var("OMS_PREFLIGHT_TEST_B")
+        .unwrap()
+        .rsplit_once(':')
+        .unwrap()
+        .1
+        .to_string();
+    let data_source = format!("ob_tenant_b (db-b.invalid:{b_port})");
+    assert_inconclusive(
+        &run,
+        "oms.data-sources",
+        &[
+            &data_source,
+            "could not be compared with tenant b",
+            "db-b.invalid",
+        ],
+    );
+    assert_inconclusive(
+        &run,
+        "oms.conflicts",
+        &["project nightly_copy_to_b", &data_source, "would write"],
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(20),
+        "bounded: {:?}",
+        run.elapsed
+    );
+}

@@ -75,3 +75,34 @@ fn unknown_rule_ids_and_areas_are_usage_errors() {
         "{stderr}"
     );
 }
+
+/// A label past column 65,535: miette pads underlines with a 16-bit width, and panicked
+/// there (exit 4). The diagnostic shows the line cut around the label, at its real column.
+#[test]
+fn a_label_past_column_65535_renders_on_the_line_cut_around_it() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let valid = std::fs::read_to_string(root.join("fixtures/plans/valid/dr.toml")).unwrap();
+    let wide = valid.replacen(
+        "databases = [",
+        &format!("databases = [{}\"app.orders\", ", " ".repeat(70_000)),
+        1,
+    );
+    assert_ne!(wide, valid);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.toml");
+    std::fs::write(&path, &wide).unwrap();
+    let output = Command::cargo_bin("oms-preflight")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["lint", "wide.toml"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.lines().all(|line| line.chars().count() <= 120),
+        "{stderr}"
+    );
+    insta::assert_snapshot!(stderr);
+}

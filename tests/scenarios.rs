@@ -112,3 +112,31 @@ fn only_the_clean_scenarios_exit_zero() {
         assert_eq!(code == 0, clean, "{name}: exit {code}");
     });
 }
+
+/// Every finding of a report has its own fingerprint, so a code-scanning or CI baseline can tell
+/// any two apart.
+#[test]
+fn every_finding_has_its_own_fingerprint() {
+    insta::glob!("../fixtures/scenarios", "*/bundle.json", |path| {
+        let bundle = Bundle::read(path).unwrap();
+        let plan = bundle.plan().unwrap();
+        let rules = engine::select(&[], &[], None).unwrap();
+        for stage in [Stage::Forward, Stage::Reverse] {
+            let options = check::Options {
+                stage: Some(stage),
+                ..check::Options::default()
+            };
+            let report = check::run(&plan, Some(&bundle.facts), &rules, &options);
+            let mut seen = std::collections::BTreeSet::new();
+            for finding in &report.findings {
+                assert!(
+                    seen.insert(finding.fingerprint.clone()),
+                    "{}: two findings share the fingerprint of {} on {:?}",
+                    path.display(),
+                    finding.rule,
+                    finding.object
+                );
+            }
+        }
+    });
+}

@@ -1,6 +1,7 @@
 //! Passwords never leave memory: every command and every report format, run against the live
 //! kernels and the test OMS server with the passwords set to a unique marker, and stdout,
-//! stderr, every report file, every fix script and every bundle searched for it.
+//! stderr, every report file, every fix script and every bundle searched for it. Without
+//! kernels: passwords written every way a plan can, through every command that reads a plan.
 
 mod common;
 
@@ -135,4 +136,127 @@ fn no_command_or_format_ever_shows_a_password() {
         runs.len(),
         files.len()
     );
+}
+
+/// The passwords the fixtures below write, in every way a plan can.
+const WRITTEN: &[&str] = &[
+    "Secret-In-Inline-Table",
+    "Secret-Under-Escaped-Key",
+    "Secret-In-Multi-Line-String",
+    "Secret-In-Comment",
+    "Secret-After-The-Error",
+    "Secret-In-Url",
+    "inline-and-env",
+];
+
+fn run_offline(args: &[&str]) -> (String, String, i32) {
+    let output = assert_cmd::Command::cargo_bin("oms-preflight")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("OB_A_PASSWORD", "x")
+        .env("OB_B_PASSWORD", "x")
+        .env("OMS_PASSWORD", "x")
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().expect("exited"),
+    )
+}
+
+fn assert_no_password(what: &str, text: &str) {
+    for secret in WRITTEN {
+        assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+    }
+}
+
+/// No kernel needed: every invalid plan of `fixtures/plans/invalid` (passwords in an inline
+/// table, under an escaped key, in a multi-line string, in a comment, in a url, beside a syntax
+/// error) through `lint`, `check` and `fix` never shows a password, and is exit 2.
+#[test]
+fn no_invalid_plan_shows_a_password_however_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs = 0;
+    for entry in std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/plans/invalid"
+    ))
+    .unwrap()
+    {
+        let plan = entry.unwrap().path();
+        let plan = plan.to_str().unwrap();
+        let out = dir.path().join("fix");
+        for args in [
+            vec!["lint", plan],
+            vec!["lint", plan, "--format", "json"],
+            vec!["check", plan],
+            vec!["check", plan, "--format", "sarif"],
+            vec!["fix", plan, "--out-dir", out.to_str().unwrap()],
+        ] {
+            let (stdout, stderr, code) = run_offline(&args);
+            assert_eq!(code, 2, "{args:?}: {stderr}");
+            assert_no_password(&format!("{args:?}"), &format!("{stdout}{stderr}"));
+            runs += 1;
+        }
+    }
+    assert!(runs >= 30, "{runs}");
+}
+
+/// A valid plan with its passwords in an inline table, under an escaped key in a multi-line
+/// string, and in a commented-out line: its bundle stores none of them, the bundle's replay in
+/// every format shows none, and the plan text it carries is still a valid plan.
+#[test]
+fn a_bundle_and_its_replay_hold_no_password_however_the_plan_wrote_it() {
+    use oms_preflight::collect::bundle::Bundle;
+    use oms_preflight::plan::Plan;
+
+    let healthy = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/scenarios/healthy/bundle.json"
+    ));
+    let recorded = Bundle::read(healthy).unwrap();
+    let (_, links) = recorded.plan.text.split_once("[forward]").unwrap();
+    let text = format!(
+        r#"# password = "Secret-In-Comment"
+[tenants]
+a = {{ host = "10.0.0.1", port = 2881, user = "oms", password = "Secret-In-Inline-Table", drc_user = "oms", drc_password_env = "OB_A_PASSWORD" }}
+
+[tenants.b]
+host = "10.0.0.2"
+port = 2881
+user = "oms"
+"pass\u0077ord" = """
+Secret-In-Multi-Line-String"""
+drc_user = "oms"
+drc_password_env = "OB_B_PASSWORD"
+
+[forward]{links}"#
+    );
+    let plan = Plan::parse("odd.toml", &text).unwrap();
+    assert_eq!(
+        plan.b.password.resolve().unwrap().expose(),
+        "Secret-In-Multi-Line-String",
+        "the password itself is kept, in memory"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    Bundle::new(&plan, recorded.facts).write(&path).unwrap();
+    let stored = std::fs::read_to_string(&path).unwrap();
+    assert_no_password("the bundle", &stored);
+    let replayed = Bundle::read(&path).unwrap().plan().unwrap();
+    assert_eq!(replayed.source, plan.source);
+
+    let path = path.to_str().unwrap();
+    for format in FORMATS {
+        let (stdout, stderr, code) =
+            run_offline(&["check", "--snapshot", path, "--format", format]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert_no_password(format, &format!("{stdout}{stderr}"));
+        if *format == "human" {
+            assert!(stdout.contains("password = \"<redacted>\""), "{stdout}");
+        }
+    }
 }

@@ -91,7 +91,8 @@ impl Bundle {
             path: path.display().to_string(),
             reason,
         };
-        let text = std::fs::read_to_string(path).map_err(|error| unreadable(error.to_string()))?;
+        let text = crate::plan::input::read_text(path, crate::plan::input::BUNDLE)
+            .map_err(|error| unreadable(error.to_string()))?;
         let version = |found: u32| BundleError::Version {
             path: path.display().to_string(),
             found,

@@ -3,14 +3,18 @@
 //! Resolution follows MySQL (and OceanBase MySQL mode): a global grant covers every database, a
 //! database grant covers every table of the databases its name pattern matches, `ALL PRIVILEGES`
 //! covers each privilege of its level, and a table- or column-level grant never covers a
-//! database. Rules ask this model; they never search grant text.
+//! database. Privileges of the account's default roles count as its own, because every session
+//! OMS opens has them; other granted roles do not. Rules ask this model; they never search grant
+//! text.
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Everything `SHOW GRANTS` said about the current account.
+use super::Fact;
+
+/// Everything `SHOW GRANTS` said about the current account, and what its roles add.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grants {
     pub grants: Vec<PrivilegeGrant>,
@@ -18,6 +22,22 @@ pub struct Grants {
     pub roles: Vec<String>,
     /// Lines that could not be understood, kept so a report can say what was not read.
     pub unparsed: Vec<String>,
+    /// What the granted roles give, read from the kernel's dictionary; `None` when no role is
+    /// granted (or the bundle predates this field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_privileges: Option<Fact<RolePrivileges>>,
+}
+
+/// The privileges an account holds through roles, as a new session has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolePrivileges {
+    /// The default roles and the roles granted to them: active in every session OMS opens.
+    pub active: Vec<String>,
+    /// Granted roles that are not default roles: a session has them only after `SET ROLE`,
+    /// which OMS never runs.
+    pub inactive: Vec<String>,
+    /// The privileges of the active roles.
+    pub grants: Vec<PrivilegeGrant>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,9 +69,20 @@ pub enum GrantLevel {
 }
 
 impl Grants {
+    /// The grants a new session has: the account's own and those of its active roles.
+    fn in_effect(&self) -> impl Iterator<Item = &PrivilegeGrant> {
+        let through_roles = self
+            .role_privileges
+            .as_ref()
+            .and_then(Fact::observed)
+            .map(|roles| roles.grants.as_slice())
+            .unwrap_or_default();
+        self.grants.iter().chain(through_roles)
+    }
+
     /// Whether `privilege` on every table of `database` (`database`.*) is held.
     pub fn holds_on_database(&self, privilege: &Privilege, database: &str) -> bool {
-        self.grants.iter().any(|grant| {
+        self.in_effect().any(|grant| {
             let level_covers = match &grant.level {
                 GrantLevel::Global => true,
                 GrantLevel::Database { database: pattern } => like_matches(pattern, database),
@@ -64,7 +95,7 @@ impl Grants {
     /// Whether `privilege` on `database`.`table` is held, at any level.
     pub fn holds_on_table(&self, privilege: &Privilege, database: &str, table: &str) -> bool {
         self.holds_on_database(privilege, database)
-            || self.grants.iter().any(|grant| match &grant.level {
+            || self.in_effect().any(|grant| match &grant.level {
                 GrantLevel::Table {
                     database: d,
                     table: t,
@@ -79,8 +110,7 @@ impl Grants {
 
     /// Whether `privilege` is held `ON *.*`.
     pub fn holds_globally(&self, privilege: &Privilege) -> bool {
-        self.grants
-            .iter()
+        self.in_effect()
             .any(|grant| grant.level == GrantLevel::Global && grant.grants(privilege))
     }
 
@@ -277,6 +307,27 @@ mod tests {
             ..Grants::default()
         };
         assert!(!grants.holds_on_database(&Privilege::Select, "app"));
+    }
+
+    #[test]
+    fn only_the_privileges_of_active_roles_count() {
+        let through_role = grant(db("app"), false, &[Privilege::Insert]);
+        let with_roles = |roles: Fact<RolePrivileges>| Grants {
+            grants: vec![grant(GrantLevel::Global, false, &[Privilege::Select])],
+            roles: vec!["r".into()],
+            role_privileges: Some(roles),
+            ..Grants::default()
+        };
+        let active = with_roles(Fact::Observed(RolePrivileges {
+            active: vec!["r".into()],
+            inactive: vec![],
+            grants: vec![through_role],
+        }));
+        assert!(active.holds_on_database(&Privilege::Insert, "app"));
+        assert!(active.holds_globally(&Privilege::Select));
+        let unread = with_roles(Fact::unavailable("ERROR 1142"));
+        assert!(!unread.holds_on_database(&Privilege::Insert, "app"));
+        assert!(unread.holds_globally(&Privilege::Select));
     }
 
     #[test]

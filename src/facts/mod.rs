@@ -167,10 +167,26 @@ pub struct TenantFacts {
     #[serde(default = "not_in_bundle")]
     pub views: Fact<Vec<String>>,
     pub triggers: Fact<Vec<Trigger>>,
+    /// Where `triggers` were read: the kernel's trigger dictionary lists every trigger to a
+    /// user with SELECT on `oceanbase`.*, `information_schema.TRIGGERS` only those on tables
+    /// the user holds TRIGGER on. `None` when they were not read (the tenant was unreachable)
+    /// or the bundle predates this field, when they came from information_schema.
+    #[serde(default)]
+    pub trigger_catalog: Option<Catalog>,
     /// In-scope tables (`db.table`) holding at least one row. Probed on the forward link's
     /// target only, where schema migration and full migration will write.
     #[serde(default = "not_in_bundle")]
     pub rows: Fact<BTreeSet<String>>,
+    /// Where the list of tables the row probe went through came from: the inner tables name
+    /// every table that exists, information_schema only those the user may see, so a probe
+    /// over the latter says nothing about the tables the user cannot see. `None` when nothing
+    /// was probed, or the bundle predates this field.
+    #[serde(default)]
+    pub probed_tables_from: Option<CatalogSource>,
+    /// The name of the tenant the session is connected to, asked only when the plan declares
+    /// the tenant it expects (`tenant = "..."`); `None` when it was not asked.
+    #[serde(default)]
+    pub tenant_name: Option<Fact<String>>,
     /// Whether the declared sys-tenant DRC user could log in; `None` when no password was given.
     #[serde(default)]
     pub drc_login: Option<Fact<()>>,
@@ -180,7 +196,7 @@ pub struct TenantFacts {
     pub catalog: Option<Catalog>,
 }
 
-/// Where a tenant's column and key metadata was read.
+/// Where a tenant's metadata of one kind (columns and keys, triggers) was read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     pub source: CatalogSource,
@@ -191,9 +207,11 @@ pub struct Catalog {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CatalogSource {
-    /// `oceanbase.__all_column` and `__all_table`: the fast path.
+    /// The kernel's own dictionary (`oceanbase.__all_column`, `__all_table`, the trigger
+    /// table): every object, whatever the user's privileges on it.
     InnerTables,
-    /// `information_schema.COLUMNS` and `STATISTICS`.
+    /// `information_schema` (`COLUMNS` and `STATISTICS`, `TRIGGERS`): what the user's
+    /// privileges let it see.
     InformationSchema,
 }
 
@@ -235,7 +253,10 @@ impl TenantFacts {
             tables: Fact::unavailable(reason),
             views: Fact::unavailable(reason),
             triggers: Fact::unavailable(reason),
+            trigger_catalog: None,
             rows: Fact::unavailable(reason),
+            probed_tables_from: None,
+            tenant_name: None,
             drc_login: None,
             catalog: None,
         }

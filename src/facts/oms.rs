@@ -46,6 +46,35 @@ pub struct DataSource {
     pub user_name: Option<String>,
     /// The plan's tenant at this host and port, if any.
     pub tenant: Option<Tenant>,
+    /// Set when the data source could not be told apart from a plan tenant on the same port
+    /// because a host name did not resolve here; `tenant` is then `None` without meaning
+    /// "another endpoint".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<Unresolved>,
+}
+
+/// A data source that may or may not be one of the plan's tenants: its port is theirs, but its
+/// host (or the plan's) is a name that did not resolve where the check ran, so the two could not
+/// be compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unresolved {
+    /// The data source as OMS names it, with its host and port: `ob_b (db-b.internal:2881)`.
+    pub data_source: String,
+    /// The plan's tenants it may be: those on the same port.
+    pub tenants: Vec<Tenant>,
+    /// The lookup that failed and why.
+    pub reason: String,
+}
+
+impl Unresolved {
+    /// `tenant b`, `tenant a or tenant b`.
+    pub fn candidates(&self) -> String {
+        self.tenants
+            .iter()
+            .map(|tenant| format!("tenant {tenant}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +88,12 @@ pub struct Project {
     /// The plan's tenant behind the source / sink data source, when it resolves.
     pub source: Option<Tenant>,
     pub sink: Option<Tenant>,
+    /// Why the source / sink data source could not be compared with the plan's tenants, when
+    /// a host name did not resolve (`source` / `sink` is then `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_unresolved: Option<Unresolved>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sink_unresolved: Option<Unresolved>,
     pub migration: Migrations,
     /// DDL types synced by the incremental config; `["DDL"]` when only `recordTypeWhiteList`
     /// says DDL. Empty: no DDL sync.
@@ -67,7 +102,12 @@ pub struct Project {
     pub reverse_ddl_sync: Vec<String>,
     /// `commonTransferConfig.activeActive`, when OMS echoes it.
     pub active_active: Option<bool>,
+    /// The databases and tables a `SPECIFIC` mapping lists (empty in other modes).
     pub mapping: Vec<MappedDatabase>,
+    /// How the project chooses its objects. Bundles recorded before matching rules were read
+    /// hold only `mapping`, which is what `Listed` means.
+    #[serde(default, skip_serializing_if = "Selection::is_listed")]
+    pub selection: Selection,
     /// Ordered steps (only read for the planned projects).
     pub steps: Fact<Vec<Step>>,
     /// `structTransferProgress` of DescribeProjectProgress (only read for the forward project).
@@ -80,24 +120,298 @@ impl Project {
         self.steps.observed()?.iter().find(|step| step.kind == kind)
     }
 
-    /// Whether the project writes any table of `database` (by the mapped, target-side name).
-    pub fn writes_database(&self, database: &str) -> bool {
-        self.mapping
-            .iter()
-            .any(|db| db.target_name().eq_ignore_ascii_case(database))
+    /// Whether the project writes any table of `database` (a target-side name).
+    pub fn writes_database(&self, database: &str) -> Writes {
+        match &self.selection {
+            Selection::Listed => Writes::listed(
+                self.mapping
+                    .iter()
+                    .any(|db| db.target_name().eq_ignore_ascii_case(database)),
+            ),
+            Selection::Matching(rules) => rules.writes_database(database),
+            Selection::Unknown { reason } => Writes::Undecided(reason.clone()),
+        }
     }
 
-    /// Whether the project writes `database`.`table` (by the mapped, target-side names).
-    pub fn writes(&self, database: &str, table: &str) -> bool {
-        self.mapping.iter().any(|db| {
-            db.target_name().eq_ignore_ascii_case(database)
-                && (db.tables.is_empty()
-                    || db
-                        .tables
-                        .iter()
-                        .any(|t| t.target_name().eq_ignore_ascii_case(table)))
+    /// Whether the project writes `database`.`table` (target-side names).
+    pub fn writes(&self, database: &str, table: &str) -> Writes {
+        match &self.selection {
+            Selection::Listed => Writes::listed(self.mapping.iter().any(|db| {
+                db.target_name().eq_ignore_ascii_case(database)
+                    && (db.tables.is_empty()
+                        || db
+                            .tables
+                            .iter()
+                            .any(|t| t.target_name().eq_ignore_ascii_case(table)))
+            })),
+            Selection::Matching(rules) => rules.writes(database, table),
+            Selection::Unknown { reason } => Writes::Undecided(reason.clone()),
+        }
+    }
+}
+
+/// Whether a project writes an object, as far as its object selection tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Writes {
+    No,
+    /// It does: the object is listed, or `rule` (as OMS shows it) matches it.
+    Yes {
+        rule: Option<String>,
+    },
+    /// The selection cannot be evaluated, and why.
+    Undecided(String),
+}
+
+impl Writes {
+    fn listed(listed: bool) -> Writes {
+        if listed {
+            Writes::Yes { rule: None }
+        } else {
+            Writes::No
+        }
+    }
+}
+
+/// How a project chooses its objects (`transferMapping.mode`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// `SPECIFIC`: exactly the databases and tables of `mapping`.
+    #[default]
+    Listed,
+    /// `WILDCARD`: every table or view that a rule includes and no rule excludes.
+    Matching(MatchingRules),
+    /// A selection this tool cannot evaluate (`COMPLEX`, a mode it does not know, or no
+    /// mapping in OMS's answer), and why.
+    Unknown { reason: String },
+}
+
+impl Selection {
+    pub fn is_listed(&self) -> bool {
+        matches!(self, Selection::Listed)
+    }
+}
+
+/// Matching rules (OMS's 匹配规则): patterns over source-side `database.table` names with `*`
+/// (any run, also empty), `?` (one character), `[abc]`, `[a-z]` and `[!abc]`.
+///
+/// OMS documents its rules as case-sensitive; here they match without regard to case, like
+/// OceanBase MySQL-mode names. The difference can only make this tool see an overlap OMS would
+/// not, never miss one it would.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchingRules {
+    /// What is selected (`tableAndViewWhiteList`, `databases`).
+    pub include: Vec<MatchRule>,
+    /// What is excluded, even when included (`tableAndViewBlackList`, `databasesBlack`).
+    pub exclude: Vec<MatchRule>,
+    /// Single tables written under another name (`specificTables` in wildcard mode).
+    pub renames: Vec<Rename>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatchRule {
+    /// Pattern over source database names.
+    pub database: String,
+    /// Pattern over source table and view names; `*` for every one.
+    pub table: String,
+    /// The target database every match is written to, when the rule renames it.
+    pub mapped_database: Option<String>,
+    /// The one target table every match is written to (`a.*=c.d`: many tables into one).
+    pub mapped_table: Option<String>,
+}
+
+impl std::fmt::Display for MatchRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.database, self.table)?;
+        match (&self.mapped_database, &self.mapped_table) {
+            (None, None) => Ok(()),
+            (database, table) => write!(
+                f,
+                "={}.{}",
+                database.as_deref().unwrap_or(&self.database),
+                table.as_deref().unwrap_or("*")
+            ),
+        }
+    }
+}
+
+/// A source table written to the target under other names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rename {
+    pub database: String,
+    pub table: String,
+    pub mapped_database: String,
+    pub mapped_table: String,
+}
+
+impl std::fmt::Display for Rename {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}.{}={}.{}",
+            self.database, self.table, self.mapped_database, self.mapped_table
+        )
+    }
+}
+
+impl MatchingRules {
+    /// Whether source `database`.`table` is excluded.
+    fn excluded(&self, database: &str, table: &str) -> bool {
+        self.exclude
+            .iter()
+            .any(|rule| matches(&rule.database, database) && matches(&rule.table, table))
+    }
+
+    /// Whether every table `include` selects in source `database` is excluded: an exclusion on
+    /// the whole database, or on the very same table pattern. Any other overlap of two patterns
+    /// counts as "something gets through": a false overlap is a finding a person can read, a
+    /// missed one a silent pass.
+    fn excludes_all_of(&self, include: &MatchRule, database: &str) -> bool {
+        self.exclude.iter().any(|rule| {
+            matches(&rule.database, database)
+                && (rule.table == "*" || rule.table.eq_ignore_ascii_case(&include.table))
         })
     }
+
+    /// The rename of source `database`.`table`, if it has one.
+    fn rename_of(&self, database: &str, table: &str) -> Option<&Rename> {
+        self.renames.iter().find(|rename| {
+            rename.database.eq_ignore_ascii_case(database)
+                && rename.table.eq_ignore_ascii_case(table)
+        })
+    }
+
+    /// The source database `include` reads when it writes target `database`, if it writes
+    /// there: its literal database when it renames it, else the target's own name when the
+    /// pattern matches it.
+    fn source_database<'r>(include: &'r MatchRule, database: &'r str) -> Option<&'r str> {
+        match &include.mapped_database {
+            Some(mapped) => mapped
+                .eq_ignore_ascii_case(database)
+                .then_some(include.database.as_str()),
+            None => matches(&include.database, database).then_some(database),
+        }
+    }
+
+    fn writes_database(&self, database: &str) -> Writes {
+        let renamed = self.renames.iter().find(|rename| {
+            rename.mapped_database.eq_ignore_ascii_case(database)
+                && !self.excluded(&rename.database, &rename.table)
+        });
+        if let Some(rename) = renamed {
+            return Writes::Yes {
+                rule: Some(rename.to_string()),
+            };
+        }
+        for include in &self.include {
+            let Some(source) = Self::source_database(include, database) else {
+                continue;
+            };
+            if !self.excludes_all_of(include, source) {
+                return Writes::Yes {
+                    rule: Some(include.to_string()),
+                };
+            }
+        }
+        Writes::No
+    }
+
+    fn writes(&self, database: &str, table: &str) -> Writes {
+        let renamed = self.renames.iter().find(|rename| {
+            rename.mapped_database.eq_ignore_ascii_case(database)
+                && rename.mapped_table.eq_ignore_ascii_case(table)
+                && !self.excluded(&rename.database, &rename.table)
+        });
+        if let Some(rename) = renamed {
+            return Writes::Yes {
+                rule: Some(rename.to_string()),
+            };
+        }
+        for include in &self.include {
+            let Some(source) = Self::source_database(include, database) else {
+                continue;
+            };
+            let lands_here = match &include.mapped_table {
+                // Many tables into one: whichever of them gets through lands here.
+                Some(mapped) => {
+                    mapped.eq_ignore_ascii_case(table) && !self.excludes_all_of(include, source)
+                }
+                None => {
+                    matches(&include.table, table)
+                        && !self.excluded(source, table)
+                        && self.rename_of(source, table).is_none()
+                }
+            };
+            if lands_here {
+                return Writes::Yes {
+                    rule: Some(include.to_string()),
+                };
+            }
+        }
+        Writes::No
+    }
+}
+
+/// Whether `name` matches the wildcard `pattern`, without regard to case. Bounded by
+/// pattern length × name length steps: only the last `*` is ever retried.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+    let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    let (mut p, mut n) = (0, 0);
+    // The position after the last `*` seen, and the name position it was tried at.
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        let step = match pattern.get(p) {
+            Some('*') => {
+                star = Some((p + 1, n));
+                p += 1;
+                continue;
+            }
+            Some('?') => Some(p + 1),
+            Some('[') => match class(&pattern[p..], name[n]) {
+                Some((true, width)) => Some(p + width),
+                Some((false, _)) => None,
+                // An unclosed `[` is an ordinary character.
+                None => (name[n] == '[').then_some(p + 1),
+            },
+            Some(&c) => (c == name[n]).then_some(p + 1),
+            None => None,
+        };
+        match (step, star) {
+            (Some(next), _) => {
+                p = next;
+                n += 1;
+            }
+            (None, Some((after_star, tried))) => {
+                p = after_star;
+                n = tried + 1;
+                star = Some((after_star, tried + 1));
+            }
+            (None, None) => return false,
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+/// `[...]` at the start of `pattern` against `c`: whether it matches and how many pattern
+/// characters it spans; `None` when the bracket is never closed.
+fn class(pattern: &[char], c: char) -> Option<(bool, usize)> {
+    let negated = pattern.get(1) == Some(&'!');
+    let start = if negated { 2 } else { 1 };
+    let close = start + pattern[start..].iter().position(|x| *x == ']')?;
+    let set = &pattern[start..close];
+    let mut hit = false;
+    let mut i = 0;
+    while i < set.len() {
+        if i + 2 < set.len() && set[i + 1] == '-' {
+            hit |= set[i] <= c && c <= set[i + 2];
+            i += 3;
+        } else {
+            hit |= set[i] == c;
+            i += 1;
+        }
+    }
+    Some((hit != negated, close + 1))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,3 +503,40 @@ impl StepKind {
 
 /// Project statuses of projects that no longer run and never will again.
 pub const ENDED_STATUSES: &[&str] = &["RELEASED", "RELEASING", "DELETED", "FINISHED"];
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_as_oms_documents_them() {
+        for (pattern, name) in [
+            ("*", ""),
+            ("*", "orders"),
+            ("app", "APP"),
+            ("order_*", "order_"),
+            ("order_*", "order_2024"),
+            ("*_log", "audit_log"),
+            ("t?", "t1"),
+            ("t??", "t12"),
+            ("a*b*c", "axxbyyc"),
+            ("[abc]x", "bx"),
+            ("[a-c]x", "Cx"),
+            ("[!a-c]x", "dx"),
+            ("t[", "t["),
+        ] {
+            assert!(matches(pattern, name), "{pattern} matches {name}");
+        }
+        for (pattern, name) in [
+            ("t?", "t"),
+            ("t?", "t12"),
+            ("order_*", "orders"),
+            ("a*b*c", "axxbyy"),
+            ("[abc]x", "dx"),
+            ("[!a-c]x", "bx"),
+            ("app", "app2"),
+        ] {
+            assert!(!matches(pattern, name), "{pattern} does not match {name}");
+        }
+    }
+}

@@ -4,7 +4,9 @@
 
 pub mod date;
 mod errors;
+pub mod input;
 mod model;
+mod redact;
 mod secrets;
 mod toml;
 mod validate;
@@ -12,42 +14,63 @@ pub mod waivers;
 
 use std::path::Path;
 
-use miette::NamedSource;
-
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
     DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource, Span, TableRef, TenantPlan,
 };
-pub use secrets::{Secrets, blank_password_values, redact};
+pub use redact::{MARKER, Redaction, is_secret_key, url_credentials};
+pub use secrets::Secrets;
 
 impl Plan {
-    /// Reads and validates the plan at `path`.
+    /// Reads and validates the plan at `path` (at most [`input::PLAN`] bytes).
     pub fn load(path: &Path) -> Result<Plan, PlanLoadError> {
-        let text = std::fs::read_to_string(path).map_err(|error| PlanLoadError::Read {
+        let text = input::read_text(path, input::PLAN).map_err(|error| PlanLoadError::Read {
             path: path.display().to_string(),
             error,
         })?;
         Plan::parse(&path.display().to_string(), &text).map_err(PlanLoadError::Invalid)
     }
 
-    /// Validates plan `text`; `path` is only used to name it.
+    /// Validates plan `text`; `path` is only used to name it. The plan, and any diagnostic
+    /// about it, hold only the redacted text (see [`Redaction`]): no password leaves this
+    /// function but in the plan's [`Secret`] values.
     pub fn parse(path: &str, text: &str) -> Result<Plan, PlanErrors> {
+        let redaction = Redaction::of(text);
         let mut problems = Vec::new();
         let plan = validate::parse_document(text, &mut problems);
-        match plan {
-            Some(mut plan) if problems.is_empty() => {
-                plan.path = path.to_string();
-                plan.source = redact(text, &plan);
-                Ok(plan)
+        let mut plan = match plan {
+            Some(plan) if problems.is_empty() => plan,
+            _ => {
+                return Err(PlanErrors::redacted(
+                    "plan", path, text, &redaction, problems,
+                ));
             }
-            // The diagnostics quote the file around each problem: blank anything that looks like
-            // a password first, since an invalid plan has no spans to trust.
-            _ => Err(PlanErrors {
-                what: "plan",
-                source_code: NamedSource::new(path, blank_password_values(text)),
-                problems,
-            }),
+        };
+        plan.source = text.to_string();
+        if !redaction.is_empty() {
+            // The plan keeps the redacted text, so its spans are read again from that text;
+            // its inline passwords are the ones read from the text as written.
+            let shown = redaction.apply(text);
+            let mut again = Vec::new();
+            match validate::parse_document(&shown, &mut again) {
+                Some(mut redacted) if again.is_empty() => {
+                    secrets::keep_inline_passwords(&plan, &mut redacted);
+                    redacted.source = shown;
+                    plan = redacted;
+                }
+                _ => {
+                    return Err(PlanErrors::redacted(
+                        "plan",
+                        path,
+                        &shown,
+                        &Redaction::default(),
+                        again,
+                    ));
+                }
+            }
         }
+        plan.path = path.to_string();
+        Ok(plan)
     }
 }
 

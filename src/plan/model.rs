@@ -48,6 +48,9 @@ pub struct TenantPlan {
     pub password: SecretSource,
     /// Expected tenant name, if declared.
     pub tenant_name: Option<String>,
+    /// Where it is declared, for a finding that it is not the tenant connected to.
+    #[serde(skip)]
+    pub tenant_name_span: Option<Span>,
     /// CA file for TLS, if declared.
     pub tls_ca: Option<String>,
     /// The sys-tenant user OMS reads this cluster's logs with (`drcUserName`), if declared.

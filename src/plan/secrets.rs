@@ -2,7 +2,8 @@
 //! text the tool shows or stores.
 
 use super::errors::{PlanErrors, PlanProblem};
-use super::model::{Plan, Secret, SecretSource, Span, TenantPlan};
+use super::input;
+use super::model::{Plan, Secret, SecretSource, TenantPlan};
 use crate::facts::Tenant;
 
 impl SecretSource {
@@ -19,16 +20,20 @@ impl SecretSource {
                 )
                 .help(format!("export {var} before running, or use password_file"))
             }),
-            SecretSource::File { path, span } => std::fs::read_to_string(path)
-                .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
-                .map_err(|error| {
-                    PlanProblem::new(
-                        format!("cannot read password file `{path}`: {error}"),
-                        span.clone(),
-                        "the password is read from this file",
-                    )
-                    .help("check the path (relative paths are relative to the working directory)")
-                }),
+            SecretSource::File { path, span } => {
+                input::read_text(std::path::Path::new(path), input::PASSWORD_FILE)
+                    .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
+                    .map_err(|error| {
+                        PlanProblem::new(
+                            format!("cannot read password file `{path}`: {error}"),
+                            span.clone(),
+                            "the password is read from this file",
+                        )
+                        .help(
+                            "check the path (relative paths are relative to the working directory)",
+                        )
+                    })
+            }
         }
     }
 }
@@ -101,64 +106,34 @@ impl Secrets {
     }
 }
 
-/// Every span at which an inline password is written.
-fn inline_secret_spans(plan: &Plan) -> Vec<Span> {
-    let oms = plan.oms.as_ref().map(|oms| &oms.password);
-    [Some(&plan.a.password), Some(&plan.b.password), oms]
-        .into_iter()
-        .flatten()
-        .filter_map(|source| match source {
-            SecretSource::Inline { span, .. } => Some(span.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `text` with every inline password replaced by asterisks of the same length, so spans stay
-/// valid and the text can be shown or stored.
-pub fn redact(text: &str, plan: &Plan) -> String {
-    let mut redacted = text.to_string();
-    for span in inline_secret_spans(plan) {
-        // toml-span's string spans cover the contents without the quotes; should they ever
-        // include them, keep the quotes so the text stays valid TOML.
-        let Some(literal) = redacted.get(span.clone()) else {
-            continue;
-        };
-        let quotes = ['"', '\''];
-        let inner =
-            if literal.len() >= 2 && literal.starts_with(quotes) && literal.ends_with(quotes) {
-                span.start + 1..span.end - 1
-            } else {
-                span.clone()
-            };
-        let stars = "*".repeat(redacted[inner.clone()].chars().count());
-        redacted.replace_range(inner, &stars);
+/// Puts the inline passwords of `written` (the plan read from its text as written) into
+/// `redacted` (the same plan read from its redacted text, where they are the marker).
+pub(super) fn keep_inline_passwords(written: &Plan, redacted: &mut Plan) {
+    let pairs = [
+        (Some(&written.a.password), Some(&mut redacted.a.password)),
+        (Some(&written.b.password), Some(&mut redacted.b.password)),
+        (
+            written.oms.as_ref().map(|oms| &oms.password),
+            redacted.oms.as_mut().map(|oms| &mut oms.password),
+        ),
+        (
+            written.a.drc_password.as_ref(),
+            redacted.a.drc_password.as_mut(),
+        ),
+        (
+            written.b.drc_password.as_ref(),
+            redacted.b.drc_password.as_mut(),
+        ),
+    ];
+    for pair in pairs {
+        if let (
+            Some(SecretSource::Inline { value: written, .. }),
+            Some(SecretSource::Inline { value, .. }),
+        ) = pair
+        {
+            *value = written.clone();
+        }
     }
-    redacted
-}
-
-/// `text` with the value of every `...password... = value` line (other than `*_env` and
-/// `*_file` keys) replaced by asterisks of the same length, so spans stay valid.
-pub fn blank_password_values(text: &str) -> String {
-    text.split_inclusive('\n')
-        .map(|line| {
-            let Some((key, value)) = line.split_once('=') else {
-                return line.to_string();
-            };
-            let key_name = key.trim().trim_matches('"').to_ascii_lowercase();
-            let names_a_secret = key_name.contains("password")
-                && !key_name.ends_with("_env")
-                && !key_name.ends_with("_file");
-            if !names_a_secret {
-                return line.to_string();
-            }
-            let blanked: String = value
-                .chars()
-                .map(|c| if c.is_whitespace() { c } else { '*' })
-                .collect();
-            format!("{key}={blanked}")
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -166,12 +141,19 @@ mod tests {
     use super::*;
     use crate::plan::PLAN_WITH_INLINE_PASSWORD;
 
+    /// The diagnostics of an invalid plan `text`, as `lint` prints them.
+    fn diagnostics(text: &str) -> String {
+        let errors = Plan::parse("p.toml", text).unwrap_err();
+        let handler = crate::report::human::handler(false);
+        crate::report::human::render_diagnostic(&handler, &errors)
+    }
+
     #[test]
     fn an_inline_password_never_leaves_memory() {
         let plan = Plan::parse("p.toml", PLAN_WITH_INLINE_PASSWORD).unwrap();
         assert!(!plan.source.contains("Inline-Secret-1"));
         assert!(
-            plan.source.contains("password = \"***************\""),
+            plan.source.contains("password = \"<redacted>\""),
             "{}",
             plan.source
         );
@@ -185,32 +167,107 @@ mod tests {
             plan.a.password.resolve().unwrap().expose(),
             "Inline-Secret-1"
         );
-        // The redacted text is itself a valid plan: bundles replay it.
+        // The plan's spans are on the redacted text, and it is itself a valid plan: bundles
+        // replay it.
+        let SecretSource::Inline { span, .. } = &plan.a.password else {
+            panic!("inline")
+        };
+        assert_eq!(&plan.source[span.clone()], "<redacted>");
+        assert_eq!(&plan.source[plan.forward.span.clone()][..9], "[forward]");
         Plan::parse("p.toml", &plan.source).unwrap();
     }
 
     #[test]
-    fn an_invalid_plan_never_quotes_a_password() {
-        let text = PLAN_WITH_INLINE_PASSWORD.replace(
-            "user = \"u\"\npassword = \"Inline-Secret-1\"",
-            "usr = \"u\"\npassword = \"Inline-Secret-1\"\ndrc_password = \"Drc-Secret-2\"",
-        );
-        let errors = Plan::parse("p.toml", &text).unwrap_err();
-        let handler =
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
-        let mut rendered = String::new();
-        handler.render_report(&mut rendered, &errors).unwrap();
-        assert!(
-            rendered.contains("unknown key `tenants.a.drc_password`"),
-            "{rendered}"
-        );
-        assert!(
-            !rendered.contains("Inline-Secret-1") && !rendered.contains("Drc-Secret-2"),
-            "{rendered}"
-        );
+    fn the_marker_does_not_tell_the_length_of_a_password() {
+        let short = PLAN_WITH_INLINE_PASSWORD.replace("Inline-Secret-1", "x");
+        let long = PLAN_WITH_INLINE_PASSWORD.replace("Inline-Secret-1", &"y".repeat(64));
         assert_eq!(
-            blank_password_values("password_env = \"X\"\n"),
-            "password_env = \"X\"\n"
+            Plan::parse("p.toml", &short).unwrap().source,
+            Plan::parse("p.toml", &long).unwrap().source
         );
+    }
+
+    #[test]
+    fn an_invalid_plan_never_quotes_a_password_however_it_is_written() {
+        const AS_WRITTEN: &str = "user = \"u\"\npassword = \"Inline-Secret-1\"";
+        for (case, written) in [
+            (
+                "a section",
+                "usr = \"u\"\npassword = \"Inline-Secret-1\"\ndrc_password = \"Drc-Secret-2\"",
+            ),
+            (
+                "an inline table",
+                "user = \"u\"\nconn = { host = \"h\", password = \"Inline-Secret-1\", prot = 1 }",
+            ),
+            (
+                "a multi-line string",
+                "user = \"u\"\npassword = \"\"\"\nInline-Secret-1\nDrc-Secret-2\"\"\"\nprot = 1",
+            ),
+            (
+                "an escaped key",
+                "user = \"u\"\n\"pass\\u0077ord\" = \"Inline-Secret-1\"\nprot = 1",
+            ),
+            (
+                "a quoted dotted key",
+                "user = \"u\"\nx.'drc_password' = 'Inline-Secret-1'",
+            ),
+            (
+                "a misspelt key",
+                "user = \"u\"\npasword = \"Inline-Secret-1\"",
+            ),
+            (
+                "a commented-out line",
+                "usr = \"u\"\n# password = \"Inline-Secret-1\"\npassword = \"Drc-Secret-2\"",
+            ),
+            (
+                "a url",
+                "user = \"u\"\npassword_env = \"X\"\nhost = \"mysql://u:Inline-Secret-1@h\"",
+            ),
+            (
+                "a syntax error on its line",
+                "user = \"u\"\npassword = \"Inline-Secret-1",
+            ),
+            (
+                "a syntax error in an inline table",
+                "user = \"u\"\nconn = { password = \"Inline-Secret-1\", host = }",
+            ),
+            (
+                "a syntax error under an escaped key",
+                "user = \"u\"\n\"pass\\u0077ord\" = \"Inline-Secret-1\" x",
+            ),
+        ] {
+            let text = PLAN_WITH_INLINE_PASSWORD.replace(AS_WRITTEN, written);
+            assert_ne!(text, PLAN_WITH_INLINE_PASSWORD);
+            let rendered = diagnostics(&text);
+            assert!(
+                rendered.contains("[p.toml:"),
+                "{case}: no label\n{rendered}"
+            );
+            assert!(
+                !rendered.contains("Inline-Secret-1") && !rendered.contains("Drc-Secret-2"),
+                "{case}:\n{rendered}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_a_plan_error_that_does_not_echo_them() {
+        let text = format!(
+            "[oms]\nurl = \"http://admin:Oms-Secret-3@oms:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n{PLAN_WITH_INLINE_PASSWORD}"
+        );
+        let rendered = diagnostics(&text);
+        assert!(
+            rendered.contains("`oms.url` holds credentials"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("password_env"), "{rendered}");
+        assert!(
+            rendered.contains("url = \"http://admin:<redacted>@oms:8089\""),
+            "{rendered}"
+        );
+        assert!(!rendered.contains("Oms-Secret-3"), "{rendered}");
+        // A user name alone is refused too: it would replace `user` without a word.
+        let user_only = text.replace("admin:Oms-Secret-3@", "admin@");
+        assert!(diagnostics(&user_only).contains("`oms.url` holds credentials"));
     }
 }

@@ -2,12 +2,13 @@
 //! what is wrong, and leaves the remaining keys to `reject_unknown`, so every problem of the file
 //! is found in one pass.
 
-use toml_span::value::Table;
+use toml_span::value::{Table, Value, ValueInner};
 
 use super::errors::{PlanProblem, did_you_mean};
 use super::model::{
     DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource, Span, TableRef, TenantPlan,
 };
+use super::redact::{is_secret_key, url_credentials};
 use super::toml::{
     expect_table, optional_string, reject_unknown, required, required_string, span_of, string_array,
 };
@@ -67,6 +68,7 @@ pub(super) fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Opt
         return None;
     };
     reject_unknown(table, ROOT_KEYS, "", problems);
+    reject_url_credentials(&root, "", problems);
 
     let oms = table
         .get("oms")
@@ -169,7 +171,7 @@ fn parse_tenant(
     };
     let user = required_string(table, "user", &span, &prefix, problems);
     let password = secret_source(table, &span, &format!("tenants.{tenant}"), problems);
-    let tenant_name = optional_string(table, "tenant", problems).map(|(v, _)| v);
+    let tenant_name = optional_string(table, "tenant", problems);
     let tls_ca = table.get("tls").and_then(|value| {
         let (tls, tls_span) = expect_table(value, &format!("tenants.{tenant}.tls"), problems)?;
         reject_unknown(tls, TLS_KEYS, &format!("tenants.{tenant}.tls."), problems);
@@ -218,7 +220,8 @@ fn parse_tenant(
         port: port?,
         user: user?.0,
         password: password?,
-        tenant_name,
+        tenant_name_span: tenant_name.as_ref().map(|(_, span)| span.clone()),
+        tenant_name: tenant_name.map(|(name, _)| name),
         tls_ca,
         drc_user: drc_user.map(|(user, _)| user),
         drc_password,
@@ -415,6 +418,47 @@ fn parse_link(
         ddl_sync_span: table.get("ddl_sync").map(span_of),
         span,
     })
+}
+
+/// A user name or password written in any URL of the plan (`url = "http://admin:pw@oms"`)
+/// would be printed and stored wherever the URL is, and used in place of `user` and the
+/// password source without a word: a plan error, which does not repeat them (the diagnostic
+/// shows the redacted line). `path` is the dotted path of `value`.
+fn reject_url_credentials(value: &Value<'_>, path: &str, problems: &mut Vec<PlanProblem>) {
+    match value.as_ref() {
+        ValueInner::String(text) if !url_credentials(text).is_empty() => {
+            problems.push(
+                PlanProblem::new(
+                    format!("`{path}` holds credentials in a url"),
+                    span_of(value),
+                    "user name or password in this url",
+                )
+                .help(
+                    "write the url without them (http://host:port): the user goes in `user`, \
+                     the password in the environment (`password_env`) or a file \
+                     (`password_file`)",
+                ),
+            );
+        }
+        ValueInner::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                reject_url_credentials(item, &format!("{path}[{index}]"), problems);
+            }
+        }
+        ValueInner::Table(table) => {
+            for (key, item) in table {
+                // A password that looks like a url is a password: blanked, not a url.
+                if !is_secret_key(&key.name) {
+                    let path = match path {
+                        "" => key.name.to_string(),
+                        _ => format!("{path}.{}", key.name),
+                    };
+                    reject_url_credentials(item, &path, problems);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Exactly one of `password_env`, `password_file`, `password`.

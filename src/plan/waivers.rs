@@ -17,7 +17,6 @@
 
 use std::path::Path;
 
-use miette::NamedSource;
 use serde::Serialize;
 
 use super::date::Date;
@@ -107,9 +106,11 @@ const KEYS: &[&str] = &["rule", "side", "object", "reason", "owner", "expires"];
 
 impl Waivers {
     pub fn load(path: &Path, catalog: &dyn RuleCatalog) -> Result<Waivers, WaiverLoadError> {
-        let text = std::fs::read_to_string(path).map_err(|error| WaiverLoadError::Read {
-            path: path.display().to_string(),
-            error,
+        let text = super::input::read_text(path, super::input::WAIVERS).map_err(|error| {
+            WaiverLoadError::Read {
+                path: path.display().to_string(),
+                error,
+            }
         })?;
         Waivers::parse(&path.display().to_string(), &text, catalog)
             .map_err(WaiverLoadError::Invalid)
@@ -125,11 +126,15 @@ impl Waivers {
                 list,
             })
         } else {
-            Err(PlanErrors {
-                what: "waivers",
-                source_code: NamedSource::new(path, text.to_string()),
+            // Shown redacted like a plan: a waivers file has no password key, but a pasted
+            // line may.
+            Err(PlanErrors::redacted(
+                "waivers",
+                path,
+                text,
+                &super::redact::Redaction::of(text),
                 problems,
-            })
+            ))
         }
     }
 }

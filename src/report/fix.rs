@@ -4,9 +4,11 @@
 use std::fmt::Write;
 
 use super::Report;
+use super::text::{has_controls, one_line};
 use crate::facts::Side;
 use crate::facts::Tenant;
 use crate::plan::Plan;
+use crate::rules::engine::Status;
 
 pub struct Script {
     pub text: String,
@@ -20,13 +22,13 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
         text,
         "-- oms-preflight {} fix script for tenant {tenant} ({}), migration user {}",
         report.tool.version,
-        planned.endpoint(),
-        planned.user
+        one_line(&planned.endpoint()),
+        one_line(&planned.user)
     );
     let _ = writeln!(
         text,
         "-- plan {}, stage {}",
-        report.plan,
+        one_line(&report.plan),
         report.stage.as_str()
     );
     let _ = writeln!(
@@ -35,6 +37,7 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
     );
     let side = Side::from(tenant);
     let mut written: Vec<&str> = Vec::new();
+    let mut withheld: Vec<&str> = Vec::new();
     for finding in report
         .findings
         .iter()
@@ -44,7 +47,7 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
             .fix
             .iter()
             .map(String::as_str)
-            .filter(|line| !written.contains(line))
+            .filter(|line| !written.contains(line) && !withheld.contains(line))
             .collect();
         if fresh.is_empty() {
             continue;
@@ -61,20 +64,48 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
             one_line(&finding.message)
         );
         for line in fresh {
+            if has_controls(line) {
+                // A statement about a name with a control character in it cannot be written
+                // as is without writing that character raw, nor escaped without naming
+                // another object: it is left for a person to write, shown escaped.
+                let _ = writeln!(
+                    text,
+                    "-- not written: a name in it holds a control character, shown escaped:\n--   {}",
+                    one_line(line)
+                );
+                withheld.push(line);
+                continue;
+            }
             let _ = writeln!(text, "{line}");
             written.push(line);
         }
     }
-    if written.is_empty() {
-        let _ = writeln!(text, "\n-- nothing to fix on tenant {tenant}");
+    // What could not be checked may need fixing too: say so rather than "nothing to fix".
+    let not_checked = report.not_run(Status::Inconclusive);
+    if !not_checked.is_empty() {
+        let _ = writeln!(
+            text,
+            "\n-- not checked, so not fixed here (run check again once these can decide):"
+        );
+        for entry in &not_checked {
+            let _ = writeln!(
+                text,
+                "--   {}: {}",
+                entry.rules.join(", "),
+                one_line(entry.reason)
+            );
+        }
+    }
+    if written.is_empty() && withheld.is_empty() {
+        let scope = if not_checked.is_empty() {
+            ""
+        } else {
+            " among what could be checked"
+        };
+        let _ = writeln!(text, "\n-- nothing to fix on tenant {tenant}{scope}");
     }
     Script {
         text,
         statements: written.len(),
     }
-}
-
-/// Text safe inside a `--` comment: a newline in a name must not end the comment.
-fn one_line(text: &str) -> String {
-    text.replace(['\r', '\n'], " ")
 }

@@ -12,11 +12,14 @@ use crate::rules::engine::Status;
 /// GitHub shows at most this many annotations per level and step.
 pub const PER_LEVEL: usize = 10;
 
-/// `%`, CR and LF in a message.
+/// `%`, CR and LF in a message as GitHub decodes them; any other control character shown
+/// escaped (GitHub would pass it to the log raw).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let encoded = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::text::printable(&encoded).into_owned()
 }
 
 /// The same plus `:` and `,` in a property value.
@@ -138,5 +141,6 @@ mod tests {
     fn escaping_follows_the_workflow_command_rules() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("db\u{0}\u{1b}[2J"), "db\\u{0}\\u{1b}[2J");
     }
 }

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
+use super::text::printable;
 use crate::rules::Severity;
 
 pub fn render(report: &Report) -> String {
@@ -29,7 +30,7 @@ pub fn render(report: &Report) -> String {
             };
             json!({
                 "type": "issue",
-                "description": format!("[{}{object}] {}{waived}", finding.side.as_str(), finding.message),
+                "description": printable(&format!("[{}{object}] {}{waived}", finding.side.as_str(), finding.message)),
                 "check_name": finding.rule,
                 "categories": ["Bug Risk"],
                 "fingerprint": finding.fingerprint,

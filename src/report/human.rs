@@ -3,9 +3,13 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Table, presets};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use std::sync::Arc;
 
+use comfy_table::{Table, presets};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
+
+use super::excerpt::{self, Excerpted, Source};
+use super::text::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::exit;
 use crate::facts::Side;
@@ -20,8 +24,13 @@ pub fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     header(report, &mut out);
     let handler = handler(color);
+    // Read once, shared by every finding labelled on it.
+    let plan = Source::new(
+        Some(printable(&report.plan).into_owned()),
+        report.plan_source.clone(),
+    );
     for finding in &report.findings {
-        diagnostic(report, finding, &handler, &mut out);
+        diagnostic(finding, &plan, &handler, &mut out);
     }
     summary_table(report, &mut out);
     not_run(report, &mut out);
@@ -29,7 +38,8 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// The graphical miette handler every diagnostic of the tool is rendered with.
+/// The graphical miette handler every diagnostic of the tool is rendered with, through
+/// [`render_diagnostic`].
 pub fn handler(color: bool) -> GraphicalReportHandler {
     let theme = if color {
         GraphicalTheme::unicode()
@@ -39,6 +49,32 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
         .with_links(false)
+        .with_context_lines(excerpt::CONTEXT_LINES)
+}
+
+/// `diagnostic` rendered by `handler` on an excerpt of its source (long lines cut around the
+/// labels, control characters escaped), whatever the length of the source's lines; its plain
+/// message should the handler fail.
+pub fn render_diagnostic(
+    handler: &GraphicalReportHandler,
+    diagnostic: &dyn miette::Diagnostic,
+) -> String {
+    render_on(handler, diagnostic, None)
+}
+
+fn render_on(
+    handler: &GraphicalReportHandler,
+    diagnostic: &dyn miette::Diagnostic,
+    source: Option<&Arc<Source>>,
+) -> String {
+    let mut rendered = String::new();
+    if handler
+        .render_report(&mut rendered, &Excerpted::on(diagnostic, source))
+        .is_err()
+    {
+        rendered = format!("{}\n", printable(&diagnostic.to_string()));
+    }
+    rendered
 }
 
 fn header(report: &Report, out: &mut String) {
@@ -47,9 +83,12 @@ fn header(report: &Report, out: &mut String) {
         "{} {} · stage {} · plan {}",
         report.tool.name,
         report.tool.version,
-        report.stage.as_str(),
-        report.plan
+        report.stage_shown(),
+        printable(&report.plan)
     );
+    if let Some(why) = &report.stage_undecided {
+        let _ = writeln!(out, "  stage undecided: {}", printable(why));
+    }
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
         if let Some(TenantEndpoint {
             ob_version,
@@ -60,10 +99,11 @@ fn header(report: &Report, out: &mut String) {
         {
             let _ = writeln!(
                 out,
-                "  tenant {name}: user {user}, OceanBase {}, mode {}{}",
-                ob_version.as_deref().unwrap_or("unknown"),
-                mode.as_deref().unwrap_or("unknown"),
-                catalog.as_ref().map(columns_from).unwrap_or_default()
+                "  tenant {name}: user {}, OceanBase {}, mode {}{}",
+                printable(user),
+                printable(ob_version.as_deref().unwrap_or("unknown")),
+                printable(mode.as_deref().unwrap_or("unknown")),
+                printable(&catalog.as_ref().map(columns_from).unwrap_or_default())
             );
         }
     }
@@ -82,8 +122,8 @@ fn columns_from(catalog: &Catalog) -> String {
 }
 
 fn diagnostic(
-    report: &Report,
     finding: &ReportedFinding,
+    plan: &Arc<Source>,
     handler: &GraphicalReportHandler,
     out: &mut String,
 ) {
@@ -97,42 +137,29 @@ fn diagnostic(
     };
     let waived = finding.waiver.as_ref().map(AppliedWaiver::describe);
     let prefix = if waived.is_some() { "(waived) " } else { "" };
-    let mut diagnostic = MietteDiagnostic::new(format!("{prefix}{subject}{}", finding.message))
+    let message = format!("{prefix}{subject}{}", finding.message);
+    let mut diagnostic = MietteDiagnostic::new(printable(&message))
         .with_code(finding.rule)
         .with_severity(match (finding.severity, &waived) {
             (_, Some(_)) | (Severity::Info, _) => miette::Severity::Advice,
             (Severity::Error, None) => miette::Severity::Error,
             (Severity::Warning, None) => miette::Severity::Warning,
         });
-    let mut help = finding.help.clone().unwrap_or_default();
+    let mut help = printable(finding.help.as_deref().unwrap_or_default()).into_owned();
     if let Some(waived) = waived {
-        let _ = write!(help, "\n{waived}");
+        let _ = write!(help, "\n{}", printable(&waived));
     }
     for line in &finding.fix {
-        let _ = write!(help, "\nfix: {line}");
+        let _ = write!(help, "\nfix: {}", printable(line));
     }
     if !help.is_empty() {
-        diagnostic = diagnostic.with_help(help.trim_start().to_string());
+        diagnostic = diagnostic.with_help(help.trim_start());
     }
-    let rendered = match &finding.plan_span {
-        Some(span) => {
-            diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), "set here"));
-            let report = miette::Report::new(diagnostic)
-                .with_source_code(NamedSource::new(&report.plan, report.plan_source.clone()));
-            render_with(handler, report.as_ref())
-        }
-        None => render_with(handler, &diagnostic),
-    };
-    out.push_str(&rendered);
+    if let Some(span) = &finding.plan_span {
+        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), "set here"));
+    }
+    out.push_str(&render_on(handler, &diagnostic, Some(plan)));
     out.push('\n');
-}
-
-fn render_with(handler: &GraphicalReportHandler, diagnostic: &dyn miette::Diagnostic) -> String {
-    let mut rendered = String::new();
-    if handler.render_report(&mut rendered, diagnostic).is_err() {
-        rendered = format!("{diagnostic}\n");
-    }
-    rendered
 }
 
 fn summary_table(report: &Report, out: &mut String) {
@@ -199,21 +226,17 @@ fn not_run(report: &Report, out: &mut String) {
         (Status::Inconclusive, "inconclusive"),
         (Status::Skipped, "skipped"),
     ] {
-        let outcomes: Vec<_> = report
-            .outcomes
-            .iter()
-            .filter(|o| o.status == status)
-            .collect();
-        if outcomes.is_empty() {
+        let entries = report.not_run(status);
+        if entries.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n{title}:");
-        for outcome in outcomes {
+        for entry in entries {
             let _ = writeln!(
                 out,
                 "  {} — {}",
-                outcome.rule,
-                outcome.reason.as_deref().unwrap_or("")
+                entry.rules.join(", "),
+                printable(entry.reason)
             );
         }
     }

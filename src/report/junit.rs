@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
+use super::text::printable;
 use super::{Report, ReportedFinding};
 use crate::rules::engine::Status;
 use crate::rules::registry;
@@ -32,14 +33,14 @@ pub fn render(report: &Report) -> String {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                     status.set_message(format!(
                         "inconclusive: {}",
-                        outcome.reason.as_deref().unwrap_or("")
+                        printable(outcome.reason.as_deref().unwrap_or(""))
                     ));
                     status.set_type("inconclusive");
                     status
                 }
                 Status::Skipped => {
                     let mut status = TestCaseStatus::skipped();
-                    status.set_message(outcome.reason.clone().unwrap_or_default());
+                    status.set_message(printable(outcome.reason.as_deref().unwrap_or("")));
                     status
                 }
                 _ => TestCaseStatus::success(),
@@ -63,12 +64,12 @@ pub fn render(report: &Report) -> String {
             let text = group
                 .iter()
                 .map(|f| {
-                    let mut line = format!("{}: {}", f.severity.as_str(), f.message);
+                    let mut line = format!("{}: {}", f.severity.as_str(), printable(&f.message));
                     if let Some(help) = &f.help {
-                        line.push_str(&format!("\nhelp: {help}"));
+                        line.push_str(&format!("\nhelp: {}", printable(help)));
                     }
                     for fix in &f.fix {
-                        line.push_str(&format!("\nfix: {fix}"));
+                        line.push_str(&format!("\nfix: {}", printable(fix)));
                     }
                     line
                 })
@@ -77,17 +78,17 @@ pub fn render(report: &Report) -> String {
             let status = if group.iter().all(|f| f.waiver.is_some()) {
                 let waiver = group[0].waiver.as_ref().expect("all waived");
                 let mut status = TestCaseStatus::skipped();
-                status.set_message(waiver.describe());
+                status.set_message(printable(&waiver.describe()));
                 status.set_description(text);
                 status
             } else {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status.set_message(group[0].message.clone());
+                status.set_message(printable(&group[0].message));
                 status.set_type(group[0].severity.as_str());
                 status.set_description(text);
                 status
             };
-            let mut case = TestCase::new(format!("{side}:{object}"), status);
+            let mut case = TestCase::new(format!("{side}:{}", printable(object)), status);
             case.set_classname(outcome.rule);
             suite.add_test_case(case);
         }

@@ -3,13 +3,14 @@
 
 use std::fmt::Write;
 
+use super::text::{one_line, printable};
 use super::{Report, ReportedFinding};
 use crate::rules::Severity;
 use crate::rules::engine::Status;
 
-/// Text safe in a Markdown table cell.
+/// Text safe in a Markdown table cell: on one line, `|` escaped, control characters visible.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\r', '\n'], " ")
+    one_line(text).replace('|', "\\|")
 }
 
 pub fn render(report: &Report) -> String {
@@ -29,10 +30,13 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(
         out,
         "Plan `{}`, stage **{}**, oms-preflight {}.\n",
-        report.plan,
-        report.stage.as_str(),
+        one_line(&report.plan),
+        report.stage_shown(),
         report.tool.version
     );
+    if let Some(why) = &report.stage_undecided {
+        let _ = writeln!(out, "The stage could not be decided: {}.\n", one_line(why));
+    }
     let _ = writeln!(
         out,
         "| endpoint | user | OceanBase | mode | columns from |\n|---|---|---|---|---|"
@@ -53,8 +57,8 @@ pub fn render(report: &Report) -> String {
                 out,
                 "| {name} | {} | {} | {} | {catalog} |",
                 cell(&e.user),
-                e.ob_version.as_deref().unwrap_or("unknown"),
-                e.mode.as_deref().unwrap_or("unknown")
+                cell(e.ob_version.as_deref().unwrap_or("unknown")),
+                cell(e.mode.as_deref().unwrap_or("unknown"))
             );
         }
     }
@@ -112,7 +116,7 @@ pub fn render(report: &Report) -> String {
         for f in fixes {
             let _ = writeln!(out, "-- tenant {}: {}", f.side.as_str(), f.rule);
             for line in &f.fix {
-                let _ = writeln!(out, "{line}");
+                let _ = writeln!(out, "{}", printable(line));
             }
         }
         let _ = writeln!(out, "```\n");
@@ -147,22 +151,14 @@ pub fn render(report: &Report) -> String {
         (Status::Inconclusive, "Not checked (inconclusive)"),
         (Status::Skipped, "Skipped"),
     ] {
-        let group: Vec<_> = report
-            .outcomes
-            .iter()
-            .filter(|o| o.status == status)
-            .collect();
-        if group.is_empty() {
+        let entries = report.not_run(status);
+        if entries.is_empty() {
             continue;
         }
         let _ = writeln!(out, "### {title}\n\n| rule | why |\n|---|---|");
-        for o in group {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} |",
-                o.rule,
-                cell(o.reason.as_deref().unwrap_or(""))
-            );
+        for entry in entries {
+            let rules: Vec<String> = entry.rules.iter().map(|rule| format!("`{rule}`")).collect();
+            let _ = writeln!(out, "| {} | {} |", rules.join(", "), cell(entry.reason));
         }
         out.push('\n');
     }

@@ -1,6 +1,7 @@
 //! The report: one value built from the evaluations, read by every renderer. Renderers only
 //! format it; the exit code is decided here, once, by `exit::decide`.
 
+pub mod excerpt;
 pub mod fix;
 pub mod github;
 pub mod gitlab;
@@ -9,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod text;
 
 use serde::Serialize;
 
@@ -19,7 +21,7 @@ use crate::facts::oms::Access;
 use crate::facts::{Catalog, Facts, TenantFacts};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
-use crate::rules::{Severity, Stage, registry};
+use crate::rules::{ResolvedStage, Severity, Stage, registry};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -28,6 +30,10 @@ pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
     pub stage: Stage,
+    /// Why `--stage auto` could not decide the stage; `stage` is then only the basis of the
+    /// rules that apply at every stage. Absent when the stage was decided or given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_undecided: Option<String>,
     pub plan: String,
     pub endpoints: Endpoints,
     pub summary: Summary,
@@ -84,6 +90,13 @@ pub struct Outcome {
     pub reason: Option<String>,
 }
 
+/// One line of "not checked": the rules, and why.
+#[derive(Debug)]
+pub struct NotRun<'r> {
+    pub rules: Vec<&'static str>,
+    pub reason: &'r str,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ReportedFinding {
     pub rule: &'static str,
@@ -122,10 +135,40 @@ impl AppliedWaiver {
 }
 
 impl Report {
+    /// The rules that ended in `status` with their reason, in catalog order; rules blocked by
+    /// the same failed connection share one entry, since the cause is that connection rule's
+    /// finding.
+    pub fn not_run(&self, status: Status) -> Vec<NotRun<'_>> {
+        let mut entries: Vec<NotRun<'_>> = Vec::new();
+        for outcome in self.outcomes.iter().filter(|o| o.status == status) {
+            let reason = outcome.reason.as_deref().unwrap_or("");
+            let shared = reason.starts_with("blocked by ");
+            match entries
+                .iter_mut()
+                .find(|entry| shared && entry.reason == reason)
+            {
+                Some(entry) => entry.rules.push(outcome.rule),
+                None => entries.push(NotRun {
+                    rules: vec![outcome.rule],
+                    reason,
+                }),
+            }
+        }
+        entries
+    }
+
+    /// The stage as people read it: `undecided` when `--stage auto` could not tell.
+    pub fn stage_shown(&self) -> &'static str {
+        match self.stage_undecided {
+            Some(_) => "undecided",
+            None => self.stage.as_str(),
+        }
+    }
+
     pub fn new(
         plan: &Plan,
         facts: Option<&Facts>,
-        stage: Stage,
+        stage: ResolvedStage,
         evaluations: Vec<Evaluation>,
         fail_on: FailOn,
     ) -> Report {
@@ -180,6 +223,9 @@ impl Report {
                 });
             }
         }
+        // Errors first, then warnings, then infos; catalog order within each.
+        findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
+        distinguish_fingerprints(&mut findings);
         let exit_code = exit::decide(
             findings
                 .iter()
@@ -203,7 +249,8 @@ impl Report {
         Report {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo::current(),
-            stage,
+            stage: stage.stage,
+            stage_undecided: stage.undecided,
             plan: plan.path.clone(),
             endpoints: Endpoints {
                 a: facts.map(|facts| endpoint(&facts.a)),
@@ -257,6 +304,26 @@ pub fn fingerprint(rule: &str, side: Side, object: Option<&str>) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+/// Findings of one rule about the same side and object (two `link.mirrored` findings on one
+/// table) would share a fingerprint; those take what they say into theirs, so every finding of
+/// a report has its own. The others keep the stable (rule, side, object) one.
+fn distinguish_fingerprints(findings: &mut [ReportedFinding]) {
+    let mut count: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for finding in findings.iter() {
+        *count.entry(finding.fingerprint.clone()).or_default() += 1;
+    }
+    for finding in findings.iter_mut() {
+        if count[&finding.fingerprint] > 1 {
+            let object = format!(
+                "{}\u{0}{}",
+                finding.object.as_deref().unwrap_or(""),
+                finding.message
+            );
+            finding.fingerprint = fingerprint(finding.rule, finding.side, Some(&object));
+        }
+    }
 }
 
 /// The area of a rule id as the catalog declares it (`grants` for `grants.source-read`).

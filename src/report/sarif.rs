@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
+use super::text::printable;
 use crate::rules::engine::Status;
 use crate::rules::{Severity, docs, registry};
 
@@ -35,28 +36,29 @@ pub fn render(report: &Report) -> String {
                 "ruleId": finding.rule,
                 "ruleIndex": index,
                 "level": level(finding.severity),
-                "message": {"text": format!("[{}] {}", finding.side.as_str(), finding.message)},
+                "message": {"text": format!("[{}] {}", finding.side.as_str(), printable(&finding.message))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": report.plan},
                         "region": {"startLine": finding.line},
                     },
                     "logicalLocations": [{
-                        "name": finding.object.clone().unwrap_or_else(|| finding.side.as_str().to_string()),
-                        "fullyQualifiedName": format!("{}:{}", finding.side.as_str(), finding.object.as_deref().unwrap_or("")),
+                        "name": printable(finding.object.as_deref().unwrap_or(finding.side.as_str())),
+                        "fullyQualifiedName": format!("{}:{}", finding.side.as_str(), printable(finding.object.as_deref().unwrap_or(""))),
                         "kind": "object",
                     }],
                 }],
                 "partialFingerprints": {"omsPreflight/v1": finding.fingerprint},
             });
             if let Some(help) = &finding.help {
-                result["properties"] = json!({"help": help, "fix": finding.fix});
+                let fix: Vec<_> = finding.fix.iter().map(|line| printable(line)).collect();
+                result["properties"] = json!({"help": printable(help), "fix": fix});
             }
             if let Some(waiver) = &finding.waiver {
                 result["suppressions"] = json!([{
                     "kind": "external",
                     "status": "accepted",
-                    "justification": format!("{} (owner {}, until {})", waiver.reason, waiver.owner, waiver.expires),
+                    "justification": printable(&format!("{} (owner {}, until {})", waiver.reason, waiver.owner, waiver.expires)),
                 }]);
             }
             result
@@ -69,7 +71,7 @@ pub fn render(report: &Report) -> String {
         .map(|outcome| {
             json!({
                 "level": "warning",
-                "message": {"text": format!("{} is inconclusive: {}", outcome.rule, outcome.reason.as_deref().unwrap_or(""))},
+                "message": {"text": format!("{} is inconclusive: {}", outcome.rule, printable(outcome.reason.as_deref().unwrap_or("")))},
                 "descriptor": {"id": outcome.rule},
             })
         })

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Need, NotEvaluated, Rule, Stage};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
-    Database, Fact, Facts, Grants, Mode, Server, Table, Tenant, TenantFacts, Trigger, Variables,
+    Catalog, CatalogSource, Database, Fact, Facts, Grants, Mode, Server, Table, Tenant,
+    TenantFacts, Trigger, Variables,
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waivers::Waiver};
@@ -331,9 +332,29 @@ impl<'a> TenantCtx<'_, 'a> {
             .map(Vec::as_slice)
     }
 
+    /// Where the triggers were read, and why not from the dictionary if they were not; `None`
+    /// for a bundle that predates the record, which read information_schema.
+    pub fn triggers_read_from(&self) -> Result<Option<&'a Catalog>, Missing> {
+        self.triggers()?;
+        Ok(self.all(Need::Triggers)?.trigger_catalog.as_ref())
+    }
+
     /// In-scope tables holding at least one row (probed on the forward target only).
     pub fn rows(&self) -> Result<&'a BTreeSet<String>, Missing> {
         self.read(Need::Rows, |t| &t.rows)
+    }
+
+    /// Whether the row probe went through every in-scope table that exists (listed by the
+    /// inner tables), not only those information_schema lets the user see.
+    pub fn rows_probed_every_table(&self) -> Result<bool, Missing> {
+        self.rows()?;
+        Ok(self.all(Need::Rows)?.probed_tables_from == Some(CatalogSource::InnerTables))
+    }
+
+    /// The name of the tenant the session is in, when the plan declared one and it was asked:
+    /// part of the connection, like the login, which `conn.tenant` reports.
+    pub fn connected_tenant(&self) -> Option<&'a Fact<String>> {
+        self.cx.facts?.tenant(self.tenant).tenant_name.as_ref()
     }
 
     /// Whether the declared sys-tenant DRC user could log in; `Ok(None)` when no password was

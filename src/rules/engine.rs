@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, registry};
-use crate::facts::Facts;
+use crate::facts::oms::Access;
+use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waiver};
 
@@ -15,6 +16,9 @@ pub struct Inputs<'a> {
     /// None for plan-only runs (`lint`).
     pub facts: Option<&'a Facts>,
     pub stage: Stage,
+    /// Why `--stage auto` could not tell the stage, when it could not: `stage` is then only
+    /// a basis for the rules that apply at every stage, and the others are inconclusive.
+    pub stage_undecided: Option<&'a str>,
     pub waivers: &'a [Waiver],
     /// The day waivers are judged against.
     pub today: Date,
@@ -126,6 +130,15 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         reason: Some(reason),
         findings: Vec::new(),
     };
+    if let (Some(stage), Some(why)) = (rule.stage, inputs.stage_undecided) {
+        return not_run(
+            Status::Inconclusive,
+            format!(
+                "applies at stage {} only, and the stage could not be decided: {why}",
+                stage.as_str()
+            ),
+        );
+    }
     if let Some(stage) = rule.stage.filter(|stage| *stage != inputs.stage) {
         return not_run(
             Status::Skipped,
@@ -143,6 +156,13 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
                 "needs live facts; this run reads the plan only".into(),
             );
         };
+        if rule.input == Input::Oms && facts.oms.is_none() && inputs.plan.oms.is_some() {
+            // Only a bundle collected from a plan without [oms] gets here: OMS was never asked.
+            return not_run(
+                Status::Inconclusive,
+                "the bundle has no OMS facts (it was collected from a plan without [oms]); collect it again with the plan's [oms] section".into(),
+            );
+        }
         if rule.input == Input::Oms && facts.oms.is_none() {
             // A reverse-stage OMS rule guards the creation of the reverse project: without OMS
             // it is unconfirmed, not irrelevant.
@@ -154,6 +174,9 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
                 ),
                 _ => not_run(Status::Skipped, reason),
             };
+        }
+        if let Some(blocked) = blocked_by(rule, facts) {
+            return not_run(Status::Inconclusive, blocked);
         }
         let missing: Vec<String> = rule
             .needs
@@ -266,6 +289,28 @@ fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date
     }
 }
 
+/// The failed connection that leaves `rule` without its needed facts, if one does: the cause
+/// is that connection rule's finding, said once there, not again in every rule it blocks.
+fn blocked_by(rule: &Rule, facts: &Facts) -> Option<String> {
+    let needs_tenants = rule.needs.iter().any(|need| !need.is_oms());
+    let unreachable: Vec<Tenant> = Tenant::BOTH
+        .into_iter()
+        .filter(|tenant| {
+            needs_tenants && facts.tenant(*tenant).login.unavailable_reason().is_some()
+        })
+        .collect();
+    if !unreachable.is_empty() {
+        return Some(super::blocked_by_connection(&unreachable));
+    }
+    let oms = facts.oms.as_ref()?;
+    let oms_missing = rule
+        .needs
+        .iter()
+        .any(|need| need.is_oms() && !need.missing(facts).is_empty());
+    (oms_missing && oms.access != Access::Granted)
+        .then(|| "blocked by oms.reachable: fix OMS access and the rule can decide".to_string())
+}
+
 /// Joins reasons, keeping each distinct reason once (an unreachable tenant makes every fact
 /// unavailable for the same reason).
 fn dedup_reasons(reasons: Vec<String>) -> String {
@@ -276,4 +321,28 @@ fn dedup_reasons(reasons: Vec<String>) -> String {
         }
     }
     seen.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oms_rules_against_a_bundle_without_oms_facts_are_inconclusive_not_skipped() {
+        use crate::rules::testing::{healthy, oms_plan, run};
+        // The plan asks for OMS, the bundle holds none: nothing was checked.
+        let evaluation = run(
+            registry::find("oms.conflicts").unwrap(),
+            &oms_plan(),
+            &healthy(),
+            Stage::Forward,
+        );
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert!(
+            evaluation
+                .reason
+                .unwrap()
+                .contains("the bundle has no OMS facts")
+        );
+    }
 }

@@ -77,6 +77,13 @@ impl Stage {
     }
 }
 
+/// The stage of a run, and why `--stage auto` could not decide it when it could not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedStage {
+    pub stage: Stage,
+    pub undecided: Option<String>,
+}
+
 /// Where a rule's facts come from; `lint` runs the plan-only rules with no network. Plan rules
 /// may also read live OMS projects when a check has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +168,13 @@ impl Need {
                 _ => oms.others.unavailable_reason(),
             };
             return reason
-                .map(|reason| format!("{} unavailable: {reason}", self.name()))
+                .map(|reason| {
+                    format!(
+                        "{} unavailable: {reason}; to decide, {}",
+                        self.name(),
+                        self.remedy(reason)
+                    )
+                })
                 .into_iter()
                 .collect();
         }
@@ -169,9 +182,52 @@ impl Need {
             .iter()
             .filter_map(|tenant| {
                 let reason = self.unavailable_on(facts.tenant(*tenant))?;
-                Some(self.unavailable_reason(*tenant, Some(reason)))
+                Some(format!(
+                    "{}; to decide, {}",
+                    self.unavailable_reason(*tenant, Some(reason)),
+                    self.remedy(reason)
+                ))
             })
             .collect()
+    }
+
+    /// What would let a rule that needs this fact decide, given why it is missing.
+    pub fn remedy(self, reason: &str) -> &'static str {
+        if reason.contains("no answer from") || reason.contains("within ") {
+            return "raise --timeout or run the check closer to the server";
+        }
+        // Only a refusal by the server is cured by a grant; anything else (a cut connection,
+        // a malformed answer) by fixing that cause.
+        let refused = [
+            "denied",
+            "ERROR 1142",
+            "ERROR 1044",
+            "ERROR 1227",
+            "HTTP 401",
+            "HTTP 403",
+        ]
+        .iter()
+        .any(|sign| reason.contains(sign));
+        if !refused {
+            return "fix the cause above and run again";
+        }
+        match self {
+            Need::Server => "let the migration user run SELECT ob_version()",
+            Need::Mode | Need::Variables => {
+                "let the migration user read information_schema.GLOBAL_VARIABLES"
+            }
+            Need::Grants => "let the migration user run SHOW GRANTS",
+            Need::Databases => "let the migration user read information_schema.SCHEMATA",
+            Need::Tables | Need::Views => {
+                "grant the migration user SELECT on oceanbase.* (or let it read information_schema.TABLES and COLUMNS)"
+            }
+            Need::Triggers => "grant the migration user SELECT on oceanbase.*",
+            Need::Rows => "grant the migration user SELECT on the target tables",
+            Need::DrcLogin => "check the DRC user and its password in the sys tenant",
+            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {
+                "let the [oms] user call OMS's read actions and check that OMS answers them"
+            }
+        }
     }
 
     /// The reason shown when this tenant fact is unavailable on `tenant`.
@@ -314,4 +370,14 @@ pub fn quote_identifier(name: &str) -> String {
 /// A MySQL string literal in single quotes, with quotes and backslashes escaped.
 pub fn quote_string(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The reason of a rule left without facts because a tenant could not be reached: the cause is
+/// conn.tenant's finding, said there once.
+pub fn blocked_by_connection(tenants: &[Tenant]) -> String {
+    let tenants = match tenants {
+        [one] => format!("tenant {one}"),
+        _ => "tenants a and b".to_string(),
+    };
+    format!("blocked by conn.tenant ({tenants}): fix that connection and the rule can decide")
 }

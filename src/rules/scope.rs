@@ -3,7 +3,7 @@
 //! user lacks on them.
 
 use super::{Missing, TenantCtx, quote_identifier};
-use crate::facts::{Grants, Privilege, Table, grants::join};
+use crate::facts::{Fact, Grants, Privilege, Table, grants::join};
 use crate::plan::{LinkPlan, Plan};
 
 /// One object of a link's scope: a whole database, or a table outside the listed databases.
@@ -93,7 +93,7 @@ pub fn lacks<'p>(
     lacks
 }
 
-/// "oms_a lacks SELECT on `app`.*", noting roles whose privileges SHOW GRANTS does not list.
+/// "oms_a lacks SELECT on `app`.*", noting the granted roles whose privileges were not counted.
 pub fn lacks_message(
     tenant: &TenantCtx<'_, '_>,
     grants: &Grants,
@@ -106,13 +106,49 @@ pub fn lacks_message(
         join(missing),
         object.grant_target()
     );
-    if !grants.roles.is_empty() {
-        message.push_str(&format!(
-            " (roles {} are granted too; SHOW GRANTS does not list their privileges, so they were not counted)",
-            grants.roles.join(", ")
-        ));
+    if let Some(note) = roles_not_counted(tenant, grants) {
+        message.push_str(&format!(" ({note})"));
     }
     message
+}
+
+/// Which granted roles the privileges above leave out, and why; `None` when every granted role
+/// was counted (default roles, whose privileges every OMS session has).
+fn roles_not_counted(tenant: &TenantCtx<'_, '_>, grants: &Grants) -> Option<String> {
+    if grants.roles.is_empty() {
+        return None;
+    }
+    let granted = grants.roles.join(", ");
+    match &grants.role_privileges {
+        Some(Fact::Observed(roles)) if roles.inactive.is_empty() => None,
+        Some(Fact::Observed(roles)) => {
+            let names = roles.inactive.join(", ");
+            let (roles_are, not_default, them, their) = match roles.inactive.len() {
+                1 => (
+                    format!("role {names} is"),
+                    "not a default role",
+                    "it",
+                    "its",
+                ),
+                _ => (
+                    format!("roles {names} are"),
+                    "not default roles",
+                    "them",
+                    "their",
+                ),
+            };
+            Some(format!(
+                "{roles_are} granted but {not_default}: OMS's sessions do not activate {them}, so {their} privileges were not counted; `SET DEFAULT ROLE ALL TO {}` would make them count",
+                tenant.account()
+            ))
+        }
+        Some(Fact::Unavailable { reason }) => Some(format!(
+            "roles {granted} are granted too; their privileges could not be read ({reason}), so they were not counted"
+        )),
+        None => Some(format!(
+            "roles {granted} are granted too; their privileges were not read, so they were not counted"
+        )),
+    }
 }
 
 /// The GRANT that gives `missing` on `object` to the tenant's migration user.

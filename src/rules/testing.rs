@@ -145,7 +145,12 @@ pub fn tenant(user: &str) -> TenantFacts {
         )])),
         views: Fact::Observed(vec![]),
         triggers: Fact::Observed(vec![]),
+        // As read from information_schema: the rules that care ask for the privileges it
+        // takes to see everything.
+        trigger_catalog: None,
         rows: Fact::Observed(Default::default()),
+        probed_tables_from: None,
+        tenant_name: None,
         drc_login: None,
         catalog: None,
     }
@@ -225,6 +230,7 @@ pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> eng
         plan,
         facts: Some(facts),
         stage,
+        stage_undecided: None,
         waivers: &[],
         today: crate::plan::date::Date::today(),
     };
@@ -267,6 +273,8 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
         sink_endpoint_id: Some(sink.into()),
         source: tenant(source),
         sink: tenant(sink),
+        source_unresolved: None,
+        sink_unresolved: None,
         migration: Migrations {
             incremental: true,
             ..Migrations::default()
@@ -279,6 +287,7 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
             mapped_name: Some("app".into()),
             tables: vec![],
         }],
+        selection: Selection::Listed,
         steps: Fact::Observed(vec![]),
         schema_progress: None,
     }
@@ -328,6 +337,7 @@ pub fn oms_facts() -> OmsFacts {
         cluster: Some("c1".into()),
         user_name: Some(format!("oms_{tenant}")),
         tenant: Some(tenant),
+        unresolved: None,
     };
     OmsFacts {
         url: "http://oms.example:8089".into(),

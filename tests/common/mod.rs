@@ -246,6 +246,34 @@ impl Scenario {
         ]
     }
 
+    /// A tenant whose migration user holds exactly the privileges OMS documents, and nothing
+    /// else (never ALL): what a DBA following the `grants.*` rule docs to the letter grants.
+    pub fn documented(&self) -> Vec<String> {
+        let all = format!(
+            "GRANT ALL PRIVILEGES ON `{}`.* TO '{}'",
+            self.database, self.user
+        );
+        let mut statements: Vec<String> = self
+            .healthy()
+            .into_iter()
+            .filter(|statement| *statement != all)
+            .collect();
+        statements.extend(self.documented_grants());
+        statements
+    }
+
+    /// The documented grants on top of [`Scenario::healthy`]'s SELECT ON *.* and `test`.*: on
+    /// the in-scope database and on `oceanbase`.*.
+    pub fn documented_grants(&self) -> Vec<String> {
+        let (db, user) = (&self.database, &self.user);
+        vec![
+            format!(
+                "GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, CREATE VIEW ON `{db}`.* TO '{user}'"
+            ),
+            format!("GRANT SELECT ON `oceanbase`.* TO '{user}'"),
+        ]
+    }
+
     /// [`Scenario::healthy`] followed by `extra`, in which `{db}` and `{user}` stand for the
     /// scenario's database and user.
     pub fn with<S: AsRef<str>>(&self, extra: &[S]) -> Vec<String> {

@@ -2,13 +2,17 @@
 //! pure functions from a recorded HTTP answer to facts. DTOs ignore fields they do not know and
 //! accept both step-naming schemes, so newer OMS versions still decode.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::facts::Tenant;
 use crate::facts::oms::{
-    DataSource, MappedDatabase, MappedTable, Migrations, Project, Step, StepKind,
+    DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations, Project, Rename,
+    Selection, Step, StepKind, Unresolved,
 };
 
 /// Why an action gave no usable answer.
@@ -26,6 +30,9 @@ pub enum FaultKind {
     Transient,
     /// No usable answer: anything else.
     Unusable,
+    /// The API let us in and answered `success: true`, but without the data the action
+    /// returns: access works, this one answer is malformed.
+    Malformed,
 }
 
 /// The envelope every action answers with.
@@ -47,6 +54,38 @@ pub struct Envelope<T> {
 
 fn none<T>() -> Option<T> {
     None
+}
+
+/// A field that OMS may send as `null`: read as its empty value, as when it is left out.
+fn nullable<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The fault of an answer that says `success: true` and carries no `data`: malformed, not
+/// "nothing" — an empty list is `[]`.
+pub fn no_data(action: &str, what: &str) -> Fault {
+    Fault {
+        kind: FaultKind::Malformed,
+        reason: format!(
+            "{action} ({what}): the answer says success but has no data (a malformed answer, not an empty one)"
+        ),
+    }
+}
+
+/// One page of a list action: its items and the total OMS reports.
+pub fn page<T>(
+    action: &str,
+    page: u64,
+    envelope: Envelope<Vec<T>>,
+) -> Result<(Vec<T>, Option<u64>), Fault> {
+    let items = envelope
+        .data
+        .ok_or_else(|| no_data(action, &format!("page {page}")))?;
+    Ok((items, envelope.total_count))
 }
 
 /// An HTTP answer to `action` → its envelope's data. `status` is the HTTP status.
@@ -158,20 +197,143 @@ fn lenient_port<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-/// Data sources, each resolved to the plan's tenant at the same host and port.
-pub fn data_sources(items: Vec<DataSourceDto>, tenants: &[(Tenant, &str, u16)]) -> Vec<DataSource> {
+/// A host name's addresses, or why it has none.
+pub type Lookup = Result<Vec<IpAddr>, String>;
+
+/// What the collector learnt about host names, keyed by [`host_key`].
+pub type Addresses = BTreeMap<String, Lookup>;
+
+/// What a data source is compared with: the plan's tenants (host as written, port) and the
+/// addresses the collector looked up for the host names involved. Resolution itself is I/O
+/// and stays in the collector.
+#[derive(Debug, Clone, Default)]
+pub struct PlanEndpoints {
+    pub tenants: Vec<(Tenant, String, u16)>,
+    pub addresses: Addresses,
+}
+
+impl PlanEndpoints {
+    pub fn new(tenants: &[(Tenant, &str, u16)]) -> PlanEndpoints {
+        PlanEndpoints {
+            tenants: tenants
+                .iter()
+                .map(|(tenant, host, port)| (*tenant, host.to_string(), *port))
+                .collect(),
+            addresses: Addresses::new(),
+        }
+    }
+
+    /// The host names (never IP literals) whose addresses are needed to compare `hosts` with
+    /// the plan's tenants: only where a host's port is a tenant's and the two hosts are
+    /// written differently. Nothing else is worth a lookup.
+    pub fn names_to_resolve<'h>(
+        &self,
+        hosts: impl IntoIterator<Item = (Option<&'h str>, Option<u16>)>,
+    ) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for (host, port) in hosts {
+            let Some(host) = host.filter(|host| !host.trim().is_empty()) else {
+                continue;
+            };
+            for (_, planned, _) in self.same_port(port) {
+                if host_key(host) == host_key(planned) {
+                    continue;
+                }
+                for name in [host, planned.as_str()] {
+                    if literal(name).is_none() {
+                        names.insert(host_key(name));
+                    }
+                }
+            }
+        }
+        names
+    }
+
+    fn same_port(&self, port: Option<u16>) -> impl Iterator<Item = &(Tenant, String, u16)> {
+        self.tenants
+            .iter()
+            .filter(move |(_, _, planned)| port == Some(*planned))
+    }
+
+    /// `host`'s addresses: an IP literal is its own; a name's were looked up (or not).
+    fn addresses_of(&self, host: &str) -> Lookup {
+        if let Some(ip) = literal(host) {
+            return Ok(vec![ip]);
+        }
+        self.addresses
+            .get(&host_key(host))
+            .cloned()
+            .unwrap_or_else(|| Err(format!("{host} was not looked up")))
+    }
+
+    /// The plan's tenant at `host`:`port`, compared as written and then by address; or, when
+    /// a name did not resolve, the tenants it may be and why that is all we know.
+    fn endpoint(
+        &self,
+        label: &str,
+        host: Option<&str>,
+        port: Option<u16>,
+    ) -> (Option<Tenant>, Option<Unresolved>) {
+        let Some(host) = host.filter(|host| !host.trim().is_empty()) else {
+            return (None, None);
+        };
+        let mut undecided: Vec<Tenant> = Vec::new();
+        let mut reasons: Vec<String> = Vec::new();
+        for (tenant, planned, _) in self.same_port(port) {
+            if host_key(host) == host_key(planned) {
+                return (Some(*tenant), None);
+            }
+            match (self.addresses_of(host), self.addresses_of(planned)) {
+                (Ok(theirs), Ok(ours)) => {
+                    if theirs.iter().any(|ip| ours.contains(ip)) {
+                        return (Some(*tenant), None);
+                    }
+                }
+                (theirs, ours) => {
+                    undecided.push(*tenant);
+                    for reason in [theirs.err(), ours.err()].into_iter().flatten() {
+                        if !reasons.contains(&reason) {
+                            reasons.push(reason);
+                        }
+                    }
+                }
+            }
+        }
+        if undecided.is_empty() {
+            return (None, None);
+        }
+        let port = port.map(|port| port.to_string()).unwrap_or_default();
+        let unresolved = Unresolved {
+            data_source: format!("{label} ({host}:{port})"),
+            tenants: undecided,
+            reason: reasons.join("; "),
+        };
+        (None, Some(unresolved))
+    }
+}
+
+/// A host as a lookup key: trimmed, without IPv6 brackets or a trailing dot, lower case.
+pub fn host_key(host: &str) -> String {
+    let host = host.trim();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .unwrap_or(host);
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn literal(host: &str) -> Option<IpAddr> {
+    host_key(host).parse().ok()
+}
+
+/// Data sources, each matched to the plan's tenant at the same host (as written, or by
+/// address) and port.
+pub fn data_sources(items: Vec<DataSourceDto>, plan: &PlanEndpoints) -> Vec<DataSource> {
     items
         .into_iter()
         .map(|item| {
-            let tenant = tenants
-                .iter()
-                .find(|(_, host, port)| {
-                    item.ip
-                        .as_deref()
-                        .is_some_and(|ip| ip.eq_ignore_ascii_case(host))
-                        && item.port == Some(*port)
-                })
-                .map(|(tenant, _, _)| *tenant);
+            let label = item.name.clone().unwrap_or_else(|| item.id.clone());
+            let (tenant, unresolved) = plan.endpoint(&label, item.ip.as_deref(), item.port);
             DataSource {
                 id: item.id,
                 name: item.name,
@@ -182,6 +344,7 @@ pub fn data_sources(items: Vec<DataSourceDto>, tenants: &[(Tenant, &str, u16)]) 
                 cluster: item.cluster,
                 user_name: item.user_name,
                 tenant,
+                unresolved,
             }
         })
         .collect()
@@ -201,14 +364,41 @@ pub struct ProjectItemDto {
 
 // --- DescribeProject ---------------------------------------------------------------------------
 
+/// DescribeProject's `data`: one project, or (as OMS CE 4.2.x documents it) a list holding it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DescribedDto {
+    List(Vec<ProjectDto>),
+    One(Box<ProjectDto>),
+}
+
+impl DescribedDto {
+    /// The one project; a list of any other length is malformed.
+    pub fn single(self) -> Result<ProjectDto, String> {
+        match self {
+            DescribedDto::One(project) => Ok(*project),
+            DescribedDto::List(mut projects) if projects.len() == 1 => Ok(projects.remove(0)),
+            DescribedDto::List(projects) => Err(format!(
+                "data lists {} projects where one was asked for",
+                projects.len()
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProjectDto {
     pub id: String,
     pub name: String,
     pub status: Option<String>,
+    /// The endpoints as older OMS versions name them, at the top level.
     pub source_endpoint_id: Option<String>,
     pub sink_endpoint_id: Option<String>,
+    /// The endpoints as OMS CE 4.2.x shows them: a connection object with the endpoint id,
+    /// host and port.
+    pub source_connect_info: Option<ConnectInfoDto>,
+    pub sink_connect_info: Option<ConnectInfoDto>,
     pub enable_struct_transfer: Option<bool>,
     pub enable_full_transfer: Option<bool>,
     pub enable_incr_transfer: Option<bool>,
@@ -255,43 +445,118 @@ pub struct CommonConfigDto {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
+pub struct ConnectInfoDto {
+    pub endpoint_id: Option<String>,
+    pub endpoint_name: Option<String>,
+    pub host: Option<String>,
+    #[serde(deserialize_with = "lenient_port")]
+    pub port: Option<u16>,
+}
+
+/// `transferMapping`: the objects a project moves. `SPECIFIC` lists them in `databases`;
+/// `WILDCARD` selects them by matching rules, written either as `db.table` pattern lists
+/// (`tableAndViewWhiteList`, `tableAndViewBlackList`) or as databases whose names and tables
+/// are patterns (`databases`, `databasesBlack`); OMS shows one or the other.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct MappingDto {
+    pub mode: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub databases: Vec<MappedDatabaseDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub databases_black: Vec<MappedDatabaseDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub table_and_view_white_list: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
+    pub table_and_view_black_list: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MappedDatabaseDto {
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub mapped_name: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub tables: Vec<MappedTableDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub views: Vec<MappedTableDto>,
+    /// Wildcard mode: single tables renamed (or filtered) among those the rules select.
+    #[serde(deserialize_with = "nullable")]
+    pub specific_tables: Vec<MappedTableDto>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct MappedTableDto {
+    #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub mapped_name: Option<String>,
 }
 
-/// A described project, its endpoints resolved through `sources`. Steps and progress are
-/// filled in separately.
-pub fn project(dto: ProjectDto, sources: &[DataSource]) -> Project {
-    let resolve = |id: &Option<String>| {
-        id.as_ref()
-            .and_then(|id| sources.iter().find(|source| &source.id == id))
-            .and_then(|source| source.tenant)
+impl ProjectDto {
+    /// The host names the collector must look up to tell which tenant each endpoint is: only
+    /// for an endpoint that `sources` does not know by id and whose connection info names a
+    /// host (the data source list already decided the others).
+    pub fn endpoint_hosts<'d>(
+        &'d self,
+        sources: &[DataSource],
+    ) -> Vec<(Option<&'d str>, Option<u16>)> {
+        [
+            (&self.source_endpoint_id, &self.source_connect_info),
+            (&self.sink_endpoint_id, &self.sink_connect_info),
+        ]
+        .into_iter()
+        .filter_map(|(id, info)| {
+            let info = info.as_ref()?;
+            let id = id.as_ref().or(info.endpoint_id.as_ref());
+            let known = id.is_some_and(|id| sources.iter().any(|source| &source.id == id));
+            (!known).then_some((info.host.as_deref(), info.port))
+        })
+        .collect()
+    }
+}
+
+/// A described project, its endpoints matched through `sources` by id, or else (when OMS
+/// shows only a connection) through `plan` by host and port. Steps and progress are filled in
+/// separately.
+pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) -> Project {
+    let endpoint = |id: Option<String>, info: &Option<ConnectInfoDto>| {
+        let id = id.or_else(|| info.as_ref().and_then(|info| info.endpoint_id.clone()));
+        let registered = id
+            .as_ref()
+            .and_then(|id| sources.iter().find(|source| &source.id == id));
+        let (tenant, unresolved) = match (registered, info) {
+            (Some(source), _) => (source.tenant, source.unresolved.clone()),
+            (None, Some(info)) => {
+                let label = info
+                    .endpoint_name
+                    .clone()
+                    .or_else(|| id.clone())
+                    .unwrap_or_else(|| "an unlisted data source".into());
+                plan.endpoint(&label, info.host.as_deref(), info.port)
+            }
+            (None, None) => (None, None),
+        };
+        (id, tenant, unresolved)
     };
+    let (source_endpoint_id, source, source_unresolved) =
+        endpoint(dto.source_endpoint_id, &dto.source_connect_info);
+    let (sink_endpoint_id, sink, sink_unresolved) =
+        endpoint(dto.sink_endpoint_id, &dto.sink_connect_info);
     let incr = dto.incr_transfer_config.unwrap_or_default();
     let reverse = dto.reverse_incr_transfer_config.unwrap_or_default();
+    let (mapping, selection) = objects(dto.transfer_mapping);
     Project {
-        source: resolve(&dto.source_endpoint_id),
-        sink: resolve(&dto.sink_endpoint_id),
+        source,
+        sink,
+        source_unresolved,
+        sink_unresolved,
         id: dto.id,
         name: dto.name,
         status: dto.status.unwrap_or_else(|| "UNKNOWN".into()),
-        source_endpoint_id: dto.source_endpoint_id,
-        sink_endpoint_id: dto.sink_endpoint_id,
+        source_endpoint_id,
+        sink_endpoint_id,
         migration: Migrations {
             schema: dto.enable_struct_transfer.unwrap_or(false),
             full: dto.enable_full_transfer.unwrap_or(false),
@@ -303,27 +568,191 @@ pub fn project(dto: ProjectDto, sources: &[DataSource]) -> Project {
         active_active: dto
             .common_transfer_config
             .and_then(|common| common.active_active),
-        mapping: dto
-            .transfer_mapping
-            .unwrap_or_default()
-            .databases
-            .into_iter()
-            .map(|db| MappedDatabase {
-                name: db.name,
-                mapped_name: db.mapped_name,
-                tables: db
-                    .tables
-                    .into_iter()
-                    .map(|t| MappedTable {
-                        name: t.name,
-                        mapped_name: t.mapped_name,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        mapping,
+        selection,
         steps: crate::facts::Fact::unavailable("steps were not read for this project"),
         schema_progress: None,
     }
+}
+
+/// The listed databases and how the project selects its objects, from `transferMapping`.
+fn objects(mapping: Option<MappingDto>) -> (Vec<MappedDatabase>, Selection) {
+    let Some(mapping) = mapping else {
+        return (
+            vec![],
+            Selection::Unknown {
+                reason: "OMS showed no transferMapping, so what it writes is not known".into(),
+            },
+        );
+    };
+    let has_rules = !mapping.table_and_view_white_list.is_empty()
+        || !mapping.table_and_view_black_list.is_empty()
+        || !mapping.databases_black.is_empty();
+    let mode = mapping
+        .mode
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        // Without a mode, the content tells: rules mean matching rules.
+        .unwrap_or_else(|| if has_rules { "WILDCARD" } else { "SPECIFIC" }.into());
+    match mode.as_str() {
+        "SPECIFIC" => (listed(mapping.databases), Selection::Listed),
+        "WILDCARD" => (vec![], matching(mapping)),
+        other => (
+            vec![],
+            Selection::Unknown {
+                reason: format!(
+                    "its objects are chosen in {other} mode, which this tool cannot evaluate"
+                ),
+            },
+        ),
+    }
+}
+
+fn listed(databases: Vec<MappedDatabaseDto>) -> Vec<MappedDatabase> {
+    databases
+        .into_iter()
+        .map(|db| MappedDatabase {
+            name: db.name,
+            mapped_name: db.mapped_name,
+            tables: db
+                .tables
+                .into_iter()
+                .map(|t| MappedTable {
+                    name: t.name,
+                    mapped_name: t.mapped_name,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A name OMS gives as a mapping target, when it differs from the source's.
+fn renamed(name: &str, mapped: Option<String>) -> Option<String> {
+    mapped.filter(|mapped| !mapped.is_empty() && !mapped.eq_ignore_ascii_case(name))
+}
+
+/// Wildcard mode, in either shape: pattern lists, or databases of patterns.
+fn matching(mapping: MappingDto) -> Selection {
+    let mut rules = MatchingRules::default();
+    for text in &mapping.table_and_view_white_list {
+        match parse_rule(text) {
+            Ok(rule) => rules.include.push(rule),
+            Err(reason) => return Selection::Unknown { reason },
+        }
+    }
+    for text in &mapping.table_and_view_black_list {
+        match parse_rule(text) {
+            // Exclusions are by source name: where an excluded table would have gone is moot.
+            Ok(rule) => rules.exclude.push(MatchRule {
+                mapped_database: None,
+                mapped_table: None,
+                ..rule
+            }),
+            Err(reason) => return Selection::Unknown { reason },
+        }
+    }
+    for db in mapping.databases {
+        let mapped_database = renamed(&db.name, db.mapped_name.clone());
+        for table in database_patterns(&db) {
+            rules.include.push(MatchRule {
+                database: db.name.clone(),
+                mapped_table: renamed(&table.name, table.mapped_name.clone()),
+                table: table.name.clone(),
+                mapped_database: mapped_database.clone(),
+            });
+        }
+        for table in &db.specific_tables {
+            let mapped_table = renamed(&table.name, table.mapped_name.clone());
+            if mapped_database.is_some() || mapped_table.is_some() {
+                rules.renames.push(Rename {
+                    database: db.name.clone(),
+                    table: table.name.clone(),
+                    mapped_database: mapped_database.clone().unwrap_or_else(|| db.name.clone()),
+                    mapped_table: mapped_table.unwrap_or_else(|| table.name.clone()),
+                });
+            }
+        }
+    }
+    for db in mapping.databases_black {
+        for table in database_patterns(&db) {
+            rules.exclude.push(MatchRule {
+                database: db.name.clone(),
+                table: table.name.clone(),
+                mapped_database: None,
+                mapped_table: None,
+            });
+        }
+    }
+    rules.include.retain(|rule| !rule.database.is_empty());
+    rules.exclude.retain(|rule| !rule.database.is_empty());
+    if rules.include.is_empty() {
+        // OMS refuses a wildcard project without rules: none shown is an answer missing them.
+        return Selection::Unknown {
+            reason: "its mode is WILDCARD but OMS showed no matching rule".into(),
+        };
+    }
+    Selection::Matching(rules)
+}
+
+/// The table and view patterns of a wildcard-mode database entry; none listed means all.
+fn database_patterns(db: &MappedDatabaseDto) -> Vec<MappedTableDto> {
+    let patterns: Vec<MappedTableDto> = db
+        .tables
+        .iter()
+        .chain(&db.views)
+        .filter(|table| !table.name.is_empty())
+        .map(|table| MappedTableDto {
+            name: table.name.clone(),
+            mapped_name: table.mapped_name.clone(),
+        })
+        .collect();
+    if patterns.is_empty() {
+        vec![MappedTableDto {
+            name: "*".into(),
+            mapped_name: None,
+        }]
+    } else {
+        patterns
+    }
+}
+
+/// One rule of a pattern list: `db.table`, `db` (every table), or `db.table=db2.table2` (the
+/// matches written to other names; `*` keeps a part as it is).
+fn parse_rule(text: &str) -> Result<MatchRule, String> {
+    let unreadable = || format!("its matching rule `{text}` could not be read");
+    let (source, target) = match text.trim().split_once('=') {
+        Some((_, target)) if target.contains('=') => return Err(unreadable()),
+        Some((source, target)) => (source.trim(), Some(target.trim())),
+        None => (text.trim(), None),
+    };
+    let split = |name: &str| -> (String, String) {
+        let (database, table) = name.split_once('.').unwrap_or((name, "*"));
+        let table = if table.trim().is_empty() { "*" } else { table };
+        (database.trim().into(), table.trim().into())
+    };
+    let (database, table) = split(source);
+    if database.is_empty() {
+        return Err(unreadable());
+    }
+    let (mapped_database, mapped_table) = match target {
+        None => (None, None),
+        Some(target) => {
+            let (mapped_database, mapped_table) = split(target);
+            if mapped_database.is_empty() {
+                return Err(unreadable());
+            }
+            let kept = |part: String, source: &str| {
+                (part != "*" && !part.eq_ignore_ascii_case(source)).then_some(part)
+            };
+            (kept(mapped_database, &database), kept(mapped_table, &table))
+        }
+    };
+    Ok(MatchRule {
+        database,
+        table,
+        mapped_database,
+        mapped_table,
+    })
 }
 
 // --- DescribeProjectSteps ----------------------------------------------------------------------
@@ -359,6 +788,14 @@ fn lenient_percent<'de, D: serde::Deserializer<'de>>(
             .map(|p| p.clamp(0.0, 100.0) as u8),
         _ => None,
     })
+}
+
+/// DescribeProjectSteps of project `id` → its steps; no data is a malformed answer.
+pub fn project_steps(id: &str, envelope: Envelope<Vec<StepDto>>) -> Result<Vec<Step>, Fault> {
+    envelope
+        .data
+        .map(steps)
+        .ok_or_else(|| no_data("DescribeProjectSteps", id))
 }
 
 pub fn steps(items: Vec<StepDto>) -> Vec<Step> {
@@ -405,6 +842,7 @@ pub struct ProgressDto {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::oms::Writes;
 
     #[test]
     fn decodes_the_envelope_and_ignores_unknown_fields() {
@@ -412,7 +850,10 @@ mod tests {
             "totalCount":1,"somethingNew":{"x":1},
             "data":[{"id":"e_1","type":"OB_MYSQL","ip":"10.0.0.1","port":"2881","tenant":"t_a","extra":true}]}"#;
         let envelope: Envelope<Vec<DataSourceDto>> = decode("ListDataSource", 200, body).unwrap();
-        let sources = data_sources(envelope.data.unwrap(), &[(Tenant::A, "10.0.0.1", 2881)]);
+        let sources = data_sources(
+            envelope.data.unwrap(),
+            &PlanEndpoints::new(&[(Tenant::A, "10.0.0.1", 2881)]),
+        );
         assert_eq!(sources[0].tenant, Some(Tenant::A));
         assert_eq!(sources[0].port, Some(2881));
     }
@@ -487,14 +928,15 @@ mod tests {
                 "transferMapping":{"mode":"SPECIFIC","databases":[{"name":"app","mappedName":"app_b","tables":[]}]}}"#,
         )
         .unwrap();
+        let plan = PlanEndpoints::new(&[(Tenant::A, "h", 1), (Tenant::B, "h", 2)]);
         let sources = data_sources(
             serde_json::from_str(
                 r#"[{"id":"e_a","ip":"h","port":1},{"id":"e_b","ip":"h","port":2}]"#,
             )
             .unwrap(),
-            &[(Tenant::A, "h", 1), (Tenant::B, "h", 2)],
+            &plan,
         );
-        let project = project(dto, &sources);
+        let project = project(dto, &sources, &plan);
         assert_eq!(project.ddl_sync, vec!["DDL"]);
         assert!(project.reverse_ddl_sync.is_empty());
         assert_eq!(
@@ -502,7 +944,273 @@ mod tests {
             (Some(Tenant::A), Some(Tenant::B))
         );
         assert_eq!(project.active_active, Some(true));
-        assert!(project.writes("APP_B", "anything"));
-        assert!(!project.writes("app", "orders"));
+        assert_eq!(
+            project.writes("APP_B", "anything"),
+            Writes::Yes { rule: None }
+        );
+        assert_eq!(project.writes("app", "orders"), Writes::No);
+    }
+
+    fn addresses(entries: &[(&str, Result<&[&str], &str>)]) -> Addresses {
+        entries
+            .iter()
+            .map(|(name, result)| {
+                let result = result
+                    .map(|ips| ips.iter().map(|ip| ip.parse().unwrap()).collect())
+                    .map_err(str::to_string);
+                (name.to_string(), result)
+            })
+            .collect()
+    }
+
+    fn sources_at(hosts: &[(&str, &str, u16)]) -> Vec<DataSourceDto> {
+        hosts
+            .iter()
+            .map(|(id, host, port)| DataSourceDto {
+                id: id.to_string(),
+                name: None,
+                kind: Some("OB_MYSQL".into()),
+                ip: Some(host.to_string()),
+                port: Some(*port),
+                tenant: None,
+                cluster: None,
+                user_name: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_data_source_named_by_host_matches_the_tenant_planned_by_ip_and_the_reverse() {
+        let mut plan =
+            PlanEndpoints::new(&[(Tenant::A, "127.0.0.1", 2881), (Tenant::B, "db-b", 2882)]);
+        let items = sources_at(&[("e_a", "LocalHost", 2881), ("e_b", "10.0.0.2", 2882)]);
+        let names = plan.names_to_resolve(items.iter().map(|i| (i.ip.as_deref(), i.port)));
+        assert_eq!(
+            names,
+            BTreeSet::from(["db-b".to_string(), "localhost".to_string()])
+        );
+        plan.addresses = addresses(&[
+            ("localhost", Ok(&["::1", "127.0.0.1"])),
+            ("db-b", Ok(&["10.0.0.2"])),
+        ]);
+        let sources = data_sources(items, &plan);
+        assert_eq!(
+            sources
+                .iter()
+                .map(|s| (s.tenant, s.unresolved.is_some()))
+                .collect::<Vec<_>>(),
+            vec![(Some(Tenant::A), false), (Some(Tenant::B), false)]
+        );
+    }
+
+    #[test]
+    fn a_host_name_that_does_not_resolve_is_unresolved_not_another_endpoint() {
+        let mut plan =
+            PlanEndpoints::new(&[(Tenant::A, "10.0.0.1", 2881), (Tenant::B, "10.0.0.2", 2881)]);
+        plan.addresses = addresses(&[(
+            "db-b.internal",
+            Err("host name db-b.internal does not resolve here"),
+        )]);
+        let items = sources_at(&[
+            ("e_x", "db-b.internal", 2881),
+            ("e_y", "other.internal", 3306),
+        ]);
+        let sources = data_sources(items, &plan);
+        assert_eq!(sources[0].tenant, None);
+        let unresolved = sources[0].unresolved.as_ref().expect("unresolved");
+        assert_eq!(unresolved.tenants, vec![Tenant::A, Tenant::B]);
+        assert_eq!(unresolved.data_source, "e_x (db-b.internal:2881)");
+        assert!(
+            unresolved.reason.contains("does not resolve"),
+            "{}",
+            unresolved.reason
+        );
+        // On a port no tenant uses, a name is not worth a lookup and says nothing.
+        assert_eq!(
+            (sources[1].tenant, sources[1].unresolved.is_some()),
+            (None, false)
+        );
+    }
+
+    #[test]
+    fn different_addresses_on_the_same_port_are_another_endpoint() {
+        let mut plan = PlanEndpoints::new(&[(Tenant::A, "10.0.0.1", 2881)]);
+        plan.addresses = addresses(&[("elsewhere", Ok(&["10.9.9.9"]))]);
+        let sources = data_sources(sources_at(&[("e_x", "elsewhere", 2881)]), &plan);
+        assert_eq!(
+            (sources[0].tenant, sources[0].unresolved.is_some()),
+            (None, false)
+        );
+    }
+
+    fn described(body: &str) -> ProjectDto {
+        let envelope: Envelope<DescribedDto> =
+            decode("DescribeProject", 200, body.as_bytes()).unwrap();
+        envelope.data.unwrap().single().unwrap()
+    }
+
+    #[test]
+    fn the_newer_shape_names_endpoints_in_connect_infos_inside_a_list() {
+        let dto = described(
+            r#"{"success":true,"data":[{"id":"np_1","name":"n","status":"RUNNING",
+                "sourceConnectInfo":{"endpointId":"e_a","host":"10.0.0.1","port":"2881"},
+                "sinkConnectInfo":{"endpointId":"e_unlisted","endpointName":"ob_b","host":"db-b","port":"2881"},
+                "transferMapping":{"mode":"SPECIFIC","databases":[{"name":"app","mappedName":"app","tables":null,"views":null}],
+                  "databasesBlack":null,"tableAndViewWhiteList":null,"tableAndViewBlackList":null}}]}"#,
+        );
+        let mut plan =
+            PlanEndpoints::new(&[(Tenant::A, "10.0.0.1", 2881), (Tenant::B, "10.0.0.2", 2881)]);
+        let sources = data_sources(sources_at(&[("e_a", "10.0.0.1", 2881)]), &plan);
+        let hosts = dto.endpoint_hosts(&sources);
+        assert_eq!(hosts, vec![(Some("db-b"), Some(2881))]);
+        assert_eq!(
+            plan.names_to_resolve(hosts),
+            BTreeSet::from(["db-b".to_string()])
+        );
+        plan.addresses = addresses(&[("db-b", Ok(&["10.0.0.2"]))]);
+        let project = project(dto, &sources, &plan);
+        assert_eq!(
+            (project.source, project.sink),
+            (Some(Tenant::A), Some(Tenant::B))
+        );
+        assert_eq!(project.sink_endpoint_id.as_deref(), Some("e_unlisted"));
+        assert_eq!(project.selection, Selection::Listed);
+        assert_eq!(project.writes_database("app"), Writes::Yes { rule: None });
+    }
+
+    #[test]
+    fn a_list_of_other_than_one_project_is_malformed() {
+        let envelope: Envelope<DescribedDto> =
+            decode("DescribeProject", 200, br#"{"success":true,"data":[]}"#).unwrap();
+        assert!(envelope.data.unwrap().single().is_err());
+    }
+
+    fn mapping(json: &str) -> Project {
+        let dto: ProjectDto = serde_json::from_str(&format!(
+            r#"{{"id":"np_w","name":"w","transferMapping":{json}}}"#
+        ))
+        .unwrap();
+        project(dto, &[], &PlanEndpoints::default())
+    }
+
+    #[test]
+    fn matching_rules_as_pattern_lists() {
+        let project = mapping(
+            r#"{"mode":"WILDCARD","tableAndViewWhiteList":["app.*","sales.order_??","hist.*=archive.all_history"],
+                "tableAndViewBlackList":["app.tmp_*"],"databases":[],"databasesBlack":null}"#,
+        );
+        let yes = |rule: &str| Writes::Yes {
+            rule: Some(rule.into()),
+        };
+        assert_eq!(project.writes("APP", "Orders"), yes("app.*"));
+        assert_eq!(
+            project.writes("app", "tmp_orders"),
+            Writes::No,
+            "the black list wins"
+        );
+        assert_eq!(project.writes_database("app"), yes("app.*"));
+        assert_eq!(project.writes("sales", "order_01"), yes("sales.order_??"));
+        assert_eq!(project.writes("sales", "order_1"), Writes::No);
+        assert_eq!(project.writes_database("sales"), yes("sales.order_??"));
+        assert_eq!(
+            project.writes("archive", "all_history"),
+            yes("hist.*=archive.all_history")
+        );
+        assert_eq!(
+            project.writes_database("hist"),
+            Writes::No,
+            "written under another name"
+        );
+        assert_eq!(project.writes_database("billing"), Writes::No);
+    }
+
+    #[test]
+    fn matching_rules_as_databases_of_patterns() {
+        let project = mapping(
+            r#"{"mode":"WILDCARD","databases":[
+                  {"name":"app*","mappedName":null,"tables":[{"name":"*"}]},
+                  {"name":"crm","mappedName":"crm_b","tables":[],"specificTables":[{"name":"users","mappedName":"members"}]}],
+                "databasesBlack":[{"name":"app_log","tables":[]},{"name":"app","tables":[{"name":"audit_?"}]}]}"#,
+        );
+        let yes = |rule: &str| Writes::Yes {
+            rule: Some(rule.into()),
+        };
+        assert_eq!(project.writes("app", "orders"), yes("app*.*"));
+        assert_eq!(project.writes("app", "audit_1"), Writes::No);
+        assert_eq!(
+            project.writes_database("app_log"),
+            Writes::No,
+            "a black-listed database"
+        );
+        assert_eq!(project.writes_database("app_x"), yes("app*.*"));
+        assert_eq!(project.writes("crm_b", "orders"), yes("crm.*=crm_b.*"));
+        assert_eq!(
+            project.writes("crm_b", "users"),
+            Writes::No,
+            "users goes to members"
+        );
+        assert_eq!(
+            project.writes("crm_b", "members"),
+            yes("crm.users=crm_b.members")
+        );
+        assert_eq!(project.writes_database("crm"), Writes::No);
+    }
+
+    #[test]
+    fn a_mode_that_cannot_be_evaluated_is_undecided_never_nothing() {
+        for (json, why) in [
+            (r#"{"mode":"COMPLEX","databases":[]}"#, "COMPLEX mode"),
+            (
+                r#"{"mode":"WILDCARD","tableAndViewWhiteList":[]}"#,
+                "no matching rule",
+            ),
+            (
+                r#"{"mode":"WILDCARD","tableAndViewWhiteList":["a.b=c.d=e.f"]}"#,
+                "could not be read",
+            ),
+            (r#"null"#, "no transferMapping"),
+        ] {
+            let project = mapping(json);
+            match project.writes_database("app") {
+                Writes::Undecided(reason) => assert!(reason.contains(why), "{json}: {reason}"),
+                other => panic!("{json}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_mode_missing_is_read_from_the_content() {
+        let project = mapping(r#"{"tableAndViewWhiteList":["app.*"]}"#);
+        assert!(matches!(project.selection, Selection::Matching(_)));
+        let project = mapping(r#"{"databases":[{"name":"app"}]}"#);
+        assert_eq!(project.selection, Selection::Listed);
+    }
+
+    #[test]
+    fn list_answers_without_data_are_malformed_and_an_empty_list_is_not() {
+        for body in [
+            &br#"{"success":true,"data":null}"#[..],
+            br#"{"success":true}"#,
+        ] {
+            let envelope: Envelope<Vec<ProjectItemDto>> =
+                decode("ListProjects", 200, body).unwrap();
+            let fault = page("ListProjects", 1, envelope).unwrap_err();
+            assert_eq!(fault.kind, FaultKind::Malformed);
+            assert!(fault.reason.contains("no data"), "{}", fault.reason);
+        }
+        let envelope: Envelope<Vec<ProjectItemDto>> = decode(
+            "ListProjects",
+            200,
+            br#"{"success":true,"data":[],"totalCount":0}"#,
+        )
+        .unwrap();
+        assert_eq!(page("ListProjects", 1, envelope).unwrap().0.len(), 0);
+        let envelope: Envelope<Vec<StepDto>> = decode(
+            "DescribeProjectSteps",
+            200,
+            br#"{"success":true,"data":null}"#,
+        )
+        .unwrap();
+        assert!(project_steps("np_1", envelope).is_err());
     }
 }

@@ -4,17 +4,19 @@
 
 pub mod api;
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project};
 use crate::facts::{Fact, Tenant};
 use crate::plan::{OmsPlan, Plan, Secret};
-use api::{Envelope, Fault, FaultKind, ProjectItemDto};
+use api::{Addresses, Envelope, Fault, FaultKind, Lookup, PlanEndpoints, ProjectItemDto};
 
 /// Every action this tool may send. All of them only read.
 pub const READ_ACTIONS: &[&str] = &[
@@ -31,6 +33,8 @@ const PAGE_SIZE: u64 = 150;
 const ATTEMPTS: u32 = 3;
 /// Calls to OMS in flight at once.
 const CONCURRENCY: usize = 4;
+/// Distinct host names looked up in one run; data sources beyond it stay unresolved.
+const MAX_HOST_NAMES: usize = 32;
 
 pub struct Client {
     http: reqwest::Client,
@@ -153,10 +157,13 @@ impl Client {
                 )
             }
         })?;
-        api::decode(action, status, &bytes).map_err(|mut fault| {
-            fault.reason = format!("{} at {}", fault.reason, self.base);
-            fault
-        })
+        api::decode(action, status, &bytes).map_err(|fault| self.at(fault))
+    }
+
+    /// `fault`, naming this OMS.
+    fn at(&self, mut fault: Fault) -> Fault {
+        fault.reason = format!("{} at {}", fault.reason, self.base);
+        fault
     }
 
     /// Every item of a list action, page by page.
@@ -166,8 +173,8 @@ impl Client {
             let envelope: Envelope<Vec<T>> = self
                 .call(action, &json!({"pageNumber": page, "pageSize": PAGE_SIZE}))
                 .await?;
-            let total = envelope.total_count;
-            let data = envelope.data.unwrap_or_default();
+            let (data, total) =
+                api::page(action, page, envelope).map_err(|fault| self.at(fault))?;
             let received = data.len() as u64;
             items.extend(data);
             let done =
@@ -177,6 +184,76 @@ impl Client {
             }
         }
         Ok(items)
+    }
+}
+
+/// Looks host names up for comparing data sources with the plan's tenants: each distinct name
+/// once per run (concurrent askers share the answer), each lookup bounded by the run's timeout,
+/// at most [`MAX_HOST_NAMES`] names.
+struct Resolver {
+    timeout: Duration,
+    looked_up: Mutex<BTreeMap<String, Arc<OnceCell<Lookup>>>>,
+}
+
+impl Resolver {
+    fn new(timeout: Duration) -> Resolver {
+        Resolver {
+            timeout,
+            looked_up: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The addresses of `names` (as [`api::host_key`] writes them), all looked up at once.
+    async fn resolve(&self, names: BTreeSet<String>) -> Addresses {
+        let cells: Vec<(String, Option<Arc<OnceCell<_>>>)> = {
+            let mut looked_up = self.looked_up.lock().expect("never poisoned");
+            names
+                .into_iter()
+                .map(|name| {
+                    let full = looked_up.len() >= MAX_HOST_NAMES && !looked_up.contains_key(&name);
+                    let cell = (!full).then(|| looked_up.entry(name.clone()).or_default().clone());
+                    (name, cell)
+                })
+                .collect()
+        };
+        let timeout = self.timeout;
+        let mut lookups = tokio::task::JoinSet::new();
+        for (name, cell) in cells {
+            lookups.spawn(async move {
+                let addresses = match cell {
+                    Some(cell) => cell.get_or_init(|| lookup(&name, timeout)).await.clone(),
+                    None => Err(format!(
+                        "{name} was not looked up: more than {MAX_HOST_NAMES} host names to resolve"
+                    )),
+                };
+                (name, addresses)
+            });
+        }
+        let mut addresses = Addresses::new();
+        while let Some(joined) = lookups.join_next().await {
+            if let Ok((name, result)) = joined {
+                addresses.insert(name, result);
+            }
+        }
+        addresses
+    }
+}
+
+async fn lookup(name: &str, timeout: Duration) -> Lookup {
+    match tokio::time::timeout(timeout, tokio::net::lookup_host((name, 0))).await {
+        Ok(Ok(found)) => {
+            let addresses: Vec<IpAddr> = found.map(|address| address.ip()).collect();
+            if addresses.is_empty() {
+                Err(format!("host name {name} resolves to no address here"))
+            } else {
+                Ok(addresses)
+            }
+        }
+        Ok(Err(error)) => Err(format!("host name {name} does not resolve here: {error}")),
+        Err(_) => Err(format!(
+            "host name {name}: no answer from the resolver within {}s",
+            timeout.as_secs_f64()
+        )),
     }
 }
 
@@ -213,8 +290,15 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
             (*tenant, planned.host.as_str(), planned.port)
         })
         .collect();
+    let mut endpoints = PlanEndpoints::new(&tenants);
+    let resolver = Arc::new(Resolver::new(timeout));
     let sources = match client.list::<api::DataSourceDto>("ListDataSource").await {
-        Ok(items) => api::data_sources(items, &tenants),
+        Ok(items) => {
+            let names = endpoints
+                .names_to_resolve(items.iter().map(|item| (item.ip.as_deref(), item.port)));
+            endpoints.addresses = resolver.resolve(names).await;
+            api::data_sources(items, &endpoints)
+        }
         Err(fault) => return failed(&oms.url, fault),
     };
     let items = match client.list::<ProjectItemDto>("ListProjects").await {
@@ -256,9 +340,16 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
 
     let sources = Arc::new(sources);
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
+    let endpoints = Arc::new(endpoints);
     let describe = |id: String, details: Details| {
-        let (client, sources, limit) = (client.clone(), sources.clone(), limit.clone());
-        tokio::spawn(async move { describe(&client, &sources, &limit, &id, details).await })
+        let described = Describe {
+            client: client.clone(),
+            sources: sources.clone(),
+            endpoints: endpoints.clone(),
+            resolver: resolver.clone(),
+            limit: limit.clone(),
+        };
+        tokio::spawn(async move { described.project(&id, details).await })
     };
     let forward = forward_id.map(|id| describe(id, Details::StepsAndProgress));
     let reverse = reverse_id.map(|id| describe(id, Details::Steps));
@@ -278,8 +369,14 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
         }
     }
     let others = if other_faults.is_empty() {
-        // Only projects that read or write the pair matter.
-        other_projects.retain(|project| project.source.is_some() || project.sink.is_some());
+        // Only projects that read or write the pair matter, or may: an endpoint that could not
+        // be compared with the tenants is kept, for the rules to say so.
+        other_projects.retain(|project| {
+            project.source.is_some()
+                || project.sink.is_some()
+                || project.source_unresolved.is_some()
+                || project.sink_unresolved.is_some()
+        });
         other_projects.sort_by(|l, r| l.name.cmp(&r.name).then(l.id.cmp(&r.id)));
         Fact::Observed(other_projects)
     } else {
@@ -328,50 +425,71 @@ enum Details {
     StepsAndProgress,
 }
 
-async fn describe(
-    client: &Client,
-    sources: &[DataSource],
-    limit: &Semaphore,
-    id: &str,
-    details: Details,
-) -> Result<Project, Fault> {
-    let request = json!({ "id": id });
-    let dto = {
-        let _permit = limit.acquire().await.expect("never closed");
-        client
-            .call::<api::ProjectDto>("DescribeProject", &request)
-            .await?
-    };
-    let dto = dto.data.ok_or_else(|| Fault {
-        kind: FaultKind::Unusable,
-        reason: format!("DescribeProject {id}: the answer has no data"),
-    })?;
-    let mut project = api::project(dto, sources);
-    if project.id.is_empty() {
-        project.id = id.to_string();
-    }
-    if matches!(details, Details::Steps | Details::StepsAndProgress) {
-        let _permit = limit.acquire().await.expect("never closed");
-        project.steps = match client
-            .call::<Vec<api::StepDto>>("DescribeProjectSteps", &request)
-            .await
-        {
-            Ok(envelope) => Fact::Observed(api::steps(envelope.data.unwrap_or_default())),
-            Err(fault) => Fact::unavailable(fault.reason),
+/// What describing one project needs, shared by the concurrent describe tasks.
+struct Describe {
+    client: Arc<Client>,
+    sources: Arc<Vec<DataSource>>,
+    endpoints: Arc<PlanEndpoints>,
+    resolver: Arc<Resolver>,
+    limit: Arc<Semaphore>,
+}
+
+impl Describe {
+    async fn project(&self, id: &str, details: Details) -> Result<Project, Fault> {
+        let client = &self.client;
+        let request = json!({ "id": id });
+        let envelope = {
+            let _permit = self.limit.acquire().await.expect("never closed");
+            client
+                .call::<api::DescribedDto>("DescribeProject", &request)
+                .await?
         };
-    }
-    if matches!(details, Details::StepsAndProgress) {
-        let _permit = limit.acquire().await.expect("never closed");
-        if let Ok(envelope) = client
-            .call::<api::ProgressDto>("DescribeProjectProgress", &request)
-            .await
-        {
-            project.schema_progress = envelope
-                .data
-                .and_then(|progress| progress.struct_transfer_progress);
+        let dto = envelope
+            .data
+            .ok_or_else(|| client.at(api::no_data("DescribeProject", id)))?
+            .single()
+            .map_err(|what| {
+                client.at(Fault {
+                    kind: FaultKind::Malformed,
+                    reason: format!("DescribeProject ({id}): {what}"),
+                })
+            })?;
+        // An endpoint shown only by host and port may need a lookup of its own.
+        let names = self
+            .endpoints
+            .names_to_resolve(dto.endpoint_hosts(&self.sources));
+        let mut endpoints = (*self.endpoints).clone();
+        endpoints
+            .addresses
+            .extend(self.resolver.resolve(names).await);
+        let mut project = api::project(dto, &self.sources, &endpoints);
+        if project.id.is_empty() {
+            project.id = id.to_string();
         }
+        if matches!(details, Details::Steps | Details::StepsAndProgress) {
+            let _permit = self.limit.acquire().await.expect("never closed");
+            let steps = client
+                .call::<Vec<api::StepDto>>("DescribeProjectSteps", &request)
+                .await
+                .and_then(|envelope| api::project_steps(id, envelope).map_err(|f| client.at(f)));
+            project.steps = match steps {
+                Ok(steps) => Fact::Observed(steps),
+                Err(fault) => Fact::unavailable(fault.reason),
+            };
+        }
+        if matches!(details, Details::StepsAndProgress) {
+            let _permit = self.limit.acquire().await.expect("never closed");
+            if let Ok(envelope) = client
+                .call::<api::ProgressDto>("DescribeProjectProgress", &request)
+                .await
+            {
+                project.schema_progress = envelope
+                    .data
+                    .and_then(|progress| progress.struct_transfer_progress);
+            }
+        }
+        Ok(project)
     }
-    Ok(project)
 }
 
 fn access(fault: &Fault) -> Access {
@@ -382,6 +500,8 @@ fn access(fault: &Fault) -> Access {
         FaultKind::Transient | FaultKind::Unusable => Access::Unavailable {
             reason: fault.reason.clone(),
         },
+        // OMS let us in; the facts the answer should have carried are what is unavailable.
+        FaultKind::Malformed => Access::Granted,
     }
 }
 

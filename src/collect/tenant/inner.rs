@@ -14,7 +14,8 @@
 //! does not know: an unknown type number, a kernel whose numbering it has no table for, a column
 //! order it cannot reconstruct. The list of tables still comes from `information_schema.TABLES`
 //! (cheap, and filtered by the user's privileges exactly as before), so both paths describe the
-//! same tables.
+//! same tables; only the row probe, which must not take a table the user cannot list for an
+//! empty one, goes through the inner tables' own list ([`user_tables`]).
 
 use std::collections::BTreeMap;
 
@@ -197,29 +198,35 @@ pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
     })
 }
 
-/// How a kernel numbers its object types in `__all_column.data_type`. Types 0–35 are the same
-/// everywhere; above them OceanBase keeps its Oracle-mode types (36–46) and seekdb, a MySQL-only
-/// kernel, leaves them out, so every later type sits 11 lower.
+/// How a kernel lays out its inner tables where the two kernels this tool reads differ.
+///
+/// The object types in `__all_column.data_type`: types 0–35 are the same everywhere; above
+/// them OceanBase keeps its Oracle-mode types (36–46) and seekdb, a MySQL-only kernel, leaves
+/// them out, so every later type sits 11 lower. The names of the per-tenant tables: seekdb,
+/// which has one tenant, drops their `tenant_` (`__all_trigger` for OceanBase's
+/// `__all_tenant_trigger`, table id 254; `__all_role_grantee_map` for
+/// `__all_tenant_role_grantee_map`, 235).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeNumbering {
-    /// OceanBase 4.x (`deps/oblib/src/common/object/ob_obj_type.h`).
+pub enum InnerLayout {
+    /// OceanBase 4.x (`deps/oblib/src/common/object/ob_obj_type.h`,
+    /// `src/share/inner_table/ob_inner_table_schema_def.py`).
     OceanBase,
     /// seekdb (OceanBase 4.3.5 kernel), as observed on seekdb 1.4.
     Seekdb,
 }
 
-impl TypeNumbering {
-    /// The numbering of `server`'s kernel, or why the inner tables are not read there.
-    pub fn of(server: &Server) -> Result<TypeNumbering, String> {
+impl InnerLayout {
+    /// The layout of `server`'s kernel, or why the inner tables are not read there.
+    pub fn of(server: &Server) -> Result<InnerLayout, String> {
         let major = server
             .ob_version
             .split('.')
             .next()
             .and_then(|major| major.parse::<u32>().ok());
         match (server.edition, major) {
-            (Edition::Seekdb, _) => Ok(TypeNumbering::Seekdb),
+            (Edition::Seekdb, _) => Ok(InnerLayout::Seekdb),
             (Edition::Community | Edition::Enterprise, Some(major)) if major >= 4 => {
-                Ok(TypeNumbering::OceanBase)
+                Ok(InnerLayout::OceanBase)
             }
             _ => Err(format!(
                 "the inner-table layout of OceanBase {} ({}) is not known to this tool",
@@ -267,8 +274,8 @@ impl TypeNumbering {
             return common;
         }
         let shift = match self {
-            TypeNumbering::OceanBase => 0,
-            TypeNumbering::Seekdb => 11,
+            InnerLayout::OceanBase => 0,
+            InnerLayout::Seekdb => 11,
         };
         match code + shift {
             47 => Some(Json),
@@ -302,12 +309,12 @@ enum Kind {
 }
 
 /// `information_schema.COLUMNS.COLUMN_TYPE` of `column`, or why it cannot be printed here.
-pub fn column_type(column: &InnerColumn, numbering: TypeNumbering) -> Result<String, String> {
+pub fn column_type(column: &InnerColumn, layout: InnerLayout) -> Result<String, String> {
     let unknown = |what: &str| format!("column {}: {what}", column.name);
     if column.flags & UNKNOWN_TYPE_FLAG != 0 {
         return Err(unknown("carries a type flag this tool does not print"));
     }
-    let kind = numbering
+    let kind = layout
         .kind(column.data_type)
         .ok_or_else(|| unknown(&format!("unknown type number {}", column.data_type)))?;
     let suffix = |unsigned: bool| {
@@ -419,13 +426,23 @@ fn enum_values(bytes: &[u8]) -> Option<Vec<String>> {
     (at == bytes.len()).then_some(values)
 }
 
+/// `(database, table)` of every user table among `inner_tables`: each table that exists,
+/// whether or not the user holds a privilege that lets information_schema list it.
+pub fn user_tables(inner_tables: &[InnerTable]) -> Vec<(String, String)> {
+    inner_tables
+        .iter()
+        .filter(|table| table.table_type == USER_TABLE)
+        .map(|table| (table.database.clone(), table.table.clone()))
+        .collect()
+}
+
 /// Fills the columns and keys of `tables` (listed by `information_schema.TABLES`) from the
 /// [`TABLES`] and [`COLUMNS`] rows. An error is the reason to fall back to `information_schema`.
 pub fn fill_tables(
     tables: &mut BTreeMap<String, BTreeMap<String, Table>>,
     inner_tables: Vec<InnerTable>,
     rows: Vec<InnerColumn>,
-    numbering: TypeNumbering,
+    layout: InnerLayout,
 ) -> Result<(), String> {
     let mut columns: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
     for row in rows {
@@ -468,7 +485,7 @@ pub fn fill_tables(
                 .map(|column| {
                     Ok(Column {
                         name: column.name.clone(),
-                        column_type: column_type(column, numbering).map_err(in_table)?,
+                        column_type: column_type(column, layout).map_err(in_table)?,
                         nullable: column.nullable,
                         auto_increment: column.auto_increment,
                         generated: if column.flags & VIRTUAL_GENERATED != 0 {
@@ -623,10 +640,10 @@ mod tests {
             .collect()
     }
 
-    fn printed(numbering: TypeNumbering, edit: impl FnOnce(&mut InnerColumn)) -> String {
+    fn printed(layout: InnerLayout, edit: impl FnOnce(&mut InnerColumn)) -> String {
         let mut c = column(16, "c", 0);
         edit(&mut c);
-        column_type(&c, numbering).unwrap()
+        column_type(&c, layout).unwrap()
     }
 
     /// Every row is what seekdb 1.4 (OceanBase 4.3.5.3) stores for a column and what its
@@ -678,7 +695,7 @@ mod tests {
         ];
         for &(data_type, length, precision, scale, zero_fill, collation, srs_id, expected) in cases
         {
-            let text = printed(TypeNumbering::Seekdb, |c| {
+            let text = printed(InnerLayout::Seekdb, |c| {
                 (c.data_type, c.length, c.precision, c.scale) =
                     (data_type, length, precision, scale);
                 (c.zero_fill, c.collation, c.srs_id) = (zero_fill, collation, srs_id);
@@ -689,16 +706,16 @@ mod tests {
 
     #[test]
     fn the_numberings_differ_above_the_oracle_types() {
-        let json = |numbering, code| {
+        let json = |layout, code| {
             let mut c = column(16, "c", code);
             c.collation = 46;
-            column_type(&c, numbering)
+            column_type(&c, layout)
         };
-        assert_eq!(json(TypeNumbering::OceanBase, 47).unwrap(), "json");
-        assert_eq!(json(TypeNumbering::Seekdb, 36).unwrap(), "json");
+        assert_eq!(json(InnerLayout::OceanBase, 47).unwrap(), "json");
+        assert_eq!(json(InnerLayout::Seekdb, 36).unwrap(), "json");
         // 36 is an Oracle timestamp type on OceanBase: never guessed.
-        assert!(json(TypeNumbering::OceanBase, 36).is_err());
-        let decimal = printed(TypeNumbering::OceanBase, |c| {
+        assert!(json(InnerLayout::OceanBase, 36).is_err());
+        let decimal = printed(InnerLayout::OceanBase, |c| {
             (c.data_type, c.precision, c.scale) = (50, 18, 4);
         });
         assert_eq!(decimal, "decimal(18,4)");
@@ -707,7 +724,7 @@ mod tests {
     #[test]
     fn enum_and_set_values_come_from_the_serialised_list() {
         // enum('a','b''q','c,d') and a 200-character value followed by 'é' and 'ü''s'.
-        let enum_ = printed(TypeNumbering::Seekdb, |c| {
+        let enum_ = printed(InnerLayout::Seekdb, |c| {
             c.data_type = 32;
             c.extended_type_info = Some(hex("03016100036227710003632C6400"));
         });
@@ -717,7 +734,7 @@ mod tests {
             enum_values(&hex(&long)).unwrap(),
             vec!["x".repeat(200), "é".into(), "ü's".into()]
         );
-        let set = printed(TypeNumbering::Seekdb, |c| {
+        let set = printed(InnerLayout::Seekdb, |c| {
             c.data_type = 33;
             c.extended_type_info = Some(hex("03017800017900017A00"));
         });
@@ -733,16 +750,16 @@ mod tests {
             let mut c = column(16, "c", code);
             c.precision = 11;
             c.flags = flags;
-            assert!(column_type(&c, TypeNumbering::Seekdb).is_err(), "{code}");
+            assert!(column_type(&c, InnerLayout::Seekdb).is_err(), "{code}");
         }
         let mut enum_without_values = column(16, "c", 32);
         enum_without_values.extended_type_info = None;
-        let why = column_type(&enum_without_values, TypeNumbering::Seekdb).unwrap_err();
+        let why = column_type(&enum_without_values, InnerLayout::Seekdb).unwrap_err();
         assert!(why.contains("column c"), "{why}");
     }
 
     #[test]
-    fn numbering_by_kernel() {
+    fn layout_by_kernel() {
         let server = |version: &str, comment: &str| Server {
             ob_version: version.into(),
             version: String::new(),
@@ -751,11 +768,11 @@ mod tests {
             current_user: String::new(),
         };
         let seekdb = server("4.3.5.3", "OceanBase 4.3.5.3 seekdb (r1.4.0.0)");
-        assert_eq!(TypeNumbering::of(&seekdb), Ok(TypeNumbering::Seekdb));
+        assert_eq!(InnerLayout::of(&seekdb), Ok(InnerLayout::Seekdb));
         let ce = server("4.2.1.2", "OceanBase_CE 4.2.1.2 (r1)");
-        assert_eq!(TypeNumbering::of(&ce), Ok(TypeNumbering::OceanBase));
-        assert!(TypeNumbering::of(&server("3.2.4.1", "OceanBase 3.2.4.1")).is_err());
-        assert!(TypeNumbering::of(&server("4.3.0.0", "something else")).is_err());
+        assert_eq!(InnerLayout::of(&ce), Ok(InnerLayout::OceanBase));
+        assert!(InnerLayout::of(&server("3.2.4.1", "OceanBase 3.2.4.1")).is_err());
+        assert!(InnerLayout::of(&server("4.3.0.0", "something else")).is_err());
     }
 
     /// `CREATE TABLE t3 (id int primary key, a int, b int)`, then `ADD z FIRST`, `ADD y AFTER a`,
@@ -927,7 +944,7 @@ mod tests {
             &mut tables,
             vec![table(500)],
             columns.clone(),
-            TypeNumbering::Seekdb,
+            InnerLayout::Seekdb,
         )
         .unwrap();
         assert_eq!(tables["app"]["t"].columns[0].column_type, "int(11)");
@@ -935,11 +952,11 @@ mod tests {
             &mut listed(),
             vec![table(500), table(501)],
             columns.clone(),
-            TypeNumbering::Seekdb,
+            InnerLayout::Seekdb,
         )
         .unwrap_err();
         assert!(why.contains("names two tables"), "{why}");
-        let why = fill_tables(&mut listed(), vec![], columns, TypeNumbering::Seekdb).unwrap_err();
+        let why = fill_tables(&mut listed(), vec![], columns, InnerLayout::Seekdb).unwrap_err();
         assert!(why.contains("app.t is not in the inner tables"), "{why}");
     }
 }

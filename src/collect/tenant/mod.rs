@@ -8,12 +8,17 @@
 //! A collection is fetching, a fallback decision and joining, kept apart: `fetch` sends the
 //! statements asked up front, side by side; `decide` says whether the inner tables' columns and
 //! keys are kept or information_schema is read instead; `join_inner`, `join_information_schema`
-//! and the parsers in [`queries`] turn rows into facts.
+//! and the parsers in [`queries`] turn rows into facts. Triggers take the same path from the
+//! kernel's dictionary ([`triggers`]), and the privileges of granted roles are read from it
+//! when `SHOW GRANTS` names a role ([`roles`]).
 
+mod failure;
 pub mod inner;
 pub mod queries;
+pub mod roles;
 pub mod show_grants;
 pub mod statements;
+pub mod triggers;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -23,9 +28,9 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
 
 use crate::collect::CatalogChoice;
-use crate::facts::{Catalog, CatalogSource, Fact, Server, Table, TenantFacts};
+use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table, TenantFacts, Trigger};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
-use inner::{InnerColumn, InnerTable, TypeNumbering};
+use inner::{InnerColumn, InnerLayout, InnerTable};
 use statements::{Allowlist, Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
@@ -39,6 +44,9 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::VARIABLES,
         queries::GRANTS,
         queries::DATABASES,
+        queries::TENANT_NAME,
+        roles::OCEANBASE,
+        roles::SEEKDB,
     ],
     scoped: &[
         queries::TABLES,
@@ -47,6 +55,8 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::TRIGGERS,
         inner::TABLES,
         inner::COLUMNS,
+        triggers::OCEANBASE,
+        triggers::SEEKDB,
     ],
 };
 
@@ -56,7 +66,7 @@ pub struct Extras<'a> {
     pub probe_rows_of: Option<&'a LinkPlan>,
     /// Try logging in as the declared sys-tenant DRC user.
     pub drc: Option<(&'a str, &'a Secret)>,
-    /// Where columns and keys are read.
+    /// Where columns, keys and triggers are read.
     pub catalog: CatalogChoice,
 }
 
@@ -120,10 +130,7 @@ async fn connect<C>(
             "no answer from {endpoint} within {}s",
             timeout.as_secs_f64()
         )),
-        Ok(Err(error)) => Err(format!(
-            "cannot log in to {endpoint} as {user}: {}",
-            describe(&error)
-        )),
+        Ok(Err(error)) => Err(failure::connection(endpoint, user, &error)),
         Ok(Ok(conn)) => Ok(conn),
     }
 }
@@ -181,9 +188,10 @@ async fn collect_with(
         params: &params,
         timeout,
     };
-    let fetched = fetch(&fetcher, catalog).await;
-    let server = to_fact(fetched.server, queries::server);
+    let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
+    let server = fetched.server;
     let variables = to_fact(fetched.variables, queries::variables);
+    let existing = existing_tables(&fetched.columns_and_keys, &server);
     let (tables, catalog) = match &fetched.listed {
         Err(reason) => (Fact::unavailable(reason.clone()), None),
         Ok(listed) => {
@@ -193,7 +201,10 @@ async fn collect_with(
             (tables, Some(catalog))
         }
     };
-    let rows = probed_rows(&fetcher, plan, probe_rows_of, &tables).await;
+    let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &server);
+    let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing);
+    let (grants, (rows, probed_tables_from)) = tokio::join!(grants, probed);
+    let (triggers, trigger_catalog) = fetched.triggers;
     TenantFacts {
         endpoint,
         user,
@@ -201,15 +212,18 @@ async fn collect_with(
         mode: queries::mode(&variables, &server),
         server,
         variables,
-        grants: to_fact(fetched.grants, queries::grants),
+        grants,
         databases: to_fact(fetched.databases, queries::databases),
         scope: scope.iter().cloned().collect(),
         tables,
         views: to_fact(fetched.listed.as_ref().map_err(String::clone), |listed| {
             queries::views(listed)
         }),
-        triggers: to_fact(fetched.triggers, queries::triggers),
+        triggers,
+        trigger_catalog: Some(trigger_catalog),
         rows,
+        probed_tables_from,
+        tenant_name: fetched.tenant_name,
         drc_login: None,
         catalog,
     }
@@ -221,11 +235,14 @@ struct Fetched {
     /// joined to.
     listed: Result<Rows, String>,
     columns_and_keys: ColumnsAndKeys,
-    server: Result<Rows, String>,
+    server: Fact<Server>,
     variables: Result<Rows, String>,
     grants: Result<Rows, String>,
     databases: Result<Rows, String>,
-    triggers: Result<Rows, String>,
+    /// The triggers and where they were read: they need the kernel's identity first.
+    triggers: (Fact<Vec<Trigger>>, Catalog),
+    /// Asked only when the plan declares the tenant it expects.
+    tenant_name: Option<Fact<String>>,
 }
 
 /// Columns and keys as fetched, before they are joined to the tables TABLES listed.
@@ -240,18 +257,33 @@ enum ColumnsAndKeys {
     },
 }
 
-/// Sends the statements asked up front, all at once.
-async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice) -> Fetched {
+/// Sends the statements asked up front, all at once; the triggers follow the server's identity,
+/// which says where the kernel keeps them.
+async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked: bool) -> Fetched {
     // The pool hands out connections in the order they are asked for: the longest statements
     // first, the small ones share what is left.
-    let (columns_and_keys, listed, server, variables, grants, databases, triggers) = tokio::join!(
+    let server_then_triggers = async {
+        let server = to_fact(fetcher.fixed(queries::SERVER).await, queries::server);
+        let triggers = fetch_triggers(fetcher, &server, catalog).await;
+        (server, triggers)
+    };
+    let tenant_name = async {
+        match tenant_name_asked {
+            true => Some(to_fact(
+                fetcher.fixed(queries::TENANT_NAME).await,
+                queries::tenant_name,
+            )),
+            false => None,
+        }
+    };
+    let (columns_and_keys, listed, (server, triggers), variables, grants, databases, tenant_name) = tokio::join!(
         fetch_columns_and_keys(fetcher, catalog),
         fetcher.scoped(queries::TABLES),
-        fetcher.fixed(queries::SERVER),
+        server_then_triggers,
         fetcher.fixed(queries::VARIABLES),
         fetcher.fixed(queries::GRANTS),
         fetcher.fixed(queries::DATABASES),
-        fetcher.scoped(queries::TRIGGERS),
+        tenant_name,
     );
     Fetched {
         listed,
@@ -261,6 +293,88 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice) -> Fetched {
         grants,
         databases,
         triggers,
+        tenant_name,
+    }
+}
+
+/// Triggers from the kernel's trigger dictionary unless told otherwise; from
+/// information_schema, saying why, when the dictionary cannot be read and that is allowed.
+async fn fetch_triggers(
+    fetcher: &Fetcher<'_>,
+    server: &Fact<Server>,
+    catalog: CatalogChoice,
+) -> (Fact<Vec<Trigger>>, Catalog) {
+    let from_information_schema =
+        || async { to_fact(fetcher.scoped(queries::TRIGGERS).await, queries::triggers) };
+    if catalog == CatalogChoice::InformationSchema {
+        let triggers = from_information_schema().await;
+        return (triggers, CatalogSource::InformationSchema.into());
+    }
+    let from_dictionary = async {
+        let rows = fetcher
+            .scoped(triggers::statement(layout_of(server)?))
+            .await?;
+        triggers::triggers(&rows).map_err(|error| error.to_string())
+    };
+    match from_dictionary.await {
+        Ok(found) => (Fact::Observed(found), CatalogSource::InnerTables.into()),
+        Err(reason) if catalog == CatalogChoice::InnerTables => (
+            Fact::unavailable(naming(fetcher.endpoint, reason)),
+            CatalogSource::InnerTables.into(),
+        ),
+        Err(reason) => (
+            from_information_schema().await,
+            Catalog {
+                source: CatalogSource::InformationSchema,
+                fallback_reason: Some(naming(fetcher.endpoint, reason)),
+            },
+        ),
+    }
+}
+
+/// The inner-table layout of the kernel `server` describes, or why it is not known.
+fn layout_of(server: &Fact<Server>) -> Result<InnerLayout, String> {
+    match server {
+        Fact::Observed(server) => InnerLayout::of(server),
+        Fact::Unavailable { reason } => Err(format!("the kernel's version is unknown: {reason}")),
+    }
+}
+
+/// `grants`, with what the granted roles give read from the dictionary when `SHOW GRANTS`
+/// names any: one more statement, only then.
+async fn with_role_privileges(
+    fetcher: &Fetcher<'_>,
+    grants: Fact<Grants>,
+    server: &Fact<Server>,
+) -> Fact<Grants> {
+    let Fact::Observed(mut grants) = grants else {
+        return grants;
+    };
+    if grants.roles.is_empty() {
+        return Fact::Observed(grants);
+    }
+    let read = async {
+        let rows = fetcher.fixed(roles::statement(layout_of(server)?)).await?;
+        roles::role_privileges(&rows).map_err(|error| error.to_string())
+    };
+    grants.role_privileges = Some(match read.await {
+        Ok(privileges) => Fact::Observed(privileges),
+        Err(reason) => Fact::unavailable(naming(fetcher.endpoint, reason)),
+    });
+    Fact::Observed(grants)
+}
+
+/// Every in-scope table that exists, as the inner tables name them whatever the user's
+/// privileges; `None` when they were not read or the kernel's layout is not known.
+fn existing_tables(
+    fetched: &ColumnsAndKeys,
+    server: &Fact<Server>,
+) -> Option<Vec<(String, String)>> {
+    match fetched {
+        ColumnsAndKeys::Inner {
+            tables: Ok(tables), ..
+        } if layout_of(server).is_ok() => Some(inner::user_tables(tables)),
+        _ => None,
     }
 }
 
@@ -376,16 +490,11 @@ fn join_inner(
     inner_tables: Result<Vec<InnerTable>, String>,
     server: &Fact<Server>,
 ) -> Result<Tables, String> {
-    let numbering = match server {
-        Fact::Observed(server) => TypeNumbering::of(server)?,
-        Fact::Unavailable { reason } => {
-            return Err(format!("the kernel's version is unknown: {reason}"));
-        }
-    };
+    let layout = layout_of(server)?;
     let (columns, inner_tables) = (columns?, inner_tables?);
     let mut filled =
         queries::tables(listed, &Rows::new(), &Rows::new()).map_err(|error| error.to_string())?;
-    inner::fill_tables(&mut filled, inner_tables, columns, numbering)?;
+    inner::fill_tables(&mut filled, inner_tables, columns, layout)?;
     Ok(filled)
 }
 
@@ -399,34 +508,43 @@ fn naming(endpoint: &str, reason: String) -> String {
 }
 
 /// Which in-scope tables hold rows: asked of the forward link's target only, about the tables
-/// the link covers.
+/// the link covers, and where the list of tables probed came from. The inner tables' list
+/// (`existing`) is probed when there is one: information_schema lists only the tables the
+/// user holds a privilege on, and a table it cannot list is not thereby empty.
 async fn probed_rows(
     fetcher: &Fetcher<'_>,
     plan: &TenantPlan,
     probe_rows_of: Option<&LinkPlan>,
     tables: &Fact<Tables>,
-) -> Fact<BTreeSet<String>> {
+    existing: Option<Vec<(String, String)>>,
+) -> (Fact<BTreeSet<String>>, Option<CatalogSource>) {
     let Some(link) = probe_rows_of else {
-        return Fact::unavailable(format!(
+        let why = format!(
             "rows are probed on the forward link's target at the forward stage only, not on tenant {}",
             plan.tenant
-        ));
+        );
+        return (Fact::unavailable(why), None);
     };
-    match tables {
-        Fact::Unavailable { reason } => Fact::unavailable(reason.clone()),
-        Fact::Observed(tables) => {
-            let covered: Vec<(String, String)> = tables
+    let (candidates, source) = match (existing, tables) {
+        (Some(existing), _) => (existing, CatalogSource::InnerTables),
+        (None, Fact::Unavailable { reason }) => return (Fact::unavailable(reason.clone()), None),
+        (None, Fact::Observed(tables)) => {
+            let listed = tables
                 .iter()
                 .flat_map(|(database, tables)| {
                     tables
                         .keys()
                         .map(move |table| (database.clone(), table.clone()))
                 })
-                .filter(|(database, table)| link.covers(database, table))
                 .collect();
-            probe_rows(fetcher, &covered).await
+            (listed, CatalogSource::InformationSchema)
         }
-    }
+    };
+    let covered: Vec<(String, String)> = candidates
+        .into_iter()
+        .filter(|(database, table)| link.covers(database, table))
+        .collect();
+    (probe_rows(fetcher, &covered).await, Some(source))
 }
 
 /// Which of `tables` hold rows, in statements of [`queries::ROW_PROBE_BATCH`] tables each: one
@@ -517,7 +635,7 @@ impl Fetcher<'_> {
             )),
             Ok(Err(error)) => Err(format!(
                 "{endpoint}: `{statement} …` failed: {}",
-                describe(&error)
+                failure::statement(&error)
             )),
             Ok(Ok(rows)) => rows
                 .into_iter()
@@ -567,17 +685,6 @@ fn value_to_text(value: Value) -> Option<String> {
             if negative { "-" } else { "" },
             u32::from(h) + days * 24
         )),
-    }
-}
-
-/// The server's own words for an error, without the client's wrapping.
-fn describe(error: &mysql_async::Error) -> String {
-    match error {
-        mysql_async::Error::Server(server) => format!(
-            "ERROR {} ({}): {}",
-            server.code, server.state, server.message
-        ),
-        other => other.to_string(),
     }
 }
 

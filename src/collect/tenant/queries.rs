@@ -38,6 +38,12 @@ pub const KEYS: &str = "SELECT table_schema, table_name, index_name, column_name
      FROM information_schema.STATISTICS WHERE non_unique = 0 AND table_schema IN ({scope}) \
      ORDER BY table_schema, table_name, index_name, seq_in_index";
 
+/// The name of the tenant the session is in: a user tenant's `DBA_OB_TENANTS` holds its own row
+/// only (the sys tenant's holds every tenant). seekdb, which has no tenants, has no such view.
+pub const TENANT_NAME: &str = "SELECT tenant_name FROM oceanbase.DBA_OB_TENANTS";
+
+/// Triggers as information_schema lists them: only those on tables the user holds TRIGGER on.
+/// Read when the trigger dictionary ([`super::triggers`]) cannot be.
 pub const TRIGGERS: &str = "SELECT trigger_schema, trigger_name, event_object_table, action_timing, event_manipulation \
      FROM information_schema.TRIGGERS WHERE event_object_schema IN ({scope})";
 
@@ -273,6 +279,18 @@ pub fn rows_present(
     Ok(present)
 }
 
+/// The session's tenant from the [`TENANT_NAME`] rows: exactly one, or it cannot be told.
+pub fn tenant_name(rows: &Rows) -> Result<String, ShapeError> {
+    match rows.as_slice() {
+        [row] => Ok(text(row, 0)?.to_string()),
+        [] => Err(ShapeError("DBA_OB_TENANTS lists no tenant".into())),
+        more => Err(ShapeError(format!(
+            "DBA_OB_TENANTS lists {} tenants, not the session's own alone (a session in the sys tenant sees every tenant)",
+            more.len()
+        ))),
+    }
+}
+
 pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
     let mut triggers = rows
         .iter()
@@ -422,6 +440,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(present.into_iter().collect::<Vec<_>>(), vec!["app.c"]);
+    }
+
+    #[test]
+    fn the_tenant_name_is_the_one_row_or_unknown() {
+        assert_eq!(
+            tenant_name(&rows(&[&[Some("tenant_a")]])).unwrap(),
+            "tenant_a"
+        );
+        assert!(tenant_name(&rows(&[])).is_err());
+        let sys = tenant_name(&rows(&[
+            &[Some("sys")],
+            &[Some("META$1002")],
+            &[Some("t1")],
+        ]));
+        assert!(sys.unwrap_err().to_string().contains("lists 3 tenants"));
     }
 
     #[test]

@@ -1,21 +1,26 @@
-use crate::facts::Tenant;
+use crate::facts::{Fact, Tenant};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// Both tenants answer on the host and port of the plan, the migration user of each can log
-    /// in with its password, and every fact the other rules read was collected.
+    /// in with its password, the session is in the tenant the plan names (`tenant = "..."`,
+    /// when given; read from `oceanbase.DBA_OB_TENANTS`), and every fact the other rules read
+    /// was collected.
     ///
     /// ## Why it matters
     /// OMS connects to both tenants with these users for every link. A tenant the tool cannot
     /// reach is a tenant OMS cannot reach either, and every rule that needed its facts is left
-    /// inconclusive: the pair has not been checked.
+    /// inconclusive: the pair has not been checked. A session in another tenant than the one
+    /// the plan names (a wrong port, a proxy routing to another tenant, a user that exists in
+    /// both) means every other verdict is about the wrong tenant.
     ///
     /// ## How to fix
     /// Check the host, port and user in the plan, the password source, and that the tenant
-    /// accepts connections from this machine. When only some facts are missing, the finding
-    /// names the statement that failed and the server's error: usually a privilege the
-    /// migration user lacks to read a view.
+    /// accepts connections from this machine. Through ODP (OBProxy) the tenant is part of the
+    /// user name (`user@tenant#cluster`). When only some facts are missing, the finding names
+    /// the statement that failed and the server's error: usually a privilege the migration
+    /// user lacks to read a view.
     pub static RULE = Rule {
         id: "conn.tenant",
         severity: Severity::Error,
@@ -34,11 +39,12 @@ fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
+        let planned = cx.plan.tenant(tenant);
         if let Some(reason) = on.login_failure() {
             findings.push(
                 Finding::new(tenant, Some(on.user().to_string()), format!("cannot check tenant {tenant}: {reason}"))
                     .help("check host, port, user and password in the plan, and that this machine may connect")
-                    .at(Some(cx.plan.tenant(tenant).span.clone())),
+                    .at(Some(planned.span.clone())),
             );
             continue;
         }
@@ -49,6 +55,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                     .map(|reason| format!("{} ({reason})", need.name()))
             })
             .collect();
+        if let Some(declared) = &planned.tenant_name {
+            findings.extend(named_tenant(cx, tenant, declared));
+        }
         if !missing.is_empty() {
             findings.push(
                 Finding::new(
@@ -62,6 +71,47 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     Ok(findings)
+}
+
+/// A finding when the session on `tenant` is not in the tenant the plan names `declared`, or
+/// when that cannot be told.
+fn named_tenant(cx: &Ctx<'_>, tenant: Tenant, declared: &str) -> Option<Finding> {
+    let on = cx.tenant(tenant);
+    let planned = cx.plan.tenant(tenant);
+    let at = Some(
+        planned
+            .tenant_name_span
+            .clone()
+            .unwrap_or_else(|| planned.span.clone()),
+    );
+    let unknown = |why: &str| {
+        Finding::new(
+            tenant,
+            Some(declared.to_string()),
+            format!("the plan names tenant {declared} for tenant {tenant}, but the tenant the session is in could not be read: {why}"),
+        )
+        .help("the name is read from oceanbase.DBA_OB_TENANTS, which OceanBase 4.x shows to a user with SELECT on `oceanbase`.* (seekdb has no tenants: leave `tenant` out there)")
+        .severity(Severity::Warning)
+        .at(at.clone())
+    };
+    match on.connected_tenant() {
+        // Asked whenever the plan names a tenant: absent only from facts collected before.
+        None => Some(unknown("these facts do not hold it; collect them again")),
+        Some(Fact::Unavailable { reason }) => Some(unknown(reason)),
+        Some(Fact::Observed(connected)) if connected.eq_ignore_ascii_case(declared) => None,
+        Some(Fact::Observed(connected)) => Some(
+            Finding::new(
+                tenant,
+                Some(connected.clone()),
+                format!(
+                    "the plan names tenant {declared} for tenant {tenant}, but the session of {} is in tenant {connected}",
+                    on.user()
+                ),
+            )
+            .help("correct the host, port or user so the session reaches the named tenant (through ODP: user@tenant#cluster), or correct `tenant` in the plan")
+            .at(at.clone()),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -95,6 +145,54 @@ mod tests {
                 .message
                 .contains("triggers (ERROR 1142: denied)")
         );
+    }
+
+    const NAMED: &str = "user = \"oms_b\"\ntenant = \"tenant_b\"\n";
+
+    fn named_b() -> crate::plan::Plan {
+        plan_edited("user = \"oms_b\"\n", NAMED)
+    }
+
+    #[test]
+    fn a_session_in_another_tenant_than_the_plan_names_is_an_error_at_the_declaration() {
+        let plan = named_b();
+        let elsewhere = facts(|f| f.b.tenant_name = Some(Fact::Observed("tenant_x".into())));
+        let findings = fire(&RULE, &plan, &elsewhere, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("tenant_x"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("the plan names tenant tenant_b for tenant b, but the session of oms_b is in tenant tenant_x"),
+            "{}",
+            findings[0].message
+        );
+        assert_eq!(findings[0].severity, None);
+        let span = findings[0].plan_span.clone().unwrap();
+        assert_eq!(&plan.source[span], "tenant_b");
+        let same = facts(|f| f.b.tenant_name = Some(Fact::Observed("TENANT_B".into())));
+        assert_clean(&RULE, &plan, &same, Stage::Forward);
+    }
+
+    #[test]
+    fn a_tenant_name_that_cannot_be_read_is_said_not_passed() {
+        let unreadable = facts(|f| {
+            f.b.tenant_name = Some(Fact::unavailable(
+                "ERROR 1146 (42S02): Table 'oceanbase.dba_ob_tenants' doesn't exist",
+            ))
+        });
+        let findings = fire(&RULE, &named_b(), &unreadable, Stage::Forward);
+        assert_eq!(findings[0].severity, Some(Severity::Warning));
+        assert_eq!(where_(&findings), vec![("b", Some("tenant_b"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("could not be read: ERROR 1146")
+        );
+        // A bundle without the name says so too.
+        let findings = fire(&RULE, &named_b(), &healthy(), Stage::Forward);
+        assert!(findings[0].message.contains("collect them again"));
+        // Without a declared tenant nothing is asked and nothing is said.
+        assert_clean(&RULE, &plan(), &unreadable, Stage::Forward);
     }
 
     #[test]

@@ -33,7 +33,7 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
-    let mut unknown: Vec<String> = Vec::new();
+    let mut unreachable: Vec<Tenant> = Vec::new();
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
         let Some(user) = &planned.drc_user else {
@@ -44,9 +44,9 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
             continue;
         };
-        if let Some(reason) = cx.tenant(tenant).login_failure() {
+        if cx.tenant(tenant).login_failure().is_some() {
             // The tenant itself is out of reach (conn.tenant): a failed DRC login says nothing.
-            unknown.push(format!("tenant {tenant} could not be reached: {reason}"));
+            unreachable.push(tenant);
             continue;
         }
         if let Some(reason) = cx
@@ -68,8 +68,10 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !unknown.is_empty() {
-        return Err(crate::rules::NotEvaluated::Inconclusive(unknown.join("; ")));
+    if findings.is_empty() && !unreachable.is_empty() {
+        return Err(crate::rules::NotEvaluated::Inconclusive(
+            crate::rules::blocked_by_connection(&unreachable),
+        ));
     }
     Ok(findings)
 }

@@ -112,6 +112,72 @@ mod tests {
         assert_clean(&RULE, &plan(), &facts, Stage::Forward);
     }
 
+    /// `oms_a` holds USAGE itself and SELECT on `app`.* through role `r_read`, default or not.
+    fn through_role(default: bool) -> crate::facts::Facts {
+        use crate::facts::grants::{GrantLevel, PrivilegeGrant, RolePrivileges};
+        let select_on_app = PrivilegeGrant {
+            level: GrantLevel::Database {
+                database: "app".into(),
+            },
+            all: false,
+            privileges: [crate::facts::Privilege::Select].into(),
+            column_privileges: vec![],
+            with_grant_option: false,
+        };
+        let roles = match default {
+            true => RolePrivileges {
+                active: vec!["r_read".into()],
+                inactive: vec![],
+                grants: vec![select_on_app],
+            },
+            false => RolePrivileges {
+                active: vec![],
+                inactive: vec!["r_read".into()],
+                grants: vec![],
+            },
+        };
+        facts(|f| {
+            let mut granted = grants(&[
+                "GRANT USAGE ON *.* TO 'oms_a'",
+                "GRANT `r_read`@`%` TO `oms_a`@`%`",
+            ]);
+            granted.role_privileges = Some(Fact::Observed(roles));
+            f.a.grants = Fact::Observed(granted);
+        })
+    }
+
+    #[test]
+    fn a_default_role_counts_and_a_role_that_is_not_default_is_named_as_not_counted() {
+        assert_clean(&RULE, &plan(), &through_role(true), Stage::Forward);
+        let findings = fire(&RULE, &plan(), &through_role(false), Stage::Forward);
+        assert_eq!(
+            findings[0].message,
+            "oms_a lacks SELECT on `app`.* (role r_read is granted but not a default role: \
+             OMS's sessions do not activate it, so its privileges were not counted; \
+             `SET DEFAULT ROLE ALL TO 'oms_a'@'%'` would make them count)"
+        );
+    }
+
+    #[test]
+    fn roles_whose_privileges_could_not_be_read_are_named_as_not_counted() {
+        let facts = facts(|f| {
+            let mut granted = grants(&[
+                "GRANT USAGE ON *.* TO 'oms_a'",
+                "GRANT `r_read`@`%` TO `oms_a`@`%`",
+            ]);
+            granted.role_privileges = Some(Fact::unavailable("ERROR 1142 (42000): denied"));
+            f.a.grants = Fact::Observed(granted);
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert!(
+            findings[0]
+                .message
+                .contains("roles r_read are granted too; their privileges could not be read (ERROR 1142 (42000): denied)"),
+            "{}",
+            findings[0].message
+        );
+    }
+
     #[test]
     fn granted_roles_are_named_in_the_message() {
         let facts = facts(|f| {

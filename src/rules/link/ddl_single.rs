@@ -102,7 +102,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                     .at(cx.plan.reverse.ddl_sync_span.clone()),
                 ]);
             }
-            Err(NotEvaluated::Inconclusive(format!("the live projects' DDL settings could not be read: {reason}")))
+            Err(NotEvaluated::Inconclusive(format!("the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)")))
         }
     }
 }

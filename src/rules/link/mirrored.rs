@@ -85,7 +85,15 @@ fn check(cx: &Ctx<'_>) -> Check {
     // Read when OMS showed it; the plan alone decides otherwise.
     let live = cx.oms_forward().ok().flatten();
     if let Some(project) = live {
-        if project.source != Some(forward.source) || project.sink != Some(forward.target) {
+        // An endpoint whose host name did not resolve is unknown, not "outside the plan": it is
+        // compared only when it could be (oms.data-sources says what did not resolve).
+        let differs =
+            |known: Option<crate::facts::Tenant>,
+             unresolved: &Option<crate::facts::oms::Unresolved>,
+             planned| { unresolved.is_none() && known != Some(planned) };
+        if differs(project.source, &project.source_unresolved, forward.source)
+            || differs(project.sink, &project.sink_unresolved, forward.target)
+        {
             let side = |t: Option<crate::facts::Tenant>| {
                 t.map(|t| format!("tenant {t}"))
                     .unwrap_or_else(|| "a data source outside the plan".into())
@@ -182,5 +190,30 @@ mod tests {
     fn quiet_on_a_mirrored_plan_and_project() {
         assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
         assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Reverse);
+    }
+
+    #[test]
+    fn a_sink_whose_host_name_did_not_resolve_is_not_called_outside_the_plan() {
+        let unresolved = |project: &mut crate::facts::oms::Project| {
+            project.sink = None;
+            project.sink_unresolved = Some(crate::facts::oms::Unresolved {
+                data_source: "ob_b (db-b.invalid:2881)".into(),
+                tenants: vec![crate::facts::Tenant::B],
+                reason: "failed to lookup address information".into(),
+            });
+        };
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                unresolved(project);
+            }
+        });
+        assert_clean(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        // Still compared where it can be: a known sink elsewhere fires.
+        let elsewhere = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.sink = Some(crate::facts::Tenant::A);
+            }
+        });
+        fire(&RULE, &oms_plan(), &elsewhere, Stage::Reverse);
     }
 }

@@ -1,11 +1,17 @@
+use crate::facts::Tenant;
+use crate::facts::oms::{Project, Writes};
 use crate::rules::scope::Object;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// No live OMS project other than the planned forward and reverse projects writes to the
-    /// in-scope databases or tables of tenant A or B (by its sink data source and the mapped
-    /// names of its object mapping).
+    /// in-scope databases or tables of tenant A or B: by its sink data source, and by the
+    /// objects it selects — listed ones with their mapped names, or matching rules
+    /// (`WILDCARD`: white lists, black lists and excluded databases, `*` `?` `[...]` patterns).
+    /// A project whose objects cannot be evaluated (`COMPLEX` mode), or whose sink data source
+    /// names a host that does not resolve where the check runs, leaves the rule inconclusive,
+    /// naming the project.
     ///
     /// ## Why it matters
     /// Two projects writing the same target tables overwrite each other's rows, and their
@@ -14,8 +20,8 @@ declare_rule! {
     /// usual cause.
     ///
     /// ## How to fix
-    /// Release (or stop and release) the other project in OMS, or narrow its objects so it no
-    /// longer writes the pair's tables.
+    /// Release (or stop and release) the other project in OMS, or narrow its objects (or its
+    /// matching rules) so it no longer writes the pair's tables.
     pub static RULE = Rule {
         id: "oms.conflicts",
         severity: Severity::Error,
@@ -30,40 +36,94 @@ declare_rule! {
     };
 }
 
+/// What a project writes among the in-scope objects of one tenant.
+#[derive(Default)]
+struct Overlap {
+    objects: Vec<String>,
+    /// The matching rules that select them, as OMS shows them.
+    rules: Vec<String>,
+    /// Why some object could not be decided.
+    undecided: Option<String>,
+}
+
+fn overlap(cx: &Ctx<'_>, project: &Project, tenant: Tenant) -> Overlap {
+    let mut overlap = Overlap::default();
+    for link in cx.links_into(tenant) {
+        for object in Object::scope(link) {
+            let writes = match object {
+                Object::Database(database) => project.writes_database(database),
+                Object::Table(database, table) => project.writes(database, table),
+            };
+            match writes {
+                Writes::No => {}
+                Writes::Yes { rule } => {
+                    if !overlap.objects.contains(&object.name()) {
+                        overlap.objects.push(object.name());
+                    }
+                    if let Some(rule) = rule.filter(|rule| !overlap.rules.contains(rule)) {
+                        overlap.rules.push(rule);
+                    }
+                }
+                Writes::Undecided(reason) => overlap.undecided = Some(reason),
+            }
+        }
+    }
+    overlap
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
     let others = cx.oms_others()?;
     let mut findings = Vec::new();
+    let mut undecided: Vec<String> = Vec::new();
     for project in others {
-        let Some(tenant) = project.sink else { continue };
-        let mut overlaps: Vec<String> = Vec::new();
-        for link in cx.links_into(tenant) {
-            for object in Object::scope(link) {
-                let writes = match object {
-                    Object::Database(database) => project.writes_database(database),
-                    Object::Table(database, table) => project.writes(database, table),
+        let label = format!(
+            "project {} ({}, {})",
+            project.name, project.id, project.status
+        );
+        if let Some(tenant) = project.sink {
+            let overlap = overlap(cx, project, tenant);
+            if !overlap.objects.is_empty() {
+                let selected_by = match overlap.rules.as_slice() {
+                    [] => String::new(),
+                    [rule] => format!(", selected by its matching rule {rule}"),
+                    rules => format!(", selected by its matching rules {}", rules.join(", ")),
                 };
-                if writes && !overlaps.contains(&object.name()) {
-                    overlaps.push(object.name());
-                }
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        Some(project.name.clone()),
+                        format!(
+                            "{label} also writes {} on tenant {tenant}{selected_by}",
+                            overlap.objects.join(", ")
+                        ),
+                    )
+                    .help("release the other project, or remove these objects from it, before building the pair"),
+                );
+            } else if let Some(reason) = overlap.undecided {
+                undecided.push(format!(
+                    "{label} writes tenant {tenant}, but {reason}: check in OMS that it writes none of the pair's objects, or release it"
+                ));
+            }
+        } else if let Some(unresolved) = &project.sink_unresolved {
+            // It may write one of the tenants: decide as if it did, and say what is unknown.
+            for tenant in &unresolved.tenants {
+                let overlap = overlap(cx, project, *tenant);
+                let would = if !overlap.objects.is_empty() {
+                    format!("would write {}", overlap.objects.join(", "))
+                } else if let Some(reason) = overlap.undecided {
+                    format!("might write the pair's objects ({reason})")
+                } else {
+                    continue;
+                };
+                undecided.push(format!(
+                    "{label} writes data source {}, which could not be compared with tenant {tenant} ({}); if it is tenant {tenant}, the project {would}: make the host name resolvable where the check runs, or register the data source by IP",
+                    unresolved.data_source, unresolved.reason
+                ));
             }
         }
-        if overlaps.is_empty() {
-            continue;
-        }
-        findings.push(
-            Finding::new(
-                Side::Oms,
-                Some(project.name.clone()),
-                format!(
-                    "project {} ({}, {}) also writes {} on tenant {tenant}",
-                    project.name,
-                    project.id,
-                    project.status,
-                    overlaps.join(", ")
-                ),
-            )
-            .help("release the other project, or remove these objects from it, before building the pair"),
-        );
+    }
+    if findings.is_empty() && !undecided.is_empty() {
+        return Err(NotEvaluated::Inconclusive(undecided.join("; ")));
     }
     Ok(findings)
 }
@@ -71,26 +131,59 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::Fact;
-    use crate::facts::oms::{MappedDatabase, MappedTable};
+    use crate::facts::oms::{
+        MappedDatabase, MappedTable, MatchRule, MatchingRules, Project, Selection, Unresolved,
+    };
+    use crate::facts::{Fact, Facts, Tenant};
+    use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
-    fn third_project(database: &str, table: Option<&str>) -> crate::facts::Facts {
-        with_oms(|oms| {
-            let mut project = live_project("np_3", "nightly_copy", "e_a", "e_b");
-            project.mapping = vec![MappedDatabase {
-                name: database.into(),
-                mapped_name: None,
-                tables: table
-                    .into_iter()
-                    .map(|t| MappedTable {
-                        name: t.into(),
-                        mapped_name: None,
-                    })
-                    .collect(),
-            }];
-            oms.others = Fact::Observed(vec![project]);
-        })
+    fn with_other(project: Project) -> Facts {
+        with_oms(|oms| oms.others = Fact::Observed(vec![project]))
+    }
+
+    fn third_project(database: &str, table: Option<&str>) -> Facts {
+        let mut project = live_project("np_3", "nightly_copy", "e_a", "e_b");
+        project.mapping = vec![MappedDatabase {
+            name: database.into(),
+            mapped_name: None,
+            tables: table
+                .into_iter()
+                .map(|t| MappedTable {
+                    name: t.into(),
+                    mapped_name: None,
+                })
+                .collect(),
+        }];
+        with_other(project)
+    }
+
+    fn rule(database: &str, table: &str) -> MatchRule {
+        MatchRule {
+            database: database.into(),
+            table: table.into(),
+            mapped_database: None,
+            mapped_table: None,
+        }
+    }
+
+    /// A project into tenant B that selects its objects by matching rules.
+    fn wildcard_project(include: Vec<MatchRule>, exclude: Vec<MatchRule>) -> Project {
+        Project {
+            mapping: vec![],
+            selection: Selection::Matching(MatchingRules {
+                include,
+                exclude,
+                renames: vec![],
+            }),
+            ..live_project("np_w", "copy_by_rule", "e_x", "e_b")
+        }
+    }
+
+    /// The rule's status and reason.
+    fn outcome(facts: &Facts) -> (Status, String) {
+        let evaluation = run(&RULE, &oms_plan(), facts, Stage::Forward);
+        (evaluation.status, evaluation.reason.unwrap_or_default())
     }
 
     #[test]
@@ -116,5 +209,83 @@ mod tests {
             &third_project("reporting", None),
             Stage::Forward,
         );
+    }
+
+    #[test]
+    fn fires_on_a_project_whose_matching_rule_selects_the_scope() {
+        let facts = with_other(wildcard_project(vec![rule("APP", "*")], vec![]));
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(
+            findings[0].message,
+            "project copy_by_rule (np_w, RUNNING) also writes app on tenant b, selected by its matching rule APP.*"
+        );
+    }
+
+    #[test]
+    fn quiet_when_the_black_list_excludes_the_scope() {
+        let whole_database = wildcard_project(vec![rule("a*", "*")], vec![rule("app", "*")]);
+        assert_clean(
+            &RULE,
+            &oms_plan(),
+            &with_other(whole_database),
+            Stage::Forward,
+        );
+        let same_pattern = wildcard_project(vec![rule("app", "t_*")], vec![rule("app", "T_*")]);
+        assert_clean(
+            &RULE,
+            &oms_plan(),
+            &with_other(same_pattern),
+            Stage::Forward,
+        );
+    }
+
+    #[test]
+    fn a_selection_it_cannot_evaluate_is_inconclusive_naming_the_project() {
+        let project = Project {
+            selection: Selection::Unknown {
+                reason: "its objects are chosen in COMPLEX mode, which this tool cannot evaluate"
+                    .into(),
+            },
+            ..live_project("np_c", "complex_copy", "e_x", "e_b")
+        };
+        let (status, reason) = outcome(&with_other(project));
+        assert_eq!(status, Status::Inconclusive);
+        assert!(
+            reason.contains("project complex_copy (np_c, RUNNING) writes tenant b, but its objects are chosen in COMPLEX mode"),
+            "{reason}"
+        );
+    }
+
+    fn unresolved_sink(project: Project) -> Project {
+        Project {
+            sink: None,
+            sink_unresolved: Some(Unresolved {
+                data_source: "ob_b (db-b.internal:2881)".into(),
+                tenants: vec![Tenant::A, Tenant::B],
+                reason: "host name db-b.internal does not resolve here".into(),
+            }),
+            ..project
+        }
+    }
+
+    #[test]
+    fn a_sink_that_may_be_a_tenant_is_inconclusive_when_its_objects_overlap() {
+        let project = unresolved_sink(live_project("np_u", "by_name", "e_x", "e_y"));
+        let (status, reason) = outcome(&with_other(project));
+        assert_eq!(status, Status::Inconclusive);
+        assert!(
+            reason.contains("writes data source ob_b (db-b.internal:2881), which could not be compared with tenant a")
+                && reason.contains("the project would write app")
+                && reason.contains("tenant b"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_sink_that_may_be_a_tenant_is_quiet_when_its_objects_do_not_overlap() {
+        let mut project = unresolved_sink(live_project("np_u", "by_name", "e_x", "e_y"));
+        project.mapping[0].name = "reporting".into();
+        project.mapping[0].mapped_name = None;
+        assert_clean(&RULE, &oms_plan(), &with_other(project), Stage::Forward);
     }
 }

@@ -1,11 +1,15 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// Each tenant of the plan is a registered OMS data source: one whose host and port are the
     /// tenant's, whose type matches the tenant's mode (`OB_MYSQL…` for MySQL mode, `OB_ORACLE…`
     /// for Oracle mode), and whose tenant name is the one declared in `[tenants.x] tenant`.
+    /// Hosts compare as written, then by address: a data source registered by host name
+    /// matches a plan that gives the tenant's IP, and the reverse. When a tenant has no
+    /// matching data source but one on its port names a host that does not resolve where the
+    /// check runs, the rule is inconclusive and names that data source.
     ///
     /// ## Why it matters
     /// OMS projects connect through data sources. A project created on a data source of the
@@ -32,12 +36,29 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let sources = cx.oms_data_sources()?;
     let mut findings = Vec::new();
+    let mut undecided: Vec<String> = Vec::new();
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
         let matching: Vec<_> = sources
             .iter()
             .filter(|source| source.tenant == Some(tenant))
             .collect();
+        let maybe: Vec<_> = sources
+            .iter()
+            .filter_map(|source| source.unresolved.as_ref())
+            .filter(|unresolved| unresolved.tenants.contains(&tenant))
+            .collect();
+        if matching.is_empty() && !maybe.is_empty() {
+            for unresolved in maybe {
+                undecided.push(format!(
+                    "data source {} could not be compared with tenant {tenant} ({}): {}; make the host names resolvable where the check runs, or register the data source by IP",
+                    unresolved.data_source,
+                    planned.endpoint(),
+                    unresolved.reason
+                ));
+            }
+            continue;
+        }
         if matching.is_empty() {
             findings.push(
                 Finding::new(
@@ -82,13 +103,18 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
+    if findings.is_empty() && !undecided.is_empty() {
+        return Err(NotEvaluated::Inconclusive(undecided.join("; ")));
+    }
     Ok(findings)
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::Fact;
+    use crate::facts::oms::Unresolved;
+    use crate::facts::{Fact, Tenant};
+    use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
     #[test]
@@ -114,6 +140,28 @@ mod tests {
             findings[0]
                 .message
                 .contains("has type OB_ORACLE, but the tenant is in MYSQL mode")
+        );
+    }
+
+    #[test]
+    fn inconclusive_when_the_only_candidate_names_a_host_that_does_not_resolve() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[1].tenant = None;
+                sources[1].unresolved = Some(Unresolved {
+                    data_source: "ob_b (db-b.internal:2881)".into(),
+                    tenants: vec![Tenant::A, Tenant::B],
+                    reason: "host name db-b.internal does not resolve here".into(),
+                });
+            }
+        });
+        let evaluation = run(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert_eq!(
+            evaluation.reason.as_deref(),
+            Some(
+                "data source ob_b (db-b.internal:2881) could not be compared with tenant b (10.0.0.2:2881): host name db-b.internal does not resolve here; make the host names resolvable where the check runs, or register the data source by IP"
+            )
         );
     }
 

@@ -1,4 +1,6 @@
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::facts::Tenant;
+use crate::facts::oms::Unresolved;
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -51,12 +53,23 @@ fn check(cx: &Ctx<'_>) -> Check {
             kinds.join(", ")
         ));
     }
-    let side = |tenant: Option<crate::facts::Tenant>| {
+    let side = |tenant: Option<Tenant>| {
         tenant
             .map(|t| t.as_str())
             .unwrap_or("an unknown data source")
     };
-    if project.source != Some(planned.source) || project.sink != Some(planned.target) {
+    // An endpoint whose host name did not resolve may be the planned tenant: neither a
+    // difference nor a match.
+    fn maybe(unresolved: &Option<Unresolved>, tenant: Tenant) -> Option<&Unresolved> {
+        unresolved
+            .as_ref()
+            .filter(|unresolved| unresolved.tenants.contains(&tenant))
+    }
+    let source_unknown = maybe(&project.source_unresolved, planned.source);
+    let sink_unknown = maybe(&project.sink_unresolved, planned.target);
+    let source_differs = source_unknown.is_none() && project.source != Some(planned.source);
+    let sink_differs = sink_unknown.is_none() && project.sink != Some(planned.target);
+    if source_differs || sink_differs {
         differences.push(format!(
             "it reads {} and writes {}, the plan says {} to {}",
             side(project.source),
@@ -64,6 +77,25 @@ fn check(cx: &Ctx<'_>) -> Check {
             planned.source,
             planned.target
         ));
+    }
+    let unknown: Vec<String> = [source_unknown, sink_unknown]
+        .into_iter()
+        .flatten()
+        .map(|u| {
+            format!(
+                "data source {} may be {} ({})",
+                u.data_source,
+                u.candidates(),
+                u.reason
+            )
+        })
+        .collect();
+    if differences.is_empty() && !unknown.is_empty() {
+        return Err(NotEvaluated::Inconclusive(format!(
+            "reverse project {} exists, but its endpoints could not be compared with the plan: {}; make the host names resolvable where the check runs, or register the data sources by IP",
+            project.name,
+            unknown.join("; ")
+        )));
     }
     if differences.is_empty() {
         return Ok(vec![]);
@@ -82,7 +114,9 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::Fact;
+    use crate::facts::oms::Unresolved;
+    use crate::facts::{Fact, Tenant};
+    use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
     #[test]
@@ -90,6 +124,27 @@ mod tests {
         assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Forward);
         let matching = with_oms(|oms| oms.reverse = Fact::Observed(Some(reverse_project())));
         assert_clean(&RULE, &oms_plan(), &matching, Stage::Reverse);
+    }
+
+    #[test]
+    fn inconclusive_when_an_endpoint_cannot_be_compared() {
+        let facts = with_oms(|oms| {
+            let mut project = reverse_project();
+            project.source = None;
+            project.source_unresolved = Some(Unresolved {
+                data_source: "ob_b (db-b.internal:2881)".into(),
+                tenants: vec![Tenant::B],
+                reason: "host name db-b.internal does not resolve here".into(),
+            });
+            oms.reverse = Fact::Observed(Some(project));
+        });
+        let evaluation = run(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap();
+        assert!(
+            reason.contains("data source ob_b (db-b.internal:2881) may be tenant b"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -64,7 +64,8 @@ mod tests {
         );
         let span = findings[0].plan_span.clone().unwrap();
         assert_eq!(
-            &plan.source[span], "*******",
+            &plan.source[span],
+            crate::plan::MARKER,
             "the label points at the blanked value"
         );
     }

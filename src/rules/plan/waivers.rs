@@ -76,6 +76,7 @@ mod tests {
             plan: &plan,
             facts: Some(&facts),
             stage: Stage::Forward,
+            stage_undecided: None,
             waivers: list,
             today: TODAY,
         };

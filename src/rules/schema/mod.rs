@@ -11,6 +11,7 @@ pub mod triggers;
 pub mod unsupported;
 
 use crate::facts::{Privilege, Tenant};
+use crate::plan::LinkPlan;
 use crate::rules::scope::lacks;
 use crate::rules::{Ctx, NotEvaluated};
 
@@ -33,28 +34,45 @@ const LISTING_PRIVILEGES: &[Privilege] = &[
 /// Inconclusive when the migration user of a tenant holds no privilege at all on an in-scope
 /// object: its tables cannot be listed, so "no table there" would be a guess.
 pub fn require_visible_scope(cx: &Ctx<'_>) -> Result<(), NotEvaluated> {
-    let mut blind: Vec<(Tenant, String)> = Vec::new();
+    let mut described: Vec<String> = Vec::new();
     for tenant in Tenant::BOTH {
-        let grants = cx.tenant(tenant).grants()?;
-        for lack in lacks(grants, cx.plan.links(), |_| LISTING_PRIVILEGES.to_vec()) {
-            let name = lack.object.name();
-            let held_none = lack.missing.len() == LISTING_PRIVILEGES.len();
-            if held_none && !blind.iter().any(|(t, n)| *t == tenant && *n == name) {
-                blind.push((tenant, name));
+        for name in unlisted(cx, tenant, &cx.plan.links())? {
+            let line = cannot_list(cx, tenant, &name);
+            if !described.contains(&line) {
+                described.push(line);
             }
         }
     }
-    if blind.is_empty() {
-        return Ok(());
+    match described.is_empty() {
+        true => Ok(()),
+        false => Err(NotEvaluated::Inconclusive(described.join("; "))),
     }
-    let described: Vec<String> = blind
-        .iter()
-        .map(|(tenant, name)| {
-            format!(
-                "tenant {tenant}: {} holds no privilege on {name}, so its tables cannot be listed",
-                cx.tenant(*tenant).user()
-            )
-        })
-        .collect();
-    Err(NotEvaluated::Inconclusive(described.join("; ")))
+}
+
+/// The objects of `links`' scope on `tenant` whose tables information_schema cannot list to
+/// the migration user: it holds no privilege at all on them.
+pub fn unlisted(
+    cx: &Ctx<'_>,
+    tenant: Tenant,
+    links: &[&LinkPlan],
+) -> Result<Vec<String>, NotEvaluated> {
+    let grants = cx.tenant(tenant).grants()?;
+    let mut names = Vec::new();
+    for lack in lacks(grants, links.iter().copied(), |_| {
+        LISTING_PRIVILEGES.to_vec()
+    }) {
+        let held_none = lack.missing.len() == LISTING_PRIVILEGES.len();
+        if held_none && !names.contains(&lack.object.name()) {
+            names.push(lack.object.name());
+        }
+    }
+    Ok(names)
+}
+
+/// Why the tables of `name` on `tenant` cannot be listed.
+pub fn cannot_list(cx: &Ctx<'_>, tenant: Tenant, name: &str) -> String {
+    format!(
+        "tenant {tenant}: {} holds no privilege on {name}, so its tables cannot be listed",
+        cx.tenant(tenant).user()
+    )
 }

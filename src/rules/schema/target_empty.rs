@@ -1,3 +1,4 @@
+use crate::rules::schema::{cannot_list, unlisted};
 use crate::rules::{
     Check, Ctx, Finding, Input, MissingKind, Need, NotEvaluated, Severity, Stage, declare_rule,
 };
@@ -7,7 +8,11 @@ declare_rule! {
     /// Before the forward project is created: every in-scope table that already exists on the
     /// forward link's target (B) is empty. Emptiness is probed with one statement
     /// (`EXISTS(SELECT 1 FROM t)` for each table), not read from `TABLE_ROWS`, which OceanBase
-    /// fills in only when statistics are gathered.
+    /// fills in only when statistics are gathered. The tables probed are those the kernel's
+    /// inner tables name, visible to the migration user or not; when the inner tables cannot
+    /// be read, those information_schema lists, and then the rule is inconclusive where the
+    /// user holds no privilege that lets it list a target database's tables. A table the user
+    /// cannot read rows of leaves the rule inconclusive with the server's error.
     ///
     /// ## Why it matters
     /// Full migration copies A's rows into B. Rows already in B's tables collide with them on
@@ -17,14 +22,15 @@ declare_rule! {
     /// ## How to fix
     /// Empty the target tables (or drop them and let schema migration create them) before
     /// starting the forward project, or confirm the rows are meant to be there and allow a
-    /// non-empty target in OMS.
+    /// non-empty target in OMS. When the rule is inconclusive, grant the migration user SELECT
+    /// on the target databases and on `oceanbase`.*, as OMS requires.
     pub static RULE = Rule {
         id: "schema.target-empty",
         severity: Severity::Warning,
         stage: Some(Stage::Forward),
         input: Input::Tenants,
         needs: &[Need::Tables],
-        optional: &[Need::Rows],
+        optional: &[Need::Rows, Need::Grants],
         waivable: true,
         compares_sides: false,
         summary: "in-scope target tables on B are absent or empty",
@@ -34,17 +40,30 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let target = cx.plan.forward.target;
+    let on = cx.tenant(target);
     // The reason names the rows, not "table rows": they are probed, not read from statistics.
-    let rows = cx
-        .tenant(target)
-        .rows()
-        .map_err(|missing| match missing.kind {
-            MissingKind::Unavailable => NotEvaluated::Inconclusive(format!(
-                "rows of tenant {target} unavailable: {}",
-                missing.cause
-            )),
-            _ => missing.into(),
-        })?;
+    let rows = on.rows().map_err(|missing| match missing.kind {
+        MissingKind::Unavailable => NotEvaluated::Inconclusive(format!(
+            "rows of tenant {target} unavailable: {}; the migration user needs SELECT on the target tables",
+            missing.cause
+        )),
+        _ => missing.into(),
+    })?;
+    if !on.rows_probed_every_table()? {
+        // Only the tables information_schema listed were probed: one the user cannot list
+        // may hold rows all the same.
+        let unseen = unlisted(cx, target, &[&cx.plan.forward])?;
+        if !unseen.is_empty() {
+            let why: Vec<String> = unseen
+                .iter()
+                .map(|name| cannot_list(cx, target, name))
+                .collect();
+            return Err(NotEvaluated::Inconclusive(format!(
+                "only the tables the migration user can list were probed for rows: {}; grant SELECT on the target databases, or on `oceanbase`.* so the inner tables name every table (read unless --catalog information-schema is given)",
+                why.join("; ")
+            )));
+        }
+    }
     Ok(rows
         .iter()
         .map(|table| {
@@ -57,7 +76,7 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::Fact;
+    use crate::facts::{CatalogSource, Fact};
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
@@ -73,10 +92,44 @@ mod tests {
     #[test]
     fn quiet_on_empty_targets_and_inconclusive_without_the_probe() {
         assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
-        let unprobed = facts(|f| f.b.rows = Fact::unavailable("ERROR 1142"));
-        assert_eq!(
-            run(&RULE, &plan(), &unprobed, Stage::Forward).status,
-            Status::Inconclusive
+        let unprobed =
+            facts(|f| f.b.rows = Fact::unavailable("ERROR 1142 (42000): SELECT command denied"));
+        let evaluation = run(&RULE, &plan(), &unprobed, Stage::Forward);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert!(
+            evaluation
+                .reason
+                .unwrap()
+                .contains("needs SELECT on the target tables")
+        );
+    }
+
+    /// A user with no privilege on `app` sees none of its tables in information_schema: an
+    /// empty probe over what it listed says nothing about them.
+    #[test]
+    fn a_probe_over_listed_tables_is_inconclusive_where_the_user_cannot_list() {
+        let blind = |probed_from| {
+            facts(move |f| {
+                f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON `oceanbase`.* TO 'oms_b'"]));
+                f.b.tables = Fact::Observed(Default::default());
+                f.b.probed_tables_from = probed_from;
+            })
+        };
+        for probed_from in [None, Some(CatalogSource::InformationSchema)] {
+            let evaluation = run(&RULE, &plan(), &blind(probed_from), Stage::Forward);
+            assert_eq!(evaluation.status, Status::Inconclusive, "{probed_from:?}");
+            let reason = evaluation.reason.unwrap();
+            assert!(
+                reason.contains("oms_b holds no privilege on app"),
+                "{reason}"
+            );
+        }
+        // The inner tables named every table, and the probe found them empty.
+        assert_clean(
+            &RULE,
+            &plan(),
+            &blind(Some(CatalogSource::InnerTables)),
+            Stage::Forward,
         );
     }
 }

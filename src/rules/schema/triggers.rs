@@ -1,12 +1,16 @@
-use crate::facts::{Privilege, Tenant};
+use crate::facts::{CatalogSource, Privilege, Tenant};
 use crate::rules::scope::lacks;
 use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// No trigger is defined on an in-scope table of either tenant. Triggers are listed only to
-    /// users holding the TRIGGER privilege, so without it on the scope the rule is
-    /// inconclusive rather than clean.
+    /// No trigger is defined on an in-scope table of either tenant. Triggers are read from the
+    /// kernel's trigger dictionary (`oceanbase.__all_tenant_trigger`; `__all_trigger` on
+    /// seekdb), which lists every trigger to a user with SELECT on `oceanbase`.*, as OMS asks
+    /// its migration users to hold. When the dictionary cannot be read, they are read from
+    /// `information_schema.TRIGGERS`, which lists only triggers on tables the user holds
+    /// TRIGGER on: without that privilege on the scope the rule is then inconclusive rather
+    /// than clean.
     ///
     /// ## Why it matters
     /// Each tenant is the target of a link. A trigger on a target table fires again for every
@@ -16,14 +20,15 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Drop the triggers on the tables in scope (keeping their logic on one side only, e.g. in
-    /// the application), or grant the migration user TRIGGER so the check can see them.
+    /// the application). When the rule is inconclusive, grant the migration user SELECT on
+    /// `oceanbase`.* (which OMS needs anyway) so the dictionary can be read.
     pub static RULE = Rule {
         id: "schema.triggers",
         severity: Severity::Warning,
         stage: None,
         input: Input::Tenants,
-        needs: &[Need::Triggers, Need::Grants],
-        optional: &[],
+        needs: &[Need::Triggers],
+        optional: &[Need::Grants],
         waivable: true,
         compares_sides: false,
         summary: "no triggers on in-scope tables",
@@ -35,20 +40,37 @@ fn check(cx: &Ctx<'_>) -> Check {
     let mut blind = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
-        for lack in lacks(on.grants()?, cx.plan.links(), |_| vec![Privilege::Trigger]) {
-            let entry = format!(
-                "tenant {tenant}: {} has no TRIGGER privilege on {}",
-                on.user(),
-                lack.object.name()
-            );
-            if !blind.contains(&entry) {
-                blind.push(entry);
-            }
+        let read_from = on.triggers_read_from()?;
+        if read_from.is_some_and(|catalog| catalog.source == CatalogSource::InnerTables) {
+            // The dictionary lists every trigger, whatever the user's privileges.
+            continue;
         }
+        let unseen: Vec<String> =
+            lacks(on.grants()?, cx.plan.links(), |_| vec![Privilege::Trigger])
+                .into_iter()
+                .map(|lack| lack.object.name())
+                .fold(Vec::new(), |mut names, name| {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                    names
+                });
+        if unseen.is_empty() {
+            continue;
+        }
+        let dictionary = match read_from.and_then(|catalog| catalog.fallback_reason.as_deref()) {
+            Some(why) => format!(" (the trigger dictionary could not be read: {why})"),
+            None => String::new(),
+        };
+        blind.push(format!(
+            "tenant {tenant}: information_schema lists triggers only to holders of TRIGGER, and {} has no TRIGGER privilege on {}{dictionary}",
+            on.user(),
+            unseen.join(", ")
+        ));
     }
     if !blind.is_empty() {
         return Err(NotEvaluated::Inconclusive(format!(
-            "triggers cannot be listed: {}",
+            "triggers cannot be listed: {}; the kernel's trigger dictionary lists them all to a user with SELECT on `oceanbase`.* (read unless --catalog information-schema is given)",
             blind.join("; ")
         )));
     }
@@ -83,37 +105,74 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::{Fact, Trigger};
+    use crate::facts::{Catalog, CatalogSource, Fact, Trigger};
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
+    const DOCUMENTED: &[&str] = &[
+        "GRANT SELECT ON *.* TO 'oms_b'",
+        "GRANT SELECT ON `oceanbase`.* TO 'oms_b'",
+        "GRANT ALTER, CREATE, DELETE, DROP, INSERT, UPDATE, SELECT, INDEX, CREATE VIEW ON `app`.* TO 'oms_b'",
+    ];
+
+    fn trigger() -> Trigger {
+        Trigger {
+            database: "app".into(),
+            name: "trg_upper".into(),
+            table: "orders".into(),
+            timing: "BEFORE".into(),
+            event: "INSERT".into(),
+        }
+    }
+
     #[test]
     fn fires_on_a_trigger_in_scope() {
-        let facts = facts(|f| {
-            f.a.triggers = Fact::Observed(vec![Trigger {
-                database: "app".into(),
-                name: "trg_upper".into(),
-                table: "orders".into(),
-                timing: "BEFORE".into(),
-                event: "INSERT".into(),
-            }])
-        });
+        let facts = facts(|f| f.a.triggers = Fact::Observed(vec![trigger()]));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("a", Some("app.orders"))]);
     }
 
     #[test]
-    fn inconclusive_without_the_trigger_privilege() {
-        let facts =
-            facts(|f| f.b.grants = Fact::Observed(grants(&["GRANT SELECT ON *.* TO 'oms_b'"])));
+    fn from_information_schema_it_is_inconclusive_without_the_trigger_privilege() {
+        let facts = facts(|f| {
+            f.b.grants = Fact::Observed(grants(DOCUMENTED));
+            f.b.trigger_catalog = Some(Catalog {
+                source: CatalogSource::InformationSchema,
+                fallback_reason: Some("ERROR 1142: SELECT command denied".into()),
+            });
+        });
         let evaluation = run(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap();
         assert!(
-            evaluation
-                .reason
-                .unwrap()
-                .contains("oms_b has no TRIGGER privilege on app")
+            reason.contains("oms_b has no TRIGGER privilege on app"),
+            "{reason}"
         );
+        assert!(reason.contains("ERROR 1142"), "{reason}");
+        assert!(reason.contains("SELECT on `oceanbase`.*"), "{reason}");
+    }
+
+    #[test]
+    fn from_the_dictionary_the_documented_grants_are_enough() {
+        let from_dictionary = |f: &mut crate::facts::Facts| {
+            for tenant in [&mut f.a, &mut f.b] {
+                tenant.grants = Fact::Observed(grants(DOCUMENTED));
+                tenant.trigger_catalog = Some(CatalogSource::InnerTables.into());
+            }
+        };
+        assert_clean(&RULE, &plan(), &facts(from_dictionary), Stage::Forward);
+        let with_trigger = facts(|f| {
+            from_dictionary(f);
+            f.b.triggers = Fact::Observed(vec![trigger()]);
+        });
+        let findings = fire(&RULE, &plan(), &with_trigger, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("app.orders"))]);
+        // Without the grants at all, the dictionary still decides.
+        let no_grants = facts(|f| {
+            from_dictionary(f);
+            f.a.grants = Fact::unavailable("ERROR 1227");
+        });
+        assert_clean(&RULE, &plan(), &no_grants, Stage::Forward);
     }
 
     #[test]

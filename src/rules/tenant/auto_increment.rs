@@ -1,6 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::scope::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -46,20 +46,29 @@ fn check(cx: &Ctx<'_>) -> Check {
     if tables.is_empty() {
         return Ok(vec![]);
     }
-    let settings = |t: Tenant| -> Result<(u64, u64), Missing> {
-        let v = cx.tenant(t).variables()?;
-        let number = |value: &Option<String>| {
-            value
-                .as_deref()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .unwrap_or(1)
+    let (a, b) = super::variables(cx)?;
+    // A value not reported, or not a number, is unknown: assuming the default would pass a
+    // pair whose keys may well collide.
+    let number = |name: &str, (a, b): (&str, &str)| -> Result<(u64, u64), NotEvaluated> {
+        let parse = |tenant: Tenant, value: &str| {
+            value.trim().parse::<u64>().map_err(|_| {
+                NotEvaluated::Inconclusive(format!(
+                    "{name} on tenant {tenant} is `{value}`, not a number; check `SHOW GLOBAL VARIABLES LIKE '{name}'` there"
+                ))
+            })
         };
-        Ok((
-            number(&v.auto_increment_increment),
-            number(&v.auto_increment_offset),
-        ))
+        Ok((parse(Tenant::A, a)?, parse(Tenant::B, b)?))
     };
-    let ((inc_a, off_a), (inc_b, off_b)) = (settings(Tenant::A)?, settings(Tenant::B)?);
+    let increment = "auto_increment_increment";
+    let offset = "auto_increment_offset";
+    let (inc_a, inc_b) = number(
+        increment,
+        super::reported(increment, a, b, |v| &v.auto_increment_increment)?,
+    )?;
+    let (off_a, off_b) = number(
+        offset,
+        super::reported(offset, a, b, |v| &v.auto_increment_offset)?,
+    )?;
     let disjoint = inc_a == inc_b && inc_a >= 2 && off_a % inc_a != off_b % inc_b;
     if disjoint {
         return Ok(vec![]);

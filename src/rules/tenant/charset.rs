@@ -33,15 +33,13 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
     let mut findings = Vec::new();
-    for (name, va, vb) in [
-        (
-            "character_set_server",
-            &a.character_set_server,
-            &b.character_set_server,
-        ),
-        ("collation_server", &a.collation_server, &b.collation_server),
-    ] {
-        if let Some(finding) = super::differs(name, va.as_deref(), vb.as_deref()) {
+    let variables: [(&str, super::Get); 2] = [
+        ("character_set_server", |v| &v.character_set_server),
+        ("collation_server", |v| &v.collation_server),
+    ];
+    for (name, get) in variables {
+        let (va, vb) = super::reported(name, a, b, get)?;
+        if let Some(finding) = super::differs(name, va, vb) {
             findings.push(finding.help(format!("set {name} to the same value on both tenants")));
         }
     }

@@ -28,7 +28,9 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
-    Ok(super::differs("lower_case_table_names", a.lower_case_table_names.as_deref(), b.lower_case_table_names.as_deref())
+    let name = "lower_case_table_names";
+    let (a, b) = super::reported(name, a, b, |v| &v.lower_case_table_names)?;
+    Ok(super::differs(name, a, b)
         .map(|finding| finding.help("pair tenants created with the same lower_case_table_names (it cannot be changed later)"))
         .into_iter()
         .collect())

@@ -10,7 +10,7 @@ pub mod version_pair;
 pub mod version_supported;
 
 use crate::facts::{Tenant, Variables};
-use crate::rules::{Ctx, Finding, Missing, Side};
+use crate::rules::{Ctx, Finding, Missing, NotEvaluated, Side};
 
 /// The global variables of A and of B, for rules that declare `Need::Variables`.
 pub fn variables<'a>(cx: &Ctx<'a>) -> Result<(&'a Variables, &'a Variables), Missing> {
@@ -20,20 +20,104 @@ pub fn variables<'a>(cx: &Ctx<'a>) -> Result<(&'a Variables, &'a Variables), Mis
     ))
 }
 
-/// A finding when a tenant variable differs between A and B (`None`: not reported).
-pub fn differs(name: &str, a: Option<&str>, b: Option<&str>) -> Option<Finding> {
-    let normalize = |value: Option<&str>| value.map(|v| v.trim().to_ascii_lowercase());
+/// Reads one variable out of a tenant's variables.
+pub type Get = fn(&Variables) -> &Option<String>;
+
+/// One global variable on both tenants, `(a, b)`: inconclusive when a tenant did not report it.
+/// A value nobody reported is unknown, not equal to another unknown one.
+pub fn reported<'a>(
+    name: &str,
+    a: &'a Variables,
+    b: &'a Variables,
+    get: Get,
+) -> Result<(&'a str, &'a str), NotEvaluated> {
+    let missing: Vec<&str> = [(Tenant::A, get(a)), (Tenant::B, get(b))]
+        .into_iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(tenant, _)| tenant.as_str())
+        .collect();
+    match (get(a).as_deref(), get(b).as_deref()) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(NotEvaluated::Inconclusive(format!(
+            "{name} was not reported by tenant {}: information_schema.GLOBAL_VARIABLES has no such row for the migration user; compare `SHOW GLOBAL VARIABLES LIKE '{name}'` on both tenants by hand",
+            missing.join(" and ")
+        ))),
+    }
+}
+
+/// A finding when a tenant variable differs between A and B.
+pub fn differs(name: &str, a: &str, b: &str) -> Option<Finding> {
+    let normalize = |value: &str| value.trim().to_ascii_lowercase();
     if normalize(a) == normalize(b) {
         return None;
     }
-    let shown = |value: Option<&str>| value.unwrap_or("not reported").to_string();
     Some(Finding::new(
         Side::Pair,
         Some(name.to_string()),
-        format!(
-            "{name} is {} on tenant a but {} on tenant b",
-            shown(a),
-            shown(b)
-        ),
+        format!("{name} is {a} on tenant a but {b} on tenant b"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::facts::{Fact, Facts, KeyKind, Variables};
+    use crate::rules::engine::Status;
+    use crate::rules::{Rule, Stage, testing::*};
+
+    /// The variable rules, each with a table using AUTO_INCREMENT so auto-increment applies.
+    fn rules() -> [&'static Rule; 5] {
+        [
+            &super::lower_case::RULE,
+            &super::time_zone::RULE,
+            &super::charset::RULE,
+            &super::sql_mode::RULE,
+            &super::auto_increment::RULE,
+        ]
+    }
+
+    fn with_variables(edit: impl Fn(&mut Variables)) -> Facts {
+        facts(|f| {
+            for tenant in [&mut f.a, &mut f.b] {
+                if let Fact::Observed(v) = &mut tenant.variables {
+                    edit(v);
+                }
+                let serial = table(
+                    &[("id", "bigint(20)", false)],
+                    &[("PRIMARY", KeyKind::Primary, &["id"])],
+                );
+                orders_mut(tenant).columns = serial.columns;
+                orders_mut(tenant).columns[0].auto_increment = true;
+            }
+        })
+    }
+
+    #[test]
+    fn variables_reported_by_neither_tenant_are_unknown_not_equal() {
+        let empty = with_variables(|v| *v = Variables::default());
+        for rule in rules() {
+            let evaluation = run(rule, &plan(), &empty, Stage::Forward);
+            assert_eq!(evaluation.status, Status::Inconclusive, "{}", rule.id);
+            assert!(
+                evaluation
+                    .reason
+                    .as_deref()
+                    .is_some_and(|reason| reason.contains("not reported by tenant a and b")),
+                "{}: {:?}",
+                rule.id,
+                evaluation.reason
+            );
+        }
+    }
+
+    #[test]
+    fn a_variable_one_tenant_did_not_report_is_unknown() {
+        let partial = facts(|f| {
+            if let Fact::Observed(v) = &mut f.b.variables {
+                v.time_zone = None;
+            }
+        });
+        let evaluation = run(&super::time_zone::RULE, &plan(), &partial, Stage::Forward);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert!(evaluation.reason.unwrap().contains("tenant b"));
+    }
 }

@@ -27,9 +27,8 @@ declare_rule! {
     };
 }
 
-fn modes(value: Option<&str>) -> BTreeSet<String> {
+fn modes(value: &str) -> BTreeSet<String> {
     value
-        .unwrap_or_default()
         .split(',')
         .map(|mode| mode.trim().to_ascii_uppercase())
         .filter(|mode| !mode.is_empty())
@@ -38,7 +37,8 @@ fn modes(value: Option<&str>) -> BTreeSet<String> {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
-    let (a, b) = (modes(a.sql_mode.as_deref()), modes(b.sql_mode.as_deref()));
+    let (a, b) = super::reported("sql_mode", a, b, |v| &v.sql_mode)?;
+    let (a, b) = (modes(a), modes(b));
     if a == b {
         return Ok(vec![]);
     }

@@ -29,12 +29,11 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
-    Ok(
-        super::differs("time_zone", a.time_zone.as_deref(), b.time_zone.as_deref())
-            .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
-            .into_iter()
-            .collect(),
-    )
+    let (a, b) = super::reported("time_zone", a, b, |v| &v.time_zone)?;
+    Ok(super::differs("time_zone", a, b)
+        .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
+        .into_iter()
+        .collect())
 }
 
 #[cfg(test)]

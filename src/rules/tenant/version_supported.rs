@@ -34,7 +34,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     let declared = cx.plan.oms.as_ref().and_then(|oms| oms.version.as_deref());
     let range = Matrix::get().for_oms(declared).ok_or_else(|| {
         NotEvaluated::Inconclusive(format!(
-            "OMS {} is not in the version matrix (rules/versions.toml)",
+            "OMS {} is not in the version matrix (rules/versions.toml); to decide, declare the OMS release as it appears there (e.g. \"4.2.5\") in [oms] version",
             declared.unwrap_or_default()
         ))
     })?;

@@ -1,0 +1,788 @@
+//! Keeping passwords out of the plan text the tool shows (diagnostics, labels) and stores
+//! (bundles). Nothing reads a plan's text but through [`Redaction::of`]:
+//!
+//! - when the text is a TOML document, every value under a key whose decoded name is a
+//!   password key (`password`, `drc_password`, `"pass\u0077ord"`, a `[x.password]` table, a
+//!   near miss such as `pasword`; see [`is_secret_key`]) is blanked wherever the document
+//!   writes it (a section, an inline table, a dotted key, a multi-line string), and so is the
+//!   password of every URL with credentials, found in the decoded strings;
+//! - when it is not (a syntax error), a conservative scan of the raw text blanks the values of
+//!   every key that may name a secret, and then, line by line since nothing can be trusted
+//!   about its structure, the value after any secret word or `\u` escape followed by `=` or
+//!   `:` (`password: "x"`, a line swallowed by a string left open);
+//! - either way, comments that assign a secret (`# password = "old one"`) are blanked too.
+//!
+//! Each blanked value becomes the same [`MARKER`], whatever its length, so not even the length
+//! of a password shows. Spans of the text are moved onto the redacted text with
+//! [`Redaction::map`].
+
+use toml_span::value::{Value, ValueInner};
+
+use super::model::Span;
+
+/// What every blanked value reads as.
+pub const MARKER: &str = "<redacted>";
+
+/// Words that make a key (or a line, in the conservative scan) name a secret.
+const SECRET_WORDS: &[&str] = &["password", "passwd", "pwd", "secret", "token"];
+
+/// Whether a key named `name` (decoded) holds a secret: it contains a secret word, or its last
+/// `_`-separated part is a near miss of `password` (`pasword`, `passowrd`), and it is not the
+/// `_env` or `_file` key that says where a password is read from.
+pub fn is_secret_key(name: &str) -> bool {
+    let name = name.to_lowercase();
+    if name.ends_with("_env") || name.ends_with("_file") {
+        return false;
+    }
+    let last = name.rsplit(['_', '-', '.', ' ']).next().unwrap_or(&name);
+    SECRET_WORDS.iter().any(|word| name.contains(word))
+        || ["pw", "pass"].contains(&last)
+        || strsim::damerau_levenshtein(last, "password") <= 2
+}
+
+/// Credentials written in a URL: `scheme://user:password@host`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlCredentials {
+    /// `user:password`, as a byte range of the text.
+    pub userinfo: Span,
+    /// `password`, when there is one.
+    pub password: Option<Span>,
+}
+
+/// Every URL in `text` that carries credentials (a user name, a password or both).
+pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("://") {
+        let scheme = &text[..at];
+        let scheme_start = scheme
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+            .map_or(0, |(before, c)| before + c.len_utf8());
+        if !scheme[scheme_start..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        {
+            continue;
+        }
+        let authority_start = at + 3;
+        let rest = &text[authority_start..];
+        let authority_len = rest
+            .find(|c: char| "/?#".contains(c) || c.is_whitespace() || c == '"' || c == '\'')
+            .unwrap_or(rest.len());
+        let Some(userinfo_len) = rest[..authority_len].rfind('@') else {
+            continue;
+        };
+        let userinfo = authority_start..authority_start + userinfo_len;
+        let password = text[userinfo.clone()]
+            .find(':')
+            .map(|colon| userinfo.start + colon + 1..userinfo.end)
+            .filter(|password| !password.is_empty());
+        found.push(UrlCredentials { userinfo, password });
+    }
+    found
+}
+
+/// The parts of a text to blank: sorted, disjoint byte ranges, each shown as [`MARKER`]
+/// followed by as many line breaks as it held, so every line keeps its number.
+#[derive(Debug, Clone, Default)]
+pub struct Redaction {
+    blanks: Vec<Span>,
+    /// What each blank is replaced with.
+    markers: Vec<String>,
+    /// How far an offset after each blank moves: the sum of what the blanks so far changed.
+    shifts: Vec<isize>,
+}
+
+impl Redaction {
+    /// What to blank in `text`: from the parsed document when it parses, else from a
+    /// conservative scan; comments that assign a secret in both cases.
+    pub fn of(text: &str) -> Redaction {
+        let tokens = lex(text);
+        let mut blanks = Vec::new();
+        match toml_span::parse(text) {
+            Ok(root) => document(text, &root, false, &mut blanks),
+            Err(_) => conservative(text, &tokens, &mut blanks),
+        }
+        for token in tokens.iter().filter(|token| token.kind == Kind::Comment) {
+            assignment_in(text, token.content.clone(), false, &mut blanks);
+        }
+        Redaction::new(blanks).measured(text)
+    }
+
+    fn new(mut blanks: Vec<Span>) -> Redaction {
+        blanks.sort_by_key(|blank| (blank.start, blank.end));
+        let mut merged: Vec<Span> = Vec::new();
+        for blank in blanks {
+            match merged.last_mut() {
+                Some(last) if blank.start <= last.end => last.end = last.end.max(blank.end),
+                _ => merged.push(blank),
+            }
+        }
+        Redaction {
+            blanks: merged,
+            markers: Vec::new(),
+            shifts: Vec::new(),
+        }
+    }
+
+    /// The replacements and shifts of the blanks of `text`.
+    fn measured(mut self, text: &str) -> Redaction {
+        let mut shift = 0isize;
+        for blank in &self.blanks {
+            let marker =
+                MARKER.to_string() + &"\n".repeat(text[blank.clone()].matches('\n').count());
+            shift += marker.len() as isize - blank.len() as isize;
+            self.markers.push(marker);
+            self.shifts.push(shift);
+        }
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blanks.is_empty()
+    }
+
+    /// `text` (the text this redaction was made for) with every blank replaced.
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (blank, marker) in self.blanks.iter().zip(&self.markers) {
+            out.push_str(&text[at..blank.start]);
+            out.push_str(marker);
+            at = blank.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// Where `span` of the text is in the redacted text; a span that starts or ends inside a
+    /// blank covers all of its marker.
+    pub fn map(&self, span: Span) -> Span {
+        let start = self.offset(span.start, false);
+        start..self.offset(span.end, true).max(start)
+    }
+
+    fn offset(&self, offset: usize, end: bool) -> usize {
+        // Blanks wholly before `offset`, then whether `offset` is inside the next one.
+        let before = self.blanks.partition_point(|blank| blank.end <= offset);
+        let shift = before.checked_sub(1).map_or(0, |index| self.shifts[index]);
+        let moved = offset.saturating_add_signed(shift);
+        match self.blanks.get(before) {
+            Some(blank) if blank.start < offset => {
+                let start = blank.start.saturating_add_signed(shift);
+                if end { start + MARKER.len() } else { start }
+            }
+            _ => moved,
+        }
+    }
+}
+
+/// The blanks of a parsed document: every scalar under a secret key, the password of every URL
+/// elsewhere (the whole string when its text has escapes, so decoded and written positions
+/// differ).
+fn document(text: &str, value: &Value<'_>, secret: bool, blanks: &mut Vec<Span>) {
+    let span = value.span.start..value.span.end;
+    match value.as_ref() {
+        ValueInner::String(decoded) => {
+            if span.is_empty() {
+                return;
+            }
+            if secret {
+                blanks.push(span);
+                return;
+            }
+            let credentials = url_credentials(decoded);
+            if text.get(span.clone()) == Some(decoded.as_ref()) {
+                blanks.extend(
+                    credentials
+                        .into_iter()
+                        .filter_map(|found| found.password)
+                        .map(|password| span.start + password.start..span.start + password.end),
+                );
+            } else if credentials.iter().any(|found| found.password.is_some()) {
+                blanks.push(span);
+            }
+        }
+        ValueInner::Integer(_) | ValueInner::Float(_) | ValueInner::Boolean(_) => {
+            if secret {
+                blanks.push(span);
+            }
+        }
+        ValueInner::Array(items) => {
+            for item in items {
+                document(text, item, secret, blanks);
+            }
+        }
+        ValueInner::Table(table) => {
+            for (key, value) in table {
+                document(text, value, secret || is_secret_key(&key.name), blanks);
+            }
+        }
+    }
+}
+
+/// What the tolerant lexer of [`conservative`] sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Newline,
+    Comment,
+    /// A string; `content` is inside its delimiters (to the end of the line or the text when
+    /// it is not closed).
+    Str {
+        literal: bool,
+    },
+    Punct(u8),
+    /// Anything else up to a space or a delimiter: a bare key, a number, a stray character.
+    Bare,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    content: Span,
+}
+
+/// The tokens of `text` as TOML would cut it, for any text: never fails, and resynchronises
+/// at the next line after a string left open.
+fn lex(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    let find = |from: usize, what: &str| text[from..].find(what).map(|found| from + found);
+    let line_end = |from: usize| find(from, "\n").unwrap_or(text.len());
+    while at < bytes.len() {
+        let rest = &text[at..];
+        let token = |kind, content: Span| Token { kind, content };
+        match bytes[at] {
+            b' ' | b'\t' | b'\r' => at += 1,
+            b'\n' => {
+                tokens.push(token(Kind::Newline, at..at + 1));
+                at += 1;
+            }
+            b'#' => {
+                let end = line_end(at);
+                tokens.push(token(Kind::Comment, at + 1..end));
+                at = end;
+            }
+            b'"' if rest.starts_with("\"\"\"") => {
+                let start = at + 3;
+                let mut end = start;
+                // Bytes, not characters: a skipped escape may land inside a character, and a
+                // quote byte is never part of one.
+                while end < bytes.len() && !bytes[end..].starts_with(b"\"\"\"") {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let end = end.min(bytes.len());
+                tokens.push(token(Kind::Str { literal: false }, start..end));
+                at = (end + 3).min(bytes.len());
+            }
+            b'\'' if rest.starts_with("'''") => {
+                let start = at + 3;
+                let end = find(start, "'''").unwrap_or(text.len());
+                tokens.push(token(Kind::Str { literal: true }, start..end));
+                at = (end + 3).min(bytes.len());
+            }
+            b'"' => {
+                let start = at + 1;
+                let mut end = start;
+                while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
+                    end += if bytes[end] == b'\\' && bytes.get(end + 1) != Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                let end = end.min(bytes.len());
+                tokens.push(token(Kind::Str { literal: false }, start..end));
+                at = if bytes.get(end) == Some(&b'"') {
+                    end + 1
+                } else {
+                    end
+                };
+            }
+            b'\'' => {
+                let start = at + 1;
+                let end = (start..bytes.len())
+                    .find(|&i| bytes[i] == b'\'' || bytes[i] == b'\n')
+                    .unwrap_or(bytes.len());
+                tokens.push(token(Kind::Str { literal: true }, start..end));
+                at = if bytes.get(end) == Some(&b'\'') {
+                    end + 1
+                } else {
+                    end
+                };
+            }
+            punct @ (b'=' | b'[' | b']' | b'{' | b'}' | b',' | b'.') => {
+                tokens.push(token(Kind::Punct(punct), at..at + 1));
+                at += 1;
+            }
+            _ => {
+                let end = rest
+                    .char_indices()
+                    .find(|&(i, c)| i > 0 && (c.is_whitespace() || "=[]{},.#\"'".contains(c)))
+                    .map_or(text.len(), |(i, _)| at + i);
+                tokens.push(token(Kind::Bare, at..end));
+                at = end;
+            }
+        }
+        // A string ends inside a character only on text that is not UTF-8 at that point;
+        // step onto the next character boundary.
+        while at < text.len() && !text.is_char_boundary(at) {
+            at += 1;
+        }
+    }
+    tokens
+}
+
+/// The name a key token decodes to, or `None` when its escapes do not decode (then it may be
+/// anything, a password key included).
+fn key_name(text: &str, token: &Token) -> Option<String> {
+    let raw = &text[token.content.clone()];
+    match token.kind {
+        Kind::Str { literal: false } => {
+            let mut name = String::new();
+            let mut chars = raw.chars();
+            while let Some(c) = chars.next() {
+                if c != '\\' {
+                    name.push(c);
+                    continue;
+                }
+                let decoded = match chars.next()? {
+                    'u' => char::from_u32(
+                        u32::from_str_radix(&chars.by_ref().take(4).collect::<String>(), 16)
+                            .ok()?,
+                    )?,
+                    'U' => char::from_u32(
+                        u32::from_str_radix(&chars.by_ref().take(8).collect::<String>(), 16)
+                            .ok()?,
+                    )?,
+                    'n' => '\n',
+                    't' => '\t',
+                    other => other,
+                };
+                name.push(decoded);
+            }
+            Some(name)
+        }
+        _ => Some(raw.to_string()),
+    }
+}
+
+/// The blanks of a text that does not parse: the values of keys that may name a secret (in a
+/// section, an inline table or a dotted key, however quoted or escaped), URL passwords, and on
+/// every line the value after a secret word or an escape followed by `=` or `:`.
+fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
+    /// A bracket opened inside a value, and whether that value is secret.
+    struct Frame {
+        inline_table: bool,
+        secret: bool,
+    }
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut expect_key = true;
+    let mut header = false;
+    let mut table_secret = false;
+    let mut key_secret = false;
+    let mut value_secret = false;
+    for token in tokens {
+        let secret_now =
+            |frames: &[Frame]| table_secret || value_secret || frames.iter().any(|f| f.secret);
+        match token.kind {
+            Kind::Newline if frames.is_empty() => {
+                expect_key = true;
+                header = false;
+                key_secret = false;
+                value_secret = false;
+            }
+            Kind::Newline | Kind::Comment => {}
+            Kind::Punct(b'[') if expect_key && frames.is_empty() => {
+                if !header {
+                    table_secret = false;
+                }
+                header = true;
+            }
+            Kind::Punct(b'[') | Kind::Punct(b'{') => {
+                let inline_table = token.kind == Kind::Punct(b'{');
+                frames.push(Frame {
+                    inline_table,
+                    secret: secret_now(&frames),
+                });
+                if inline_table {
+                    expect_key = true;
+                    key_secret = false;
+                    value_secret = false;
+                }
+            }
+            Kind::Punct(b']') | Kind::Punct(b'}') => {
+                if !header {
+                    let closed = frames.pop();
+                    value_secret = closed.is_some_and(|frame| frame.secret);
+                    expect_key = false;
+                }
+            }
+            Kind::Punct(b',') => {
+                if frames.last().is_some_and(|frame| frame.inline_table) {
+                    expect_key = true;
+                    key_secret = false;
+                    value_secret = false;
+                }
+            }
+            Kind::Punct(b'=') => {
+                if expect_key {
+                    expect_key = false;
+                    value_secret = key_secret;
+                }
+            }
+            Kind::Punct(_) => {}
+            Kind::Str { .. } | Kind::Bare => {
+                let names_a_secret =
+                    || key_name(text, token).is_none_or(|name| is_secret_key(&name));
+                if header {
+                    table_secret |= names_a_secret();
+                } else if expect_key {
+                    key_secret |= names_a_secret();
+                } else if secret_now(&frames) && !token.content.is_empty() {
+                    blanks.push(token.content.clone());
+                } else {
+                    let offset = token.content.start;
+                    blanks.extend(
+                        url_credentials(&text[token.content.clone()])
+                            .into_iter()
+                            .filter_map(|found| found.password)
+                            .map(|password| offset + password.start..offset + password.end),
+                    );
+                }
+            }
+        }
+    }
+    // Should the lexer have misread the structure (a string or a bracket left open swallowing
+    // lines), each line is looked at on its own too, and so is every line under a header line
+    // that names a secret.
+    let mut start = 0;
+    let mut under_secret_header = false;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.trim_end_matches(['\r', '\n']).len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let name = trimmed.split(']').next().unwrap_or(trimmed);
+            under_secret_header = name
+                .split(['[', '.', ' ', '"', '\''])
+                .any(|part| !part.is_empty() && is_secret_key(part))
+                || name.contains("\\u");
+        } else if under_secret_header && let Some(equals) = line.find('=') {
+            let after = start + equals + 1;
+            let value = after + (text[after..end].len() - text[after..end].trim_start().len());
+            let value = value_at(text, value, end, true);
+            if !value.is_empty() {
+                blanks.push(value);
+            }
+        }
+        assignment_in(text, start..end, true, blanks);
+        start += line.len();
+    }
+}
+
+/// In `range` of `text` (a comment, or a line in the conservative scan): the value (see
+/// [`value_at`]) after every secret word (not the `_env`/`_file` key) or `\u` escape that is
+/// followed by `=` or `:`, and the password of any URL.
+fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<Span>) {
+    let part = &text[range.clone()];
+    let lower = part.to_lowercase();
+    // `to_lowercase` may change lengths outside ASCII: then every position is suspect.
+    let exact = lower.len() == part.len();
+    let suspicious_from = |from: usize| -> Option<usize> {
+        if !exact {
+            let any = SECRET_WORDS.iter().any(|word| lower.contains(word)) || part.contains("\\u");
+            return (from == 0 && any).then_some(0);
+        }
+        SECRET_WORDS
+            .iter()
+            .flat_map(|word| {
+                lower[from..]
+                    .match_indices(word)
+                    .map(move |(at, _)| from + at + word.len())
+            })
+            .filter(|&after| {
+                !(lower[after..].starts_with("_env") || lower[after..].starts_with("_file"))
+            })
+            .chain(
+                lower[from..]
+                    .match_indices("\\u")
+                    .map(|(at, _)| from + at + 2),
+            )
+            .min()
+    };
+    let mut from = 0;
+    while let Some(marker) = suspicious_from(from) {
+        let Some(separator) = part[marker..].find(['=', ':']) else {
+            break;
+        };
+        let after = marker + separator + 1;
+        let start = after + (part[after..].len() - part[after..].trim_start().len());
+        let value = value_at(text, range.start + start, range.end, across_lines);
+        let end = value.end.min(range.end) - range.start;
+        if !value.is_empty() {
+            blanks.push(value);
+        }
+        from = end.max(after);
+        if from >= part.len() {
+            break;
+        }
+    }
+    blanks.extend(
+        url_credentials(part)
+            .into_iter()
+            .filter_map(|found| found.password)
+            .map(|password| range.start + password.start..range.start + password.end),
+    );
+}
+
+/// The value starting at byte `start` of `text`, on a line (or in a comment) ending at `end`:
+/// the inside of its quotes, else up to `,`, `}`, `]`, `#` or `end`, trailing spaces left out.
+/// Quotes not closed by `end` run to `end`, except multi-line ones when `across_lines`: those
+/// run to their closing quotes, or to the end of the text.
+fn value_at(text: &str, start: usize, end: usize, across_lines: bool) -> Span {
+    let rest = &text[start..end];
+    for quote in ["\"\"\"", "'''", "\"", "'"] {
+        if !rest.starts_with(quote) {
+            continue;
+        }
+        let open = start + quote.len();
+        let limit = if across_lines && quote.len() == 3 {
+            text.len()
+        } else {
+            end
+        };
+        let inside = &text[open..limit];
+        let mut at = 0;
+        while at < inside.len() {
+            if inside[at..].starts_with(quote) {
+                return open..open + at;
+            }
+            at += if quote.starts_with('"') && inside.as_bytes()[at] == b'\\' {
+                2
+            } else {
+                1
+            };
+            while at < inside.len() && !inside.is_char_boundary(at) {
+                at += 1;
+            }
+        }
+        return open..limit;
+    }
+    let stop = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+    start..start + rest[..stop].trim_end().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redacted(text: &str) -> String {
+        Redaction::of(text).apply(text)
+    }
+
+    #[test]
+    fn secret_keys_however_named() {
+        for key in [
+            "password",
+            "drc_password",
+            "PASSWORD",
+            "pasword",
+            "passowrd",
+            "db_passwd",
+            "pwd",
+            "api_token",
+            "client_secret",
+            "pass",
+        ] {
+            assert!(is_secret_key(key), "{key}");
+        }
+        for key in [
+            "password_env",
+            "password_file",
+            "drc_password_env",
+            "pasword_env",
+            "host",
+            "user",
+            "port",
+            "path",
+            "project",
+            "databases",
+            "tenant",
+            "drc_user",
+        ] {
+            assert!(!is_secret_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn url_credentials_are_found_in_any_url() {
+        let text = "http://admin:pw@host:8089/api";
+        let found = url_credentials(text);
+        assert_eq!(&text[found[0].userinfo.clone()], "admin:pw");
+        assert_eq!(&text[found[0].password.clone().unwrap()], "pw");
+        let user_only = url_credentials("https://admin@host");
+        assert_eq!(user_only.len(), 1);
+        assert_eq!(user_only[0].password, None);
+        assert!(url_credentials("http://host:8089/a@b").is_empty());
+        assert!(url_credentials("http://oms.example.internal:8089").is_empty());
+        assert!(url_credentials("not a url: a@b").is_empty());
+        let two = "mysql://u:p@a, http://v:q@b";
+        assert_eq!(url_credentials(two).len(), 2);
+    }
+
+    #[test]
+    fn every_password_of_a_document_is_blanked_with_one_marker() {
+        let text = r#"# password = "in-a-comment"
+top = { host = "h", password = "inline-table", prot = 1 }
+"pass\u0077ord" = "escaped-key"
+'drc_password' = 'literal-key'
+m.password = """
+multi
+line"""
+n = { pasword = '''near-miss''' }
+url = "http://admin:in-url@host:8089"
+escaped_url = "http://admin:in-\u0065scaped-url@host"
+[x.password]
+inner = ["in-array", 12345]
+[ok]
+password_env = "STAYS"
+"#;
+        let shown = redacted(text);
+        for secret in [
+            "in-a-comment",
+            "inline-table",
+            "escaped-key",
+            "literal-key",
+            "multi",
+            "near-miss",
+            "in-url",
+            "scaped-url",
+            "in-array",
+            "12345",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in\n{shown}");
+        }
+        assert!(
+            shown.contains("password = \"<redacted>\", prot = 1"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("http://admin:<redacted>@host:8089"),
+            "{shown}"
+        );
+        assert!(shown.contains("password_env = \"STAYS\""), "{shown}");
+        assert!(shown.contains("# password = \"<redacted>\""), "{shown}");
+        // Every line keeps its number: a multi-line password leaves its line breaks.
+        assert_eq!(shown.lines().count(), text.lines().count(), "{shown}");
+        assert!(
+            shown.contains("m.password = \"\"\"\n<redacted>\n\"\"\""),
+            "{shown}"
+        );
+        // The same marker whatever the length.
+        assert_eq!(
+            redacted("password = \"a\"\n"),
+            "password = \"<redacted>\"\n"
+        );
+        assert_eq!(
+            redacted("password = \"a-much-longer-password\"\n"),
+            "password = \"<redacted>\"\n"
+        );
+    }
+
+    #[test]
+    fn a_text_that_does_not_parse_is_scanned_conservatively() {
+        let text = r#"[tenants.a]
+host = "10.0.0.1
+top = { host = "h", password = "inline-table", prot = 1 }
+"pass\u0077ord" = "escaped-key"
+m = { "password" = """
+multi-line
+secret""" }
+url = "http://admin:in-url@host:8089"
+password = "unterminated
+yaml_style_password: "colon-form"
+[tenants.password]
+x = "in-secret-table"
+y = 1979-05-27T07:32:00Z
+"#;
+        assert!(toml_span::parse(text).is_err());
+        let shown = redacted(text);
+        for secret in [
+            "inline-table",
+            "escaped-key",
+            "multi-line",
+            "secret\"",
+            "in-url",
+            "unterminated",
+            "colon-form",
+            "in-secret-table",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in\n{shown}");
+        }
+        assert!(shown.contains("host = \"10.0.0.1\n"), "{shown}");
+        assert_eq!(shown.lines().count(), text.lines().count(), "{shown}");
+        // A string left open swallows the lines after it; the line scan still blanks them.
+        let swallowed = "a = \"\"\"open\n[tenants.a]\npassword = \"hunter2\"\n";
+        assert!(
+            !redacted(swallowed).contains("hunter2"),
+            "{}",
+            redacted(swallowed)
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 2_000,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// A password written in any of the ways a plan may, between random lines (an unclosed
+        /// string or bracket, a stray quote, a comment...): never shown, and no span maps out of
+        /// the redacted text.
+        #[test]
+        fn a_password_between_random_lines_is_never_shown(
+            before in "(\\PC|[\"'\\[\\]{}=#,.]){0,30}",
+            after in "(\\PC|[\"'\\[\\]{}=#,.\\n]){0,30}",
+            shape in 0usize..9,
+            start in 0usize..200,
+            len in 0usize..200,
+        ) {
+            const SECRET: &str = "S3cr3t-Value";
+            let written = [
+                "password = \"S3cr3t-Value\"",
+                "a = { host = \"h\", password = \"S3cr3t-Value\", port = 1 }",
+                "\"pass\\u0077ord\" = \"S3cr3t-Value\"",
+                "password = \"\"\"\nS3cr3t-Value\"\"\"",
+                "url = \"http://admin:S3cr3t-Value@oms:8089\"",
+                "# password = \"S3cr3t-Value\"",
+                "[x.password]\nvalue = \"S3cr3t-Value\"",
+                "drc_password = 'S3cr3t-Value'",
+                "t.'pass\u{77}ord' = [\"S3cr3t-Value\"]",
+            ][shape];
+            let text = format!("{before}\n{written}\n{after}");
+            let redaction = Redaction::of(&text);
+            let shown = redaction.apply(&text);
+            proptest::prop_assert!(!shown.contains(SECRET), "{text:?} shows as {shown:?}");
+            let start = start.min(text.len());
+            let mapped = redaction.map(start..(start + len).min(text.len()));
+            proptest::prop_assert!(mapped.start <= mapped.end && mapped.end <= shown.len());
+        }
+    }
+
+    #[test]
+    fn spans_move_onto_the_redacted_text() {
+        let text = "password = \"a-long-password\"\nhost = \"h\"\n";
+        let redaction = Redaction::of(text);
+        let shown = redaction.apply(text);
+        let host = text.find("\"h\"").unwrap() + 1;
+        assert_eq!(&shown[redaction.map(host..host + 1)], "h");
+        let inside = text.find("long").unwrap();
+        assert_eq!(&shown[redaction.map(inside..inside + 2)], MARKER);
+        let whole = 0..text.len();
+        assert_eq!(redaction.map(whole), 0..shown.len());
+    }
+}
