@@ -136,8 +136,14 @@ fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive()
         reason(&outcome.report, "schema.primary-key")
     );
     assert!(outcome.code == 3 || outcome.code == 1);
-    assert_bounded(&outcome, Duration::from_secs(10));
+    // The stated worst case of a tenant (README, Reliability), plus the process's own start
+    // and the rules. Measured: about 2 × --timeout (the statements, then closing a connection
+    // still draining the trickle).
+    assert_bounded(&outcome, tenant::bound(Duration::from_secs(1)) + STARTUP);
 }
+
+/// Time a run spends outside collection: starting, parsing the plan, the rules, the report.
+const STARTUP: Duration = Duration::from_millis(1500);
 
 #[test]
 fn a_connection_cut_in_the_middle_of_a_result_leaves_the_rules_inconclusive() {

@@ -403,6 +403,12 @@ fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
         return;
     };
     assert_incomplete(&run, "within 1s");
+    let bound = oms_preflight::collect::oms::bound(Duration::from_secs(1));
+    assert!(
+        run.elapsed < bound + Duration::from_millis(1500),
+        "within the stated OMS bound {bound:?}: {:?}",
+        run.elapsed
+    );
 }
 
 #[test]
@@ -586,4 +592,113 @@ fn a_data_source_whose_name_does_not_resolve_is_said_not_ignored() {
         "bounded: {:?}",
         run.elapsed
     );
+}
+
+/// How many of each action reached the server.
+fn sent_count(run: &Run, action: &str) -> usize {
+    run.server
+        .actions
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|a| *a == action)
+        .count()
+}
+
+#[test]
+fn endless_pages_that_repeat_their_ids_stop_at_the_first_repeat_and_leave_projects_unavailable() {
+    let Some(run) = check(
+        "oms_endless_repeat",
+        Behaviour::EndlessPages { fresh_ids: false },
+    )
+    .args(&["--timeout", "3"])
+    .run() else {
+        return;
+    };
+    assert_eq!(
+        sent_count(&run, "ListProjects"),
+        2,
+        "page 2 adds nothing new: the list stops there"
+    );
+    assert_eq!(sent_count(&run, "DescribeProject"), 0);
+    for rule in ["oms.conflicts", "oms.reverse-absent"] {
+        assert_inconclusive(
+            &run,
+            rule,
+            &["ListProjects (page 2)", "only projects already listed"],
+        );
+    }
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
+}
+
+#[test]
+fn endless_pages_of_new_ids_stop_at_the_page_cap_and_leave_projects_unavailable() {
+    let Some(run) = check(
+        "oms_endless_fresh",
+        Behaviour::EndlessPages { fresh_ids: true },
+    )
+    .args(&["--timeout", "3"])
+    .run() else {
+        return;
+    };
+    let pages = sent_count(&run, "ListProjects");
+    assert_eq!(pages as u64, oms_preflight::collect::oms::MAX_PAGES);
+    assert_eq!(sent_count(&run, "DescribeProject"), 0);
+    assert_inconclusive(
+        &run,
+        "oms.conflicts",
+        &["ListProjects", "more than", "not read whole"],
+    );
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
+}
+
+#[test]
+fn of_two_thousand_projects_only_those_touching_the_pair_are_described() {
+    let Some(run) = check(
+        "oms_many",
+        Behaviour::ManyProjects {
+            total: 2000,
+            touching: 10,
+        },
+    )
+    .run() else {
+        return;
+    };
+    // 2,002 listed projects, 150 a page.
+    assert_eq!(sent_count(&run, "ListProjects"), 14);
+    // The forward project and the 10 that read tenant A; none of the 1,990 elsewhere.
+    assert_eq!(sent_count(&run, "DescribeProject"), 11);
+    let requests = run.server.actions.lock().unwrap().len();
+    assert!(requests <= 28, "{requests} requests");
+    assert_eq!(run.report["stage"], "reverse");
+    assert_eq!(status(&run.report, "oms.conflicts"), "pass");
+    assert_eq!((findings(&run.report), run.code), (vec![], 0));
+    eprintln!(
+        "many projects: {requests} requests in {:.2}s",
+        run.elapsed.as_secs_f64()
+    );
+}
+
+#[test]
+fn a_gigabyte_body_is_cut_at_the_cap_as_a_malformed_answer() {
+    let Some(run) = check("oms_huge", Behaviour::HugeBody(1 << 30))
+        .args(&["--timeout", "5"])
+        .run()
+    else {
+        return;
+    };
+    assert_inconclusive(
+        &run,
+        "oms.data-sources",
+        &["ListDataSource", "larger than", "MiB"],
+    );
+    assert_eq!(
+        sent_count(&run, "ListDataSource"),
+        1,
+        "an oversized answer is not retried"
+    );
+    assert_eq!((findings(&run.report), run.code), (vec![], 3));
+    assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }

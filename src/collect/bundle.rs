@@ -93,14 +93,24 @@ impl Bundle {
         };
         let text = crate::plan::input::read_text(path, crate::plan::input::BUNDLE)
             .map_err(|error| unreadable(error.to_string()))?;
+        Bundle::from_text(&path.display().to_string(), &text)
+    }
+
+    /// A bundle from its text, `path` naming it in errors: what [`Bundle::read`] does once
+    /// the file is read (no I/O, so the fuzz targets drive it directly).
+    pub fn from_text(path: &str, text: &str) -> Result<Bundle, BundleError> {
+        let unreadable = |reason: String| BundleError::Unreadable {
+            path: path.to_string(),
+            reason,
+        };
         let version = |found: u32| BundleError::Version {
-            path: path.display().to_string(),
+            path: path.to_string(),
             found,
         };
         // One pass over the text when the bundle is of this version (a 10,000-table bundle is
         // 40 MB or more); only when it does not parse is its version looked at, so that a bundle
         // of another version gets that message rather than a complaint about a renamed field.
-        let error = match serde_json::from_str::<Bundle>(&text) {
+        let error = match serde_json::from_str::<Bundle>(text) {
             Ok(bundle) if bundle.format_version == FORMAT_VERSION => return Ok(bundle),
             Ok(bundle) => return Err(version(bundle.format_version)),
             Err(error) => error,
@@ -109,7 +119,7 @@ impl Bundle {
         struct Header {
             format_version: Option<u64>,
         }
-        match serde_json::from_str::<Header>(&text).map(|header| header.format_version) {
+        match serde_json::from_str::<Header>(text).map(|header| header.format_version) {
             Ok(Some(found)) if found != u64::from(FORMAT_VERSION) => {
                 Err(version(u32::try_from(found).unwrap_or(u32::MAX)))
             }

@@ -37,7 +37,8 @@ pub fn is_secret_key(name: &str) -> bool {
     let last = name.rsplit(['_', '-', '.', ' ']).next().unwrap_or(&name);
     SECRET_WORDS.iter().any(|word| name.contains(word))
         || ["pw", "pass"].contains(&last)
-        || strsim::damerau_levenshtein(last, "password") <= 2
+        || (last.len().abs_diff("password".len()) <= 2
+            && strsim::damerau_levenshtein(last, "password") <= 2)
 }
 
 /// Credentials written in a URL: `scheme://user:password@host`.
@@ -327,8 +328,9 @@ fn lex(text: &str) -> Vec<Token> {
                 at = end;
             }
         }
-        // A string ends inside a character only on text that is not UTF-8 at that point;
-        // step onto the next character boundary.
+        // Every branch above stops on an ASCII byte or at the end, both character boundaries
+        // (a skipped escape may pass one, never stop inside one); should that ever change,
+        // this keeps the next slice valid.
         while at < text.len() && !text.is_char_boundary(at) {
             at += 1;
         }

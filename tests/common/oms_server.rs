@@ -1,6 +1,7 @@
 //! A stand-in for the OMS OpenAPI: a local HTTP/1.1 server that answers
 //! `POST /api/v2?Action=NAME` with the fixture JSON of fixtures/oms/<scenario>/, or misbehaves on
-//! purpose (401, 500, HTML, a truncated body, a response slower than the client's timeout).
+//! purpose (401, 500, HTML, a truncated body, a response slower than the client's timeout, list
+//! pages that never end, a body of a gigabyte), or holds thousands of generated projects.
 //!
 //! It is a few dozen lines over tokio rather than axum or wiremock because the faults need
 //! byte-level control: a declared Content-Length the body never reaches, headers held back.
@@ -26,7 +27,20 @@ pub enum Behaviour {
     Truncated,
     /// Waits this long before answering.
     Slow(Duration),
+    /// ListProjects always reports another page (`totalCount` 10¹²): every page full, its ids
+    /// the same on every page (`fresh_ids: false`) or new on each (`true`). Other actions as
+    /// fixtures/oms/base.
+    EndlessPages { fresh_ids: bool },
+    /// Every answer is HTTP 200 with a chunked JSON body of this many bytes.
+    HugeBody(u64),
+    /// The base fixtures plus `total` generated live projects between two data sources that are
+    /// not the pair's, of which the first `touching` read tenant A (fixtures/oms/many-projects).
+    /// The items show their endpoints, as DescribeProject does.
+    ManyProjects { total: usize, touching: usize },
 }
+
+/// The largest page the server hands out, as OMS documents it.
+const MAX_PAGE_SIZE: u64 = 150;
 
 pub struct OmsServer {
     pub url: String,
@@ -109,6 +123,50 @@ async fn serve(
             "application/json",
             fixture(scenario, &action, &body, vars),
         ),
+        Behaviour::EndlessPages { fresh_ids } if action == "ListProjects" => {
+            let (page, size) = paging(&body);
+            let first = if *fresh_ids { (page - 1) * size } else { 0 };
+            let items: Vec<String> = (first..first + size)
+                .map(|n| project_item(&format!("np_endless_{n}"), "e_elsewhere", "e_elsewhere"))
+                .collect();
+            (
+                200,
+                "application/json",
+                list_page(page, size, 1_000_000_000_000, &items),
+            )
+        }
+        Behaviour::EndlessPages { .. } => (
+            200,
+            "application/json",
+            fixture("base", &action, &body, vars),
+        ),
+        Behaviour::HugeBody(size) => {
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+            socket.write_all(head.as_bytes()).await?;
+            // A JSON string that never closes within `size` bytes, 64 KiB a chunk.
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut sent = 0u64;
+            let opening = b"{\"success\": true, \"data\": \"";
+            socket
+                .write_all(format!("{:x}\r\n", opening.len()).as_bytes())
+                .await?;
+            socket.write_all(opening).await?;
+            socket.write_all(b"\r\n").await?;
+            while sent < *size {
+                let n = chunk.len().min((*size - sent) as usize);
+                socket.write_all(format!("{n:x}\r\n").as_bytes()).await?;
+                socket.write_all(&chunk[..n]).await?;
+                socket.write_all(b"\r\n").await?;
+                sent += n as u64;
+            }
+            socket.write_all(b"0\r\n\r\n").await?;
+            return socket.shutdown().await;
+        }
+        Behaviour::ManyProjects { total, touching } => (
+            200,
+            "application/json",
+            many_projects(*total, *touching, &action, &body, vars),
+        ),
     };
     let reason = match status {
         200 => "OK",
@@ -156,6 +214,88 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> std::io::Result<(St
     }
     let body = String::from_utf8_lossy(&buffer[header_end..]).into_owned();
     Ok((head, body))
+}
+
+/// The page number and page size a list request asks for (size capped as OMS caps it).
+fn paging(request: &str) -> (u64, u64) {
+    let request: serde_json::Value = serde_json::from_str(request).unwrap_or_default();
+    let number = |name: &str, default: u64| {
+        request
+            .get(name)
+            .and_then(|value| value.as_u64())
+            .unwrap_or(default)
+    };
+    (
+        number("pageNumber", 1).max(1),
+        number("pageSize", 10).clamp(1, MAX_PAGE_SIZE),
+    )
+}
+
+fn list_page(page: u64, size: u64, total: u64, items: &[String]) -> String {
+    format!(
+        r#"{{"success": true, "requestId": "req-page-{page}", "pageNumber": {page}, "pageSize": {size}, "totalCount": {total}, "data": [{}]}}"#,
+        items.join(",")
+    )
+}
+
+fn project_item(id: &str, source: &str, sink: &str) -> String {
+    format!(
+        r#"{{"id": "{id}", "name": "{id}", "type": "MIGRATION", "status": "RUNNING", "sourceEndpointId": "{source}", "sinkEndpointId": "{sink}"}}"#
+    )
+}
+
+/// fixtures/oms/many-projects with `total` generated projects after the base ones: `np_gen_N`,
+/// reading tenant A (`e_tenant_a`) for N < `touching`, else between two other data sources.
+fn many_projects(
+    total: usize,
+    touching: usize,
+    action: &str,
+    request: &str,
+    vars: &BTreeMap<String, String>,
+) -> String {
+    let generated = |n: usize| {
+        let source = if n < touching {
+            "e_tenant_a"
+        } else {
+            "e_elsewhere_1"
+        };
+        (format!("np_gen_{n:04}"), source)
+    };
+    match action {
+        "ListProjects" => {
+            let base: serde_json::Value =
+                serde_json::from_str(&fixture("base", action, request, vars)).unwrap();
+            let mut items: Vec<String> = base["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item.to_string())
+                .collect();
+            items.extend((0..total).map(|n| {
+                let (id, source) = generated(n);
+                project_item(&id, source, "e_elsewhere_2")
+            }));
+            let (page, size) = paging(request);
+            let start = (((page - 1) * size) as usize).min(items.len());
+            let end = (start + size as usize).min(items.len());
+            list_page(page, size, items.len() as u64, &items[start..end])
+        }
+        "DescribeProject" => {
+            let id: Option<String> = serde_json::from_str::<serde_json::Value>(request)
+                .ok()
+                .and_then(|body| body["id"].as_str().map(str::to_string));
+            match id.as_deref().and_then(|id| id.strip_prefix("np_gen_")) {
+                Some(n) => {
+                    let (id, source) = generated(n.parse().unwrap());
+                    format!(
+                        r#"{{"success": true, "data": {{"id": "{id}", "name": "{id}", "status": "RUNNING", "sourceEndpointId": "{source}", "sinkEndpointId": "e_elsewhere_2", "transferMapping": {{"mode": "SPECIFIC", "databases": [{{"name": "elsewhere_db", "mappedName": "elsewhere_db"}}]}}, "enableIncrTransfer": true}}}}"#
+                    )
+                }
+                None => fixture("many-projects", action, request, vars),
+            }
+        }
+        _ => fixture("many-projects", action, request, vars),
+    }
 }
 
 fn fixtures_root() -> PathBuf {

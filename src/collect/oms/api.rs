@@ -360,6 +360,73 @@ pub struct ProjectItemDto {
     pub name: String,
     #[serde(default)]
     pub status: Option<String>,
+    /// The endpoints, when the list shows them (as DescribeProject does: ids at the top level,
+    /// or connection objects). They let the collector skip describing projects elsewhere.
+    #[serde(default)]
+    pub source_endpoint_id: Option<String>,
+    #[serde(default)]
+    pub sink_endpoint_id: Option<String>,
+    #[serde(default)]
+    pub source_connect_info: Option<ConnectInfoDto>,
+    #[serde(default)]
+    pub sink_connect_info: Option<ConnectInfoDto>,
+}
+
+/// An item of a list action, known by its id: pages are joined on it.
+pub trait Listed {
+    fn id(&self) -> &str;
+}
+
+impl Listed for ProjectItemDto {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Listed for DataSourceDto {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Whether a listed project may read or write the plan's tenants, as far as its list item says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// An endpoint is tenant A or B, or may be (a host name that did not resolve).
+    Pair,
+    /// Both endpoints are registered data sources that are neither tenant.
+    Elsewhere,
+    /// The item does not say, or names a data source ListDataSource did not list: only
+    /// describing the project tells.
+    Unknown,
+}
+
+impl ProjectItemDto {
+    /// Decided from the data sources alone, never by a guess: a project is `Elsewhere` only
+    /// when both its endpoints are registered data sources matched to neither tenant.
+    pub fn reach(&self, sources: &[DataSource]) -> Reach {
+        let endpoint = |id: &Option<String>, info: &Option<ConnectInfoDto>| {
+            let id = id
+                .as_ref()
+                .or_else(|| info.as_ref().and_then(|info| info.endpoint_id.as_ref()))?;
+            sources.iter().find(|source| &source.id == id)
+        };
+        let ends = [
+            endpoint(&self.source_endpoint_id, &self.source_connect_info),
+            endpoint(&self.sink_endpoint_id, &self.sink_connect_info),
+        ];
+        if ends
+            .iter()
+            .flatten()
+            .any(|source| source.tenant.is_some() || source.unresolved.is_some())
+        {
+            Reach::Pair
+        } else if ends.iter().all(Option::is_some) {
+            Reach::Elsewhere
+        } else {
+            Reach::Unknown
+        }
+    }
 }
 
 // --- DescribeProject ---------------------------------------------------------------------------

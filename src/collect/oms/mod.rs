@@ -1,6 +1,12 @@
 //! Collects OMS facts over its OpenAPI with reqwest: `POST {url}/api/v2?Action=NAME`, HTTP Basic,
 //! a timeout on every call, bounded retries on timeouts and 5xx, pagination of list actions.
 //! Only the read actions in [`READ_ACTIONS`] can be sent.
+//!
+//! Every loop over what OMS says is bounded, since OMS may be wrong or hostile: a list stops at a
+//! page that adds no new id or after [`MAX_PAGES`]; only projects that may touch the pair are
+//! described, at most [`MAX_DESCRIBED`]; a body is cut at [`MAX_BODY_BYTES`]; and the whole OMS
+//! part of a run ends by [`bound`]. Past any bound the facts are unavailable with the reason,
+//! never a shorter list that could pass.
 
 pub mod api;
 
@@ -8,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -27,14 +35,37 @@ pub const READ_ACTIONS: &[&str] = &[
     "DescribeProjectProgress",
 ];
 
-/// The documented maximum page size of list actions.
+/// The documented maximum page size of list actions: the fewest requests per list.
 const PAGE_SIZE: u64 = 150;
+/// Pages read of one list: 15,000 items, far beyond any OMS we know of (the largest seen holds
+/// a few hundred projects); a list longer than that is unavailable, not cut short.
+pub const MAX_PAGES: u64 = 100;
+/// Projects described besides the planned two: those whose list items show an endpoint on the
+/// pair, or do not show their endpoints. More than this leaves the other projects unavailable.
+pub const MAX_DESCRIBED: usize = 200;
+/// The largest response body read. The biggest real answers are a page of 150 projects or a
+/// DescribeProject with a long mapping: tens to hundreds of KiB.
+pub const MAX_BODY_BYTES: usize = 16 << 20;
 /// Attempts per call when OMS times out or answers 5xx.
 const ATTEMPTS: u32 = 3;
 /// Calls to OMS in flight at once.
 const CONCURRENCY: usize = 4;
 /// Distinct host names looked up in one run; data sources beyond it stay unresolved.
 const MAX_HOST_NAMES: usize = 32;
+/// The backoff before the second attempt; it doubles before each further one.
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// Rounds of calls one after another in a run: a list of data sources, a list of projects,
+/// DescribeProject, then its steps and its progress. (Pages of a list usually fit in one.)
+const ROUNDS: u32 = 5;
+
+/// How long the OMS part of a run may take at most: [`ROUNDS`] calls one after another, each
+/// with its retries and backoff, `ROUNDS × (ATTEMPTS × timeout + 0.6 s)`: 5 × (3 × timeout +
+/// 0.6 s) = 15 × timeout + 3 s. OMS collection runs beside the tenants', so this is also the
+/// most a run can wait for OMS. What is not in by then is unavailable, with this reason.
+pub fn bound(timeout: Duration) -> Duration {
+    let backoff: Duration = (0..ATTEMPTS - 1).map(|n| FIRST_BACKOFF * 2u32.pow(n)).sum();
+    (timeout * ATTEMPTS + backoff) * ROUNDS
+}
 
 pub struct Client {
     http: reqwest::Client,
@@ -85,7 +116,7 @@ impl Client {
         loop {
             match self.call_once(action, body).await {
                 Err(fault) if fault.kind == FaultKind::Transient && attempt < ATTEMPTS => {
-                    tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt - 1))).await;
+                    tokio::time::sleep(FIRST_BACKOFF * 2u32.pow(attempt - 1)).await;
                     attempt += 1;
                 }
                 Err(mut fault) => {
@@ -136,28 +167,67 @@ impl Client {
                 }
             })?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                transport(
-                    FaultKind::Transient,
-                    format!(
-                        "{} sent no complete body within {}s",
-                        self.base,
-                        self.timeout.as_secs_f64()
-                    ),
-                )
-            } else {
-                transport(
-                    FaultKind::Unusable,
-                    format!(
-                        "the response body from {} ends early (truncated): {}",
-                        self.base,
-                        error_chain(&error)
-                    ),
-                )
-            }
-        })?;
+        let bytes = self.body(action, response).await?;
         api::decode(action, status, &bytes).map_err(|fault| self.at(fault))
+    }
+
+    /// The body, read chunk by chunk and given up past [`MAX_BODY_BYTES`]: an answer that big
+    /// is not one OMS gives, and reading it whole could take the memory of the machine.
+    async fn body(
+        &self,
+        action: &'static str,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Fault> {
+        let too_large = || {
+            self.at(Fault {
+                kind: FaultKind::Malformed,
+                reason: format!(
+                    "{action}: the answer is larger than {} MiB, more than any OMS answer (not read further)",
+                    MAX_BODY_BYTES >> 20
+                ),
+            })
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+        {
+            return Err(too_large());
+        }
+        let transport = |kind, reason: String| Fault {
+            kind,
+            reason: format!("{action}: {reason}"),
+        };
+        let mut bytes = Vec::new();
+        loop {
+            let chunk = response.chunk().await.map_err(|error| {
+                if error.is_timeout() {
+                    transport(
+                        FaultKind::Transient,
+                        format!(
+                            "{} sent no complete body within {}s",
+                            self.base,
+                            self.timeout.as_secs_f64()
+                        ),
+                    )
+                } else {
+                    transport(
+                        FaultKind::Unusable,
+                        format!(
+                            "the response body from {} ends early (truncated): {}",
+                            self.base,
+                            error_chain(&error)
+                        ),
+                    )
+                }
+            })?;
+            match chunk {
+                None => return Ok(bytes),
+                Some(chunk) if bytes.len() + chunk.len() > MAX_BODY_BYTES => {
+                    return Err(too_large());
+                }
+                Some(chunk) => bytes.extend_from_slice(&chunk),
+            }
+        }
     }
 
     /// `fault`, naming this OMS.
@@ -166,24 +236,64 @@ impl Client {
         fault
     }
 
-    /// Every item of a list action, page by page.
-    pub async fn list<T: DeserializeOwned>(&self, action: &'static str) -> Result<Vec<T>, Fault> {
+    /// Every item of a list action, page by page, each id once. A list OMS does not let us read
+    /// to its end (a page of only ids already seen while it reports more, or more than
+    /// [`MAX_PAGES`] pages) is a fault: a part of a list could hide the project that matters.
+    pub async fn list<T: DeserializeOwned + api::Listed>(
+        &self,
+        action: &'static str,
+    ) -> Result<Vec<T>, Fault> {
         let mut items = Vec::new();
-        for page in 1..=1000u64 {
+        let mut seen = BTreeSet::new();
+        let mut last_total = None;
+        let unreadable = |reason: String| {
+            self.at(Fault {
+                kind: FaultKind::Malformed,
+                reason: format!("{action}{reason}: the list cannot be read whole"),
+            })
+        };
+        let reported = |total: Option<u64>| {
+            total.map_or("no totalCount".to_string(), |total| {
+                format!("totalCount {total}")
+            })
+        };
+        for page in 1..=MAX_PAGES {
             let envelope: Envelope<Vec<T>> = self
                 .call(action, &json!({"pageNumber": page, "pageSize": PAGE_SIZE}))
                 .await?;
             let (data, total) =
                 api::page(action, page, envelope).map_err(|fault| self.at(fault))?;
             let received = data.len() as u64;
-            items.extend(data);
+            let before = items.len();
+            last_total = total;
+            items.extend(
+                data.into_iter()
+                    .filter(|item| seen.insert(item.id().to_string())),
+            );
             let done =
                 received < PAGE_SIZE || total.is_some_and(|total| items.len() as u64 >= total);
             if done {
-                break;
+                return Ok(items);
+            }
+            if items.len() == before {
+                return Err(unreadable(format!(
+                    " (page {page}): a full page of only {} already listed ({} so far, {})",
+                    if action == "ListProjects" {
+                        "projects"
+                    } else {
+                        "data sources"
+                    },
+                    items.len(),
+                    reported(total)
+                )));
             }
         }
-        Ok(items)
+        Err(unreadable(format!(
+            ": more than {MAX_PAGES} pages of {PAGE_SIZE} and still not the last ({} listed, {}), \
+             past this tool's bound; not read whole",
+            items.len(),
+            reported(last_total)
+        )))
     }
 }
 
@@ -269,8 +379,36 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Collects OMS facts for `plan`. Never fails: what could not be read is unavailable, with why.
+/// Collects OMS facts for `plan`, within [`bound`] of `timeout`. Never fails: what could not be
+/// read is unavailable, with why.
 pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Duration) -> OmsFacts {
+    let limit = bound(timeout);
+    let deadline = Instant::now() + limit;
+    match tokio::time::timeout_at(deadline, collect_unbounded(plan, oms, password, timeout)).await {
+        Ok(facts) => facts,
+        Err(_) => failed(
+            &oms.url,
+            Fault {
+                kind: FaultKind::Transient,
+                reason: format!(
+                    "OMS at {} did not give every answer within {:.1}s, the bound of a run's OMS \
+                     calls at --timeout {}s",
+                    oms.url,
+                    limit.as_secs_f64(),
+                    timeout.as_secs_f64()
+                ),
+            },
+        ),
+    }
+}
+
+/// [`collect`] without the run's bound; each call has its own timeout.
+async fn collect_unbounded(
+    plan: &Plan,
+    oms: &OmsPlan,
+    password: Secret,
+    timeout: Duration,
+) -> OmsFacts {
     let client = match Client::new(oms, password, timeout) {
         Ok(client) => Arc::new(client),
         Err(reason) => {
@@ -324,6 +462,8 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
     };
     let forward_id = named(&plan.forward.project);
     let reverse_id = named(&plan.reverse.project);
+    // Only live projects that may read or write the pair are described: a project between two
+    // other data sources cannot conflict with it, and OMS may hold thousands.
     let live_others: Vec<String> = items
         .iter()
         .filter(|item| {
@@ -335,8 +475,22 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
                 .as_deref()
                 .is_some_and(|status| ENDED_STATUSES.contains(&status))
         })
+        .filter(|item| item.reach(&sources) != api::Reach::Elsewhere)
         .map(|item| item.id.clone())
         .collect();
+    let too_many_others = (live_others.len() > MAX_DESCRIBED).then(|| {
+        format!(
+            "{} live projects in OMS at {} may touch the pair (their list items do not show \
+             otherwise); describing more than {MAX_DESCRIBED} is past this tool's bound",
+            live_others.len(),
+            oms.url
+        )
+    });
+    let live_others = if too_many_others.is_some() {
+        Vec::new()
+    } else {
+        live_others
+    };
 
     let sources = Arc::new(sources);
     let limit = Arc::new(Semaphore::new(CONCURRENCY));
@@ -368,7 +522,9 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
             Err(fault) => other_faults.push(fault.reason),
         }
     }
-    let others = if other_faults.is_empty() {
+    let others = if let Some(reason) = too_many_others {
+        Fact::unavailable(reason)
+    } else if other_faults.is_empty() {
         // Only projects that read or write the pair matter, or may: an endpoint that could not
         // be compared with the tenants is kept, for the rules to say so.
         other_projects.retain(|project| {

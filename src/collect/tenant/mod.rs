@@ -24,6 +24,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use mysql_async::prelude::Queryable;
 use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
 
@@ -70,6 +72,16 @@ pub struct Extras<'a> {
     pub catalog: CatalogChoice,
 }
 
+/// How long one tenant's collection may take at most: `4 × timeout`. The login takes at most one
+/// timeout; the metadata statements run side by side in a second; the statements that wait on
+/// them (triggers after the kernel's identity, information_schema after unusable inner tables,
+/// the roles' privileges) and the row probe's batches share the rest. A statement still running
+/// at the bound is cut there and its facts are unavailable, saying so; closing the connections
+/// afterwards is not waited for past it.
+pub fn bound(timeout: Duration) -> Duration {
+    timeout * 4
+}
+
 pub async fn collect(
     plan: &TenantPlan,
     password: &Secret,
@@ -77,13 +89,14 @@ pub async fn collect(
     timeout: Duration,
     extras: Extras<'_>,
 ) -> TenantFacts {
+    let deadline = Instant::now() + bound(timeout);
     let pool = Pool::new(options(plan, &plan.user, password, timeout));
     let (mut facts, drc_login) = tokio::join!(
         collect_with(
             &pool,
             plan,
             scope,
-            timeout,
+            (timeout, deadline),
             extras.probe_rows_of,
             extras.catalog
         ),
@@ -95,8 +108,10 @@ pub async fn collect(
         }
     );
     facts.drc_login = drc_login;
-    // Closing is best effort: the facts are already in hand.
-    let _ = tokio::time::timeout(timeout, pool.disconnect()).await;
+    // Closing is best effort: the facts are already in hand. A connection still draining a
+    // trickling result would hold it for a whole timeout more, so never past the bound.
+    let _ =
+        tokio::time::timeout_at((Instant::now() + timeout).min(deadline), pool.disconnect()).await;
     facts
 }
 
@@ -168,7 +183,7 @@ async fn collect_with(
     pool: &Pool,
     plan: &TenantPlan,
     scope: &[String],
-    timeout: Duration,
+    (timeout, deadline): (Duration, Instant),
     probe_rows_of: Option<&LinkPlan>,
     catalog: CatalogChoice,
 ) -> TenantFacts {
@@ -187,6 +202,7 @@ async fn collect_with(
         scope,
         params: &params,
         timeout,
+        deadline,
     };
     let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
     let server = fetched.server;
@@ -575,6 +591,8 @@ struct Fetcher<'a> {
     scope: &'a [String],
     params: &'a [Value],
     timeout: Duration,
+    /// The end of this tenant's collection ([`bound`]): no statement runs past it.
+    deadline: Instant,
 }
 
 impl Fetcher<'_> {
@@ -628,7 +646,13 @@ impl Fetcher<'_> {
             };
             Ok::<_, mysql_async::Error>(rows)
         };
-        match tokio::time::timeout(self.timeout, work).await {
+        let own_end = Instant::now() + self.timeout;
+        match tokio::time::timeout_at(own_end.min(self.deadline), work).await {
+            Err(_) if self.deadline < own_end => Err(format!(
+                "{endpoint}: `{statement} …` was cut when the tenant's collection reached its \
+                 bound of {}s (4 × --timeout)",
+                bound(self.timeout).as_secs_f64()
+            )),
             Err(_) => Err(format!(
                 "{endpoint}: `{statement} …` gave no result within {}s",
                 self.timeout.as_secs_f64()

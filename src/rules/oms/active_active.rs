@@ -38,7 +38,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     match project.active_active {
         Some(true) => Ok(vec![]),
         None => Err(NotEvaluated::Inconclusive(format!(
-            "OMS does not report commonTransferConfig.activeActive for forward project {}",
+            "OMS does not report commonTransferConfig.activeActive for forward project {}; to decide, check in the OMS console that the project was created as active-active (容灾双活)",
             project.name
         ))),
         Some(false) => Ok(vec![

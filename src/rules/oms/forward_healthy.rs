@@ -40,7 +40,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     let Some(steps) = project.steps.observed() else {
         let reason = project.steps.unavailable_reason().unwrap_or_default();
         return Err(NotEvaluated::Inconclusive(format!(
-            "steps of forward project {}: {reason}",
+            "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             project.name
         )));
     };

@@ -39,7 +39,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     };
     if let Some(reason) = project.steps.unavailable_reason() {
         return Err(NotEvaluated::Inconclusive(format!(
-            "steps of forward project {}: {reason}",
+            "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             project.name
         )));
     }
