@@ -15,6 +15,7 @@ use crate::exit;
 use crate::facts::{Facts, Tenant};
 use crate::plan::{Plan, Secrets};
 use crate::plan::{date::Date, waivers::Waivers};
+use crate::report::text::printable;
 use crate::report::{self, Report};
 use crate::rules::{Input, Stage, docs, engine, registry};
 
@@ -195,7 +196,11 @@ fn fix(args: FixArgs) -> Result<u8, Failure> {
     }
     for tenant in Tenant::BOTH {
         if let Some(reason) = facts.tenant(tenant).login.unavailable_reason() {
-            eprintln!("incomplete: tenant {tenant} could not be read: {reason}");
+            // A server's words may hold control characters: shown escaped, like every report.
+            eprintln!(
+                "incomplete: tenant {tenant} could not be read: {}",
+                printable(reason)
+            );
         }
     }
     if report.summary.inconclusive > 0 {
@@ -235,7 +240,7 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Failure> {
     Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
     eprintln!("wrote {}", args.out.display());
     for line in &incomplete {
-        eprintln!("incomplete: {line}");
+        eprintln!("incomplete: {}", printable(line));
     }
     Ok(if incomplete.is_empty() {
         exit::OK

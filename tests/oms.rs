@@ -378,6 +378,27 @@ fn http_500_leaves_the_oms_rules_inconclusive() {
     assert_eq!(attempts, 3, "5xx is retried, a bounded number of times");
 }
 
+/// OMS lists the forward project but answers HTTP 500 describing it: `--stage auto` cannot tell
+/// forward from reverse, says so, and leaves the rules of one stage inconclusive rather than
+/// running them at a guessed stage.
+#[test]
+fn a_forward_project_oms_cannot_describe_leaves_the_stage_undecided() {
+    let behaviour = Behaviour::ActionStatus {
+        action: "DescribeProject",
+        status: 500,
+    };
+    let Some(run) = check("oms_describe_500", behaviour).run() else {
+        return;
+    };
+    let why = run.report["stage_undecided"].as_str().unwrap_or_default();
+    assert!(why.contains("HTTP 500"), "{}", run.report);
+    for rule in ["oms.forward-healthy", "schema.target-empty"] {
+        assert_eq!(status(&run.report, rule), "inconclusive", "{rule}");
+        assert!(reason(&run.report, rule).contains("HTTP 500"), "{rule}");
+    }
+    assert_ne!(run.code, 0);
+}
+
 #[test]
 fn an_html_page_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_html", Behaviour::Html).run() else {

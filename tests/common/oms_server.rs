@@ -31,6 +31,8 @@ pub enum Behaviour {
     /// the same on every page (`fresh_ids: false`) or new on each (`true`). Other actions as
     /// fixtures/oms/base.
     EndlessPages { fresh_ids: bool },
+    /// `action` answers with this HTTP status; every other action as fixtures/oms/base.
+    ActionStatus { action: &'static str, status: u16 },
     /// Every answer is HTTP 200 with a chunked JSON body of this many bytes.
     HugeBody(u64),
     /// The base fixtures plus `total` generated live projects between two data sources that are
@@ -135,6 +137,15 @@ async fn serve(
                 list_page(page, size, 1_000_000_000_000, &items),
             )
         }
+        Behaviour::ActionStatus {
+            action: failing,
+            status,
+        } if action == *failing => (*status, "text/plain", format!("status {status}")),
+        Behaviour::ActionStatus { .. } => (
+            200,
+            "application/json",
+            fixture("base", &action, &body, vars),
+        ),
         Behaviour::EndlessPages { .. } => (
             200,
             "application/json",
