@@ -251,17 +251,24 @@ fn rules_lists_the_catalog_and_explain_prints_a_page() {
     );
 }
 
-#[test]
-fn fix_writes_one_reviewable_script_per_tenant() {
+/// `fix` on a recorded scenario: its stderr and exit code, and the directory of the scripts.
+fn fix(scenario: &str) -> (String, i32, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("fix");
     let (_, stderr, code) = run(&[
         "fix",
         "--snapshot",
-        &snapshot("grants-missing-on-b"),
+        &snapshot(scenario),
         "--out-dir",
         out.to_str().unwrap(),
     ]);
+    (stderr, code, dir)
+}
+
+#[test]
+fn fix_writes_one_reviewable_script_per_tenant() {
+    let (stderr, code, dir) = fix("grants-missing-on-b");
+    let out = dir.path().join("fix");
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("tenant-b.sql (4 statements)"), "{stderr}");
     insta::assert_snapshot!(std::fs::read_to_string(out.join("tenant-b.sql")).unwrap());
@@ -273,15 +280,8 @@ fn fix_writes_one_reviewable_script_per_tenant() {
 /// and the scripts say what was not checked instead of "nothing to fix".
 #[test]
 fn fix_with_a_tenant_unreachable_is_incomplete_and_says_which() {
-    let dir = tempfile::tempdir().unwrap();
+    let (stderr, code, dir) = fix("tenant-b-unreachable");
     let out = dir.path().join("fix");
-    let (_, stderr, code) = run(&[
-        "fix",
-        "--snapshot",
-        &snapshot("tenant-b-unreachable"),
-        "--out-dir",
-        out.to_str().unwrap(),
-    ]);
     assert_eq!(code, 3, "{stderr}");
     assert!(stderr.contains("tenant b could not be read"), "{stderr}");
     let b = std::fs::read_to_string(out.join("tenant-b.sql")).unwrap();

@@ -293,15 +293,24 @@ impl MatchingRules {
         }
     }
 
-    fn writes_database(&self, database: &str) -> Writes {
-        let renamed = self.renames.iter().find(|rename| {
-            rename.mapped_database.eq_ignore_ascii_case(database)
-                && !self.excluded(&rename.database, &rename.table)
-        });
-        if let Some(rename) = renamed {
-            return Writes::Yes {
+    /// The first rename that lands in `database` (and, when given, in `table`) and is not
+    /// black-listed, as the rule that writes there.
+    fn renamed_into(&self, database: &str, table: Option<&str>) -> Option<Writes> {
+        self.renames
+            .iter()
+            .find(|rename| {
+                rename.mapped_database.eq_ignore_ascii_case(database)
+                    && table.is_none_or(|table| rename.mapped_table.eq_ignore_ascii_case(table))
+                    && !self.excluded(&rename.database, &rename.table)
+            })
+            .map(|rename| Writes::Yes {
                 rule: Some(rename.to_string()),
-            };
+            })
+    }
+
+    fn writes_database(&self, database: &str) -> Writes {
+        if let Some(writes) = self.renamed_into(database, None) {
+            return writes;
         }
         for include in &self.include {
             let Some(source) = Self::source_database(include, database) else {
@@ -317,15 +326,8 @@ impl MatchingRules {
     }
 
     fn writes(&self, database: &str, table: &str) -> Writes {
-        let renamed = self.renames.iter().find(|rename| {
-            rename.mapped_database.eq_ignore_ascii_case(database)
-                && rename.mapped_table.eq_ignore_ascii_case(table)
-                && !self.excluded(&rename.database, &rename.table)
-        });
-        if let Some(rename) = renamed {
-            return Writes::Yes {
-                rule: Some(rename.to_string()),
-            };
+        if let Some(writes) = self.renamed_into(database, Some(table)) {
+            return writes;
         }
         for include in &self.include {
             let Some(source) = Self::source_database(include, database) else {
