@@ -369,17 +369,19 @@ fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
     }
 }
 
+/// The recorded `healthy` bundle as JSON, to derive plans and bundles from.
+fn healthy_bundle() -> serde_json::Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/scenarios/healthy/bundle.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 /// The plan of the `healthy` bundle with its tenants written on one line, 70,000 spaces between
 /// them, and tenant b's password inline: `plan.inline-secret` labels it past column 65,535.
 fn plan_on_one_long_line() -> String {
-    let bundle: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/healthy/bundle.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let bundle = healthy_bundle();
     let text = bundle["plan"]["text"].as_str().unwrap();
     let (_, links) = text.split_once("[forward]").unwrap();
     let a = r#"a = { host = "10.0.0.1", port = 2881, user = "oms", password_env = "OB_A_PASSWORD", drc_user = "oms", drc_password_env = "OB_A_PASSWORD" }"#;
@@ -539,14 +541,7 @@ fn a_plan_by_process_substitution_reads_like_a_file() {
 #[test]
 fn control_characters_in_names_are_escaped_in_every_report_and_script() {
     let dir = tempfile::tempdir().unwrap();
-    let bundle: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/scenarios/healthy/bundle.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let bundle = healthy_bundle();
     let text = bundle["plan"]["text"].as_str().unwrap().replace(
         "databases = [\"app\"]",
         r#"databases = ["app", "we\u0000ird\u001b[2J\u0007"]"#,
