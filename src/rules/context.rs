@@ -226,10 +226,6 @@ pub struct TenantCtx<'c, 'a> {
 }
 
 impl<'a> TenantCtx<'_, 'a> {
-    pub fn tenant(&self) -> Tenant {
-        self.tenant
-    }
-
     fn all(&self, need: Need) -> Result<&'a TenantFacts, Missing> {
         Ok(self.cx.facts(need)?.tenant(self.tenant))
     }
