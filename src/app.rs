@@ -17,7 +17,7 @@ use crate::plan::{Plan, Secrets};
 use crate::plan::{date::Date, waivers::Waivers};
 use crate::report::text::printable;
 use crate::report::{self, Report};
-use crate::rules::{Input, Stage, docs, engine, registry};
+use crate::rules::{Input, Rule, Stage, Topology, docs, engine, registry};
 
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
@@ -67,7 +67,7 @@ fn check(args: CheckArgs) -> Result<u8, Failure> {
     let mut waivers = Waivers::default();
     // At an explicit reverse stage no rule reads the target's rows; auto may turn out forward.
     let rows = match args.stage {
-        StageArg::Reverse => RowProbe::Skip,
+        StageArg::Reverse | StageArg::Running => RowProbe::Skip,
         StageArg::Auto | StageArg::Forward => RowProbe::Probe,
     };
     let (plan, facts) = load(
@@ -219,6 +219,7 @@ fn stage(arg: StageArg) -> Option<Stage> {
         StageArg::Auto => None,
         StageArg::Forward => Some(Stage::Forward),
         StageArg::Reverse => Some(Stage::Reverse),
+        StageArg::Running => Some(Stage::Running),
     }
 }
 
@@ -259,7 +260,8 @@ fn list_rules(args: RulesArgs) -> u8 {
                         "id": rule.id,
                         "area": rule.area(),
                         "severity": rule.severity,
-                        "stage": docs::stage(rule),
+                        "stages": stages(rule),
+                        "topologies": topologies(rule),
                         "reads": docs::reads(rule),
                         "summary": rule.summary,
                         "docs": docs::body(rule),
@@ -276,7 +278,7 @@ fn list_rules(args: RulesArgs) -> u8 {
                 table.add_row(vec![
                     rule.id,
                     rule.severity.as_str(),
-                    docs::stage(rule),
+                    &docs::stage(rule),
                     rule.summary,
                 ]);
             }
@@ -285,6 +287,23 @@ fn list_rules(args: RulesArgs) -> u8 {
     };
     print_stdout(&text);
     exit::OK
+}
+
+/// The stages a rule applies at, each named (an empty declaration is every stage).
+fn stages(rule: &Rule) -> Vec<&'static str> {
+    Stage::ALL
+        .into_iter()
+        .filter(|stage| rule.applies_at(*stage))
+        .map(Stage::as_str)
+        .collect()
+}
+
+fn topologies(rule: &Rule) -> Vec<&'static str> {
+    Topology::ALL
+        .into_iter()
+        .filter(|topology| rule.applies_to(*topology))
+        .map(Topology::as_str)
+        .collect()
 }
 
 fn explain(args: ExplainArgs) -> Result<u8, Failure> {

@@ -3,8 +3,9 @@
 //! line; the tests drive it directly.
 
 use crate::exit::FailOn;
+use crate::facts::oms::StepKind;
 use crate::facts::{Fact, Facts};
-use crate::plan::Plan;
+use crate::plan::{Plan, Topology};
 use crate::plan::{date::Date, waivers::Waiver};
 use crate::report::Report;
 use crate::rules::engine::{self, Inputs};
@@ -52,10 +53,12 @@ pub fn run(
     Report::new(plan, facts, stage, evaluations, options.fail_on)
 }
 
-/// The stage a run is checked at: the one asked for, else (`auto`) reverse when the forward
-/// project named in the plan exists in OMS, and forward when OMS shows no such project or the
-/// plan has no `[oms]` to ask. When OMS was asked and could not say (unreachable, refused, an
-/// error on the project), auto does not guess: the stage is undecided, with the reason.
+/// The stage a run is checked at: the one asked for, else (`auto`) what OMS shows. Forward
+/// while the forward project named in the plan does not exist (or the plan has no `[oms]` to
+/// ask); then reverse until the reverse link exists — the reverse project of a two-projects
+/// pair, the reverse step of a single-project pair once it has started — and running after.
+/// When OMS was asked and could not say (unreachable, refused, an error on a project), auto
+/// does not guess: the stage is undecided, with the reason.
 pub fn resolve_stage(
     plan: &Plan,
     requested: Option<Stage>,
@@ -65,21 +68,55 @@ pub fn resolve_stage(
         stage,
         undecided: None,
     };
+    let undecided = |stage, why: String| ResolvedStage {
+        stage,
+        undecided: Some(format!(
+            "{why}; fix OMS access or pass --stage forward, reverse or running"
+        )),
+    };
     if let Some(stage) = requested {
         return decided(stage);
     }
     let Some(oms) = facts.and_then(|facts| facts.oms.as_ref()) else {
         return decided(Stage::Forward);
     };
-    match &oms.forward {
-        Fact::Observed(Some(_)) => decided(Stage::Reverse),
-        Fact::Observed(None) => decided(Stage::Forward),
-        Fact::Unavailable { reason } => ResolvedStage {
-            stage: Stage::Forward,
-            undecided: Some(format!(
-                "OMS could not say whether the forward project {} exists ({reason}); fix OMS access or pass --stage forward or --stage reverse",
-                plan.forward.project
-            )),
+    let forward = match &oms.forward {
+        Fact::Observed(Some(project)) => project,
+        Fact::Observed(None) => return decided(Stage::Forward),
+        Fact::Unavailable { reason } => {
+            return undecided(
+                Stage::Forward,
+                format!(
+                    "OMS could not say whether the forward project {} exists ({reason})",
+                    plan.forward.project
+                ),
+            );
+        }
+    };
+    match plan.topology {
+        Topology::TwoProjects => match &oms.reverse {
+            Fact::Observed(Some(reverse)) if !reverse.has_ended() => decided(Stage::Running),
+            Fact::Observed(_) => decided(Stage::Reverse),
+            Fact::Unavailable { reason } => undecided(
+                Stage::Reverse,
+                format!(
+                    "OMS could not say whether the reverse project {} exists ({reason})",
+                    plan.reverse.project
+                ),
+            ),
+        },
+        Topology::SingleProject => match &forward.steps {
+            Fact::Observed(_) => match forward.step(StepKind::ReverseIncremental) {
+                Some(step) if step.has_started() => decided(Stage::Running),
+                _ => decided(Stage::Reverse),
+            },
+            Fact::Unavailable { reason } => undecided(
+                Stage::Reverse,
+                format!(
+                    "OMS could not say whether project {}'s reverse step runs ({reason})",
+                    forward.name
+                ),
+            ),
         },
     }
 }

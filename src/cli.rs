@@ -190,6 +190,7 @@ pub enum StageArg {
     Auto,
     Forward,
     Reverse,
+    Running,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -115,6 +115,11 @@ pub struct Project {
 }
 
 impl Project {
+    /// Whether the project no longer runs and never will again (released, finished).
+    pub fn has_ended(&self) -> bool {
+        ENDED_STATUSES.contains(&self.status.to_ascii_uppercase().as_str())
+    }
+
     /// The step of `kind`, if the project has one.
     pub fn step(&self, kind: StepKind) -> Option<&Step> {
         self.steps.observed()?.iter().find(|step| step.kind == kind)
@@ -466,6 +471,15 @@ pub struct Step {
     pub progress: Option<u8>,
     /// `extraInfo.errorCode` / `errorMsg` of a failed step.
     pub error: Option<String>,
+}
+
+impl Step {
+    /// Whether the step has run: anything but not started (`INIT`, or no status). A step that
+    /// ran and then failed or was suspended has started.
+    pub fn has_started(&self) -> bool {
+        let status = self.status.trim().to_ascii_uppercase();
+        !(status.is_empty() || status == "INIT" || status == "NOT_STARTED")
+    }
 }
 
 /// What a step does, whichever of OMS's two naming schemes it uses.

@@ -16,7 +16,8 @@ use std::path::Path;
 
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
-    DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource, Span, TableRef, TenantPlan,
+    DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
+    Span, TableRef, TenantPlan, Topology,
 };
 pub use redact::{MARKER, Redaction, is_secret_key, url_credentials};
 pub use secrets::Secrets;

@@ -18,10 +18,18 @@ pub struct Plan {
     /// [`redact`](super::redact)).
     #[serde(skip)]
     pub source: String,
+    /// Two projects, or one 容灾双活 project that runs its own reverse step.
+    pub topology: Topology,
+    /// Where `topology` is written, if it is.
+    #[serde(skip)]
+    pub topology_span: Option<Span>,
     pub oms: Option<OmsPlan>,
     pub a: TenantPlan,
     pub b: TenantPlan,
     pub forward: LinkPlan,
+    /// The reverse link: the `[reverse]` project of a two-projects pair, or the reverse step of
+    /// a single-project pair's one project (then derived from `[forward]`: the mirror of its
+    /// scope, incremental only, carrying DDL when `ddl_side = "target"`).
     pub reverse: LinkPlan,
     /// The waiver file the plan names, as written (relative to the plan's directory).
     pub waivers: Option<String>,
@@ -35,8 +43,55 @@ pub struct OmsPlan {
     pub version: Option<String>,
     /// CA file for HTTPS, if declared.
     pub ca: Option<String>,
+    /// The lag above which `oms.lag` is an error (`max_lag`, default 5 minutes).
+    pub max_lag: std::time::Duration,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// The default `[oms] max_lag`.
+pub const DEFAULT_MAX_LAG: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// How OMS builds the pair (`topology`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topology {
+    /// A forward project A→B, then a reverse project B→A (OMS enterprise, OMS CE 3.3.1–4.2.0).
+    #[default]
+    TwoProjects,
+    /// One 容灾双活 project A→B that starts its own reverse-incremental step (OMS CE ≥ 4.2.1).
+    SingleProject,
+}
+
+impl Topology {
+    pub const ALL: [Topology; 2] = [Topology::TwoProjects, Topology::SingleProject];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topology::TwoProjects => "two-projects",
+            Topology::SingleProject => "single-project",
+        }
+    }
+}
+
+/// Where a single-project pair executes DDL (源端执行 / 目标端执行): DDL runs there only and is
+/// synced to the other side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DdlSide {
+    /// On the forward source (A), synced A→B.
+    Source,
+    /// On the forward target (B), synced B→A.
+    Target,
+}
+
+impl DdlSide {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DdlSide::Source => "source",
+            DdlSide::Target => "target",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,7 +174,12 @@ pub struct LinkPlan {
     pub source: Tenant,
     pub target: Tenant,
     pub migration: Vec<Migration>,
+    /// The DDL this link carries. In a single-project pair the forward link carries the
+    /// declared DDL when `ddl_side` is `source` (or undeclared), the reverse link when it is
+    /// `target`.
     pub ddl_sync: DdlSync,
+    /// `ddl_side` of a single-project pair's `[forward]`.
+    pub ddl_side: Option<DdlSide>,
     pub databases: Vec<String>,
     pub tables: Vec<TableRef>,
     /// False when the scope was left out and mirrors the other link.
@@ -130,6 +190,8 @@ pub struct LinkPlan {
     pub migration_span: Option<Span>,
     #[serde(skip)]
     pub ddl_sync_span: Option<Span>,
+    #[serde(skip)]
+    pub ddl_side_span: Option<Span>,
 }
 
 impl LinkPlan {
@@ -220,5 +282,9 @@ impl Plan {
 
     pub fn links(&self) -> [&LinkPlan; 2] {
         [&self.forward, &self.reverse]
+    }
+
+    pub fn is_single_project(&self) -> bool {
+        self.topology == Topology::SingleProject
     }
 }

@@ -6,7 +6,8 @@ use toml_span::value::{Table, Value, ValueInner};
 
 use super::errors::{PlanProblem, did_you_mean};
 use super::model::{
-    DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource, Span, TableRef, TenantPlan,
+    DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
+    Span, TableRef, TenantPlan, Topology,
 };
 use super::redact::{is_secret_key, url_credentials};
 use super::toml::{
@@ -14,7 +15,9 @@ use super::toml::{
 };
 use crate::facts::Tenant;
 
-const ROOT_KEYS: &[&str] = &["oms", "tenants", "forward", "reverse", "waivers"];
+const ROOT_KEYS: &[&str] = &[
+    "topology", "oms", "tenants", "forward", "reverse", "waivers",
+];
 const OMS_KEYS: &[&str] = &[
     "url",
     "user",
@@ -23,6 +26,7 @@ const OMS_KEYS: &[&str] = &[
     "password",
     "version",
     "ca",
+    "max_lag",
 ];
 const TENANT_KEYS: &[&str] = &[
     "host",
@@ -44,6 +48,7 @@ const LINK_KEYS: &[&str] = &[
     "target",
     "migration",
     "ddl_sync",
+    "ddl_side",
     "databases",
     "tables",
 ];
@@ -89,24 +94,53 @@ pub(super) fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Opt
         }
     }
 
+    let (topology, topology_span) = parse_topology(table, problems);
     let forward = required(table, "forward", whole.clone(), "", problems)
         .and_then(|value| expect_table(value, "forward", problems))
-        .and_then(|(t, span)| parse_link("forward", t, span, problems));
-    let reverse = required(table, "reverse", whole, "", problems)
-        .and_then(|value| expect_table(value, "reverse", problems))
-        .and_then(|(t, span)| parse_link("reverse", t, span, problems));
+        .and_then(|(t, span)| parse_link("forward", topology, t, span, problems));
+    let reverse = match topology {
+        Topology::TwoProjects => required(table, "reverse", whole, "", problems)
+            .and_then(|value| expect_table(value, "reverse", problems))
+            .and_then(|(t, span)| parse_link("reverse", topology, t, span, problems)),
+        Topology::SingleProject => {
+            if let Some(value) = table.get("reverse") {
+                problems.push(
+                    PlanProblem::new(
+                        "a single-project pair has no [reverse] project",
+                        span_of(value),
+                        "remove this section",
+                    )
+                    .help(
+                        "the one 容灾双活 project in [forward] runs the reverse step itself; \
+                         declare ddl_side = \"source\" or \"target\" in [forward] for DDL, or \
+                         set topology = \"two-projects\" if OMS builds two projects",
+                    ),
+                );
+            }
+            None
+        }
+    };
 
     let waivers = optional_string(table, "waivers", problems).map(|(path, _)| path);
-    let (forward, mut reverse) = (forward?, reverse?);
-    if !reverse.scope_declared {
-        // The reverse link replicates what the forward link built, so by default it carries
-        // the same objects back.
-        reverse.databases = forward.databases.clone();
-        reverse.tables = forward.tables.clone();
-    }
+    let mut forward = forward?;
+    let reverse = match topology {
+        Topology::TwoProjects => {
+            let mut reverse = reverse?;
+            if !reverse.scope_declared {
+                // The reverse link replicates what the forward link built, so by default it
+                // carries the same objects back.
+                reverse.databases = forward.databases.clone();
+                reverse.tables = forward.tables.clone();
+            }
+            reverse
+        }
+        Topology::SingleProject => reverse_step(&mut forward),
+    };
     Some(Plan {
         path: String::new(),
         source: String::new(),
+        topology,
+        topology_span,
         oms,
         a: a.take()?,
         b: b.take()?,
@@ -114,6 +148,75 @@ pub(super) fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Opt
         reverse,
         waivers,
     })
+}
+
+/// `topology = "two-projects" | "single-project"` (default two-projects) and where it is written.
+fn parse_topology(table: &Table<'_>, problems: &mut Vec<PlanProblem>) -> (Topology, Option<Span>) {
+    let Some((value, span)) = optional_string(table, "topology", problems) else {
+        return (Topology::default(), None);
+    };
+    match value.as_str() {
+        "two-projects" => (Topology::TwoProjects, Some(span)),
+        "single-project" => (Topology::SingleProject, Some(span)),
+        other => {
+            let names = ["two-projects", "single-project"];
+            problems.push(
+                PlanProblem::new(
+                    format!("unknown topology \"{other}\""),
+                    span.clone(),
+                    "not a topology",
+                )
+                .help(did_you_mean(other, &names).unwrap_or_else(|| {
+                    "use \"two-projects\" (a forward and a reverse project) or \
+                     \"single-project\" (one 容灾双活 project, OMS CE 4.2.1 and later)"
+                        .into()
+                })),
+            );
+            (Topology::default(), Some(span))
+        }
+    }
+}
+
+/// The reverse step of a single-project pair's one project, as a link: the mirror of the
+/// forward link, incremental only. The declared DDL goes to the link that carries it: the
+/// forward link when DDL is executed on the source (or the side is not declared, which
+/// `link.ddl-single` reports), the reverse link when it is executed on the target.
+fn reverse_step(forward: &mut LinkPlan) -> LinkPlan {
+    let ddl_sync = match forward.ddl_side {
+        Some(DdlSide::Target) => std::mem::replace(&mut forward.ddl_sync, DdlSync::Off),
+        _ => DdlSync::Off,
+    };
+    LinkPlan {
+        name: "reverse",
+        project: forward.project.clone(),
+        source: forward.target,
+        target: forward.source,
+        migration: vec![Migration::Incremental],
+        ddl_sync,
+        ddl_side: forward.ddl_side,
+        databases: forward.databases.clone(),
+        tables: forward.tables.clone(),
+        scope_declared: false,
+        span: forward.span.clone(),
+        migration_span: None,
+        ddl_sync_span: forward.ddl_sync_span.clone(),
+        ddl_side_span: forward.ddl_side_span.clone(),
+    }
+}
+
+/// `max_lag = "5m"`: a whole number of seconds, minutes or hours (`"90s"`, `"5m"`, `"1h"`).
+pub(super) fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().ok()?;
+    let seconds = match unit.trim() {
+        "s" => number,
+        "m" => number.checked_mul(60)?,
+        "h" => number.checked_mul(3600)?,
+        _ => return None,
+    };
+    (seconds > 0).then(|| std::time::Duration::from_secs(seconds))
 }
 
 fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> Option<OmsPlan> {
@@ -135,12 +238,30 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
     let password = secret_source(table, &span, "oms", problems);
     let version = optional_string(table, "version", problems).map(|(v, _)| v);
     let ca = optional_string(table, "ca", problems).map(|(ca, _)| ca);
+    let max_lag = match optional_string(table, "max_lag", problems) {
+        None => Some(DEFAULT_MAX_LAG),
+        Some((text, text_span)) => {
+            let lag = parse_duration(&text);
+            if lag.is_none() {
+                problems.push(
+                    PlanProblem::new(
+                        format!("\"{text}\" is not a duration"),
+                        text_span,
+                        "this value",
+                    )
+                    .help("write a whole number of seconds, minutes or hours: \"90s\", \"5m\", \"1h\""),
+                );
+            }
+            lag
+        }
+    };
     Some(OmsPlan {
         url: url?.0,
         user: user?.0,
         password: password?,
         version,
         ca,
+        max_lag: max_lag?,
         span,
     })
 }
@@ -231,6 +352,7 @@ fn parse_tenant(
 
 fn parse_link(
     name: &'static str,
+    topology: Topology,
     table: &Table<'_>,
     span: Span,
     problems: &mut Vec<PlanProblem>,
@@ -397,6 +519,41 @@ fn parse_link(
                 .collect()
         }),
     };
+    let ddl_side = match optional_string(table, "ddl_side", problems) {
+        None => Some(None),
+        Some((_, side_span)) if topology == Topology::TwoProjects => {
+            problems.push(
+                PlanProblem::new(
+                    "ddl_side applies to a single-project pair",
+                    side_span,
+                    "in a two-projects plan",
+                )
+                .help(
+                    "in two projects, DDL sync is on for one link: set ddl_sync on [forward] or \
+                     [reverse]; or set topology = \"single-project\" for one 容灾双活 project",
+                ),
+            );
+            None
+        }
+        Some((side, side_span)) => match side.as_str() {
+            "source" => Some(Some((DdlSide::Source, side_span))),
+            "target" => Some(Some((DdlSide::Target, side_span))),
+            other => {
+                problems.push(
+                    PlanProblem::new(
+                        format!("ddl_side must be \"source\" or \"target\", not \"{other}\""),
+                        side_span,
+                        "this value",
+                    )
+                    .help(
+                        "where DDL is executed: \"source\" (源端执行, on the forward source) or \
+                         \"target\" (目标端执行, on the forward target)",
+                    ),
+                );
+                None
+            }
+        },
+    };
     let (databases, tables) = (databases?, tables?);
     if name == "forward" && databases.is_empty() && tables.is_empty() {
         problems.push(
@@ -411,6 +568,8 @@ fn parse_link(
         target: target?.0,
         migration: migration?,
         ddl_sync: ddl_sync?,
+        ddl_side: ddl_side.clone()?.map(|(side, _)| side),
+        ddl_side_span: ddl_side?.map(|(_, span)| span),
         scope_declared: !databases.is_empty() || !tables.is_empty(),
         databases,
         tables,

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Input, Need, Rule, registry};
+use super::{Input, Need, Rule, Stage, registry};
 
 /// The sections every rule's documentation has, in this order.
 pub const SECTIONS: &[&str] = &["## What it checks", "## Why it matters", "## How to fix"];
@@ -19,8 +19,20 @@ pub fn body(rule: &Rule) -> String {
     text.trim().to_string()
 }
 
-pub fn stage(rule: &Rule) -> &'static str {
-    rule.stage.map(|stage| stage.as_str()).unwrap_or("both")
+/// The stages a rule applies at: `every stage`, `reverse and running`.
+pub fn stage(rule: &Rule) -> String {
+    if rule.stages.is_empty() {
+        return "every stage".into();
+    }
+    Stage::list(rule.stages)
+}
+
+/// The topologies a rule applies to: `both`, `two-projects`.
+pub fn topology(rule: &Rule) -> &'static str {
+    match rule.topologies {
+        [only] => only.as_str(),
+        _ => "both",
+    }
 }
 
 /// What the rule reads, for the page's header and `rules --format json`.
@@ -42,12 +54,16 @@ pub fn page(rule: &Rule) -> String {
     let mut page = String::new();
     let _ = writeln!(page, "# `{}`\n", rule.id);
     let _ = writeln!(page, "{}.\n", capitalized(rule.summary));
-    let _ = writeln!(page, "| severity | stage | reads |\n|---|---|---|");
     let _ = writeln!(
         page,
-        "| {} | {} | {} |\n",
+        "| severity | stage | topology | reads |\n|---|---|---|---|"
+    );
+    let _ = writeln!(
+        page,
+        "| {} | {} | {} | {} |\n",
         rule.severity.as_str(),
         stage(rule),
+        topology(rule),
         reads(rule)
     );
     if !rule.waivable {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, registry};
+use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Topology, registry};
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
@@ -130,21 +130,36 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         reason: Some(reason),
         findings: Vec::new(),
     };
-    if let (Some(stage), Some(why)) = (rule.stage, inputs.stage_undecided) {
+    if !rule.applies_to(inputs.plan.topology) {
+        return not_run(
+            Status::Skipped,
+            format!(
+                "applies to a {} pair; the plan's topology is {}",
+                Topology::ALL
+                    .iter()
+                    .filter(|topology| rule.applies_to(**topology))
+                    .map(|topology| topology.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                inputs.plan.topology.as_str()
+            ),
+        );
+    }
+    if let (false, Some(why)) = (rule.stages.is_empty(), inputs.stage_undecided) {
         return not_run(
             Status::Inconclusive,
             format!(
                 "applies at stage {} only, and the stage could not be decided: {why}",
-                stage.as_str()
+                Stage::list(rule.stages)
             ),
         );
     }
-    if let Some(stage) = rule.stage.filter(|stage| *stage != inputs.stage) {
+    if !rule.applies_at(inputs.stage) {
         return not_run(
             Status::Skipped,
             format!(
                 "applies at stage {}; stage is {}",
-                stage.as_str(),
+                Stage::list(rule.stages),
                 inputs.stage.as_str()
             ),
         );
@@ -167,12 +182,12 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
             // A reverse-stage OMS rule guards the creation of the reverse project: without OMS
             // it is unconfirmed, not irrelevant.
             let reason = "the plan has no [oms] section".to_string();
-            return match rule.stage {
-                Some(Stage::Reverse) => not_run(
+            return match rule.applies_at(Stage::Forward) {
+                false => not_run(
                     Status::Inconclusive,
                     format!("{reason}, so OMS could not be asked"),
                 ),
-                _ => not_run(Status::Skipped, reason),
+                true => not_run(Status::Skipped, reason),
             };
         }
         if let Some(blocked) = blocked_by(rule, facts) {

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::facts::Side;
 use crate::facts::{Facts, Tenant, TenantFacts};
 use crate::plan::Span;
+pub use crate::plan::Topology;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 
 /// Declares a rule and keeps its doc comment as its documentation.
@@ -60,19 +61,34 @@ impl Severity {
     }
 }
 
-/// When the check runs: before the forward project is created, or before the reverse one.
+/// When the check runs: before the forward project is created, before the reverse link runs,
+/// or while both directions run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Forward,
     Reverse,
+    Running,
 }
 
 impl Stage {
+    pub const ALL: [Stage; 3] = [Stage::Forward, Stage::Reverse, Stage::Running];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stage::Forward => "forward",
             Stage::Reverse => "reverse",
+            Stage::Running => "running",
+        }
+    }
+
+    /// `forward`, `reverse and running`.
+    pub fn list(stages: &[Stage]) -> String {
+        let names: Vec<&str> = stages.iter().map(|stage| stage.as_str()).collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         }
     }
 }
@@ -264,8 +280,10 @@ pub struct Rule {
     /// `area.name`, stable, never reused.
     pub id: &'static str,
     pub severity: Severity,
-    /// The only stage the rule applies at, if it is not both.
-    pub stage: Option<Stage>,
+    /// The stages the rule applies at; empty: every stage.
+    pub stages: &'static [Stage],
+    /// The topologies the rule applies to; empty: both.
+    pub topologies: &'static [Topology],
     pub input: Input,
     /// Facts the rule cannot decide without.
     pub needs: &'static [Need],
@@ -288,6 +306,14 @@ pub struct Rule {
 impl Rule {
     pub fn area(&self) -> &'static str {
         self.id.split('.').next().unwrap_or(self.id)
+    }
+
+    pub fn applies_at(&self, stage: Stage) -> bool {
+        self.stages.is_empty() || self.stages.contains(&stage)
+    }
+
+    pub fn applies_to(&self, topology: Topology) -> bool {
+        self.topologies.is_empty() || self.topologies.contains(&topology)
     }
 }
 

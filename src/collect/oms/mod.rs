@@ -23,7 +23,7 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project};
 use crate::facts::{Fact, Tenant};
-use crate::plan::{OmsPlan, Plan, Secret};
+use crate::plan::{OmsPlan, Plan, Secret, Topology};
 use api::{Addresses, Envelope, Fault, FaultKind, Lookup, PlanEndpoints, ProjectItemDto};
 
 /// Every action this tool may send. All of them only read.
@@ -461,7 +461,11 @@ async fn collect_unbounded(
             .map(|item| item.id.clone())
     };
     let forward_id = named(&plan.forward.project);
-    let reverse_id = named(&plan.reverse.project);
+    // A single-project pair's reverse link is a step of the forward project, not a project.
+    let reverse_id = match plan.topology {
+        Topology::TwoProjects => named(&plan.reverse.project),
+        Topology::SingleProject => None,
+    };
     // Only live projects that may read or write the pair are described: a project between two
     // other data sources cannot conflict with it, and OMS may hold thousands.
     let live_others: Vec<String> = items

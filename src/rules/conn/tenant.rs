@@ -24,7 +24,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "conn.tenant",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[],
         optional: &[],

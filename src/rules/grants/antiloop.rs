@@ -30,7 +30,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.antiloop",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Databases],
         optional: &[],

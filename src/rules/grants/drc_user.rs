@@ -20,7 +20,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.drc-user",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[],
         optional: &[Need::DrcLogin],

@@ -15,7 +15,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.global-select",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
         optional: &[],

@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.oceanbase-read",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Server],
         optional: &[],

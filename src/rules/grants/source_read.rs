@@ -21,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.source-read",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
         optional: &[],

@@ -35,7 +35,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.target-write",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
         optional: &[],

@@ -24,7 +24,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.ddl-single",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Plan,
         needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse],

@@ -34,7 +34,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.ddl-types",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Plan,
         needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse],

@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.forward-migration",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Plan,
         needs: &[],
         optional: &[Need::OmsForward],

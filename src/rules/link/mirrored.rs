@@ -21,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.mirrored",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Plan,
         needs: &[],
         optional: &[Need::OmsForward],

@@ -1,5 +1,5 @@
 use crate::plan::Migration;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, Topology, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.reverse-incremental-only",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[Topology::TwoProjects],
         input: Input::Plan,
         needs: &[],
         optional: &[Need::OmsReverse],

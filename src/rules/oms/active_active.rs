@@ -18,7 +18,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.active-active",
         severity: Severity::Warning,
-        stage: Some(Stage::Reverse),
+        stages: &[Stage::Reverse, Stage::Running],
+        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
         optional: &[],

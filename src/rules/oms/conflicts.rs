@@ -25,7 +25,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.conflicts",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsOthers],
         optional: &[],

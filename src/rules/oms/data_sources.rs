@@ -22,7 +22,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.data-sources",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsDataSources],
         optional: &[Need::Mode],

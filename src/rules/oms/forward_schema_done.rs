@@ -21,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.forward-schema-done",
         severity: Severity::Error,
-        stage: Some(Stage::Reverse),
+        stages: &[Stage::Reverse, Stage::Running],
+        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
         optional: &[],

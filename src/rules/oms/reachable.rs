@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.reachable",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Oms,
         needs: &[],
         optional: &[],

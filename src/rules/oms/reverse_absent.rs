@@ -1,6 +1,8 @@
 use crate::facts::Tenant;
 use crate::facts::oms::Unresolved;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Topology, declare_rule,
+};
 
 declare_rule! {
     /// ## What it checks
@@ -19,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.reverse-absent",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[Topology::TwoProjects],
         input: Input::Oms,
         needs: &[Need::OmsReverse],
         optional: &[],

@@ -18,7 +18,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "plan.waivers",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Plan,
         needs: &[],
         optional: &[],

@@ -20,7 +20,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.case-collision",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
         optional: &[],

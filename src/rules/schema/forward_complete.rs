@@ -22,7 +22,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.forward-complete",
         severity: Severity::Error,
-        stage: Some(Stage::Reverse),
+        stages: &[Stage::Reverse, Stage::Running],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
         optional: &[],

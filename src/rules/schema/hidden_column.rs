@@ -23,7 +23,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.hidden-column",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
         optional: &[],

@@ -22,7 +22,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.names",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
         optional: &[],

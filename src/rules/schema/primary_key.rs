@@ -21,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.primary-key",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
         optional: &[],

@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.target-databases",
         severity: Severity::Error,
-        stage: Some(Stage::Forward),
+        stages: &[Stage::Forward],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Databases, Need::Grants],
         optional: &[],

@@ -27,7 +27,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.target-empty",
         severity: Severity::Warning,
-        stage: Some(Stage::Forward),
+        stages: &[Stage::Forward],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables],
         optional: &[Need::Rows, Need::Grants],

@@ -25,7 +25,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.triggers",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Triggers],
         optional: &[Need::Grants],

@@ -20,7 +20,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.unsupported",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Views, Need::Grants],
         optional: &[],

@@ -21,7 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.auto-increment",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Tables],
         optional: &[],

@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.charset",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Databases],
         optional: &[],

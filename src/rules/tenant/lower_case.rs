@@ -15,7 +15,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.lower-case",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
         optional: &[],

@@ -16,7 +16,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.mode",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Mode],
         optional: &[],

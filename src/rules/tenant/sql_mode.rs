@@ -16,7 +16,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.sql-mode",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
         optional: &[],

@@ -16,7 +16,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.time-zone",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
         optional: &[],

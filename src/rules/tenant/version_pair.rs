@@ -18,7 +18,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.version-pair",
         severity: Severity::Warning,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Server],
         optional: &[],

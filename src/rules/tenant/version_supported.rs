@@ -19,7 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.version-supported",
         severity: Severity::Error,
-        stage: None,
+        stages: &[],
+        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Server],
         optional: &[],
