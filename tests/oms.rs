@@ -290,6 +290,110 @@ fn without_a_forward_project_auto_picks_the_forward_stage() {
     assert_eq!(run.code, 1);
 }
 
+/// A healthy single-project pair (one 容灾双活 project that runs its own reverse step) is clean
+/// before the project exists, before its reverse step starts, and while it runs; the
+/// two-projects rules that do not apply are skipped with the reason.
+#[test]
+fn a_healthy_single_project_pair_is_clean_at_every_stage() {
+    for (name, fixtures, stage) in [
+        ("oms_sp_absent", "forward-absent", "forward"),
+        (
+            "oms_sp_pending",
+            "single-project-reverse-pending",
+            "reverse",
+        ),
+        ("oms_sp_running", "single-project", "running"),
+    ] {
+        let Some(run) = check(name, Behaviour::Fixtures(fixtures))
+            .edit_plan(common::single_project)
+            .run()
+        else {
+            return;
+        };
+        assert_eq!(run.report["stage"], stage, "{fixtures}");
+        assert_eq!(
+            (findings(&run.report), run.code),
+            (vec![], 0),
+            "{fixtures}: {:#}",
+            run.report["outcomes"]
+        );
+        assert_eq!(
+            rules_with(&run.report, "inconclusive"),
+            Vec::<String>::new()
+        );
+        for rule in ["oms.reverse-absent", "link.reverse-incremental-only"] {
+            assert_eq!(status(&run.report, rule), "skipped", "{rule}");
+            assert!(reason(&run.report, rule).contains("single-project"));
+        }
+        if stage != "forward" {
+            assert_eq!(status(&run.report, "oms.topology"), "pass");
+            assert_eq!(status(&run.report, "oms.active-active"), "pass");
+        }
+    }
+}
+
+#[test]
+fn a_single_project_without_the_active_active_flag_is_an_error() {
+    let Some(run) = check(
+        "oms_sp_unflagged",
+        Behaviour::Fixtures("single-project-unflagged"),
+    )
+    .edit_plan(common::single_project)
+    .run() else {
+        return;
+    };
+    let forward = forward_project(&run);
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.active-active", &forward)]
+    );
+    assert_eq!(run.report["findings"][0]["severity"], "error");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_two_projects_plan_against_one_project_with_its_own_reverse_step_is_a_topology_error() {
+    let Some(run) = check("oms_sp_two_plan", Behaviour::Fixtures("single-project")).run() else {
+        return;
+    };
+    let forward = forward_project(&run);
+    assert!(findings(&run.report).contains(&oms_finding("oms.topology", &forward)));
+    let topology = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "oms.topology")
+        .unwrap();
+    assert!(
+        topology["message"]
+            .as_str()
+            .unwrap()
+            .contains("runs its own reverse-incremental step"),
+        "{topology}"
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn ddl_sync_without_a_ddl_side_is_a_ddl_single_error() {
+    let Some(run) = check("oms_sp_no_side", Behaviour::Fixtures("single-project"))
+        .edit_plan(|plan| common::single_project(plan).replace("ddl_side = \"source\"\n", ""))
+        .run()
+    else {
+        return;
+    };
+    let forward = forward_project(&run);
+    assert_eq!(
+        findings(&run.report),
+        vec![(
+            "link.ddl-single".to_string(),
+            "plan".to_string(),
+            Some(forward)
+        )]
+    );
+    assert_eq!(run.code, 1);
+}
+
 /// OMS refused the credentials (`http_status`, "HTTP 401"): oms.reachable is the one finding,
 /// naming the server, and the run fails.
 fn assert_refused(run: &Run, http_status: &str) {

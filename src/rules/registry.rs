@@ -42,6 +42,7 @@ pub static ALL: &[&Rule] = &[
     &oms::active_active::RULE,
     &plan::inline_secret::RULE,
     &plan::waivers::RULE,
+    &oms::topology::RULE,
 ];
 
 /// The rule with id `id`.

@@ -40,6 +40,61 @@ pub fn plan() -> Plan {
     plan_from(PLAN)
 }
 
+/// The test pair as one 容灾双活 project (OMS CE ≥ 4.2.1): DDL executed on the source.
+pub const SINGLE_PROJECT_PLAN: &str = r#"
+topology = "single-project"
+
+[tenants.a]
+host = "10.0.0.1"
+user = "oms_a"
+password_env = "OB_A_PASSWORD"
+
+[tenants.b]
+host = "10.0.0.2"
+user = "oms_b"
+password_env = "OB_B_PASSWORD"
+
+[forward]
+project = "dr_a_to_b"
+source = "a"
+target = "b"
+migration = ["schema", "full", "incremental"]
+ddl_sync = true
+ddl_side = "source"
+databases = ["app"]
+"#;
+
+/// [`SINGLE_PROJECT_PLAN`] with an `[oms]` section.
+pub fn single_project_plan() -> Plan {
+    single_project_plan_from(SINGLE_PROJECT_PLAN)
+}
+
+/// A single-project plan text with an `[oms]` section after it (the top-level `topology`
+/// must come before any table).
+pub fn single_project_plan_from(text: &str) -> Plan {
+    plan_from(&format!("{text}\n{OMS_SECTION}"))
+}
+
+/// The one project of a single-project pair, healthy and running both ways: flagged
+/// active-active, DDL synced forward only, its reverse step monitoring.
+pub fn single_project() -> Project {
+    let mut project = forward_project();
+    project.migration.reverse_incremental = true;
+    if let Fact::Observed(steps) = &mut project.steps {
+        steps.push(step(6, "REVERSE_INCR_TRANSFER", "MONITORING", None));
+    }
+    project
+}
+
+/// OMS facts of a healthy single-project pair whose reverse step runs.
+pub fn with_single_project(edit: impl FnOnce(&mut Project)) -> Facts {
+    with_oms(|oms| {
+        let mut project = single_project();
+        edit(&mut project);
+        oms.forward = Fact::Observed(Some(project));
+    })
+}
+
 pub const OMS_SECTION: &str =
     "[oms]\nurl = \"http://oms.example:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n";
 

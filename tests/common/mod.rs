@@ -557,3 +557,24 @@ pub fn status<'r>(report: &'r Value, rule: &str) -> &'r str {
 pub fn finding(rule: &str, side: &str, object: &str) -> (String, String, Option<String>) {
     (rule.to_string(), side.to_string(), Some(object.to_string()))
 }
+
+/// A scenario plan rewritten as a single-project pair (one 容灾双活 project, OMS CE ≥ 4.2.1):
+/// `topology` first, no `[reverse]`, DDL executed on the source.
+pub fn single_project(plan: String) -> String {
+    let mut text = String::from("topology = \"single-project\"\n\n");
+    let mut in_reverse = false;
+    for line in plan.lines() {
+        if line.starts_with('[') {
+            in_reverse = line.trim() == "[reverse]";
+        }
+        if in_reverse {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+        if line.trim() == "ddl_sync = true" {
+            text.push_str("ddl_side = \"source\"\n");
+        }
+    }
+    text
+}

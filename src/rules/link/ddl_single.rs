@@ -1,5 +1,5 @@
 use crate::facts::oms::Project;
-use crate::plan::{LinkPlan, Span};
+use crate::plan::{DdlSide, LinkPlan, Span};
 use crate::rules::{
     Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, declare_rule,
 };
@@ -11,6 +11,12 @@ declare_rule! {
     /// `recordTypeWhiteList`, of its incremental and reverse-incremental configs), and from
     /// `ddl_sync` in the plan otherwise.
     ///
+    /// In a single-project pair (one 容灾双活 project, OMS CE 4.2.1 and later) DDL is executed on
+    /// one declared side only (源端执行 / 目标端执行): with `ddl_sync` on, the plan must say
+    /// `ddl_side = "source"` or `"target"`, and the live project must not sync DDL in both its
+    /// incremental and its reverse-incremental configs, nor in the direction the plan does not
+    /// declare.
+    ///
     /// ## Why it matters
     /// OMS documents that in an OceanBase active-active pair the DDL parameters may be enabled
     /// for only one link. With DDL synced both ways, a DDL applied by one link is captured
@@ -20,7 +26,9 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Keep DDL sync on the link in whose source schema changes are made (usually the forward
-    /// link) and set `ddl_sync = false` on the other, in the plan and in OMS.
+    /// link) and set `ddl_sync = false` on the other, in the plan and in OMS. In a
+    /// single-project plan, declare `ddl_side` in `[forward]` as chosen in OMS (源端执行 is
+    /// `"source"`, 目标端执行 is `"target"`), and make schema changes on that side only.
     pub static RULE = Rule {
         id: "link.ddl-single",
         severity: Severity::Error,
@@ -44,6 +52,9 @@ struct Setting {
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
+    if cx.plan.is_single_project() {
+        return check_single_project(cx);
+    }
     let setting =
         |link: &LinkPlan, live: Result<Option<&Project>, Missing>| -> Result<Setting, String> {
             let from_plan = || Setting {
@@ -108,6 +119,79 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
 }
 
+/// One project, DDL executed on one declared side.
+fn check_single_project(cx: &Ctx<'_>) -> Check {
+    let forward = &cx.plan.forward;
+    let declared = forward.ddl_sync.enabled() || cx.plan.reverse.ddl_sync.enabled();
+    let mut findings = Vec::new();
+    if declared && forward.ddl_side.is_none() {
+        findings.push(
+            Finding::new(
+                Side::Plan,
+                Some(forward.project.clone()),
+                format!("DDL sync is on for project {} but the plan does not say on which side DDL is executed", forward.project),
+            )
+            .help("add ddl_side = \"source\" (源端执行: DDL on tenant A, synced to B) or ddl_side = \"target\" (目标端执行: DDL on tenant B, synced to A) to [forward], as chosen in OMS")
+            .at(forward.ddl_sync_span.clone()),
+        );
+    }
+    let project = match cx.oms_forward() {
+        Err(missing) if missing.is_not_collected() => None,
+        Err(missing) if findings.is_empty() => {
+            return Err(NotEvaluated::Inconclusive(format!(
+                "the live project's DDL settings could not be read: {}; to decide, let OMS describe project {} (or check its DDL settings in the OMS console)",
+                missing.cause, forward.project
+            )));
+        }
+        Err(_) => None,
+        Ok(project) => project,
+    };
+    let Some(project) = project else {
+        return Ok(findings);
+    };
+    let (forward_ddl, reverse_ddl) = (&project.ddl_sync, &project.reverse_ddl_sync);
+    let live = |ddl: &[String]| ddl.join(", ");
+    if !forward_ddl.is_empty() && !reverse_ddl.is_empty() {
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                Some(project.name.clone()),
+                format!(
+                    "project {} syncs DDL both ways: forward ({}) and in its reverse step ({})",
+                    project.name,
+                    live(forward_ddl),
+                    live(reverse_ddl)
+                ),
+            )
+            .help(
+                "turn DDL sync off for one direction in OMS; DDL must be executed on one side only",
+            )
+            .at(forward.ddl_sync_span.clone()),
+        );
+    } else if let Some(side) = forward.ddl_side {
+        let (plan_dir, live_dir, live_ddl) = match side {
+            DdlSide::Source => ("source (A→B)", "reverse step (B→A)", reverse_ddl),
+            DdlSide::Target => ("target (B→A)", "forward direction (A→B)", forward_ddl),
+        };
+        if !live_ddl.is_empty() {
+            findings.push(
+                Finding::new(
+                    Side::Oms,
+                    Some(project.name.clone()),
+                    format!(
+                        "the plan executes DDL on the {plan_dir}, but project {} syncs DDL in its {live_dir} ({})",
+                        project.name,
+                        live(live_ddl)
+                    ),
+                )
+                .help("make ddl_side in the plan match the project's DDL execution side in OMS, and run schema changes on that side only")
+                .at(forward.ddl_side_span.clone()),
+            );
+        }
+    }
+    Ok(findings)
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -165,5 +249,53 @@ mod tests {
             run(&RULE, &oms_plan(), &facts, Stage::Reverse).status,
             Status::Inconclusive
         );
+    }
+
+    #[test]
+    fn single_project_needs_a_ddl_side_when_ddl_sync_is_on() {
+        let plan =
+            single_project_plan_from(&SINGLE_PROJECT_PLAN.replace("ddl_side = \"source\"\n", ""));
+        let findings = fire(&RULE, &plan, &with_single_project(|_| {}), Stage::Reverse);
+        assert!(
+            findings[0]
+                .message
+                .contains("on which side DDL is executed")
+        );
+        // Without DDL sync there is no side to declare.
+        let off = single_project_plan_from(
+            &SINGLE_PROJECT_PLAN
+                .replace("ddl_side = \"source\"\n", "")
+                .replace("ddl_sync = true", "ddl_sync = false"),
+        );
+        let no_ddl = with_single_project(|project| project.ddl_sync.clear());
+        assert_clean(&RULE, &off, &no_ddl, Stage::Reverse);
+    }
+
+    #[test]
+    fn single_project_live_ddl_follows_the_declared_side() {
+        let plan = single_project_plan();
+        assert_clean(&RULE, &plan, &with_single_project(|_| {}), Stage::Running);
+        let both = with_single_project(|project| {
+            project.reverse_ddl_sync = vec!["DDL".into()];
+        });
+        let findings = fire(&RULE, &plan, &both, Stage::Running);
+        assert!(
+            findings[0].message.contains("both ways"),
+            "{}",
+            findings[0].message
+        );
+        let flipped = with_single_project(|project| {
+            project.reverse_ddl_sync = std::mem::take(&mut project.ddl_sync);
+        });
+        let findings = fire(&RULE, &plan, &flipped, Stage::Running);
+        assert!(
+            findings[0].message.contains("reverse step (B→A)"),
+            "{}",
+            findings[0].message
+        );
+        // The same project is right for a plan that executes DDL on the target.
+        let target =
+            single_project_plan_from(&SINGLE_PROJECT_PLAN.replace("\"source\"\n", "\"target\"\n"));
+        assert_clean(&RULE, &target, &flipped, Stage::Running);
     }
 }

@@ -4,17 +4,21 @@ use crate::rules::{
 
 declare_rule! {
     /// ## What it checks
-    /// Before the reverse project is created: the forward project is flagged active-active in
-    /// OMS (`commonTransferConfig.activeActive`).
+    /// Once the forward project exists: it is flagged active-active in OMS
+    /// (`commonTransferConfig.activeActive`). In a two-projects pair this is a warning before
+    /// the reverse project is created; in a single-project pair the one project runs its own
+    /// reverse step, so an unflagged project is an error.
     ///
     /// ## Why it matters
     /// OMS sets its anti-loop parameters (the transaction table `test.drc_txn`) automatically
-    /// for projects marked active-active. Without the flag, changes the reverse link writes
-    /// into A can be captured by the forward link and sent back to B: a replication loop.
+    /// for projects marked active-active (容灾双活). Without the flag, changes the reverse link
+    /// writes into A can be captured by the forward link and sent back to B: a replication
+    /// loop. A single-project pair's reverse step starts by itself before full verification,
+    /// so there is no later moment to catch it.
     ///
     /// ## How to fix
-    /// Mark the forward project as an active-active (disaster recovery) project in OMS. When
-    /// OMS does not return the flag, the rule is inconclusive: check it in the console.
+    /// Create the forward project in the 容灾双活 (active-active disaster recovery) scenario.
+    /// When OMS does not return the flag, the rule is inconclusive: check it in the console.
     pub static RULE = Rule {
         id: "oms.active-active",
         severity: Severity::Warning,
@@ -42,6 +46,15 @@ fn check(cx: &Ctx<'_>) -> Check {
             "OMS does not report commonTransferConfig.activeActive for forward project {}; to decide, check in the OMS console that the project was created as active-active (容灾双活)",
             project.name
         ))),
+        Some(false) if cx.plan.is_single_project() => Ok(vec![
+            Finding::new(
+                Side::Oms,
+                Some(project.name.clone()),
+                format!("project {} is not flagged active-active, and it runs its own reverse step: that step would write into tenant {} without loop prevention", project.name, project.source.map_or("A".to_string(), |tenant| tenant.to_string())),
+            )
+            .help("release the project before its reverse step starts and create it again in the 容灾双活 (active-active) scenario")
+            .severity(Severity::Error),
+        ]),
         Some(false) => Ok(vec![
             Finding::new(
                 Side::Oms,
@@ -76,5 +89,21 @@ mod tests {
             Status::Inconclusive
         );
         assert_clean(&RULE, &oms_plan(), &flagged(Some(true)), Stage::Reverse);
+    }
+
+    #[test]
+    fn an_unflagged_single_project_is_an_error() {
+        let findings = fire(
+            &RULE,
+            &single_project_plan(),
+            &flagged(Some(false)),
+            Stage::Reverse,
+        );
+        assert_eq!(findings[0].severity, Some(crate::rules::Severity::Error));
+        assert!(findings[0].message.contains("its own reverse step"));
+        assert_eq!(
+            fire(&RULE, &oms_plan(), &flagged(Some(false)), Stage::Reverse)[0].severity,
+            None
+        );
     }
 }

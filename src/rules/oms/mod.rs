@@ -7,6 +7,7 @@ pub mod forward_healthy;
 pub mod forward_schema_done;
 pub mod reachable;
 pub mod reverse_absent;
+pub mod topology;
 
 use crate::facts::oms::Project;
 use crate::rules::{Ctx, Finding, Missing, Side};
