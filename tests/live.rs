@@ -383,6 +383,29 @@ fn record_fixture_bundles() {
             Some(scenario.healthy()),
         )
         .edit_plan(plan_hazards),
+        recording(
+            "single-project-running",
+            "one 容灾双活 project (OMS CE 4.2.2's body shapes) running its own reverse step: stage auto is running, everything passes, the two-projects rules are skipped",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("single-project")
+        .edit_plan(common::single_project),
+        recording(
+            "single-project-unflagged",
+            "one project with its reverse step but without the active-active flag: oms.active-active is an error",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("single-project-unflagged")
+        .edit_plan(common::single_project),
+        recording(
+            "single-project-two-projects-plan",
+            "a two-projects plan against an OMS that built one project with its own reverse step: oms.topology",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("single-project"),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
     for Recording {

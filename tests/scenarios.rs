@@ -32,7 +32,7 @@ fn every_rule_on_every_scenario() {
         let plan = bundle.plan().unwrap();
         let rules = engine::select(&[], &[], None).unwrap();
         let waivers = waivers(path);
-        for stage in [Stage::Forward, Stage::Reverse] {
+        for stage in Stage::ALL {
             let options = check::Options {
                 stage: Some(stage),
                 waivers: &waivers,
@@ -121,7 +121,7 @@ fn every_finding_has_its_own_fingerprint() {
         let bundle = Bundle::read(path).unwrap();
         let plan = bundle.plan().unwrap();
         let rules = engine::select(&[], &[], None).unwrap();
-        for stage in [Stage::Forward, Stage::Reverse] {
+        for stage in Stage::ALL {
             let options = check::Options {
                 stage: Some(stage),
                 ..check::Options::default()

@@ -16,6 +16,10 @@ pub struct OmsFacts {
     pub reverse: Fact<Option<Project>>,
     /// Every other live project whose source or sink is tenant A or B.
     pub others: Fact<Vec<Project>>,
+    /// Seconds since the Unix epoch when OMS's answers were read: what lag is measured
+    /// against, in a live run and in a bundle replayed next week alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<u64>,
 }
 
 /// Whether the OMS API let us in.
@@ -110,8 +114,26 @@ pub struct Project {
     pub selection: Selection,
     /// Ordered steps (only read for the planned projects).
     pub steps: Fact<Vec<Step>>,
-    /// `structTransferProgress` of DescribeProjectProgress (only read for the forward project).
+    /// `structTransferProgress` of DescribeProjectProgress (only read for the planned projects).
     pub schema_progress: Option<u8>,
+    /// The incremental checkpoints of DescribeProjectProgress (only read for the planned
+    /// projects).
+    #[serde(default = "progress_not_read")]
+    pub progress: Fact<Progress>,
+}
+
+fn progress_not_read() -> Fact<Progress> {
+    Fact::unavailable("progress was not read for this project")
+}
+
+/// Where a project's incremental sync has got to (DescribeProjectProgress).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// `incrSyncCheckpoint`: seconds since the Unix epoch up to which the forward direction
+    /// has applied changes.
+    pub incremental_checkpoint: Option<u64>,
+    /// `reverseIncrTransferCheckpoint`: the same for a single project's reverse step.
+    pub reverse_checkpoint: Option<u64>,
 }
 
 impl Project {
@@ -471,9 +493,20 @@ pub struct Step {
     pub progress: Option<u8>,
     /// `extraInfo.errorCode` / `errorMsg` of a failed step.
     pub error: Option<String>,
+    /// `stepInfo.incrTimestampCheckpoint` of an incremental step: seconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<u64>,
+    /// `stepInfo.checkpointSampleTimestamp`: when OMS last measured that checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_sampled_at: Option<u64>,
 }
 
 impl Step {
+    /// Whether the step is RUNNING or MONITORING (caught up once; OMS never switches back).
+    pub fn is_running(&self) -> bool {
+        matches!(self.status.as_str(), "RUNNING" | "MONITORING")
+    }
+
     /// Whether the step has run: anything but not started (`INIT`, or no status). A step that
     /// ran and then failed or was suspended has started.
     pub fn has_started(&self) -> bool {

@@ -178,6 +178,12 @@ impl<'a> Ctx<'a> {
         Some((oms.url.as_str(), &oms.access))
     }
 
+    /// When OMS's answers were read (seconds since the Unix epoch), if this run has OMS facts
+    /// and they say: the time lag is measured against.
+    pub fn oms_collected_at(&self) -> Option<u64> {
+        self.facts?.oms.as_ref()?.collected_at
+    }
+
     pub fn oms_data_sources(&self) -> Result<&'a [DataSource], Missing> {
         self.oms_fact(Need::OmsDataSources, |oms| &oms.data_sources)
             .map(Vec::as_slice)

@@ -43,6 +43,9 @@ pub static ALL: &[&Rule] = &[
     &plan::inline_secret::RULE,
     &plan::waivers::RULE,
     &oms::topology::RULE,
+    &oms::lag::RULE,
+    &oms::reverse_healthy::RULE,
+    &oms::ddl_ring::RULE,
 ];
 
 /// The rule with id `id`.

@@ -80,6 +80,9 @@ pub fn single_project_plan_from(text: &str) -> Plan {
 pub fn single_project() -> Project {
     let mut project = forward_project();
     project.migration.reverse_incremental = true;
+    if let Fact::Observed(progress) = &mut project.progress {
+        progress.reverse_checkpoint = Some(NOW - 3);
+    }
     if let Fact::Observed(steps) = &mut project.steps {
         steps.push(step(6, "REVERSE_INCR_TRANSFER", "MONITORING", None));
     }
@@ -310,8 +313,13 @@ fn step(order: i64, name: &str, status: &str, progress: Option<u8>) -> Step {
         status: status.into(),
         progress,
         error: None,
+        checkpoint: None,
+        checkpoint_sampled_at: None,
     }
 }
+
+/// When the test OMS facts were collected (2026-11-19).
+pub const NOW: u64 = 1_795_000_000;
 
 /// A live project between the data sources `e_a` (tenant A) and `e_b` (tenant B).
 pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
@@ -345,6 +353,10 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
         selection: Selection::Listed,
         steps: Fact::Observed(vec![]),
         schema_progress: None,
+        progress: Fact::Observed(Progress {
+            incremental_checkpoint: Some(NOW - 2),
+            reverse_checkpoint: None,
+        }),
     }
 }
 
@@ -404,6 +416,7 @@ pub fn oms_facts() -> OmsFacts {
         forward: Fact::Observed(Some(forward_project())),
         reverse: Fact::Observed(None),
         others: Fact::Observed(vec![]),
+        collected_at: Some(NOW),
     }
 }
 

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::facts::Tenant;
 use crate::facts::oms::{
-    DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations, Project, Rename,
-    Selection, Step, StepKind, Unresolved,
+    DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations, Progress,
+    Project, Rename, Selection, Step, StepKind, Unresolved,
 };
 
 /// Why an action gave no usable answer.
@@ -639,6 +639,7 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         selection,
         steps: crate::facts::Fact::unavailable("steps were not read for this project"),
         schema_progress: None,
+        progress: crate::facts::Fact::unavailable("progress was not read for this project"),
     }
 }
 
@@ -833,6 +834,36 @@ pub struct StepDto {
     #[serde(deserialize_with = "lenient_percent")]
     pub progress: Option<u8>,
     pub extra_info: Option<StepExtraDto>,
+    pub step_info: Option<StepInfoDto>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StepInfoDto {
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub incr_timestamp_checkpoint: Option<u64>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub checkpoint_sample_timestamp: Option<u64>,
+}
+
+/// A Unix time in seconds, as a number or a string; a value in milliseconds (OMS sends both)
+/// is brought to seconds, and zero or a negative number means "none yet".
+fn lenient_timestamp<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u64>, D::Error> {
+    let number = match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(number.filter(|n| n.is_finite() && *n > 0.0).map(|n| {
+        // Seconds stay below 10^11 until the year 5138; milliseconds are above it since 1973.
+        if n >= 1e11 {
+            (n / 1000.0) as u64
+        } else {
+            n as u64
+        }
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -876,6 +907,14 @@ pub fn steps(items: Vec<StepDto>) -> Vec<Step> {
                 .unwrap_or_else(|| "UNKNOWN".into())
                 .to_ascii_uppercase(),
             progress: item.progress,
+            checkpoint: item
+                .step_info
+                .as_ref()
+                .and_then(|info| info.incr_timestamp_checkpoint),
+            checkpoint_sampled_at: item
+                .step_info
+                .as_ref()
+                .and_then(|info| info.checkpoint_sample_timestamp),
             error: item
                 .extra_info
                 .and_then(|extra| match (extra.error_code, extra.error_msg) {
@@ -904,6 +943,19 @@ pub fn steps(items: Vec<StepDto>) -> Vec<Step> {
 pub struct ProgressDto {
     #[serde(deserialize_with = "lenient_percent")]
     pub struct_transfer_progress: Option<u8>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub incr_sync_checkpoint: Option<u64>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub reverse_incr_transfer_checkpoint: Option<u64>,
+}
+
+impl ProgressDto {
+    pub fn progress(&self) -> Progress {
+        Progress {
+            incremental_checkpoint: self.incr_sync_checkpoint,
+            reverse_checkpoint: self.reverse_incr_transfer_checkpoint,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -384,7 +384,12 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Duration) -> OmsFacts {
     let limit = bound(timeout);
     let deadline = Instant::now() + limit;
-    match tokio::time::timeout_at(deadline, collect_unbounded(plan, oms, password, timeout)).await {
+    let facts = match tokio::time::timeout_at(
+        deadline,
+        collect_unbounded(plan, oms, password, timeout),
+    )
+    .await
+    {
         Ok(facts) => facts,
         Err(_) => failed(
             &oms.url,
@@ -399,7 +404,18 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
                 ),
             },
         ),
+    };
+    OmsFacts {
+        collected_at: Some(unix_now()),
+        ..facts
     }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default()
 }
 
 /// [`collect`] without the run's bound; each call has its own timeout.
@@ -450,6 +466,7 @@ async fn collect_unbounded(
                 forward: Fact::unavailable(&reason),
                 reverse: Fact::unavailable(&reason),
                 others: Fact::unavailable(reason),
+                collected_at: None,
             };
         }
     };
@@ -510,7 +527,7 @@ async fn collect_unbounded(
         tokio::spawn(async move { described.project(&id, details).await })
     };
     let forward = forward_id.map(|id| describe(id, Details::StepsAndProgress));
-    let reverse = reverse_id.map(|id| describe(id, Details::Steps));
+    let reverse = reverse_id.map(|id| describe(id, Details::StepsAndProgress));
     let others: Vec<_> = live_others
         .into_iter()
         .map(|id| describe(id, Details::None))
@@ -551,6 +568,7 @@ async fn collect_unbounded(
         forward,
         reverse,
         others,
+        collected_at: None,
     }
 }
 
@@ -578,10 +596,11 @@ async fn planned(task: Option<Described>) -> Fact<Option<Project>> {
     }
 }
 
+/// What is read of a described project besides DescribeProject: the planned projects' steps
+/// and progress, nothing more for the others.
 #[derive(Clone, Copy)]
 enum Details {
     None,
-    Steps,
     StepsAndProgress,
 }
 
@@ -626,7 +645,7 @@ impl Describe {
         if project.id.is_empty() {
             project.id = id.to_string();
         }
-        if matches!(details, Details::Steps | Details::StepsAndProgress) {
+        if matches!(details, Details::StepsAndProgress) {
             let _permit = self.limit.acquire().await.expect("never closed");
             let steps = client
                 .call::<Vec<api::StepDto>>("DescribeProjectSteps", &request)
@@ -639,14 +658,21 @@ impl Describe {
         }
         if matches!(details, Details::StepsAndProgress) {
             let _permit = self.limit.acquire().await.expect("never closed");
-            if let Ok(envelope) = client
+            let progress = client
                 .call::<api::ProgressDto>("DescribeProjectProgress", &request)
                 .await
-            {
-                project.schema_progress = envelope
-                    .data
-                    .and_then(|progress| progress.struct_transfer_progress);
-            }
+                .and_then(|envelope| {
+                    envelope
+                        .data
+                        .ok_or_else(|| client.at(api::no_data("DescribeProjectProgress", id)))
+                });
+            project.progress = match progress {
+                Ok(progress) => {
+                    project.schema_progress = progress.struct_transfer_progress;
+                    Fact::Observed(progress.progress())
+                }
+                Err(fault) => Fact::unavailable(fault.reason),
+            };
         }
         Ok(project)
     }
@@ -674,5 +700,6 @@ fn failed(url: &str, fault: Fault) -> OmsFacts {
         forward: Fact::unavailable(&fault.reason),
         reverse: Fact::unavailable(&fault.reason),
         others: Fact::unavailable(fault.reason),
+        collected_at: None,
     }
 }

@@ -75,7 +75,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                     step.name, project.name
                 ),
             )
-            .help("fix the cause in OMS and retry the step"),
+            .help(super::error_codes::help(
+                step.error.as_deref(),
+                "fix the cause in OMS and retry the step",
+            )),
         );
     }
     match project.step(StepKind::Incremental) {

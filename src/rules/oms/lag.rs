@@ -1,0 +1,237 @@
+use std::time::Duration;
+
+use super::{Direction, directions};
+use crate::plan::DEFAULT_MAX_LAG;
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+};
+
+/// OMS's own threshold: an incremental step switches to MONITORING once its lag is below it.
+const CAUGHT_UP: Duration = Duration::from_secs(15);
+/// A lag sample older than this says OMS has stopped measuring.
+const STALE_SAMPLE: Duration = Duration::from_secs(60);
+
+declare_rule! {
+    /// ## What it checks
+    /// Each running direction's incremental checkpoint is recent: lag is the time OMS's
+    /// answers were read minus the checkpoint (`DescribeProjectProgress`:
+    /// `incrSyncCheckpoint`, `reverseIncrTransferCheckpoint`; else the incremental step's
+    /// `incrTimestampCheckpoint`). Above 15 seconds it is a warning, above `[oms] max_lag`
+    /// (default 5 minutes) an error; a checkpoint sample taken more than a minute before is a
+    /// warning of its own. A bundle is judged at the time it was collected.
+    ///
+    /// ## Why it matters
+    /// `MONITORING` does not mean caught up: OMS switches an incremental step to MONITORING
+    /// once its lag falls below its alarm threshold and never switches it back, however far it
+    /// falls behind later (OMS CE documentation, *View details of a data migration project*).
+    /// Changes inside the lag are lost by a switchover, and a link that stays behind long
+    /// enough asks its store for logs it no longer keeps (OMS: "如果长时间不处理延迟问题，则无法恢复").
+    ///
+    /// ## How to fix
+    /// Find why the link is behind (the target's load, a hot table, a large transaction, the
+    /// OMS host), and do not switch the application over until the lag is back under 15
+    /// seconds. Set `[oms] max_lag` to the lag your recovery point objective allows.
+    pub static RULE = Rule {
+        id: "oms.lag",
+        severity: Severity::Error,
+        stages: &[Stage::Reverse, Stage::Running],
+        topologies: &[],
+        input: Input::Oms,
+        needs: &[Need::OmsForward, Need::OmsReverse],
+        optional: &[],
+        waivable: true,
+        compares_sides: false,
+        summary: "each running direction's incremental checkpoint is recent (warning above 15 s, error above max_lag)",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let Some(now) = cx.oms_collected_at() else {
+        return Err(NotEvaluated::Inconclusive(
+            "the time OMS was read is not recorded (a bundle from an older version); to decide, collect the bundle again".into(),
+        ));
+    };
+    let max_lag = cx
+        .plan
+        .oms
+        .as_ref()
+        .map_or(DEFAULT_MAX_LAG, |oms| oms.max_lag);
+    let running: Vec<Direction<'_>> = directions(cx)?
+        .into_iter()
+        .filter(|direction| direction.step.is_some_and(|step| step.is_running()))
+        .collect();
+    if running.is_empty() {
+        return Err(NotEvaluated::Skipped(
+            "no incremental step is RUNNING or MONITORING (oms.forward-healthy and oms.reverse-healthy say why)".into(),
+        ));
+    }
+    let mut findings = Vec::new();
+    let mut unknown = Vec::new();
+    for direction in &running {
+        let Some(checkpoint) = direction.checkpoint else {
+            unknown.push(direction.describe());
+            continue;
+        };
+        let lag = Duration::from_secs(now.saturating_sub(checkpoint));
+        let object = Some(direction.project.name.clone());
+        if lag > CAUGHT_UP {
+            let over_max = lag > max_lag;
+            let finding = Finding::new(
+                Side::Oms,
+                object.clone(),
+                format!(
+                    "{} is {} behind its source (incremental checkpoint to the time OMS was read){}",
+                    direction.describe(),
+                    human(lag),
+                    if over_max {
+                        format!(", over max_lag {}", human(max_lag))
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .help("find why the link is behind before any switchover: changes inside the lag would be lost");
+            findings.push(if over_max {
+                finding
+            } else {
+                finding.severity(Severity::Warning)
+            });
+        }
+        let sampled = direction.step.and_then(|step| step.checkpoint_sampled_at);
+        if let Some(sampled) = sampled {
+            let age = Duration::from_secs(now.saturating_sub(sampled));
+            if age > STALE_SAMPLE {
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        object,
+                        format!(
+                            "OMS last sampled the checkpoint of {} {} before it was read: the lag it shows is stale",
+                            direction.describe(),
+                            human(age)
+                        ),
+                    )
+                    .help("check that the link's incremental component is alive in the OMS console (its heartbeat and checkpoint sample time)")
+                    .severity(Severity::Warning),
+                );
+            }
+        }
+    }
+    if findings.is_empty() && !unknown.is_empty() {
+        return Err(NotEvaluated::Inconclusive(format!(
+            "OMS reports no incremental checkpoint for {}; to decide, let the [oms] user call DescribeProjectProgress, or read the lag in the OMS console",
+            unknown.join(" and ")
+        )));
+    }
+    Ok(findings)
+}
+
+/// `14 s`, `15 min 3 s`, `2 h 5 min`.
+fn human(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => match seconds % 60 {
+            0 => format!("{} min", seconds / 60),
+            rest => format!("{} min {rest} s", seconds / 60),
+        },
+        _ => match (seconds % 3600) / 60 {
+            0 => format!("{} h", seconds / 3600),
+            minutes => format!("{} h {minutes} min", seconds / 3600),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RULE, human};
+    use crate::facts::Fact;
+    use crate::rules::engine::Status;
+    use crate::rules::{Severity, Stage, testing::*};
+    use std::time::Duration;
+
+    fn forward_behind(seconds: u64) -> crate::facts::Facts {
+        with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward
+                && let Fact::Observed(progress) = &mut project.progress
+            {
+                progress.incremental_checkpoint = Some(NOW - seconds);
+            }
+        })
+    }
+
+    #[test]
+    fn quiet_when_caught_up() {
+        assert_clean(&RULE, &oms_plan(), &forward_behind(2), Stage::Reverse);
+        assert_clean(
+            &RULE,
+            &single_project_plan(),
+            &with_single_project(|_| {}),
+            Stage::Running,
+        );
+    }
+
+    #[test]
+    fn a_warning_above_15_seconds_and_an_error_above_max_lag() {
+        let findings = fire(&RULE, &oms_plan(), &forward_behind(40), Stage::Reverse);
+        assert_eq!(findings[0].severity, Some(Severity::Warning));
+        assert!(
+            findings[0].message.contains("40 s behind"),
+            "{}",
+            findings[0].message
+        );
+        let findings = fire(&RULE, &oms_plan(), &forward_behind(15 * 60), Stage::Reverse);
+        assert_eq!(findings[0].severity, None);
+        assert!(findings[0].message.contains("15 min behind"));
+        assert!(findings[0].message.contains("over max_lag 5 min"));
+        // max_lag raised: a warning again.
+        let patient = plan_from(&format!("{OMS_SECTION}max_lag = \"1h\"\n{PLAN}"));
+        let findings = fire(&RULE, &patient, &forward_behind(15 * 60), Stage::Reverse);
+        assert_eq!(findings[0].severity, Some(Severity::Warning));
+    }
+
+    #[test]
+    fn the_reverse_step_of_a_single_project_is_measured_too() {
+        let facts = with_single_project(|project| {
+            if let Fact::Observed(progress) = &mut project.progress {
+                progress.reverse_checkpoint = Some(NOW - 3600);
+            }
+        });
+        let findings = fire(&RULE, &single_project_plan(), &facts, Stage::Running);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0]
+                .message
+                .contains("the reverse step of project dr_a_to_b is 1 h behind")
+        );
+    }
+
+    #[test]
+    fn a_stale_sample_is_a_warning_and_no_checkpoint_is_inconclusive() {
+        let stale = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward
+                && let Fact::Observed(steps) = &mut project.steps
+            {
+                steps.last_mut().unwrap().checkpoint_sampled_at = Some(NOW - 300);
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &stale, Stage::Reverse);
+        assert!(findings[0].message.contains("stale"));
+        let unknown = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.progress = Fact::unavailable("HTTP 500");
+            }
+        });
+        let evaluation = run(&RULE, &oms_plan(), &unknown, Stage::Reverse);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert!(evaluation.reason.unwrap().contains("to decide"));
+    }
+
+    #[test]
+    fn durations_read_like_a_console() {
+        assert_eq!(human(Duration::from_secs(14)), "14 s");
+        assert_eq!(human(Duration::from_secs(903)), "15 min 3 s");
+        assert_eq!(human(Duration::from_secs(7500)), "2 h 5 min");
+    }
+}

@@ -1,0 +1,211 @@
+use super::{Direction, directions, error_codes};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+};
+
+declare_rule! {
+    /// ## What it checks
+    /// While both directions run: the reverse link — the reverse project of a two-projects
+    /// pair, or the reverse-incremental step (`REVERSE_INCR_TRANSFER`) of a single project — has
+    /// no `FAILED` or `SUSPEND` step, and its incremental step is `RUNNING` or `MONITORING`. A
+    /// finding carries the step's `errorCode` and `errorMsg` as OMS reports them
+    /// (`DescribeProjectSteps`), and for the codes OMS documents, the usual cause.
+    ///
+    /// ## Why it matters
+    /// A failed reverse link leaves the project list green at a glance while every change on
+    /// B stops reaching A: the pair is active-active in name only, and a switchover to A loses
+    /// those changes. OMS keeps the reverse link's checkpoint only as long as its store keeps
+    /// the logs, so the time to repair it is bounded (see `oms.store-window`).
+    ///
+    /// ## How to fix
+    /// Read the error in the OMS console (project details, the failed step), fix the cause the
+    /// help line names, and resume the step before the store's window passes its checkpoint.
+    pub static RULE = Rule {
+        id: "oms.reverse-healthy",
+        severity: Severity::Error,
+        stages: &[Stage::Running],
+        topologies: &[],
+        input: Input::Oms,
+        needs: &[Need::OmsForward, Need::OmsReverse],
+        optional: &[],
+        waivable: false,
+        compares_sides: false,
+        summary: "the reverse link (project or step) has no FAILED or SUSPEND step",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let directions = directions(cx)?;
+    let Some(reverse) = directions.iter().find(|d| d.name == "reverse") else {
+        return Ok(vec![
+            Finding::new(
+                Side::Oms,
+                Some(cx.plan.reverse.project.clone()),
+                format!(
+                    "the stage is running, but OMS shows no reverse link ({})",
+                    if cx.plan.is_single_project() {
+                        format!("project {} has no reverse step", cx.plan.forward.project)
+                    } else {
+                        format!("no project {}", cx.plan.reverse.project)
+                    }
+                ),
+            )
+            .help("create the reverse link, or check the stage: pass --stage reverse before it exists"),
+        ]);
+    };
+    let Some(steps) = reverse.project.steps.observed() else {
+        return Err(NotEvaluated::Inconclusive(format!(
+            "steps of {}: {}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            reverse.describe(),
+            reverse
+                .project
+                .steps
+                .unavailable_reason()
+                .unwrap_or_default()
+        )));
+    };
+    Ok(unhealthy(reverse, steps))
+}
+
+/// Findings for the steps of `direction` that failed or stopped.
+pub fn unhealthy(direction: &Direction<'_>, steps: &[crate::facts::oms::Step]) -> Vec<Finding> {
+    let object = Some(direction.project.name.clone());
+    // A single project's reverse link is its one step; a reverse project is all of its steps.
+    let own = |step: &&crate::facts::oms::Step| match direction.step {
+        Some(link) if link.kind == crate::facts::oms::StepKind::ReverseIncremental => {
+            step.kind == link.kind
+        }
+        _ => true,
+    };
+    let mut findings = Vec::new();
+    for step in steps
+        .iter()
+        .filter(own)
+        .filter(|step| matches!(step.status.as_str(), "FAILED" | "SUSPEND"))
+    {
+        let error = step
+            .error
+            .as_deref()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                object.clone(),
+                format!(
+                    "step {} of {} is {}{error}",
+                    step.name,
+                    direction.describe(),
+                    step.status
+                ),
+            )
+            .help(error_codes::help(
+                step.error.as_deref(),
+                "read the step's error in the OMS console, fix its cause and resume the step before its store's window passes the checkpoint",
+            )),
+        );
+    }
+    if findings.is_empty()
+        && let Some(step) = direction.step.filter(|step| !step.is_running())
+    {
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                object,
+                format!(
+                    "incremental step {} of {} is {}, not RUNNING or MONITORING",
+                    step.name,
+                    direction.describe(),
+                    step.status
+                ),
+            )
+            .help("resume the reverse link's incremental step in OMS"),
+        );
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::facts::oms::StepKind;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    fn failed_reverse_project() -> crate::facts::Facts {
+        with_oms(|oms| {
+            let mut reverse = reverse_project();
+            if let Fact::Observed(steps) = &mut reverse.steps {
+                steps[0].status = "FAILED".into();
+                steps[0].error = Some(
+                    "CONNECTOR-SIAL00000001: handleColumnsOnlyInSource: Field note not found"
+                        .into(),
+                );
+            }
+            oms.reverse = Fact::Observed(Some(reverse));
+        })
+    }
+
+    #[test]
+    fn quiet_while_the_reverse_link_runs() {
+        let both = with_oms(|oms| oms.reverse = Fact::Observed(Some(reverse_project())));
+        assert_clean(&RULE, &oms_plan(), &both, Stage::Running);
+        assert_clean(
+            &RULE,
+            &single_project_plan(),
+            &with_single_project(|_| {}),
+            Stage::Running,
+        );
+        assert_eq!(
+            run(&RULE, &oms_plan(), &both, Stage::Reverse).status,
+            Status::Skipped
+        );
+    }
+
+    #[test]
+    fn a_failed_reverse_project_step_carries_its_error_and_advice() {
+        let findings = fire(
+            &RULE,
+            &oms_plan(),
+            &failed_reverse_project(),
+            Stage::Running,
+        );
+        assert!(findings[0].message.contains("CONNECTOR-SIAL00000001"));
+        assert!(findings[0].message.contains("reverse project dr_b_to_a"));
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("schema.drift")
+        );
+    }
+
+    #[test]
+    fn a_suspended_reverse_step_of_a_single_project() {
+        let facts = with_single_project(|project| {
+            if let Fact::Observed(steps) = &mut project.steps {
+                let step = steps
+                    .iter_mut()
+                    .find(|step| step.kind == StepKind::ReverseIncremental)
+                    .unwrap();
+                step.status = "SUSPEND".into();
+            }
+        });
+        let findings = fire(&RULE, &single_project_plan(), &facts, Stage::Running);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(
+            findings[0]
+                .message
+                .contains("the reverse step of project dr_a_to_b is SUSPEND")
+        );
+    }
+
+    #[test]
+    fn no_reverse_link_at_the_running_stage_is_a_finding() {
+        let findings = fire(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Running);
+        assert!(findings[0].message.contains("no reverse link"));
+    }
+}
