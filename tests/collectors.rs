@@ -26,6 +26,9 @@ fn body(path: &str) -> Vec<u8> {
     ]
     .iter()
     .fold(text, |text, (key, value)| text.replace(key, value))
+    .replace("{{NOW-2}}", "1794999998")
+    .replace("{{NOW-3}}", "1794999997")
+    .replace("{{NOW}}", "1795000000")
     .into_bytes()
 }
 

@@ -246,6 +246,9 @@ fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
     );
 }
 
+/// The time recorded bundles say OMS was read at, and the test OMS server's clock meanwhile.
+const RECORDED_NOW: u64 = 1_795_000_000;
+
 /// Re-records `fixtures/scenarios/*/bundle.json` from the live pair, with loopback endpoints
 /// rewritten to 10.0.0.1/10.0.0.2:2881 and the time of collection zeroed. Run on purpose:
 /// `scripts/test --test live -- --ignored record_fixture_bundles`.
@@ -406,6 +409,27 @@ fn record_fixture_bundles() {
             Some(scenario.healthy()),
         )
         .oms("single-project"),
+        recording(
+            "running-reverse-failed",
+            "both projects exist; the reverse project FAILED at its incremental step with CONNECTOR-SIAL00000001, two hours behind: stage auto is running, oms.reverse-healthy and oms.lag",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("reverse-failed"),
+        recording(
+            "forward-lagging",
+            "the forward project's incremental checkpoint is 15 minutes old: oms.lag at the reverse stage",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("forward-lagging"),
+        recording(
+            "ddl-third-project",
+            "another live project syncs DDL into app on tenant B: oms.ddl-ring and oms.conflicts",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("ddl-third-project"),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
     for Recording {
@@ -426,11 +450,15 @@ fn record_fixture_bundles() {
             }
             None => nowhere.clone(),
         };
+        // OMS's clock is fixed so checkpoints and the time of collection are the same in every
+        // recording (see below).
         let server = oms.map(|fixtures| {
-            scenario.serve_oms(
+            let mut vars = scenario.oms_vars(&pair.a, &b);
+            vars.insert("NOW".into(), RECORDED_NOW.to_string());
+            common::oms_server::start(
                 common::oms_server::Behaviour::Fixtures(fixtures),
-                &pair.a,
-                &b,
+                &scenario.password,
+                vars,
             )
         });
         let mut plan_file = pair.plan(&scenario).tenant_b(b.clone());
@@ -464,6 +492,9 @@ fn record_fixture_bundles() {
         }
         let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
         json["collected_at"] = 0.into();
+        if let Some(oms) = json.pointer_mut("/facts/oms").filter(|oms| oms.is_object()) {
+            oms["collected_at"] = RECORDED_NOW.into();
+        }
         // The data sources name the live kernels too.
         if let Some(sources) = json
             .pointer_mut("/facts/oms/data_sources/observed")

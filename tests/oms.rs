@@ -394,6 +394,86 @@ fn ddl_sync_without_a_ddl_side_is_a_ddl_single_error() {
     assert_eq!(run.code, 1);
 }
 
+/// Both projects exist and run: auto picks the running stage, and a healthy pair is clean.
+#[test]
+fn a_healthy_running_pair_is_clean_at_the_running_stage() {
+    let Some(run) = check("oms_running", Behaviour::Fixtures("running")).run() else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "running");
+    assert_eq!(
+        (findings(&run.report), run.code),
+        (vec![], 0),
+        "{:#}",
+        run.report["outcomes"]
+    );
+    assert_eq!(
+        rules_with(&run.report, "inconclusive"),
+        Vec::<String>::new()
+    );
+    for rule in [
+        "oms.reverse-healthy",
+        "oms.lag",
+        "oms.ddl-ring",
+        "oms.topology",
+    ] {
+        assert_eq!(status(&run.report, rule), "pass", "{rule}");
+    }
+}
+
+/// A reverse project FAILED at its incremental step gave PASSED before the running stage:
+/// now the error carries OMS's code and the usual cause, and the two hours it is behind.
+#[test]
+fn a_failed_reverse_step_is_an_error_carrying_its_code() {
+    let Some(run) = check("oms_reverse_failed", Behaviour::Fixtures("reverse-failed")).run() else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "running");
+    let reverse = format!("dr_{}_b_to_a", run.scenario.database);
+    let failed = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "oms.reverse-healthy")
+        .expect("oms.reverse-healthy fires");
+    assert_eq!(failed["object"], reverse.as_str());
+    assert!(
+        failed["message"]
+            .as_str()
+            .unwrap()
+            .contains("CONNECTOR-SIAL00000001")
+    );
+    assert!(failed["help"].as_str().unwrap().contains("schema.drift"));
+    assert_eq!(failed["severity"], "error");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_forward_link_15_minutes_behind_is_a_lag_error() {
+    let Some(run) = check("oms_lagging", Behaviour::Fixtures("forward-lagging")).run() else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "reverse");
+    let forward = forward_project(&run);
+    assert_eq!(
+        findings(&run.report),
+        vec![oms_finding("oms.lag", &forward)]
+    );
+    let message = run.report["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("15 min"), "{message}");
+    assert_eq!(run.report["findings"][0]["severity"], "error");
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_third_project_syncing_ddl_into_the_pair_is_a_ddl_ring_error() {
+    let Some(run) = check("oms_ddl_third", Behaviour::Fixtures("ddl-third-project")).run() else {
+        return;
+    };
+    assert!(findings(&run.report).contains(&oms_finding("oms.ddl-ring", "nightly_copy_to_b")));
+    assert_eq!(run.code, 1);
+}
+
 /// OMS refused the credentials (`http_status`, "HTTP 401"): oms.reachable is the one finding,
 /// naming the server, and the run fails.
 fn assert_refused(run: &Run, http_status: &str) {

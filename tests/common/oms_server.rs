@@ -332,15 +332,63 @@ fn fixture(scenario: &str, action: &str, request: &str, vars: &BTreeMap<String, 
         for name in &names {
             let path = fixtures_root().join(folder).join(name);
             if let Ok(text) = std::fs::read_to_string(&path) {
-                return vars.iter().fold(text, |text, (key, value)| {
-                    text.replace(&format!("{{{{{key}}}}}"), value)
-                });
+                return fill(&text, vars);
             }
         }
     }
     format!(
         r#"{{"success":false,"code":"NO_FIXTURE","message":"no fixture for {action} {id:?}","requestId":"test"}}"#
     )
+}
+
+/// `{{KEY}}` replaced by `vars[KEY]`, and `{{NOW}}` / `{{NOW-N}}` by the Unix time in seconds
+/// (`vars["NOW"]` when the test fixes it, else the clock) minus N seconds: checkpoints that are
+/// as recent, or as far behind, as a scenario needs whenever it runs.
+pub fn fill(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let text = vars.iter().fold(text.to_string(), |text, (key, value)| {
+        text.replace(&format!("{{{{{key}}}}}"), value)
+    });
+    let now: u64 = vars
+        .get("NOW")
+        .and_then(|now| now.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs()
+        });
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("{{NOW") {
+        let Some(end) = rest[start..].find("}}") else {
+            break;
+        };
+        let inner = &rest[start + 5..start + end];
+        let behind: u64 = inner
+            .strip_prefix('-')
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        out.push_str(&rest[..start]);
+        out.push_str(&(now - behind).to_string());
+        rest = &rest[start + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn fill_puts_the_time_behind_now() {
+    let vars = BTreeMap::from([
+        ("NOW".to_string(), "1000".to_string()),
+        ("DB".into(), "app".into()),
+    ]);
+    assert_eq!(
+        fill(
+            r#"{"a": "{{NOW}}", "b": "{{NOW-900}}", "db": "{{DB}}"}"#,
+            &vars
+        ),
+        r#"{"a": "1000", "b": "100", "db": "app"}"#
+    );
 }
 
 fn base64(bytes: &[u8]) -> String {
