@@ -19,6 +19,8 @@ struct OmsCheck<'t> {
     edit_plan: fn(String) -> String,
     oms_password: Option<&'t str>,
     args: &'t [&'t str],
+    /// Statements run on tenant B after the healthy setup (`{db}`: the scenario's database).
+    extra_b: &'t [&'t str],
 }
 
 /// A check of scenario `name` with OMS answering as `behaviour`; see [`OmsCheck`].
@@ -29,6 +31,7 @@ fn check(name: &str, behaviour: Behaviour) -> OmsCheck<'_> {
         edit_plan: |plan| plan,
         oms_password: None,
         args: &[],
+        extra_b: &[],
     }
 }
 
@@ -53,6 +56,10 @@ impl<'t> OmsCheck<'t> {
         OmsCheck { args, ..self }
     }
 
+    fn extra_b(self, extra_b: &'t [&'t str]) -> Self {
+        OmsCheck { extra_b, ..self }
+    }
+
     fn edit_plan(self, edit_plan: fn(String) -> String) -> Self {
         OmsCheck { edit_plan, ..self }
     }
@@ -67,7 +74,7 @@ impl<'t> OmsCheck<'t> {
     fn set_up(&self) -> Option<Served> {
         let pair = live_pair()?;
         let scenario = Scenario::new(self.name);
-        pair.set_up_tenants(&scenario.healthy(), &scenario.healthy());
+        pair.set_up_tenants(&scenario.healthy(), &scenario.with(self.extra_b));
         let server = oms_server::start(
             self.behaviour.clone(),
             self.oms_password.unwrap_or(&scenario.password),
@@ -445,6 +452,24 @@ fn a_failed_reverse_step_is_an_error_carrying_its_code() {
     );
     assert!(failed["help"].as_str().unwrap().contains("schema.drift"));
     assert_eq!(failed["severity"], "error");
+    assert_eq!(run.code, 1);
+}
+
+/// A column added on B only while both links run: the schemas drifted, and B is named.
+#[test]
+fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
+    let Some(run) = check("oms_drift", Behaviour::Fixtures("running"))
+        .extra_b(&["ALTER TABLE `{db}`.orders ADD COLUMN remark VARCHAR(64)"])
+        .run()
+    else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "running");
+    let orders = format!("{}.orders.remark", run.scenario.database);
+    assert_eq!(
+        findings(&run.report),
+        vec![finding("schema.drift", "b", &orders)]
+    );
     assert_eq!(run.code, 1);
 }
 

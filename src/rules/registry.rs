@@ -46,6 +46,7 @@ pub static ALL: &[&Rule] = &[
     &oms::lag::RULE,
     &oms::reverse_healthy::RULE,
     &oms::ddl_ring::RULE,
+    &schema::drift::RULE,
 ];
 
 /// The rule with id `id`.

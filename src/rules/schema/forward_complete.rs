@@ -9,6 +9,8 @@ declare_rule! {
     /// source (A) exists on its target (B) with the same columns (name, type, nullability, in
     /// any order) and the same primary and unique keys (by columns).
     ///
+    /// Once both directions run, `schema.drift` compares the schemas both ways instead.
+    ///
     /// ## Why it matters
     /// The reverse link migrates no schema: it replays B's changes into A's tables as they
     /// are. It relies on the forward link's schema migration having produced the same tables
@@ -22,7 +24,7 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.forward-complete",
         severity: Severity::Error,
-        stages: &[Stage::Reverse, Stage::Running],
+        stages: &[Stage::Reverse],
         topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],

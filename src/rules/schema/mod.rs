@@ -1,6 +1,7 @@
 //! `schema`: the in-scope objects on each tenant are fit for two-way sync.
 
 pub mod case_collision;
+pub mod drift;
 pub mod forward_complete;
 pub mod hidden_column;
 pub mod names;

@@ -1,0 +1,253 @@
+use super::require_visible_scope;
+use crate::facts::{KeyKind, Table, Tenant};
+use crate::rules::scope::in_scope_tables;
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, Stage, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// While both directions run: the in-scope schemas of A and B are the same in both
+    /// directions — every in-scope table on one tenant exists on the other, with the same
+    /// columns (name, type, nullability, generated or not) and the same primary and unique
+    /// keys. A finding names the tenant that has the extra or different object.
+    ///
+    /// Column defaults and non-unique indexes are not compared yet: the collector does not
+    /// read them.
+    ///
+    /// ## Why it matters
+    /// In an active-active pair DDL is synced one way only (or not at all). A schema change run
+    /// on the other tenant — or while DDL sync was off — stays there: the link that carries
+    /// rows the other way then fails on the first row that uses it (OMS:
+    /// `CONNECTOR-SIAL00000001 handleColumnsOnlyInSource`), or writes rows the other side
+    /// cannot hold. Drift found now is a repair; drift found by a failed link is an outage.
+    ///
+    /// ## How to fix
+    /// Apply the same DDL on the other tenant (by hand, outside OMS) so the schemas match
+    /// again, and from now on run schema changes only on the side whose link syncs DDL.
+    pub static RULE = Rule {
+        id: "schema.drift",
+        severity: Severity::Error,
+        stages: &[Stage::Running],
+        topologies: &[],
+        input: Input::Tenants,
+        needs: &[Need::Tables, Need::Grants],
+        optional: &[],
+        waivable: true,
+        compares_sides: true,
+        summary: "A and B in-scope schemas are identical in both directions (tables, columns, keys)",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    require_visible_scope(cx)?;
+    let mut findings = Vec::new();
+    let cause = |extra_on: Tenant| ddl_cause(cx, extra_on);
+    // Tables on one side only, in both directions.
+    for (here, there) in [(Tenant::A, Tenant::B), (Tenant::B, Tenant::A)] {
+        for (database, name, _) in in_scope_tables(cx.plan, &cx.tenant(here))? {
+            if cx.tenant(there).table(database, name)?.is_none() {
+                let object = format!("{database}.{name}");
+                findings.push(
+                    Finding::new(
+                        here,
+                        Some(object.clone()),
+                        format!("table {object} exists on tenant {here} but not on tenant {there}{}", cause(here)),
+                    )
+                    .help(format!("create {object} on tenant {there} as it is on tenant {here} (or drop it from tenant {here}), then run schema changes only on the side whose link syncs DDL")),
+                );
+            }
+        }
+    }
+    for (database, name, a) in in_scope_tables(cx.plan, &cx.tenant(Tenant::A))? {
+        let Some(b) = cx.tenant(Tenant::B).table(database, name)? else {
+            continue;
+        };
+        findings.extend(differences(&format!("{database}.{name}"), a, b, &cause));
+    }
+    Ok(findings)
+}
+
+/// "DDL run on the side that does not sync it", when the plan says which side syncs DDL.
+fn ddl_cause(cx: &Ctx<'_>, extra_on: Tenant) -> String {
+    let syncing: Vec<Tenant> = cx
+        .plan
+        .links()
+        .iter()
+        .filter(|link| link.ddl_sync.enabled())
+        .map(|link| link.source)
+        .collect();
+    match syncing.as_slice() {
+        [source] if *source != extra_on => format!(
+            " (DDL is synced from tenant {source} only: DDL run on tenant {extra_on} stays there)"
+        ),
+        [] => " (neither link syncs DDL: each change must be run on both tenants)".into(),
+        _ => String::new(),
+    }
+}
+
+/// Column and key differences of one table present on both tenants.
+fn differences(
+    object: &str,
+    a: &Table,
+    b: &Table,
+    cause: &dyn Fn(Tenant) -> String,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let help = format!(
+        "make {object} the same on both tenants, then run schema changes only on the side whose link syncs DDL"
+    );
+    for (here, there, mine, theirs) in [(Tenant::A, Tenant::B, a, b), (Tenant::B, Tenant::A, b, a)]
+    {
+        for column in &mine.columns {
+            if theirs.column(&column.name).is_none() {
+                findings.push(
+                    Finding::new(
+                        here,
+                        Some(format!("{object}.{}", column.name)),
+                        format!(
+                            "column {object}.{} ({}) exists on tenant {here} but not on tenant {there}{}",
+                            column.name,
+                            column.column_type,
+                            cause(here)
+                        ),
+                    )
+                    .help(help.clone()),
+                );
+            }
+        }
+    }
+    for column in &a.columns {
+        let Some(other) = b.column(&column.name) else {
+            continue;
+        };
+        let describe = |c: &crate::facts::Column| {
+            format!(
+                "{} {}{}",
+                c.column_type,
+                if c.nullable { "NULL" } else { "NOT NULL" },
+                c.generated
+                    .as_deref()
+                    .map(|g| format!(" {g} generated"))
+                    .unwrap_or_default()
+            )
+        };
+        let (on_a, on_b) = (describe(column), describe(other));
+        if !on_a.eq_ignore_ascii_case(&on_b) {
+            findings.push(
+                Finding::new(
+                    Side::Pair,
+                    Some(format!("{object}.{}", column.name)),
+                    format!(
+                        "column {object}.{} is {on_a} on tenant a but {on_b} on tenant b",
+                        column.name
+                    ),
+                )
+                .help(help.clone()),
+            );
+        }
+    }
+    let keys = |table: &Table| -> Vec<String> {
+        let mut keys: Vec<String> = table
+            .keys
+            .iter()
+            .map(|key| {
+                let kind = match key.kind {
+                    KeyKind::Primary => "PRIMARY KEY",
+                    KeyKind::Unique => "UNIQUE",
+                };
+                format!("{kind} ({})", key.columns.join(", ").to_ascii_lowercase())
+            })
+            .collect();
+        keys.sort();
+        keys
+    };
+    let (keys_a, keys_b) = (keys(a), keys(b));
+    if keys_a != keys_b {
+        let list = |keys: &[String]| match keys {
+            [] => "none".to_string(),
+            _ => keys.join(", "),
+        };
+        findings.push(
+            Finding::new(
+                Side::Pair,
+                Some(object.to_string()),
+                format!(
+                    "keys of {object} are {} on tenant a but {} on tenant b",
+                    list(&keys_a),
+                    list(&keys_b)
+                ),
+            )
+            .help(help),
+        );
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::{Column, Fact, Table};
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    fn orders(f: &mut crate::facts::Facts, tenant: char) -> &mut Table {
+        let tenant = if tenant == 'a' { &mut f.a } else { &mut f.b };
+        let Fact::Observed(tables) = &mut tenant.tables else {
+            panic!("tables observed")
+        };
+        tables.get_mut("app").unwrap().get_mut("orders").unwrap()
+    }
+
+    #[test]
+    fn quiet_on_identical_schemas_and_only_at_the_running_stage() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Running);
+        assert_eq!(
+            run(&RULE, &plan(), &healthy(), Stage::Reverse).status,
+            Status::Skipped
+        );
+    }
+
+    #[test]
+    fn a_column_added_on_b_only_names_b_and_the_cause() {
+        let facts = facts(|f| {
+            orders(f, 'b').columns.push(Column {
+                name: "remark".into(),
+                column_type: "varchar(64)".into(),
+                nullable: true,
+                auto_increment: false,
+                generated: None,
+            });
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Running);
+        assert_eq!(where_(&findings), vec![("b", Some("app.orders.remark"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("DDL is synced from tenant a only"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn a_table_on_a_only_and_a_type_difference() {
+        let facts = facts(|f| {
+            orders(f, 'a').columns[0].column_type = "bigint(20) unsigned".into();
+            if let Fact::Observed(tables) = &mut f.a.tables {
+                let copy = tables["app"]["orders"].clone();
+                tables
+                    .get_mut("app")
+                    .unwrap()
+                    .insert("refunds".into(), copy);
+            }
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Running);
+        let sides = where_(&findings);
+        assert!(sides.contains(&("a", Some("app.refunds"))), "{sides:?}");
+        assert!(
+            sides.iter().any(|(side, object)| *side == "pair"
+                && object.is_some_and(|o| o.starts_with("app.orders."))),
+            "{sides:?}"
+        );
+    }
+}
