@@ -8,6 +8,7 @@
 mod context;
 pub mod docs;
 pub mod engine;
+pub mod error_codes;
 pub mod registry;
 pub mod scope;
 pub mod versions;

@@ -75,7 +75,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                     step.name, project.name
                 ),
             )
-            .help(super::error_codes::help(
+            .help(crate::rules::error_codes::help(
                 step.error.as_deref(),
                 "fix the cause in OMS and retry the step",
             )),

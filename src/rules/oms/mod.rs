@@ -4,7 +4,6 @@ pub mod active_active;
 pub mod conflicts;
 pub mod data_sources;
 pub mod ddl_ring;
-pub mod error_codes;
 pub mod forward_healthy;
 pub mod forward_schema_done;
 pub mod lag;

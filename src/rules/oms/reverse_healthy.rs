@@ -1,4 +1,5 @@
-use super::{Direction, directions, error_codes};
+use super::{Direction, directions};
+use crate::rules::error_codes;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };

@@ -1,4 +1,4 @@
-//! What a failed OMS step's error code usually means, for the help line of a finding: the
+//! OMS error codes. What a failed OMS step's error code usually means, for the help line of a finding: the
 //! codes OMS documents (OMS CE error-code reference, FAQ) that an active-active pair meets.
 
 /// The usual cause of `code` and what to check, when this tool knows the code.
