@@ -473,6 +473,51 @@ fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
     assert_eq!(run.code, 1);
 }
 
+/// The single project's reverse step is an hour behind and its store keeps ten minutes.
+#[test]
+fn a_checkpoint_older_than_its_store_is_a_store_window_error() {
+    let Some(run) = check("oms_store_behind", Behaviour::Fixtures("store-behind"))
+        .edit_plan(common::single_project)
+        .run()
+    else {
+        return;
+    };
+    let forward = forward_project(&run);
+    let found = findings(&run.report);
+    assert!(
+        found.contains(&oms_finding("oms.store-window", &forward)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&oms_finding("oms.lag", &forward)),
+        "{found:?}"
+    );
+    assert_eq!(run.code, 1);
+}
+
+/// Verification differences are warnings with counts, and no row value reaches the report.
+#[test]
+fn verification_differences_are_warnings_with_counts() {
+    let Some(run) = check("oms_verify_differs", Behaviour::Fixtures("verify-differs"))
+        .edit_plan(common::single_project)
+        .run()
+    else {
+        return;
+    };
+    let orders = format!("{}.orders", run.scenario.database);
+    assert_eq!(
+        findings(&run.report),
+        vec![finding("oms.full-verify", "pair", &orders)]
+    );
+    let message = run.report["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2 only on the source, 1 only on the target, 2 mismatched"),
+        "{message}"
+    );
+    assert_eq!(run.report["findings"][0]["severity"], "warning");
+    assert_eq!(run.code, 0);
+}
+
 #[test]
 fn a_forward_link_15_minutes_behind_is_a_lag_error() {
     let Some(run) = check("oms_lagging", Behaviour::Fixtures("forward-lagging")).run() else {
@@ -900,8 +945,10 @@ fn of_two_thousand_projects_only_those_touching_the_pair_are_described() {
     assert_eq!(sent_count(&run, "ListProjects"), 14);
     // The forward project and the 10 that read tenant A; none of the 1,990 elsewhere.
     assert_eq!(sent_count(&run, "DescribeProject"), 11);
+    // Besides: a list of data sources, and the forward project's steps, progress, components
+    // and verification.
     let requests = run.server.actions.lock().unwrap().len();
-    assert!(requests <= 28, "{requests} requests");
+    assert!(requests <= 30, "{requests} requests");
     assert_eq!(run.report["stage"], "reverse");
     assert_eq!(status(&run.report, "oms.conflicts"), "pass");
     assert_eq!((findings(&run.report), run.code), (vec![], 0));

@@ -120,10 +120,73 @@ pub struct Project {
     /// projects).
     #[serde(default = "progress_not_read")]
     pub progress: Fact<Progress>,
+    /// The stores of each direction (DescribeProjectComponents; only read for the planned
+    /// projects).
+    #[serde(default = "components_not_read")]
+    pub components: Fact<Components>,
+    /// The full verification's result per table (ListProjectFullVerifyResult; only read for
+    /// the planned projects). Counts only: no row value is ever read.
+    #[serde(default = "verification_not_read")]
+    pub verification: Fact<Vec<VerifiedTable>>,
 }
 
 fn progress_not_read() -> Fact<Progress> {
     Fact::unavailable("progress was not read for this project")
+}
+
+fn components_not_read() -> Fact<Components> {
+    Fact::unavailable("components were not read for this project")
+}
+
+fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
+    Fact::unavailable("the full verification was not read for this project")
+}
+
+/// A project's log stores: `storeList` serves its forward incremental sync,
+/// `reverseStoreList` a single project's reverse step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Components {
+    pub stores: Vec<Store>,
+    pub reverse_stores: Vec<Store>,
+}
+
+/// A store: the window of logs it keeps, which a link can resume from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Store {
+    pub id: Option<String>,
+    /// `ACTIVE`, ...
+    pub status: String,
+    /// The oldest change it still serves (seconds since the Unix epoch).
+    pub begin: Option<u64>,
+    /// The newest change it has pulled.
+    pub end: Option<u64>,
+    /// Its last heartbeat.
+    pub heartbeat: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// One table of a full verification: how many rows differ, never which.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedTable {
+    /// `db.table` on the source.
+    pub source: String,
+    /// `db.table` on the target, when OMS names it.
+    pub target: Option<String>,
+    pub source_only: u64,
+    pub target_only: u64,
+    pub mismatched: u64,
+    /// `RUNNING`, `ERROR`, `FINISHED`, `SUSPEND`.
+    pub status: String,
+    /// `resultDesc` / `errorDetails` of a table that could not be verified.
+    pub error: Option<String>,
+}
+
+impl VerifiedTable {
+    pub fn differences(&self) -> u64 {
+        self.source_only
+            .saturating_add(self.target_only)
+            .saturating_add(self.mismatched)
+    }
 }
 
 /// Where a project's incremental sync has got to (DescribeProjectProgress).

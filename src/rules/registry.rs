@@ -45,6 +45,8 @@ pub static ALL: &[&Rule] = &[
     &oms::topology::RULE,
     &oms::lag::RULE,
     &oms::reverse_healthy::RULE,
+    &oms::store_window::RULE,
+    &oms::full_verify::RULE,
     &oms::ddl_ring::RULE,
     &schema::drift::RULE,
 ];

@@ -83,6 +83,9 @@ pub fn single_project() -> Project {
     if let Fact::Observed(progress) = &mut project.progress {
         progress.reverse_checkpoint = Some(NOW - 3);
     }
+    if let Fact::Observed(components) = &mut project.components {
+        components.reverse_stores = vec![healthy_store()];
+    }
     if let Fact::Observed(steps) = &mut project.steps {
         steps.push(step(6, "REVERSE_INCR_TRANSFER", "MONITORING", None));
     }
@@ -318,6 +321,23 @@ fn step(order: i64, name: &str, status: &str, progress: Option<u8>) -> Step {
     }
 }
 
+/// An ACTIVE store keeping the last day of logs.
+pub fn healthy_store() -> Store {
+    Store {
+        id: Some("store_1".into()),
+        status: "ACTIVE".into(),
+        begin: Some(NOW - 86_400),
+        end: Some(NOW - 1),
+        heartbeat: Some(NOW - 5),
+        error: None,
+    }
+}
+
+/// A finished full-verification step.
+pub fn verify_step() -> Step {
+    step(7, "FULL_VERIFIER", "FINISHED", Some(100))
+}
+
 /// When the test OMS facts were collected (2026-11-19).
 pub const NOW: u64 = 1_795_000_000;
 
@@ -357,6 +377,11 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
             incremental_checkpoint: Some(NOW - 2),
             reverse_checkpoint: None,
         }),
+        components: Fact::Observed(Components {
+            stores: vec![healthy_store()],
+            reverse_stores: vec![],
+        }),
+        verification: Fact::Observed(vec![]),
     }
 }
 

@@ -319,7 +319,9 @@ fn fixtures_root() -> PathBuf {
 fn fixture(scenario: &str, action: &str, request: &str, vars: &BTreeMap<String, String>) -> String {
     let request: Option<serde_json::Value> = serde_json::from_str(request).ok();
     let field = |name: &str| request.as_ref().and_then(|body| body.get(name)).cloned();
-    let id = field("id").and_then(|id| id.as_str().map(str::to_string));
+    let id = field("id")
+        .or_else(|| field("projectId"))
+        .and_then(|id| id.as_str().map(str::to_string));
     let mut names = Vec::new();
     if let Some(id) = &id {
         names.push(format!("{action}.{id}.json"));

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::facts::Tenant;
 use crate::facts::oms::{
-    DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations, Progress,
-    Project, Rename, Selection, Step, StepKind, Unresolved,
+    Components, DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations,
+    Progress, Project, Rename, Selection, Step, StepKind, Store, Unresolved, VerifiedTable,
 };
 
 /// Why an action gave no usable answer.
@@ -640,6 +640,10 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         steps: crate::facts::Fact::unavailable("steps were not read for this project"),
         schema_progress: None,
         progress: crate::facts::Fact::unavailable("progress was not read for this project"),
+        components: crate::facts::Fact::unavailable("components were not read for this project"),
+        verification: crate::facts::Fact::unavailable(
+            "the full verification was not read for this project",
+        ),
     }
 }
 
@@ -955,6 +959,132 @@ impl ProgressDto {
             incremental_checkpoint: self.incr_sync_checkpoint,
             reverse_checkpoint: self.reverse_incr_transfer_checkpoint,
         }
+    }
+}
+
+// --- DescribeProjectComponents -----------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ComponentsDto {
+    #[serde(deserialize_with = "nullable")]
+    pub store_list: Vec<StoreDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub reverse_store_list: Vec<StoreDto>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct StoreDto {
+    pub id: Option<Value>,
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub begin_checkpoint: Option<u64>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub end_checkpoint: Option<u64>,
+    #[serde(deserialize_with = "lenient_timestamp")]
+    pub lately_heartbeat_time_sec: Option<u64>,
+    pub err_msg: Option<String>,
+}
+
+impl ComponentsDto {
+    pub fn components(self) -> Components {
+        let stores = |list: Vec<StoreDto>| {
+            list.into_iter()
+                .take(MAX_LISTED)
+                .map(|store| Store {
+                    id: store.id.map(|id| match id {
+                        Value::String(text) => text,
+                        other => other.to_string(),
+                    }),
+                    status: store
+                        .status
+                        .unwrap_or_else(|| "UNKNOWN".into())
+                        .to_ascii_uppercase(),
+                    begin: store.begin_checkpoint,
+                    end: store.end_checkpoint,
+                    heartbeat: store.lately_heartbeat_time_sec,
+                    error: store.err_msg.filter(|message| !message.is_empty()),
+                })
+                .collect()
+        };
+        Components {
+            stores: stores(self.store_list),
+            reverse_stores: stores(self.reverse_store_list),
+        }
+    }
+}
+
+/// Items kept of a list inside one answer (stores, verified tables): more is not a real OMS.
+pub const MAX_LISTED: usize = 10_000;
+
+// --- ListProjectFullVerifyResult ---------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VerifyResultDto {
+    #[serde(deserialize_with = "nullable")]
+    pub full_verify_table_statistics: Vec<VerifiedTableDto>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VerifiedTableDto {
+    pub source_schema_name: Option<String>,
+    pub source_table_name: Option<String>,
+    pub dest_schema_name: Option<String>,
+    pub dest_table_name: Option<String>,
+    #[serde(deserialize_with = "lenient_count")]
+    pub source_only_count: u64,
+    #[serde(deserialize_with = "lenient_count")]
+    pub dest_only_count: u64,
+    #[serde(deserialize_with = "lenient_count")]
+    pub mismatched_count: u64,
+    pub status: Option<String>,
+    pub result_desc: Option<String>,
+    pub error_details: Option<Value>,
+}
+
+/// A count as a number or a string; anything else is 0.
+fn lenient_count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
+        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    })
+}
+
+impl VerifyResultDto {
+    pub fn tables(self) -> Vec<VerifiedTable> {
+        self.full_verify_table_statistics
+            .into_iter()
+            .take(MAX_LISTED)
+            .map(|table| {
+                let name = |schema: Option<String>, table: Option<String>| match (schema, table) {
+                    (Some(schema), Some(table)) => Some(format!("{schema}.{table}")),
+                    (None, Some(table)) => Some(table),
+                    _ => None,
+                };
+                let error = match table.error_details {
+                    Some(Value::String(text)) if !text.is_empty() => Some(text),
+                    Some(Value::Null) | None => None,
+                    Some(other) => Some(other.to_string()),
+                };
+                VerifiedTable {
+                    source: name(table.source_schema_name, table.source_table_name)
+                        .unwrap_or_else(|| "an unnamed table".into()),
+                    target: name(table.dest_schema_name, table.dest_table_name),
+                    source_only: table.source_only_count,
+                    target_only: table.dest_only_count,
+                    mismatched: table.mismatched_count,
+                    status: table
+                        .status
+                        .unwrap_or_else(|| "UNKNOWN".into())
+                        .to_ascii_uppercase(),
+                    error: error.or(table.result_desc.filter(|d| !d.is_empty())),
+                }
+            })
+            .collect()
     }
 }
 

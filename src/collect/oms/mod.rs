@@ -21,7 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project};
+use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project, VerifiedTable};
 use crate::facts::{Fact, Tenant};
 use crate::plan::{OmsPlan, Plan, Secret, Topology};
 use api::{Addresses, Envelope, Fault, FaultKind, Lookup, PlanEndpoints, ProjectItemDto};
@@ -33,6 +33,8 @@ pub const READ_ACTIONS: &[&str] = &[
     "DescribeProject",
     "DescribeProjectSteps",
     "DescribeProjectProgress",
+    "DescribeProjectComponents",
+    "ListProjectFullVerifyResult",
 ];
 
 /// The documented maximum page size of list actions: the fewest requests per list.
@@ -55,7 +57,8 @@ const MAX_HOST_NAMES: usize = 32;
 /// The backoff before the second attempt; it doubles before each further one.
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// Rounds of calls one after another in a run: a list of data sources, a list of projects,
-/// DescribeProject, then its steps and its progress. (Pages of a list usually fit in one.)
+/// DescribeProject, then the planned projects' steps, progress, components and verification
+/// side by side, and one spare. (Pages of a list usually fit in one.)
 const ROUNDS: u32 = 5;
 
 /// How long the OMS part of a run may take at most: [`ROUNDS`] calls one after another, each
@@ -646,26 +649,17 @@ impl Describe {
             project.id = id.to_string();
         }
         if matches!(details, Details::StepsAndProgress) {
-            let _permit = self.limit.acquire().await.expect("never closed");
-            let steps = client
-                .call::<Vec<api::StepDto>>("DescribeProjectSteps", &request)
-                .await
-                .and_then(|envelope| api::project_steps(id, envelope).map_err(|f| client.at(f)));
+            // The planned projects' details are independent: asked side by side.
+            let (steps, progress, components, verification) = tokio::join!(
+                self.read::<Vec<api::StepDto>>("DescribeProjectSteps", &request, id),
+                self.read::<api::ProgressDto>("DescribeProjectProgress", &request, id),
+                self.read::<api::ComponentsDto>("DescribeProjectComponents", &request, id),
+                self.verification(id),
+            );
             project.steps = match steps {
-                Ok(steps) => Fact::Observed(steps),
+                Ok(steps) => Fact::Observed(api::steps(steps)),
                 Err(fault) => Fact::unavailable(fault.reason),
             };
-        }
-        if matches!(details, Details::StepsAndProgress) {
-            let _permit = self.limit.acquire().await.expect("never closed");
-            let progress = client
-                .call::<api::ProgressDto>("DescribeProjectProgress", &request)
-                .await
-                .and_then(|envelope| {
-                    envelope
-                        .data
-                        .ok_or_else(|| client.at(api::no_data("DescribeProjectProgress", id)))
-                });
             project.progress = match progress {
                 Ok(progress) => {
                     project.schema_progress = progress.struct_transfer_progress;
@@ -673,8 +667,53 @@ impl Describe {
                 }
                 Err(fault) => Fact::unavailable(fault.reason),
             };
+            project.components = match components {
+                Ok(components) => Fact::Observed(components.components()),
+                Err(fault) => Fact::unavailable(fault.reason),
+            };
+            project.verification = match verification {
+                Ok(tables) => Fact::Observed(tables),
+                Err(fault) => Fact::unavailable(fault.reason),
+            };
         }
         Ok(project)
+    }
+
+    /// The data of one read action about project `id`; an answer without data is malformed.
+    async fn read<T: DeserializeOwned>(
+        &self,
+        action: &'static str,
+        request: &Value,
+        id: &str,
+    ) -> Result<T, Fault> {
+        let _permit = self.limit.acquire().await.expect("never closed");
+        let envelope = self.client.call::<T>(action, request).await?;
+        envelope
+            .data
+            .ok_or_else(|| self.client.at(api::no_data(action, id)))
+    }
+
+    /// Every verified table of project `id`, page by page: a page shorter than the page size is
+    /// the last; more than [`MAX_PAGES`] pages is unavailable, never a shorter list.
+    async fn verification(&self, id: &str) -> Result<Vec<VerifiedTable>, Fault> {
+        let mut tables = Vec::new();
+        for page in 1..=MAX_PAGES {
+            let request = json!({"projectId": id, "pageNumber": page, "pageSize": PAGE_SIZE});
+            let data = self
+                .read::<api::VerifyResultDto>("ListProjectFullVerifyResult", &request, id)
+                .await?;
+            let listed = data.full_verify_table_statistics.len() as u64;
+            tables.extend(data.tables());
+            if listed < PAGE_SIZE {
+                return Ok(tables);
+            }
+        }
+        Err(self.client.at(Fault {
+            kind: FaultKind::Malformed,
+            reason: format!(
+                "ListProjectFullVerifyResult ({id}): more than {MAX_PAGES} pages of {PAGE_SIZE} tables, past this tool's bound; not read whole"
+            ),
+        }))
     }
 }
 

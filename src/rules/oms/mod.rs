@@ -6,10 +6,12 @@ pub mod data_sources;
 pub mod ddl_ring;
 pub mod forward_healthy;
 pub mod forward_schema_done;
+pub mod full_verify;
 pub mod lag;
 pub mod reachable;
 pub mod reverse_absent;
 pub mod reverse_healthy;
+pub mod store_window;
 pub mod topology;
 
 use crate::facts::oms::{Project, Step, StepKind};
