@@ -430,6 +430,29 @@ fn record_fixture_bundles() {
             Some(scenario.healthy()),
         )
         .oms("ddl-third-project"),
+        recording(
+            "running-drift",
+            "both projects run and a column was added to app.orders on B only: schema.drift names B",
+            scenario.healthy(),
+            Some(scenario.with(&["ALTER TABLE `{db}`.orders ADD COLUMN remark VARCHAR(64)"])),
+        )
+        .oms("running"),
+        recording(
+            "single-project-store-behind",
+            "the single project's reverse step is an hour behind and its store keeps ten minutes: oms.store-window and oms.lag",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("store-behind")
+        .edit_plan(common::single_project),
+        recording(
+            "single-project-verify-differs",
+            "the single project's full verification found differing rows in app.orders: oms.full-verify (counts only)",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("verify-differs")
+        .edit_plan(common::single_project),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios");
     for Recording {
