@@ -142,6 +142,28 @@ fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive()
     assert_bounded(&outcome, tenant::bound(Duration::from_secs(1)) + STARTUP);
 }
 
+/// Rows that trickle in just under the timeout, chunk after chunk: no single wait times out,
+/// so only the statement's own deadline and the tenant's bound end it. The run still ends
+/// within the stated worst case, and nothing read from the trickle passes.
+#[test]
+fn a_trickle_under_the_timeout_is_cut_at_the_tenant_bound() {
+    let Some(outcome) = run(
+        "fault_trickle",
+        60,
+        Fault::SlowAfter(4000, Duration::from_millis(300)),
+        "1",
+    ) else {
+        return;
+    };
+    assert_b_inconclusive(&outcome, &["schema.primary-key", "schema.names"]);
+    assert!(outcome.code == 3 || outcome.code == 1);
+    assert_bounded(&outcome, tenant::bound(Duration::from_secs(1)) + STARTUP);
+    eprintln!(
+        "trickle at --timeout 1: {:.2}s",
+        outcome.elapsed.as_secs_f64()
+    );
+}
+
 /// Time a run spends outside collection: starting, parsing the plan, the rules, the report.
 const STARTUP: Duration = Duration::from_millis(1500);
 
