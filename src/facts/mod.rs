@@ -125,6 +125,28 @@ impl ToolInfo {
     }
 }
 
+/// How OMS builds the pair (the plan's `topology`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topology {
+    /// A forward project A→B, then a reverse project B→A (OMS enterprise, OMS CE 3.3.1–4.2.0).
+    #[default]
+    TwoProjects,
+    /// One 容灾双活 project A→B that starts its own reverse-incremental step (OMS CE ≥ 4.2.1).
+    SingleProject,
+}
+
+impl Topology {
+    pub const ALL: [Topology; 2] = [Topology::TwoProjects, Topology::SingleProject];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topology::TwoProjects => "two-projects",
+            Topology::SingleProject => "single-project",
+        }
+    }
+}
+
 /// Everything collected for one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facts {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Fact, Tenant};
+use super::{Fact, Tenant, Topology};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OmsFacts {
@@ -238,6 +238,88 @@ impl Project {
             Selection::Unknown { reason } => Writes::Undecided(reason.clone()),
         }
     }
+}
+
+/// One direction of the pair as OMS runs it: the forward project's incremental sync, or the
+/// reverse link — the reverse project's incremental sync, or a single project's reverse step.
+#[derive(Debug, Clone, Copy)]
+pub struct Direction<'a> {
+    /// `forward` or `reverse`.
+    pub name: &'static str,
+    pub project: &'a Project,
+    /// The step that applies this direction's changes, if the project shows it.
+    pub step: Option<&'a Step>,
+    /// Up to when this direction has applied changes (seconds since the Unix epoch): the
+    /// project's progress checkpoint, else its step's.
+    pub checkpoint: Option<u64>,
+}
+
+impl<'a> Direction<'a> {
+    fn of(name: &'static str, project: &'a Project, kind: StepKind) -> Direction<'a> {
+        let step = project.step(kind);
+        let progress = project.progress.observed().and_then(|progress| match kind {
+            StepKind::ReverseIncremental => progress.reverse_checkpoint,
+            _ => progress.incremental_checkpoint,
+        });
+        Direction {
+            name,
+            project,
+            step,
+            checkpoint: progress.or(step.and_then(|step| step.checkpoint)),
+        }
+    }
+
+    /// `forward project dr_a_to_b`, `the reverse step of project dr_app`.
+    pub fn describe(&self) -> String {
+        match self.step.map(|step| step.kind) {
+            Some(StepKind::ReverseIncremental) => {
+                format!("the reverse step of project {}", self.project.name)
+            }
+            _ => format!("{} project {}", self.name, self.project.name),
+        }
+    }
+
+    /// The stores that serve this direction.
+    pub fn stores(&self) -> Option<&'a [Store]> {
+        let components = self.project.components.observed()?;
+        Some(match self.step.map(|step| step.kind) {
+            Some(StepKind::ReverseIncremental) => &components.reverse_stores,
+            _ => &components.stores,
+        })
+    }
+}
+
+/// The directions OMS shows for a pair of `topology`: the forward one once the forward
+/// project exists; the reverse one once the (live) reverse project exists, or, for one project,
+/// once it has its reverse step.
+pub fn directions<'a>(
+    topology: Topology,
+    forward: Option<&'a Project>,
+    reverse: Option<&'a Project>,
+) -> Vec<Direction<'a>> {
+    let mut directions = Vec::new();
+    if let Some(project) = forward {
+        directions.push(Direction::of("forward", project, StepKind::Incremental));
+    }
+    match topology {
+        Topology::TwoProjects => {
+            if let Some(project) = reverse.filter(|project| !project.has_ended()) {
+                directions.push(Direction::of("reverse", project, StepKind::Incremental));
+            }
+        }
+        Topology::SingleProject => {
+            if let Some(project) = forward
+                && project.step(StepKind::ReverseIncremental).is_some()
+            {
+                directions.push(Direction::of(
+                    "reverse",
+                    project,
+                    StepKind::ReverseIncremental,
+                ));
+            }
+        }
+    }
+    directions
 }
 
 /// Whether a project writes an object, as far as its object selection tells.

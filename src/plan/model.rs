@@ -6,6 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::facts::Tenant;
+pub use crate::facts::Topology;
 
 pub type Span = Range<usize>;
 
@@ -51,28 +52,6 @@ pub struct OmsPlan {
 
 /// The default `[oms] max_lag`.
 pub const DEFAULT_MAX_LAG: std::time::Duration = std::time::Duration::from_secs(300);
-
-/// How OMS builds the pair (`topology`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Topology {
-    /// A forward project A→B, then a reverse project B→A (OMS enterprise, OMS CE 3.3.1–4.2.0).
-    #[default]
-    TwoProjects,
-    /// One 容灾双活 project A→B that starts its own reverse-incremental step (OMS CE ≥ 4.2.1).
-    SingleProject,
-}
-
-impl Topology {
-    pub const ALL: [Topology; 2] = [Topology::TwoProjects, Topology::SingleProject];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Topology::TwoProjects => "two-projects",
-            Topology::SingleProject => "single-project",
-        }
-    }
-}
 
 /// Where a single-project pair executes DDL (源端执行 / 目标端执行): DDL runs there only and is
 /// synced to the other side.

@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use super::{Direction, directions};
-use crate::facts::oms::{StepKind, Store};
+use crate::facts::oms::Store;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
@@ -59,8 +59,8 @@ fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
     for direction in &running {
-        let components = match direction.project.components.observed() {
-            Some(components) => components,
+        let stores = match direction.stores() {
+            Some(stores) => stores,
             None => {
                 undecided.push(format!(
                     "the stores of {}: {}",
@@ -73,10 +73,6 @@ fn check(cx: &Ctx<'_>) -> Check {
                 ));
                 continue;
             }
-        };
-        let stores: &[Store] = match direction.step.map(|step| step.kind) {
-            Some(StepKind::ReverseIncremental) => &components.reverse_stores,
-            _ => &components.stores,
         };
         if stores.is_empty() {
             undecided.push(format!("OMS lists no store for {}", direction.describe()));
