@@ -1,0 +1,200 @@
+//! The pair as OMS runs it, for the head of the human and Markdown reports of a pair whose
+//! links exist: each direction's steps, lag and checkpoint, and its stores' window — the picture
+//! a support engineer needs before the findings. It only restates facts; the rules judge them.
+
+use crate::facts::Facts;
+use crate::facts::oms::{Direction, StepKind, directions};
+use crate::plan::Plan;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairState {
+    pub directions: Vec<DirectionState>,
+    /// When OMS was read (seconds since the Unix epoch), what lags are measured against.
+    pub read_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectionState {
+    /// `forward` or `reverse`.
+    pub name: &'static str,
+    /// `forward project dr_a_to_b`, `the reverse step of project dr_app`.
+    pub link: String,
+    /// Its project's status.
+    pub project_status: String,
+    /// `NAME STATUS` of the steps that carry this direction, in order; empty when unread.
+    pub steps: Vec<String>,
+    /// Seconds between the checkpoint and the time OMS was read.
+    pub lag: Option<u64>,
+    pub checkpoint: Option<u64>,
+    /// The oldest and newest change its stores keep, and their statuses.
+    pub store_window: Option<(u64, u64)>,
+    pub store_statuses: Vec<String>,
+}
+
+/// The pair's state when OMS showed at least the forward project; `None` otherwise.
+pub fn state(plan: &Plan, facts: Option<&Facts>) -> Option<PairState> {
+    let oms = facts?.oms.as_ref()?;
+    let forward = oms.forward.observed()?.as_ref();
+    let reverse = oms.reverse.observed().and_then(Option::as_ref);
+    let directions = directions(plan.topology, forward, reverse);
+    if directions.is_empty() {
+        return None;
+    }
+    let read_at = oms.collected_at;
+    Some(PairState {
+        directions: directions
+            .iter()
+            .map(|direction| describe(direction, read_at))
+            .collect(),
+        read_at,
+    })
+}
+
+fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
+    let reverse_step = direction
+        .step
+        .is_some_and(|step| step.kind == StepKind::ReverseIncremental);
+    let steps = direction
+        .project
+        .steps
+        .observed()
+        .map(|steps| {
+            steps
+                .iter()
+                // A single project's reverse step belongs to the reverse direction only.
+                .filter(|step| (step.kind == StepKind::ReverseIncremental) == reverse_step)
+                .map(|step| format!("{} {}", step.name, step.status))
+                .collect()
+        })
+        .unwrap_or_default();
+    let stores = direction.stores().unwrap_or_default();
+    let begin = stores.iter().filter_map(|store| store.begin).min();
+    let end = stores.iter().filter_map(|store| store.end).max();
+    DirectionState {
+        name: direction.name,
+        link: direction.describe(),
+        project_status: direction.project.status.clone(),
+        steps,
+        lag: read_at
+            .zip(direction.checkpoint)
+            .map(|(now, checkpoint)| now.saturating_sub(checkpoint)),
+        checkpoint: direction.checkpoint,
+        store_window: begin.zip(end),
+        store_statuses: stores.iter().map(|store| store.status.clone()).collect(),
+    }
+}
+
+/// `2026-11-19 07:33:20 UTC` for a Unix time in seconds.
+pub fn utc(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let date = crate::plan::date::Date::from_days(days);
+    format!(
+        "{date} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        (rest % 3600) / 60,
+        rest % 60
+    )
+}
+
+/// `14 s`, `15 min 3 s`, `2 h 5 min`, `3 d 4 h`.
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => match seconds % 60 {
+            0 => format!("{} min", seconds / 60),
+            rest => format!("{} min {rest} s", seconds / 60),
+        },
+        3600..86_400 => match (seconds % 3600) / 60 {
+            0 => format!("{} h", seconds / 3600),
+            minutes => format!("{} h {minutes} min", seconds / 3600),
+        },
+        _ => match (seconds % 86_400) / 3600 {
+            0 => format!("{} d", seconds / 86_400),
+            hours => format!("{} d {hours} h", seconds / 86_400),
+        },
+    }
+}
+
+/// The lines a report opens with, plain enough to paste into a ticket.
+pub fn lines(state: &PairState) -> Vec<String> {
+    let mut lines = Vec::new();
+    for direction in &state.directions {
+        let mut line = format!(
+            "{} ({}): {}",
+            direction.link, direction.name, direction.project_status
+        );
+        if !direction.steps.is_empty() {
+            line.push_str(&format!("; steps {}", direction.steps.join(", ")));
+        }
+        match (direction.lag, direction.checkpoint) {
+            (Some(lag), Some(checkpoint)) => line.push_str(&format!(
+                "; lag {} (checkpoint {})",
+                duration(lag),
+                utc(checkpoint)
+            )),
+            (None, Some(checkpoint)) => line.push_str(&format!("; checkpoint {}", utc(checkpoint))),
+            _ => line.push_str("; no checkpoint reported"),
+        }
+        if let Some((begin, end)) = direction.store_window {
+            line.push_str(&format!(
+                "; store window {} to {} ({})",
+                utc(begin),
+                utc(end),
+                direction.store_statuses.join(", ")
+            ));
+        }
+        lines.push(line);
+    }
+    if let Some(read_at) = state.read_at {
+        lines.push(format!("OMS read at {}", utc(read_at)));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn a_running_single_project_shows_both_directions() {
+        let facts = with_single_project(|_| {});
+        let state = state(&single_project_plan(), Some(&facts)).unwrap();
+        let lines = lines(&state);
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        assert!(
+            lines[0].starts_with(
+                "forward project dr_a_to_b (forward): RUNNING; steps TRANSFER_PRECHECK FINISHED"
+            ),
+            "{}",
+            lines[0]
+        );
+        assert!(!lines[0].contains("REVERSE_INCR_TRANSFER"));
+        assert!(
+            lines[0].contains("lag 2 s (checkpoint 2026-11-18 "),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("the reverse step of project dr_a_to_b (reverse): RUNNING; steps REVERSE_INCR_TRANSFER MONITORING; lag 3 s"), "{}", lines[1]);
+        assert!(lines[1].contains("store window"));
+        assert_eq!(lines[2], format!("OMS read at {}", utc(NOW)));
+    }
+
+    #[test]
+    fn nothing_before_the_forward_project_exists() {
+        let facts = with_oms(|oms| oms.forward = crate::facts::Fact::Observed(None));
+        assert_eq!(state(&oms_plan(), Some(&facts)), None);
+        assert_eq!(state(&oms_plan(), Some(&healthy())), None);
+    }
+
+    #[test]
+    fn times_read_like_a_console() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_795_000_000), "2026-11-18 11:06:40 UTC");
+        assert_eq!(duration(14), "14 s");
+        assert_eq!(duration(903), "15 min 3 s");
+        assert_eq!(duration(7500), "2 h 5 min");
+        assert_eq!(duration(90_000), "1 d 1 h");
+    }
+}
