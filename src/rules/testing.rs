@@ -153,6 +153,28 @@ pub fn tenant(user: &str) -> TenantFacts {
         tenant_name: None,
         drc_login: None,
         catalog: None,
+        partitions: Fact::Observed(BTreeMap::new()),
+        partition_catalog: None,
+        foreign_keys: Fact::Observed(vec![]),
+        foreign_key_catalog: None,
+        // A primary tenant that archives its logs, whose online logs reach back 8 days.
+        log_streams: Fact::Observed(vec![LogStream {
+            begin_lsn: 1 << 30,
+            begin_scn: 1_780_000_000_000_000_000,
+            end_scn: 1_780_000_000_000_000_000 + 8 * 86_400 * 1_000_000_000,
+        }]),
+        archive: Fact::Observed(Some(vec![ArchiveDest {
+            dest_no: 1,
+            status: "DOING".into(),
+            start_scn: Some(1_779_000_000_000_000_000),
+            checkpoint_scn: Some(1_780_000_000_000_000_000 + 8 * 86_400 * 1_000_000_000),
+        }])),
+        tenant_role: Fact::Observed(Some(TenantRole {
+            name: format!("tenant_{}", &user[user.len() - 1..]),
+            role: "PRIMARY".into(),
+            status: "NORMAL".into(),
+            locked: "NO".into(),
+        })),
     }
 }
 
