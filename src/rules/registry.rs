@@ -42,6 +42,12 @@ pub static ALL: &[&Rule] = &[
     &oms::active_active::RULE,
     &plan::inline_secret::RULE,
     &plan::waivers::RULE,
+    &schema::partitions::RULE,
+    &schema::foreign_keys::RULE,
+    &schema::case_mapping::RULE,
+    &link::system_databases::RULE,
+    &tenant::log_window::RULE,
+    &tenant::role::RULE,
 ];
 
 /// The rule with id `id`.

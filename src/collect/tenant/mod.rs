@@ -238,8 +238,7 @@ async fn collect_with(
             logs::fetch(&fetcher, &server)
         )
     };
-    let (grants, (rows, probed_tables_from), (objects, logs)) =
-        tokio::join!(grants, probed, more);
+    let (grants, (rows, probed_tables_from), (objects, logs)) = tokio::join!(grants, probed, more);
     let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
     let (log_streams, archive, tenant_role) = logs;
     let (triggers, trigger_catalog) = fetched.triggers;

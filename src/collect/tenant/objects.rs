@@ -144,7 +144,10 @@ pub fn partitions(rows: &Rows) -> Result<Partitions, ShapeError> {
     let mut tables = Partitions::new();
     for ((database, table), (mut partitioning, partitions)) in ordered {
         partitioning.partitions = partitions.into_values().collect();
-        tables.entry(database).or_default().insert(table, partitioning);
+        tables
+            .entry(database)
+            .or_default()
+            .insert(table, partitioning);
     }
     Ok(tables)
 }
@@ -245,7 +248,10 @@ async fn read<T>(
 pub(super) async fn fetch(
     fetcher: &Fetcher<'_>,
     catalog: CatalogChoice,
-) -> ((Fact<Partitions>, Catalog), (Fact<Vec<ForeignKey>>, Catalog)) {
+) -> (
+    (Fact<Partitions>, Catalog),
+    (Fact<Vec<ForeignKey>>, Catalog),
+) {
     tokio::join!(
         read(
             fetcher,

@@ -5,3 +5,4 @@ pub mod ddl_types;
 pub mod forward_migration;
 pub mod mirrored;
 pub mod reverse_incremental_only;
+pub mod system_databases;
