@@ -45,6 +45,7 @@ pub static ALL: &[&Rule] = &[
     &schema::partitions::RULE,
     &schema::foreign_keys::RULE,
     &schema::case_mapping::RULE,
+    &link::exact_mirror::RULE,
     &link::system_databases::RULE,
     &tenant::log_window::RULE,
     &tenant::role::RULE,
