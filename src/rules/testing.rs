@@ -303,6 +303,8 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
         },
         ddl_sync: vec![],
         reverse_ddl_sync: vec![],
+        record_types: Some(vec!["INSERT".into(), "UPDATE".into(), "DELETE".into()]),
+        reverse_record_types: None,
         active_active: None,
         mapping: vec![MappedDatabase {
             name: "app".into(),
@@ -360,6 +362,13 @@ pub fn oms_facts() -> OmsFacts {
         user_name: Some(format!("oms_{tenant}")),
         tenant: Some(tenant),
         unresolved: None,
+        log_source: Some(LogSource {
+            drc_user: Some("drc_user".into()),
+            config_url: Some("http://ocp.example:8080/services?Action=ObRootServiceInfo".into()),
+        }),
+        ocp_name: None,
+        schema: None,
+        timezone: Some("+08:00".into()),
     };
     OmsFacts {
         url: "http://oms.example:8089".into(),
