@@ -42,6 +42,7 @@ pub static ALL: &[&Rule] = &[
     &oms::active_active::RULE,
     &plan::inline_secret::RULE,
     &plan::waivers::RULE,
+    &oms::data_source_incr::RULE,
     &schema::partitions::RULE,
     &schema::foreign_keys::RULE,
     &schema::case_mapping::RULE,

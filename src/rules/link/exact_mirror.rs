@@ -3,23 +3,30 @@ use std::collections::BTreeMap;
 use crate::facts::oms::{Project, Selection};
 use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, Side, declare_rule};
 
+/// The DML every link must carry.
+const DML: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
+
 declare_rule! {
     /// ## What it checks
-    /// The links copy the same objects both ways, one to one. In each live project of the
-    /// pair (the forward project, and the reverse project of a two-projects pair): no two
+    /// The links copy the same changes of the same objects both ways, one to one. In each
+    /// live project of the pair (the forward project, and the reverse project of a
+    /// two-projects pair): every incremental step carries INSERT, UPDATE and DELETE
+    /// (`recordTypeWhiteList`, when OMS shows it), no two
     /// source databases or tables are written to one target (many-to-one mapping, 多表汇聚 or
     /// Schema 多到一映射), and every database or table the forward project writes under
     /// another name is written back under its own name by the reverse project (renames
     /// inverted). The plan itself names the same objects on both tenants and no filter, so it
-    /// is an exact mirror by construction (`link.mirrored` checks its scopes); the DML types a
-    /// project carries and its row and column filters are not read from OMS yet.
+    /// is an exact mirror by construction (`link.mirrored` checks its scopes); a project's row
+    /// and column filters are not read from OMS yet.
     ///
     /// ## Why it matters
     /// OMS does not offer reverse incremental sync for a project with many-to-one mapping
     /// ("存在多表汇聚的情况 / 存在 Schema 多到一映射的情况" are among the cases where 反向增量
     /// cannot be chosen): changes written on the merged target cannot be told apart on their
     /// way back. A rename the reverse link does not invert makes it write B's changes to a
-    /// table A does not have under that name, or to another one.
+    /// table A does not have under that name, or to another one. A link that leaves out a DML
+    /// type makes the two copies diverge by design, and OMS then offers no full verification
+    /// ("同步 DML 选项中未选择所有的 DML，则 … 不支持本场景下的全量数据校验").
     ///
     /// ## How to fix
     /// Map every database and table to itself (or rename it in the forward project and map
@@ -50,6 +57,35 @@ fn check(cx: &Ctx<'_>) -> Check {
     };
     let mut findings = Vec::new();
     for project in [forward, reverse].into_iter().flatten() {
+        let configs = [
+            ("incremental", project.record_types.as_ref()),
+            ("reverse-incremental", project.reverse_record_types.as_ref()),
+        ];
+        for (step, records) in configs {
+            let Some(records) = records else {
+                continue;
+            };
+            let missing: Vec<&str> = DML
+                .iter()
+                .copied()
+                .filter(|dml| !records.iter().any(|r| r.eq_ignore_ascii_case(dml)))
+                .collect();
+            if !missing.is_empty() {
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        Some(project.name.clone()),
+                        format!(
+                            "project {}'s {step} step does not carry {} (recordTypeWhiteList {}): those changes never reach the other tenant",
+                            project.name,
+                            missing.join(", "),
+                            records.join(", ")
+                        ),
+                    )
+                    .help("select every DML type (INSERT, UPDATE, DELETE) for incremental sync in the project"),
+                );
+            }
+        }
         for merged in many_to_one(project) {
             findings.push(
                 Finding::new(
@@ -284,6 +320,18 @@ mod tests {
             oms.reverse = Fact::Observed(Some(reverse));
         });
         assert_clean(&RULE, &oms_plan(), &inverted, Stage::Running);
+    }
+
+    #[test]
+    fn fires_on_a_link_that_leaves_deletes_out() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(forward)) = &mut oms.forward {
+                forward.record_types = Some(vec!["INSERT".into(), "UPDATE".into(), "DDL".into()]);
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_a_to_b"))]);
+        assert!(findings[0].message.contains("does not carry DELETE"));
     }
 
     #[test]
