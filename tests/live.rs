@@ -453,6 +453,18 @@ fn record_fixture_bundles() {
         }
         let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
         json["collected_at"] = 0.into();
+        // The newest log entry is the time of collection too: pinned, so re-recording does not
+        // change every bundle (the kernels are young, their logs reach back to their start).
+        for side in ["a", "b"] {
+            if let Some(streams) = json
+                .pointer_mut(&format!("/facts/{side}/log_streams/observed"))
+                .and_then(|v| v.as_array_mut())
+            {
+                for stream in streams {
+                    stream["end_scn"] = 1_796_158_685_000_000_000u64.into();
+                }
+            }
+        }
         // The data sources name the live kernels too.
         if let Some(sources) = json
             .pointer_mut("/facts/oms/data_sources/observed")
