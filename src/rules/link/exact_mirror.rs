@@ -42,7 +42,7 @@ declare_rule! {
         optional: &[Need::OmsForward, Need::OmsReverse],
         waivable: true,
         compares_sides: false,
-        summary: "both links copy the same objects one to one, renames inverted (live projects)",
+        summary: "both links carry every DML of the same objects one to one, renames inverted (live projects)",
         check: check,
     };
 }
