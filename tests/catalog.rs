@@ -189,6 +189,11 @@ fn withhold(need: Need, facts: &mut Facts) {
             Need::Tables => tenant.tables = Fact::unavailable(WITHHELD),
             Need::Views => tenant.views = Fact::unavailable(WITHHELD),
             Need::Triggers => tenant.triggers = Fact::unavailable(WITHHELD),
+            Need::Partitions => tenant.partitions = Fact::unavailable(WITHHELD),
+            Need::ForeignKeys => tenant.foreign_keys = Fact::unavailable(WITHHELD),
+            Need::LogStreams => tenant.log_streams = Fact::unavailable(WITHHELD),
+            Need::Archive => tenant.archive = Fact::unavailable(WITHHELD),
+            Need::TenantRole => tenant.tenant_role = Fact::unavailable(WITHHELD),
             Need::Rows => tenant.rows = Fact::unavailable(WITHHELD),
             Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(WITHHELD)),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {}

@@ -250,3 +250,58 @@ fn a_failed_step_keeps_its_error() {
         Some("GHANA-OPERAT0001: write to target failed: Duplicate entry")
     );
 }
+
+/// ListDataSource's OceanBase `connExtraAttributes` (OMS CE 4.2.2): the log user and config
+/// URL; a body without them (an older OMS) is "not shown", never "empty".
+#[test]
+fn data_sources_keep_how_oms_reads_their_logs() {
+    let sources = api::data_sources(
+        data::<Vec<DataSourceDto>>("ListDataSource", "base/ListDataSource.json"),
+        &tenants(),
+    );
+    let log = sources[0].log_source.as_ref().expect("shown");
+    assert_eq!(log.drc_user.as_deref(), Some("drc_user"));
+    assert!(
+        log.config_url
+            .as_deref()
+            .unwrap()
+            .contains("ObCluster=dr_cluster_1")
+    );
+    assert_eq!(sources[0].timezone.as_deref(), Some("+08:00"));
+    assert_eq!((&sources[0].ocp_name, &sources[0].schema), (&None, &None));
+    let bare: Vec<DataSourceDto> = serde_json::from_str(
+        r#"[{"id": "e1", "type": "OB_MYSQL", "ip": "10.0.0.1", "port": 2881, "ocpName": "", "connExtraAttributes": {"drcUser": ""}}]"#,
+    )
+    .unwrap();
+    let bare = api::data_sources(bare, &tenants());
+    assert_eq!(
+        bare[0].log_source.as_ref().unwrap().drc_user,
+        None,
+        "empty is none"
+    );
+    assert_eq!(bare[0].ocp_name, None);
+}
+
+/// `recordTypeWhiteList` is kept as OMS shows it, for link.exact-mirror.
+#[test]
+fn the_record_types_a_project_carries_are_kept() {
+    let sources = api::data_sources(
+        data::<Vec<DataSourceDto>>("ListDataSource", "base/ListDataSource.json"),
+        &tenants(),
+    );
+    let project = api::project(
+        described("base/DescribeProject.np_forward.json"),
+        &sources,
+        &tenants(),
+    );
+    assert_eq!(
+        project.record_types,
+        Some(vec![
+            "INSERT".into(),
+            "UPDATE".into(),
+            "DELETE".into(),
+            "DDL".into()
+        ])
+    );
+    assert_eq!(project.reverse_record_types, None);
+}

@@ -254,10 +254,11 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     };
     let probes = |statements: &[String]| statements.iter().filter(is_probe).count();
     // Identity, variables, grants, databases, tables, triggers (from the trigger dictionary),
-    // and the inner tables' tables and columns. The tenant's name (asked only when the plan
-    // names one) and the roles' privileges (only when SHOW GRANTS names a role) are not sent.
-    assert_eq!(metadata(&few), 16, "8 metadata statements per tenant");
-    assert_eq!(metadata(&many), 16, "the same with 250 more tables");
+    // the inner tables' tables and columns, partitions, foreign keys and the log streams. The
+    // tenant's name (asked only when the plan names one), the roles' privileges (only when SHOW
+    // GRANTS names a role), and the archive and tenant role (seekdb has neither) are not sent.
+    assert_eq!(metadata(&few), 22, "11 metadata statements per tenant");
+    assert_eq!(metadata(&many), 22, "the same with 250 more tables");
     let sent = |statement: &str| many.iter().filter(|s| s.starts_with(statement)).count();
     let head = |statement: &'static str| &statement[..40];
     assert_eq!(sent(head(inner::TABLES)), 2, "the fast path on both");
@@ -270,6 +271,21 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
         "triggers from seekdb's trigger dictionary"
     );
     assert_eq!(sent(head(queries::TRIGGERS)), 0);
+    assert_eq!(
+        sent(head(tenant::objects::PARTITIONS)),
+        2,
+        "partitions from the dictionary"
+    );
+    assert_eq!(
+        sent(head(tenant::objects::FOREIGN_KEYS)),
+        2,
+        "foreign keys from the dictionary"
+    );
+    assert_eq!(sent(tenant::logs::LOG_STAT_SEEKDB), 2);
+    assert_eq!(
+        sent(tenant::logs::ARCHIVE) + sent(tenant::logs::TENANT_ROLE),
+        0
+    );
     // Emptiness cannot be read from metadata: the forward target's existing tables are probed,
     // ROW_PROBE_BATCH tables per statement.
     assert_eq!(probes(&few), 1);

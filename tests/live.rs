@@ -380,6 +380,18 @@ fn record_fixture_bundles() {
             Some(scenario.with(SCHEMA_HAZARDS)),
         ),
         recording(
+            "partitions-and-foreign-keys",
+            "A's app.events has RANGE partitions p2025 and p2026, B's only p2025; A's app.order_lines has a foreign key ON DELETE CASCADE that B's lacks: schema.partitions (an error on b, the RANGE maintenance warning) and schema.foreign-keys (missing on b, cascading on a) at the reverse stage",
+            scenario.with(&[EVENTS_A, ORDER_LINES_WITH_KEY]),
+            Some(scenario.with(&[EVENTS_B, ORDER_LINES])),
+        ),
+        recording(
+            "virtual-column-key",
+            "app.skus is identified by a unique key on a VIRTUAL generated column on both tenants: schema.unsupported errors on a and b",
+            scenario.with(&[SKUS]),
+            Some(scenario.with(&[SKUS])),
+        ),
+        recording(
             "plan-hazards",
             "the plan leaves full migration out of the forward link, syncs CREATE_VIEW, writes tenant A's password inline and names a DRC user that does not exist: link.forward-migration, link.ddl-types, plan.inline-secret, grants.drc-user",
             scenario.healthy(),
@@ -518,6 +530,18 @@ fn record_fixture_bundles() {
         if let Some(oms) = json.pointer_mut("/facts/oms").filter(|oms| oms.is_object()) {
             oms["collected_at"] = RECORDED_NOW.into();
         }
+        // The newest log entry is the time of collection too: pinned, so re-recording does not
+        // change every bundle (the kernels are young, their logs reach back to their start).
+        for side in ["a", "b"] {
+            if let Some(streams) = json
+                .pointer_mut(&format!("/facts/{side}/log_streams/observed"))
+                .and_then(|v| v.as_array_mut())
+            {
+                for stream in streams {
+                    stream["end_scn"] = 1_796_158_685_000_000_000u64.into();
+                }
+            }
+        }
         // The data sources name the live kernels too.
         if let Some(sources) = json
             .pointer_mut("/facts/oms/data_sources/observed")
@@ -546,6 +570,16 @@ fn record_fixture_bundles() {
         .unwrap();
     }
 }
+
+/// Partitioned by date: A has this year's and next year's partition, B only this year's.
+const EVENTS_A: &str = "CREATE TABLE `{db}`.events (id BIGINT NOT NULL, created DATE NOT NULL, PRIMARY KEY (id, created)) PARTITION BY RANGE COLUMNS(created) (PARTITION p2025 VALUES LESS THAN ('2026-01-01'), PARTITION p2026 VALUES LESS THAN ('2027-01-01'))";
+const EVENTS_B: &str = "CREATE TABLE `{db}`.events (id BIGINT NOT NULL, created DATE NOT NULL, PRIMARY KEY (id, created)) PARTITION BY RANGE COLUMNS(created) (PARTITION p2025 VALUES LESS THAN ('2026-01-01'))";
+const ORDER_LINES_WITH_KEY: &str = "CREATE TABLE `{db}`.order_lines (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL, CONSTRAINT fk_order_lines_order FOREIGN KEY (order_id) REFERENCES `{db}`.orders (id) ON DELETE CASCADE)";
+/// What OMS's schema migration makes of it on B: the table without its foreign key.
+const ORDER_LINES: &str =
+    "CREATE TABLE `{db}`.order_lines (id BIGINT PRIMARY KEY, order_id BIGINT NOT NULL)";
+/// No primary key: OMS identifies rows by the unique key on the VIRTUAL column.
+const SKUS: &str = "CREATE TABLE `{db}`.skus (sku VARCHAR(20) NOT NULL, sku_upper VARCHAR(20) AS (UPPER(sku)) VIRTUAL NOT NULL, UNIQUE KEY uk_sku_upper (sku_upper))";
 
 const SCHEMA_HAZARDS: &[&str] = &[
     "CREATE TABLE `{db}`.`order items` (id BIGINT PRIMARY KEY, qty INT)",
@@ -707,6 +741,131 @@ fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
             ("schema.unsupported", "a", "{db}.v_orders"),
         ],
     );
+}
+
+#[test]
+fn partitions_and_foreign_keys_fire_once_b_has_the_tables() {
+    let on_a = [EVENTS_A, ORDER_LINES_WITH_KEY];
+    let on_b = [EVENTS_B, ORDER_LINES];
+    let cascading = (
+        "schema.foreign-keys",
+        "a",
+        "{db}.order_lines.fk_order_lines_order",
+    );
+    let Some(checked) = expect_findings(
+        "partitions",
+        &on_a,
+        &on_b,
+        &["--stage", "reverse"],
+        &[
+            ("schema.partitions", "b", "{db}.events"),
+            ("schema.partitions", "pair", "{db}.events"),
+            cascading,
+            (
+                "schema.foreign-keys",
+                "b",
+                "{db}.order_lines.fk_order_lines_order",
+            ),
+        ],
+    ) else {
+        return;
+    };
+    let message = |rule: &str, side: &str| {
+        checked.report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule && f["side"] == side)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(
+        message("schema.partitions", "b")
+            .contains("lacks partition p2026 ('2027-01-01') that tenant a has"),
+        "{}",
+        message("schema.partitions", "b")
+    );
+    assert!(message("schema.foreign-keys", "a").contains("ON DELETE CASCADE"));
+    // Before the forward project, only the cascade is said: B's tables are not made yet.
+    let (report, _) = checked
+        .scenario
+        .check(&checked.plan, &["--stage", "forward"]);
+    let db = &checked.scenario.database;
+    let said: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0.starts_with("schema."))
+        .collect();
+    assert_eq!(
+        said,
+        vec![finding(
+            cascading.0,
+            cascading.1,
+            &cascading.2.replace("{db}", db)
+        )]
+    );
+    assert_eq!(status(&report, "schema.partitions"), "skipped");
+}
+
+#[test]
+fn a_virtual_generated_column_in_the_row_key_is_an_error() {
+    let Some(checked) = expect_findings(
+        "virtual_key",
+        &[SKUS],
+        &[SKUS],
+        &["--stage", "forward"],
+        &[
+            ("schema.unsupported", "a", "{db}.skus.sku_upper"),
+            ("schema.unsupported", "b", "{db}.skus.sku_upper"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(checked.code, 1);
+    let severities: Vec<&str> = checked.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["error", "error"]);
+}
+
+/// seekdb has no tenants and no log archive: the two rules say so and skip, never pass or
+/// stay inconclusive; a system database in the scope is refused from the plan alone.
+#[test]
+fn seekdb_skips_role_and_log_window_and_system_databases_are_refused() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("sysdb");
+    pair.set_up_tenants(&scenario.healthy(), &scenario.healthy());
+    let (_dir, plan) = pair.plan(&scenario).write();
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    assert_eq!((findings(&report), code), (vec![], 0));
+    for rule in ["tenant.role", "tenant.log-window"] {
+        assert_eq!(status(&report, rule), "skipped", "{rule}");
+        assert!(common::reason(&report, rule).contains("seekdb"), "{rule}");
+    }
+    let (_dir, plan) = pair
+        .plan(&scenario)
+        .edit(|plan| {
+            plan.replace(
+                "databases = [\"lt_sysdb\"]",
+                "databases = [\"lt_sysdb\", \"mysql\", \"test\"]",
+            )
+        })
+        .write();
+    let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
+    let said: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| f.0 == "link.system-databases")
+        .collect();
+    assert_eq!(
+        said,
+        vec![
+            finding("link.system-databases", "plan", "mysql"),
+            finding("link.system-databases", "plan", "test"),
+        ]
+    );
+    assert_eq!(code, 1);
 }
 
 #[test]

@@ -53,7 +53,8 @@ fn every_rule_on_every_scenario() {
 }
 
 /// Rules that compare A with B (`compares_sides`) must find nothing when a tenant is compared
-/// with itself.
+/// with itself. What such a rule says about OMS's own records (side `oms`: a data source
+/// registered with another time zone than its tenant's) is no difference between A and B.
 #[test]
 fn comparing_a_tenant_with_itself_finds_no_pair_difference() {
     let rules: Vec<_> = registry::ALL
@@ -76,12 +77,12 @@ fn comparing_a_tenant_with_itself_finds_no_pair_difference() {
                 ..check::Options::default()
             };
             let report = check::run(&plan, Some(&same), &rules, &options);
-            assert!(
-                report.findings.is_empty(),
-                "{}: {:#?}",
-                path.display(),
-                report.findings
-            );
+            let between: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|finding| finding.side != oms_preflight::facts::Side::Oms)
+                .collect();
+            assert!(between.is_empty(), "{}: {between:#?}", path.display());
         }
     });
 }

@@ -6,6 +6,8 @@
 //! so a rule can never mistake "could not look" for "nothing there".
 
 pub mod grants;
+pub mod logs;
+pub mod objects;
 pub mod oms;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 pub use grants::{GrantLevel, Grants, Privilege, PrivilegeGrant};
+pub use logs::{ArchiveDest, LogStream, TenantRole};
+pub use objects::{ForeignKey, Partition, Partitioning};
 
 /// A piece of collected information, or the reason it could not be collected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +220,30 @@ pub struct TenantFacts {
     /// tenant was unreachable, or the bundle predates this field).
     #[serde(default)]
     pub catalog: Option<Catalog>,
+    /// The partitioned in-scope tables, by database then table name (a table that is not
+    /// partitioned is not listed).
+    #[serde(default = "not_in_bundle")]
+    pub partitions: Fact<BTreeMap<String, BTreeMap<String, Partitioning>>>,
+    /// Where `partitions` were read, and why not from the dictionary when they were not.
+    #[serde(default)]
+    pub partition_catalog: Option<Catalog>,
+    /// Foreign keys of the in-scope tables, by database, table and name.
+    #[serde(default = "not_in_bundle")]
+    pub foreign_keys: Fact<Vec<ForeignKey>>,
+    /// Where `foreign_keys` were read, and why not from the dictionary when they were not.
+    #[serde(default)]
+    pub foreign_key_catalog: Option<Catalog>,
+    /// The tenant's log streams: how far back its online logs reach.
+    #[serde(default = "not_in_bundle")]
+    pub log_streams: Fact<Vec<LogStream>>,
+    /// The log archive destinations; `None` when the kernel has no log archive at all
+    /// (seekdb has no `DBA_OB_ARCHIVELOG`).
+    #[serde(default = "not_in_bundle")]
+    pub archive: Fact<Option<Vec<ArchiveDest>>>,
+    /// The session's tenant, its role and state; `None` when the kernel has no tenants
+    /// (seekdb has no `DBA_OB_TENANTS`), hence no standby.
+    #[serde(default = "not_in_bundle")]
+    pub tenant_role: Fact<Option<TenantRole>>,
 }
 
 /// Where a tenant's metadata of one kind (columns and keys, triggers) was read.
@@ -281,6 +309,13 @@ impl TenantFacts {
             tenant_name: None,
             drc_login: None,
             catalog: None,
+            partitions: Fact::unavailable(reason),
+            partition_catalog: None,
+            foreign_keys: Fact::unavailable(reason),
+            foreign_key_catalog: None,
+            log_streams: Fact::unavailable(reason),
+            archive: Fact::unavailable(reason),
+            tenant_role: Fact::unavailable(reason),
         }
     }
 

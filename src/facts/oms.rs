@@ -55,6 +55,29 @@ pub struct DataSource {
     /// "another endpoint".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unresolved: Option<Unresolved>,
+    /// `connExtraAttributes` of an OceanBase data source: how OMS reads its incremental logs.
+    /// `None` when OMS's answer does not show them (older OMS versions, other data source
+    /// types), which is not the same as showing them empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_source: Option<LogSource>,
+    /// `ocpName`: the OCP the data source belongs to, through which OMS can also find its logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocp_name: Option<String>,
+    /// `schema` (DB Name): the one database a data source restricted to it lets projects move.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// `timezone`, as registered with the data source (e.g. `+08:00`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+/// What OMS reads an OceanBase data source's incremental logs with (`connExtraAttributes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSource {
+    /// `drcUser`: the sys-tenant user the logs are read as; never its password.
+    pub drc_user: Option<String>,
+    /// `configUrl`: the cluster's config server URL.
+    pub config_url: Option<String>,
 }
 
 /// A data source that may or may not be one of the plan's tenants: its port is theirs, but its
@@ -104,6 +127,13 @@ pub struct Project {
     pub ddl_sync: Vec<String>,
     /// The same for the reverse-incremental config.
     pub reverse_ddl_sync: Vec<String>,
+    /// `incrTransferConfig.recordTypeWhiteList`: the record types the incremental step
+    /// carries (`INSERT`, `UPDATE`, `DELETE`, `DDL`, ...); `None` when OMS does not show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_types: Option<Vec<String>>,
+    /// The same for the reverse-incremental config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverse_record_types: Option<Vec<String>>,
     /// `commonTransferConfig.activeActive`, when OMS echoes it.
     pub active_active: Option<bool>,
     /// The databases and tables a `SPECIFIC` mapping lists (empty in other modes).

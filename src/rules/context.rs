@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Need, NotEvaluated, Rule, Stage};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
-    Catalog, CatalogSource, Database, Fact, Facts, Grants, Mode, Server, Table, Tenant,
-    TenantFacts, Trigger, Variables,
+    ArchiveDest, Catalog, CatalogSource, Database, Fact, Facts, ForeignKey, Grants, LogStream,
+    Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger, Variables,
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waivers::Waiver};
@@ -339,6 +339,56 @@ impl<'a> TenantCtx<'_, 'a> {
     pub fn triggers_read_from(&self) -> Result<Option<&'a Catalog>, Missing> {
         self.triggers()?;
         Ok(self.all(Need::Triggers)?.trigger_catalog.as_ref())
+    }
+
+    /// The partitioned in-scope tables, by database then table name.
+    pub fn partitions(
+        &self,
+    ) -> Result<&'a BTreeMap<String, BTreeMap<String, Partitioning>>, Missing> {
+        self.read(Need::Partitions, |t| &t.partitions)
+    }
+
+    /// How `db.table` is partitioned; `None` when it is not (names compare without case, as
+    /// in OceanBase MySQL mode).
+    pub fn partitioning(
+        &self,
+        database: &str,
+        table: &str,
+    ) -> Result<Option<&'a Partitioning>, Missing> {
+        let partitions = self.partitions()?;
+        Ok(partitions
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(database))
+            .and_then(|(_, tables)| {
+                tables
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(table))
+                    .map(|(_, partitioning)| partitioning)
+            }))
+    }
+
+    /// Foreign keys of the in-scope tables.
+    pub fn foreign_keys(&self) -> Result<&'a [ForeignKey], Missing> {
+        self.read(Need::ForeignKeys, |t| &t.foreign_keys)
+            .map(Vec::as_slice)
+    }
+
+    /// The tenant's log streams.
+    pub fn log_streams(&self) -> Result<&'a [LogStream], Missing> {
+        self.read(Need::LogStreams, |t| &t.log_streams)
+            .map(Vec::as_slice)
+    }
+
+    /// The log archive destinations; `None` when the kernel has no log archive at all.
+    pub fn archive(&self) -> Result<Option<&'a [ArchiveDest]>, Missing> {
+        self.read(Need::Archive, |t| &t.archive)
+            .map(|dests| dests.as_deref())
+    }
+
+    /// The session's tenant and its role; `None` when the kernel has no tenants.
+    pub fn tenant_role(&self) -> Result<Option<&'a TenantRole>, Missing> {
+        self.read(Need::TenantRole, |t| &t.tenant_role)
+            .map(Option::as_ref)
     }
 
     /// In-scope tables holding at least one row (probed on the forward target only).

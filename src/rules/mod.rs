@@ -123,6 +123,16 @@ pub enum Need {
     Tables,
     Views,
     Triggers,
+    /// Partitioning of the in-scope tables.
+    Partitions,
+    /// Foreign keys of the in-scope tables.
+    ForeignKeys,
+    /// How far back the tenant's online logs reach.
+    LogStreams,
+    /// The tenant's log archive (absent from editions without one).
+    Archive,
+    /// The tenant's role and state (absent from editions without tenants).
+    TenantRole,
     /// Which in-scope tables hold rows: probed on the forward link's target only.
     Rows,
     /// Whether the declared sys-tenant DRC user could log in.
@@ -134,8 +144,11 @@ pub enum Need {
 }
 
 impl Need {
-    /// Every fact collected from a tenant's metadata, in report order.
-    pub const TENANT: [Need; 8] = [
+    /// Every fact collected from a tenant's metadata, in report order (`conn.tenant` names
+    /// those it could not collect). The log, archive and role views are left out: they need
+    /// SELECT on `oceanbase`.*, which `grants.oceanbase-read` asks for, and the rules reading
+    /// them say what is missing themselves.
+    pub const TENANT: [Need; 10] = [
         Need::Server,
         Need::Mode,
         Need::Variables,
@@ -144,6 +157,8 @@ impl Need {
         Need::Tables,
         Need::Views,
         Need::Triggers,
+        Need::Partitions,
+        Need::ForeignKeys,
     ];
 
     pub fn name(self) -> &'static str {
@@ -156,6 +171,11 @@ impl Need {
             Need::Tables => "tables",
             Need::Views => "views",
             Need::Triggers => "triggers",
+            Need::Partitions => "partitions",
+            Need::ForeignKeys => "foreign keys",
+            Need::LogStreams => "log streams",
+            Need::Archive => "log archive",
+            Need::TenantRole => "tenant role",
             Need::Rows => "table rows",
             Need::DrcLogin => "the DRC user's login",
             Need::OmsDataSources => "OMS data sources",
@@ -238,7 +258,12 @@ impl Need {
             Need::Tables | Need::Views => {
                 "grant the migration user SELECT on oceanbase.* (or let it read information_schema.TABLES and COLUMNS)"
             }
-            Need::Triggers => "grant the migration user SELECT on oceanbase.*",
+            Need::Triggers | Need::Partitions | Need::ForeignKeys => {
+                "grant the migration user SELECT on oceanbase.*"
+            }
+            Need::LogStreams | Need::Archive | Need::TenantRole => {
+                "grant the migration user SELECT on oceanbase.* (GV$OB_LOG_STAT, DBA_OB_ARCHIVELOG, DBA_OB_TENANTS)"
+            }
             Need::Rows => "grant the migration user SELECT on the target tables",
             Need::DrcLogin => "check the DRC user and its password in the sys tenant",
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {
@@ -267,6 +292,11 @@ impl Need {
             Need::Tables => tenant.tables.unavailable_reason(),
             Need::Views => tenant.views.unavailable_reason(),
             Need::Triggers => tenant.triggers.unavailable_reason(),
+            Need::Partitions => tenant.partitions.unavailable_reason(),
+            Need::ForeignKeys => tenant.foreign_keys.unavailable_reason(),
+            Need::LogStreams => tenant.log_streams.unavailable_reason(),
+            Need::Archive => tenant.archive.unavailable_reason(),
+            Need::TenantRole => tenant.tenant_role.unavailable_reason(),
             Need::Rows => tenant.rows.unavailable_reason(),
             Need::DrcLogin => tenant
                 .drc_login

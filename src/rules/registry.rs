@@ -48,7 +48,15 @@ pub static ALL: &[&Rule] = &[
     &oms::store_window::RULE,
     &oms::full_verify::RULE,
     &oms::ddl_ring::RULE,
+    &oms::data_source_incr::RULE,
     &schema::drift::RULE,
+    &schema::partitions::RULE,
+    &schema::foreign_keys::RULE,
+    &schema::case_mapping::RULE,
+    &link::exact_mirror::RULE,
+    &link::system_databases::RULE,
+    &tenant::log_window::RULE,
+    &tenant::role::RULE,
 ];
 
 /// The rule with id `id`.

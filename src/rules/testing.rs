@@ -214,6 +214,28 @@ pub fn tenant(user: &str) -> TenantFacts {
         tenant_name: None,
         drc_login: None,
         catalog: None,
+        partitions: Fact::Observed(BTreeMap::new()),
+        partition_catalog: None,
+        foreign_keys: Fact::Observed(vec![]),
+        foreign_key_catalog: None,
+        // A primary tenant that archives its logs, whose online logs reach back 8 days.
+        log_streams: Fact::Observed(vec![LogStream {
+            begin_lsn: 1 << 30,
+            begin_scn: 1_780_000_000_000_000_000,
+            end_scn: 1_780_000_000_000_000_000 + 8 * 86_400 * 1_000_000_000,
+        }]),
+        archive: Fact::Observed(Some(vec![ArchiveDest {
+            dest_no: 1,
+            status: "DOING".into(),
+            start_scn: Some(1_779_000_000_000_000_000),
+            checkpoint_scn: Some(1_780_000_000_000_000_000 + 8 * 86_400 * 1_000_000_000),
+        }])),
+        tenant_role: Fact::Observed(Some(TenantRole {
+            name: format!("tenant_{}", &user[user.len() - 1..]),
+            role: "PRIMARY".into(),
+            status: "NORMAL".into(),
+            locked: "NO".into(),
+        })),
     }
 }
 
@@ -364,6 +386,8 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
         },
         ddl_sync: vec![],
         reverse_ddl_sync: vec![],
+        record_types: Some(vec!["INSERT".into(), "UPDATE".into(), "DELETE".into()]),
+        reverse_record_types: None,
         active_active: None,
         mapping: vec![MappedDatabase {
             name: "app".into(),
@@ -430,6 +454,13 @@ pub fn oms_facts() -> OmsFacts {
         user_name: Some(format!("oms_{tenant}")),
         tenant: Some(tenant),
         unresolved: None,
+        log_source: Some(LogSource {
+            drc_user: Some("drc_user".into()),
+            config_url: Some("http://ocp.example:8080/services?Action=ObRootServiceInfo".into()),
+        }),
+        ocp_name: None,
+        schema: None,
+        timezone: Some("+08:00".into()),
     };
     OmsFacts {
         url: "http://oms.example:8089".into(),

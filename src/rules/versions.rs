@@ -36,7 +36,24 @@ impl Range {
 struct OmsRow {
     oms_min: String,
     oms_below: Option<String>,
+    /// Whether the row is about OMS Community Edition (`edition = "ce"`): CE and enterprise
+    /// releases share version numbers and differ in what they support.
+    community: bool,
     range: Range,
+}
+
+/// A declared OMS version: its number, and whether it names a Community Edition release
+/// (`4.2.2-CE`, `4.2.2 CE`, `4.2.2ce`).
+fn declared_release(declared: &str) -> (&str, bool) {
+    let trimmed = declared.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    match lower.strip_suffix("ce") {
+        Some(number) => (
+            trimmed[..number.len()].trim_end_matches(['-', ' ', '_']),
+            true,
+        ),
+        None => (trimmed, false),
+    }
 }
 
 #[derive(Debug)]
@@ -51,21 +68,27 @@ impl Matrix {
         MATRIX.get_or_init(|| parse(MATRIX_TOML).expect("rules/versions.toml is valid (tested)"))
     }
 
-    /// The OceanBase range for a declared OMS version; `None` when the matrix has no row.
-    pub fn for_oms(&self, oms_version: Option<&str>) -> Option<&Range> {
+    /// The OceanBase ranges for a declared OMS version (a version is supported when it is in
+    /// any of them); `None` when the matrix has no row for it.
+    pub fn for_oms(&self, oms_version: Option<&str>) -> Option<Vec<&Range>> {
         let Some(oms) = oms_version else {
-            return Some(&self.default);
+            return Some(vec![&self.default]);
         };
-        self.oms
+        let (number, community) = declared_release(oms);
+        let ranges: Vec<&Range> = self
+            .oms
             .iter()
-            .find(|row| {
-                compare(oms, &row.oms_min) != Ordering::Less
+            .filter(|row| {
+                row.community == community
+                    && compare(number, &row.oms_min) != Ordering::Less
                     && row
                         .oms_below
                         .as_deref()
-                        .is_none_or(|below| compare(oms, below) == Ordering::Less)
+                        .is_none_or(|below| compare(number, below) == Ordering::Less)
             })
             .map(|row| &row.range)
+            .collect();
+        (!ranges.is_empty()).then_some(ranges)
     }
 }
 
@@ -111,9 +134,17 @@ fn parse(text: &str) -> Result<Matrix, String> {
     let mut oms = Vec::new();
     if let Some(rows) = root.pointer("/oms").and_then(|v| v.as_array()) {
         for row in rows {
+            let community = match string(row, "edition")?.as_deref() {
+                None => false,
+                Some("ce") => true,
+                Some(other) => {
+                    return Err(format!("edition must be \"ce\" or absent, not {other}"));
+                }
+            };
             oms.push(OmsRow {
                 oms_min: string(row, "oms_min")?.ok_or("oms_min is required")?,
                 oms_below: string(row, "oms_below")?,
+                community,
                 range: range(row)?,
             });
         }
@@ -137,12 +168,39 @@ mod tests {
         assert_eq!(compare("4.2.2", "4.2.1.9"), Ordering::Greater);
     }
 
+    fn supports(oms: Option<&str>, ob: &str) -> bool {
+        Matrix::get()
+            .for_oms(oms)
+            .unwrap()
+            .iter()
+            .any(|range| range.contains(ob))
+    }
+
     #[test]
     fn rows_are_chosen_by_declared_oms_version() {
         let matrix = Matrix::get();
-        assert!(matrix.for_oms(None).unwrap().contains("4.3.5.3"));
-        assert!(!matrix.for_oms(Some("4.0.1")).unwrap().contains("4.2.1.2"));
-        assert!(matrix.for_oms(Some("4.2.5")).unwrap().contains("4.2.1.2"));
+        assert!(supports(None, "4.3.5.3"));
+        assert!(!supports(Some("4.0.1"), "4.2.1.2"));
+        assert!(supports(Some("4.2.5"), "4.2.1.2"));
         assert!(matrix.for_oms(Some("4.1.5")).is_none());
+    }
+
+    /// The data-migration column of OMS CE's 使用限制 page, per docs branch.
+    #[test]
+    fn community_releases_have_their_own_rows() {
+        assert_eq!(declared_release("4.2.2-CE"), ("4.2.2", true));
+        assert_eq!(declared_release("4.2.2 ce"), ("4.2.2", true));
+        assert_eq!(declared_release("4.2.2"), ("4.2.2", false));
+        assert!(supports(Some("4.2.2-CE"), "4.2.2.1"));
+        assert!(supports(Some("4.2.2-CE"), "3.1.4"));
+        assert!(!supports(Some("4.2.2-CE"), "4.3.5.3"));
+        assert!(supports(Some("4.2.1-CE"), "4.2.1.8"));
+        assert!(!supports(Some("4.2.1-CE"), "4.2.2.0"));
+        assert!(supports(Some("4.1.1-CE"), "4.1.0.2"));
+        assert!(!supports(Some("4.1.1-CE"), "4.2.0.0"));
+        // Active-active: OMS CE 4.0.0 does not take OceanBase CE 4.0.0 as a source.
+        assert!(!supports(Some("4.0.0-CE"), "4.0.0.0"));
+        assert!(supports(Some("3.3.1-CE"), "3.1.2"));
+        assert!(Matrix::get().for_oms(Some("4.2.5-CE")).is_none());
     }
 }

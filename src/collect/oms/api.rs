@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::facts::Tenant;
 use crate::facts::oms::{
-    Components, DataSource, MappedDatabase, MappedTable, MatchRule, MatchingRules, Migrations,
-    Progress, Project, Rename, Selection, Step, StepKind, Store, Unresolved, VerifiedTable,
+    Components, DataSource, LogSource, MappedDatabase, MappedTable, MatchRule, MatchingRules,
+    Migrations, Progress, Project, Rename, Selection, Step, StepKind, Store, Unresolved,
+    VerifiedTable,
 };
 
 /// Why an action gave no usable answer.
@@ -184,6 +185,27 @@ pub struct DataSourceDto {
     pub cluster: Option<String>,
     #[serde(default)]
     pub user_name: Option<String>,
+    #[serde(default)]
+    pub conn_extra_attributes: Option<ConnExtraDto>,
+    #[serde(default)]
+    pub ocp_name: Option<String>,
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+/// `connExtraAttributes` of an OceanBase data source (ListDataSource, OMS CE 4.2.2).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ConnExtraDto {
+    pub drc_user: Option<String>,
+    pub config_url: Option<String>,
+}
+
+/// A text OMS may leave empty instead of null: empty is none.
+fn given(text: Option<String>) -> Option<String> {
+    text.filter(|text| !text.trim().is_empty())
 }
 
 /// A port as a number or a string, as different OMS versions send it.
@@ -345,6 +367,13 @@ pub fn data_sources(items: Vec<DataSourceDto>, plan: &PlanEndpoints) -> Vec<Data
                 user_name: item.user_name,
                 tenant,
                 unresolved,
+                log_source: item.conn_extra_attributes.map(|extra| LogSource {
+                    drc_user: given(extra.drc_user),
+                    config_url: given(extra.config_url),
+                }),
+                ocp_name: given(item.ocp_name),
+                schema: given(item.schema),
+                timezone: given(item.timezone),
             }
         })
         .collect()
@@ -632,6 +661,8 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         },
         ddl_sync: incr.ddl_sync(),
         reverse_ddl_sync: reverse.ddl_sync(),
+        record_types: incr.record_type_white_list.clone(),
+        reverse_record_types: reverse.record_type_white_list.clone(),
         active_active: dto
             .common_transfer_config
             .and_then(|common| common.active_active),
@@ -1224,6 +1255,10 @@ mod tests {
                 tenant: None,
                 cluster: None,
                 user_name: None,
+                conn_extra_attributes: None,
+                ocp_name: None,
+                schema: None,
+                timezone: None,
             })
             .collect()
     }

@@ -14,6 +14,8 @@
 
 mod failure;
 pub mod inner;
+pub mod logs;
+pub mod objects;
 pub mod queries;
 pub mod roles;
 pub mod show_grants;
@@ -49,6 +51,10 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::TENANT_NAME,
         roles::OCEANBASE,
         roles::SEEKDB,
+        logs::LOG_STAT,
+        logs::LOG_STAT_SEEKDB,
+        logs::ARCHIVE,
+        logs::TENANT_ROLE,
     ],
     scoped: &[
         queries::TABLES,
@@ -59,6 +65,10 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         inner::COLUMNS,
         triggers::OCEANBASE,
         triggers::SEEKDB,
+        objects::PARTITIONS,
+        objects::PARTITIONS_INFORMATION_SCHEMA,
+        objects::FOREIGN_KEYS,
+        objects::FOREIGN_KEYS_INFORMATION_SCHEMA,
     ],
 };
 
@@ -205,6 +215,7 @@ async fn collect_with(
         deadline,
     };
     let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
+    let choice = catalog;
     let server = fetched.server;
     let variables = to_fact(fetched.variables, queries::variables);
     let existing = existing_tables(&fetched.columns_and_keys, &server);
@@ -219,7 +230,17 @@ async fn collect_with(
     };
     let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &server);
     let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing);
-    let (grants, (rows, probed_tables_from)) = tokio::join!(grants, probed);
+    // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
+    // need the kernel's identity only.
+    let more = async {
+        tokio::join!(
+            objects::fetch(&fetcher, choice),
+            logs::fetch(&fetcher, &server)
+        )
+    };
+    let (grants, (rows, probed_tables_from), (objects, logs)) = tokio::join!(grants, probed, more);
+    let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
+    let (log_streams, archive, tenant_role) = logs;
     let (triggers, trigger_catalog) = fetched.triggers;
     TenantFacts {
         endpoint,
@@ -242,6 +263,13 @@ async fn collect_with(
         tenant_name: fetched.tenant_name,
         drc_login: None,
         catalog,
+        partitions,
+        partition_catalog: Some(partition_catalog),
+        foreign_keys,
+        foreign_key_catalog: Some(foreign_key_catalog),
+        log_streams,
+        archive,
+        tenant_role,
     }
 }
 

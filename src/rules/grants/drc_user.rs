@@ -13,6 +13,9 @@ declare_rule! {
     /// data source's DRC user); without one, or with one that cannot log in, the incremental
     /// step of that link never starts.
     ///
+    /// When the plan declares no DRC user for a tenant but OMS shows its data source with one
+    /// (`connExtraAttributes.drcUser`), OMS's answer stands: `oms.data-source-incr` checks it.
+    ///
     /// ## How to fix
     /// Create a read-only user in the sys tenant of each cluster (OMS documents
     /// `GRANT SELECT ON oceanbase.* TO drc_user` there), register it with the data source in
@@ -24,7 +27,7 @@ declare_rule! {
         topologies: &[],
         input: Input::Tenants,
         needs: &[],
-        optional: &[Need::DrcLogin],
+        optional: &[Need::DrcLogin, Need::OmsDataSources],
         waivable: true,
         compares_sides: false,
         summary: "a sys-tenant log-reading (DRC) user is declared for each cluster and can log in",
@@ -38,6 +41,9 @@ fn check(cx: &Ctx<'_>) -> Check {
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
         let Some(user) = &planned.drc_user else {
+            if registered_with_drc_user(cx, tenant) {
+                continue;
+            }
             findings.push(
                 Finding::new(tenant, None, format!("no sys-tenant DRC user is declared for tenant {tenant}'s cluster"))
                     .help("declare drc_user (and drc_password_env to let the check log in) in [tenants] for each cluster")
@@ -77,6 +83,19 @@ fn check(cx: &Ctx<'_>) -> Check {
     Ok(findings)
 }
 
+/// Whether OMS shows `tenant`'s data source with a sys-tenant log user.
+fn registered_with_drc_user(cx: &Ctx<'_>, tenant: Tenant) -> bool {
+    cx.oms_data_sources().is_ok_and(|sources| {
+        sources.iter().any(|source| {
+            source.tenant == Some(tenant)
+                && source
+                    .log_source
+                    .as_ref()
+                    .is_some_and(|log| log.drc_user.is_some())
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -103,6 +122,17 @@ mod tests {
         assert_eq!(where_(&findings), vec![("b", Some("drc@sys"))]);
         let ok = facts_with_login();
         assert_clean(&RULE, &plan, &ok, Stage::Forward);
+    }
+
+    #[test]
+    fn a_drc_user_oms_shows_stands_for_the_plan() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[1].log_source = None;
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", None)]);
     }
 
     fn facts_with_login() -> crate::facts::Facts {

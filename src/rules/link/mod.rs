@@ -2,6 +2,8 @@
 
 pub mod ddl_single;
 pub mod ddl_types;
+pub mod exact_mirror;
 pub mod forward_migration;
 pub mod mirrored;
 pub mod reverse_incremental_only;
+pub mod system_databases;

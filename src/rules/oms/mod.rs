@@ -2,6 +2,7 @@
 
 pub mod active_active;
 pub mod conflicts;
+pub mod data_source_incr;
 pub mod data_sources;
 pub mod ddl_ring;
 pub mod forward_healthy;

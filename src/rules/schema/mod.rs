@@ -1,10 +1,13 @@
 //! `schema`: the in-scope objects on each tenant are fit for two-way sync.
 
 pub mod case_collision;
+pub mod case_mapping;
 pub mod drift;
+pub mod foreign_keys;
 pub mod forward_complete;
 pub mod hidden_column;
 pub mod names;
+pub mod partitions;
 pub mod primary_key;
 pub mod target_databases;
 pub mod target_empty;

@@ -13,7 +13,10 @@ declare_rule! {
     /// (`__pk_increment` on the source, `OMS_PK_INCRMT` on the target) that is only removed by
     /// a forward switchover, which active-active never performs; the target then becomes the
     /// reverse link's source with the hidden column in it, and the reverse link fails.
-    /// Active-active therefore requires a key on every table.
+    /// Active-active therefore requires a key on every table, and OMS enforces it silently: an
+    /// active-active project migrates only tables with a primary key or a NOT NULL unique key
+    /// ("仅支持迁移有唯一键表", "其它表会自动过滤", OMS documentation for active-active projects
+    /// between OceanBase tenants), so a table without one is simply missing on B, with no error.
     ///
     /// ## How to fix
     /// Add a primary key (`ALTER TABLE ... ADD PRIMARY KEY (...)`), or make the columns of an
@@ -56,8 +59,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                 )
             };
             findings.push(
-                Finding::new(tenant, Some(format!("{database}.{name}")), format!("table {database}.{name} on tenant {tenant} {observed}"))
-                    .help("add a primary key (or make a unique key's columns NOT NULL); OMS would otherwise add the hidden column OMS_PK_INCRMT, which breaks the reverse link"),
+                Finding::new(tenant, Some(format!("{database}.{name}")), format!("table {database}.{name} on tenant {tenant} {observed}: an active-active project silently leaves it out, so it is never synced"))
+                    .help("add a primary key (or make a unique key's columns NOT NULL) on both tenants before creating the forward project"),
             );
         }
     }
@@ -83,11 +86,9 @@ mod tests {
         let facts = with_table_on_a("log", table(&[("x", "int(11)", true)], &[]));
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("a", Some("app.log"))]);
-        assert!(
-            findings[0]
-                .message
-                .ends_with("has no primary key and no unique key")
-        );
+        assert!(findings[0].message.contains(
+            "has no primary key and no unique key: an active-active project silently leaves it out"
+        ));
     }
 
     #[test]

@@ -2,8 +2,10 @@
 
 pub mod auto_increment;
 pub mod charset;
+pub mod log_window;
 pub mod lower_case;
 pub mod mode;
+pub mod role;
 pub mod sql_mode;
 pub mod time_zone;
 pub mod version_pair;

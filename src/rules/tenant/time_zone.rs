@@ -1,18 +1,22 @@
-use crate::rules::{Check, Ctx, Input, Need, Severity, declare_rule};
+use crate::facts::Tenant;
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// Tenants A and B have the same `time_zone`.
+    /// Tenants A and B have the same `time_zone`, and, when OMS shows it, each tenant's zone
+    /// is the `timezone` its OMS data source is registered with.
     ///
     /// ## Why it matters
     /// `TIMESTAMP` values are stored in UTC and shown in the session time zone, and
     /// `NOW()`/`CURRENT_TIMESTAMP` defaults are evaluated in it. With different zones, rows
     /// written by applications on each side carry times that disagree by the offset, and
-    /// defaults filled in on one tenant differ from those on the other.
+    /// defaults filled in on one tenant differ from those on the other. OMS converts temporal
+    /// values with the data source's `timezone` (its writer defaults to `+08:00`): a data
+    /// source registered with another zone than its tenant's shifts the times the links carry.
     ///
     /// ## How to fix
     /// `SET GLOBAL time_zone = '+08:00'` (or the zone the applications use) on the tenant that
-    /// differs.
+    /// differs; correct the data source's time zone in OMS to its tenant's.
     pub static RULE = Rule {
         id: "tenant.time-zone",
         severity: Severity::Warning,
@@ -20,7 +24,7 @@ declare_rule! {
         topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
-        optional: &[],
+        optional: &[Need::OmsDataSources],
         waivable: true,
         compares_sides: true,
         summary: "time_zone is equal on A and B",
@@ -31,10 +35,51 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
     let (a, b) = super::reported("time_zone", a, b, |v| &v.time_zone)?;
-    Ok(super::differs("time_zone", a, b)
+    let mut findings: Vec<Finding> = super::differs("time_zone", a, b)
         .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
         .into_iter()
-        .collect())
+        .collect();
+    // OMS's data sources, when this run has them: each tenant's zone is its data source's.
+    if let Ok(sources) = cx.oms_data_sources() {
+        for (tenant, zone) in [(Tenant::A, a), (Tenant::B, b)] {
+            for source in sources.iter().filter(|s| s.tenant == Some(tenant)) {
+                let Some(registered) = &source.timezone else {
+                    continue;
+                };
+                if same_zone(registered, zone) {
+                    continue;
+                }
+                let name = source.name.clone().unwrap_or_else(|| source.id.clone());
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        Some(name.clone()),
+                        format!("data source {name} of tenant {tenant} is registered with time zone {registered}, but the tenant's time_zone is {zone}"),
+                    )
+                    .help(format!("set the data source's time zone in OMS to {zone}")),
+                );
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// Whether two zones are the same: equal names, or equal UTC offsets (`+8:00`, `+08:00`).
+fn same_zone(left: &str, right: &str) -> bool {
+    fn offset(zone: &str) -> Option<i32> {
+        let zone = zone.trim();
+        let (sign, rest) = match zone.chars().next()? {
+            '+' => (1, &zone[1..]),
+            '-' => (-1, &zone[1..]),
+            _ => return None,
+        };
+        let (hours, minutes) = rest.split_once(':')?;
+        Some(sign * (hours.parse::<i32>().ok()? * 60 + minutes.parse::<i32>().ok()?))
+    }
+    match (offset(left), offset(right)) {
+        (Some(l), Some(r)) => l == r,
+        _ => left.trim().eq_ignore_ascii_case(right.trim()),
+    }
 }
 
 #[cfg(test)]
@@ -53,6 +98,23 @@ mod tests {
         assert_eq!(
             where_(&fire(&RULE, &plan(), &facts, Stage::Forward)),
             vec![("pair", Some("time_zone"))]
+        );
+    }
+
+    #[test]
+    fn fires_on_a_data_source_registered_with_another_zone() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[0].timezone = Some("+00:00".into());
+                sources[1].timezone = Some("+8:00".into());
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("oms", Some("ob_a"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("registered with time zone +00:00")
         );
     }
 

@@ -4,9 +4,12 @@ use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, dec
 
 declare_rule! {
     /// ## What it checks
-    /// Each tenant's OceanBase version (`ob_version()`) is within the range the supported
+    /// Each tenant's OceanBase version (`ob_version()`) is within a range the supported
     /// version matrix (`rules/versions.toml`) gives for the OMS version declared in the plan
-    /// (`[oms] version`), or within the OB 4.x range of active-active when none is declared.
+    /// (`[oms] version`; a Community Edition release is written `4.2.2-CE`), or within the OB
+    /// 4.x range of active-active when none is declared. The Community Edition rows are the
+    /// data-migration column of each OMS CE release's limits page (使用限制): OMS CE 4.2.2, for
+    /// one, lists no OceanBase 4.3.
     ///
     /// ## Why it matters
     /// OMS reads incremental changes with a CDC reader built for a range of OceanBase
@@ -33,9 +36,9 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let declared = cx.plan.oms.as_ref().and_then(|oms| oms.version.as_deref());
-    let range = Matrix::get().for_oms(declared).ok_or_else(|| {
+    let ranges = Matrix::get().for_oms(declared).ok_or_else(|| {
         NotEvaluated::Inconclusive(format!(
-            "OMS {} is not in the version matrix (rules/versions.toml); to decide, declare the OMS release as it appears there (e.g. \"4.2.5\") in [oms] version",
+            "OMS {} is not in the version matrix (rules/versions.toml); to decide, declare the OMS release as it appears there (e.g. \"4.2.5\", or \"4.2.2-CE\" for the Community Edition) in [oms] version",
             declared.unwrap_or_default()
         ))
     })?;
@@ -46,15 +49,18 @@ fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let version = &cx.tenant(tenant).server()?.ob_version;
-        if !range.contains(version) {
+        if !ranges.iter().any(|range| range.contains(version)) {
+            let supported: Vec<String> = ranges
+                .iter()
+                .map(|range| format!("{} ({})", range.describe(), range.source))
+                .collect();
             findings.push(
                 Finding::new(
                     tenant,
                     None,
                     format!(
-                        "tenant {tenant} runs OceanBase {version}; {against} supports {} ({})",
-                        range.describe(),
-                        range.source
+                        "tenant {tenant} runs OceanBase {version}; {against} supports {}",
+                        supported.join("; ")
                     ),
                 )
                 .help("upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]"),
@@ -93,6 +99,25 @@ mod tests {
         assert_eq!(where_(&findings), vec![("a", None), ("b", None)]);
         let new_oms = plan_from(&format!("{OMS}version = \"4.2.5\"\n{PLAN}"));
         assert_clean(&RULE, &new_oms, &healthy(), Stage::Forward);
+    }
+
+    #[test]
+    fn community_releases_are_read_against_their_own_rows() {
+        let ce = plan_from(&format!("{OMS}version = \"4.2.2-CE\"\n{PLAN}"));
+        let findings = fire(&RULE, &ce, &healthy(), Stage::Forward);
+        assert!(
+            findings[0].message.contains("OMS 4.2.2-CE supports"),
+            "{}",
+            findings[0].message
+        );
+        let facts = facts(|f| {
+            for tenant in [&mut f.a, &mut f.b] {
+                if let Fact::Observed(server) = &mut tenant.server {
+                    server.ob_version = "4.2.1.8".into();
+                }
+            }
+        });
+        assert_clean(&RULE, &ce, &facts, Stage::Forward);
     }
 
     #[test]

@@ -1,0 +1,118 @@
+use crate::facts::Tenant;
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Each tenant is a primary tenant (`TENANT_ROLE = PRIMARY` in `oceanbase.DBA_OB_TENANTS`),
+    /// in status `NORMAL`, and not locked. Skipped on an edition without tenants (seekdb, which
+    /// has no standby either).
+    ///
+    /// ## Why it matters
+    /// In active-active both tenants are the source of a link, and OMS cannot read a standby:
+    /// "OMS 社区版不支持 OceanBase 备库作为源端" (OMS documentation for OceanBase migrations and
+    /// active-active projects). A physical standby is also read-only, so the other link cannot
+    /// write to it. Pairs built for disaster recovery often mix a physical standby tenant with
+    /// OMS; a tenant being restored, dropped or locked is no better.
+    ///
+    /// ## How to fix
+    /// Point the plan (and the OMS data source) at the primary tenant, or switch the standby
+    /// over to primary first (`ALTER SYSTEM SWITCHOVER TO PRIMARY` / `FAILOVER TO PRIMARY`);
+    /// unlock a locked tenant (`ALTER TENANT ... LOCKED = NO` in the sys tenant).
+    pub static RULE = Rule {
+        id: "tenant.role",
+        severity: Severity::Error,
+        stages: &[],
+        topologies: &[],
+        input: Input::Tenants,
+        needs: &[Need::TenantRole],
+        optional: &[],
+        waivable: false,
+        compares_sides: false,
+        summary: "each tenant is a primary, normal, unlocked tenant",
+        check: check,
+    };
+}
+
+fn check(cx: &Ctx<'_>) -> Check {
+    let mut without_tenants = 0;
+    let mut findings = Vec::new();
+    for tenant in Tenant::BOTH {
+        let Some(role) = cx.tenant(tenant).tenant_role()? else {
+            without_tenants += 1;
+            continue;
+        };
+        let mut wrong = Vec::new();
+        if !role.role.eq_ignore_ascii_case("PRIMARY") {
+            wrong.push(format!(
+                "its role is {} (OMS cannot read a standby)",
+                role.role
+            ));
+        }
+        if !role.status.eq_ignore_ascii_case("NORMAL") {
+            wrong.push(format!("its status is {}", role.status));
+        }
+        if role.locked.eq_ignore_ascii_case("YES") {
+            wrong.push("it is locked".to_string());
+        }
+        if !wrong.is_empty() {
+            findings.push(
+                Finding::new(
+                    tenant,
+                    Some(role.name.clone()),
+                    format!("tenant {tenant} ({}) cannot serve a link: {}", role.name, wrong.join("; ")),
+                )
+                .help("point the plan and the OMS data source at the primary tenant, or switch this one over to primary and unlock it"),
+            );
+        }
+    }
+    if without_tenants == Tenant::BOTH.len() {
+        return Err(NotEvaluated::Skipped(
+            "neither kernel has tenants (seekdb has no DBA_OB_TENANTS), hence no standby".into(),
+        ));
+    }
+    Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::facts::Fact;
+    use crate::rules::engine::Status;
+    use crate::rules::{Stage, testing::*};
+
+    /// seekdb has no tenants and no standby: these facts are derived, as is the scenario.
+    #[test]
+    fn fires_on_a_standby_or_locked_tenant() {
+        let facts = facts(|f| {
+            if let Fact::Observed(Some(role)) = &mut f.b.tenant_role {
+                role.role = "STANDBY".into();
+                role.locked = "YES".into();
+            }
+        });
+        let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
+        assert_eq!(where_(&findings), vec![("b", Some("tenant_b"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("its role is STANDBY (OMS cannot read a standby); it is locked")
+        );
+    }
+
+    #[test]
+    fn quiet_on_primaries_and_skipped_without_tenants() {
+        assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
+        let seekdb = facts(|f| {
+            f.a.tenant_role = Fact::Observed(None);
+            f.b.tenant_role = Fact::Observed(None);
+        });
+        assert_eq!(
+            run(&RULE, &plan(), &seekdb, Stage::Forward).status,
+            Status::Skipped
+        );
+        let unreadable = facts(|f| f.a.tenant_role = Fact::unavailable("ERROR 1142"));
+        assert_eq!(
+            run(&RULE, &plan(), &unreadable, Stage::Forward).status,
+            Status::Inconclusive
+        );
+    }
+}
