@@ -147,7 +147,7 @@ fn every_rule_fires_in_at_least_one_scenario() {
             path if path.exists() => Waivers::load(&path, &registry::Catalog).unwrap().list,
             _ => Vec::new(),
         };
-        for stage in [Stage::Forward, Stage::Reverse] {
+        for stage in Stage::ALL {
             let options = check::Options {
                 stage: Some(stage),
                 waivers: &waivers,
@@ -229,7 +229,7 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
                 if let Some(need) = withheld {
                     withhold(need, &mut facts);
                 }
-                for stage in [Stage::Forward, Stage::Reverse] {
+                for stage in Stage::ALL {
                     let options = check::Options {
                         stage: Some(stage),
                         ..check::Options::default()

@@ -423,7 +423,7 @@ fn record_fixture_bundles() {
         .oms("single-project"),
         recording(
             "running-reverse-failed",
-            "both projects exist; the reverse project FAILED at its incremental step with CONNECTOR-SIAL00000001, two hours behind: stage auto is running, oms.reverse-healthy and oms.lag",
+            "both projects exist; the reverse project FAILED at its incremental step with CONNECTOR-SIAL00000001, two hours behind: stage auto is running, oms.reverse-healthy (a failed direction's lag is not measured; its checkpoint is still inside its store's window)",
             scenario.healthy(),
             Some(scenario.healthy()),
         )

@@ -105,6 +105,14 @@ fn matches(rule: &Rule, selector: &str) -> bool {
     rule.id == selector || rule.area() == selector
 }
 
+/// `stage forward`, `stages reverse and running`.
+fn stages(stages: &[Stage]) -> String {
+    match stages {
+        [_] => format!("stage {}", Stage::list(stages)),
+        _ => format!("stages {}", Stage::list(stages)),
+    }
+}
+
 /// Runs `rules` over `inputs` and applies the waivers: one evaluation per rule, in order.
 pub fn evaluate(rules: &[&'static Rule], inputs: &Inputs<'_>) -> Vec<Evaluation> {
     let mut evaluations: Vec<Evaluation> = rules
@@ -149,8 +157,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         return not_run(
             Status::Inconclusive,
             format!(
-                "applies at stage {} only, and the stage could not be decided: {why}",
-                Stage::list(rule.stages)
+                "applies at {} only, and the stage could not be decided: {why}",
+                stages(rule.stages)
             ),
         );
     }
@@ -158,8 +166,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         return not_run(
             Status::Skipped,
             format!(
-                "applies at stage {}; stage is {}",
-                Stage::list(rule.stages),
+                "applies at {}; stage is {}",
+                stages(rule.stages),
                 inputs.stage.as_str()
             ),
         );
