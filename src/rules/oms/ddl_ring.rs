@@ -70,7 +70,7 @@ fn node(tenant: Option<Tenant>, endpoint: &Option<String>) -> Option<Node> {
 fn check(cx: &Ctx<'_>) -> Check {
     let mut edges: Vec<Edge<'_>> = Vec::new();
     let pair_edge = |link: &LinkPlan, on: bool, label: String| {
-        on.then(|| Edge {
+        on.then_some(Edge {
             from: Node::Tenant(link.source),
             to: Node::Tenant(link.target),
             label,
