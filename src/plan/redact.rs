@@ -490,13 +490,21 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
 /// followed by `=` or `:`, and the password of any URL.
 fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<Span>) {
     let part = &text[range.clone()];
-    let lower = part.to_lowercase();
-    // `to_lowercase` may change lengths outside ASCII: then every position is suspect.
-    let exact = lower.len() == part.len();
+    // ASCII lower case keeps every byte where it was, so positions in `lower` are positions in
+    // `part`. (Full lower case may move them — `İİK` keeps its length but not its character
+    // boundaries — and slicing there panicked.)
+    let lower = part.to_ascii_lowercase();
+    // A secret word that only full lower case reveals (a Kelvin sign for a `k`): every
+    // position is suspect.
+    let unicode_only = !part.is_ascii() && {
+        let full = part.to_lowercase();
+        SECRET_WORDS
+            .iter()
+            .any(|word| full.contains(word) && !lower.contains(word))
+    };
     let suspicious_from = |from: usize| -> Option<usize> {
-        if !exact {
-            let any = SECRET_WORDS.iter().any(|word| lower.contains(word)) || part.contains("\\u");
-            return (from == 0 && any).then_some(0);
+        if unicode_only {
+            return (from == 0).then_some(0);
         }
         SECRET_WORDS
             .iter()
@@ -583,6 +591,35 @@ mod tests {
 
     fn redacted(text: &str) -> String {
         Redaction::of(text).apply(text)
+    }
+
+    /// `İİK` lower-cases to `i̇i̇k`: the same number of bytes, other character boundaries. The
+    /// scan of an unparsable plan sliced at them and panicked (found by proptest).
+    #[test]
+    fn text_whose_lower_case_moves_character_boundaries() {
+        for text in [
+            "İİK password = \"hunter2\"\n[",
+            "İİ password K = \"hunter2\"\n[",
+            "İ password = hunter2Ѩ ẞ\n[",
+            "# İ password: hunter2Ѩ ẞ\n[",
+            "ѩ İİK x = 1 # password: hunter2\n[[",
+            "to\u{212A}en = \"hunter2\"\n[",
+        ] {
+            let shown = redacted(text);
+            assert!(!shown.contains("hunter2"), "{text:?} → {shown:?}");
+        }
+        // Every short sequence of such pieces: none panics.
+        let pieces = ["İ", "K", "Ѩ", "password", " = ", ": ", "# ", "x", "\n"];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            for text in &texts {
+                let _ = Redaction::of(text).apply(text);
+            }
+        }
     }
 
     #[test]
