@@ -223,7 +223,7 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
             "{statement}"
         );
     }
-    let is_probe = |s: &&String| s.contains(", EXISTS(SELECT 1 FROM ");
+    let is_probe = |s: &&String| s.starts_with("(SELECT 0 FROM ");
     let metadata = |statements: &[String]| {
         statements
             .iter()
