@@ -54,7 +54,7 @@ fn main() {
     std::io::stdout().flush().expect("stdout");
 
     // The times the first and the latest request arrived, watched from a thread of its own.
-    let span: Arc<Mutex<(Option<Instant>, Option<Instant>, usize)>> = Default::default();
+    let span: Arc<Mutex<Span>> = Default::default();
     let (watched, actions) = (span.clone(), server.actions.clone());
     std::thread::spawn(move || {
         loop {
@@ -82,6 +82,9 @@ fn main() {
     };
     println!("{}", serde_json::json!({"actions": counts, "span_s": span}));
 }
+
+/// When the first and the latest request arrived, and how many had by then.
+type Span = (Option<Instant>, Option<Instant>, usize);
 
 /// Serves connections on a free loopback port from a thread of its own (as tests/common does).
 fn serve_in_background<H, F>(handle: H) -> u16
