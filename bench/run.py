@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark harness for oms-preflight on a pair of real kernels (issue 7, BENCHMARKS.md).
 
-  bench/run --tables N [--runs R] [--keep]
+  bench/run --tables N [--runs R] [--keep] [--json FILE] [--no-information-schema]
 
 Builds the pair once (N tables of 20 columns over 10 databases, a primary key and a secondary
 index each, identical on both tenants but for a few seeded differences), waits for the kernels'
@@ -13,7 +13,11 @@ the golden data, boots both kernels cold, and times, on both tenants in parallel
   inner     the same column metadata from the inner tables (__all_column), the physical limit
 
 then check again warm, the statements each tenant received (through a counting proxy), the
-bundle replay (check --snapshot) with its peak RSS, and --help. The baselines run with the
+bundle replay (check --snapshot) with its peak RSS, and --help. A fourth boot times the forward
+stage (B already holds every table but the last, every hundredth with a row, so the row probe of
+schema.target-empty goes through them all), cold then warm, with its statements; then, on the
+warm kernels, a check against a test OMS server holding 2,000 projects of which 10 touch the
+pair (examples/oms_server.rs), beside the same check without OMS. The baselines run with the
 tool's own driver (examples/raw_fetch.rs), so the ratios compare like with like; each of the
 three measurements gets its own boot so each meets cold kernels. Ratios are taken inside one
 run. Prints a Markdown table.
@@ -35,6 +39,7 @@ SEEKDB = os.path.join(REPO, "scripts", "seekdb")
 HOME = os.environ.get("SEEKDB_HOME", os.path.join(REPO, ".seekdb"))
 BINARY = os.path.join(REPO, "target", "release", "oms-preflight")
 RAW_FETCH = os.path.join(REPO, "target", "release", "examples", "raw_fetch")
+OMS_SERVER = os.path.join(REPO, "target", "release", "examples", "oms_server")
 DATABASES = [f"bench{i:02d}" for i in range(10)]
 USER, PASSWORD = "oms_bench", "Bench-pw-1"
 
@@ -87,6 +92,12 @@ def ddl(database, i, on_b):
     return f"CREATE TABLE `{database}`.`t{i:05d}` ({', '.join(parts)})"
 
 
+def populated(i):
+    """The tables of B that already hold a row (a target pre-created and partly filled): every
+    hundredth, so schema.target-empty has work at the forward stage."""
+    return i % 100 == 0
+
+
 def generate(port, tables, on_b):
     with connect(port) as c:
         cursor = c.cursor()
@@ -123,6 +134,12 @@ def generate(port, tables, on_b):
     [t.join() for t in threads]
     if errors:
         sys.exit(f"table generation failed: {errors[:3]}")
+    if on_b:
+        with connect(port) as c:
+            cursor = c.cursor()
+            for database, i in jobs:
+                if populated(i):
+                    cursor.execute(f"INSERT INTO `{database}`.`t{i:05d}` (`id`, `c_int`) VALUES (1, {i})")
 
 
 def wait_idle(port, tables, limit=3600):
@@ -192,6 +209,11 @@ class CountingProxy:
             setup = sum(1 for text in queries if text.startswith(("SET ", "SELECT @@")))
             return len(queries) + self.executes, len(queries) + self.executes - setup
 
+    def row_probes(self):
+        """The row-probe statements (`(SELECT 0 FROM ... LIMIT 1) UNION ALL ...`)."""
+        with self.lock:
+            return sum(1 for kind, text in self.texts if kind == "query" and text.startswith("(SELECT 0 FROM "))
+
     def _accept(self):
         while True:
             client, _ = self.server.accept()
@@ -236,10 +258,16 @@ def timed(command, env):
     return elapsed, peak_kb / 1024, result
 
 
-def plan(path, port_a, port_b):
+def plan(path, port_a, port_b, oms_port=None):
     scope = ", ".join(f'"{d}"' for d in DATABASES)
+    oms = "" if oms_port is None else f"""[oms]
+url = "http://127.0.0.1:{oms_port}"
+user = "admin"
+password_env = "BENCH_PASSWORD"
+
+"""
     with open(path, "w") as f:
-        f.write(f"""[tenants.a]
+        f.write(oms + f"""[tenants.a]
 host = "127.0.0.1"
 port = {port_a}
 user = "{USER}"
@@ -276,28 +304,77 @@ def statements(row):
     return f"{all_a} ({metadata_a}), {all_b} ({metadata_b})"
 
 
+OMS_PROJECTS, OMS_TOUCHING = 2000, 10
+
+
+def many_projects(ports, plan_path, workdir, env):
+    """The pair checked against the test OMS server holding OMS_PROJECTS generated live
+    projects, OMS_TOUCHING of them reading tenant A (examples/oms_server.rs, the live tests'
+    server), beside the same check without [oms]; both on warm kernels, at the reverse stage
+    (the server's forward project is running), so the difference is OMS's part."""
+    server = subprocess.Popen([OMS_SERVER, str(OMS_PROJECTS), str(OMS_TOUCHING), "BENCH_PASSWORD",
+                               f"127.0.0.1:{ports['a']}", f"127.0.0.1:{ports['b']}", DATABASES[0],
+                               "bench_a_to_b", "bench_b_to_a"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    oms_port = int(server.stdout.readline())
+    oms_plan = os.path.join(workdir, "plan-oms.toml")
+    plan(oms_plan, ports["a"], ports["b"], oms_port)
+    row = {}
+    base = [BINARY, "check", plan_path, "--stage", "reverse", "--format", "json", "--timeout", "300"]
+    row["oms_base_s"], _, _ = timed(base, env)
+    # --stage reverse as the server's running forward project makes auto decide, but given:
+    # at auto the forward target's rows are probed before OMS has said which stage it is.
+    with_oms = [BINARY, "check", oms_plan, "--stage", "reverse", "--format", "json", "--timeout", "300"]
+    row["oms_check_s"], row["oms_check_mb"], result = timed(with_oms, env)
+    report = json.loads(result.stdout)
+    row["oms_stage"] = report["stage"]
+    row["oms_findings"] = [(f["rule"], f["side"], f["object"]) for f in report["findings"]]
+    counts, _ = server.communicate(input="", timeout=60)
+    counts = json.loads(counts)
+    row["oms_actions"], row["oms_span_s"] = counts["actions"], counts["span_s"]
+    return row
+
+
+def golden_pair(tables, env):
+    """The stopped data directories of the pair with `tables` tables, built the first time."""
+    # v2: B's populated tables (see populated); older golden copies lack them.
+    golden = {side: f"bench-v2-{tables}-{side}" for side in "ab"}
+    if not all(os.path.isdir(os.path.join(HOME, "run", g, "store")) for g in golden.values()):
+        started = time.time()
+        ports = {side: int(seekdb("start", golden[side], env=env)) for side in "ab"}
+        parallel([lambda s=s: generate(ports[s], tables, s == "b") for s in "ab"])
+        print(f"generated {tables} tables per tenant in {time.time() - started:.0f}s", file=sys.stderr)
+        parallel([lambda s=s: wait_idle(ports[s], tables) for s in "ab"])
+        print(f"compaction idle after {time.time() - started:.0f}s", file=sys.stderr)
+        for side in "ab":
+            seekdb("stop-keep", golden[side])
+    return golden
+
+
+def information_schema(row):
+    return f"{row['is_cold_s']:.2f} / {row['is_warm_s']:.2f}" if "is_cold_s" in row else "not run"
+
+
+def information_schema_ratio(row):
+    return f"{row['is_cold_s'] / row['check_cold_s']:.1f}x" if "is_cold_s" in row else "not run"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tables", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the golden data for later runs")
     parser.add_argument("--json", help="also write the results as JSON here")
+    parser.add_argument("--no-information-schema", action="store_true",
+                        help="skip the information_schema baseline (a minute cold at 10,000 tables)")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "oms-preflight", "--example", "raw_fetch"],
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "oms-preflight", "--example", "raw_fetch",
+                    "--example", "oms_server"],
                    cwd=REPO, check=True)
     env = dict(os.environ, BENCH_PASSWORD=PASSWORD, NO_COLOR="1")
     env.setdefault("SEEKDB_MEMORY_BUDGET", "2G" if args.tables > 2000 else "1G")
-    golden = {side: f"bench-{args.tables}-{side}" for side in "ab"}
-    if not all(os.path.isdir(os.path.join(HOME, "run", g, "store")) for g in golden.values()):
-        started = time.time()
-        ports = {side: int(seekdb("start", golden[side], env=env)) for side in "ab"}
-        parallel([lambda s=s: generate(ports[s], args.tables, s == "b") for s in "ab"])
-        print(f"generated {args.tables} tables per tenant in {time.time() - started:.0f}s", file=sys.stderr)
-        parallel([lambda s=s: wait_idle(ports[s], args.tables) for s in "ab"])
-        print(f"compaction idle after {time.time() - started:.0f}s", file=sys.stderr)
-        for side in "ab":
-            seekdb("stop-keep", golden[side])
+    golden = golden_pair(args.tables, env)
 
     workdir = os.path.join(HOME, "bench-work")
     os.makedirs(workdir, exist_ok=True)
@@ -323,9 +400,10 @@ def main():
         row["inner_s"] = raw_fetch(ports.values(), inner_queries(), env, workdir)
         row["inner_warm_s"] = raw_fetch(ports.values(), inner_queries(), env, workdir)
         # Boot 2: what other tools pay: information_schema, cold then warm.
-        clones, ports = boot()
-        row["is_cold_s"] = raw_fetch(ports.values(), IS_QUERIES, env, workdir)
-        row["is_warm_s"] = raw_fetch(ports.values(), IS_QUERIES, env, workdir)
+        if not args.no_information_schema:
+            clones, ports = boot()
+            row["is_cold_s"] = raw_fetch(ports.values(), IS_QUERIES, env, workdir)
+            row["is_warm_s"] = raw_fetch(ports.values(), IS_QUERIES, env, workdir)
         # Boot 3: oms-preflight, cold then warm; then, untimed, the statements per tenant
         # through counting proxies, the bundle and its replay.
         clones, ports = boot()
@@ -351,6 +429,27 @@ def main():
             seekdb("stop", clones[side])
         row["snapshot_s"], row["snapshot_mb"], _ = timed([BINARY, "check", "--snapshot", bundle, "--stage", "reverse", "--format", "json"], env)
         row["help_ms"] = min(timed([BINARY, "--help"], env)[0] for _ in range(5)) * 1000
+        # Boot 4: the forward stage against a target that already holds the schema (B has every
+        # table but the last, every hundredth holding a row), cold then warm, its statements;
+        # then the many-projects OMS case on the warm kernels.
+        clones, ports = boot()
+        forward = [BINARY, "check", plan_path, "--stage", "forward", "--format", "json", "--timeout", "300"]
+        row["forward_cold_s"], row["forward_cold_mb"], result = timed(forward, env)
+        report = json.loads(result.stdout)
+        row["forward_findings"] = {}
+        for f in report["findings"]:
+            row["forward_findings"][f["rule"]] = row["forward_findings"].get(f["rule"], 0) + 1
+        row["forward_inconclusive"] = [o["rule"] for o in report["outcomes"] if o["status"] == "inconclusive"]
+        row["forward_warm_s"], row["forward_warm_mb"], _ = timed(forward, env)
+        proxies = {side: CountingProxy(ports[side]) for side in "ab"}
+        plan(proxied_plan, proxies["a"].port, proxies["b"].port)
+        subprocess.run([BINARY, "check", proxied_plan, "--stage", "forward", "--format", "json", "--timeout", "300"],
+                       env=env, capture_output=True)
+        row["forward_statements"] = [proxies[side].statements() for side in "ab"]
+        row["row_probes"] = proxies["b"].row_probes()
+        row.update(many_projects(ports, plan_path, workdir, env))
+        for side in "ab":
+            seekdb("stop", clones[side])
         results.append(row)
 
     if not args.keep:
@@ -361,10 +460,29 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['tables']} | {r['check_cold_s']:.2f} / {r['check_warm_s']:.2f} | {r['inner_s']:.2f} / {r['inner_warm_s']:.2f} "
-              f"| {r['is_cold_s']:.2f} / {r['is_warm_s']:.2f} | {r['check_cold_s'] / r['inner_s']:.2f}x "
-              f"| {r['is_cold_s'] / r['check_cold_s']:.1f}x | {statements(r)} "
+              f"| {information_schema(r)} | {r['check_cold_s'] / r['inner_s']:.2f}x "
+              f"| {information_schema_ratio(r)} | {statements(r)} "
               f"| {max(r['check_cold_mb'], r['check_warm_mb']):.0f} | {r['snapshot_s']:.2f} | {r['snapshot_mb']:.0f} "
               f"| {r['bundle_mb']:.1f} | {r['help_ms']:.0f} |")
+    print("\n| tables | forward check cold / warm (s) | reverse check cold (s) | forward / reverse (cold) "
+          "| reverse / inner tables (cold) | row-probe statements on B | statements a, b (metadata) | forward RSS (MB) "
+          "| forward findings |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        findings = ", ".join(f"{rule} {n}" for rule, n in sorted(r["forward_findings"].items()))
+        (all_a, meta_a), (all_b, meta_b) = r["forward_statements"]
+        print(f"| {r['tables']} | {r['forward_cold_s']:.2f} / {r['forward_warm_s']:.2f} | {r['check_cold_s']:.2f} "
+              f"| {r['forward_cold_s'] / r['check_cold_s']:.2f}x | {r['check_cold_s'] / r['inner_s']:.2f}x "
+              f"| {r['row_probes']} | {all_a} ({meta_a}), {all_b} ({meta_b}) "
+              f"| {max(r['forward_cold_mb'], r['forward_warm_mb']):.0f} | {findings} |")
+    print("\n| tables | OMS projects (touching the pair) | check with OMS / without, warm (s) | OMS requests "
+          "| first to last OMS request (s) | check RSS with OMS (MB) | stage |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        requests = ", ".join(f"{action} {n}" for action, n in sorted(r["oms_actions"].items()))
+        print(f"| {r['tables']} | {OMS_PROJECTS} ({OMS_TOUCHING}) | {r['oms_check_s']:.2f} / {r['oms_base_s']:.2f} "
+              f"| {sum(r['oms_actions'].values())}: {requests} | {r['oms_span_s']:.2f} | {r['oms_check_mb']:.0f} "
+              f"| {r['oms_stage']} |")
     last = results[-1]
     print(f"\nlast run: exit {last['exit_code']}, catalog {last['catalog']}, findings {last['findings']}, "
           f"inconclusive {last['inconclusive']}", file=sys.stderr)

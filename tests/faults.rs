@@ -235,7 +235,9 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
             driver || session || tenant::ALLOWLIST.allows(statement),
             "a statement outside the allowlist reached a tenant: {statement}"
         );
+        // A row probe's branches are parenthesised: `(SELECT 0 FROM ... LIMIT 1) UNION ALL ...`.
         let verb = statement
+            .trim_start_matches('(')
             .split_whitespace()
             .next()
             .unwrap_or_default()
@@ -245,7 +247,7 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
             "{statement}"
         );
     }
-    let is_probe = |s: &&String| s.contains(", EXISTS(SELECT 1 FROM ");
+    let is_probe = |s: &&String| s.starts_with("(SELECT 0 FROM ");
     let metadata = |statements: &[String]| {
         statements
             .iter()

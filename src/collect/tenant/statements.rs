@@ -48,11 +48,11 @@ impl Allowlist {
     }
 }
 
-/// `SELECT 0, EXISTS(SELECT 1 FROM `db`.`t`) UNION ALL SELECT 1, ...`, nothing else.
+/// `(SELECT 0 FROM `db`.`t` LIMIT 1) UNION ALL (SELECT 1 FROM ... LIMIT 1) ...`, nothing else.
 fn is_row_probe(sql: &str) -> bool {
     sql.split(" UNION ALL ").enumerate().all(|(index, part)| {
-        part.strip_prefix(&format!("SELECT {index}, EXISTS(SELECT 1 FROM "))
-            .and_then(|rest| rest.strip_suffix(')'))
+        part.strip_prefix(&format!("(SELECT {index} FROM "))
+            .and_then(|rest| rest.strip_suffix(" LIMIT 1)"))
             .is_some_and(quoted_name_pair)
     })
 }
@@ -118,13 +118,15 @@ mod tests {
         assert!(LIST.allows("SHOW GRANTS"));
         assert!(!LIST.allows("SHOW GRANTS FOR root"));
         assert!(LIST.allows(
-            "SELECT 0, EXISTS(SELECT 1 FROM `a``b`.`t`) UNION ALL SELECT 1, EXISTS(SELECT 1 FROM `c`.`d`)"
+            "(SELECT 0 FROM `a``b`.`t` LIMIT 1) UNION ALL (SELECT 1 FROM `c`.`d` LIMIT 1)"
         ));
         for evil in [
-            "SELECT 1, EXISTS(SELECT 1 FROM `a`.`b`)",
-            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b`); DROP TABLE t; --)",
-            "SELECT 0, EXISTS(SELECT 1 FROM `a`.b)",
-            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b`` WHERE 1)",
+            "(SELECT 1 FROM `a`.`b` LIMIT 1)",
+            "(SELECT 0 FROM `a`.`b` LIMIT 1); DROP TABLE t; -- LIMIT 1)",
+            "(SELECT 0 FROM `a`.b LIMIT 1)",
+            "(SELECT 0 FROM `a`.`b`` WHERE 1 LIMIT 1)",
+            "(SELECT 0 FROM `a`.`b` LIMIT 1) UNION ALL (SELECT 1 FROM `a`.`b` WHERE 1 LIMIT 1)",
+            "SELECT 0, EXISTS(SELECT 1 FROM `a`.`b`)",
         ] {
             assert!(!LIST.allows(evil), "{evil}");
         }

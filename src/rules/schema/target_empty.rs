@@ -6,8 +6,8 @@ use crate::rules::{
 declare_rule! {
     /// ## What it checks
     /// Before the forward project is created: every in-scope table that already exists on the
-    /// forward link's target (B) is empty. Emptiness is probed with one statement
-    /// (`EXISTS(SELECT 1 FROM t)` for each table), not read from `TABLE_ROWS`, which OceanBase
+    /// forward link's target (B) is empty. Emptiness is probed (`SELECT ... FROM t LIMIT 1` for
+    /// each table, a hundred tables a statement), not read from `TABLE_ROWS`, which OceanBase
     /// fills in only when statistics are gathered. The tables probed are those the kernel's
     /// inner tables name, visible to the migration user or not; when the inner tables cannot
     /// be read, those information_schema lists, and then the rule is inconclusive where the
