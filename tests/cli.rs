@@ -1,5 +1,5 @@
 //! The binary on recorded bundles (no network): output formats, selection, --fail-on and the
-//! exit codes of SPEC §4.
+//! exit codes (docs/exit-codes.md).
 
 use assert_cmd::Command;
 use oms_preflight::rules::{Input, registry};

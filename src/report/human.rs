@@ -284,7 +284,7 @@ fn summary_table(report: &Report, lang: Lang, out: &mut String) {
 }
 
 /// The rules that did not run, by status, then by area; rules of an area with the same reason
-/// share a line.
+/// share a line. Rules blocked by one failed connection are listed once under that cause.
 fn not_run(report: &Report, lang: Lang, out: &mut String) {
     for status in [Status::Inconclusive, Status::Skipped] {
         let entries = report.not_run(status);
@@ -297,21 +297,39 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             tr(lang, status.as_str()),
             if lang.is_zh() { "：" } else { ":" }
         );
-        for area in areas() {
-            let mut lines: Vec<(Vec<&str>, &str)> = Vec::new();
-            for entry in &entries {
+        let (blocked, own): (Vec<_>, Vec<_>) = entries
+            .iter()
+            .partition(|entry| entry.reason.starts_with("blocked by "));
+        for entry in blocked {
+            let _ = writeln!(out, "  {}", printable(&i18n::reason(lang, entry.reason)));
+            for area in areas() {
                 let rules: Vec<&str> = entry
                     .rules
                     .iter()
                     .copied()
                     .filter(|rule| area_of(rule) == area)
                     .collect();
-                if rules.is_empty() {
-                    continue;
+                if !rules.is_empty() {
+                    let _ = writeln!(out, "    {area}: {}", rules.join(", "));
                 }
+            }
+        }
+        for area in areas() {
+            let mut lines: Vec<(Vec<&str>, &str)> = Vec::new();
+            for entry in &own {
+                let rules = entry
+                    .rules
+                    .iter()
+                    .copied()
+                    .filter(|rule| area_of(rule) == area);
                 match lines.iter_mut().find(|(_, reason)| *reason == entry.reason) {
                     Some((known, _)) => known.extend(rules),
-                    None => lines.push((rules, entry.reason)),
+                    None => {
+                        let rules: Vec<&str> = rules.collect();
+                        if !rules.is_empty() {
+                            lines.push((rules, entry.reason));
+                        }
+                    }
                 }
             }
             if lines.is_empty() {

@@ -112,7 +112,7 @@ impl Client {
             READ_ACTIONS.contains(&action),
             "{action} is not a read action"
         );
-        crate::progress::step(crate::progress::Endpoint::Oms, action);
+        crate::progress::step(crate::progress::Endpoint::Oms, &format!("calling {action}"));
         let mut attempt = 1;
         loop {
             match self.call_once(action, body).await {
