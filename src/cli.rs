@@ -126,7 +126,9 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
         pages.push((format!("{name}.1"), page));
     };
     render(command.clone());
-    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+    // `help` is clap's own, and says nothing the pages do not.
+    let shown = |sub: &&clap::Command| !sub.is_hide_set() && sub.get_name() != "help";
+    for sub in command.get_subcommands().filter(shown) {
         render(sub.clone());
     }
     pages
