@@ -413,8 +413,22 @@ fn progress_shows_on_a_terminal_only_on_stderr_and_never_with_quiet() {
     assert!(!stderr.contains("logging in"), "{stderr}");
 }
 
-/// The files of the product: what is tracked, less the build output.
+/// The files of the product: what git tracks or would (not what it ignores: the build output,
+/// the kernels, the dist tools); without git, the tree less those.
 fn product_files() -> Vec<PathBuf> {
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+        .current_dir(root())
+        .output();
+    if let Ok(output) = listed
+        && output.status.success()
+    {
+        return String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| root().join(line))
+            .filter(|path| path.is_file())
+            .collect();
+    }
     let mut files = Vec::new();
     let mut dirs = vec![root().to_path_buf()];
     while let Some(dir) = dirs.pop() {
