@@ -6,31 +6,56 @@ use std::time::Duration;
 
 use crate::check;
 use crate::cli::{
-    CatalogArg, CatalogFormat, CheckArgs, Cli, CollectArgs, CollectionArgs, Command, ExplainArgs,
-    FixArgs, Format, LintArgs, OutputArgs, RulesArgs, StageArg,
+    CatalogArg, CatalogFormat, CheckArgs, Cli, CollectArgs, CollectionArgs, Command,
+    CompletionsArgs, ExplainArgs, FixArgs, Format, InitArgs, LintArgs, OutputArgs, RulesArgs,
+    StageArg, TopologyArg,
 };
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
+use crate::i18n::{self, Lang};
 use crate::plan::{Plan, Secrets};
 use crate::plan::{date::Date, waivers::Waivers};
+use crate::progress::{self, Endpoint};
 use crate::report::text::printable;
 use crate::report::{self, Report};
 use crate::rules::{Input, Rule, Stage, Topology, docs, engine, registry};
 
+/// What every command shares: the language people read, and whether stderr stays quiet.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    lang: Lang,
+    quiet: bool,
+}
+
+impl Ui {
+    /// A note on stderr ("wrote bundle.json"), unless `--quiet`.
+    fn note(self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> u8 {
+    let ui = Ui {
+        lang: cli.lang.unwrap_or_else(Lang::from_env),
+        quiet: cli.quiet,
+    };
     let result = match cli.command {
-        Command::Check(args) => check(args),
-        Command::Lint(args) => lint(args),
-        Command::Collect(args) => collect_bundle(args),
-        Command::Fix(args) => fix(args),
-        Command::Rules(args) => Ok(list_rules(args)),
+        Command::Check(args) => check(args, ui),
+        Command::Lint(args) => lint(args, ui),
+        Command::Collect(args) => collect_bundle(args, ui),
+        Command::Fix(args) => fix(args, ui),
+        Command::Init(args) => init(args, ui),
+        Command::Rules(args) => Ok(list_rules(args, ui)),
         Command::Schema => {
             print_stdout(report::json::SCHEMA);
             Ok(exit::OK)
         }
-        Command::Explain(args) => explain(args),
+        Command::Explain(args) => explain(args, ui),
+        Command::Completions(args) => Ok(completions(args)),
     };
     result.unwrap_or_else(|failure| {
         print_diagnostic(failure.diagnostic.as_ref());
@@ -60,7 +85,7 @@ fn internal(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Fail
     }
 }
 
-fn check(args: CheckArgs) -> Result<u8, Failure> {
+fn check(args: CheckArgs, ui: Ui) -> Result<u8, Failure> {
     let rules =
         engine::select(&args.selection.select, &args.selection.ignore, None).map_err(usage)?;
     let base = args.plan.as_deref().or(args.snapshot.as_deref());
@@ -75,6 +100,7 @@ fn check(args: CheckArgs) -> Result<u8, Failure> {
         args.snapshot.as_deref(),
         &args.collection,
         rows,
+        ui,
         |plan| {
             waivers = load_waivers(args.waivers.as_deref(), plan, base)?;
             Ok(())
@@ -87,18 +113,18 @@ fn check(args: CheckArgs) -> Result<u8, Failure> {
         today: Date::today(),
     };
     let report = check::run(&plan, Some(&facts), &rules, &options);
-    emit(&report, &args.output)?;
+    emit(&report, &args.output, ui)?;
     Ok(report.exit_code)
 }
 
-fn lint(args: LintArgs) -> Result<u8, Failure> {
+fn lint(args: LintArgs, ui: Ui) -> Result<u8, Failure> {
     let rules = engine::select(
         &args.selection.select,
         &args.selection.ignore,
         Some(Input::Plan),
     )
     .map_err(usage)?;
-    let plan = Plan::load(&args.plan).map_err(usage)?;
+    let plan = load_plan(&args.plan)?;
     let waivers = load_waivers(args.waivers.as_deref(), &plan, Some(&args.plan))?;
     let options = check::Options {
         stage: Some(Stage::Forward),
@@ -107,8 +133,39 @@ fn lint(args: LintArgs) -> Result<u8, Failure> {
         today: Date::today(),
     };
     let report = check::run(&plan, None, &rules, &options);
-    emit(&report, &args.output)?;
+    emit(&report, &args.output, ui)?;
     Ok(report.exit_code)
+}
+
+/// The plan at `path`; a bundle given where the plan belongs is named as such, with the option
+/// that takes it.
+fn load_plan(path: &std::path::Path) -> Result<Plan, Failure> {
+    Plan::load(path).map_err(|error| {
+        if looks_like_bundle(path) {
+            usage(BundleAsPlan {
+                path: path.display().to_string(),
+            })
+        } else {
+            usage(error)
+        }
+    })
+}
+
+/// Whether the file opens like a bundle written by `collect` (a JSON object naming its facts).
+fn looks_like_bundle(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    head.trim_start().starts_with('{')
+        && ["\"facts\"", "\"format_version\"", "\"collected_at\""]
+            .iter()
+            .any(|key| head.contains(key))
 }
 
 /// The plan and facts of a run: from a bundle (`--snapshot`, the plan optional) or collected
@@ -118,13 +175,14 @@ fn load(
     snapshot: Option<&std::path::Path>,
     collection: &CollectionArgs,
     rows: RowProbe,
+    ui: Ui,
     before_collecting: impl FnOnce(&Plan) -> Result<(), Failure>,
 ) -> Result<(Plan, Facts), Failure> {
     match snapshot {
         Some(path) => {
             let bundle = Bundle::read(path).map_err(usage)?;
             let plan = match plan {
-                Some(plan) => Plan::load(plan).map_err(usage)?,
+                Some(plan) => load_plan(plan)?,
                 None => bundle.plan().map_err(usage)?,
             };
             before_collecting(&plan)?;
@@ -134,11 +192,11 @@ fn load(
             let Some(path) = plan else {
                 return Err(usage(MissingPlan));
             };
-            let plan = Plan::load(path).map_err(usage)?;
+            let plan = load_plan(path)?;
             let secrets = Secrets::resolve(&plan).map_err(usage)?;
             // Usage errors first: nobody should wait for a collection to learn of a typo.
             before_collecting(&plan)?;
-            let facts = collect_live(&plan, &secrets, collection, rows)?;
+            let facts = collect_live(&plan, &secrets, collection, rows, ui)?;
             Ok((plan, facts))
         }
     }
@@ -163,12 +221,13 @@ fn load_waivers(
 }
 
 /// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
-fn fix(args: FixArgs) -> Result<u8, Failure> {
+fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
     let (plan, facts) = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
         &args.collection,
         RowProbe::Probe,
+        ui,
         |_| Ok(()),
     )?;
     let rules = engine::select(&[], &[], None).map_err(usage)?;
@@ -188,11 +247,11 @@ fn fix(args: FixArgs) -> Result<u8, Failure> {
                 reason: error.to_string(),
             })
         })?;
-        eprintln!(
+        ui.note(&format!(
             "wrote {} ({} statements)",
             path.display(),
             script.statements
-        );
+        ));
     }
     for tenant in Tenant::BOTH {
         if let Some(reason) = facts.tenant(tenant).login.unavailable_reason() {
@@ -223,11 +282,11 @@ fn stage(arg: StageArg) -> Option<Stage> {
     }
 }
 
-fn collect_bundle(args: CollectArgs) -> Result<u8, Failure> {
-    let plan = Plan::load(&args.plan).map_err(usage)?;
+fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
+    let plan = load_plan(&args.plan)?;
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
-    let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe)?;
+    let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
     let incomplete: Vec<String> = Tenant::BOTH
         .iter()
         .filter_map(|tenant| {
@@ -239,7 +298,7 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Failure> {
         })
         .collect();
     Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
-    eprintln!("wrote {}", args.out.display());
+    ui.note(&format!("wrote {}", args.out.display()));
     for line in &incomplete {
         eprintln!("incomplete: {}", printable(line));
     }
@@ -250,7 +309,7 @@ fn collect_bundle(args: CollectArgs) -> Result<u8, Failure> {
     })
 }
 
-fn list_rules(args: RulesArgs) -> u8 {
+fn list_rules(args: RulesArgs, ui: Ui) -> u8 {
     let text = match args.format {
         CatalogFormat::Json => {
             let catalog: Vec<serde_json::Value> = registry::ALL
@@ -273,13 +332,15 @@ fn list_rules(args: RulesArgs) -> u8 {
         CatalogFormat::Human => {
             let mut table = comfy_table::Table::new();
             table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(vec!["id", "severity", "stage", "checks"]);
+            table.set_header(
+                ["id", "severity", "stage", "checks"].map(|word| i18n::tr(ui.lang, word)),
+            );
             for rule in registry::ALL {
                 table.add_row(vec![
                     rule.id,
-                    rule.severity.as_str(),
-                    &docs::stage(rule),
-                    rule.summary,
+                    i18n::tr(ui.lang, rule.severity.as_str()),
+                    &i18n::stages(ui.lang, rule),
+                    i18n::summary(ui.lang, rule),
                 ]);
             }
             format!("{table}\n")
@@ -306,17 +367,62 @@ fn topologies(rule: &Rule) -> Vec<&'static str> {
         .collect()
 }
 
-fn explain(args: ExplainArgs) -> Result<u8, Failure> {
+/// `explain ID` prints the rule's page; `explain AREA` lists the area's rules.
+fn explain(args: ExplainArgs, ui: Ui) -> Result<u8, Failure> {
+    if let Some(page) = i18n::pages::area(ui.lang, &args.id) {
+        print_stdout(&page);
+        return Ok(exit::OK);
+    }
     let rule = registry::find(&args.id).ok_or_else(|| {
-        let ids: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
+        let mut names: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
+        for rule in registry::ALL {
+            if !names.contains(&rule.area()) {
+                names.push(rule.area());
+            }
+        }
         usage(engine::UnknownSelector {
             selector: args.id.clone(),
-            help: crate::plan::did_you_mean(&args.id, &ids)
+            help: crate::plan::did_you_mean(&args.id, &names)
                 .or(Some("`oms-preflight rules` lists the catalog".into())),
         })
     })?;
-    print_stdout(&docs::page(rule));
+    print_stdout(&i18n::pages::page(ui.lang, rule));
     Ok(exit::OK)
+}
+
+/// `init`: a commented plan to fill in, on stdout or in a new file.
+fn init(args: InitArgs, ui: Ui) -> Result<u8, Failure> {
+    let text = crate::init::template(match args.topology {
+        TopologyArg::TwoProjects => Topology::TwoProjects,
+        TopologyArg::SingleProject => Topology::SingleProject,
+    });
+    let Some(path) = args.out else {
+        print_stdout(text);
+        return Ok(exit::OK);
+    };
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(text.as_bytes()));
+    written.map_err(|error| {
+        usage(WriteError {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })
+    })?;
+    ui.note(&format!(
+        "wrote {}: fill in every \"\" (hosts, users, the OMS url), then run `oms-preflight lint {}`",
+        path.display(),
+        path.display()
+    ));
+    Ok(exit::OK)
+}
+
+fn completions(args: CompletionsArgs) -> u8 {
+    let script = crate::cli::completions(args.shell);
+    print_stdout(&String::from_utf8_lossy(&script));
+    exit::OK
 }
 
 fn print_stdout(text: &str) {
@@ -331,6 +437,7 @@ fn collect_live(
     secrets: &Secrets,
     collection: &CollectionArgs,
     rows: RowProbe,
+    ui: Ui,
 ) -> Result<Facts, Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -346,16 +453,25 @@ fn collect_live(
             CatalogArg::InformationSchema => CatalogChoice::InformationSchema,
         },
     };
+    // Progress for a person at a terminal only: never on stdout, never in a pipe or a log.
+    let _progress = (!ui.quiet && std::io::stderr().is_terminal()).then(|| {
+        let mut endpoints = vec![Endpoint::Tenant(Tenant::A), Endpoint::Tenant(Tenant::B)];
+        if plan.oms.is_some() {
+            endpoints.push(Endpoint::Oms);
+        }
+        progress::Display::start(&endpoints)
+    });
     Ok(runtime.block_on(collect::collect(plan, secrets, options)))
 }
 
 /// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes
 /// the exit code, except that an unwritable report file is a usage error.
-fn emit(report: &Report, output: &OutputArgs) -> Result<(), Failure> {
+fn emit(report: &Report, output: &OutputArgs, ui: Ui) -> Result<(), Failure> {
     let mut text = render(
         report,
         output.format,
         color(std::io::stdout().is_terminal()),
+        ui.lang,
     );
     let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
     if in_actions && output.format == Format::Human && !output.no_annotations {
@@ -365,12 +481,14 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<(), Failure> {
     let mut github = output.format == Format::Github;
     for target in &output.report {
         github |= target.format == Format::Github;
-        std::fs::write(&target.path, render(report, target.format, false)).map_err(|error| {
-            usage(WriteError {
-                path: target.path.display().to_string(),
-                reason: error.to_string(),
-            })
-        })?;
+        std::fs::write(&target.path, render(report, target.format, false, ui.lang)).map_err(
+            |error| {
+                usage(WriteError {
+                    path: target.path.display().to_string(),
+                    reason: error.to_string(),
+                })
+            },
+        )?;
     }
     if github || in_actions {
         // The job summary is best effort: a runner without one is not an error of the check.
@@ -379,15 +497,16 @@ fn emit(report: &Report, output: &OutputArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn render(report: &Report, format: Format, color: bool) -> String {
+/// The report in `format`; only the human and Markdown reports follow the language.
+fn render(report: &Report, format: Format, color: bool, lang: Lang) -> String {
     match format {
-        Format::Human => report::human::render(report, color),
+        Format::Human => report::human::render_in(report, color, lang),
         Format::Json => report::json::render(report),
         Format::Sarif => report::sarif::render(report),
         Format::Junit => report::junit::render(report),
         Format::Github => report::github::render(report),
         Format::Gitlab => report::gitlab::render(report),
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => report::markdown::render_in(report, lang),
     }
 }
 
@@ -410,6 +529,16 @@ fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
     help("oms-preflight check dr.toml, or oms-preflight check --snapshot bundle.json")
 )]
 struct MissingPlan;
+
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{path} is a bundle written by `collect`, not a plan")]
+#[diagnostic(
+    code(usage::bundle_as_plan),
+    help("replay it with `oms-preflight check --snapshot {path}` (its plan travels with it)")
+)]
+struct BundleAsPlan {
+    path: String,
+}
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("cannot write {path}: {reason}")]

@@ -1,10 +1,12 @@
-//! The command line (SPEC §2).
+//! The command line: every command and option, from which `--help`, the completions and the
+//! man page are generated.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::FailOn;
+use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +21,14 @@ use crate::exit::FailOn;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The language of the human and Markdown reports, `explain` and `rules`: en or zh-CN
+    /// (default: from LC_ALL, LC_MESSAGES or LANG; zh_* is zh-CN). Ids, JSON keys and exit
+    /// codes never change with it.
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+    /// No progress and no notes on stderr; reports and errors are still printed.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,12 +41,97 @@ pub enum Command {
     Collect(CollectArgs),
     /// Write reviewable SQL per tenant that resolves the grant and anti-loop findings; never run.
     Fix(FixArgs),
+    /// Write a commented plan to fill in.
+    Init(InitArgs),
     /// List the rule catalog.
     Rules(RulesArgs),
     /// Print the JSON Schema of the JSON report.
     Schema,
-    /// Print one rule's documentation.
+    /// Print one rule's documentation, or the rules of an area.
     Explain(ExplainArgs),
+    /// Print a shell completion script, e.g. `oms-preflight completions bash > /etc/bash_completion.d/oms-preflight`.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// two-projects: a forward and a reverse project (OMS enterprise, OMS CE up to 4.2.0);
+    /// single-project: one 容灾双活 project that runs its own reverse step (OMS CE 4.2.1 and later).
+    #[arg(long, value_enum, default_value_t = TopologyArg::TwoProjects)]
+    pub topology: TopologyArg,
+    /// Where to write the plan (never over an existing file); stdout when not given.
+    #[arg(long, value_name = "PLAN")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TopologyArg {
+    TwoProjects,
+    SingleProject,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+impl Shell {
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
+}
+
+/// The completion script of `shell` for the command line.
+pub fn completions(shell: Shell) -> Vec<u8> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell.generator(),
+        &mut command,
+        "oms-preflight",
+        &mut script,
+    );
+    script
+}
+
+/// The man pages of the command line (roff), generated from the same definitions as `--help`:
+/// `oms-preflight.1`, then `oms-preflight-<command>.1` for each command.
+pub fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // Built, each command knows its full name (`oms-preflight check`) and page title.
+    command.build();
+    let mut pages = Vec::new();
+    let mut render = |command: clap::Command| {
+        let name = command
+            .get_display_name()
+            .unwrap_or(command.get_name())
+            .to_string();
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut page)
+            .expect("writing to memory succeeds");
+        pages.push((format!("{name}.1"), page));
+    };
+    render(command.clone());
+    // `help` is clap's own, and says nothing the pages do not.
+    let shown = |sub: &&clap::Command| !sub.is_hide_set() && sub.get_name() != "help";
+    for sub in command.get_subcommands().filter(shown) {
+        render(sub.clone());
+    }
+    pages
 }
 
 #[derive(Debug, Args)]
@@ -67,7 +162,8 @@ pub enum CatalogFormat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule id, e.g. grants.target-write.
+    /// A rule id (grants.target-write), or an area (grants) to list its rules.
+    #[arg(value_name = "ID|AREA")]
     pub id: String,
 }
 

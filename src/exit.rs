@@ -1,5 +1,5 @@
-//! Exit codes (SPEC §4), and the one function that decides which applies. Nothing else in the
-//! crate picks an exit code, and no renderer influences it.
+//! Exit codes (docs/exit-codes.md), and the one function that decides which applies. Nothing
+//! else in the crate picks an exit code, and no renderer influences it.
 
 use crate::rules::Severity;
 

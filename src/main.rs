@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            // clap: 0 for --help/--version, 2 for usage errors (SPEC §4).
+            // clap: 0 for --help/--version, 2 for usage errors (src/exit.rs).
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(exit::USAGE));
         }
     };

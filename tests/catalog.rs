@@ -12,6 +12,9 @@ use oms_preflight::plan::{date::Date, waivers::Waivers};
 use oms_preflight::rules::engine::{self, Status};
 use oms_preflight::rules::{Need, Stage, docs, registry};
 
+#[path = "i18n/catalog_zh.rs"]
+mod catalog_zh;
+
 const AREAS: &[&str] = &["conn", "tenant", "grants", "schema", "link", "oms", "plan"];
 
 fn root() -> &'static Path {

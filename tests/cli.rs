@@ -1,5 +1,5 @@
 //! The binary on recorded bundles (no network): output formats, selection, --fail-on and the
-//! exit codes of SPEC §4.
+//! exit codes (docs/exit-codes.md).
 
 use assert_cmd::Command;
 use oms_preflight::rules::{Input, registry};
@@ -10,6 +10,10 @@ fn run(args: &[&str]) -> (String, String, i32) {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .env("NO_COLOR", "1")
+        // English reports whatever the machine's locale.
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .output()
         .unwrap();
     (

@@ -1,4 +1,4 @@
-//! The plan file (SPEC §3): TOML → [`Plan`], keeping the span of every entry a diagnostic or a
+//! The plan file (docs/plan.md): TOML → [`Plan`], keeping the span of every entry a diagnostic or a
 //! finding may point at, and reporting every problem at once. The waiver file is read with the
 //! same TOML readers and reports its problems the same way.
 

@@ -66,7 +66,7 @@ pub(super) fn required<'t, 'de>(
                 span,
                 format!("`{key}` is required here"),
             )
-            .help(format!("add `{key}` (see SPEC §3 for the plan format)")),
+            .help(format!("add `{key}` (docs/plan.md describes every key; `oms-preflight init` writes a commented plan)")),
         );
     }
     value

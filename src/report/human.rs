@@ -1,5 +1,6 @@
-//! The human report: a miette diagnostic per finding, then a summary table by area, the
-//! reasons of every rule that did not run, and the verdict.
+//! The human report: a miette diagnostic per finding (errors, then warnings, then notes, then
+//! what was waived), a summary table by area, the reasons of every rule that did not run grouped
+//! by area, and the verdict; in English or Chinese (`--lang`).
 
 use std::fmt::Write;
 
@@ -12,29 +13,37 @@ use super::excerpt::{self, Excerpted, Source};
 use super::text::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::exit;
-use crate::facts::Side;
 use crate::facts::{Catalog, CatalogSource};
+use crate::i18n::{self, Lang, tr};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, registry};
 
 /// Output width for diagnostics; fixed so reports do not depend on the terminal.
 const WIDTH: usize = 100;
 
+/// The report in English.
 pub fn render(report: &Report, color: bool) -> String {
+    render_in(report, color, Lang::En)
+}
+
+/// The report in `lang`.
+pub fn render_in(report: &Report, color: bool, lang: Lang) -> String {
     let mut out = String::new();
-    header(report, &mut out);
+    header(report, lang, &mut out);
     let handler = handler(color);
     // Read once, shared by every finding labelled on it.
     let plan = Source::new(
         Some(printable(&report.plan).into_owned()),
         report.plan_source.clone(),
     );
-    for finding in &report.findings {
-        diagnostic(finding, &plan, &handler, &mut out);
+    // Open findings first, most severe first (the report's order), then the waived ones.
+    let (open, waived): (Vec<_>, Vec<_>) = report.findings.iter().partition(|f| f.waiver.is_none());
+    for finding in open.into_iter().chain(waived) {
+        diagnostic(finding, &plan, &handler, lang, &mut out);
     }
-    summary_table(report, &mut out);
-    not_run(report, &mut out);
-    verdict(report, &mut out);
+    summary_table(report, lang, &mut out);
+    not_run(report, lang, &mut out);
+    verdict(report, lang, &mut out);
     out
 }
 
@@ -77,17 +86,22 @@ fn render_on(
     rendered
 }
 
-fn header(report: &Report, out: &mut String) {
+fn header(report: &Report, lang: Lang, out: &mut String) {
     let _ = writeln!(
         out,
-        "{} {} · stage {} · plan {}",
+        "{} {} · {} {} · {} {}",
         report.tool.name,
         report.tool.version,
-        report.stage_shown(),
+        tr(lang, "stage"),
+        i18n::stage(lang, report.stage_shown()),
+        tr(lang, "plan"),
         printable(&report.plan)
     );
     if let Some(why) = &report.stage_undecided {
-        let _ = writeln!(out, "  stage undecided: {}", printable(why));
+        let _ = match lang {
+            Lang::En => writeln!(out, "  stage undecided: {}", printable(why)),
+            Lang::ZhCn => writeln!(out, "  阶段未定：{}", printable(why)),
+        };
     }
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
         if let Some(TenantEndpoint {
@@ -97,26 +111,48 @@ fn header(report: &Report, out: &mut String) {
             catalog,
         }) = endpoint
         {
-            let _ = writeln!(
-                out,
-                "  tenant {name}: user {}, OceanBase {}, mode {}{}",
-                printable(user),
-                printable(ob_version.as_deref().unwrap_or("unknown")),
-                printable(mode.as_deref().unwrap_or("unknown")),
-                printable(&catalog.as_ref().map(columns_from).unwrap_or_default())
+            let unknown = tr(lang, "unknown");
+            let (ob_version, mode) = (
+                printable(ob_version.as_deref().unwrap_or(unknown)),
+                printable(mode.as_deref().unwrap_or(unknown)),
             );
+            let columns = catalog
+                .as_ref()
+                .map(|catalog| columns_from(catalog, lang))
+                .unwrap_or_default();
+            let columns = printable(&columns);
+            let user = printable(user);
+            let _ = match lang {
+                Lang::En => writeln!(
+                    out,
+                    "  tenant {name}: user {user}, OceanBase {ob_version}, mode {mode}{columns}"
+                ),
+                Lang::ZhCn => writeln!(
+                    out,
+                    "  租户 {name}：迁移用户 {user}，OceanBase {ob_version}，模式 {mode}{columns}"
+                ),
+            };
         }
     }
     out.push('\n');
 }
 
 /// `, columns from ...`: which catalogue was read, and why not the fast one when it was refused.
-fn columns_from(catalog: &Catalog) -> String {
-    match (catalog.source, &catalog.fallback_reason) {
-        (CatalogSource::InnerTables, _) => ", columns from the inner tables".to_string(),
-        (CatalogSource::InformationSchema, None) => ", columns from information_schema".to_string(),
-        (CatalogSource::InformationSchema, Some(reason)) => {
+fn columns_from(catalog: &Catalog, lang: Lang) -> String {
+    match (lang, catalog.source, &catalog.fallback_reason) {
+        (Lang::En, CatalogSource::InnerTables, _) => ", columns from the inner tables".to_string(),
+        (Lang::En, CatalogSource::InformationSchema, None) => {
+            ", columns from information_schema".to_string()
+        }
+        (Lang::En, CatalogSource::InformationSchema, Some(reason)) => {
             format!(", columns from information_schema (inner tables not used: {reason})")
+        }
+        (Lang::ZhCn, CatalogSource::InnerTables, _) => "，列信息来自内部表".to_string(),
+        (Lang::ZhCn, CatalogSource::InformationSchema, None) => {
+            "，列信息来自 information_schema".to_string()
+        }
+        (Lang::ZhCn, CatalogSource::InformationSchema, Some(reason)) => {
+            format!("，列信息来自 information_schema（未使用内部表：{reason}）")
         }
     }
 }
@@ -125,18 +161,24 @@ fn diagnostic(
     finding: &ReportedFinding,
     plan: &Arc<Source>,
     handler: &GraphicalReportHandler,
+    lang: Lang,
     out: &mut String,
 ) {
+    let side = i18n::side(lang, finding.side.as_str());
+    let colon = if lang.is_zh() { "：" } else { ": " };
     let subject = match (finding.side, &finding.object) {
-        (Side::A | Side::B, Some(object)) => {
-            format!("[tenant {}] {object}: ", finding.side.as_str())
-        }
-        (Side::A | Side::B, None) => format!("[tenant {}] ", finding.side.as_str()),
-        (side, Some(object)) => format!("[{}] {object}: ", side.as_str()),
-        (side, None) => format!("[{}] ", side.as_str()),
+        (_, Some(object)) => format!("[{side}] {object}{colon}"),
+        (_, None) => format!("[{side}] "),
     };
-    let waived = finding.waiver.as_ref().map(AppliedWaiver::describe);
-    let prefix = if waived.is_some() { "(waived) " } else { "" };
+    let waived = finding
+        .waiver
+        .as_ref()
+        .map(|w: &AppliedWaiver| i18n::waived(lang, &w.expires, &w.owner, &w.reason));
+    let prefix = if waived.is_some() {
+        tr(lang, "(waived) ")
+    } else {
+        ""
+    };
     let message = format!("{prefix}{subject}{}", finding.message);
     let mut diagnostic = MietteDiagnostic::new(printable(&message))
         .with_code(finding.rule)
@@ -150,39 +192,57 @@ fn diagnostic(
         let _ = write!(help, "\n{}", printable(&waived));
     }
     for line in &finding.fix {
-        let _ = write!(help, "\nfix: {}", printable(line));
+        let _ = write!(help, "\n{}{}", tr(lang, "fix: "), printable(line));
     }
     if !help.is_empty() {
         diagnostic = diagnostic.with_help(help.trim_start());
     }
     if let Some(span) = &finding.plan_span {
-        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), "set here"));
+        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), tr(lang, "set here")));
     }
     out.push_str(&render_on(handler, &diagnostic, Some(plan)));
     out.push('\n');
 }
 
-fn summary_table(report: &Report, out: &mut String) {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(vec![
-        "area",
-        "rules",
-        "pass",
-        "fail",
-        "inconclusive",
-        "skipped",
-        "waived",
-        "errors",
-        "warnings",
-    ]);
+/// Whether a failed rule failed with an error, or with warnings (or notes) only: a rule whose
+/// open findings are all below error is counted under "warn", not "fail".
+fn failed_with_error(report: &Report, rule: &str) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.rule == rule && f.waiver.is_none() && f.severity == Severity::Error)
+}
+
+/// The areas in catalog order.
+fn areas() -> Vec<&'static str> {
     let mut areas: Vec<&str> = Vec::new();
     for rule in registry::ALL {
         if !areas.contains(&rule.area()) {
             areas.push(rule.area());
         }
     }
-    for area in areas {
+    areas
+}
+
+fn summary_table(report: &Report, lang: Lang, out: &mut String) {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(
+        [
+            "area",
+            "rules",
+            "pass",
+            "fail",
+            "warn",
+            "inconclusive",
+            "skipped",
+            "waived",
+            "errors",
+            "warnings",
+        ]
+        .map(|word| tr(lang, word)),
+    );
+    for area in areas() {
         let outcomes: Vec<_> = report
             .outcomes
             .iter()
@@ -191,12 +251,14 @@ fn summary_table(report: &Report, out: &mut String) {
         if outcomes.is_empty() {
             continue;
         }
-        let count = |status: Status| {
+        let count = |status: Status| outcomes.iter().filter(|o| o.status == status).count();
+        let failed = |with_error: bool| {
             outcomes
                 .iter()
-                .filter(|o| o.status == status)
+                .filter(|o| {
+                    o.status == Status::Fail && failed_with_error(report, o.rule) == with_error
+                })
                 .count()
-                .to_string()
         };
         let severity = |severity: Severity| {
             report
@@ -204,45 +266,89 @@ fn summary_table(report: &Report, out: &mut String) {
                 .iter()
                 .filter(|f| f.severity == severity && f.waiver.is_none() && area_of(f.rule) == area)
                 .count()
-                .to_string()
         };
         table.add_row(vec![
             area.to_string(),
             outcomes.len().to_string(),
-            count(Status::Pass),
-            count(Status::Fail),
-            count(Status::Inconclusive),
-            count(Status::Skipped),
-            count(Status::Waived),
-            severity(Severity::Error),
-            severity(Severity::Warning),
+            count(Status::Pass).to_string(),
+            failed(true).to_string(),
+            failed(false).to_string(),
+            count(Status::Inconclusive).to_string(),
+            count(Status::Skipped).to_string(),
+            count(Status::Waived).to_string(),
+            severity(Severity::Error).to_string(),
+            severity(Severity::Warning).to_string(),
         ]);
     }
     let _ = writeln!(out, "{table}");
 }
 
-fn not_run(report: &Report, out: &mut String) {
-    for (status, title) in [
-        (Status::Inconclusive, "inconclusive"),
-        (Status::Skipped, "skipped"),
-    ] {
+/// The rules that did not run, by status, then by area; rules of an area with the same reason
+/// share a line. Rules blocked by one failed connection are listed once under that cause.
+fn not_run(report: &Report, lang: Lang, out: &mut String) {
+    for status in [Status::Inconclusive, Status::Skipped] {
         let entries = report.not_run(status);
         if entries.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{title}:");
-        for entry in entries {
-            let _ = writeln!(
-                out,
-                "  {} — {}",
-                entry.rules.join(", "),
-                printable(entry.reason)
-            );
+        let _ = writeln!(
+            out,
+            "\n{}{}",
+            tr(lang, status.as_str()),
+            if lang.is_zh() { "：" } else { ":" }
+        );
+        let (blocked, own): (Vec<_>, Vec<_>) = entries
+            .iter()
+            .partition(|entry| entry.reason.starts_with("blocked by "));
+        for entry in blocked {
+            let _ = writeln!(out, "  {}", printable(&i18n::reason(lang, entry.reason)));
+            for area in areas() {
+                let rules: Vec<&str> = entry
+                    .rules
+                    .iter()
+                    .copied()
+                    .filter(|rule| area_of(rule) == area)
+                    .collect();
+                if !rules.is_empty() {
+                    let _ = writeln!(out, "    {area}: {}", rules.join(", "));
+                }
+            }
+        }
+        for area in areas() {
+            let mut lines: Vec<(Vec<&str>, &str)> = Vec::new();
+            for entry in &own {
+                let rules = entry
+                    .rules
+                    .iter()
+                    .copied()
+                    .filter(|rule| area_of(rule) == area);
+                match lines.iter_mut().find(|(_, reason)| *reason == entry.reason) {
+                    Some((known, _)) => known.extend(rules),
+                    None => {
+                        let rules: Vec<&str> = rules.collect();
+                        if !rules.is_empty() {
+                            lines.push((rules, entry.reason));
+                        }
+                    }
+                }
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "  {area}");
+            for (rules, reason) in lines {
+                let _ = writeln!(
+                    out,
+                    "    {} — {}",
+                    rules.join(", "),
+                    printable(&i18n::reason(lang, reason))
+                );
+            }
         }
     }
 }
 
-fn verdict(report: &Report, out: &mut String) {
+fn verdict(report: &Report, lang: Lang, out: &mut String) {
     let s = &report.summary;
     let word = match report.exit_code {
         exit::OK => "PASSED",
@@ -250,17 +356,42 @@ fn verdict(report: &Report, out: &mut String) {
         exit::INCOMPLETE => "INCOMPLETE",
         _ => "ERROR",
     };
-    let _ = writeln!(
-        out,
-        "\n{word}: {} rules, {} passed, {} failed, {} inconclusive, {} skipped, {} waived; {} errors, {} warnings (exit {})",
-        s.rules,
-        s.pass,
-        s.fail,
-        s.inconclusive,
-        s.skipped,
-        s.waived,
-        s.errors,
-        s.warnings,
-        report.exit_code
-    );
+    let warned = report
+        .outcomes
+        .iter()
+        .filter(|o| o.status == Status::Fail && !failed_with_error(report, o.rule))
+        .count();
+    let failed = s.fail - warned;
+    let mut findings = vec![
+        i18n::count(lang, s.errors, "error", "errors"),
+        i18n::count(lang, s.warnings, "warning", "warnings"),
+    ];
+    if s.infos > 0 {
+        findings.push(i18n::count(lang, s.infos, "info", "notes"));
+    }
+    let line = match lang {
+        Lang::En => format!(
+            "{word}: {}; {} {}: {} passed, {failed} failed, {warned} with warnings only, {} inconclusive, {} skipped, {} waived (exit {})",
+            findings.join(", "),
+            s.rules,
+            if s.rules == 1 { "rule" } else { "rules" },
+            s.pass,
+            s.inconclusive,
+            s.skipped,
+            s.waived,
+            report.exit_code
+        ),
+        Lang::ZhCn => format!(
+            "{}：{}；共 {} 条规则：{} 条通过，{failed} 条失败，{warned} 条仅有警告，{} 条无法判定，{} 条已跳过，{} 条已豁免（退出码 {}）",
+            tr(lang, word),
+            findings.join("，"),
+            s.rules,
+            s.pass,
+            s.inconclusive,
+            s.skipped,
+            s.waived,
+            report.exit_code
+        ),
+    };
+    let _ = writeln!(out, "\n{line}");
 }

@@ -1,4 +1,4 @@
-//! The JSON report (SPEC §5, schema version 1): the stable machine contract.
+//! The JSON report (schema version 1, docs/report.md): the stable machine contract.
 
 use super::Report;
 

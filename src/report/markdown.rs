@@ -1,10 +1,11 @@
 //! A Markdown report a support engineer pastes into a ticket: who was checked, the verdict, every
-//! finding with what to do, and what could not be checked.
+//! finding with what to do, and what could not be checked; in English or Chinese (`--lang`).
 
 use std::fmt::Write;
 
 use super::text::{one_line, printable};
 use super::{Report, ReportedFinding};
+use crate::i18n::{self, Lang, tr};
 use crate::rules::Severity;
 use crate::rules::engine::Status;
 
@@ -13,7 +14,13 @@ fn cell(text: &str) -> String {
     one_line(text).replace('|', "\\|")
 }
 
+/// The report in English.
 pub fn render(report: &Report) -> String {
+    render_in(report, Lang::En)
+}
+
+/// The report in `lang`.
+pub fn render_in(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let s = &report.summary;
     let verdict = match report.exit_code {
@@ -22,59 +29,88 @@ pub fn render(report: &Report) -> String {
         3 => "INCOMPLETE",
         _ => "ERROR",
     };
-    let _ = writeln!(
-        out,
-        "## oms-preflight: {verdict} (exit {})\n",
-        report.exit_code
-    );
-    let _ = writeln!(
-        out,
-        "Plan `{}`, stage **{}**, oms-preflight {}.\n",
-        one_line(&report.plan),
-        report.stage_shown(),
-        report.tool.version
-    );
+    let stage = i18n::stage(lang, report.stage_shown());
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "## oms-preflight: {verdict} (exit {})\n\nPlan `{}`, stage **{stage}**, oms-preflight {}.\n",
+            report.exit_code,
+            one_line(&report.plan),
+            report.tool.version
+        ),
+        Lang::ZhCn => writeln!(
+            out,
+            "## oms-preflight：{}（退出码 {}）\n\n计划 `{}`，阶段 **{stage}**，oms-preflight {}。\n",
+            tr(lang, verdict),
+            report.exit_code,
+            one_line(&report.plan),
+            report.tool.version
+        ),
+    };
     if let Some(why) = &report.stage_undecided {
-        let _ = writeln!(out, "The stage could not be decided: {}.\n", one_line(why));
+        let _ = match lang {
+            Lang::En => writeln!(out, "The stage could not be decided: {}.\n", one_line(why)),
+            Lang::ZhCn => writeln!(out, "阶段无法确定：{}。\n", one_line(why)),
+        };
     }
     let _ = writeln!(
         out,
-        "| endpoint | user | OceanBase | mode | columns from |\n|---|---|---|---|---|"
+        "{}\n|---|---|---|---|---|",
+        tr(
+            lang,
+            "| endpoint | user | OceanBase | mode | columns from |"
+        )
     );
+    let (tenant_a, tenant_b) = (i18n::side(lang, "a"), i18n::side(lang, "b"));
     for (name, endpoint) in [
-        ("tenant a", &report.endpoints.a),
-        ("tenant b", &report.endpoints.b),
+        (tenant_a.as_str(), &report.endpoints.a),
+        (tenant_b.as_str(), &report.endpoints.b),
     ] {
         if let Some(e) = endpoint {
             let catalog = match &e.catalog {
                 None => String::new(),
-                Some(catalog) => match &catalog.fallback_reason {
-                    None => catalog.source.as_str().to_string(),
-                    Some(reason) => format!("{} ({})", catalog.source.as_str(), cell(reason)),
-                },
+                Some(catalog) => {
+                    let source = tr(lang, catalog.source.as_str());
+                    match &catalog.fallback_reason {
+                        None => source.to_string(),
+                        Some(reason) => format!("{source} ({})", cell(reason)),
+                    }
+                }
             };
             let _ = writeln!(
                 out,
                 "| {name} | {} | {} | {} | {catalog} |",
                 cell(&e.user),
-                cell(e.ob_version.as_deref().unwrap_or("unknown")),
-                cell(e.mode.as_deref().unwrap_or("unknown"))
+                cell(e.ob_version.as_deref().unwrap_or(tr(lang, "unknown"))),
+                cell(e.mode.as_deref().unwrap_or(tr(lang, "unknown")))
             );
         }
     }
     if let Some(oms) = &report.endpoints.oms {
-        let reachable = match oms.reachable {
-            Some(true) => "reachable",
-            Some(false) => "refused",
-            None => "no answer",
-        };
+        let reachable = tr(
+            lang,
+            match oms.reachable {
+                Some(true) => "reachable",
+                Some(false) => "refused",
+                None => "no answer",
+            },
+        );
         let _ = writeln!(out, "| OMS | {} | | {reachable} | |", cell(&oms.url));
     }
-    let _ = writeln!(
-        out,
-        "\n**{} rules**: {} passed, {} failed, {} inconclusive, {} skipped, {} waived — {} errors, {} warnings.\n",
-        s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.waived, s.errors, s.warnings
-    );
+    let errors = i18n::count(lang, s.errors, "error", "errors");
+    let warnings = i18n::count(lang, s.warnings, "warning", "warnings");
+    let _ = match lang {
+        Lang::En => writeln!(
+            out,
+            "\n**{errors}, {warnings}** — {} rules: {} passed, {} failed, {} inconclusive, {} skipped, {} waived.\n",
+            s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.waived
+        ),
+        Lang::ZhCn => writeln!(
+            out,
+            "\n**{errors}，{warnings}** — 共 {} 条规则：{} 条通过，{} 条失败，{} 条无法判定，{} 条已跳过，{} 条已豁免。\n",
+            s.rules, s.pass, s.fail, s.inconclusive, s.skipped, s.waived
+        ),
+    };
     let open: Vec<&ReportedFinding> = report
         .findings
         .iter()
@@ -92,7 +128,9 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(
             out,
-            "### {title}\n\n| rule | side | object | finding | what to do |\n|---|---|---|---|---|"
+            "### {}\n\n{}\n|---|---|---|---|---|",
+            tr(lang, title),
+            tr(lang, "| rule | side | object | finding | what to do |")
         );
         for f in group {
             let _ = writeln!(
@@ -111,7 +149,11 @@ pub fn render(report: &Report) -> String {
     if !fixes.is_empty() {
         let _ = writeln!(
             out,
-            "### Fix SQL (review before running; oms-preflight never runs it)\n\n```sql"
+            "### {}\n\n```sql",
+            tr(
+                lang,
+                "Fix SQL (review before running; oms-preflight never runs it)"
+            )
         );
         for f in fixes {
             let _ = writeln!(out, "-- tenant {}: {}", f.side.as_str(), f.rule);
@@ -129,20 +171,20 @@ pub fn render(report: &Report) -> String {
     if !waived.is_empty() {
         let _ = writeln!(
             out,
-            "### Waived\n\n| rule | side | object | finding | waiver |\n|---|---|---|---|---|"
+            "### {}\n\n{}\n|---|---|---|---|---|",
+            tr(lang, "Waived"),
+            tr(lang, "| rule | side | object | finding | waiver |")
         );
         for f in waived {
             let w = f.waiver.as_ref().expect("waived");
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | until {} by {}: {} |",
+                "| `{}` | {} | {} | {} | {} |",
                 f.rule,
                 f.side.as_str(),
                 f.object.as_deref().map(cell).unwrap_or_default(),
                 cell(&f.message),
-                w.expires,
-                cell(&w.owner),
-                cell(&w.reason)
+                cell(&i18n::waived(lang, &w.expires, &w.owner, &w.reason))
             );
         }
         out.push('\n');
@@ -155,10 +197,20 @@ pub fn render(report: &Report) -> String {
         if entries.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "### {title}\n\n| rule | why |\n|---|---|");
+        let _ = writeln!(
+            out,
+            "### {}\n\n{}\n|---|---|",
+            tr(lang, title),
+            tr(lang, "| rule | why |")
+        );
         for entry in entries {
             let rules: Vec<String> = entry.rules.iter().map(|rule| format!("`{rule}`")).collect();
-            let _ = writeln!(out, "| {} | {} |", rules.join(", "), cell(entry.reason));
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                rules.join(", "),
+                cell(&i18n::reason(lang, entry.reason))
+            );
         }
         out.push('\n');
     }

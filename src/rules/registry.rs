@@ -1,4 +1,4 @@
-//! Every rule, in the order of the catalog (SPEC §6): reports, docs and tables follow it.
+//! Every rule, in the order of the catalog (rules/README.md): reports, docs and tables follow it.
 
 use super::{Rule, conn, grants, link, oms, plan, schema, tenant};
 use crate::plan::waivers::RuleCatalog;

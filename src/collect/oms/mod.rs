@@ -115,6 +115,7 @@ impl Client {
             READ_ACTIONS.contains(&action),
             "{action} is not a read action"
         );
+        crate::progress::step(crate::progress::Endpoint::Oms, &format!("calling {action}"));
         let mut attempt = 1;
         loop {
             match self.call_once(action, body).await {
@@ -387,12 +388,13 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Duration) -> OmsFacts {
     let limit = bound(timeout);
     let deadline = Instant::now() + limit;
-    let facts = match tokio::time::timeout_at(
-        deadline,
-        collect_unbounded(plan, oms, password, timeout),
-    )
-    .await
-    {
+    let collected =
+        tokio::time::timeout_at(deadline, collect_unbounded(plan, oms, password, timeout)).await;
+    crate::progress::done(
+        crate::progress::Endpoint::Oms,
+        matches!(&collected, Ok(facts) if matches!(facts.access, Access::Granted)),
+    );
+    let facts = match collected {
         Ok(facts) => facts,
         Err(_) => failed(
             &oms.url,

@@ -35,6 +35,7 @@ use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Va
 use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table, TenantFacts, Trigger};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
+use crate::progress::Endpoint;
 use inner::{InnerColumn, InnerLayout, InnerTable};
 use statements::{Allowlist, Rows, ShapeError};
 
@@ -119,6 +120,10 @@ pub async fn collect(
         }
     );
     facts.drc_login = drc_login;
+    crate::progress::done(
+        Endpoint::Tenant(plan.tenant),
+        facts.login.unavailable_reason().is_none(),
+    );
     // Closing is best effort: the facts are already in hand. A connection still draining a
     // trickling result would hold it for a whole timeout more, so never past the bound.
     let _ =
@@ -200,11 +205,16 @@ async fn collect_with(
 ) -> TenantFacts {
     let endpoint = plan.endpoint();
     let user = plan.user.clone();
+    crate::progress::step(
+        Endpoint::Tenant(plan.tenant),
+        &format!("logging in as {user}"),
+    );
     // The first connection is the login; it goes back to the pool for the statements.
     if let Err(reason) = connect(&endpoint, &user, timeout, pool.get_conn()).await {
         return TenantFacts::unreachable(endpoint, user, &reason);
     }
 
+    crate::progress::step(Endpoint::Tenant(plan.tenant), "reading the catalog");
     let endpoint_text = format!("tenant {} ({endpoint})", plan.tenant);
     let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
     let fetcher = Fetcher {

@@ -1,0 +1,85 @@
+//! The Chinese catalog: every rule has its Chinese summary and documentation in
+//! `src/i18n/zh-CN/<id>.md` (first line the summary, then the sections of `ZH_SECTIONS`), and
+//! the Chinese pages under rules/zh-CN/ are what they generate. Included by tests/catalog.rs.
+
+use oms_preflight::i18n::{self, Lang, ZH_SECTIONS, pages};
+use oms_preflight::rules::registry;
+
+fn zh_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/zh-CN")
+}
+
+#[test]
+fn every_rule_has_its_chinese_text() {
+    let mut missing = Vec::new();
+    for rule in registry::ALL {
+        let Some(text) = i18n::zh_rule(rule.id) else {
+            missing.push(rule.id);
+            continue;
+        };
+        assert!(
+            !text.summary.is_empty()
+                && !text.summary.starts_with('#')
+                && !text.summary.ends_with('。'),
+            "src/i18n/zh-CN/{}.md: the first line is the summary, one line without a final 。",
+            rule.id
+        );
+        let mut from = 0;
+        for section in ZH_SECTIONS {
+            let at = text.body[from..].find(section).unwrap_or_else(|| {
+                panic!(
+                    "src/i18n/zh-CN/{}.md needs `{section}` (in this order: {ZH_SECTIONS:?})",
+                    rule.id
+                )
+            });
+            from += at + section.len();
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without their Chinese text: {missing:?}; write src/i18n/zh-CN/<id>.md for each \
+         (first line: the summary; then {ZH_SECTIONS:?}), then regenerate the pages with \
+         `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
+    );
+    let orphans: Vec<&str> = i18n::zh_rule_ids()
+        .filter(|id| registry::find(id).is_none())
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "src/i18n/zh-CN/ has texts for no rule: {orphans:?}"
+    );
+}
+
+/// rules/zh-CN/<id>.md and rules/zh-CN/README.md are what the sources generate.
+#[test]
+fn the_chinese_rule_pages_are_fresh() {
+    let update = std::env::var_os("OMS_PREFLIGHT_UPDATE_DOCS").is_some();
+    let mut expected = vec![("README.md".to_string(), pages::index())];
+    expected.extend(
+        registry::ALL
+            .iter()
+            .map(|rule| (format!("{}.md", rule.id), pages::page(Lang::ZhCn, rule))),
+    );
+    if update {
+        std::fs::create_dir_all(zh_dir()).unwrap();
+    }
+    for (name, text) in &expected {
+        let path = zh_dir().join(name);
+        if update {
+            std::fs::write(&path, text).unwrap();
+            continue;
+        }
+        let found = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            found == *text,
+            "rules/zh-CN/{name} is stale: run `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
+        );
+    }
+    for entry in std::fs::read_dir(zh_dir()).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            expected.iter().any(|(known, _)| *known == name),
+            "rules/zh-CN/{name} belongs to no rule"
+        );
+    }
+}
