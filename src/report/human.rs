@@ -134,6 +134,12 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
             };
         }
     }
+    if let Some(state) = &report.pair {
+        let _ = writeln!(out, "  {}", if lang.is_zh() { "链路：" } else { "links:" });
+        for line in super::pair::lines(state, lang) {
+            let _ = writeln!(out, "    {}", printable(&line));
+        }
+    }
     out.push('\n');
 }
 

@@ -97,6 +97,20 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         );
         let _ = writeln!(out, "| OMS | {} | | {reachable} | |", cell(&oms.url));
     }
+    if let Some(state) = &report.pair {
+        let _ = writeln!(
+            out,
+            "\n{}\n",
+            if lang.is_zh() {
+                "**链路**"
+            } else {
+                "**Links**"
+            }
+        );
+        for line in super::pair::lines(state, lang) {
+            let _ = writeln!(out, "- {}", one_line(&line));
+        }
+    }
     let errors = i18n::count(lang, s.errors, "error", "errors");
     let warnings = i18n::count(lang, s.warnings, "warning", "warnings");
     let _ = match lang {

@@ -44,6 +44,10 @@ pub struct Report {
     /// The plan text (passwords blanked), for labels in the human report.
     #[serde(skip)]
     pub plan_source: String,
+    /// The pair as OMS runs it, once the forward project exists: what the human and Markdown
+    /// reports open with.
+    #[serde(skip)]
+    pub pair: Option<pair::PairState>,
 }
 
 #[derive(Debug, Serialize)]
@@ -272,6 +276,7 @@ impl Report {
             outcomes,
             findings,
             plan_source: plan.source.clone(),
+            pair: pair::state(plan, facts),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::facts::Facts;
 use crate::facts::oms::{Direction, StepKind, directions};
+use crate::i18n::Lang;
 use crate::plan::Plan;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,37 +118,70 @@ pub fn duration(seconds: u64) -> String {
 }
 
 /// The lines a report opens with, plain enough to paste into a ticket.
-pub fn lines(state: &PairState) -> Vec<String> {
+pub fn lines(state: &PairState, lang: Lang) -> Vec<String> {
+    let zh = lang.is_zh();
     let mut lines = Vec::new();
     for direction in &state.directions {
-        let mut line = format!(
-            "{} ({}): {}",
-            direction.link, direction.name, direction.project_status
-        );
+        let name = match (zh, direction.name) {
+            (true, "forward") => "正向链路",
+            (true, _) => "反向链路",
+            (false, name) => name,
+        };
+        let mut line = if zh {
+            format!("{name}（{}）：{}", direction.link, direction.project_status)
+        } else {
+            format!("{} ({name}): {}", direction.link, direction.project_status)
+        };
+        let sep = if zh { "；" } else { "; " };
         if !direction.steps.is_empty() {
-            line.push_str(&format!("; steps {}", direction.steps.join(", ")));
+            let label = if zh { "步骤 " } else { "steps " };
+            line.push_str(&format!("{sep}{label}{}", direction.steps.join(", ")));
         }
         match (direction.lag, direction.checkpoint) {
-            (Some(lag), Some(checkpoint)) => line.push_str(&format!(
-                "; lag {} (checkpoint {})",
-                duration(lag),
-                utc(checkpoint)
-            )),
-            (None, Some(checkpoint)) => line.push_str(&format!("; checkpoint {}", utc(checkpoint))),
-            _ => line.push_str("; no checkpoint reported"),
+            (Some(lag), Some(checkpoint)) => line.push_str(&if zh {
+                format!("{sep}延迟 {}（位点 {}）", duration(lag), utc(checkpoint))
+            } else {
+                format!(
+                    "{sep}lag {} (checkpoint {})",
+                    duration(lag),
+                    utc(checkpoint)
+                )
+            }),
+            (None, Some(checkpoint)) => line.push_str(&if zh {
+                format!("{sep}位点 {}", utc(checkpoint))
+            } else {
+                format!("{sep}checkpoint {}", utc(checkpoint))
+            }),
+            _ => line.push_str(if zh {
+                "；未报告位点"
+            } else {
+                "; no checkpoint reported"
+            }),
         }
         if let Some((begin, end)) = direction.store_window {
-            line.push_str(&format!(
-                "; store window {} to {} ({})",
-                utc(begin),
-                utc(end),
-                direction.store_statuses.join(", ")
-            ));
+            let statuses = direction.store_statuses.join(", ");
+            line.push_str(&if zh {
+                format!(
+                    "{sep}Store 日志窗口 {} 至 {}（{statuses}）",
+                    utc(begin),
+                    utc(end)
+                )
+            } else {
+                format!(
+                    "{sep}store window {} to {} ({statuses})",
+                    utc(begin),
+                    utc(end)
+                )
+            });
         }
         lines.push(line);
     }
     if let Some(read_at) = state.read_at {
-        lines.push(format!("OMS read at {}", utc(read_at)));
+        lines.push(if zh {
+            format!("OMS 读取于 {}", utc(read_at))
+        } else {
+            format!("OMS read at {}", utc(read_at))
+        });
     }
     lines
 }
@@ -161,7 +195,7 @@ mod tests {
     fn a_running_single_project_shows_both_directions() {
         let facts = with_single_project(|_| {});
         let state = state(&single_project_plan(), Some(&facts)).unwrap();
-        let lines = lines(&state);
+        let lines = lines(&state, Lang::En);
         assert_eq!(lines.len(), 3, "{lines:#?}");
         assert!(
             lines[0].starts_with(
