@@ -197,7 +197,10 @@ pub fn reason(lang: Lang, reason: &str) -> Cow<'_, str> {
         return Cow::Borrowed(reason);
     }
     let stages = |list: &str| list.replace(", ", "、").replace(" and ", " 和 ");
-    if let Some(rest) = reason.strip_prefix("applies at stage ") {
+    if let Some(rest) = reason
+        .strip_prefix("applies at stages ")
+        .or_else(|| reason.strip_prefix("applies at stage "))
+    {
         if let Some((at, why)) = rest.split_once(" only, and the stage could not be decided: ") {
             return format!("仅适用于 {} 阶段，而阶段无法确定：{why}", stages(at)).into();
         }
@@ -352,7 +355,7 @@ mod tests {
     fn the_engines_reasons_read_in_chinese_and_others_stay() {
         let zh = |text| reason(Lang::ZhCn, text).into_owned();
         assert_eq!(
-            zh("applies at stage reverse and running; stage is forward"),
+            zh("applies at stages reverse and running; stage is forward"),
             "仅适用于 reverse 和 running 阶段；当前阶段为 forward"
         );
         assert_eq!(
