@@ -58,10 +58,7 @@ pub enum BundleError {
 
 impl Bundle {
     pub fn new(plan: &Plan, facts: Facts) -> Bundle {
-        let collected_at = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs())
-            .unwrap_or_default();
+        let collected_at = crate::plan::date::unix_now();
         Bundle {
             format_version: FORMAT_VERSION,
             tool: ToolInfo::current(),

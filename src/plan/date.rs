@@ -1,5 +1,5 @@
 //! Calendar dates for waiver expiry: parsed strictly as `YYYY-MM-DD`, and today's date in UTC,
-//! without a date-time dependency.
+//! without a date-time dependency; and the times and durations reports and rules print.
 
 use serde::Serialize;
 
@@ -77,6 +77,45 @@ impl std::fmt::Display for Date {
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.to_string())
+    }
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or_default()
+}
+
+/// `2026-11-19 07:33:20 UTC` for a Unix time in seconds.
+pub fn utc(seconds: u64) -> String {
+    let rest = seconds % 86_400;
+    let date = Date::from_days((seconds / 86_400) as i64);
+    format!(
+        "{date} {:02}:{:02}:{:02} UTC",
+        rest / 3600,
+        (rest % 3600) / 60,
+        rest % 60
+    )
+}
+
+/// `14 s`, `15 min 3 s`, `2 h 5 min`, `3 d 4 h`: a duration as a console shows it.
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        0..60 => format!("{seconds} s"),
+        60..3600 => match seconds % 60 {
+            0 => format!("{} min", seconds / 60),
+            rest => format!("{} min {rest} s", seconds / 60),
+        },
+        3600..86_400 => match (seconds % 3600) / 60 {
+            0 => format!("{} h", seconds / 3600),
+            minutes => format!("{} h {minutes} min", seconds / 3600),
+        },
+        _ => match (seconds % 86_400) / 3600 {
+            0 => format!("{} d", seconds / 86_400),
+            hours => format!("{} d {hours} h", seconds / 86_400),
+        },
     }
 }
 

@@ -6,6 +6,7 @@ use crate::facts::Facts;
 use crate::facts::oms::{Direction, StepKind, directions};
 use crate::i18n::Lang;
 use crate::plan::Plan;
+use crate::plan::date::{duration, utc};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairState {
@@ -82,38 +83,6 @@ fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
         checkpoint: direction.checkpoint,
         store_window: begin.zip(end),
         store_statuses: stores.iter().map(|store| store.status.clone()).collect(),
-    }
-}
-
-/// `2026-11-19 07:33:20 UTC` for a Unix time in seconds.
-pub fn utc(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
-    let rest = seconds % 86_400;
-    let date = crate::plan::date::Date::from_days(days);
-    format!(
-        "{date} {:02}:{:02}:{:02} UTC",
-        rest / 3600,
-        (rest % 3600) / 60,
-        rest % 60
-    )
-}
-
-/// `14 s`, `15 min 3 s`, `2 h 5 min`, `3 d 4 h`.
-pub fn duration(seconds: u64) -> String {
-    match seconds {
-        0..60 => format!("{seconds} s"),
-        60..3600 => match seconds % 60 {
-            0 => format!("{} min", seconds / 60),
-            rest => format!("{} min {rest} s", seconds / 60),
-        },
-        3600..86_400 => match (seconds % 3600) / 60 {
-            0 => format!("{} h", seconds / 3600),
-            minutes => format!("{} h {minutes} min", seconds / 3600),
-        },
-        _ => match (seconds % 86_400) / 3600 {
-            0 => format!("{} d", seconds / 86_400),
-            hours => format!("{} d {hours} h", seconds / 86_400),
-        },
     }
 }
 

@@ -411,16 +411,9 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
         ),
     };
     OmsFacts {
-        collected_at: Some(unix_now()),
+        collected_at: Some(crate::plan::date::unix_now()),
         ..facts
     }
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or_default()
 }
 
 /// [`collect`] without the run's bound; each call has its own timeout.

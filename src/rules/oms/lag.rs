@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use super::{Direction, directions};
 use crate::plan::DEFAULT_MAX_LAG;
+use crate::plan::date::duration;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
@@ -83,9 +84,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                 format!(
                     "{} is {} behind its source (incremental checkpoint to the time OMS was read){}",
                     direction.describe(),
-                    human(lag),
+                    duration(lag.as_secs()),
                     if over_max {
-                        format!(", over max_lag {}", human(max_lag))
+                        format!(", over max_lag {}", duration(max_lag.as_secs()))
                     } else {
                         String::new()
                     }
@@ -109,7 +110,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                         format!(
                             "OMS last sampled the checkpoint of {} {} before it was read: the lag it shows is stale",
                             direction.describe(),
-                            human(age)
+                            duration(age.as_secs())
                         ),
                     )
                     .help("check that the link's incremental component is alive in the OMS console (its heartbeat and checkpoint sample time)")
@@ -127,29 +128,13 @@ fn check(cx: &Ctx<'_>) -> Check {
     Ok(findings)
 }
 
-/// `14 s`, `15 min 3 s`, `2 h 5 min`.
-fn human(duration: Duration) -> String {
-    let seconds = duration.as_secs();
-    match seconds {
-        0..60 => format!("{seconds} s"),
-        60..3600 => match seconds % 60 {
-            0 => format!("{} min", seconds / 60),
-            rest => format!("{} min {rest} s", seconds / 60),
-        },
-        _ => match (seconds % 3600) / 60 {
-            0 => format!("{} h", seconds / 3600),
-            minutes => format!("{} h {minutes} min", seconds / 3600),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{RULE, human};
+    use super::RULE;
     use crate::facts::Fact;
+    use crate::plan::date::duration;
     use crate::rules::engine::Status;
     use crate::rules::{Severity, Stage, testing::*};
-    use std::time::Duration;
 
     fn forward_behind(seconds: u64) -> crate::facts::Facts {
         with_oms(|oms| {
@@ -230,8 +215,8 @@ mod tests {
 
     #[test]
     fn durations_read_like_a_console() {
-        assert_eq!(human(Duration::from_secs(14)), "14 s");
-        assert_eq!(human(Duration::from_secs(903)), "15 min 3 s");
-        assert_eq!(human(Duration::from_secs(7500)), "2 h 5 min");
+        assert_eq!(duration(14), "14 s");
+        assert_eq!(duration(903), "15 min 3 s");
+        assert_eq!(duration(7500), "2 h 5 min");
     }
 }
