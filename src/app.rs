@@ -95,7 +95,7 @@ fn check(args: CheckArgs, ui: Ui) -> Result<u8, Failure> {
         StageArg::Reverse | StageArg::Running => RowProbe::Skip,
         StageArg::Auto | StageArg::Forward => RowProbe::Probe,
     };
-    let (plan, facts) = load(
+    let Loaded { plan, facts, as_of } = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
         &args.collection,
@@ -110,7 +110,7 @@ fn check(args: CheckArgs, ui: Ui) -> Result<u8, Failure> {
         stage: stage(args.stage),
         fail_on: args.output.fail_on,
         waivers: &waivers.list,
-        today: Date::today(),
+        today: as_of,
     };
     let report = check::run(&plan, Some(&facts), &rules, &options);
     emit(&report, &args.output, ui)?;
@@ -168,6 +168,16 @@ fn looks_like_bundle(path: &std::path::Path) -> bool {
             .any(|key| head.contains(key))
 }
 
+/// What a run judges: the plan, its facts, and the day the facts describe.
+struct Loaded {
+    plan: Plan,
+    facts: Facts,
+    /// The day the facts were collected: today for a live run, the bundle's collection date
+    /// for `--snapshot`, so a bundle attached to a ticket gets the same verdicts (waivers'
+    /// expiry included) next week.
+    as_of: Date,
+}
+
 /// The plan and facts of a run: from a bundle (`--snapshot`, the plan optional) or collected
 /// live from the plan.
 fn load(
@@ -177,7 +187,7 @@ fn load(
     rows: RowProbe,
     ui: Ui,
     before_collecting: impl FnOnce(&Plan) -> Result<(), Failure>,
-) -> Result<(Plan, Facts), Failure> {
+) -> Result<Loaded, Failure> {
     match snapshot {
         Some(path) => {
             let bundle = Bundle::read(path).map_err(usage)?;
@@ -186,7 +196,11 @@ fn load(
                 None => bundle.plan().map_err(usage)?,
             };
             before_collecting(&plan)?;
-            Ok((plan, bundle.facts))
+            Ok(Loaded {
+                plan,
+                as_of: bundle.collected_on(),
+                facts: bundle.facts,
+            })
         }
         None => {
             let Some(path) = plan else {
@@ -197,7 +211,11 @@ fn load(
             // Usage errors first: nobody should wait for a collection to learn of a typo.
             before_collecting(&plan)?;
             let facts = collect_live(&plan, &secrets, collection, rows, ui)?;
-            Ok((plan, facts))
+            Ok(Loaded {
+                plan,
+                facts,
+                as_of: Date::today(),
+            })
         }
     }
 }
@@ -222,7 +240,7 @@ fn load_waivers(
 
 /// `fix`: the fix lines of every finding, per tenant, written for review. Never executed.
 fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
-    let (plan, facts) = load(
+    let Loaded { plan, facts, as_of } = load(
         args.plan.as_deref(),
         args.snapshot.as_deref(),
         &args.collection,
@@ -231,7 +249,11 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
         |_| Ok(()),
     )?;
     let rules = engine::select(&[], &[], None).map_err(usage)?;
-    let report = check::run(&plan, Some(&facts), &rules, &check::Options::default());
+    let options = check::Options {
+        today: as_of,
+        ..check::Options::default()
+    };
+    let report = check::run(&plan, Some(&facts), &rules, &options);
     std::fs::create_dir_all(&args.out_dir).map_err(|error| {
         usage(WriteError {
             path: args.out_dir.display().to_string(),

@@ -598,3 +598,54 @@ fn control_characters_in_names_are_escaped_in_every_report_and_script() {
     );
     assert!(!raw_control(&stderr), "{stderr}");
 }
+
+#[test]
+fn a_snapshot_judges_waiver_expiry_on_the_day_it_was_collected() {
+    let waivers = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/scenarios/waived/waivers.toml"
+    );
+    let bundle = std::fs::read_to_string(snapshot("waived")).unwrap();
+    let status_of_sql_mode = |collected_at: u64| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.json");
+        let dated = bundle.replacen(
+            "\"collected_at\": 0",
+            &format!("\"collected_at\": {collected_at}"),
+            1,
+        );
+        assert_ne!(dated, bundle, "the fixture states its collection time");
+        std::fs::write(&path, dated).unwrap();
+        let (stdout, _, _) = run(&[
+            "check",
+            "--snapshot",
+            path.to_str().unwrap(),
+            "--waivers",
+            waivers,
+            "--format",
+            "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let sql_mode = report["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["rule"] == "tenant.sql-mode")
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let expiry_noted = report["findings"].as_array().unwrap().iter().any(|f| {
+            f["rule"] == "plan.waivers" && f["message"].as_str().unwrap().contains("expired")
+        });
+        (sql_mode, expiry_noted)
+    };
+    // The sql_mode waiver expires on 2020-01-01: collected in June 2019 it still held.
+    let june_2019 = 1_559_347_200;
+    assert_eq!(status_of_sql_mode(june_2019), ("waived".to_string(), false));
+    // Collected in November 2026 it had expired, whatever the day the bundle is replayed.
+    let november_2026 = 1_795_000_000;
+    let (sql_mode, expiry_noted) = status_of_sql_mode(november_2026);
+    assert_ne!(sql_mode, "waived");
+    assert!(expiry_noted);
+}

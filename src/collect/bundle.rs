@@ -72,6 +72,14 @@ impl Bundle {
         }
     }
 
+    /// The day (UTC) the facts were collected; today for a bundle that does not say.
+    pub fn collected_on(&self) -> crate::plan::date::Date {
+        match self.collected_at {
+            0 => crate::plan::date::Date::today(),
+            seconds => crate::plan::date::Date::from_days((seconds / 86_400) as i64),
+        }
+    }
+
     pub fn write(&self, path: &Path) -> Result<(), BundleError> {
         let mut json = Vec::new();
         let mut serializer = serde_json::Serializer::with_formatter(&mut json, Outline::default());
