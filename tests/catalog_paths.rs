@@ -2,9 +2,9 @@
 //! information_schema — give identical facts on the same live kernel, over every column type
 //! and the table shapes that make the inner tables hard to read (columns added FIRST and AFTER,
 //! dropped columns, tables rebuilt by an offline DDL, prefix and functional unique keys, tables
-//! without a primary key), and so do the two ways of reading triggers (the trigger dictionary and
-//! information_schema.TRIGGERS, which the scenario's user, holding ALL on its database, may
-//! read). And when the fast path is not allowed, `auto` falls back and says why.
+//! without a primary key, column defaults, indexes that are not unique), and so do the two ways
+//! of reading triggers (the trigger dictionary and information_schema.TRIGGERS, which the
+//! scenario's user, holding ALL on its database, may read). And when the fast path is not allowed, `auto` falls back and says why.
 
 mod common;
 
@@ -42,6 +42,15 @@ const SHAPES: &[&str] = &[
         c_invisible INT INVISIBLE, c_default_expr INT DEFAULT (1 + 2), c_comment INT COMMENT 'note',
         UNIQUE KEY uk_vc_int (c_vc, c_int), KEY k_big (c_big)
     )",
+    // Defaults the kernel keeps in its own encoding (an enum's position, a set's and a bit's
+    // number), and indexes that are not unique: local, on several columns, on a prefix.
+    "CREATE TABLE `{db}`.defaults (id INT PRIMARY KEY, e ENUM('p','q','r') DEFAULT 'q',
+        s SET('a','b','c') DEFAULT 'a,c', b3 BIT(3) DEFAULT b'101', b8 BIT(8) DEFAULT 0,
+        y YEAR DEFAULT 2020, f FLOAT DEFAULT 1.25, d DECIMAL(10,2) DEFAULT 1.5,
+        vb VARBINARY(5) DEFAULT 0x4142, ch CHAR(3) DEFAULT 'ab ', dt DATE DEFAULT '2020-01-02',
+        t TIMESTAMP(3) NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+        n INT NULL DEFAULT NULL, en ENUM('x','y') NOT NULL, v VARCHAR(20) DEFAULT 'x y',
+        KEY k_e (e), KEY k_multi (v, dt), KEY k_prefix (v(4)))",
     // Columns added FIRST and AFTER, one dropped: the column order is no longer the id order.
     "CREATE TABLE `{db}`.reordered (id INT PRIMARY KEY, a INT, b INT)",
     "ALTER TABLE `{db}`.reordered ADD COLUMN z INT FIRST",
@@ -150,8 +159,31 @@ fn inner_tables_and_information_schema_give_identical_facts() {
         let columns = |table: &str| tables[table]["columns"].as_array().unwrap().len();
         assert_eq!(
             tables.as_object().unwrap().len(),
-            9,
-            "eight shapes and orders"
+            10,
+            "nine shapes and orders"
+        );
+        let defaults = &tables["defaults"];
+        let column = |name: &str| {
+            defaults["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == name)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(column("e")["default"], serde_json::json!({"value": "q"}));
+        assert_eq!(column("s")["default"], serde_json::json!({"value": "a,c"}));
+        assert_eq!(
+            column("b3")["default"],
+            serde_json::json!({"value": "b'101'"})
+        );
+        assert_eq!(column("n")["default"], "none");
+        assert_eq!(column("t")["on_update_current_timestamp"], true);
+        assert_eq!(
+            defaults["indexes"],
+            serde_json::json!([{"name": "k_e", "columns": ["e"]},
+                {"name": "k_multi", "columns": ["v", "dt"]}, {"name": "k_prefix", "columns": ["v"]}])
         );
         let ranged = &inner[tenant]["partitions"]["observed"][&scenario.database]["ranged"];
         assert_eq!(

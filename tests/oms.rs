@@ -473,6 +473,30 @@ fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
     assert_eq!(run.code, 1);
 }
 
+/// An index created and a default changed on B only: both are drift, the index named on B,
+/// the default on the pair.
+#[test]
+fn an_index_and_a_default_changed_on_b_only_are_drift() {
+    let Some(run) = check("oms_drift_index", Behaviour::Fixtures("running"))
+        .extra_b(&[
+            "CREATE INDEX idx_amount ON `{db}`.orders (amount)",
+            "ALTER TABLE `{db}`.orders ALTER COLUMN amount SET DEFAULT 0",
+        ])
+        .run()
+    else {
+        return;
+    };
+    let db = &run.scenario.database;
+    assert_eq!(
+        findings(&run.report),
+        vec![
+            finding("schema.drift", "b", &format!("{db}.orders.idx_amount")),
+            finding("schema.drift", "pair", &format!("{db}.orders.amount")),
+        ]
+    );
+    assert_eq!(run.code, 1);
+}
+
 /// The single project's reverse step is an hour behind and its store keeps ten minutes.
 #[test]
 fn a_checkpoint_older_than_its_store_is_a_store_window_error() {

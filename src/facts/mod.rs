@@ -424,6 +424,10 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Primary and unique keys, primary first, then by name.
     pub keys: Vec<Key>,
+    /// The other B-tree indexes (`KEY`/`INDEX`, not unique), by name. `None` in a bundle
+    /// written before they were collected: nothing is known of them (nor of column defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indexes: Option<Vec<Index>>,
 }
 
 impl Table {
@@ -461,6 +465,56 @@ pub struct Column {
     pub auto_increment: bool,
     /// `VIRTUAL` or `STORED` for a generated column.
     pub generated: Option<String>,
+    /// `COLUMN_DEFAULT` as information_schema prints it (a generated column's expression).
+    #[serde(default, skip_serializing_if = "ColumnDefault::is_unknown")]
+    pub default: ColumnDefault,
+    /// `ON UPDATE CURRENT_TIMESTAMP`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_update_current_timestamp: bool,
+}
+
+/// A column's default value.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnDefault {
+    /// Not collected (a bundle written before defaults were).
+    #[default]
+    Unknown,
+    /// No default, or `DEFAULT NULL`: information_schema does not tell them apart.
+    None,
+    /// The default as information_schema prints it: `0`, `x y`, `CURRENT_TIMESTAMP`, `b'101'`.
+    Value(String),
+}
+
+impl ColumnDefault {
+    pub fn is_unknown(&self) -> bool {
+        *self == ColumnDefault::Unknown
+    }
+
+    /// From `information_schema.COLUMNS.COLUMN_DEFAULT`.
+    pub fn from_column_default(text: Option<&str>) -> ColumnDefault {
+        text.map_or(ColumnDefault::None, |text| {
+            ColumnDefault::Value(text.to_string())
+        })
+    }
+}
+
+impl std::fmt::Display for ColumnDefault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ColumnDefault::Unknown => f.write_str("unknown"),
+            ColumnDefault::None => f.write_str("none"),
+            ColumnDefault::Value(text) => write!(f, "'{text}'"),
+        }
+    }
+}
+
+/// A B-tree index that is not unique.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// In index order.
+    pub columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

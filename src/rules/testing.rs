@@ -136,6 +136,8 @@ pub fn table(columns: &[(&str, &str, bool)], keys: &[(&str, KeyKind, &[&str])]) 
                 nullable: *nullable,
                 auto_increment: false,
                 generated: None,
+                default: ColumnDefault::None,
+                on_update_current_timestamp: false,
             })
             .collect(),
         keys: keys
@@ -146,6 +148,7 @@ pub fn table(columns: &[(&str, &str, bool)], keys: &[(&str, KeyKind, &[&str])]) 
                 columns: columns.iter().map(|c| c.to_string()).collect(),
             })
             .collect(),
+        indexes: Some(Vec::new()),
     }
 }
 

@@ -22,29 +22,33 @@ use std::collections::BTreeMap;
 use mysql_async::Value;
 
 use super::statements::ShapeError;
-use crate::facts::{Column, Edition, Key, KeyKind, Server, Table};
+use crate::facts::{Column, ColumnDefault, Edition, Index, Key, KeyKind, Server, Table};
 
-/// The in-scope base tables and their unique index tables. Ends in `IN ({scope})` like the
+/// The in-scope base tables and their B-tree index tables (unique or not). Ends in `IN ({scope})` like the
 /// catalogue queries.
 pub const TABLES: &str = "SELECT d.database_name, t.table_name, t.table_id, t.table_type, t.index_type, \
      t.data_table_id FROM oceanbase.__all_table t JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
      WHERE d.in_recyclebin = 0 AND ((t.table_type = 3 AND (t.table_mode >> 12) & 15 IN (0, 1)) \
-     OR (t.table_type = 5 AND t.index_type IN (2, 4, 7, 39))) AND d.database_name IN ({scope})";
+     OR (t.table_type = 5 AND t.index_type IN (1, 2, 3, 4, 6, 7, 39))) AND d.database_name IN ({scope})";
 
 /// The columns of those tables (hidden ones too, for the column order), by table id: names are
 /// sent once per table by [`TABLES`], not once per column.
 pub const COLUMNS: &str = "SELECT c.table_id, c.column_id, c.column_name, c.is_hidden, c.prev_column_id, \
      c.rowkey_position, c.index_position, c.data_type, c.data_length, c.data_precision, c.data_scale, \
      c.zero_fill, c.nullable, c.collation_type, c.autoincrement, c.column_flags, c.extended_type_info, \
-     c.srs_id FROM oceanbase.__all_column c WHERE c.table_id IN (SELECT t.table_id \
+     c.srs_id, c.cur_default_value_v2, c.on_update_current_timestamp FROM oceanbase.__all_column c WHERE c.table_id IN (SELECT t.table_id \
      FROM oceanbase.__all_table t JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
      WHERE d.in_recyclebin = 0 AND ((t.table_type = 3 AND (t.table_mode >> 12) & 15 IN (0, 1)) \
-     OR (t.table_type = 5 AND t.index_type IN (2, 4, 7, 39))) AND d.database_name IN ({scope}))";
+     OR (t.table_type = 5 AND t.index_type IN (1, 2, 3, 4, 6, 7, 39))) AND d.database_name IN ({scope}))";
 
 /// `__all_table.table_type` of a user table; 5 is an index table.
 const USER_TABLE: i64 = 3;
 /// `__all_table.index_type` of the primary key of a heap-organised table, kept as an index.
 const HEAP_PRIMARY: i64 = 39;
+/// `__all_table.index_type` of the B-tree indexes that are not unique: local, global, and global
+/// on a table that is not partitioned (which the kernel stores like a local one). The unique
+/// ones are 2, 4 and 7.
+const NOT_UNIQUE: [i64; 3] = [1, 3, 6];
 /// `collation_type` of the binary collation: `varbinary`, `blob` instead of `varchar`, `text`.
 const BINARY_COLLATION: i64 = 63;
 /// `column_flags` bits: generated columns, and one the kernel's own type printer reads and
@@ -86,6 +90,10 @@ pub struct InnerColumn {
     /// `extended_type_info`: the values of an enum or a set, serialised.
     pub extended_type_info: Option<Vec<u8>>,
     pub srs_id: i64,
+    /// `cur_default_value_v2`: the default as text, an enum's position, a set's or a bit's
+    /// number; a generated column's expression. NULL without a default.
+    pub default: Option<Vec<u8>>,
+    pub on_update_current_timestamp: bool,
 }
 
 /// The cells of one row, taken in order; numbers arrive as integers from a prepared statement
@@ -175,7 +183,7 @@ pub fn inner_table(row: Vec<Value>) -> Result<InnerTable, ShapeError> {
 
 /// One [`COLUMNS`] row, parsed as it streams in.
 pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
-    let mut cells = Cells::new(row, 18)?;
+    let mut cells = Cells::new(row, 20)?;
     Ok(InnerColumn {
         table_id: cells.number()?,
         column_id: cells.number()?,
@@ -195,6 +203,8 @@ pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
         flags: cells.number()?,
         extended_type_info: cells.bytes(),
         srs_id: cells.number()?,
+        default: cells.bytes(),
+        on_update_current_timestamp: cells.flag()?,
     })
 }
 
@@ -495,11 +505,15 @@ pub fn fill_tables(
                         } else {
                             None
                         },
+                        default: column_default(column, layout).map_err(in_table)?,
+                        on_update_current_timestamp: column.on_update_current_timestamp,
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
-            table.keys =
+            let (keys, other_indexes) =
                 keys(own, indexes.get(id).map(Vec::as_slice).unwrap_or(&[])).map_err(in_table)?;
+            table.keys = keys;
+            table.indexes = Some(other_indexes);
         }
     }
     Ok(())
@@ -533,12 +547,13 @@ fn ordered(columns: &[InnerColumn]) -> Option<Vec<&InnerColumn>> {
 
 /// The primary key (visible row-key columns) and the unique keys (unique index tables, named
 /// `__idx_<table id>_<name>`), primary first, then by name, as `information_schema.STATISTICS`
-/// gives them.
+/// gives them; and the indexes that are not unique, by name.
 fn keys(
     columns: &[InnerColumn],
     indexes: &[(&InnerTable, Vec<InnerColumn>)],
-) -> Result<Vec<Key>, String> {
+) -> Result<(Vec<Key>, Vec<Index>), String> {
     let mut keys: Vec<Key> = Vec::new();
+    let mut others: Vec<Index> = Vec::new();
     let mut primary: Vec<&InnerColumn> = columns
         .iter()
         .filter(|column| column.rowkey_position > 0 && !column.hidden)
@@ -568,6 +583,13 @@ fn keys(
             .iter()
             .map(|part| key_column(part, columns))
             .collect::<Result<Vec<_>, _>>()?;
+        if NOT_UNIQUE.contains(&index.index_type) {
+            others.push(Index {
+                name,
+                columns: names,
+            });
+            continue;
+        }
         match keys.iter_mut().find(|key| key.name == name) {
             Some(key) => key.columns.extend(names),
             None => keys.push(Key {
@@ -578,7 +600,50 @@ fn keys(
         }
     }
     keys.sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
-    Ok(keys)
+    others.sort_by(|left, right| left.name.cmp(&right.name));
+    Ok((keys, others))
+}
+
+/// `information_schema.COLUMNS.COLUMN_DEFAULT` of `column`: the kernel keeps an enum's default
+/// as its position, a set's as its bit mask and a bit's as a number, and prints them as the
+/// value(s) and `b'101'`.
+fn column_default(column: &InnerColumn, layout: InnerLayout) -> Result<ColumnDefault, String> {
+    let Some(bytes) = &column.default else {
+        return Ok(ColumnDefault::None);
+    };
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let unknown = |what: &str| format!("column {}: default {text:?} {what}", column.name);
+    let number = || text.parse::<u64>().map_err(|_| unknown("is not a number"));
+    Ok(ColumnDefault::Value(match layout.kind(column.data_type) {
+        Some(Kind::Bit) => format!("b'{:b}'", number()?),
+        Some(Kind::Values(kind)) => {
+            let values = column
+                .extended_type_info
+                .as_deref()
+                .and_then(enum_values)
+                .ok_or_else(|| unknown("of a column whose values cannot be read"))?;
+            let chosen: Vec<&str> = if kind == "enum" {
+                match number()? {
+                    0 => Vec::new(),
+                    position => vec![
+                        values
+                            .get(position as usize - 1)
+                            .ok_or_else(|| unknown("is past the values"))?,
+                    ],
+                }
+            } else {
+                let mask = number()?;
+                values
+                    .iter()
+                    .enumerate()
+                    .filter(|(bit, _)| *bit < 64 && mask & (1 << bit) != 0)
+                    .map(|(_, value)| value.as_str())
+                    .collect()
+            };
+            chosen.join(",")
+        }
+        _ => text,
+    }))
 }
 
 /// The table column an index column stands for. A prefix part (`KEY (name(10))`) is a hidden
@@ -630,6 +695,8 @@ mod tests {
             flags: 0,
             extended_type_info: None,
             srs_id: -32,
+            default: None,
+            on_update_current_timestamp: false,
         }
     }
 
@@ -809,6 +876,37 @@ mod tests {
         assert!(ordered(&columns).is_none());
     }
 
+    /// Defaults as seekdb keeps them in `__all_column.cur_default_value_v2` and prints them in
+    /// `information_schema.COLUMNS.COLUMN_DEFAULT`.
+    #[test]
+    fn defaults_print_as_information_schema_does() {
+        let with = |data_type: i64, default: Option<&str>, values: Option<&str>| {
+            let mut c = column(2, "c", data_type);
+            c.default = default.map(|text| text.as_bytes().to_vec());
+            c.extended_type_info = values.map(hex);
+            column_default(&c, InnerLayout::OceanBase)
+        };
+        let value = |text: &str| Ok(ColumnDefault::Value(text.into()));
+        assert_eq!(with(4, None, None), Ok(ColumnDefault::None));
+        assert_eq!(with(4, Some("0"), None), value("0"));
+        assert_eq!(with(22, Some("x y"), None), value("x y"));
+        assert_eq!(
+            with(17, Some("CURRENT_TIMESTAMP"), None),
+            value("CURRENT_TIMESTAMP")
+        );
+        assert_eq!(with(4, Some("(1 + 2)"), None), value("(1 + 2)"));
+        // bit(3) DEFAULT b'101' is kept as 5; bit(8) DEFAULT 0 as 0.
+        assert_eq!(with(31, Some("5"), None), value("b'101'"));
+        assert_eq!(with(31, Some("0"), None), value("b'0'"));
+        // enum('x','y','z') DEFAULT 'y' is its position, 2; set('x','y','z') DEFAULT 'x,z' is 5.
+        let xyz = "03017800017900017A00";
+        assert_eq!(with(32, Some("2"), Some(xyz)), value("y"));
+        assert_eq!(with(33, Some("5"), Some(xyz)), value("x,z"));
+        assert_eq!(with(33, Some("0"), Some(xyz)), value(""));
+        assert!(with(32, Some("4"), Some(xyz)).is_err());
+        assert!(with(31, Some("b'1'"), None).is_err());
+    }
+
     /// `CREATE TABLE t4 (id int, a varchar(100), b int, c int, UNIQUE KEY up (a(10), b),
     /// UNIQUE KEY uf ((b + c)), KEY k (c))` on seekdb: no primary key (a hidden
     /// `__pk_increment` row key), a prefix part and a functional part.
@@ -838,18 +936,28 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        let (up, uf) = (
+        let (up, uf, mut k) = (
             index_table(501, "__idx_500_up"),
             index_table(502, "__idx_500_uf"),
+            index_table(503, "__idx_500_k"),
         );
+        k.index_type = 1;
         let indexes = vec![
             (
                 &up,
                 parts(501, &[(18, "b", 2, false), (21, "__substr10_17", 1, true)]),
             ),
             (&uf, parts(502, &[(20, "SYS_NC20$", 1, true)])),
+            (&k, parts(503, &[(19, "c", 1, false)])),
         ];
-        let keys = keys(&table, &indexes).unwrap();
+        let (keys, others) = keys(&table, &indexes).unwrap();
+        assert_eq!(
+            others,
+            vec![Index {
+                name: "k".into(),
+                columns: vec!["c".into()]
+            }]
+        );
         let shown: Vec<(String, KeyKind, Vec<String>)> = keys
             .into_iter()
             .map(|key| (key.name, key.kind, key.columns))
@@ -863,7 +971,7 @@ mod tests {
         );
 
         table[1].rowkey_position = 1; // `id` as the primary key
-        let keys = super::keys(&table, &[]).unwrap();
+        let (keys, _) = super::keys(&table, &[]).unwrap();
         assert_eq!(keys[0].kind, KeyKind::Primary);
         assert_eq!(keys[0].columns, vec!["id".to_string()]);
     }
@@ -880,7 +988,7 @@ mod tests {
         };
         let row = text(&[
             "500", "16", "id", "0", "0", "1", "0", "4", "0", "11", "0", "0", "0", "63", "1", "0",
-            "NULL", "-32",
+            "NULL", "-32", "NULL", "0",
         ]);
         let parsed = inner_column(row.clone()).unwrap();
         assert_eq!(
@@ -932,6 +1040,7 @@ mod tests {
                         collation: None,
                         columns: vec![],
                         keys: vec![],
+                        indexes: None,
                     },
                 )]),
             );

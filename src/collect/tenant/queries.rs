@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::statements::{Rows, ShapeError};
 use crate::facts::{
-    Column, CompatibilityMode, Database, Edition, Fact, Grants, Key, KeyKind, Mode, Server, Table,
-    Trigger, Variables,
+    Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index, Key, KeyKind,
+    Mode, Server, Table, Trigger, Variables,
 };
 
 pub const SERVER: &str = "SELECT ob_version(), version(), @@version_comment, current_user()";
@@ -29,13 +29,14 @@ pub const DATABASES: &str = "SELECT schema_name, default_character_set_name, def
 pub const TABLES: &str = "SELECT table_schema, table_name, table_type, table_rows, table_collation \
      FROM information_schema.TABLES WHERE table_type IN ('BASE TABLE', 'VIEW') AND table_schema IN ({scope})";
 
-pub const COLUMNS: &str = "SELECT table_schema, table_name, column_name, column_type, is_nullable, extra \
-     FROM information_schema.COLUMNS WHERE table_schema IN ({scope}) \
+pub const COLUMNS: &str = "SELECT table_schema, table_name, column_name, column_type, is_nullable, extra, \
+     column_default FROM information_schema.COLUMNS WHERE table_schema IN ({scope}) \
      ORDER BY table_schema, table_name, ordinal_position";
 
-/// Unique indexes only: `non_unique = 0` covers the primary key and unique keys.
-pub const KEYS: &str = "SELECT table_schema, table_name, index_name, column_name \
-     FROM information_schema.STATISTICS WHERE non_unique = 0 AND table_schema IN ({scope}) \
+/// Every index: `non_unique = 0` are the primary key and the unique keys; the others are kept
+/// when they are B-tree indexes (a full-text or spatial index lists the kernel's hidden columns).
+pub const KEYS: &str = "SELECT table_schema, table_name, index_name, column_name, non_unique, index_type \
+     FROM information_schema.STATISTICS WHERE table_schema IN ({scope}) \
      ORDER BY table_schema, table_name, index_name, seq_in_index";
 
 /// The name of the tenant the session is in: a user tenant's `DBA_OB_TENANTS` holds its own row
@@ -165,6 +166,7 @@ pub fn tables(
             collation: cell(row, 4)?.map(str::to_string),
             columns: Vec::new(),
             keys: Vec::new(),
+            indexes: Some(Vec::new()),
         };
         databases
             .entry(text(row, 0)?.to_string())
@@ -190,6 +192,8 @@ pub fn tables(
                 .into_iter()
                 .find(|kind| extra.contains(&format!("{kind} GENERATED")))
                 .map(str::to_string),
+            default: ColumnDefault::from_column_default(cell(row, 6)?),
+            on_update_current_timestamp: extra.contains("ON UPDATE CURRENT_TIMESTAMP"),
         });
     }
     for row in key_rows {
@@ -202,6 +206,19 @@ pub fn tables(
         };
         let index = text(row, 2)?;
         let column = text(row, 3)?.to_string();
+        if text(row, 4)? != "0" {
+            if text(row, 5)?.eq_ignore_ascii_case("BTREE") {
+                let indexes = table.indexes.get_or_insert_with(Vec::new);
+                match indexes.iter_mut().find(|known| known.name == index) {
+                    Some(known) => known.columns.push(column),
+                    None => indexes.push(Index {
+                        name: index.to_string(),
+                        columns: vec![column],
+                    }),
+                }
+            }
+            continue;
+        }
         match table.keys.iter_mut().find(|key| key.name == index) {
             Some(key) => key.columns.push(column),
             None => table.keys.push(Key {
@@ -222,6 +239,9 @@ pub fn tables(
         table
             .keys
             .sort_by(|left, right| (left.kind, &left.name).cmp(&(right.kind, &right.name)));
+        if let Some(indexes) = &mut table.indexes {
+            indexes.sort_by(|left, right| left.name.cmp(&right.name));
+        }
     }
     Ok(databases)
 }
@@ -382,6 +402,7 @@ mod tests {
                     Some("int(11)"),
                     Some("NO"),
                     Some("auto_increment"),
+                    None,
                 ],
                 &[
                     Some("app"),
@@ -390,6 +411,7 @@ mod tests {
                     Some("varchar(10)"),
                     Some("NO"),
                     Some(""),
+                    Some("x y"),
                 ],
                 &[
                     Some("app"),
@@ -398,6 +420,16 @@ mod tests {
                     Some("int(11)"),
                     Some("YES"),
                     Some("VIRTUAL GENERATED"),
+                    Some("(`id` + 1)"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("c"),
+                    Some("datetime"),
+                    Some("YES"),
+                    Some("on update current_timestamp"),
+                    Some("CURRENT_TIMESTAMP"),
                 ],
                 &[
                     Some("app"),
@@ -406,21 +438,73 @@ mod tests {
                     Some("int(11)"),
                     Some("NO"),
                     Some(""),
+                    None,
                 ],
             ]),
             &rows(&[
-                &[Some("app"), Some("t1"), Some("uk"), Some("v")],
-                &[Some("app"), Some("t1"), Some("PRIMARY"), Some("id")],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("ft"),
+                    Some("__doc_id_1"),
+                    Some("1"),
+                    Some("FULLTEXT"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("ivc"),
+                    Some("v"),
+                    Some("1"),
+                    Some("BTREE"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("ivc"),
+                    Some("c"),
+                    Some("1"),
+                    Some("BTREE"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("uk"),
+                    Some("v"),
+                    Some("0"),
+                    Some("BTREE"),
+                ],
+                &[
+                    Some("app"),
+                    Some("t1"),
+                    Some("PRIMARY"),
+                    Some("id"),
+                    Some("0"),
+                    Some("BTREE"),
+                ],
             ]),
         )
         .unwrap();
         let t1 = &tables["app"]["t1"];
         assert_eq!(t1.approximate_rows, Some(12));
-        assert_eq!(t1.columns.len(), 3);
+        assert_eq!(t1.columns.len(), 4);
         assert!(t1.columns[0].auto_increment);
+        assert_eq!(t1.columns[0].default, ColumnDefault::None);
+        assert_eq!(t1.columns[1].default, ColumnDefault::Value("x y".into()));
         assert_eq!(t1.columns[2].generated.as_deref(), Some("VIRTUAL"));
+        assert!(t1.columns[3].on_update_current_timestamp);
+        assert!(!t1.columns[1].on_update_current_timestamp);
+        assert_eq!(t1.keys.len(), 2);
         assert_eq!(t1.keys[0].kind, KeyKind::Primary);
         assert_eq!(t1.keys[1].name, "uk");
+        // Non-unique B-tree indexes apart from the keys; a full-text index is not compared.
+        assert_eq!(
+            t1.indexes,
+            Some(vec![Index {
+                name: "ivc".into(),
+                columns: vec!["v".into(), "c".into()]
+            }])
+        );
         assert!(!tables["app"].contains_key("view1"));
     }
 

@@ -1,17 +1,18 @@
 use super::require_visible_scope;
-use crate::facts::{KeyKind, Table, Tenant};
+use crate::facts::{Index, KeyKind, Table, Tenant};
 use crate::rules::scope::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, Stage, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+};
 
 declare_rule! {
     /// ## What it checks
     /// While both directions run: the in-scope schemas of A and B are the same in both
     /// directions — every in-scope table on one tenant exists on the other, with the same
-    /// columns (name, type, nullability, generated or not) and the same primary and unique
-    /// keys. A finding names the tenant that has the extra or different object.
-    ///
-    /// Column defaults and non-unique indexes are not compared yet: the collector does not
-    /// read them.
+    /// columns (name, type, nullability, generated or not, default, `ON UPDATE
+    /// CURRENT_TIMESTAMP`), the same primary and unique keys and the same other B-tree indexes
+    /// (full-text, spatial and vector indexes are not compared). A finding names the tenant
+    /// that has the extra or different object.
     ///
     /// ## Why it matters
     /// In an active-active pair DDL is synced one way only (or not at all). A schema change run
@@ -33,7 +34,7 @@ declare_rule! {
         optional: &[],
         waivable: true,
         compares_sides: true,
-        summary: "A and B in-scope schemas are identical in both directions (tables, columns, keys)",
+        summary: "A and B in-scope schemas are identical in both directions (tables, columns, defaults, keys, indexes)",
         check: check,
     };
 }
@@ -58,13 +59,33 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
+    let mut details_unknown = false;
     for (database, name, a) in in_scope_tables(cx.plan, &cx.tenant(Tenant::A))? {
         let Some(b) = cx.tenant(Tenant::B).table(database, name)? else {
             continue;
         };
+        details_unknown |= [a, b].iter().any(|table| !details_known(table));
         findings.extend(differences(&format!("{database}.{name}"), a, b, &cause));
     }
+    if findings.is_empty() && details_unknown {
+        return Err(NotEvaluated::Inconclusive(
+            "tables, columns and keys are the same, but column defaults and non-unique indexes \
+             were not collected (a bundle written by an earlier version): collect again to \
+             compare them"
+                .into(),
+        ));
+    }
     Ok(findings)
+}
+
+/// Whether `table`'s facts hold its column defaults and non-unique indexes (a bundle written
+/// before they were collected has neither).
+fn details_known(table: &Table) -> bool {
+    table.indexes.is_some()
+        && table
+            .columns
+            .iter()
+            .all(|column| !column.default.is_unknown())
 }
 
 /// "DDL run on the side that does not sync it", when the plan says which side syncs DDL.
@@ -132,6 +153,37 @@ fn differences(
             )
         };
         let (on_a, on_b) = (describe(column), describe(other));
+        let defaults = |c: &crate::facts::Column| {
+            format!(
+                "default {}{}",
+                c.default,
+                if c.on_update_current_timestamp {
+                    " ON UPDATE CURRENT_TIMESTAMP"
+                } else {
+                    ""
+                }
+            )
+        };
+        let known = !column.default.is_unknown() && !other.default.is_unknown();
+        if on_a.eq_ignore_ascii_case(&on_b)
+            && known
+            && (column.default != other.default
+                || column.on_update_current_timestamp != other.on_update_current_timestamp)
+        {
+            findings.push(
+                Finding::new(
+                    Side::Pair,
+                    Some(format!("{object}.{}", column.name)),
+                    format!(
+                        "column {object}.{} has {} on tenant a but {} on tenant b: rows inserted without it differ by the side they are written on",
+                        column.name,
+                        defaults(column),
+                        defaults(other)
+                    ),
+                )
+                .help(help.clone()),
+            );
+        }
         if !on_a.eq_ignore_ascii_case(&on_b) {
             findings.push(
                 Finding::new(
@@ -177,8 +229,63 @@ fn differences(
                     list(&keys_b)
                 ),
             )
-            .help(help),
+            .help(help.clone()),
         );
+    }
+    if let (Some(on_a), Some(on_b)) = (&a.indexes, &b.indexes) {
+        findings.extend(index_differences(object, on_a, on_b, &help, cause));
+    }
+    findings
+}
+
+/// The non-unique indexes of `object` one tenant has and the other has not, by name, and
+/// those whose columns differ.
+fn index_differences(
+    object: &str,
+    a: &[Index],
+    b: &[Index],
+    help: &str,
+    cause: &dyn Fn(Tenant) -> String,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let columns = |index: &Index| index.columns.join(", ").to_ascii_lowercase();
+    for (here, there, mine, theirs) in [(Tenant::A, Tenant::B, a, b), (Tenant::B, Tenant::A, b, a)]
+    {
+        for index in mine {
+            let same_name = theirs
+                .iter()
+                .find(|other| other.name.eq_ignore_ascii_case(&index.name));
+            match same_name {
+                None => findings.push(
+                    Finding::new(
+                        here,
+                        Some(format!("{object}.{}", index.name)),
+                        format!(
+                            "index {} ({}) of {object} exists on tenant {here} but not on tenant {there}{}",
+                            index.name,
+                            columns(index),
+                            cause(here)
+                        ),
+                    )
+                    .help(help.to_string()),
+                ),
+                Some(other) if here == Tenant::A && columns(index) != columns(other) => findings
+                    .push(
+                        Finding::new(
+                            Side::Pair,
+                            Some(format!("{object}.{}", index.name)),
+                            format!(
+                                "index {} of {object} is on ({}) on tenant a but on ({}) on tenant b",
+                                index.name,
+                                columns(index),
+                                columns(other)
+                            ),
+                        )
+                        .help(help.to_string()),
+                    ),
+                Some(_) => {}
+            }
+        }
     }
     findings
 }
@@ -186,7 +293,7 @@ fn differences(
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::{Column, Fact, Table};
+    use crate::facts::{Column, ColumnDefault, Fact, Index, Table};
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
@@ -216,6 +323,8 @@ mod tests {
                 nullable: true,
                 auto_increment: false,
                 generated: None,
+                default: ColumnDefault::None,
+                on_update_current_timestamp: false,
             });
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Running);
@@ -248,6 +357,74 @@ mod tests {
             sides.iter().any(|(side, object)| *side == "pair"
                 && object.is_some_and(|o| o.starts_with("app.orders."))),
             "{sides:?}"
+        );
+    }
+
+    #[test]
+    fn a_default_changed_on_one_side_is_a_pair_finding() {
+        let changed = facts(|f| {
+            orders(f, 'b').columns[1].default = ColumnDefault::Value("open".into());
+        });
+        let findings = fire(&RULE, &plan(), &changed, Stage::Running);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(where_(&findings), vec![("pair", Some("app.orders.note"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("has default none on tenant a but default 'open' on tenant b"),
+            "{}",
+            findings[0].message
+        );
+        let on_update = facts(|f| orders(f, 'a').columns[1].on_update_current_timestamp = true);
+        assert_eq!(fire(&RULE, &plan(), &on_update, Stage::Running).len(), 1);
+    }
+
+    #[test]
+    fn an_index_created_on_b_only_names_b_and_different_columns_name_the_pair() {
+        let index = |columns: &[&str]| Index {
+            name: "idx_status".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+        };
+        let on_b_only = facts(|f| {
+            orders(f, 'b').indexes = Some(vec![index(&["id"])]);
+        });
+        let findings = fire(&RULE, &plan(), &on_b_only, Stage::Running);
+        assert_eq!(
+            where_(&findings),
+            vec![("b", Some("app.orders.idx_status"))]
+        );
+        let different = facts(|f| {
+            orders(f, 'a').indexes = Some(vec![index(&["id"])]);
+            orders(f, 'b').indexes = Some(vec![index(&["id", "total"])]);
+        });
+        let findings = fire(&RULE, &plan(), &different, Stage::Running);
+        assert_eq!(
+            where_(&findings),
+            vec![("pair", Some("app.orders.idx_status"))]
+        );
+    }
+
+    #[test]
+    fn a_bundle_without_defaults_and_indexes_is_inconclusive_unless_something_differs() {
+        let old = facts(|f| {
+            orders(f, 'a').indexes = None;
+        });
+        let outcome = run(&RULE, &plan(), &old, Stage::Running);
+        assert_eq!(outcome.status, Status::Inconclusive);
+        assert!(
+            outcome
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("collect again")
+        );
+        let old_and_drifted = facts(|f| {
+            orders(f, 'a').indexes = None;
+            orders(f, 'a').columns[0].column_type = "bigint(20) unsigned".into();
+        });
+        assert_eq!(
+            fire(&RULE, &plan(), &old_and_drifted, Stage::Running).len(),
+            1
         );
     }
 }
