@@ -429,6 +429,14 @@ fn record_fixture_bundles() {
         )
         .oms("reverse-failed"),
         recording(
+            "single-project-reverse-failed",
+            "the one 容灾双活 project FAILED at its reverse step with CONNECTOR-SIOO00014400, an hour and a half behind: stage auto is running, oms.reverse-healthy carries the code and its usual cause; oms.forward-healthy passes (the forward step still runs)",
+            scenario.healthy(),
+            Some(scenario.healthy()),
+        )
+        .oms("single-project-reverse-failed")
+        .edit_plan(common::single_project),
+        recording(
             "forward-lagging",
             "the forward project's incremental checkpoint is 15 minutes old: oms.lag at the reverse stage",
             scenario.healthy(),

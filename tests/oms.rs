@@ -473,6 +473,40 @@ fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
     assert_eq!(run.code, 1);
 }
 
+/// The one 容灾双活 project FAILED at its reverse step: the same error, on the project, with
+/// OMS's code and the usual cause; the forward step, still running, is not blamed.
+#[test]
+fn a_single_project_failed_at_its_reverse_step_is_an_error_carrying_its_code() {
+    let Some(run) = check(
+        "oms_sp_reverse_failed",
+        Behaviour::Fixtures("single-project-reverse-failed"),
+    )
+    .edit_plan(common::single_project)
+    .run() else {
+        return;
+    };
+    assert_eq!(run.report["stage"], "running");
+    let project = format!("dr_{}_a_to_b", run.scenario.database);
+    let failed = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "oms.reverse-healthy")
+        .expect("oms.reverse-healthy fires");
+    assert_eq!(failed["object"], project.as_str());
+    assert_eq!(failed["severity"], "error");
+    let message = failed["message"].as_str().unwrap();
+    assert!(message.contains("CONNECTOR-SIOO00014400"), "{message}");
+    assert!(
+        failed["help"]
+            .as_str()
+            .unwrap()
+            .contains("schema.partitions")
+    );
+    assert_eq!(status(&run.report, "oms.forward-healthy"), "pass");
+    assert_eq!(run.code, 1);
+}
+
 /// An index created and a default changed on B only: both are drift, the index named on B,
 /// the default on the pair.
 #[test]

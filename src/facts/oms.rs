@@ -299,11 +299,11 @@ impl<'a> Direction<'a> {
         }
     }
 
-    /// `forward project dr_a_to_b`, `the reverse step of project dr_app`.
+    /// `forward project dr_a_to_b`, `the reverse link of project dr_app`.
     pub fn describe(&self) -> String {
         match self.step.map(|step| step.kind) {
             Some(StepKind::ReverseIncremental) => {
-                format!("the reverse step of project {}", self.project.name)
+                format!("the reverse link of project {}", self.project.name)
             }
             _ => format!("{} project {}", self.name, self.project.name),
         }

@@ -19,7 +19,7 @@ pub struct PairState {
 pub struct DirectionState {
     /// `forward` or `reverse`.
     pub name: &'static str,
-    /// `forward project dr_a_to_b`, `the reverse step of project dr_app`.
+    /// `forward project dr_a_to_b`, `the reverse link of project dr_app`.
     pub link: String,
     /// Its project's status.
     pub project_status: String,
@@ -179,7 +179,7 @@ mod tests {
             "{}",
             lines[0]
         );
-        assert!(lines[1].starts_with("the reverse step of project dr_a_to_b (reverse): RUNNING; steps REVERSE_INCR_TRANSFER MONITORING; lag 3 s"), "{}", lines[1]);
+        assert!(lines[1].starts_with("the reverse link of project dr_a_to_b (reverse): RUNNING; steps REVERSE_INCR_TRANSFER MONITORING; lag 3 s"), "{}", lines[1]);
         assert!(lines[1].contains("store window"));
         assert_eq!(lines[2], format!("OMS read at {}", utc(NOW)));
     }

@@ -91,7 +91,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 edges.extend(pair_edge(
                     plan_reverse,
                     !project.reverse_ddl_sync.is_empty(),
-                    format!("the reverse step of project {}", project.name),
+                    format!("the reverse link of project {}", project.name),
                 ));
             }
         }

@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it checks
     /// Before the reverse project is created: the forward project is `RUNNING`, none of its
     /// steps is `FAILED`, and its incremental step (`INCR_TRANSFER` or `INCR_SYNC`) is
-    /// `RUNNING` or `MONITORING`.
+    /// `RUNNING` or `MONITORING`. In a single 容灾双活 project the reverse step
+    /// (`REVERSE_INCR_TRANSFER`) is the reverse link's, checked by `oms.reverse-healthy`.
     ///
     /// ## Why it matters
     /// Active-active needs both directions live. Adding a reverse link to a forward link that
@@ -47,7 +48,15 @@ fn check(cx: &Ctx<'_>) -> Check {
     };
     let object = || Some(project.name.clone());
     let mut findings = Vec::new();
-    if project.status != "RUNNING" {
+    // A single 容灾双活 project also holds the reverse link's step: its failure, and the project
+    // status FAILED it alone causes, are oms.reverse-healthy's to report.
+    let (reverse, forward): (Vec<_>, Vec<_>) = steps
+        .iter()
+        .filter(|step| step.status == "FAILED")
+        .partition(|step| step.kind == StepKind::ReverseIncremental);
+    let failed_by_reverse_step =
+        project.status == "FAILED" && forward.is_empty() && !reverse.is_empty();
+    if project.status != "RUNNING" && !failed_by_reverse_step {
         findings.push(
             Finding::new(
                 Side::Oms,
@@ -60,7 +69,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             .help("resume or repair the forward project in OMS before adding the reverse link"),
         );
     }
-    for step in steps.iter().filter(|step| step.status == "FAILED") {
+    for step in forward {
         let error = step
             .error
             .as_deref()
@@ -150,6 +159,54 @@ mod tests {
             &oms_plan(),
             &with_oms(|oms| set_step(oms, "INCR_TRANSFER", "MONITORING", None)),
             Stage::Reverse,
+        );
+    }
+
+    /// The reverse step of a single 容灾双活 project, and the FAILED status it alone gives the
+    /// project, are the reverse link's (oms.reverse-healthy); a forward step failing too is not.
+    #[test]
+    fn a_single_project_failed_only_at_its_reverse_step_is_not_blamed_on_the_forward_link() {
+        let failed_reverse = |project: &mut crate::facts::oms::Project| {
+            project.status = "FAILED".into();
+            if let Fact::Observed(steps) = &mut project.steps {
+                let reverse = steps
+                    .iter_mut()
+                    .find(|step| step.name == "REVERSE_INCR_TRANSFER")
+                    .unwrap();
+                reverse.status = "FAILED".into();
+                reverse.error = Some("CONNECTOR-SIOO00014400: ORA-14400".into());
+            }
+        };
+        let plan = single_project_plan();
+        assert_clean(
+            &RULE,
+            &plan,
+            &with_single_project(failed_reverse),
+            Stage::Running,
+        );
+        let both = with_single_project(|project| {
+            failed_reverse(project);
+            if let Fact::Observed(steps) = &mut project.steps {
+                let forward = steps
+                    .iter_mut()
+                    .find(|step| step.name == "INCR_TRANSFER")
+                    .unwrap();
+                forward.status = "FAILED".into();
+            }
+        });
+        let messages: Vec<String> = fire(&RULE, &plan, &both, Stage::Running)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("is FAILED, not RUNNING")),
+            "{messages:?}"
+        );
+        assert!(
+            !messages.iter().any(|m| m.contains("REVERSE_INCR_TRANSFER")),
+            "{messages:?}"
         );
     }
 }

@@ -188,7 +188,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("the reverse step of project dr_a_to_b is 1 h behind")
+                .contains("the reverse link of project dr_a_to_b is 1 h behind")
         );
     }
 

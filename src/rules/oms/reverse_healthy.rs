@@ -200,7 +200,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("the reverse step of project dr_a_to_b is SUSPEND")
+                .contains("the reverse link of project dr_a_to_b is SUSPEND")
         );
     }
 

@@ -212,7 +212,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("the reverse step of project dr_a_to_b is 50 min older"),
+                .contains("the reverse link of project dr_a_to_b is 50 min older"),
             "{}",
             findings[0].message
         );
