@@ -535,6 +535,45 @@ fn a_forward_link_15_minutes_behind_is_a_lag_error() {
     assert_eq!(run.code, 1);
 }
 
+/// A row filter on the forward project (the older body shape), and a column selection on a
+/// single project (OMS CE 4.2.2's shape): each is the one finding, an error naming the project,
+/// the table and what it keeps.
+#[test]
+fn a_row_filter_or_a_column_selection_is_an_exact_mirror_error() {
+    for (name, fixtures, edit_plan, keeps) in [
+        (
+            "oms_row_filter",
+            "row-filter",
+            (|plan| plan) as fn(String) -> String,
+            "only the rows of {db}.orders where `amount >= 100`",
+        ),
+        (
+            "oms_columns",
+            "column-selection",
+            common::single_project,
+            "only columns id, amount of {db}.orders",
+        ),
+    ] {
+        let Some(run) = check(name, Behaviour::Fixtures(fixtures))
+            .edit_plan(edit_plan)
+            .run()
+        else {
+            return;
+        };
+        let forward = forward_project(&run);
+        assert_eq!(
+            findings(&run.report),
+            vec![oms_finding("link.exact-mirror", &forward)],
+            "{fixtures}"
+        );
+        let message = run.report["findings"][0]["message"].as_str().unwrap();
+        let keeps = keeps.replace("{db}", &run.scenario.database);
+        assert!(message.contains(&keeps), "{message}");
+        assert_eq!(run.report["findings"][0]["severity"], "error");
+        assert_eq!(run.code, 1);
+    }
+}
+
 #[test]
 fn a_third_project_syncing_ddl_into_the_pair_is_a_ddl_ring_error() {
     let Some(run) = check("oms_ddl_third", Behaviour::Fixtures("ddl-third-project")).run() else {
