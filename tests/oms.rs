@@ -426,6 +426,10 @@ fn a_healthy_running_pair_is_clean_at_the_running_stage() {
     ] {
         assert_eq!(status(&run.report, rule), "pass", "{rule}");
     }
+    // seekdb never recycled a log: both links' checkpoints are still in their sources' online
+    // logs, and there is no archive to turn on.
+    assert_eq!(status(&run.report, "tenant.log-window"), "skipped");
+    assert!(reason(&run.report, "tenant.log-window").contains("seekdb"));
 }
 
 /// A reverse project FAILED at its incremental step gave PASSED before the running stage:
