@@ -202,7 +202,7 @@ fn out_of_reach(tenant: Tenant, link: &Link, checkpoint: u64, by: &str) -> Findi
         ),
     )
     .help(format!(
-        "rebuild the link from a full migration (a new project), and turn log archive on on tenant {tenant} (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) so a paused link can resume from the archive; until then do not switch over to it"
+        "rebuild the link from a full migration (a new project) and do not switch the application over to it until then; turn on log archive on tenant {tenant} (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) so that a paused link can resume from the archive next time"
     ))
     .severity(Severity::Error)
 }
