@@ -298,20 +298,31 @@ struct Link {
 fn links(cx: &Ctx<'_>) -> Vec<Link> {
     let forward_link = &cx.plan.forward;
     let reverse_link = &cx.plan.reverse;
-    let unknown = |link: &LinkPlan, missing: Missing| Link {
-        source: link.source,
-        name: format!(
-            "the {} link ({} project {})",
-            link.name, link.name, link.project
-        ),
-        project: Some(link.project.clone()),
-        checkpoint: Err(missing.reason),
+    let single = cx.plan.is_single_project();
+    let unknown = |link: &LinkPlan, missing: Missing| {
+        // One project runs both links: the reverse one is its reverse step.
+        let project = if single {
+            &forward_link.project
+        } else {
+            &link.project
+        };
+        let name = if single && link.name == "reverse" {
+            format!("the reverse link (the reverse step of project {project})")
+        } else {
+            format!("the {} link ({} project {project})", link.name, link.name)
+        };
+        Link {
+            source: link.source,
+            name,
+            project: Some(project.clone()),
+            checkpoint: Err(missing.reason),
+        }
     };
     let mut links = Vec::new();
     let forward = match cx.oms_forward() {
         Ok(forward) => forward,
         Err(missing) => {
-            if cx.plan.is_single_project() {
+            if single {
                 links.push(unknown(reverse_link, missing.clone()));
             }
             links.push(unknown(forward_link, missing));
@@ -725,6 +736,19 @@ mod tests {
             reason.contains(
                 "whether it keeps older logs is unknown (DBA_OB_ARCHIVELOG shows no START_SCN"
             ),
+            "{reason}"
+        );
+    }
+
+    /// Without OMS, a single project's two links are its forward sync and its reverse step.
+    #[test]
+    fn without_oms_a_single_projects_links_are_named_by_its_one_project() {
+        let plan = plan_from(SINGLE_PROJECT_PLAN);
+        let evaluation = run(&RULE, &plan, &healthy(), Stage::Running);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap();
+        assert!(
+            reason.contains("the reverse link (the reverse step of project dr_a_to_b)"),
             "{reason}"
         );
     }
