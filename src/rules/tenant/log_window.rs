@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use crate::facts::oms::directions;
+use crate::facts::oms::{StepKind, directions};
 use crate::facts::{ArchiveDest, LogStream, Tenant};
 use crate::plan::date::utc;
 use crate::plan::{LinkPlan, Migration, Topology};
@@ -307,7 +307,7 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             &link.project
         };
         let name = if single && link.name == "reverse" {
-            format!("the reverse link (the reverse step of project {project})")
+            format!("the reverse link of project {project}")
         } else {
             format!("the {} link ({} project {project})", link.name, link.name)
         };
@@ -367,7 +367,11 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
         });
         links.push(Link {
             source: link.source,
-            name: format!("the {} link ({})", link.name, direction.describe()),
+            // A single project's reverse direction already says it is the reverse link.
+            name: match direction.step.map(|step| step.kind) {
+                Some(StepKind::ReverseIncremental) => direction.describe(),
+                _ => format!("the {} link ({})", link.name, direction.describe()),
+            },
             project: Some(direction.project.name.clone()),
             checkpoint,
         });
@@ -609,7 +613,7 @@ mod tests {
         assert!(
             findings[0]
                 .message
-                .contains("the reverse link (the reverse step of project dr_a_to_b)"),
+                .contains("the reverse link of project dr_a_to_b"),
             "{}",
             findings[0].message
         );
@@ -748,7 +752,7 @@ mod tests {
         assert_eq!(evaluation.status, Status::Inconclusive);
         let reason = evaluation.reason.unwrap();
         assert!(
-            reason.contains("the reverse link (the reverse step of project dr_a_to_b)"),
+            reason.contains("the reverse link of project dr_a_to_b"),
             "{reason}"
         );
     }
