@@ -154,7 +154,7 @@ mod tests {
             let outcome = outcome(&report, rule);
             assert_eq!(outcome.status, Status::Inconclusive, "{rule}");
             assert!(
-                outcome.reason.as_deref().unwrap().contains("HTTP 500"),
+                outcome.reason.as_ref().unwrap().contains("HTTP 500"),
                 "{rule}: {:?}",
                 outcome.reason
             );

@@ -9,6 +9,9 @@
 //! summary, then the three sections of [`ZH_SECTIONS`].
 
 pub mod pages;
+mod text;
+
+pub use text::{Text, serialized_in};
 
 use std::borrow::Cow;
 
@@ -190,12 +193,13 @@ pub fn waived(lang: Lang, expires: &str, owner: &str, reason: &str) -> String {
     }
 }
 
-/// The engine's usual reasons for not evaluating a rule, in Chinese; any other reason (a
-/// server's error, a rule's own words) as it was written.
-pub fn reason(lang: Lang, reason: &str) -> Cow<'_, str> {
-    if !lang.is_zh() {
-        return Cow::Borrowed(reason);
+/// A reason for not evaluating a rule in `lang`: as the rule or engine said it, or, when it was
+/// said in English only, the engine's usual reasons in Chinese and any other as it was written.
+pub fn reason(lang: Lang, reason: &Text) -> Cow<'_, str> {
+    if !lang.is_zh() || reason.has_zh() {
+        return Cow::Borrowed(reason.get(lang));
     }
+    let reason = reason.en();
     let stages = |list: &str| list.replace(", ", "、").replace(" and ", " 和 ");
     if let Some(rest) = reason
         .strip_prefix("applies at stages ")
@@ -353,7 +357,7 @@ mod tests {
 
     #[test]
     fn the_engines_reasons_read_in_chinese_and_others_stay() {
-        let zh = |text| reason(Lang::ZhCn, text).into_owned();
+        let zh = |text: &str| reason(Lang::ZhCn, &Text::from(text)).into_owned();
         assert_eq!(
             zh("applies at stages reverse and running; stage is forward"),
             "仅适用于 reverse 和 running 阶段；当前阶段为 forward"
@@ -364,7 +368,7 @@ mod tests {
         );
         assert_eq!(zh("ERROR 1142: denied"), "ERROR 1142: denied");
         assert_eq!(
-            reason(Lang::En, "the plan has no [oms] section"),
+            reason(Lang::En, &"the plan has no [oms] section".into()),
             "the plan has no [oms] section"
         );
     }

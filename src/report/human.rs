@@ -14,7 +14,7 @@ use super::text::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::exit;
 use crate::facts::{Catalog, CatalogSource};
-use crate::i18n::{self, Lang, tr};
+use crate::i18n::{self, Lang, Text, tr};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, registry};
 
@@ -185,7 +185,7 @@ fn diagnostic(
     } else {
         ""
     };
-    let message = format!("{prefix}{subject}{}", finding.message);
+    let message = format!("{prefix}{subject}{}", finding.message.get(lang));
     let mut diagnostic = MietteDiagnostic::new(printable(&message))
         .with_code(finding.rule)
         .with_severity(match (finding.severity, &waived) {
@@ -193,7 +193,7 @@ fn diagnostic(
             (Severity::Error, None) => miette::Severity::Error,
             (Severity::Warning, None) => miette::Severity::Warning,
         });
-    let mut help = printable(finding.help.as_deref().unwrap_or_default()).into_owned();
+    let mut help = printable(finding.help.as_ref().map_or("", |help| help.get(lang))).into_owned();
     if let Some(waived) = waived {
         let _ = write!(help, "\n{}", printable(&waived));
     }
@@ -321,7 +321,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             }
         }
         for area in areas() {
-            let mut lines: Vec<(Vec<&str>, &str)> = Vec::new();
+            let mut lines: Vec<(Vec<&str>, &Text)> = Vec::new();
             for entry in &own {
                 let rules = entry
                     .rules

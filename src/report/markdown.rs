@@ -153,8 +153,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 f.rule,
                 f.side.as_str(),
                 f.object.as_deref().map(cell).unwrap_or_default(),
-                cell(&f.message),
-                cell(f.help.as_deref().unwrap_or(""))
+                cell(f.message.get(lang)),
+                cell(f.help.as_ref().map_or("", |help| help.get(lang)))
             );
         }
         out.push('\n');
@@ -197,7 +197,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 f.rule,
                 f.side.as_str(),
                 f.object.as_deref().map(cell).unwrap_or_default(),
-                cell(&f.message),
+                cell(f.message.get(lang)),
                 cell(&i18n::waived(lang, &w.expires, &w.owner, &w.reason))
             );
         }

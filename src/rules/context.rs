@@ -85,7 +85,7 @@ impl Missing {
 
 impl From<Missing> for NotEvaluated {
     fn from(missing: Missing) -> NotEvaluated {
-        NotEvaluated::Inconclusive(missing.reason)
+        NotEvaluated::Inconclusive(missing.reason.into())
     }
 }
 

@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Topology, registry};
+use super::{
+    Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Text, Topology, registry,
+};
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
@@ -52,7 +54,7 @@ pub struct Evaluation {
     pub rule: &'static Rule,
     pub status: Status,
     /// Why it was inconclusive or skipped.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     pub findings: Vec<Judged>,
 }
 
@@ -132,7 +134,7 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         inputs.waivers,
         inputs.today,
     );
-    let not_run = |status, reason: String| Evaluation {
+    let not_run = |status, reason: Text| Evaluation {
         rule,
         status,
         reason: Some(reason),
@@ -150,7 +152,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
                     .collect::<Vec<_>>()
                     .join(" or "),
                 inputs.plan.topology.as_str()
-            ),
+            )
+            .into(),
         );
     }
     if let (false, Some(why)) = (rule.stages.is_empty(), inputs.stage_undecided) {
@@ -159,7 +162,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
             format!(
                 "applies at {} only, and the stage could not be decided: {why}",
                 stages(rule.stages)
-            ),
+            )
+            .into(),
         );
     }
     if !rule.applies_at(inputs.stage) {
@@ -169,7 +173,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
                 "applies at {}; stage is {}",
                 stages(rule.stages),
                 inputs.stage.as_str()
-            ),
+            )
+            .into(),
         );
     }
     if rule.input != Input::Plan {
@@ -193,13 +198,13 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
             return match rule.applies_at(Stage::Forward) {
                 false => not_run(
                     Status::Inconclusive,
-                    format!("{reason}, so OMS could not be asked"),
+                    format!("{reason}, so OMS could not be asked").into(),
                 ),
-                true => not_run(Status::Skipped, reason),
+                true => not_run(Status::Skipped, reason.into()),
             };
         }
         if let Some(blocked) = blocked_by(rule, facts) {
-            return not_run(Status::Inconclusive, blocked);
+            return not_run(Status::Inconclusive, blocked.into());
         }
         let missing: Vec<String> = rule
             .needs
@@ -207,7 +212,7 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
             .flat_map(|need| need.missing(facts))
             .collect();
         if !missing.is_empty() {
-            return not_run(Status::Inconclusive, dedup_reasons(missing));
+            return not_run(Status::Inconclusive, dedup_reasons(missing).into());
         }
     }
     let checked = (rule.check)(&ctx);
@@ -220,7 +225,8 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
                 "internal error: rule {} reads {} without declaring it",
                 rule.id,
                 need.name()
-            ),
+            )
+            .into(),
         );
     }
     match checked {

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::facts::Side;
 use crate::facts::{Facts, Tenant, TenantFacts};
+pub use crate::i18n::Text;
 use crate::plan::Span;
 pub use crate::plan::Topology;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
@@ -359,8 +360,8 @@ pub type Check = Result<Vec<Finding>, NotEvaluated>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotEvaluated {
-    Inconclusive(String),
-    Skipped(String),
+    Inconclusive(Text),
+    Skipped(Text),
 }
 
 /// One problem a rule found: plain data, rendered elsewhere.
@@ -370,9 +371,9 @@ pub struct Finding {
     /// What it is about: `app`, `app.orders`, `app.orders.id`, a user, a project; or nothing.
     pub object: Option<String>,
     /// What was observed.
-    pub message: String,
+    pub message: Text,
     /// What to do.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// SQL that would resolve it, for review; never executed by the tool.
     pub fix: Vec<String>,
     /// Overrides the rule's default severity for this finding.
@@ -382,11 +383,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        side: impl Into<Side>,
-        object: Option<String>,
-        message: impl Into<String>,
-    ) -> Finding {
+    pub fn new(side: impl Into<Side>, object: Option<String>, message: impl Into<Text>) -> Finding {
         Finding {
             side: side.into(),
             object,
@@ -398,7 +395,7 @@ impl Finding {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Finding {
+    pub fn help(mut self, help: impl Into<Text>) -> Finding {
         self.help = Some(help.into());
         self
     }

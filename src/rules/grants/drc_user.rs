@@ -77,7 +77,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     if findings.is_empty() && !unreachable.is_empty() {
         return Err(crate::rules::NotEvaluated::Inconclusive(
-            crate::rules::blocked_by_connection(&unreachable),
+            crate::rules::blocked_by_connection(&unreachable).into(),
         ));
     }
     Ok(findings)

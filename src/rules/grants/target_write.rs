@@ -114,13 +114,7 @@ mod tests {
             findings[0].fix,
             vec!["GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%';"]
         );
-        assert!(
-            findings[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("forward link")
-        );
+        assert!(findings[0].help.as_ref().unwrap().contains("forward link"));
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             value.trim().parse::<u64>().map_err(|_| {
                 NotEvaluated::Inconclusive(format!(
                     "{name} on tenant {tenant} is `{value}`, not a number; check `SHOW GLOBAL VARIABLES LIKE '{name}'` there"
-                ))
+                ).into())
             })
         };
         Ok((parse(Tenant::A, a)?, parse(Tenant::B, b)?))

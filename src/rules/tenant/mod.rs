@@ -43,7 +43,7 @@ pub fn reported<'a>(
         _ => Err(NotEvaluated::Inconclusive(format!(
             "{name} was not reported by tenant {}: information_schema.GLOBAL_VARIABLES has no such row for the migration user; compare `SHOW GLOBAL VARIABLES LIKE '{name}'` on both tenants by hand",
             missing.join(" and ")
-        ))),
+        ).into())),
     }
 }
 
@@ -102,7 +102,7 @@ mod tests {
             assert!(
                 evaluation
                     .reason
-                    .as_deref()
+                    .as_ref()
                     .is_some_and(|reason| reason.contains("not reported by tenant a and b")),
                 "{}: {:?}",
                 rule.id,

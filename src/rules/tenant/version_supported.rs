@@ -40,7 +40,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         NotEvaluated::Inconclusive(format!(
             "OMS {} is not in the version matrix (rules/versions.toml); to decide, declare the OMS release as it appears there (e.g. \"4.2.5\", or \"4.2.2-CE\" for the Community Edition) in [oms] version",
             declared.unwrap_or_default()
-        ))
+        ).into())
     })?;
     let against = match declared {
         Some(oms) => format!("OMS {oms}"),
