@@ -196,7 +196,7 @@ mod tests {
         });
         let messages: Vec<String> = fire(&RULE, &plan, &both, Stage::Running)
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.message.to_string())
             .collect();
         assert!(
             messages
