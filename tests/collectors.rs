@@ -5,8 +5,9 @@ use oms_preflight::collect::oms::api::{
     self, DataSourceDto, DescribedDto, Envelope, FaultKind, PlanEndpoints, ProgressDto, ProjectDto,
     ProjectItemDto, StepDto,
 };
+use oms_preflight::facts::Fact;
 use oms_preflight::facts::Tenant;
-use oms_preflight::facts::oms::{StepKind, Writes};
+use oms_preflight::facts::oms::{StepKind, TableFilter, Writes};
 
 /// A fixture body with its placeholders filled in as the live tests do.
 fn body(path: &str) -> Vec<u8> {
@@ -304,4 +305,63 @@ fn the_record_types_a_project_carries_are_kept() {
         ])
     );
     assert_eq!(project.reverse_record_types, None);
+}
+
+/// Row filters and column selections, in both body shapes: the older one (`data` an object,
+/// endpoint ids at the top) and OMS CE 4.2.2's (`data` a one-element list); the recorded
+/// projects without any read as "none", not "unknown".
+#[test]
+fn row_filters_and_column_selections_are_read_from_both_body_shapes() {
+    let sources = api::data_sources(
+        data::<Vec<DataSourceDto>>("ListDataSource", "base/ListDataSource.json"),
+        &tenants(),
+    );
+    let older = api::project(
+        data::<ProjectDto>(
+            "DescribeProject",
+            "row-filter/DescribeProject.np_forward.json",
+        ),
+        &sources,
+        &tenants(),
+    );
+    let table = |row_filter: Option<&str>, columns: &[&str]| TableFilter {
+        database: "app".into(),
+        table: "orders".into(),
+        row_filter: row_filter.map(str::to_string),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+    };
+    assert_eq!(
+        older.filters,
+        Fact::Observed(vec![table(Some("amount >= 100"), &[])])
+    );
+    assert_eq!(older.writes("app", "orders"), Writes::Yes { rule: None });
+    let newer = api::project(
+        described("column-selection/DescribeProject.np_forward.json"),
+        &sources,
+        &tenants(),
+    );
+    assert_eq!(
+        newer.filters,
+        Fact::Observed(vec![table(None, &["id", "amount"])])
+    );
+    for (unfiltered, path) in [
+        (
+            api::project(
+                data::<ProjectDto>("DescribeProject", "base/DescribeProject.np_forward.json"),
+                &sources,
+                &tenants(),
+            ),
+            "base",
+        ),
+        (
+            api::project(
+                described("single-project/DescribeProject.np_forward.json"),
+                &sources,
+                &tenants(),
+            ),
+            "single-project",
+        ),
+    ] {
+        assert_eq!(unfiltered.filters, Fact::Observed(vec![]), "{path}");
+    }
 }

@@ -21,6 +21,8 @@ const OMS_BODIES: &[&str] = &[
     include_str!("../fixtures/oms/forward-failed/DescribeProjectSteps.np_forward.json"),
     include_str!("../fixtures/oms/wildcard-project/DescribeProject.np_rules.json"),
     include_str!("../fixtures/oms/wildcard-project/DescribeProject.np_excluded.json"),
+    include_str!("../fixtures/oms/row-filter/DescribeProject.np_forward.json"),
+    include_str!("../fixtures/oms/column-selection/DescribeProject.np_forward.json"),
 ];
 
 fn cases(default: u32) -> ProptestConfig {

@@ -426,6 +426,10 @@ fn a_healthy_running_pair_is_clean_at_the_running_stage() {
     ] {
         assert_eq!(status(&run.report, rule), "pass", "{rule}");
     }
+    // seekdb never recycled a log: both links' checkpoints are still in their sources' online
+    // logs, and there is no archive to turn on.
+    assert_eq!(status(&run.report, "tenant.log-window"), "skipped");
+    assert!(reason(&run.report, "tenant.log-window").contains("seekdb"));
 }
 
 /// A reverse project FAILED at its incremental step gave PASSED before the running stage:
@@ -591,6 +595,45 @@ fn a_forward_link_15_minutes_behind_is_a_lag_error() {
     assert!(message.contains("15 min"), "{message}");
     assert_eq!(run.report["findings"][0]["severity"], "error");
     assert_eq!(run.code, 1);
+}
+
+/// A row filter on the forward project (the older body shape), and a column selection on a
+/// single project (OMS CE 4.2.2's shape): each is the one finding, an error naming the project,
+/// the table and what it keeps.
+#[test]
+fn a_row_filter_or_a_column_selection_is_an_exact_mirror_error() {
+    for (name, fixtures, edit_plan, keeps) in [
+        (
+            "oms_row_filter",
+            "row-filter",
+            (|plan| plan) as fn(String) -> String,
+            "only the rows of {db}.orders where `amount >= 100`",
+        ),
+        (
+            "oms_columns",
+            "column-selection",
+            common::single_project,
+            "only columns id, amount of {db}.orders",
+        ),
+    ] {
+        let Some(run) = check(name, Behaviour::Fixtures(fixtures))
+            .edit_plan(edit_plan)
+            .run()
+        else {
+            return;
+        };
+        let forward = forward_project(&run);
+        assert_eq!(
+            findings(&run.report),
+            vec![oms_finding("link.exact-mirror", &forward)],
+            "{fixtures}"
+        );
+        let message = run.report["findings"][0]["message"].as_str().unwrap();
+        let keeps = keeps.replace("{db}", &run.scenario.database);
+        assert!(message.contains(&keeps), "{message}");
+        assert_eq!(run.report["findings"][0]["severity"], "error");
+        assert_eq!(run.code, 1);
+    }
 }
 
 #[test]

@@ -158,6 +158,10 @@ pub struct Project {
     /// the planned projects). Counts only: no row value is ever read.
     #[serde(default = "verification_not_read")]
     pub verification: Fact<Vec<VerifiedTable>>,
+    /// The tables the project moves only in part: a row filter or a column selection on them.
+    /// Bundles recorded before filters were read have none, which is not "no filter".
+    #[serde(default = "filters_not_read")]
+    pub filters: Fact<Vec<TableFilter>>,
 }
 
 fn progress_not_read() -> Fact<Progress> {
@@ -170,6 +174,28 @@ fn components_not_read() -> Fact<Components> {
 
 fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
     Fact::unavailable("the full verification was not read for this project")
+}
+
+fn filters_not_read() -> Fact<Vec<TableFilter>> {
+    Fact::unavailable(
+        "its row and column filters were not read (a bundle recorded by an older version)",
+    )
+}
+
+/// A table a project moves only in part (`transferMapping`, a table of `databases[].tables`
+/// or, in wildcard mode, `specificTables`): the rows its `whereClause` keeps, or the columns
+/// its `filterColumns` lists. Configuration only: never a row value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableFilter {
+    /// Source-side names, as OMS shows them (a pattern in wildcard mode).
+    pub database: String,
+    pub table: String,
+    /// `whereClause`: the condition a row must meet to be moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_filter: Option<String>,
+    /// `filterColumns`: the only columns moved; empty when every column is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<String>,
 }
 
 /// A project's log stores: `storeList` serves its forward incremental sync,

@@ -409,6 +409,7 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
             reverse_stores: vec![],
         }),
         verification: Fact::Observed(vec![]),
+        filters: Fact::Observed(vec![]),
     }
 }
 

@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::facts::Tenant;
 use crate::facts::oms::{
     Components, DataSource, LogSource, MappedDatabase, MappedTable, MatchRule, MatchingRules,
-    Migrations, Progress, Project, Rename, Selection, Step, StepKind, Store, Unresolved,
-    VerifiedTable,
+    Migrations, Progress, Project, Rename, Selection, Step, StepKind, Store, TableFilter,
+    Unresolved, VerifiedTable,
 };
 
 /// Why an action gave no usable answer.
@@ -588,6 +588,32 @@ pub struct MappedTableDto {
     #[serde(deserialize_with = "nullable")]
     pub name: String,
     pub mapped_name: Option<String>,
+    /// The row filter: only rows meeting this condition are moved.
+    pub where_clause: Option<String>,
+    /// The column selection: only these columns are moved (列过滤).
+    #[serde(deserialize_with = "column_names")]
+    pub filter_columns: Vec<String>,
+}
+
+/// `filterColumns`: a list of column names. An entry in another shape (an object naming the
+/// column, as other OMS models do) is read by its name rather than failing the whole project.
+fn column_names<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<String>, D::Error> {
+    let entries = Option::<Vec<Value>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(entries
+        .into_iter()
+        .filter_map(|entry| match entry {
+            Value::String(name) => Some(name),
+            Value::Object(fields) => ["name", "columnName"]
+                .iter()
+                .find_map(|key| fields.get(*key)?.as_str().map(str::to_string)),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        })
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect())
 }
 
 impl ProjectDto {
@@ -642,6 +668,12 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         endpoint(dto.sink_endpoint_id, &dto.sink_connect_info);
     let incr = dto.incr_transfer_config.unwrap_or_default();
     let reverse = dto.reverse_incr_transfer_config.unwrap_or_default();
+    let filters = match &dto.transfer_mapping {
+        Some(mapping) => crate::facts::Fact::Observed(filters(mapping)),
+        None => crate::facts::Fact::unavailable(
+            "OMS showed no transferMapping, so its row and column filters are not known",
+        ),
+    };
     let (mapping, selection) = objects(dto.transfer_mapping);
     Project {
         source,
@@ -675,7 +707,38 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         verification: crate::facts::Fact::unavailable(
             "the full verification was not read for this project",
         ),
+        filters,
     }
+}
+
+/// The tables `mapping` moves only in part, in whichever mode: a listed table, a table pattern
+/// or a wildcard mode's single table may carry a row filter or a column selection.
+fn filters(mapping: &MappingDto) -> Vec<TableFilter> {
+    mapping
+        .databases
+        .iter()
+        .flat_map(|db| {
+            db.tables
+                .iter()
+                .chain(&db.specific_tables)
+                .filter_map(move |table| {
+                    let row_filter = table
+                        .where_clause
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|clause| !clause.is_empty())
+                        .map(str::to_string);
+                    (row_filter.is_some() || !table.filter_columns.is_empty()).then(|| {
+                        TableFilter {
+                            database: db.name.clone(),
+                            table: table.name.clone(),
+                            row_filter,
+                            columns: table.filter_columns.clone(),
+                        }
+                    })
+                })
+        })
+        .collect()
 }
 
 /// The listed databases and how the project selects its objects, from `transferMapping`.
@@ -807,12 +870,13 @@ fn database_patterns(db: &MappedDatabaseDto) -> Vec<MappedTableDto> {
         .map(|table| MappedTableDto {
             name: table.name.clone(),
             mapped_name: table.mapped_name.clone(),
+            ..MappedTableDto::default()
         })
         .collect();
     if patterns.is_empty() {
         vec![MappedTableDto {
             name: "*".into(),
-            mapped_name: None,
+            ..MappedTableDto::default()
         }]
     } else {
         patterns
@@ -1122,6 +1186,7 @@ impl VerifyResultDto {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Fact;
     use crate::facts::oms::Writes;
 
     #[test]
@@ -1438,6 +1503,56 @@ mod tests {
             yes("crm.users=crm_b.members")
         );
         assert_eq!(project.writes_database("crm"), Writes::No);
+    }
+
+    #[test]
+    fn row_filters_and_column_selections_are_read_in_either_mode() {
+        let listed = mapping(
+            r#"{"mode":"SPECIFIC","databases":[{"name":"app","mappedName":"app","tables":[
+                  {"name":"orders","mappedName":"orders","whereClause":" amount >= 100 ","filterColumns":null},
+                  {"name":"users","mappedName":"users","whereClause":"","filterColumns":["id",{"name":"email"},null," "]},
+                  {"name":"items","mappedName":"items","whereClause":null,"filterColumns":[],"shardColumns":["id"]}]}]}"#,
+        );
+        assert_eq!(
+            listed.filters,
+            Fact::Observed(vec![
+                TableFilter {
+                    database: "app".into(),
+                    table: "orders".into(),
+                    row_filter: Some("amount >= 100".into()),
+                    columns: vec![],
+                },
+                TableFilter {
+                    database: "app".into(),
+                    table: "users".into(),
+                    row_filter: None,
+                    columns: vec!["id".into(), "email".into()],
+                },
+            ]),
+            "a shard key is no filter; empty is none"
+        );
+        let wildcard = mapping(
+            r#"{"mode":"WILDCARD","databases":[{"name":"crm","tables":[{"name":"*"}],
+                  "specificTables":[{"name":"users","mappedName":"users","whereClause":"region = 'EU'"}]}]}"#,
+        );
+        assert_eq!(
+            wildcard.filters,
+            Fact::Observed(vec![TableFilter {
+                database: "crm".into(),
+                table: "users".into(),
+                row_filter: Some("region = 'EU'".into()),
+                columns: vec![],
+            }])
+        );
+        let unfiltered = mapping(r#"{"mode":"SPECIFIC","databases":[{"name":"app"}]}"#);
+        assert_eq!(unfiltered.filters, Fact::Observed(vec![]));
+        assert!(
+            mapping("null")
+                .filters
+                .unavailable_reason()
+                .is_some_and(|reason| reason.contains("no transferMapping")),
+            "no mapping: filters unknown, not none"
+        );
     }
 
     #[test]

@@ -1,23 +1,27 @@
 use std::collections::BTreeMap;
 
-use crate::facts::oms::{Project, Selection};
-use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, Side, declare_rule};
+use crate::facts::Fact;
+use crate::facts::oms::{Project, Selection, TableFilter};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, declare_rule,
+};
 
 /// The DML every link must carry.
 const DML: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
 
 declare_rule! {
     /// ## What it checks
-    /// The links copy the same changes of the same objects both ways, one to one. In each
-    /// live project of the pair (the forward project, and the reverse project of a
+    /// The links copy the same changes of the same objects both ways, one to one, whole. In
+    /// each live project of the pair (the forward project, and the reverse project of a
     /// two-projects pair): every incremental step carries INSERT, UPDATE and DELETE
-    /// (`recordTypeWhiteList`, when OMS shows it), no two
-    /// source databases or tables are written to one target (many-to-one mapping, 多表汇聚 or
-    /// Schema 多到一映射), and every database or table the forward project writes under
+    /// (`recordTypeWhiteList`, when OMS shows it); no table is copied only in part, by a row
+    /// filter (`whereClause`, OMS's 过滤条件) or a column selection (`filterColumns`, 列过滤);
+    /// no two source databases or tables are written to one target (many-to-one mapping, 多表汇聚
+    /// or Schema 多到一映射); and every database or table the forward project writes under
     /// another name is written back under its own name by the reverse project (renames
-    /// inverted). The plan itself names the same objects on both tenants and no filter, so it
-    /// is an exact mirror by construction (`link.mirrored` checks its scopes); a project's row
-    /// and column filters are not read from OMS yet.
+    /// inverted). A project whose filters OMS did not show leaves the rule inconclusive. The
+    /// plan itself names the same objects on both tenants and has no way to filter rows or
+    /// columns, so it is an exact mirror by construction (`link.mirrored` checks its scopes).
     ///
     /// ## Why it matters
     /// OMS does not offer reverse incremental sync for a project with many-to-one mapping
@@ -26,11 +30,17 @@ declare_rule! {
     /// way back. A rename the reverse link does not invert makes it write B's changes to a
     /// table A does not have under that name, or to another one. A link that leaves out a DML
     /// type makes the two copies diverge by design, and OMS then offers no full verification
-    /// ("同步 DML 选项中未选择所有的 DML，则 … 不支持本场景下的全量数据校验").
+    /// ("同步 DML 选项中未选择所有的 DML，则 … 不支持本场景下的全量数据校验"). A row filter on a
+    /// link means the rows it leaves out, written on one tenant, never reach the other, and an
+    /// update that moves a row out of the filter is not carried either; OMS also compares
+    /// CHAR and VARCHAR values in a row filter with trailing spaces trimmed. A column selection
+    /// leaves the other columns' changes behind. Either way the two copies drift apart while
+    /// both links look healthy.
     ///
     /// ## How to fix
     /// Map every database and table to itself (or rename it in the forward project and map
-    /// the new name back to the old one in the reverse project), and split merged tables into
+    /// the new name back to the old one in the reverse project), clear every row filter and
+    /// column selection in the projects' objects, and move merged or partly copied tables into
     /// projects of their own outside the active-active pair.
     pub static RULE = Rule {
         id: "link.exact-mirror",
@@ -42,7 +52,7 @@ declare_rule! {
         optional: &[Need::OmsForward, Need::OmsReverse],
         waivable: true,
         compares_sides: false,
-        summary: "both links carry every DML of the same objects one to one, renames inverted (live projects)",
+        summary: "both links carry every DML of whole tables one to one, no row or column filter, renames inverted (live projects)",
         check: check,
     };
 }
@@ -56,7 +66,16 @@ fn check(cx: &Ctx<'_>) -> Check {
         live(cx.oms_reverse())?
     };
     let mut findings = Vec::new();
+    let mut undecided = Vec::new();
     for project in [forward, reverse].into_iter().flatten() {
+        match &project.filters {
+            Fact::Observed(filters) => {
+                findings.extend(filters.iter().flat_map(|filter| partial(project, filter)))
+            }
+            Fact::Unavailable { reason } => {
+                undecided.push(format!("project {}: {reason}", project.name))
+            }
+        }
         let configs = [
             ("incremental", project.record_types.as_ref()),
             ("reverse-incremental", project.reverse_record_types.as_ref()),
@@ -139,7 +158,81 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
+    if findings.is_empty() && !undecided.is_empty() {
+        return Err(NotEvaluated::Inconclusive(format!(
+            "{}; to decide, collect again with this version, or look for row filters (过滤条件) and column selections (列过滤) in the projects' objects in the OMS console",
+            undecided.join("; ")
+        )));
+    }
     Ok(findings)
+}
+
+/// The longest row filter quoted in a finding; a longer one is cut.
+const QUOTED: usize = 200;
+/// The most columns named in a finding.
+const NAMED_COLUMNS: usize = 10;
+
+/// The findings on a table `project` copies only in part: one for its row filter, one for its
+/// column selection.
+fn partial(project: &Project, filter: &TableFilter) -> Vec<Finding> {
+    let table = format!("{}.{}", filter.database, filter.table);
+    let to = project
+        .sink
+        .map_or("the other tenant".to_string(), |tenant| {
+            format!("tenant {tenant}")
+        });
+    let mut findings = Vec::new();
+    if let Some(clause) = &filter.row_filter {
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                Some(project.name.clone()),
+                format!(
+                    "project {} copies only the rows of {table} where `{}` (row filter, whereClause): the rows it leaves out never reach {to}, and the two copies drift apart",
+                    project.name,
+                    quoted(clause)
+                ),
+            )
+            .help(format!(
+                "clear the row filter of {table} in the project's objects (过滤条件); a table that must be filtered belongs in a one-way project outside the active-active pair"
+            )),
+        );
+    }
+    if !filter.columns.is_empty() {
+        findings.push(
+            Finding::new(
+                Side::Oms,
+                Some(project.name.clone()),
+                format!(
+                    "project {} copies only column{} {} of {table} (column selection, filterColumns): changes to its other columns never reach {to}",
+                    project.name,
+                    if filter.columns.len() == 1 { "" } else { "s" },
+                    named(&filter.columns)
+                ),
+            )
+            .help(format!(
+                "select every column of {table} in the project's objects (clear 列过滤), or move the table to a one-way project outside the active-active pair"
+            )),
+        );
+    }
+    findings
+}
+
+/// `clause`, cut after [`QUOTED`] characters.
+fn quoted(clause: &str) -> String {
+    match clause.char_indices().nth(QUOTED) {
+        Some((cut, _)) => format!("{}…", &clause[..cut]),
+        None => clause.to_string(),
+    }
+}
+
+/// `id, amount`, or the first [`NAMED_COLUMNS`] and how many more.
+fn named(columns: &[String]) -> String {
+    let shown = columns[..columns.len().min(NAMED_COLUMNS)].join(", ");
+    match columns.len().saturating_sub(NAMED_COLUMNS) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
 }
 
 /// The live project, `None` when it does not exist or this run has no OMS; an OMS error is
@@ -259,8 +352,106 @@ fn back_only(
 mod tests {
     use super::RULE;
     use crate::facts::Fact;
-    use crate::facts::oms::{MappedDatabase, MappedTable};
+    use crate::facts::oms::{MappedDatabase, MappedTable, TableFilter};
+    use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
+
+    fn filtered(row_filter: Option<&str>, columns: &[&str]) -> Fact<Vec<TableFilter>> {
+        Fact::Observed(vec![TableFilter {
+            database: "app".into(),
+            table: "orders".into(),
+            row_filter: row_filter.map(str::to_string),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+        }])
+    }
+
+    #[test]
+    fn fires_on_a_row_filter_naming_the_table_and_the_filter() {
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(forward)) = &mut oms.forward {
+                forward.filters = filtered(Some("amount >= 100"), &[]);
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_a_to_b"))]);
+        assert!(
+            findings[0].message.contains(
+                "project dr_a_to_b copies only the rows of app.orders where `amount >= 100`"
+            ) && findings[0].message.contains("never reach tenant b"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("clear the row filter of app.orders")
+        );
+    }
+
+    #[test]
+    fn fires_on_a_column_selection_of_the_reverse_project() {
+        let facts = with_oms(|oms| {
+            let mut reverse = reverse_project();
+            reverse.filters = filtered(None, &["id", "amount"]);
+            oms.reverse = Fact::Observed(Some(reverse));
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Running);
+        assert_eq!(where_(&findings), vec![("oms", Some("dr_b_to_a"))]);
+        assert!(
+            findings[0]
+                .message
+                .contains("copies only columns id, amount of app.orders")
+                && findings[0].message.contains("never reach tenant a"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn a_long_filter_is_cut_and_many_columns_counted() {
+        let clause = format!("id IN ({})", vec!["1"; 300].join(","));
+        let columns: Vec<String> = (0..12).map(|i| format!("c{i}")).collect();
+        let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(Some(forward)) = &mut oms.forward {
+                forward.filters = filtered(Some(&clause), &columns);
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
+        assert_eq!(findings.len(), 2);
+        assert!(findings.iter().any(|f| f.message.contains("…`")));
+        assert!(findings.iter().all(|f| f.message.len() < 600));
+        assert!(findings.iter().any(|f| {
+            f.message
+                .contains("c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 2 more")
+        }));
+    }
+
+    /// Filters OMS did not show are not "no filter": inconclusive, unless something fired.
+    #[test]
+    fn unknown_filters_leave_it_inconclusive_unless_it_fires() {
+        let unknown = with_oms(|oms| {
+            if let Fact::Observed(Some(forward)) = &mut oms.forward {
+                forward.filters = Fact::unavailable("OMS showed no transferMapping");
+            }
+        });
+        let evaluation = run(&RULE, &oms_plan(), &unknown, Stage::Reverse);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap();
+        assert!(
+            reason.contains("project dr_a_to_b: OMS showed no transferMapping"),
+            "{reason}"
+        );
+        let fired = with_oms(|oms| {
+            if let Fact::Observed(Some(forward)) = &mut oms.forward {
+                forward.filters = Fact::unavailable("OMS showed no transferMapping");
+                forward.record_types = Some(vec!["INSERT".into()]);
+            }
+        });
+        assert_eq!(fire(&RULE, &oms_plan(), &fired, Stage::Reverse).len(), 1);
+    }
 
     fn db(name: &str, mapped: &str, tables: &[(&str, &str)]) -> MappedDatabase {
         MappedDatabase {
