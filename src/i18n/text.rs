@@ -196,23 +196,27 @@ impl Serialize for Text {
 /// ```
 ///
 /// Both strings take the same arguments (inline, positional or named). Arguments after `;`
-/// are themselves [`Text`]s: each language's string gets that language's words. A `Text`
-/// has no place as an ordinary argument — its `Display` is English.
+/// are themselves [`Text`]s: each language's string gets that language's words (the strings
+/// then take their other arguments inline). A `Text` has no place as an ordinary argument —
+/// its `Display` is English.
 #[macro_export]
 macro_rules! text {
-    ($en:literal, $zh:literal $(, $arg:expr)* $(; $($name:ident = $sub:expr),+ $(,)?)?) => {{
-        $($(let $name: &$crate::i18n::Text = &$sub;)+)?
+    ($en:literal, $zh:literal; $($name:ident = $sub:expr),+ $(,)?) => {{
+        $(let $name: &$crate::i18n::Text = &$sub;)+
         $crate::i18n::Text::new(
             {
-                $($(let $name = $name.en();)+)?
-                format!($en $(, $arg)*)
+                $(let $name = $name.en();)+
+                format!($en)
             },
             {
-                $($(let $name = $name.zh();)+)?
-                format!($zh $(, $arg)*)
+                $(let $name = $name.zh();)+
+                format!($zh)
             },
         )
     }};
+    ($en:literal, $zh:literal $(, $($arg:tt)*)?) => {
+        $crate::i18n::Text::new(format!($en $(, $($arg)*)?), format!($zh $(, $($arg)*)?))
+    };
 }
 
 #[cfg(test)]

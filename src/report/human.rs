@@ -99,8 +99,8 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
     );
     if let Some(why) = &report.stage_undecided {
         let _ = match lang {
-            Lang::En => writeln!(out, "  stage undecided: {}", printable(why)),
-            Lang::ZhCn => writeln!(out, "  阶段未定：{}", printable(why)),
+            Lang::En => writeln!(out, "  stage undecided: {}", printable(why.en())),
+            Lang::ZhCn => writeln!(out, "  阶段未定：{}", printable(why.zh())),
         };
     }
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
@@ -307,7 +307,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             .iter()
             .partition(|entry| entry.reason.starts_with("blocked by "));
         for entry in blocked {
-            let _ = writeln!(out, "  {}", printable(&i18n::reason(lang, entry.reason)));
+            let _ = writeln!(out, "  {}", printable(entry.reason.get(lang)));
             for area in areas() {
                 let rules: Vec<&str> = entry
                     .rules
@@ -347,7 +347,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
                     out,
                     "    {} — {}",
                     rules.join(", "),
-                    printable(&i18n::reason(lang, reason))
+                    printable(reason.get(lang))
                 );
             }
         }

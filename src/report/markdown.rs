@@ -49,8 +49,12 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     };
     if let Some(why) = &report.stage_undecided {
         let _ = match lang {
-            Lang::En => writeln!(out, "The stage could not be decided: {}.\n", one_line(why)),
-            Lang::ZhCn => writeln!(out, "阶段无法确定：{}。\n", one_line(why)),
+            Lang::En => writeln!(
+                out,
+                "The stage could not be decided: {}.\n",
+                one_line(why.en())
+            ),
+            Lang::ZhCn => writeln!(out, "阶段无法确定：{}。\n", one_line(why.zh())),
         };
     }
     let _ = writeln!(
@@ -223,7 +227,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 out,
                 "| {} | {} |",
                 rules.join(", "),
-                cell(&i18n::reason(lang, entry.reason))
+                cell(entry.reason.get(lang))
             );
         }
         out.push('\n');

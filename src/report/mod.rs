@@ -35,7 +35,7 @@ pub struct Report {
     /// Why `--stage auto` could not decide the stage; `stage` is then only the basis of the
     /// rules that apply at every stage. Absent when the stage was decided or given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_undecided: Option<String>,
+    pub stage_undecided: Option<Text>,
     pub plan: String,
     pub endpoints: Endpoints,
     pub summary: Summary,
