@@ -317,7 +317,7 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             source: link.source,
             name,
             project: Some(project.clone()),
-            checkpoint: Err(missing.reason),
+            checkpoint: Err(missing.reason.to_string()),
         }
     };
     let mut links = Vec::new();
