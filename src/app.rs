@@ -497,7 +497,7 @@ fn emit(report: &Report, output: &OutputArgs, ui: Ui) -> Result<(), Failure> {
     );
     let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
     if in_actions && output.format == Format::Human && !output.no_annotations {
-        text.push_str(&report::github::render(report));
+        text.push_str(&report::github::render_in(report, ui.lang));
     }
     print_stdout(&text);
     let mut github = output.format == Format::Github;
@@ -514,20 +514,20 @@ fn emit(report: &Report, output: &OutputArgs, ui: Ui) -> Result<(), Failure> {
     }
     if github || in_actions {
         // The job summary is best effort: a runner without one is not an error of the check.
-        let _ = report::github::write_step_summary(report);
+        let _ = report::github::write_step_summary(report, ui.lang);
     }
     Ok(())
 }
 
-/// The report in `format`; only the human and Markdown reports follow the language.
+/// The report in `format`, what it says in `lang`; ids, keys and exit codes never change.
 fn render(report: &Report, format: Format, color: bool, lang: Lang) -> String {
     match format {
         Format::Human => report::human::render_in(report, color, lang),
-        Format::Json => report::json::render(report),
-        Format::Sarif => report::sarif::render(report),
-        Format::Junit => report::junit::render(report),
-        Format::Github => report::github::render(report),
-        Format::Gitlab => report::gitlab::render(report),
+        Format::Json => report::json::render_in(report, lang),
+        Format::Sarif => report::sarif::render_in(report, lang),
+        Format::Junit => report::junit::render_in(report, lang),
+        Format::Github => report::github::render_in(report, lang),
+        Format::Gitlab => report::gitlab::render_in(report, lang),
         Format::Markdown => report::markdown::render_in(report, lang),
     }
 }

@@ -5,11 +5,13 @@
 use crate::exit::FailOn;
 use crate::facts::oms::StepKind;
 use crate::facts::{Fact, Facts};
+use crate::i18n::Text;
 use crate::plan::{Plan, Topology};
 use crate::plan::{date::Date, waivers::Waiver};
 use crate::report::Report;
 use crate::rules::engine::{self, Inputs};
 use crate::rules::{ResolvedStage, Rule, Stage};
+use crate::text;
 
 /// How a run is judged, besides the plan and facts.
 #[derive(Debug, Clone)]
@@ -45,7 +47,7 @@ pub fn run(
         plan,
         facts,
         stage: stage.stage,
-        stage_undecided: stage.undecided.as_deref(),
+        stage_undecided: stage.undecided.as_ref(),
         waivers: options.waivers,
         today: options.today,
     };
@@ -68,10 +70,12 @@ pub fn resolve_stage(
         stage,
         undecided: None,
     };
-    let undecided = |stage, why: String| ResolvedStage {
+    let undecided = |stage, why: Text| ResolvedStage {
         stage,
-        undecided: Some(format!(
-            "{why}; fix OMS access or pass --stage forward, reverse or running"
+        undecided: Some(text!(
+            "{why}; fix OMS access or pass --stage forward, reverse or running",
+            "{why}；请修复 OMS 访问，或指定 --stage forward、reverse 或 running";
+            why = why
         )),
     };
     if let Some(stage) = requested {
@@ -86,8 +90,9 @@ pub fn resolve_stage(
         Fact::Unavailable { reason } => {
             return undecided(
                 Stage::Forward,
-                format!(
+                text!(
                     "OMS could not say whether the forward project {} exists ({reason})",
+                    "OMS 无法确认正向项目 {} 是否存在（{reason}）",
                     plan.forward.project
                 ),
             );
@@ -99,8 +104,9 @@ pub fn resolve_stage(
             Fact::Observed(_) => decided(Stage::Reverse),
             Fact::Unavailable { reason } => undecided(
                 Stage::Reverse,
-                format!(
+                text!(
                     "OMS could not say whether the reverse project {} exists ({reason})",
+                    "OMS 无法确认反向项目 {} 是否存在（{reason}）",
                     plan.reverse.project
                 ),
             ),
@@ -112,8 +118,9 @@ pub fn resolve_stage(
             },
             Fact::Unavailable { reason } => undecided(
                 Stage::Reverse,
-                format!(
+                text!(
                     "OMS could not say whether project {}'s reverse step runs ({reason})",
+                    "OMS 无法确认项目 {} 的反向增量步骤是否在运行（{reason}）",
                     forward.name
                 ),
             ),
@@ -142,7 +149,7 @@ mod tests {
         });
         let plan = oms_plan();
         let resolved = resolve_stage(&plan, None, Some(&facts));
-        assert!(resolved.undecided.as_deref().unwrap().contains("HTTP 500"));
+        assert!(resolved.undecided.as_ref().unwrap().contains("HTTP 500"));
         let rules = rules_engine::select(&[], &[], None).unwrap();
         let report = run(&plan, Some(&facts), &rules, &Options::default());
         assert_eq!(report.stage_shown(), "undecided");
@@ -154,7 +161,7 @@ mod tests {
             let outcome = outcome(&report, rule);
             assert_eq!(outcome.status, Status::Inconclusive, "{rule}");
             assert!(
-                outcome.reason.as_deref().unwrap().contains("HTTP 500"),
+                outcome.reason.as_ref().unwrap().contains("HTTP 500"),
                 "{rule}: {:?}",
                 outcome.reason
             );

@@ -239,7 +239,7 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
                     };
                     let report = check::run(&plan, Some(&facts), &[rule], &options);
                     let outcome = &report.outcomes[0];
-                    let reason = outcome.reason.as_deref().unwrap_or_default();
+                    let reason = outcome.reason.as_ref().map_or("", |reason| reason.en());
                     assert!(
                         !reason.contains("without declaring it"),
                         "{scenario}, {}: {reason}: add the fact to its `needs` or `optional`",

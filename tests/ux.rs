@@ -72,11 +72,97 @@ fn the_language_defaults_from_the_locale_and_never_changes_ids_json_or_exit_code
         let (en, _, en_code) = run_env(&args, &[("LANG", "en_US.UTF-8")]);
         let (zh, _, zh_code) = run_env(&args, &[("LANG", "zh_CN.UTF-8")]);
         assert_eq!(en_code, zh_code, "{format}");
-        assert_eq!(
-            en, zh,
-            "the {format} report must not change with the language"
+        assert!(
+            has_cjk(&zh) && !has_cjk(&en),
+            "{format}: the message follows the language"
         );
+        match format {
+            "json" | "sarif" | "gitlab" => same_but_prose(
+                &serde_json::from_str(&en).unwrap(),
+                &serde_json::from_str(&zh).unwrap(),
+                format,
+            ),
+            // JUnit: the suites and cases (rule ids, sides and objects) stay.
+            "junit" => assert_eq!(attributes(&en, "name="), attributes(&zh, "name=")),
+            // GitHub: the level, file, line and title of every annotation stay.
+            _ => assert_eq!(
+                en.lines().map(|l| l.split("::").nth(1)).collect::<Vec<_>>(),
+                zh.lines().map(|l| l.split("::").nth(1)).collect::<Vec<_>>()
+            ),
+        }
     }
+}
+
+/// The JSON report in Chinese: every key, id, status, fingerprint and the exit code as in
+/// English, and what the finding says in Chinese.
+#[test]
+fn the_json_report_in_chinese_keeps_its_keys_and_says_the_finding_in_chinese() {
+    let bundle = bundle("missing-target-insert");
+    let check = ["check", "--snapshot", bundle.as_str(), "--format", "json"];
+    let (en, _, en_code) = run(&check);
+    let (zh, _, zh_code) = run(&[&check[..], &["--lang", "zh-CN"]].concat());
+    assert_eq!(en_code, zh_code);
+    let (en, zh): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&en).unwrap(),
+        serde_json::from_str(&zh).unwrap(),
+    );
+    same_but_prose(&en, &zh, "json");
+    let finding = &zh["findings"][0];
+    assert_eq!(finding["rule"], "grants.target-write");
+    assert_eq!(finding["fingerprint"], en["findings"][0]["fingerprint"]);
+    let message = finding["message"].as_str().unwrap();
+    assert!(
+        message.contains("oms_b") && message.contains("缺少"),
+        "{message}"
+    );
+    assert!(has_cjk(finding["help"].as_str().unwrap()), "{finding}");
+    assert_eq!(finding["fix"], en["findings"][0]["fix"], "SQL stays SQL");
+}
+
+fn has_cjk(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// `en` and `zh` have the same keys and the same values, except the prose people read.
+fn same_but_prose(en: &serde_json::Value, zh: &serde_json::Value, at: &str) {
+    use serde_json::Value;
+    const PROSE: &[&str] = &[
+        "message",
+        "help",
+        "reason",
+        "stage_undecided",
+        "text",
+        "description",
+    ];
+    match (en, zh) {
+        (Value::Object(en), Value::Object(zh)) => {
+            assert_eq!(
+                en.keys().collect::<Vec<_>>(),
+                zh.keys().collect::<Vec<_>>(),
+                "{at}"
+            );
+            for (key, value) in en {
+                if !(PROSE.contains(&key.as_str()) && value.is_string()) {
+                    same_but_prose(value, &zh[key], &format!("{at}.{key}"));
+                }
+            }
+        }
+        (Value::Array(en), Value::Array(zh)) => {
+            assert_eq!(en.len(), zh.len(), "{at}");
+            for (index, (en, zh)) in en.iter().zip(zh).enumerate() {
+                same_but_prose(en, zh, &format!("{at}[{index}]"));
+            }
+        }
+        (en, zh) => assert_eq!(en, zh, "{at}"),
+    }
+}
+
+/// The values of every `attribute` in an XML text, in order.
+fn attributes<'t>(xml: &'t str, attribute: &str) -> Vec<&'t str> {
+    xml.split(attribute)
+        .skip(1)
+        .filter_map(|rest| rest.strip_prefix('"')?.split('"').next())
+        .collect()
 }
 
 fn scenario_report(scenario: &str, stage: Stage) -> report::Report {

@@ -1,16 +1,17 @@
 //! The languages of what people read: the human and Markdown reports, `explain`, `rules` and the
 //! rule pages, in English or Simplified Chinese (`--lang`, by default from `LC_ALL` / `LANG`).
 //!
-//! Ids, JSON keys, exit codes and the machine formats never change with the language. The
-//! report's chrome (headings, statuses, summaries, the engine's usual reasons) is translated
-//! here; what a rule says about a finding (message, help, fix) is composed in the rule and stays
-//! in English. Each rule's Chinese summary and documentation is one file,
-//! `src/i18n/zh-CN/<rule id>.md`, embedded at build time (build.rs): its first line is the
-//! summary, then the three sections of [`ZH_SECTIONS`].
+//! Ids, JSON keys and exit codes never change with the language; every format's messages
+//! follow it. The report's chrome (headings, statuses, summaries) is translated here; what a
+//! rule or the engine says about a finding or a rule it did not evaluate is a [`Text`],
+//! composed in both languages where it is said (fix SQL stays SQL). Each rule's Chinese
+//! summary and documentation is one file, `src/i18n/zh-CN/<rule id>.md`, embedded at build
+//! time (build.rs): its first line is the summary, then the three sections of [`ZH_SECTIONS`].
 
 pub mod pages;
+mod text;
 
-use std::borrow::Cow;
+pub use text::{Text, serialized_in};
 
 use crate::rules::{Rule, Severity, Stage};
 
@@ -190,67 +191,6 @@ pub fn waived(lang: Lang, expires: &str, owner: &str, reason: &str) -> String {
     }
 }
 
-/// The engine's usual reasons for not evaluating a rule, in Chinese; any other reason (a
-/// server's error, a rule's own words) as it was written.
-pub fn reason(lang: Lang, reason: &str) -> Cow<'_, str> {
-    if !lang.is_zh() {
-        return Cow::Borrowed(reason);
-    }
-    let stages = |list: &str| list.replace(", ", "、").replace(" and ", " 和 ");
-    if let Some(rest) = reason
-        .strip_prefix("applies at stages ")
-        .or_else(|| reason.strip_prefix("applies at stage "))
-    {
-        if let Some((at, why)) = rest.split_once(" only, and the stage could not be decided: ") {
-            return format!("仅适用于 {} 阶段，而阶段无法确定：{why}", stages(at)).into();
-        }
-        if let Some((at, is)) = rest.split_once("; stage is ") {
-            return format!("仅适用于 {} 阶段；当前阶段为 {is}", stages(at)).into();
-        }
-    }
-    if let Some(rest) = reason.strip_prefix("applies to a ")
-        && let Some((to, is)) = rest.split_once(" pair; the plan's topology is ")
-    {
-        return format!(
-            "仅适用于 {} 拓扑；计划的拓扑为 {is}",
-            to.replace(" or ", " 或 ")
-        )
-        .into();
-    }
-    if let Some(rest) = reason.strip_prefix("blocked by conn.tenant (")
-        && let Some(tenants) = rest.strip_suffix("): fix that connection and the rule can decide")
-    {
-        return format!(
-            "受阻于 conn.tenant（{}）：修复该连接后本规则即可判定",
-            tenants.replace("tenant ", "租户 ").replace(" and ", " 和 ")
-        )
-        .into();
-    }
-    let fixed = [
-        (
-            "blocked by oms.reachable: fix OMS access and the rule can decide",
-            "受阻于 oms.reachable：修复 OMS 访问后本规则即可判定",
-        ),
-        ("the plan has no [oms] section", "计划中没有 [oms] 段"),
-        (
-            "the plan has no [oms] section, so OMS could not be asked",
-            "计划中没有 [oms] 段，因此无法询问 OMS",
-        ),
-        (
-            "needs live facts; this run reads the plan only",
-            "需要实时采集的事实；本次运行只读取计划",
-        ),
-        (
-            "the bundle has no OMS facts (it was collected from a plan without [oms]); collect it again with the plan's [oms] section",
-            "数据包中没有 OMS 事实（采集时计划没有 [oms] 段）；请用带 [oms] 段的计划重新采集",
-        ),
-    ];
-    match fixed.iter().find(|(en, _)| *en == reason) {
-        Some((_, zh)) => Cow::Borrowed(zh),
-        None => Cow::Borrowed(reason),
-    }
-}
-
 /// A rule's summary and documentation in another language than the source's English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleText {
@@ -349,24 +289,6 @@ mod tests {
             Lang::ZhCn
         );
         assert_eq!(Lang::from_vars(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
-    }
-
-    #[test]
-    fn the_engines_reasons_read_in_chinese_and_others_stay() {
-        let zh = |text| reason(Lang::ZhCn, text).into_owned();
-        assert_eq!(
-            zh("applies at stages reverse and running; stage is forward"),
-            "仅适用于 reverse 和 running 阶段；当前阶段为 forward"
-        );
-        assert_eq!(
-            zh("blocked by conn.tenant (tenant b): fix that connection and the rule can decide"),
-            "受阻于 conn.tenant（租户 b）：修复该连接后本规则即可判定"
-        );
-        assert_eq!(zh("ERROR 1142: denied"), "ERROR 1142: denied");
-        assert_eq!(
-            reason(Lang::En, "the plan has no [oms] section"),
-            "the plan has no [oms] section"
-        );
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
             text,
             "\n-- {}{object}: {}",
             finding.rule,
-            one_line(&finding.message)
+            one_line(finding.message.en())
         );
         for line in fresh {
             if has_controls(line) {
@@ -92,7 +92,7 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
                 text,
                 "--   {}: {}",
                 entry.rules.join(", "),
-                one_line(entry.reason)
+                one_line(entry.reason.en())
             );
         }
     }

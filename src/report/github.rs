@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use super::Report;
+use crate::i18n::Lang;
 use crate::rules::Severity;
 use crate::rules::engine::Status;
 
@@ -28,6 +29,11 @@ fn escape_property(text: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
+    render_in(report, Lang::En)
+}
+
+/// Annotations' messages in `lang`; levels, files, lines and titles stay.
+pub fn render_in(report: &Report, lang: Lang) -> String {
     let mut annotations: Vec<(&str, String, usize, String)> = Vec::new();
     for finding in &report.findings {
         let (level, prefix) = match (&finding.waiver, finding.severity) {
@@ -44,10 +50,10 @@ pub fn render(report: &Report) -> String {
         let mut message = format!(
             "{prefix}[{}{object}] {}",
             finding.side.as_str(),
-            finding.message
+            finding.message.get(lang)
         );
         if let Some(help) = &finding.help {
-            message.push_str(&format!("\nhelp: {help}"));
+            message.push_str(&format!("\nhelp: {}", help.get(lang)));
         }
         annotations.push((level, finding.rule.to_string(), finding.line, message));
     }
@@ -56,7 +62,13 @@ pub fn render(report: &Report) -> String {
         .iter()
         .filter(|o| o.status == Status::Inconclusive)
     {
-        let message = format!("not checked: {}", outcome.reason.as_deref().unwrap_or(""));
+        let message = format!(
+            "not checked: {}",
+            outcome
+                .reason
+                .as_ref()
+                .map_or("", |reason| reason.get(lang))
+        );
         annotations.push((
             "warning",
             format!("{} (inconclusive)", outcome.rule),
@@ -88,7 +100,7 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn write_step_summary(report: &Report) -> std::io::Result<()> {
+pub fn write_step_summary(report: &Report, lang: Lang) -> std::io::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
@@ -97,7 +109,7 @@ pub fn write_step_summary(report: &Report) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    file.write_all(super::markdown::render(report).as_bytes())
+    file.write_all(super::markdown::render_in(report, lang).as_bytes())
 }
 
 #[cfg(test)]

@@ -6,9 +6,15 @@ use serde_json::{Value, json};
 
 use super::Report;
 use super::text::printable;
+use crate::i18n::Lang;
 use crate::rules::Severity;
 
 pub fn render(report: &Report) -> String {
+    render_in(report, Lang::En)
+}
+
+/// Descriptions in `lang`; check names, fingerprints and severities stay.
+pub fn render_in(report: &Report, lang: Lang) -> String {
     let issues: Vec<Value> = report
         .findings
         .iter()
@@ -30,7 +36,7 @@ pub fn render(report: &Report) -> String {
             };
             json!({
                 "type": "issue",
-                "description": printable(&format!("[{}{object}] {}{waived}", finding.side.as_str(), finding.message)),
+                "description": printable(&format!("[{}{object}] {}{waived}", finding.side.as_str(), finding.message.get(lang))),
                 "check_name": finding.rule,
                 "categories": ["Bug Risk"],
                 "fingerprint": finding.fingerprint,

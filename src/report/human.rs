@@ -14,7 +14,7 @@ use super::text::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::exit;
 use crate::facts::{Catalog, CatalogSource};
-use crate::i18n::{self, Lang, tr};
+use crate::i18n::{self, Lang, Text, tr};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, registry};
 
@@ -99,8 +99,8 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
     );
     if let Some(why) = &report.stage_undecided {
         let _ = match lang {
-            Lang::En => writeln!(out, "  stage undecided: {}", printable(why)),
-            Lang::ZhCn => writeln!(out, "  阶段未定：{}", printable(why)),
+            Lang::En => writeln!(out, "  stage undecided: {}", printable(why.en())),
+            Lang::ZhCn => writeln!(out, "  阶段未定：{}", printable(why.zh())),
         };
     }
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
@@ -185,7 +185,7 @@ fn diagnostic(
     } else {
         ""
     };
-    let message = format!("{prefix}{subject}{}", finding.message);
+    let message = format!("{prefix}{subject}{}", finding.message.get(lang));
     let mut diagnostic = MietteDiagnostic::new(printable(&message))
         .with_code(finding.rule)
         .with_severity(match (finding.severity, &waived) {
@@ -193,7 +193,7 @@ fn diagnostic(
             (Severity::Error, None) => miette::Severity::Error,
             (Severity::Warning, None) => miette::Severity::Warning,
         });
-    let mut help = printable(finding.help.as_deref().unwrap_or_default()).into_owned();
+    let mut help = printable(finding.help.as_ref().map_or("", |help| help.get(lang))).into_owned();
     if let Some(waived) = waived {
         let _ = write!(help, "\n{}", printable(&waived));
     }
@@ -307,7 +307,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             .iter()
             .partition(|entry| entry.reason.starts_with("blocked by "));
         for entry in blocked {
-            let _ = writeln!(out, "  {}", printable(&i18n::reason(lang, entry.reason)));
+            let _ = writeln!(out, "  {}", printable(entry.reason.get(lang)));
             for area in areas() {
                 let rules: Vec<&str> = entry
                     .rules
@@ -321,7 +321,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             }
         }
         for area in areas() {
-            let mut lines: Vec<(Vec<&str>, &str)> = Vec::new();
+            let mut lines: Vec<(Vec<&str>, &Text)> = Vec::new();
             for entry in &own {
                 let rules = entry
                     .rules
@@ -347,7 +347,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
                     out,
                     "    {} — {}",
                     rules.join(", "),
-                    printable(&i18n::reason(lang, reason))
+                    printable(reason.get(lang))
                 );
             }
         }

@@ -9,10 +9,21 @@ use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatu
 
 use super::text::printable;
 use super::{Report, ReportedFinding};
+use crate::i18n::Lang;
 use crate::rules::engine::Status;
 use crate::rules::registry;
 
 pub fn render(report: &Report) -> String {
+    render_in(report, Lang::En)
+}
+
+/// Messages, help and reasons in `lang`; suites, class names and case names stay.
+pub fn render_in(report: &Report, lang: Lang) -> String {
+    let reason = |outcome: &super::Outcome| {
+        outcome.reason.as_ref().map_or(String::new(), |reason| {
+            printable(reason.get(lang)).into_owned()
+        })
+    };
     let mut junit = JunitReport::new(report.tool.name.clone());
     let mut suites: BTreeMap<usize, TestSuite> = BTreeMap::new();
     for outcome in &report.outcomes {
@@ -31,16 +42,13 @@ pub fn render(report: &Report) -> String {
             let status = match outcome.status {
                 Status::Inconclusive => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-                    status.set_message(format!(
-                        "inconclusive: {}",
-                        printable(outcome.reason.as_deref().unwrap_or(""))
-                    ));
+                    status.set_message(format!("inconclusive: {}", reason(outcome)));
                     status.set_type("inconclusive");
                     status
                 }
                 Status::Skipped => {
                     let mut status = TestCaseStatus::skipped();
-                    status.set_message(printable(outcome.reason.as_deref().unwrap_or("")));
+                    status.set_message(reason(outcome));
                     status
                 }
                 _ => TestCaseStatus::success(),
@@ -64,9 +72,13 @@ pub fn render(report: &Report) -> String {
             let text = group
                 .iter()
                 .map(|f| {
-                    let mut line = format!("{}: {}", f.severity.as_str(), printable(&f.message));
+                    let mut line = format!(
+                        "{}: {}",
+                        f.severity.as_str(),
+                        printable(f.message.get(lang))
+                    );
                     if let Some(help) = &f.help {
-                        line.push_str(&format!("\nhelp: {}", printable(help)));
+                        line.push_str(&format!("\nhelp: {}", printable(help.get(lang))));
                     }
                     for fix in &f.fix {
                         line.push_str(&format!("\nfix: {}", printable(fix)));
@@ -83,7 +95,7 @@ pub fn render(report: &Report) -> String {
                 status
             } else {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                status.set_message(printable(&group[0].message));
+                status.set_message(printable(group[0].message.get(lang)));
                 status.set_type(group[0].severity.as_str());
                 status.set_description(text);
                 status

@@ -49,8 +49,12 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     };
     if let Some(why) = &report.stage_undecided {
         let _ = match lang {
-            Lang::En => writeln!(out, "The stage could not be decided: {}.\n", one_line(why)),
-            Lang::ZhCn => writeln!(out, "阶段无法确定：{}。\n", one_line(why)),
+            Lang::En => writeln!(
+                out,
+                "The stage could not be decided: {}.\n",
+                one_line(why.en())
+            ),
+            Lang::ZhCn => writeln!(out, "阶段无法确定：{}。\n", one_line(why.zh())),
         };
     }
     let _ = writeln!(
@@ -153,8 +157,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 f.rule,
                 f.side.as_str(),
                 f.object.as_deref().map(cell).unwrap_or_default(),
-                cell(&f.message),
-                cell(f.help.as_deref().unwrap_or(""))
+                cell(f.message.get(lang)),
+                cell(f.help.as_ref().map_or("", |help| help.get(lang)))
             );
         }
         out.push('\n');
@@ -197,7 +201,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 f.rule,
                 f.side.as_str(),
                 f.object.as_deref().map(cell).unwrap_or_default(),
-                cell(&f.message),
+                cell(f.message.get(lang)),
                 cell(&i18n::waived(lang, &w.expires, &w.owner, &w.reason))
             );
         }
@@ -223,7 +227,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 out,
                 "| {} | {} |",
                 rules.join(", "),
-                cell(&i18n::reason(lang, entry.reason))
+                cell(entry.reason.get(lang))
             );
         }
         out.push('\n');

@@ -20,6 +20,7 @@ use crate::facts::Side;
 use crate::facts::ToolInfo;
 use crate::facts::oms::Access;
 use crate::facts::{Catalog, Facts, TenantFacts};
+use crate::i18n::Text;
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
 use crate::rules::{ResolvedStage, Severity, Stage, registry};
@@ -34,7 +35,7 @@ pub struct Report {
     /// Why `--stage auto` could not decide the stage; `stage` is then only the basis of the
     /// rules that apply at every stage. Absent when the stage was decided or given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_undecided: Option<String>,
+    pub stage_undecided: Option<Text>,
     pub plan: String,
     pub endpoints: Endpoints,
     pub summary: Summary,
@@ -92,14 +93,14 @@ pub struct Summary {
 pub struct Outcome {
     pub rule: &'static str,
     pub status: Status,
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
 }
 
 /// One line of "not checked": the rules, and why.
 #[derive(Debug)]
 pub struct NotRun<'r> {
     pub rules: Vec<&'static str>,
-    pub reason: &'r str,
+    pub reason: &'r Text,
 }
 
 #[derive(Debug, Serialize)]
@@ -108,8 +109,8 @@ pub struct ReportedFinding {
     pub severity: Severity,
     pub side: Side,
     pub object: Option<String>,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
     pub fix: Vec<String>,
     pub fingerprint: String,
     /// The waiver that accepted this finding; a waived finding does not fail the run.
@@ -145,8 +146,9 @@ impl Report {
     /// finding.
     pub fn not_run(&self, status: Status) -> Vec<NotRun<'_>> {
         let mut entries: Vec<NotRun<'_>> = Vec::new();
+        static NONE: Text = Text::empty();
         for outcome in self.outcomes.iter().filter(|o| o.status == status) {
-            let reason = outcome.reason.as_deref().unwrap_or("");
+            let reason = outcome.reason.as_ref().unwrap_or(&NONE);
             let shared = reason.starts_with("blocked by ");
             match entries
                 .iter_mut()

@@ -9,10 +9,16 @@ use serde_json::{Value, json};
 
 use super::Report;
 use super::text::printable;
+use crate::i18n::Lang;
 use crate::rules::engine::Status;
 use crate::rules::{Severity, docs, registry};
 
 pub fn render(report: &Report) -> String {
+    render_in(report, Lang::En)
+}
+
+/// Results' messages and help in `lang`; ids, levels and fingerprints stay.
+pub fn render_in(report: &Report, lang: Lang) -> String {
     let rules: Vec<Value> = registry::ALL
         .iter()
         .map(|rule| {
@@ -36,7 +42,7 @@ pub fn render(report: &Report) -> String {
                 "ruleId": finding.rule,
                 "ruleIndex": index,
                 "level": level(finding.severity),
-                "message": {"text": format!("[{}] {}", finding.side.as_str(), printable(&finding.message))},
+                "message": {"text": format!("[{}] {}", finding.side.as_str(), printable(finding.message.get(lang)))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": report.plan},
@@ -52,7 +58,7 @@ pub fn render(report: &Report) -> String {
             });
             if let Some(help) = &finding.help {
                 let fix: Vec<_> = finding.fix.iter().map(|line| printable(line)).collect();
-                result["properties"] = json!({"help": printable(help), "fix": fix});
+                result["properties"] = json!({"help": printable(help.get(lang)), "fix": fix});
             }
             if let Some(waiver) = &finding.waiver {
                 result["suppressions"] = json!([{
@@ -71,7 +77,7 @@ pub fn render(report: &Report) -> String {
         .map(|outcome| {
             json!({
                 "level": "warning",
-                "message": {"text": format!("{} is inconclusive: {}", outcome.rule, printable(outcome.reason.as_deref().unwrap_or("")))},
+                "message": {"text": format!("{} is inconclusive: {}", outcome.rule, printable(outcome.reason.as_ref().map_or("", |reason| reason.get(lang))))},
                 "descriptor": {"id": outcome.rule},
             })
         })

@@ -10,7 +10,7 @@
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Need, NotEvaluated, Rule, Stage};
+use super::{Need, NotEvaluated, Rule, Stage, Text};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
     ArchiveDest, Catalog, CatalogSource, Database, Fact, Facts, ForeignKey, Grants, LogStream,
@@ -18,9 +18,20 @@ use crate::facts::{
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waivers::Waiver};
+use crate::text;
 
 /// The tables of one tenant, by database then name.
 pub type Tables = BTreeMap<String, BTreeMap<String, Table>>;
+
+/// The reason of a rule that read `need` without declaring it: a defect of the rule.
+pub fn undeclared(rule: &Rule, need: Need) -> Text {
+    let id = rule.id;
+    text!(
+        "internal error: rule {id} reads {name} without declaring it",
+        "内部错误：规则 {id} 读取了未声明的{name}";
+        name = need.text()
+    )
+}
 
 /// The context one rule is evaluated in.
 pub struct Ctx<'a> {
@@ -42,7 +53,7 @@ pub struct Missing {
     pub need: Need,
     pub kind: MissingKind,
     /// Said to the user: which fact, of which tenant, and why.
-    pub reason: String,
+    pub reason: Text,
     /// Why, alone: the collector's reason for an unavailable fact (`reason` names the fact
     /// around it).
     pub cause: String,
@@ -59,16 +70,16 @@ pub enum MissingKind {
 }
 
 impl Missing {
-    fn not_collected(need: Need, reason: String) -> Missing {
+    fn not_collected(need: Need, reason: Text) -> Missing {
         Missing {
             need,
             kind: MissingKind::NotCollected,
-            cause: reason.clone(),
+            cause: reason.en().to_string(),
             reason,
         }
     }
 
-    fn unavailable(need: Need, reason: String, cause: &str) -> Missing {
+    fn unavailable(need: Need, reason: Text, cause: &str) -> Missing {
         Missing {
             need,
             kind: MissingKind::Unavailable,
@@ -122,15 +133,11 @@ impl<'a> Ctx<'a> {
         if self.undeclared.get().is_none() {
             self.undeclared.set(Some(need));
         }
-        let reason = format!(
-            "internal error: rule {} reads {} without declaring it",
-            self.rule.id,
-            need.name()
-        );
+        let reason = undeclared(self.rule, need);
         Err(Missing {
             need,
             kind: MissingKind::Undeclared,
-            cause: reason.clone(),
+            cause: reason.en().to_string(),
             reason,
         })
     }
@@ -144,7 +151,10 @@ impl<'a> Ctx<'a> {
         self.facts.ok_or_else(|| {
             Missing::not_collected(
                 need,
-                "needs live facts; this run reads the plan only".into(),
+                text!(
+                    "needs live facts; this run reads the plan only",
+                    "需要实时采集的事实；本次运行只读取计划"
+                ),
             )
         })
     }
@@ -154,7 +164,11 @@ impl<'a> Ctx<'a> {
         self.facts(need)?.oms.as_ref().ok_or_else(|| {
             Missing::not_collected(
                 need,
-                format!("{}: the plan has no [oms] section", need.name()),
+                text!(
+                    "{name}: the plan has no [oms] section",
+                    "{name}：计划中没有 [oms] 段";
+                    name = need.text()
+                ),
             )
         })
     }
@@ -167,7 +181,9 @@ impl<'a> Ctx<'a> {
         let fact = get(self.oms_facts(need)?);
         fact.observed().ok_or_else(|| {
             let cause = fact.unavailable_reason().unwrap_or_default();
-            Missing::unavailable(need, format!("{} unavailable: {cause}", need.name()), cause)
+            let reason =
+                text!("{name} unavailable: {cause}", "{name}不可用：{cause}"; name = need.text());
+            Missing::unavailable(need, reason, cause)
         })
     }
 

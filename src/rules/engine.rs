@@ -2,11 +2,14 @@
 
 use serde::Serialize;
 
-use super::{Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Topology, registry};
+use super::{
+    Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Text, Topology, registry,
+};
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waiver};
+use crate::text;
 
 /// What the rules of one run are evaluated against. Waivers enter here, once: `plan.waivers`
 /// reads them through its context, and [`evaluate`] applies them after every rule has run.
@@ -18,7 +21,7 @@ pub struct Inputs<'a> {
     pub stage: Stage,
     /// Why `--stage auto` could not tell the stage, when it could not: `stage` is then only
     /// a basis for the rules that apply at every stage, and the others are inconclusive.
-    pub stage_undecided: Option<&'a str>,
+    pub stage_undecided: Option<&'a Text>,
     pub waivers: &'a [Waiver],
     /// The day waivers are judged against.
     pub today: Date,
@@ -52,7 +55,7 @@ pub struct Evaluation {
     pub rule: &'static Rule,
     pub status: Status,
     /// Why it was inconclusive or skipped.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     pub findings: Vec<Judged>,
 }
 
@@ -105,11 +108,16 @@ fn matches(rule: &Rule, selector: &str) -> bool {
     rule.id == selector || rule.area() == selector
 }
 
-/// `stage forward`, `stages reverse and running`.
-fn stages(stages: &[Stage]) -> String {
+/// `stage forward`, `stages reverse and running`; `reverse 和 running 阶段`.
+fn stages(stages: &[Stage]) -> Text {
+    let names: Vec<Text> = stages
+        .iter()
+        .map(|stage| Text::same(stage.as_str()))
+        .collect();
+    let list = Text::list(&names);
     match stages {
-        [_] => format!("stage {}", Stage::list(stages)),
-        _ => format!("stages {}", Stage::list(stages)),
+        [_] => text!("stage {list}", "{list} 阶段"; list = list),
+        _ => text!("stages {list}", "{list} 阶段"; list = list),
     }
 }
 
@@ -132,43 +140,47 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         inputs.waivers,
         inputs.today,
     );
-    let not_run = |status, reason: String| Evaluation {
+    let not_run = |status, reason: Text| Evaluation {
         rule,
         status,
         reason: Some(reason),
         findings: Vec::new(),
     };
     if !rule.applies_to(inputs.plan.topology) {
+        let to = Topology::ALL
+            .iter()
+            .filter(|topology| rule.applies_to(**topology))
+            .map(|topology| topology.as_str())
+            .collect::<Vec<_>>();
+        let (en, zh) = (to.join(" or "), to.join(" 或 "));
+        let is = inputs.plan.topology.as_str();
         return not_run(
             Status::Skipped,
-            format!(
-                "applies to a {} pair; the plan's topology is {}",
-                Topology::ALL
-                    .iter()
-                    .filter(|topology| rule.applies_to(**topology))
-                    .map(|topology| topology.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-                inputs.plan.topology.as_str()
+            text!(
+                "applies to a {en} pair; the plan's topology is {is}",
+                "仅适用于 {zh} 拓扑；计划的拓扑为 {is}"
             ),
         );
     }
     if let (false, Some(why)) = (rule.stages.is_empty(), inputs.stage_undecided) {
         return not_run(
             Status::Inconclusive,
-            format!(
-                "applies at {} only, and the stage could not be decided: {why}",
-                stages(rule.stages)
+            text!(
+                "applies at {at} only, and the stage could not be decided: {why}",
+                "仅适用于 {at}，而阶段无法确定：{why}";
+                at = stages(rule.stages),
+                why = why
             ),
         );
     }
     if !rule.applies_at(inputs.stage) {
+        let is = inputs.stage.as_str();
         return not_run(
             Status::Skipped,
-            format!(
-                "applies at {}; stage is {}",
-                stages(rule.stages),
-                inputs.stage.as_str()
+            text!(
+                "applies at {at}; stage is {is}",
+                "仅适用于 {at}；当前阶段为 {is}";
+                at = stages(rule.stages)
             ),
         );
     }
@@ -176,32 +188,43 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         let Some(facts) = inputs.facts else {
             return not_run(
                 Status::Skipped,
-                "needs live facts; this run reads the plan only".into(),
+                text!(
+                    "needs live facts; this run reads the plan only",
+                    "需要实时采集的事实；本次运行只读取计划"
+                ),
             );
         };
         if rule.input == Input::Oms && facts.oms.is_none() && inputs.plan.oms.is_some() {
             // Only a bundle collected from a plan without [oms] gets here: OMS was never asked.
             return not_run(
                 Status::Inconclusive,
-                "the bundle has no OMS facts (it was collected from a plan without [oms]); collect it again with the plan's [oms] section".into(),
+                text!(
+                    "the bundle has no OMS facts (it was collected from a plan without [oms]); collect it again with the plan's [oms] section",
+                    "数据包中没有 OMS 事实（采集时计划没有 [oms] 段）；请用带 [oms] 段的计划重新采集"
+                ),
             );
         }
         if rule.input == Input::Oms && facts.oms.is_none() {
             // A reverse-stage OMS rule guards the creation of the reverse project: without OMS
             // it is unconfirmed, not irrelevant.
-            let reason = "the plan has no [oms] section".to_string();
             return match rule.applies_at(Stage::Forward) {
                 false => not_run(
                     Status::Inconclusive,
-                    format!("{reason}, so OMS could not be asked"),
+                    text!(
+                        "the plan has no [oms] section, so OMS could not be asked",
+                        "计划中没有 [oms] 段，因此无法询问 OMS"
+                    ),
                 ),
-                true => not_run(Status::Skipped, reason),
+                true => not_run(
+                    Status::Skipped,
+                    text!("the plan has no [oms] section", "计划中没有 [oms] 段"),
+                ),
             };
         }
         if let Some(blocked) = blocked_by(rule, facts) {
             return not_run(Status::Inconclusive, blocked);
         }
-        let missing: Vec<String> = rule
+        let missing: Vec<Text> = rule
             .needs
             .iter()
             .flat_map(|need| need.missing(facts))
@@ -214,14 +237,7 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
     if let Some(need) = ctx.undeclared_read() {
         // A defect of the rule, not of the pair: whatever it concluded rests on a fact the
         // engine never vouched for.
-        return not_run(
-            Status::Inconclusive,
-            format!(
-                "internal error: rule {} reads {} without declaring it",
-                rule.id,
-                need.name()
-            ),
-        );
+        return not_run(Status::Inconclusive, super::context::undeclared(rule, need));
     }
     match checked {
         Err(NotEvaluated::Inconclusive(reason)) => not_run(Status::Inconclusive, reason),
@@ -301,9 +317,16 @@ fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date
             finding: Finding::new(
                 Side::Plan,
                 Some(waiver.describe()),
-                format!("the waiver for {} matched no finding", waiver.describe()),
+                text!(
+                    "the waiver for {waiver} matched no finding",
+                    "针对 {waiver} 的豁免没有匹配到任何问题",
+                    waiver = waiver.describe()
+                ),
             )
-            .help("remove the waiver, or correct its rule, side or object"),
+            .help(text!(
+                "remove the waiver, or correct its rule, side or object",
+                "删除该豁免，或更正其规则、端或对象"
+            )),
             waiver: None,
         });
     }
@@ -314,7 +337,7 @@ fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date
 
 /// The failed connection that leaves `rule` without its needed facts, if one does: the cause
 /// is that connection rule's finding, said once there, not again in every rule it blocks.
-fn blocked_by(rule: &Rule, facts: &Facts) -> Option<String> {
+fn blocked_by(rule: &Rule, facts: &Facts) -> Option<Text> {
     let needs_tenants = rule.needs.iter().any(|need| !need.is_oms());
     let unreachable: Vec<Tenant> = Tenant::BOTH
         .into_iter()
@@ -330,20 +353,24 @@ fn blocked_by(rule: &Rule, facts: &Facts) -> Option<String> {
         .needs
         .iter()
         .any(|need| need.is_oms() && !need.missing(facts).is_empty());
-    (oms_missing && oms.access != Access::Granted)
-        .then(|| "blocked by oms.reachable: fix OMS access and the rule can decide".to_string())
+    (oms_missing && oms.access != Access::Granted).then(|| {
+        text!(
+            "blocked by oms.reachable: fix OMS access and the rule can decide",
+            "受阻于 oms.reachable：修复 OMS 访问后本规则即可判定"
+        )
+    })
 }
 
 /// Joins reasons, keeping each distinct reason once (an unreachable tenant makes every fact
 /// unavailable for the same reason).
-fn dedup_reasons(reasons: Vec<String>) -> String {
-    let mut seen: Vec<String> = Vec::new();
+fn dedup_reasons(reasons: Vec<Text>) -> Text {
+    let mut seen: Vec<Text> = Vec::new();
     for reason in reasons {
         if !seen.contains(&reason) {
             seen.push(reason);
         }
     }
-    seen.join("; ")
+    Text::join(&seen, "; ", "；")
 }
 
 #[cfg(test)]

@@ -28,8 +28,10 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::facts::Side;
 use crate::facts::{Facts, Tenant, TenantFacts};
+pub use crate::i18n::Text;
 use crate::plan::Span;
 pub use crate::plan::Topology;
+use crate::text;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 
 /// Declares a rule and keeps its doc comment as its documentation.
@@ -98,7 +100,7 @@ impl Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedStage {
     pub stage: Stage,
-    pub undecided: Option<String>,
+    pub undecided: Option<Text>,
 }
 
 /// Where a rule's facts come from; `lint` runs the plan-only rules with no network. Plan rules
@@ -185,6 +187,32 @@ impl Need {
         }
     }
 
+    /// [`Need::name`] in every language, for what people read.
+    pub fn text(self) -> Text {
+        let zh = match self {
+            Need::Server => "服务器版本",
+            Need::Mode => "兼容模式",
+            Need::Variables => "系统变量",
+            Need::Grants => "权限",
+            Need::Databases => "数据库",
+            Need::Tables => "表",
+            Need::Views => "视图",
+            Need::Triggers => "触发器",
+            Need::Partitions => "分区",
+            Need::ForeignKeys => "外键",
+            Need::LogStreams => "日志流",
+            Need::Archive => "日志归档",
+            Need::TenantRole => "租户角色",
+            Need::Rows => "表数据行",
+            Need::DrcLogin => "DRC 用户的登录",
+            Need::OmsDataSources => "OMS 数据源",
+            Need::OmsForward => "OMS 正向项目",
+            Need::OmsReverse => "OMS 反向项目",
+            Need::OmsOthers => "OMS 中的其他项目",
+        };
+        Text::new(self.name(), zh)
+    }
+
     pub fn is_oms(self) -> bool {
         matches!(
             self,
@@ -193,10 +221,15 @@ impl Need {
     }
 
     /// Why the fact is missing, if it is: one reason per tenant for tenant facts.
-    pub fn missing(self, facts: &Facts) -> Vec<String> {
+    pub fn missing(self, facts: &Facts) -> Vec<Text> {
+        let name = self.text();
         if self.is_oms() {
             let Some(oms) = &facts.oms else {
-                return vec![format!("{}: the plan has no [oms] section", self.name())];
+                return vec![text!(
+                    "{name}: the plan has no [oms] section",
+                    "{name}：计划中没有 [oms] 段";
+                    name = name
+                )];
             };
             let reason = match self {
                 Need::OmsDataSources => oms.data_sources.unavailable_reason(),
@@ -206,10 +239,11 @@ impl Need {
             };
             return reason
                 .map(|reason| {
-                    format!(
-                        "{} unavailable: {reason}; to decide, {}",
-                        self.name(),
-                        self.remedy(reason)
+                    text!(
+                        "{name} unavailable: {reason}; to decide, {remedy}",
+                        "{name}不可用：{reason}；要作出判定，请{remedy}";
+                        name = name,
+                        remedy = self.remedy(reason)
                     )
                 })
                 .into_iter()
@@ -219,19 +253,28 @@ impl Need {
             .iter()
             .filter_map(|tenant| {
                 let reason = self.unavailable_on(facts.tenant(*tenant))?;
-                Some(format!(
-                    "{}; to decide, {}",
-                    self.unavailable_reason(*tenant, Some(reason)),
-                    self.remedy(reason)
+                Some(text!(
+                    "{unavailable}; to decide, {remedy}",
+                    "{unavailable}；要作出判定，请{remedy}";
+                    unavailable = self.unavailable_reason(*tenant, Some(reason)),
+                    remedy = self.remedy(reason)
                 ))
             })
             .collect()
     }
 
     /// What would let a rule that needs this fact decide, given why it is missing.
-    pub fn remedy(self, reason: &str) -> &'static str {
+    pub fn remedy(self, reason: &str) -> Text {
+        let (en, zh) = self.remedy_in_both(reason);
+        Text::new(en, zh)
+    }
+
+    fn remedy_in_both(self, reason: &str) -> (&'static str, &'static str) {
         if reason.contains("no answer from") || reason.contains("within ") {
-            return "raise --timeout or run the check closer to the server";
+            return (
+                "raise --timeout or run the check closer to the server",
+                "调大 --timeout，或在离服务器更近的地方运行检查",
+            );
         }
         // Only a refusal by the server is cured by a grant; anything else (a cut connection,
         // a malformed answer) by fixing that cause.
@@ -246,38 +289,62 @@ impl Need {
         .iter()
         .any(|sign| reason.contains(sign));
         if !refused {
-            return "fix the cause above and run again";
+            return (
+                "fix the cause above and run again",
+                "先排除上述原因再重新运行",
+            );
         }
         match self {
-            Need::Server => "let the migration user run SELECT ob_version()",
-            Need::Mode | Need::Variables => {
-                "let the migration user read information_schema.GLOBAL_VARIABLES"
-            }
-            Need::Grants => "let the migration user run SHOW GRANTS",
-            Need::Databases => "let the migration user read information_schema.SCHEMATA",
-            Need::Tables | Need::Views => {
-                "grant the migration user SELECT on oceanbase.* (or let it read information_schema.TABLES and COLUMNS)"
-            }
-            Need::Triggers | Need::Partitions | Need::ForeignKeys => {
-                "grant the migration user SELECT on oceanbase.*"
-            }
-            Need::LogStreams | Need::Archive | Need::TenantRole => {
-                "grant the migration user SELECT on oceanbase.* (GV$OB_LOG_STAT, DBA_OB_ARCHIVELOG, DBA_OB_TENANTS)"
-            }
-            Need::Rows => "grant the migration user SELECT on the target tables",
-            Need::DrcLogin => "check the DRC user and its password in the sys tenant",
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {
-                "let the [oms] user call OMS's read actions and check that OMS answers them"
-            }
+            Need::Server => (
+                "let the migration user run SELECT ob_version()",
+                "允许迁移用户执行 SELECT ob_version()",
+            ),
+            Need::Mode | Need::Variables => (
+                "let the migration user read information_schema.GLOBAL_VARIABLES",
+                "允许迁移用户读取 information_schema.GLOBAL_VARIABLES",
+            ),
+            Need::Grants => (
+                "let the migration user run SHOW GRANTS",
+                "允许迁移用户执行 SHOW GRANTS",
+            ),
+            Need::Databases => (
+                "let the migration user read information_schema.SCHEMATA",
+                "允许迁移用户读取 information_schema.SCHEMATA",
+            ),
+            Need::Tables | Need::Views => (
+                "grant the migration user SELECT on oceanbase.* (or let it read information_schema.TABLES and COLUMNS)",
+                "授予迁移用户 oceanbase.* 上的 SELECT 权限（或允许它读取 information_schema.TABLES 和 COLUMNS）",
+            ),
+            Need::Triggers | Need::Partitions | Need::ForeignKeys => (
+                "grant the migration user SELECT on oceanbase.*",
+                "授予迁移用户 oceanbase.* 上的 SELECT 权限",
+            ),
+            Need::LogStreams | Need::Archive | Need::TenantRole => (
+                "grant the migration user SELECT on oceanbase.* (GV$OB_LOG_STAT, DBA_OB_ARCHIVELOG, DBA_OB_TENANTS)",
+                "授予迁移用户 oceanbase.* 上的 SELECT 权限（GV$OB_LOG_STAT、DBA_OB_ARCHIVELOG、DBA_OB_TENANTS）",
+            ),
+            Need::Rows => (
+                "grant the migration user SELECT on the target tables",
+                "授予迁移用户目标表上的 SELECT 权限",
+            ),
+            Need::DrcLogin => (
+                "check the DRC user and its password in the sys tenant",
+                "检查 sys 租户中的 DRC 用户及其密码",
+            ),
+            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => (
+                "let the [oms] user call OMS's read actions and check that OMS answers them",
+                "允许 [oms] 用户调用 OMS 的只读接口，并确认 OMS 有应答",
+            ),
         }
     }
 
     /// The reason shown when this tenant fact is unavailable on `tenant`.
-    pub fn unavailable_reason(self, tenant: Tenant, reason: Option<&str>) -> String {
-        format!(
-            "{} of tenant {tenant} unavailable: {}",
-            self.name(),
-            reason.unwrap_or_default()
+    pub fn unavailable_reason(self, tenant: Tenant, reason: Option<&str>) -> Text {
+        let reason = reason.unwrap_or_default();
+        text!(
+            "{name} of tenant {tenant} unavailable: {reason}",
+            "租户 {tenant} 的{name}不可用：{reason}";
+            name = self.text()
         )
     }
 
@@ -359,8 +426,8 @@ pub type Check = Result<Vec<Finding>, NotEvaluated>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotEvaluated {
-    Inconclusive(String),
-    Skipped(String),
+    Inconclusive(Text),
+    Skipped(Text),
 }
 
 /// One problem a rule found: plain data, rendered elsewhere.
@@ -370,9 +437,9 @@ pub struct Finding {
     /// What it is about: `app`, `app.orders`, `app.orders.id`, a user, a project; or nothing.
     pub object: Option<String>,
     /// What was observed.
-    pub message: String,
+    pub message: Text,
     /// What to do.
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// SQL that would resolve it, for review; never executed by the tool.
     pub fix: Vec<String>,
     /// Overrides the rule's default severity for this finding.
@@ -382,11 +449,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        side: impl Into<Side>,
-        object: Option<String>,
-        message: impl Into<String>,
-    ) -> Finding {
+    pub fn new(side: impl Into<Side>, object: Option<String>, message: impl Into<Text>) -> Finding {
         Finding {
             side: side.into(),
             object,
@@ -398,7 +461,7 @@ impl Finding {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Finding {
+    pub fn help(mut self, help: impl Into<Text>) -> Finding {
         self.help = Some(help.into());
         self
     }
@@ -419,6 +482,15 @@ impl Finding {
     }
 }
 
+/// A link as people read it: `forward`, `正向`.
+pub fn link_name(name: &str) -> Text {
+    match name {
+        "forward" => Text::new("forward", "正向"),
+        "reverse" => Text::new("reverse", "反向"),
+        other => Text::same(other),
+    }
+}
+
 /// A MySQL identifier in backticks, with backticks inside doubled.
 pub fn quote_identifier(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))
@@ -431,10 +503,14 @@ pub fn quote_string(text: &str) -> String {
 
 /// The reason of a rule left without facts because a tenant could not be reached: the cause is
 /// conn.tenant's finding, said there once.
-pub fn blocked_by_connection(tenants: &[Tenant]) -> String {
+pub fn blocked_by_connection(tenants: &[Tenant]) -> Text {
     let tenants = match tenants {
-        [one] => format!("tenant {one}"),
-        _ => "tenants a and b".to_string(),
+        [one] => text!("tenant {one}", "租户 {one}"),
+        _ => text!("tenants a and b", "租户 a 和 b"),
     };
-    format!("blocked by conn.tenant ({tenants}): fix that connection and the rule can decide")
+    text!(
+        "blocked by conn.tenant ({tenants}): fix that connection and the rule can decide",
+        "受阻于 conn.tenant（{tenants}）：修复该连接后本规则即可判定";
+        tenants = tenants
+    )
 }

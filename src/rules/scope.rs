@@ -2,9 +2,10 @@
 //! objects a link names, the in-scope tables a tenant holds, and the privileges a migration
 //! user lacks on them.
 
-use super::{Missing, TenantCtx, quote_identifier};
+use super::{Missing, TenantCtx, Text, quote_identifier};
 use crate::facts::{Fact, Grants, Privilege, Table, grants::join};
 use crate::plan::{LinkPlan, Plan};
+use crate::text;
 
 /// One object of a link's scope: a whole database, or a table outside the listed databases.
 pub enum Object<'a> {
@@ -99,22 +100,23 @@ pub fn lacks_message(
     grants: &Grants,
     missing: &[Privilege],
     object: &Object<'_>,
-) -> String {
-    let mut message = format!(
-        "{} lacks {} on {}",
-        tenant.user(),
-        join(missing),
-        object.grant_target()
+) -> Text {
+    let (user, privileges, target) = (tenant.user(), join(missing), object.grant_target());
+    let message = text!(
+        "{user} lacks {privileges} on {target}",
+        "{user} 缺少 {target} 上的 {privileges} 权限"
     );
-    if let Some(note) = roles_not_counted(tenant, grants) {
-        message.push_str(&format!(" ({note})"));
+    match roles_not_counted(tenant, grants) {
+        Some(note) => {
+            text!("{message} ({note})", "{message}（{note}）"; message = message, note = note)
+        }
+        None => message,
     }
-    message
 }
 
 /// Which granted roles the privileges above leave out, and why; `None` when every granted role
 /// was counted (default roles, whose privileges every OMS session has).
-fn roles_not_counted(tenant: &TenantCtx<'_, '_>, grants: &Grants) -> Option<String> {
+fn roles_not_counted(tenant: &TenantCtx<'_, '_>, grants: &Grants) -> Option<Text> {
     if grants.roles.is_empty() {
         return None;
     }
@@ -137,17 +139,26 @@ fn roles_not_counted(tenant: &TenantCtx<'_, '_>, grants: &Grants) -> Option<Stri
                     "their",
                 ),
             };
-            Some(format!(
-                "{roles_are} granted but {not_default}: OMS's sessions do not activate {them}, so {their} privileges were not counted; `SET DEFAULT ROLE ALL TO {}` would make them count",
-                tenant.account()
+            let (account, zh_names) = (tenant.account(), roles.inactive.join("、"));
+            Some(text!(
+                "{roles_are} granted but {not_default}: OMS's sessions do not activate {them}, so {their} privileges were not counted; `SET DEFAULT ROLE ALL TO {account}` would make them count",
+                "已授予角色 {zh_names}，但不是默认角色：OMS 的会话不会激活它们，因此其权限未计入；执行 `SET DEFAULT ROLE ALL TO {account}` 后即可计入"
             ))
         }
-        Some(Fact::Unavailable { reason }) => Some(format!(
-            "roles {granted} are granted too; their privileges could not be read ({reason}), so they were not counted"
-        )),
-        None => Some(format!(
-            "roles {granted} are granted too; their privileges were not read, so they were not counted"
-        )),
+        Some(Fact::Unavailable { reason }) => {
+            let zh_granted = grants.roles.join("、");
+            Some(text!(
+                "roles {granted} are granted too; their privileges could not be read ({reason}), so they were not counted",
+                "还授予了角色 {zh_granted}；其权限无法读取（{reason}），因此未计入"
+            ))
+        }
+        None => {
+            let zh_granted = grants.roles.join("、");
+            Some(text!(
+                "roles {granted} are granted too; their privileges were not read, so they were not counted",
+                "还授予了角色 {zh_granted}；其权限未读取，因此未计入"
+            ))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 use crate::facts::{Fact, Tenant};
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -43,17 +44,25 @@ fn check(cx: &Ctx<'_>) -> Check {
         let planned = cx.plan.tenant(tenant);
         if let Some(reason) = on.login_failure() {
             findings.push(
-                Finding::new(tenant, Some(on.user().to_string()), format!("cannot check tenant {tenant}: {reason}"))
-                    .help("check host, port, user and password in the plan, and that this machine may connect")
+                Finding::new(
+                    tenant,
+                    Some(on.user().to_string()),
+                    text!("cannot check tenant {tenant}: {reason}", "无法检查租户 {tenant}：{reason}"),
+                )
+                .help(text!(
+                    "check host, port, user and password in the plan, and that this machine may connect",
+                    "检查计划中的主机、端口、用户和密码，并确认本机可以连接"
+                ))
                     .at(Some(planned.span.clone())),
             );
             continue;
         }
-        let missing: Vec<String> = Need::TENANT
+        let missing: Vec<Text> = Need::TENANT
             .into_iter()
             .filter_map(|need| {
-                on.gap(need)
-                    .map(|reason| format!("{} ({reason})", need.name()))
+                on.gap(need).map(
+                    |reason| text!("{need} ({reason})", "{need}（{reason}）"; need = need.text()),
+                )
             })
             .collect();
         if let Some(declared) = &planned.tenant_name {
@@ -64,9 +73,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     tenant,
                     Some(on.user().to_string()),
-                    format!("logged in to tenant {tenant}, but could not collect: {}", missing.join("; ")),
+                    text!(
+                        "logged in to tenant {tenant}, but could not collect: {missing}",
+                        "已登录租户 {tenant}，但无法采集：{missing}";
+                        missing = Text::join(&missing, "; ", "；")
+                    ),
                 )
-                .help("the rules that read these facts are inconclusive; grant the migration user read access to the views named")
+                .help(text!(
+                    "the rules that read these facts are inconclusive; grant the migration user read access to the views named",
+                    "读取这些事实的规则无法判定；请授予迁移用户读取上述视图的权限"
+                ))
                 .severity(Severity::Warning),
             );
         }
@@ -85,31 +101,45 @@ fn named_tenant(cx: &Ctx<'_>, tenant: Tenant, declared: &str) -> Option<Finding>
             .clone()
             .unwrap_or_else(|| planned.span.clone()),
     );
-    let unknown = |why: &str| {
+    let unknown = |why: Text| {
         Finding::new(
             tenant,
             Some(declared.to_string()),
-            format!("the plan names tenant {declared} for tenant {tenant}, but the tenant the session is in could not be read: {why}"),
+            text!(
+                "the plan names tenant {declared} for tenant {tenant}, but the tenant the session is in could not be read: {why}",
+                "计划为租户 {tenant} 指定了租户 {declared}，但无法读取会话实际所在的租户：{why}";
+                why = why
+            ),
         )
-        .help("the name is read from oceanbase.DBA_OB_TENANTS, which OceanBase 4.x shows to a user with SELECT on `oceanbase`.* (seekdb has no tenants: leave `tenant` out there)")
+        .help(text!(
+            "the name is read from oceanbase.DBA_OB_TENANTS, which OceanBase 4.x shows to a user with SELECT on `oceanbase`.* (seekdb has no tenants: leave `tenant` out there)",
+            "租户名读取自 oceanbase.DBA_OB_TENANTS，OceanBase 4.x 只向拥有 `oceanbase`.* 上 SELECT 权限的用户显示它（seekdb 没有租户：请不要填写 `tenant`）"
+        ))
         .severity(Severity::Warning)
         .at(at.clone())
     };
     match on.connected_tenant() {
         // Asked whenever the plan names a tenant: absent only from facts collected before.
-        None => Some(unknown("these facts do not hold it; collect them again")),
-        Some(Fact::Unavailable { reason }) => Some(unknown(reason)),
+        None => Some(unknown(text!(
+            "these facts do not hold it; collect them again",
+            "这些事实中没有该信息；请重新采集"
+        ))),
+        Some(Fact::Unavailable { reason }) => Some(unknown(Text::same(reason.as_str()))),
         Some(Fact::Observed(connected)) if connected.eq_ignore_ascii_case(declared) => None,
         Some(Fact::Observed(connected)) => Some(
             Finding::new(
                 tenant,
                 Some(connected.clone()),
-                format!(
+                text!(
                     "the plan names tenant {declared} for tenant {tenant}, but the session of {} is in tenant {connected}",
+                    "计划为租户 {tenant} 指定了租户 {declared}，但 {} 的会话位于租户 {connected}",
                     on.user()
                 ),
             )
-            .help("correct the host, port or user so the session reaches the named tenant (through ODP: user@tenant#cluster), or correct `tenant` in the plan")
+            .help(text!(
+                "correct the host, port or user so the session reaches the named tenant (through ODP: user@tenant#cluster), or correct `tenant` in the plan",
+                "更正主机、端口或用户，使会话进入指定的租户（经 ODP 时：user@tenant#cluster），或更正计划中的 `tenant`"
+            ))
             .at(at.clone()),
         ),
     }

@@ -1,6 +1,7 @@
 use crate::facts::{Privilege, Tenant};
 use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 /// The database OMS keeps its anti-loop transaction table (`drc_txn`) in for OB ↔ OB.
 const TXN_DATABASE: &str = "test";
@@ -60,17 +61,31 @@ fn check(cx: &Ctx<'_>) -> Check {
         if !visible {
             // information_schema shows a database only to users with a privilege on it.
             let why = if missing.len() == TXN_PRIVILEGES.len() {
-                "is not visible to the migration user: it does not exist, or the user holds no privilege on it"
+                text!(
+                    "is not visible to the migration user: it does not exist, or the user holds no privilege on it",
+                    "对迁移用户不可见：它不存在，或该用户在其上没有任何权限"
+                )
             } else {
-                "does not exist"
+                text!("does not exist", "不存在")
             };
             let mut fix = vec![create.clone()];
             if !missing.is_empty() {
                 fix.push(grant_statement(&on, &missing, &object));
             }
             findings.push(
-                Finding::new(tenant, Some(TXN_DATABASE.into()), format!("database {TXN_DATABASE} on tenant {tenant} {why}"))
-                    .help("OMS keeps its anti-loop transaction table drc_txn in database test of each target tenant")
+                Finding::new(
+                    tenant,
+                    Some(TXN_DATABASE.into()),
+                    text!(
+                        "database {TXN_DATABASE} on tenant {tenant} {why}",
+                        "租户 {tenant} 上的数据库 {TXN_DATABASE} {why}";
+                        why = why
+                    ),
+                )
+                .help(text!(
+                    "OMS keeps its anti-loop transaction table drc_txn in database test of each target tenant",
+                    "OMS 把防回环事务表 drc_txn 放在每个目标租户的 test 库中"
+                ))
                     .fix(fix),
             );
         } else if !missing.is_empty() {
@@ -80,9 +95,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Some(TXN_DATABASE.into()),
                     lacks_message(&on, grants, &missing, &object),
                 )
-                .help(
+                .help(text!(
                     "OMS's writer creates and updates the anti-loop table drc_txn in database test",
-                )
+                    "OMS 的写入组件会在 test 库中创建并更新防回环表 drc_txn"
+                ))
                 .fix(vec![grant_statement(&on, &missing, &object)]),
             );
         }

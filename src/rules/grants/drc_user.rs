@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -45,8 +46,18 @@ fn check(cx: &Ctx<'_>) -> Check {
                 continue;
             }
             findings.push(
-                Finding::new(tenant, None, format!("no sys-tenant DRC user is declared for tenant {tenant}'s cluster"))
-                    .help("declare drc_user (and drc_password_env to let the check log in) in [tenants] for each cluster")
+                Finding::new(
+                    tenant,
+                    None,
+                    text!(
+                        "no sys-tenant DRC user is declared for tenant {tenant}'s cluster",
+                        "未为租户 {tenant} 所在集群声明 sys 租户的 DRC 用户"
+                    ),
+                )
+                .help(text!(
+                    "declare drc_user (and drc_password_env to let the check log in) in [tenants] for each cluster",
+                    "在 [tenants] 中为每个集群声明 drc_user（并用 drc_password_env 让检查能登录）"
+                ))
                     .at(Some(planned.span.clone())),
             );
             continue;
@@ -65,13 +76,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     tenant,
                     Some(user.clone()),
-                    format!(
-                        "the DRC user {user} of tenant {tenant}'s cluster cannot log in: {reason}"
+                    text!(
+                        "the DRC user {user} of tenant {tenant}'s cluster cannot log in: {reason}",
+                        "租户 {tenant} 所在集群的 DRC 用户 {user} 无法登录：{reason}"
                     ),
                 )
-                .help(
+                .help(text!(
                     "check the user and its password in the sys tenant and in the OMS data source",
-                ),
+                    "检查 sys 租户中以及 OMS 数据源中的该用户及其密码"
+                )),
             );
         }
     }

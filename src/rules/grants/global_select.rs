@@ -1,5 +1,6 @@
 use crate::facts::{Privilege, Tenant};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -38,9 +39,16 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 tenant,
                 Some(on.user().to_string()),
-                format!("{} lacks SELECT ON *.*", on.user()),
+                text!(
+                    "{} lacks SELECT ON *.*",
+                    "{} 缺少 SELECT ON *.* 权限",
+                    on.user()
+                ),
             )
-            .help("OMS requires SELECT on the whole target tenant")
+            .help(text!(
+                "OMS requires SELECT on the whole target tenant",
+                "OMS 要求对整个目标租户拥有 SELECT 权限"
+            ))
             .fix(vec![format!("GRANT SELECT ON *.* TO {};", on.account())]),
         );
     }

@@ -2,6 +2,7 @@ use crate::facts::{Privilege, Tenant};
 use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::versions::compare;
 use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -39,9 +40,10 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if applies.is_empty() {
-        return Err(NotEvaluated::Skipped(
-            "both tenants run OceanBase before 4.0".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "both tenants run OceanBase before 4.0",
+            "两个租户运行的都是 4.0 之前的 OceanBase"
+        )));
     }
     let object = Object::Database("oceanbase");
     let mut findings = Vec::new();
@@ -58,7 +60,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Some("oceanbase".into()),
                 lacks_message(&on, grants, &missing, &object),
             )
-            .help("OMS reads the tenant's internal views with the migration user")
+            .help(text!(
+                "OMS reads the tenant's internal views with the migration user",
+                "OMS 用迁移用户读取租户的内部视图"
+            ))
             .fix(vec![grant_statement(&on, &missing, &object)]),
         );
     }

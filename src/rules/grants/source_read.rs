@@ -2,7 +2,8 @@ use std::collections::BTreeSet;
 
 use crate::facts::{Privilege, Tenant};
 use crate::rules::scope::{Lack, grant_statement, lacks, lacks_message};
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule, link_name};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -54,9 +55,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Some(object.name()),
                     lacks_message(&on, grants, &missing, &object),
                 )
-                .help(format!(
-                    "grant SELECT so OMS can read the {} link's source",
-                    link.name
+                .help(text!(
+                    "grant SELECT so OMS can read the {link} link's source",
+                    "授予 SELECT 权限，让 OMS 能读取{link}链路的源端";
+                    link = link_name(link.name)
                 ))
                 .fix(vec![grant_statement(&on, &missing, &object)]),
             );

@@ -3,7 +3,8 @@ use std::collections::BTreeMap;
 use crate::facts::{Privilege, Tenant};
 use crate::plan::LinkPlan;
 use crate::rules::scope::{Object, grant_statement, lacks, lacks_message};
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule, link_name};
+use crate::text;
 
 /// What OMS needs on each target database (research/oms.md §2.2).
 const TARGET_PRIVILEGES: &[Privilege] = &[
@@ -81,9 +82,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Some(name),
                     lacks_message(&on, grants, &missing, &object),
                 )
-                .help(format!(
-                    "grant the privileges OMS needs to write the {} link's target",
-                    links.join(" and ")
+                .help(text!(
+                    "grant the privileges OMS needs to write the {links} link's target",
+                    "授予 OMS 写入{links}链路目标端所需的权限";
+                    links = Text::join(&links.iter().map(|link| link_name(link)).collect::<Vec<_>>(), " and ", "和")
                 ))
                 .fix(vec![grant_statement(&on, &missing, &object)]),
             );
@@ -114,13 +116,7 @@ mod tests {
             findings[0].fix,
             vec!["GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%';"]
         );
-        assert!(
-            findings[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("forward link")
-        );
+        assert!(findings[0].help.as_ref().unwrap().contains("forward link"));
     }
 
     #[test]

@@ -114,7 +114,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                     .at(cx.plan.reverse.ddl_sync_span.clone()),
                 ]);
             }
-            Err(NotEvaluated::Inconclusive(format!("the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)")))
+            Err(NotEvaluated::Inconclusive(format!("the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)").into()))
         }
     }
 }
@@ -141,7 +141,7 @@ fn check_single_project(cx: &Ctx<'_>) -> Check {
             return Err(NotEvaluated::Inconclusive(format!(
                 "the live project's DDL settings could not be read: {}; to decide, let OMS describe project {} (or check its DDL settings in the OMS console)",
                 missing.cause, forward.project
-            )));
+            ).into()));
         }
         Err(_) => None,
         Ok(project) => project,

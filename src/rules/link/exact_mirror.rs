@@ -162,7 +162,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "{}; to decide, collect again with this version, or look for row filters (过滤条件) and column selections (列过滤) in the projects' objects in the OMS console",
             undecided.join("; ")
-        )));
+        ).into()));
     }
     Ok(findings)
 }
@@ -384,7 +384,7 @@ mod tests {
         assert!(
             findings[0]
                 .help
-                .as_deref()
+                .as_ref()
                 .unwrap()
                 .contains("clear the row filter of app.orders")
         );
@@ -422,7 +422,7 @@ mod tests {
         let findings = fire(&RULE, &oms_plan(), &facts, Stage::Forward);
         assert_eq!(findings.len(), 2);
         assert!(findings.iter().any(|f| f.message.contains("…`")));
-        assert!(findings.iter().all(|f| f.message.len() < 600));
+        assert!(findings.iter().all(|f| f.message.en().len() < 600));
         assert!(findings.iter().any(|f| {
             f.message
                 .contains("c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 2 more")

@@ -45,7 +45,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         None => Err(NotEvaluated::Inconclusive(format!(
             "OMS does not report commonTransferConfig.activeActive for forward project {}; to decide, check in the OMS console that the project was created as active-active (容灾双活)",
             project.name
-        ))),
+        ).into())),
         Some(false) if cx.plan.is_single_project() => Ok(vec![
             Finding::new(
                 Side::Oms,

@@ -124,7 +124,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ")));
+        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
     }
     Ok(findings)
 }
@@ -184,7 +184,10 @@ mod tests {
     /// The rule's status and reason.
     fn outcome(facts: &Facts) -> (Status, String) {
         let evaluation = run(&RULE, &oms_plan(), facts, Stage::Forward);
-        (evaluation.status, evaluation.reason.unwrap_or_default())
+        (
+            evaluation.status,
+            evaluation.reason.unwrap_or_default().to_string(),
+        )
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ")));
+        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
     }
     Ok(findings)
 }

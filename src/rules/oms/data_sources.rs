@@ -105,7 +105,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ")));
+        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
     }
     Ok(findings)
 }
@@ -159,7 +159,7 @@ mod tests {
         let evaluation = run(&RULE, &oms_plan(), &facts, Stage::Forward);
         assert_eq!(evaluation.status, Status::Inconclusive);
         assert_eq!(
-            evaluation.reason.as_deref(),
+            evaluation.reason.as_ref().map(crate::rules::Text::en),
             Some(
                 "data source ob_b (db-b.internal:2881) could not be compared with tenant b (10.0.0.2:2881): host name db-b.internal does not resolve here; make the host names resolvable where the check runs, or register the data source by IP"
             )

@@ -180,7 +180,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "could not tell whether {}; to decide, check those projects' objects in the OMS console",
             undecided.join("; ")
-        )));
+        ).into()));
     }
     Ok(findings)
 }

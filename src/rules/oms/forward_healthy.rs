@@ -44,7 +44,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             project.name
-        )));
+        ).into()));
     };
     let object = || Some(project.name.clone());
     let mut findings = Vec::new();
@@ -135,7 +135,7 @@ mod tests {
         });
         let messages: Vec<String> = fire(&RULE, &oms_plan(), &facts, Stage::Reverse)
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.message.to_string())
             .collect();
         assert!(
             messages.contains(&"forward project dr_a_to_b is FAILED, not RUNNING".to_string()),
@@ -196,7 +196,7 @@ mod tests {
         });
         let messages: Vec<String> = fire(&RULE, &plan, &both, Stage::Running)
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.message.to_string())
             .collect();
         assert!(
             messages

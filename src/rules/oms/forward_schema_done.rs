@@ -42,7 +42,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             project.name
-        )));
+        ).into()));
     }
     let object = Some(project.name.clone());
     let Some(step) = project.step(StepKind::Schema) else {

@@ -48,10 +48,9 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     };
     if project.steps.observed().is_some() && project.step(StepKind::Verify).is_none() {
-        return Err(NotEvaluated::Skipped(format!(
-            "project {} has no full verification step",
-            project.name
-        )));
+        return Err(NotEvaluated::Skipped(
+            format!("project {} has no full verification step", project.name).into(),
+        ));
     }
     let Some(tables) = project.verification.observed() else {
         return Err(NotEvaluated::Inconclusive(format!(
@@ -61,7 +60,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 .verification
                 .unavailable_reason()
                 .unwrap_or_default()
-        )));
+        ).into()));
     };
     let mut findings = Vec::new();
     for table in tables {

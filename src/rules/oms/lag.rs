@@ -123,7 +123,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "OMS reports no incremental checkpoint for {}; to decide, let the [oms] user call DescribeProjectProgress, or read the lag in the OMS console",
             unknown.join(" and ")
-        )));
+        ).into()));
     }
     Ok(findings)
 }

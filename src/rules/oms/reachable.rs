@@ -39,7 +39,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     };
     match access {
         Access::Granted => Ok(vec![]),
-        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(reason.clone())),
+        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(reason.clone().into())),
         Access::Refused { reason } => Ok(vec![
             Finding::new(
                 Side::Oms,

@@ -98,7 +98,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             "reverse project {} exists, but its endpoints could not be compared with the plan: {}; make the host names resolvable where the check runs, or register the data sources by IP",
             project.name,
             unknown.join("; ")
-        )));
+        ).into()));
     }
     if differences.is_empty() {
         return Ok(vec![]);

@@ -64,7 +64,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 .steps
                 .unavailable_reason()
                 .unwrap_or_default()
-        )));
+        ).into()));
     };
     Ok(unhealthy(reverse, steps))
 }
@@ -175,13 +175,7 @@ mod tests {
         );
         assert!(findings[0].message.contains("CONNECTOR-SIAL00000001"));
         assert!(findings[0].message.contains("reverse project dr_b_to_a"));
-        assert!(
-            findings[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("schema.drift")
-        );
+        assert!(findings[0].help.as_ref().unwrap().contains("schema.drift"));
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "{}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, or read the stores in the OMS console",
             undecided.join("; ")
-        )));
+        ).into()));
     }
     Ok(findings)
 }

@@ -203,7 +203,7 @@ fn single_project(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "could not tell {}; to decide, let OMS describe the projects (DescribeProject, DescribeProjectSteps) or check them in the OMS console",
             undecided.join("; ")
-        )));
+        ).into()));
     }
     Ok(findings)
 }

@@ -1,5 +1,6 @@
 use crate::plan::SecretSource;
 use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -41,8 +42,15 @@ fn check(cx: &Ctx<'_>) -> Check {
         .into_iter()
         .filter_map(|(key, source)| match source {
             Some(SecretSource::Inline { span, .. }) => Some(
-                Finding::new(Side::Plan, Some(key.to_string()), format!("{key} is written inline in the plan"))
-                    .help("use password_env or password_file instead, and rotate the password if the plan was shared")
+                Finding::new(
+                    Side::Plan,
+                    Some(key.to_string()),
+                    text!("{key} is written inline in the plan", "计划中直接写了 {key}"),
+                )
+                .help(text!(
+                    "use password_env or password_file instead, and rotate the password if the plan was shared",
+                    "改用 password_env 或 password_file；如果计划已被分享过，请更换该密码"
+                ))
                     .at(Some(span.clone())),
             ),
             _ => None,

@@ -1,4 +1,5 @@
 use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -39,14 +40,18 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(waiver.describe()),
-                format!(
+                text!(
                     "the waiver for {} (owner {}) expired on {}",
+                    "针对 {} 的豁免（负责人 {}）已于 {} 过期",
                     waiver.describe(),
                     waiver.owner,
                     waiver.expires
                 ),
             )
-            .help("review the finding again, then renew the waiver with a new date or delete it")
+            .help(text!(
+                "review the finding again, then renew the waiver with a new date or delete it",
+                "重新审阅该问题，然后用新日期续期该豁免，或删除它"
+            ))
         })
         .collect())
 }

@@ -411,13 +411,7 @@ mod tests {
         });
         let outcome = run(&RULE, &plan(), &old, Stage::Running);
         assert_eq!(outcome.status, Status::Inconclusive);
-        assert!(
-            outcome
-                .reason
-                .as_deref()
-                .unwrap_or_default()
-                .contains("collect again")
-        );
+        assert!(outcome.reason.unwrap().contains("collect again"));
         let old_and_drifted = facts(|f| {
             orders(f, 'a').indexes = None;
             orders(f, 'a').columns[0].column_type = "bigint(20) unsigned".into();

@@ -259,7 +259,7 @@ mod tests {
             }
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Reverse);
-        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.en()).collect();
         assert_eq!(
             where_(&findings),
             vec![

@@ -49,7 +49,7 @@ pub fn require_visible_scope(cx: &Ctx<'_>) -> Result<(), NotEvaluated> {
     }
     match described.is_empty() {
         true => Ok(()),
-        false => Err(NotEvaluated::Inconclusive(described.join("; "))),
+        false => Err(NotEvaluated::Inconclusive(described.join("; ").into())),
     }
 }
 

@@ -47,7 +47,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         MissingKind::Unavailable => NotEvaluated::Inconclusive(format!(
             "rows of tenant {target} unavailable: {}; the migration user needs SELECT on the target tables",
             missing.cause
-        )),
+        ).into()),
         _ => missing.into(),
     })?;
     if !on.rows_probed_every_table()? {
@@ -62,7 +62,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             return Err(NotEvaluated::Inconclusive(format!(
                 "only the tables the migration user can list were probed for rows: {}; grant SELECT on the target databases, or on `oceanbase`.* so the inner tables name every table (read unless --catalog information-schema is given)",
                 why.join("; ")
-            )));
+            ).into()));
         }
     }
     Ok(rows

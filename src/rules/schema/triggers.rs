@@ -73,7 +73,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "triggers cannot be listed: {}; the kernel's trigger dictionary lists them all to a user with SELECT on `oceanbase`.* (read unless --catalog information-schema is given)",
             blind.join("; ")
-        )));
+        ).into()));
     }
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {

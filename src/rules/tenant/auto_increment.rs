@@ -1,6 +1,9 @@
 use crate::facts::Tenant;
 use crate::rules::scope::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -53,8 +56,9 @@ fn check(cx: &Ctx<'_>) -> Check {
     let number = |name: &str, (a, b): (&str, &str)| -> Result<(u64, u64), NotEvaluated> {
         let parse = |tenant: Tenant, value: &str| {
             value.trim().parse::<u64>().map_err(|_| {
-                NotEvaluated::Inconclusive(format!(
-                    "{name} on tenant {tenant} is `{value}`, not a number; check `SHOW GLOBAL VARIABLES LIKE '{name}'` there"
+                NotEvaluated::Inconclusive(text!(
+                    "{name} on tenant {tenant} is `{value}`, not a number; check `SHOW GLOBAL VARIABLES LIKE '{name}'` there",
+                    "租户 {tenant} 上的 {name} 为 `{value}`，不是数字；请在该租户上检查 `SHOW GLOBAL VARIABLES LIKE '{name}'`"
                 ))
             })
         };
@@ -76,21 +80,25 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     tables.sort();
     let shown: Vec<&str> = tables.iter().take(5).map(String::as_str).collect();
-    let more = if tables.len() > 5 {
-        format!(" and {} more", tables.len() - 5)
-    } else {
-        String::new()
+    let (shown, more) = (shown.join(", "), tables.len().saturating_sub(5));
+    let more = match more {
+        0 => Text::same(""),
+        more => text!(" and {more} more", " 等另外 {more} 张表"),
     };
     Ok(vec![
         Finding::new(
             Side::Pair,
             Some(tables[0].clone()),
-            format!(
-                "auto-increment keys can collide: increment/offset are {inc_a}/{off_a} on tenant a and {inc_b}/{off_b} on tenant b, and {}{more} use AUTO_INCREMENT",
-                shown.join(", ")
+            text!(
+                "auto-increment keys can collide: increment/offset are {inc_a}/{off_a} on tenant a and {inc_b}/{off_b} on tenant b, and {shown}{more} use AUTO_INCREMENT",
+                "自增键可能冲突：自增步长/偏移在租户 a 上为 {inc_a}/{off_a}，在租户 b 上为 {inc_b}/{off_b}，而 {shown}{more}使用了 AUTO_INCREMENT";
+                more = more
             ),
         )
-        .help("SET GLOBAL auto_increment_increment = 2 on both tenants, auto_increment_offset = 1 on a and 2 on b"),
+        .help(text!(
+            "SET GLOBAL auto_increment_increment = 2 on both tenants, auto_increment_offset = 1 on a and 2 on b",
+            "在两个租户上 SET GLOBAL auto_increment_increment = 2，并在 a 上设 auto_increment_offset = 1、在 b 上设为 2"
+        )),
     ])
 }
 

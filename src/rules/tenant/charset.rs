@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -41,7 +42,10 @@ fn check(cx: &Ctx<'_>) -> Check {
     for (name, get) in variables {
         let (va, vb) = super::reported(name, a, b, get)?;
         if let Some(finding) = super::differs(name, va, vb) {
-            findings.push(finding.help(format!("set {name} to the same value on both tenants")));
+            findings.push(finding.help(text!(
+                "set {name} to the same value on both tenants",
+                "把两个租户上的 {name} 设为相同的值"
+            )));
         }
     }
     let (on_a, on_b) = (
@@ -62,13 +66,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Pair,
                     Some(database.clone()),
-                    format!(
+                    text!(
                         "database {database} defaults to {} / {} on tenant a but {} / {} on tenant b",
+                        "数据库 {database} 的默认字符集/排序规则在租户 a 上为 {} / {}，在租户 b 上却为 {} / {}",
                         da.charset, da.collation, db.charset, db.collation
                     ),
                 )
-                .help(format!(
+                .help(text!(
                     "ALTER DATABASE {} DEFAULT CHARACTER SET {} COLLATE {} on the tenant that differs",
+                    "在不一致的租户上执行 ALTER DATABASE {} DEFAULT CHARACTER SET {} COLLATE {}",
                     crate::rules::quote_identifier(&database),
                     da.charset,
                     da.collation

@@ -121,7 +121,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                 }
             };
             match &mut warning {
-                Some(finding) => finding.message.push_str(&format!("; {unknown}")),
+                Some(finding) => {
+                    finding.message = finding.message.concat(&format!("; {unknown}").into())
+                }
                 None => undecided.push(format!("tenant {tenant}: {unknown}")),
             }
         }
@@ -131,7 +133,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Err(NotEvaluated::Inconclusive(format!(
             "{}; to decide, let the [oms] user read the projects' progress (DescribeProjectProgress) and let the check read GV$OB_LOG_STAT and DBA_OB_ARCHIVELOG",
             undecided.join("; ")
-        )));
+        ).into()));
     }
     if without_archive.len() == Tenant::BOTH.len() && findings.is_empty() && !compared {
         return Err(NotEvaluated::Skipped(
@@ -315,7 +317,7 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             source: link.source,
             name,
             project: Some(project.clone()),
-            checkpoint: Err(missing.reason),
+            checkpoint: Err(missing.reason.to_string()),
         }
     };
     let mut links = Vec::new();
@@ -538,7 +540,7 @@ mod tests {
             "{}",
             error.message
         );
-        assert!(error.help.as_deref().unwrap().contains("full migration"));
+        assert!(error.help.as_ref().unwrap().contains("full migration"));
         assert_eq!(
             where_(&fire(&RULE, &oms_plan(), &facts, Stage::Forward)),
             vec![("a", None)]

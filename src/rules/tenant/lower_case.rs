@@ -1,4 +1,5 @@
 use crate::rules::{Check, Ctx, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -32,7 +33,12 @@ fn check(cx: &Ctx<'_>) -> Check {
     let name = "lower_case_table_names";
     let (a, b) = super::reported(name, a, b, |v| &v.lower_case_table_names)?;
     Ok(super::differs(name, a, b)
-        .map(|finding| finding.help("pair tenants created with the same lower_case_table_names (it cannot be changed later)"))
+        .map(|finding| {
+            finding.help(text!(
+                "pair tenants created with the same lower_case_table_names (it cannot be changed later)",
+                "用创建时 lower_case_table_names 相同的两个租户组成双活（该值创建后无法修改）"
+            ))
+        })
         .into_iter()
         .collect())
 }

@@ -13,6 +13,7 @@ pub mod version_supported;
 
 use crate::facts::{Tenant, Variables};
 use crate::rules::{Ctx, Finding, Missing, NotEvaluated, Side};
+use crate::text;
 
 /// The global variables of A and of B, for rules that declare `Need::Variables`.
 pub fn variables<'a>(cx: &Ctx<'a>) -> Result<(&'a Variables, &'a Variables), Missing> {
@@ -40,10 +41,13 @@ pub fn reported<'a>(
         .collect();
     match (get(a).as_deref(), get(b).as_deref()) {
         (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(NotEvaluated::Inconclusive(format!(
-            "{name} was not reported by tenant {}: information_schema.GLOBAL_VARIABLES has no such row for the migration user; compare `SHOW GLOBAL VARIABLES LIKE '{name}'` on both tenants by hand",
-            missing.join(" and ")
-        ))),
+        _ => {
+            let (en, zh) = (missing.join(" and "), missing.join(" 和 "));
+            Err(NotEvaluated::Inconclusive(text!(
+                "{name} was not reported by tenant {en}: information_schema.GLOBAL_VARIABLES has no such row for the migration user; compare `SHOW GLOBAL VARIABLES LIKE '{name}'` on both tenants by hand",
+                "租户 {zh} 没有报告 {name}：information_schema.GLOBAL_VARIABLES 中没有迁移用户可见的这一行；请在两个租户上手工比较 `SHOW GLOBAL VARIABLES LIKE '{name}'`"
+            )))
+        }
     }
 }
 
@@ -56,7 +60,10 @@ pub fn differs(name: &str, a: &str, b: &str) -> Option<Finding> {
     Some(Finding::new(
         Side::Pair,
         Some(name.to_string()),
-        format!("{name} is {a} on tenant a but {b} on tenant b"),
+        text!(
+            "{name} is {a} on tenant a but {b} on tenant b",
+            "{name} 在租户 a 上为 {a}，在租户 b 上却为 {b}"
+        ),
     ))
 }
 
@@ -102,7 +109,7 @@ mod tests {
             assert!(
                 evaluation
                     .reason
-                    .as_deref()
+                    .as_ref()
                     .is_some_and(|reason| reason.contains("not reported by tenant a and b")),
                 "{}: {:?}",
                 rule.id,

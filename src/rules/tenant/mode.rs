@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -37,15 +38,19 @@ fn check(cx: &Ctx<'_>) -> Check {
         Finding::new(
             Side::Pair,
             None,
-            format!(
+            text!(
                 "tenant a is {} ({}) but tenant b is {} ({})",
+                "租户 a 为 {}（{}），租户 b 却为 {}（{}）",
                 a.mode.as_str(),
                 a.evidence,
                 b.mode.as_str(),
                 b.evidence
             ),
         )
-        .help("OMS pairs only tenants of the same mode; choose two MySQL-mode or two Oracle-mode tenants"),
+        .help(text!(
+            "OMS pairs only tenants of the same mode; choose two MySQL-mode or two Oracle-mode tenants",
+            "OMS 只能在兼容模式相同的租户之间建立双活；请选择两个 MySQL 模式或两个 Oracle 模式的租户"
+        )),
     ])
 }
 

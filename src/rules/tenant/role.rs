@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Text, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -43,32 +44,42 @@ fn check(cx: &Ctx<'_>) -> Check {
         };
         let mut wrong = Vec::new();
         if !role.role.eq_ignore_ascii_case("PRIMARY") {
-            wrong.push(format!(
+            wrong.push(text!(
                 "its role is {} (OMS cannot read a standby)",
+                "其角色为 {}（OMS 无法读取备租户）",
                 role.role
             ));
         }
         if !role.status.eq_ignore_ascii_case("NORMAL") {
-            wrong.push(format!("its status is {}", role.status));
+            wrong.push(text!("its status is {}", "其状态为 {}", role.status));
         }
         if role.locked.eq_ignore_ascii_case("YES") {
-            wrong.push("it is locked".to_string());
+            wrong.push(text!("it is locked", "它已被锁定"));
         }
         if !wrong.is_empty() {
             findings.push(
                 Finding::new(
                     tenant,
                     Some(role.name.clone()),
-                    format!("tenant {tenant} ({}) cannot serve a link: {}", role.name, wrong.join("; ")),
+                    text!(
+                        "tenant {tenant} ({name}) cannot serve a link: {wrong}",
+                        "租户 {tenant}（{name}）无法承载链路：{wrong}";
+                        name = Text::same(role.name.as_str()),
+                        wrong = Text::join(&wrong, "; ", "；")
+                    ),
                 )
-                .help("point the plan and the OMS data source at the primary tenant, or switch this one over to primary and unlock it"),
+                .help(text!(
+                    "point the plan and the OMS data source at the primary tenant, or switch this one over to primary and unlock it",
+                    "让计划和 OMS 数据源指向主租户，或把该租户切换为主租户并解锁"
+                )),
             );
         }
     }
     if without_tenants == Tenant::BOTH.len() {
-        return Err(NotEvaluated::Skipped(
-            "neither kernel has tenants (seekdb has no DBA_OB_TENANTS), hence no standby".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "neither kernel has tenants (seekdb has no DBA_OB_TENANTS), hence no standby",
+            "两个内核都没有租户（seekdb 没有 DBA_OB_TENANTS），因此也不存在备租户"
+        )));
     }
     Ok(findings)
 }

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -48,13 +49,17 @@ fn check(cx: &Ctx<'_>) -> Check {
         Finding::new(
             Side::Pair,
             Some("sql_mode".into()),
-            format!(
+            text!(
                 "sql_mode differs: only on tenant a [{}], only on tenant b [{}]",
+                "sql_mode 不一致：仅租户 a 有 [{}]，仅租户 b 有 [{}]",
                 list(a.difference(&b).collect()),
                 list(b.difference(&a).collect())
             ),
         )
-        .help("SET GLOBAL sql_mode to the same modes on both tenants"),
+        .help(text!(
+            "SET GLOBAL sql_mode to the same modes on both tenants",
+            "在两个租户上 SET GLOBAL sql_mode 为相同的模式"
+        )),
     ])
 }
 

@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -36,7 +37,12 @@ fn check(cx: &Ctx<'_>) -> Check {
     let (a, b) = super::variables(cx)?;
     let (a, b) = super::reported("time_zone", a, b, |v| &v.time_zone)?;
     let mut findings: Vec<Finding> = super::differs("time_zone", a, b)
-        .map(|finding| finding.help("SET GLOBAL time_zone to the same zone on both tenants"))
+        .map(|finding| {
+            finding.help(text!(
+                "SET GLOBAL time_zone to the same zone on both tenants",
+                "在两个租户上 SET GLOBAL time_zone 为相同的时区"
+            ))
+        })
         .into_iter()
         .collect();
     // OMS's data sources, when this run has them: each tenant's zone is its data source's.
@@ -54,9 +60,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(name.clone()),
-                        format!("data source {name} of tenant {tenant} is registered with time zone {registered}, but the tenant's time_zone is {zone}"),
+                        text!(
+                            "data source {name} of tenant {tenant} is registered with time zone {registered}, but the tenant's time_zone is {zone}",
+                            "租户 {tenant} 的数据源 {name} 登记的时区为 {registered}，而该租户的 time_zone 为 {zone}"
+                        ),
                     )
-                    .help(format!("set the data source's time zone in OMS to {zone}")),
+                    .help(text!(
+                        "set the data source's time zone in OMS to {zone}",
+                        "在 OMS 中把该数据源的时区设为 {zone}"
+                    )),
                 );
             }
         }

@@ -1,5 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -43,9 +44,15 @@ fn check(cx: &Ctx<'_>) -> Check {
     let finding = Finding::new(
         Side::Pair,
         None,
-        format!("tenant a runs OceanBase {a}, tenant b runs {b}"),
+        text!(
+            "tenant a runs OceanBase {a}, tenant b runs {b}",
+            "租户 a 运行 OceanBase {a}，租户 b 运行 {b}"
+        ),
     )
-    .help("upgrade the older cluster so both tenants run the same major.minor");
+    .help(text!(
+        "upgrade the older cluster so both tenants run the same major.minor",
+        "升级较旧的集群，使两个租户运行相同的主版本.次版本"
+    ));
     Ok(vec![if pa.first() != pb.first() {
         finding.severity(Severity::Error)
     } else {

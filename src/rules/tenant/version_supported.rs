@@ -1,6 +1,7 @@
 use crate::facts::Tenant;
 use crate::rules::versions::Matrix;
 use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -37,14 +38,18 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let declared = cx.plan.oms.as_ref().and_then(|oms| oms.version.as_deref());
     let ranges = Matrix::get().for_oms(declared).ok_or_else(|| {
-        NotEvaluated::Inconclusive(format!(
+        NotEvaluated::Inconclusive(text!(
             "OMS {} is not in the version matrix (rules/versions.toml); to decide, declare the OMS release as it appears there (e.g. \"4.2.5\", or \"4.2.2-CE\" for the Community Edition) in [oms] version",
+            "OMS {} 不在版本矩阵（rules/versions.toml）中；要作出判定，请在 [oms] 的 version 中按矩阵里的写法声明 OMS 版本（例如 \"4.2.5\"，社区版写 \"4.2.2-CE\"）",
             declared.unwrap_or_default()
         ))
     })?;
     let against = match declared {
-        Some(oms) => format!("OMS {oms}"),
-        None => "active-active without a declared OMS version".to_string(),
+        Some(oms) => text!("OMS {oms}", "OMS {oms}"),
+        None => text!(
+            "active-active without a declared OMS version",
+            "未声明 OMS 版本的容灾双活"
+        ),
     };
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
@@ -54,16 +59,21 @@ fn check(cx: &Ctx<'_>) -> Check {
                 .iter()
                 .map(|range| format!("{} ({})", range.describe(), range.source))
                 .collect();
+            let (en, zh) = (supported.join("; "), supported.join("；"));
             findings.push(
                 Finding::new(
                     tenant,
                     None,
-                    format!(
-                        "tenant {tenant} runs OceanBase {version}; {against} supports {}",
-                        supported.join("; ")
+                    text!(
+                        "tenant {tenant} runs OceanBase {version}; {against} supports {en}",
+                        "租户 {tenant} 运行 OceanBase {version}；{against} 支持 {zh}";
+                        against = against
                     ),
                 )
-                .help("upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]"),
+                .help(text!(
+                    "upgrade OMS or the cluster to a supported combination, or declare the OMS version in [oms]",
+                    "把 OMS 或集群升级到受支持的组合，或在 [oms] 中声明 OMS 版本"
+                )),
             );
         }
     }

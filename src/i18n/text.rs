@@ -1,0 +1,258 @@
+//! What a rule says — a finding's message and help, a reason for not deciding — in every
+//! language of the reports, composed once at the rule with [`text!`](crate::text).
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use super::Lang;
+
+/// A sentence in English and Simplified Chinese. Names, SQL, values and a server's own error
+/// text stay as they are in both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text {
+    en: String,
+    /// `None` while a rule has not said it in Chinese: the Chinese reports show the English.
+    zh: Option<String>,
+}
+
+impl Text {
+    /// `en` in English, `zh` in Chinese.
+    pub fn new(en: impl Into<String>, zh: impl Into<String>) -> Text {
+        Text {
+            en: en.into(),
+            zh: Some(zh.into()),
+        }
+    }
+
+    /// Nothing, in every language.
+    pub const fn empty() -> Text {
+        Text {
+            en: String::new(),
+            zh: None,
+        }
+    }
+
+    /// The same in every language: a name, a value, SQL, a server's error text.
+    pub fn same(text: impl Into<String>) -> Text {
+        let text = text.into();
+        Text {
+            zh: Some(text.clone()),
+            en: text,
+        }
+    }
+
+    /// English only, for now: the Chinese reports show it in English.
+    pub fn english(text: impl Into<String>) -> Text {
+        Text {
+            en: text.into(),
+            zh: None,
+        }
+    }
+
+    pub fn en(&self) -> &str {
+        &self.en
+    }
+
+    /// The Chinese, or the English when there is none.
+    pub fn zh(&self) -> &str {
+        self.zh.as_deref().unwrap_or(&self.en)
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => self.en(),
+            Lang::ZhCn => self.zh(),
+        }
+    }
+
+    /// Whether it was said in Chinese (the catalog test asks it of every finding).
+    pub fn has_zh(&self) -> bool {
+        self.zh.is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.en.is_empty()
+    }
+
+    /// Whether the English contains `pattern` (for tests and for the engine's grouping).
+    pub fn contains(&self, pattern: &str) -> bool {
+        self.en.contains(pattern)
+    }
+
+    pub fn starts_with(&self, pattern: &str) -> bool {
+        self.en.starts_with(pattern)
+    }
+
+    pub fn ends_with(&self, pattern: &str) -> bool {
+        self.en.ends_with(pattern)
+    }
+
+    /// Each language's text changed by `edit` (a sentence's capital, its full stop).
+    pub fn map(&self, edit: impl Fn(&str) -> String) -> Text {
+        Text {
+            en: edit(&self.en),
+            zh: self.zh.as_deref().map(&edit),
+        }
+    }
+
+    /// `self` followed by `other`.
+    pub fn concat(&self, other: &Text) -> Text {
+        Text::join([self, other], "", "")
+    }
+
+    /// The parts joined by `en` in English and `zh` in Chinese; said in Chinese when every
+    /// part is.
+    pub fn join<'t>(parts: impl IntoIterator<Item = &'t Text>, en: &str, zh: &str) -> Text {
+        let parts: Vec<&Text> = parts.into_iter().collect();
+        Text {
+            en: parts
+                .iter()
+                .map(|part| part.en())
+                .collect::<Vec<_>>()
+                .join(en),
+            zh: parts.iter().all(|part| part.has_zh()).then(|| {
+                parts
+                    .iter()
+                    .map(|part| part.zh())
+                    .collect::<Vec<_>>()
+                    .join(zh)
+            }),
+        }
+    }
+
+    /// `a`, `a and b`, `a, b and c`; `a`、`b` 和 `c`.
+    pub fn list<'t>(parts: impl IntoIterator<Item = &'t Text>) -> Text {
+        let parts: Vec<&Text> = parts.into_iter().collect();
+        match parts.split_last() {
+            None => Text::same(""),
+            Some((last, [])) => (*last).clone(),
+            Some((last, rest)) => Text::join(
+                [&Text::join(rest.iter().copied(), ", ", "、"), last],
+                " and ",
+                " 和 ",
+            ),
+        }
+    }
+}
+
+/// English: for logs, panics and assertions. Reports pick the language with [`Text::get`].
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.en == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.en == *other
+    }
+}
+
+// While the rules are converted: a text a rule wrote in English only.
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text::english(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text::english(text)
+    }
+}
+
+thread_local! {
+    static SERIALIZED_IN: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+/// Runs `serialize` with every [`Text`] serialized in `lang` (English otherwise): serde passes
+/// no context to a field, and the machine reports' keys must not change with the language.
+pub fn serialized_in<R>(lang: Lang, serialize: impl FnOnce() -> R) -> R {
+    let before = SERIALIZED_IN.with(|current| current.replace(lang));
+    let result = serialize();
+    SERIALIZED_IN.with(|current| current.set(before));
+    result
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.get(SERIALIZED_IN.with(Cell::get)))
+    }
+}
+
+/// A [`Text`] formatted in English and in Chinese from one call site:
+///
+/// ```ignore
+/// text!("tenant {tenant} has no log archive", "租户 {tenant} 未开启日志归档")
+/// text!("{user} lacks {what}", "{user} 缺少{what}"; what = phrase)
+/// ```
+///
+/// Both strings take the same arguments (inline, positional or named). Arguments after `;`
+/// are themselves [`Text`]s: each language's string gets that language's words (the strings
+/// then take their other arguments inline). A `Text` has no place as an ordinary argument —
+/// its `Display` is English.
+#[macro_export]
+macro_rules! text {
+    ($en:literal, $zh:literal; $($name:ident = $sub:expr),+ $(,)?) => {{
+        $(let $name: &$crate::i18n::Text = &$sub;)+
+        $crate::i18n::Text::new(
+            {
+                $(let $name = $name.en();)+
+                format!($en)
+            },
+            {
+                $(let $name = $name.zh();)+
+                format!($zh)
+            },
+        )
+    }};
+    ($en:literal, $zh:literal $(, $($arg:tt)*)?) => {
+        $crate::i18n::Text::new(format!($en $(, $($arg)*)?), format!($zh $(, $($arg)*)?))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_call_site_says_it_in_both_languages() {
+        let tenant = "b";
+        let what = text!("SELECT on app", "app 上的 SELECT 权限");
+        let said = text!("tenant {tenant} lacks {what}", "租户 {tenant} 缺少{what}"; what = what);
+        assert_eq!(said.en(), "tenant b lacks SELECT on app");
+        assert_eq!(said.get(Lang::ZhCn), "租户 b 缺少app 上的 SELECT 权限");
+        let counted = text!("{} tables", "{} 张表", 3);
+        assert_eq!(counted.zh(), "3 张表");
+    }
+
+    #[test]
+    fn english_only_text_falls_back_and_joins_stay_honest() {
+        let english: Text = "no archive".into();
+        assert!(!english.has_zh());
+        assert_eq!(english.get(Lang::ZhCn), "no archive");
+        let a = Text::new("a", "甲");
+        let b = Text::new("b", "乙");
+        let c = Text::new("c", "丙");
+        assert_eq!(Text::list([&a, &b, &c]).en(), "a, b and c");
+        assert_eq!(Text::list([&a, &b, &c]).zh(), "甲、乙 和 丙");
+        assert!(!Text::join([&a, &english], "; ", "；").has_zh());
+    }
+
+    #[test]
+    fn serialized_text_follows_the_scoped_language() {
+        let said = Text::new("pass", "通过");
+        assert_eq!(serde_json::to_string(&said).unwrap(), "\"pass\"");
+        let zh = serialized_in(Lang::ZhCn, || serde_json::to_string(&said).unwrap());
+        assert_eq!(zh, "\"通过\"");
+        assert_eq!(serde_json::to_string(&said).unwrap(), "\"pass\"");
+    }
+}
