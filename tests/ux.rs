@@ -111,10 +111,7 @@ fn the_json_report_in_chinese_keeps_its_keys_and_says_the_finding_in_chinese() {
     assert_eq!(finding["rule"], "grants.target-write");
     assert_eq!(finding["fingerprint"], en["findings"][0]["fingerprint"]);
     let message = finding["message"].as_str().unwrap();
-    assert!(
-        message.starts_with("oms 缺少 "),
-        "{message}"
-    );
+    assert!(message.starts_with("oms 缺少 "), "{message}");
     assert!(has_cjk(finding["help"].as_str().unwrap()), "{finding}");
     assert_eq!(finding["fix"], en["findings"][0]["fix"], "SQL stays SQL");
 }
