@@ -194,6 +194,14 @@ fn the_chinese_report_of_a_scenario() {
         "tenant-b-unreachable-reverse-human-zh",
         report::human::render_in(&report, false, Lang::ZhCn)
     );
+    // What the tenant, link and plan rules say about a finding, in Chinese.
+    for scenario in ["tenant-settings-differ", "plan-hazards", "ddl-on-both-links"] {
+        let report = scenario_report(scenario, Stage::Forward);
+        insta::assert_snapshot!(
+            format!("{scenario}-markdown-zh"),
+            report::markdown::render_in(&report, Lang::ZhCn)
+        );
+    }
 }
 
 #[test]
