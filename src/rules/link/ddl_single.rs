@@ -105,7 +105,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Some(cx.plan.reverse.project.clone()),
                 text!(
                     "DDL sync is enabled on both links: forward by {forward}, reverse by {reverse}",
-                    "两条链路都开启了 DDL 同步：正向链路由 {forward} 开启，反向链路由 {reverse} 开启";
+                    "两条链路都开启了 DDL 同步（正向链路：{forward}；反向链路：{reverse}）";
                     forward = forward.origin,
                     reverse = reverse.origin
                 ),
