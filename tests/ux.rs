@@ -195,7 +195,11 @@ fn the_chinese_report_of_a_scenario() {
         report::human::render_in(&report, false, Lang::ZhCn)
     );
     // What the tenant, link and plan rules say about a finding, in Chinese.
-    for scenario in ["tenant-settings-differ", "plan-hazards", "ddl-on-both-links"] {
+    for scenario in [
+        "tenant-settings-differ",
+        "plan-hazards",
+        "ddl-on-both-links",
+    ] {
         let report = scenario_report(scenario, Stage::Forward);
         insta::assert_snapshot!(
             format!("{scenario}-markdown-zh"),
