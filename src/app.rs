@@ -261,7 +261,7 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
         })
     })?;
     for tenant in Tenant::BOTH {
-        let script = report::fix::script(&report, &plan, tenant);
+        let script = report::fix::script_in(&report, &plan, tenant, ui.lang);
         let path = args.out_dir.join(format!("tenant-{tenant}.sql"));
         std::fs::write(&path, &script.text).map_err(|error| {
             usage(WriteError {

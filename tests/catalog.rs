@@ -8,9 +8,11 @@ use std::path::Path;
 use oms_preflight::check;
 use oms_preflight::collect::bundle::Bundle;
 use oms_preflight::facts::{Fact, Facts};
+use oms_preflight::i18n::{self, Text};
 use oms_preflight::plan::{date::Date, waivers::Waivers};
+use oms_preflight::report::Report;
 use oms_preflight::rules::engine::{self, Status};
-use oms_preflight::rules::{Need, Stage, docs, registry};
+use oms_preflight::rules::{Need, Rule, Stage, docs, registry};
 
 #[path = "i18n/catalog_zh.rs"]
 mod catalog_zh;
@@ -240,6 +242,7 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
                     let report = check::run(&plan, Some(&facts), &[rule], &options);
                     let outcome = &report.outcomes[0];
                     let reason = outcome.reason.as_ref().map_or("", |reason| reason.en());
+                    said_in_chinese(rule, &report, &scenario);
                     assert!(
                         !reason.contains("without declaring it"),
                         "{scenario}, {}: {reason}: add the fact to its `needs` or `optional`",
@@ -261,6 +264,32 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
                 }
             }
         }
+    }
+}
+
+/// Everything `rule` said in `report` — its reason, its findings' messages and help — has its
+/// Chinese, unless the rule still awaits it (`i18n::AWAITING_CHINESE`).
+fn said_in_chinese(rule: &Rule, report: &Report, scenario: &str) {
+    if i18n::awaits_chinese(rule) {
+        return;
+    }
+    let chinese = |text: &Text| text.has_zh() && i18n::has_chinese(text.zh());
+    let said = report
+        .outcomes
+        .iter()
+        .filter_map(|o| o.reason.as_ref())
+        .chain(
+            report
+                .findings
+                .iter()
+                .flat_map(|f| std::iter::once(&f.message).chain(&f.help)),
+        );
+    for text in said {
+        assert!(
+            chinese(text),
+            "{scenario}, {}: not said in Chinese: {text}",
+            rule.id
+        );
     }
 }
 

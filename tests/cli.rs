@@ -280,6 +280,35 @@ fn fix_writes_one_reviewable_script_per_tenant() {
     assert!(a.ends_with("-- nothing to fix on tenant a\n"), "{a}");
 }
 
+/// In Chinese the script's comments are Chinese and its SQL is the same statements.
+#[test]
+fn fix_in_chinese_writes_the_same_sql_with_chinese_comments() {
+    let (_, _, en) = fix("grants-missing-on-b");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fix");
+    let (_, stderr, code) = run(&[
+        "fix",
+        "--snapshot",
+        &snapshot("grants-missing-on-b"),
+        "--out-dir",
+        out.to_str().unwrap(),
+        "--lang",
+        "zh-CN",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let zh = std::fs::read_to_string(out.join("tenant-b.sql")).unwrap();
+    let en = std::fs::read_to_string(en.path().join("fix/tenant-b.sql")).unwrap();
+    let sql = |script: &str| -> Vec<String> {
+        script
+            .lines()
+            .filter(|line| !line.starts_with("--") && !line.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(sql(&zh), sql(&en));
+    assert!(zh.contains("修复脚本") && zh.contains("缺少"), "{zh}");
+}
+
 /// `fix` and `check` agree: a tenant that could not be read leaves the run incomplete (exit 3),
 /// and the scripts say what was not checked instead of "nothing to fix".
 #[test]

@@ -205,11 +205,12 @@ macro_rules! text {
         $(let $name: &$crate::i18n::Text = &$sub;)+
         $crate::i18n::Text::new(
             {
-                $(let $name = $name.en();)+
+                // A language may leave a word out that the other needs.
+                $(#[allow(unused_variables)] let $name = $name.en();)+
                 format!($en)
             },
             {
-                $(let $name = $name.zh();)+
+                $(#[allow(unused_variables)] let $name = $name.zh();)+
                 format!($zh)
             },
         )

@@ -7,8 +7,10 @@ use super::Report;
 use super::text::{has_controls, one_line};
 use crate::facts::Side;
 use crate::facts::Tenant;
+use crate::i18n::Lang;
 use crate::plan::Plan;
 use crate::rules::engine::Status;
+use crate::text;
 
 pub struct Script {
     pub text: String,
@@ -16,24 +18,45 @@ pub struct Script {
 }
 
 pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
+    script_in(report, plan, tenant, Lang::En)
+}
+
+/// The script with its comments in `lang`; the SQL is the same in every language.
+pub fn script_in(report: &Report, plan: &Plan, tenant: Tenant, lang: Lang) -> Script {
     let planned = plan.tenant(tenant);
     let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "-- oms-preflight {} fix script for tenant {tenant} ({}), migration user {}",
-        report.tool.version,
+    let (version, endpoint, user) = (
+        &report.tool.version,
         one_line(&planned.endpoint()),
-        one_line(&planned.user)
+        one_line(&planned.user),
     );
     let _ = writeln!(
         text,
-        "-- plan {}, stage {}",
-        one_line(&report.plan),
-        report.stage.as_str()
+        "{}",
+        text!(
+            "-- oms-preflight {version} fix script for tenant {tenant} ({endpoint}), migration user {user}",
+            "-- oms-preflight {version} 为租户 {tenant}（{endpoint}）生成的修复脚本，迁移用户 {user}"
+        )
+        .get(lang)
+    );
+    let (plan_path, stage) = (one_line(&report.plan), report.stage.as_str());
+    let _ = writeln!(
+        text,
+        "{}",
+        text!(
+            "-- plan {plan_path}, stage {stage}",
+            "-- 计划 {plan_path}，阶段 {stage}"
+        )
+        .get(lang)
     );
     let _ = writeln!(
         text,
-        "-- Review it, then run it as an administrator of this tenant. oms-preflight never runs it."
+        "{}",
+        text!(
+            "-- Review it, then run it as an administrator of this tenant. oms-preflight never runs it.",
+            "-- 请先审阅，再以该租户管理员身份执行。oms-preflight 从不执行它。"
+        )
+        .get(lang)
     );
     let side = Side::from(tenant);
     let mut written: Vec<&str> = Vec::new();
@@ -61,17 +84,22 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
             text,
             "\n-- {}{object}: {}",
             finding.rule,
-            one_line(finding.message.en())
+            one_line(finding.message.get(lang))
         );
         for line in fresh {
             if has_controls(line) {
                 // A statement about a name with a control character in it cannot be written
                 // as is without writing that character raw, nor escaped without naming
                 // another object: it is left for a person to write, shown escaped.
+                let shown = one_line(line);
                 let _ = writeln!(
                     text,
-                    "-- not written: a name in it holds a control character, shown escaped:\n--   {}",
-                    one_line(line)
+                    "{}",
+                    text!(
+                        "-- not written: a name in it holds a control character, shown escaped:\n--   {shown}",
+                        "-- 未写入：其中的名称含有控制字符，以转义形式显示：\n--   {shown}"
+                    )
+                    .get(lang)
                 );
                 withheld.push(line);
                 continue;
@@ -85,24 +113,34 @@ pub fn script(report: &Report, plan: &Plan, tenant: Tenant) -> Script {
     if !not_checked.is_empty() {
         let _ = writeln!(
             text,
-            "\n-- not checked, so not fixed here (run check again once these can decide):"
+            "\n{}",
+            text!(
+                "-- not checked, so not fixed here (run check again once these can decide):",
+                "-- 以下未检查，因此这里没有修复（待它们可以判定后重新运行 check）："
+            )
+            .get(lang)
         );
         for entry in &not_checked {
             let _ = writeln!(
                 text,
                 "--   {}: {}",
                 entry.rules.join(", "),
-                one_line(entry.reason.en())
+                one_line(entry.reason.get(lang))
             );
         }
     }
     if written.is_empty() && withheld.is_empty() {
-        let scope = if not_checked.is_empty() {
-            ""
-        } else {
-            " among what could be checked"
+        let nothing = match not_checked.is_empty() {
+            true => text!(
+                "-- nothing to fix on tenant {tenant}",
+                "-- 租户 {tenant} 上没有需要修复的内容"
+            ),
+            false => text!(
+                "-- nothing to fix on tenant {tenant} among what could be checked",
+                "-- 在能检查的范围内，租户 {tenant} 上没有需要修复的内容"
+            ),
         };
-        let _ = writeln!(text, "\n-- nothing to fix on tenant {tenant}{scope}");
+        let _ = writeln!(text, "\n{}", nothing.get(lang));
     }
     Script {
         text,

@@ -37,7 +37,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     let mut annotations: Vec<(&str, String, usize, String)> = Vec::new();
     for finding in &report.findings {
         let (level, prefix) = match (&finding.waiver, finding.severity) {
-            (Some(_), _) => ("notice", "(waived) "),
+            (Some(_), _) => ("notice", crate::i18n::tr(lang, "(waived) ")),
             (None, Severity::Error) => ("error", ""),
             (None, Severity::Warning) => ("warning", ""),
             (None, Severity::Info) => ("notice", ""),
@@ -53,7 +53,12 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             finding.message.get(lang)
         );
         if let Some(help) = &finding.help {
-            message.push_str(&format!("\nhelp: {}", help.get(lang)));
+            let label = if lang.is_zh() {
+                "处理建议："
+            } else {
+                "help: "
+            };
+            message.push_str(&format!("\n{label}{}", help.get(lang)));
         }
         annotations.push((level, finding.rule.to_string(), finding.line, message));
     }
@@ -62,13 +67,16 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         .iter()
         .filter(|o| o.status == Status::Inconclusive)
     {
-        let message = format!(
-            "not checked: {}",
-            outcome
-                .reason
-                .as_ref()
-                .map_or("", |reason| reason.get(lang))
-        );
+        let label = if lang.is_zh() {
+            "未检查："
+        } else {
+            "not checked: "
+        };
+        let reason = outcome
+            .reason
+            .as_ref()
+            .map_or("", |reason| reason.get(lang));
+        let message = format!("{label}{reason}");
         annotations.push((
             "warning",
             format!("{} (inconclusive)", outcome.rule),

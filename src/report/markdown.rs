@@ -174,7 +174,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             )
         );
         for f in fixes {
-            let _ = writeln!(out, "-- tenant {}: {}", f.side.as_str(), f.rule);
+            let _ = writeln!(out, "-- {}: {}", i18n::side(lang, f.side.as_str()), f.rule);
             for line in &f.fix {
                 let _ = writeln!(out, "{}", printable(line));
             }

@@ -491,6 +491,17 @@ pub fn link_name(name: &str) -> Text {
     }
 }
 
+/// A kind of migration as OMS names it: `schema` (结构迁移), `full` (全量迁移), `incremental`
+/// (增量同步).
+pub fn migration_name(name: &str) -> Text {
+    match name {
+        "schema" => Text::new("schema", "结构迁移"),
+        "full" => Text::new("full", "全量迁移"),
+        "incremental" => Text::new("incremental", "增量同步"),
+        other => Text::same(other),
+    }
+}
+
 /// A MySQL identifier in backticks, with backticks inside doubled.
 pub fn quote_identifier(name: &str) -> String {
     format!("`{}`", name.replace('`', "``"))

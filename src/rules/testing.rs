@@ -327,24 +327,14 @@ pub fn run(rule: &'static Rule, plan: &Plan, facts: &Facts, stage: Stage) -> eng
     evaluation
 }
 
-/// The rules whose words are still English only, while they are converted: the Chinese
-/// reports show their findings and reasons in English. Empty once every rule speaks Chinese.
-pub const AWAITING_CHINESE: &[&str] = &["schema", "oms", "link", "tenant.log-window"];
-
 /// Panics unless everything `evaluation` says — each finding's message and help, the reason
 /// it was not evaluated — is said in Chinese too, as the Chinese reports need.
 pub fn assert_said_in_chinese(evaluation: &engine::Evaluation) {
     let rule = evaluation.rule;
-    if AWAITING_CHINESE.contains(&rule.id) || AWAITING_CHINESE.contains(&rule.area()) {
+    if crate::i18n::awaits_chinese(rule) {
         return;
     }
-    let chinese = |text: &Text| {
-        text.has_zh()
-            && text
-                .zh()
-                .chars()
-                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-    };
+    let chinese = |text: &Text| text.has_zh() && crate::i18n::has_chinese(text.zh());
     for judged in &evaluation.findings {
         let finding = &judged.finding;
         assert!(

@@ -1,8 +1,10 @@
 use crate::facts::oms::Project;
 use crate::plan::{DdlSide, LinkPlan, Span};
 use crate::rules::{
-    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, declare_rule,
+    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    link_name,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -47,7 +49,7 @@ declare_rule! {
 /// Where a link's DDL setting was read, and what it says.
 struct Setting {
     enabled: bool,
-    origin: String,
+    origin: Text,
     span: Option<Span>,
 }
 
@@ -59,7 +61,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         |link: &LinkPlan, live: Result<Option<&Project>, Missing>| -> Result<Setting, String> {
             let from_plan = || Setting {
                 enabled: link.ddl_sync.enabled(),
-                origin: format!("the plan's [{}] ddl_sync", link.name),
+                origin: text!(
+                    "the plan's [{}] ddl_sync",
+                    "计划中 [{}] 的 ddl_sync",
+                    link.name
+                ),
                 span: link.ddl_sync_span.clone(),
             };
             match live {
@@ -76,12 +82,14 @@ fn check(cx: &Ctx<'_>) -> Check {
                             .collect();
                         Ok(Setting {
                             enabled: !ddl.is_empty(),
-                            origin: format!(
-                                "live {} project {} ({})",
-                                link.name,
-                                project.name,
-                                ddl.join(", ")
-                            ),
+                            origin: {
+                                let (name, ddl) = (&project.name, ddl.join(", "));
+                                text!(
+                                    "live {link} project {name} ({ddl})",
+                                    "运行中的{link}项目 {name}（{ddl}）";
+                                    link = link_name(link.name)
+                                )
+                            },
                             span: None,
                         })
                     }
@@ -95,9 +103,17 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(cx.plan.reverse.project.clone()),
-                format!("DDL sync is enabled on both links: forward by {}, reverse by {}", forward.origin, reverse.origin),
+                text!(
+                    "DDL sync is enabled on both links: forward by {forward}, reverse by {reverse}",
+                    "两条链路都开启了 DDL 同步（正向链路：{forward}；反向链路：{reverse}）";
+                    forward = forward.origin,
+                    reverse = reverse.origin
+                ),
             )
-            .help("set ddl_sync = false on one link (in the plan and in OMS); OMS allows DDL sync on only one link of an active-active pair")
+            .help(text!(
+                "set ddl_sync = false on one link (in the plan and in OMS); OMS allows DDL sync on only one link of an active-active pair",
+                "在其中一条链路上设置 ddl_sync = false（计划和 OMS 中都要改）；容灾双活中 OMS 只允许一条链路开启 DDL 同步"
+            ))
             .at(reverse.span.or(forward.span)),
         ]),
         (Ok(_), Ok(_)) => Ok(vec![]),
@@ -108,13 +124,22 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Plan,
                         Some(cx.plan.reverse.project.clone()),
-                        "DDL sync is enabled on both links in the plan".to_string(),
+                        text!(
+                            "DDL sync is enabled on both links in the plan",
+                            "计划中两条链路都开启了 DDL 同步"
+                        ),
                     )
-                    .help("set ddl_sync = false on one link; OMS allows DDL sync on only one link of an active-active pair")
+                    .help(text!(
+                        "set ddl_sync = false on one link; OMS allows DDL sync on only one link of an active-active pair",
+                        "在其中一条链路上设置 ddl_sync = false；容灾双活中 OMS 只允许一条链路开启 DDL 同步"
+                    ))
                     .at(cx.plan.reverse.ddl_sync_span.clone()),
                 ]);
             }
-            Err(NotEvaluated::Inconclusive(format!("the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)").into()))
+            Err(NotEvaluated::Inconclusive(text!(
+                "the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)",
+                "无法读取运行中项目的 DDL 同步设置：{reason}；要作出判定，请让 OMS 能查询两个项目的详情（或在 OMS 控制台中查看其 DDL 同步设置）"
+            )))
         }
     }
 }
@@ -129,19 +154,28 @@ fn check_single_project(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(forward.project.clone()),
-                format!("DDL sync is on for project {} but the plan does not say on which side DDL is executed", forward.project),
+                text!(
+                    "DDL sync is on for project {} but the plan does not say on which side DDL is executed",
+                    "项目 {} 开启了 DDL 同步，但计划没有说明 DDL 在哪一端执行",
+                    forward.project
+                ),
             )
-            .help("add ddl_side = \"source\" (源端执行: DDL on tenant A, synced to B) or ddl_side = \"target\" (目标端执行: DDL on tenant B, synced to A) to [forward], as chosen in OMS")
+            .help(text!(
+                "add ddl_side = \"source\" (源端执行: DDL on tenant A, synced to B) or ddl_side = \"target\" (目标端执行: DDL on tenant B, synced to A) to [forward], as chosen in OMS",
+                "按 OMS 中的选择，在 [forward] 中添加 ddl_side = \"source\"（源端执行：DDL 在租户 A 上执行，同步到 B）或 ddl_side = \"target\"（目标端执行：DDL 在租户 B 上执行，同步到 A）"
+            ))
             .at(forward.ddl_sync_span.clone()),
         );
     }
     let project = match cx.oms_forward() {
         Err(missing) if missing.is_not_collected() => None,
         Err(missing) if findings.is_empty() => {
-            return Err(NotEvaluated::Inconclusive(format!(
+            return Err(NotEvaluated::Inconclusive(text!(
                 "the live project's DDL settings could not be read: {}; to decide, let OMS describe project {} (or check its DDL settings in the OMS console)",
-                missing.cause, forward.project
-            ).into()));
+                "无法读取运行中项目的 DDL 同步设置：{}；要作出判定，请让 OMS 能查询项目 {} 的详情（或在 OMS 控制台中查看其 DDL 同步设置）",
+                missing.cause,
+                forward.project
+            )));
         }
         Err(_) => None,
         Ok(project) => project,
@@ -156,35 +190,52 @@ fn check_single_project(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Oms,
                 Some(project.name.clone()),
-                format!(
+                text!(
                     "project {} syncs DDL both ways: forward ({}) and in its reverse step ({})",
+                    "项目 {} 双向同步 DDL：正向（{}）以及其反向增量步骤（{}）",
                     project.name,
                     live(forward_ddl),
                     live(reverse_ddl)
                 ),
             )
-            .help(
+            .help(text!(
                 "turn DDL sync off for one direction in OMS; DDL must be executed on one side only",
-            )
+                "在 OMS 中关闭其中一个方向的 DDL 同步；DDL 只能在一端执行"
+            ))
             .at(forward.ddl_sync_span.clone()),
         );
     } else if let Some(side) = forward.ddl_side {
         let (plan_dir, live_dir, live_ddl) = match side {
-            DdlSide::Source => ("source (A→B)", "reverse step (B→A)", reverse_ddl),
-            DdlSide::Target => ("target (B→A)", "forward direction (A→B)", forward_ddl),
+            DdlSide::Source => (
+                text!("source (A→B)", "源端（A→B）"),
+                text!("reverse step (B→A)", "反向增量步骤（B→A）"),
+                reverse_ddl,
+            ),
+            DdlSide::Target => (
+                text!("target (B→A)", "目标端（B→A）"),
+                text!("forward direction (A→B)", "正向（A→B）"),
+                forward_ddl,
+            ),
         };
         if !live_ddl.is_empty() {
             findings.push(
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
-                        "the plan executes DDL on the {plan_dir}, but project {} syncs DDL in its {live_dir} ({})",
-                        project.name,
-                        live(live_ddl)
-                    ),
+                    {
+                        let (name, ddl) = (&project.name, live(live_ddl));
+                        text!(
+                            "the plan executes DDL on the {plan_dir}, but project {name} syncs DDL in its {live_dir} ({ddl})",
+                            "计划在{plan_dir}执行 DDL，但项目 {name} 在其{live_dir}同步 DDL（{ddl}）";
+                            plan_dir = plan_dir,
+                            live_dir = live_dir
+                        )
+                    },
                 )
-                .help("make ddl_side in the plan match the project's DDL execution side in OMS, and run schema changes on that side only")
+                .help(text!(
+                    "make ddl_side in the plan match the project's DDL execution side in OMS, and run schema changes on that side only",
+                    "让计划中的 ddl_side 与 OMS 中该项目的 DDL 执行端一致，并只在该端执行结构变更"
+                ))
                 .at(forward.ddl_side_span.clone()),
             );
         }

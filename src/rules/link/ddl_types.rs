@@ -1,5 +1,6 @@
 use crate::plan::DdlSync;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 /// DDL OMS syncs between OceanBase MySQL tenants (research/oms.md §5, C17), in the names DDL
 /// types are given in plans and in `supportDDLTypes`.
@@ -65,9 +66,18 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Plan,
                         Some(link.project.clone()),
-                        format!("[{}] ddl_sync lists DDL OMS does not sync between OceanBase tenants: {}", link.name, bad.join(", ")),
+                        text!(
+                            "[{}] ddl_sync lists DDL OMS does not sync between OceanBase tenants: {}",
+                            "[{}] 的 ddl_sync 列出了 OMS 不在 OceanBase 租户之间同步的 DDL：{}",
+                            link.name,
+                            bad.join(", ")
+                        ),
                     )
-                    .help(format!("keep only {}", SUPPORTED.join(", ")))
+                    .help(text!(
+                        "keep only {}",
+                        "只保留 {}",
+                        SUPPORTED.join(", ")
+                    ))
                     .at(link.ddl_sync_span.clone()),
                 );
             }
@@ -85,9 +95,17 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(project.name.clone()),
-                        format!("live project {} syncs DDL types OMS does not support between OceanBase tenants: {}", project.name, bad.join(", ")),
+                        text!(
+                            "live project {} syncs DDL types OMS does not support between OceanBase tenants: {}",
+                            "运行中的项目 {} 同步了 OMS 不支持在 OceanBase 租户之间同步的 DDL 类型：{}",
+                            project.name,
+                            bad.join(", ")
+                        ),
                     )
-                    .help("remove them from the project's DDL settings"),
+                    .help(text!(
+                        "remove them from the project's DDL settings",
+                        "从该项目的 DDL 同步设置中移除它们"
+                    )),
                 );
             }
         }

@@ -1,5 +1,8 @@
 use crate::plan::Migration;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, Severity, Side, Text, declare_rule, migration_name,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -46,13 +49,17 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(forward.project.clone()),
-                format!(
-                    "forward project {} leaves out {} migration",
-                    forward.project,
-                    missing.join(" and ")
+                text!(
+                    "forward project {project} leaves out {missing} migration",
+                    "正向项目 {project} 未包含{missing}";
+                    project = Text::same(forward.project.as_str()),
+                    missing = kinds(&missing)
                 ),
             )
-            .help("set migration = [\"schema\", \"full\", \"incremental\"] in [forward]")
+            .help(text!(
+                "set migration = [\"schema\", \"full\", \"incremental\"] in [forward]",
+                "在 [forward] 中设置 migration = [\"schema\", \"full\", \"incremental\"]"
+            ))
             .at(forward.migration_span.clone()),
         );
     }
@@ -73,13 +80,27 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!("live forward project {} runs without {} migration", project.name, missing.join(" and ")),
+                    text!(
+                        "live forward project {name} runs without {missing} migration",
+                        "运行中的正向项目 {name} 没有{missing}";
+                        name = Text::same(project.name.as_str()),
+                        missing = kinds(&missing)
+                    ),
                 )
-                .help("the reverse link relies on the forward link for schema and rows; recreate the forward project with all three"),
+                .help(text!(
+                    "the reverse link relies on the forward link for schema and rows; recreate the forward project with all three",
+                    "反向链路依赖正向链路迁移结构和数据；请重新创建包含结构迁移、全量迁移和增量同步的正向项目"
+                )),
             );
         }
     }
     Ok(findings)
+}
+
+/// `schema and full`; `结构迁移和全量迁移`.
+fn kinds(names: &[&str]) -> Text {
+    let names: Vec<Text> = names.iter().map(|name| migration_name(name)).collect();
+    Text::join(&names, " and ", "和")
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -41,12 +42,16 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(reverse.project.clone()),
-                format!(
+                text!(
                     "the reverse link goes {} → {}, the forward link {} → {}: the reverse must go {} → {}",
+                    "反向链路为 {} → {}，正向链路为 {} → {}：反向链路必须是 {} → {}",
                     reverse.source, reverse.target, forward.source, forward.target, forward.target, forward.source
                 ),
             )
-            .help("swap [forward] source and target for [reverse]")
+            .help(text!(
+                "swap [forward] source and target for [reverse]",
+                "在 [reverse] 中使用 [forward] 互换后的 source 和 target"
+            ))
             .at(Some(reverse.span.clone())),
         );
     }
@@ -73,13 +78,17 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(reverse.project.clone()),
-                format!(
+                text!(
                     "the reverse scope differs from the forward scope: only forward [{}], only reverse [{}]",
+                    "反向链路的迁移范围与正向链路不同：仅正向有 [{}]，仅反向有 [{}]",
                     only(&forward_scope, &reverse_scope),
                     only(&reverse_scope, &forward_scope)
                 ),
             )
-            .help("leave the scope out of [reverse] so it mirrors [forward], or list the same objects")
+            .help(text!(
+                "leave the scope out of [reverse] so it mirrors [forward], or list the same objects",
+                "在 [reverse] 中不写迁移范围以镜像 [forward]，或列出相同的对象"
+            ))
             .at(Some(reverse.span.clone())),
         );
     }
@@ -95,24 +104,28 @@ fn check(cx: &Ctx<'_>) -> Check {
         if differs(project.source, &project.source_unresolved, forward.source)
             || differs(project.sink, &project.sink_unresolved, forward.target)
         {
-            let side = |t: Option<crate::facts::Tenant>| {
-                t.map(|t| format!("tenant {t}"))
-                    .unwrap_or_else(|| "a data source outside the plan".into())
+            let side = |t: Option<crate::facts::Tenant>| match t {
+                Some(t) => text!("tenant {t}", "租户 {t}"),
+                None => text!("a data source outside the plan", "计划之外的数据源"),
             };
             findings.push(
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
-                        "live forward project {} reads {} and writes {}; the plan's forward link is {} → {}",
-                        project.name,
-                        side(project.source),
-                        side(project.sink),
-                        forward.source,
-                        forward.target
-                    ),
+                    {
+                        let (name, from, to) = (&project.name, forward.source, forward.target);
+                        text!(
+                            "live forward project {name} reads {source} and writes {sink}; the plan's forward link is {from} → {to}",
+                            "运行中的正向项目 {name} 读取{source}、写入{sink}；计划中的正向链路为 {from} → {to}";
+                            source = side(project.source),
+                            sink = side(project.sink)
+                        )
+                    },
                 )
-                .help("check the plan's tenants against the project's data sources"),
+                .help(text!(
+                    "check the plan's tenants against the project's data sources",
+                    "对照项目的数据源检查计划中的租户"
+                )),
             );
         }
         let written: BTreeSet<String> = project
@@ -130,14 +143,18 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
+                    text!(
                         "live forward project {} writes databases [{}]; the reverse link reads [{}]",
+                        "运行中的正向项目 {} 写入数据库 [{}]；反向链路读取 [{}]",
                         project.name,
                         written.iter().cloned().collect::<Vec<_>>().join(", "),
                         reverse_databases.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
                 )
-                .help("give the reverse link the databases the forward project writes"),
+                .help(text!(
+                    "give the reverse link the databases the forward project writes",
+                    "让反向链路读取正向项目所写入的数据库"
+                )),
             );
         }
     }

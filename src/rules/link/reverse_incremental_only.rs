@@ -1,5 +1,6 @@
 use crate::plan::Migration;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, Topology, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -40,13 +41,17 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Plan,
                 Some(reverse.project.clone()),
-                format!(
+                text!(
                     "reverse project {} migrates [{}]; it must migrate incremental changes only",
+                    "反向项目 {} 的迁移类型为 [{}]；它只能做增量同步",
                     reverse.project,
                     listed.join(", ")
                 ),
             )
-            .help("set migration = [\"incremental\"] in [reverse]")
+            .help(text!(
+                "set migration = [\"incremental\"] in [reverse]",
+                "在 [reverse] 中设置 migration = [\"incremental\"]"
+            ))
             .at(reverse.migration_span.clone()),
         );
     }
@@ -67,9 +72,17 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!("live reverse project {} migrates [{}]; it must migrate incremental changes only", project.name, kinds.join(", ")),
+                    text!(
+                        "live reverse project {} migrates [{}]; it must migrate incremental changes only",
+                        "运行中的反向项目 {} 的迁移类型为 [{}]；它只能做增量同步",
+                        project.name,
+                        kinds.join(", ")
+                    ),
                 )
-                .help("release the reverse project and create it with only incremental synchronization"),
+                .help(text!(
+                    "release the reverse project and create it with only incremental synchronization",
+                    "释放该反向项目，并重新创建一个只含增量同步的反向项目"
+                )),
             );
         }
     }

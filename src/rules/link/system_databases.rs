@@ -1,4 +1,5 @@
-use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Severity, Side, declare_rule, link_name};
+use crate::text;
 
 /// The databases OMS refuses to migrate or synchronise (`GHANA-PCHKNP001010`).
 const SYSTEM: &[&str] = &[
@@ -58,22 +59,36 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Plan,
                     Some(database.clone()),
-                    format!(
-                        "the [{}] link's scope names the system database {database}: OMS refuses to migrate or synchronise it (GHANA-PCHKNP001010)",
-                        link.name
-                    ),
+                    {
+                        let name = link.name;
+                        text!(
+                            "the [{name}] link's scope names the system database {database}: OMS refuses to migrate or synchronise it (GHANA-PCHKNP001010)",
+                            "[{name}]（{link}链路）的迁移范围包含系统库 {database}：OMS 拒绝迁移或同步它（GHANA-PCHKNP001010）";
+                            link = link_name(link.name)
+                        )
+                    },
                 )
-                .help("remove it from databases and tables in the plan")
+                .help(text!(
+                    "remove it from databases and tables in the plan",
+                    "把它从计划的 databases 和 tables 中移除"
+                ))
             } else if lower == ANTI_LOOP {
                 Finding::new(
                     Side::Plan,
                     Some(database.clone()),
-                    format!(
-                        "the [{}] link's scope names {database}, the database OMS keeps its anti-loop tables (drc_txn*) in",
-                        link.name
-                    ),
+                    {
+                        let name = link.name;
+                        text!(
+                            "the [{name}] link's scope names {database}, the database OMS keeps its anti-loop tables (drc_txn*) in",
+                            "[{name}]（{link}链路）的迁移范围包含 {database}，OMS 把防回环表（drc_txn*）放在这个库中";
+                            link = link_name(link.name)
+                        )
+                    },
                 )
-                .help("move the user tables out of test into a database of their own")
+                .help(text!(
+                    "move the user tables out of test into a database of their own",
+                    "把业务表从 test 库移到单独的数据库中"
+                ))
                 .severity(Severity::Warning)
             } else {
                 continue;

@@ -91,7 +91,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             Some(tables[0].clone()),
             text!(
                 "auto-increment keys can collide: increment/offset are {inc_a}/{off_a} on tenant a and {inc_b}/{off_b} on tenant b, and {shown}{more} use AUTO_INCREMENT",
-                "自增键可能冲突：自增步长/偏移在租户 a 上为 {inc_a}/{off_a}，在租户 b 上为 {inc_b}/{off_b}，而 {shown}{more}使用了 AUTO_INCREMENT";
+                "自增键可能冲突：自增步长/偏移在租户 a 上为 {inc_a}/{off_a}，在租户 b 上为 {inc_b}/{off_b}，而 {shown}{more} 使用了 AUTO_INCREMENT";
                 more = more
             ),
         )
