@@ -434,6 +434,12 @@ mod tests {
                 .unwrap()
                 .contains("clear the row filter of app.orders")
         );
+        // The filter and the names stay as OMS shows them in the Chinese sentence.
+        assert_eq!(
+            findings[0].message.zh(),
+            "项目 dr_a_to_b 只复制 app.orders 中满足 `amount >= 100` 的行（行过滤条件，whereClause）：\
+             被过滤掉的行永远不会到达租户 b，两份数据逐渐分叉"
+        );
     }
 
     #[test]

@@ -390,6 +390,14 @@ mod tests {
             "{}",
             findings[0].message
         );
+        assert!(
+            findings[0]
+                .message
+                .zh()
+                .contains("在租户 a 上为默认值 无，在租户 b 上却为默认值 'open'"),
+            "{}",
+            findings[0].message.zh()
+        );
         let on_update = facts(|f| orders(f, 'a').columns[1].on_update_current_timestamp = true);
         assert_eq!(fire(&RULE, &plan(), &on_update, Stage::Running).len(), 1);
     }
