@@ -572,3 +572,21 @@ fn no_file_of_the_product_points_outside_the_repository() {
         hits.join("\n")
     );
 }
+
+/// What the schema rules and link.exact-mirror say about a finding, in Chinese, at the stage
+/// each scenario is about.
+#[test]
+fn the_chinese_report_of_schema_and_mirror_findings() {
+    for (scenario, stage) in [
+        ("schema-hazards", Stage::Forward),
+        ("partitions-and-foreign-keys", Stage::Reverse),
+        ("running-drift", Stage::Running),
+        ("oms-row-filter", Stage::Forward),
+    ] {
+        let report = scenario_report(scenario, stage);
+        insta::assert_snapshot!(
+            format!("{scenario}-{}-markdown-zh", stage.as_str()),
+            report::markdown::render_in(&report, Lang::ZhCn)
+        );
+    }
+}

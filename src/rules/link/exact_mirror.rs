@@ -3,8 +3,9 @@ use std::collections::BTreeMap;
 use crate::facts::Fact;
 use crate::facts::oms::{Project, Selection, TableFilter};
 use crate::rules::{
-    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, declare_rule,
+    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, Text, declare_rule,
 };
+use crate::text;
 
 /// The DML every link must carry.
 const DML: [&str; 3] = ["INSERT", "UPDATE", "DELETE"];
@@ -73,12 +74,19 @@ fn check(cx: &Ctx<'_>) -> Check {
                 findings.extend(filters.iter().flat_map(|filter| partial(project, filter)))
             }
             Fact::Unavailable { reason } => {
-                undecided.push(format!("project {}: {reason}", project.name))
+                let name = &project.name;
+                undecided.push(text!("project {name}: {reason}", "项目 {name}：{reason}"))
             }
         }
         let configs = [
-            ("incremental", project.record_types.as_ref()),
-            ("reverse-incremental", project.reverse_record_types.as_ref()),
+            (
+                text!("incremental", "增量同步"),
+                project.record_types.as_ref(),
+            ),
+            (
+                text!("reverse-incremental", "反向增量"),
+                project.reverse_record_types.as_ref(),
+            ),
         ];
         for (step, records) in configs {
             let Some(records) = records else {
@@ -90,34 +98,41 @@ fn check(cx: &Ctx<'_>) -> Check {
                 .filter(|dml| !records.iter().any(|r| r.eq_ignore_ascii_case(dml)))
                 .collect();
             if !missing.is_empty() {
+                let (name, records) = (&project.name, records.join(", "));
                 findings.push(
                     Finding::new(
                         Side::Oms,
                         Some(project.name.clone()),
-                        format!(
-                            "project {}'s {step} step does not carry {} (recordTypeWhiteList {}): those changes never reach the other tenant",
-                            project.name,
-                            missing.join(", "),
-                            records.join(", ")
+                        text!(
+                            "project {name}'s {step} step does not carry {missing} (recordTypeWhiteList {records}): those changes never reach the other tenant",
+                            "项目 {name} 的{step}步骤不传递 {missing}（recordTypeWhiteList {records}）：这些变更永远不会到达另一个租户";
+                            step = step,
+                            missing = Text::new(missing.join(", "), missing.join("、"))
                         ),
                     )
-                    .help("select every DML type (INSERT, UPDATE, DELETE) for incremental sync in the project"),
+                    .help(text!(
+                        "select every DML type (INSERT, UPDATE, DELETE) for incremental sync in the project",
+                        "在项目中为增量同步选择全部 DML 类型（INSERT、UPDATE、DELETE）"
+                    )),
                 );
             }
         }
         for merged in many_to_one(project) {
+            let name = &project.name;
             findings.push(
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
-                        "project {} writes {merged}: many-to-one mapping cannot be synced back",
-                        project.name
+                    text!(
+                        "project {name} writes {merged}: many-to-one mapping cannot be synced back",
+                        "项目 {name} 存在多对一映射（{merged}）：无法同步回去";
+                        merged = merged
                     ),
                 )
-                .help(
+                .help(text!(
                     "map each source object to a target of its own in the active-active projects",
-                ),
+                    "在容灾双活项目中把每个源对象映射到各自独立的目标"
+                )),
             );
         }
     }
@@ -132,12 +147,17 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(reverse.name.clone()),
-                        format!(
+                        text!(
                             "project {} writes {from} as {to}, but project {} does not write {to} back as {from}",
-                            forward.name, reverse.name
+                            "项目 {} 把 {from} 写为 {to}，但项目 {} 没有把 {to} 写回为 {from}",
+                            forward.name,
+                            reverse.name
                         ),
                     )
-                    .help(format!("map {to} to {from} in the reverse project")),
+                    .help(text!(
+                        "map {to} to {from} in the reverse project",
+                        "在反向项目中把 {to} 映射为 {from}"
+                    )),
                 );
             }
         }
@@ -147,22 +167,27 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(forward.name.clone()),
-                    format!(
+                    text!(
                         "project {} writes {to_b} as {to}, a rename project {} does not make the other way",
+                        "项目 {} 把 {to_b} 写为 {to}，而项目 {} 在另一方向上没有对应的重命名",
                         reverse.name,
                         forward.name,
                         to_b = from
                     ),
                 )
-                .help(format!("map {to} to {from} in the forward project, or drop the rename")),
+                .help(text!(
+                    "map {to} to {from} in the forward project, or drop the rename",
+                    "在正向项目中把 {to} 映射为 {from}，或取消该重命名"
+                )),
             );
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "{}; to decide, collect again with this version, or look for row filters (过滤条件) and column selections (列过滤) in the projects' objects in the OMS console",
-            undecided.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(text!(
+            "{undecided}; to decide, collect again with this version, or look for row filters (过滤条件) and column selections (列过滤) in the projects' objects in the OMS console",
+            "{undecided}；要判定，请用本版本重新采集，或在 OMS 控制台中查看项目对象里的过滤条件和列过滤";
+            undecided = Text::join(&undecided, "; ", "；")
+        )));
     }
     Ok(findings)
 }
@@ -178,40 +203,45 @@ fn partial(project: &Project, filter: &TableFilter) -> Vec<Finding> {
     let table = format!("{}.{}", filter.database, filter.table);
     let to = project
         .sink
-        .map_or("the other tenant".to_string(), |tenant| {
-            format!("tenant {tenant}")
+        .map_or(text!("the other tenant", "另一个租户"), |tenant| {
+            text!("tenant {tenant}", "租户 {tenant}")
         });
+    let name = &project.name;
     let mut findings = Vec::new();
     if let Some(clause) = &filter.row_filter {
+        let clause = quoted(clause);
         findings.push(
             Finding::new(
                 Side::Oms,
                 Some(project.name.clone()),
-                format!(
-                    "project {} copies only the rows of {table} where `{}` (row filter, whereClause): the rows it leaves out never reach {to}, and the two copies drift apart",
-                    project.name,
-                    quoted(clause)
+                text!(
+                    "project {name} copies only the rows of {table} where `{clause}` (row filter, whereClause): the rows it leaves out never reach {to}, and the two copies drift apart",
+                    "项目 {name} 只复制 {table} 中满足 `{clause}` 的行（行过滤条件，whereClause）：被过滤掉的行永远不会到达{to}，两份数据逐渐分叉";
+                    to = to
                 ),
             )
-            .help(format!(
-                "clear the row filter of {table} in the project's objects (过滤条件); a table that must be filtered belongs in a one-way project outside the active-active pair"
+            .help(text!(
+                "clear the row filter of {table} in the project's objects (过滤条件); a table that must be filtered belongs in a one-way project outside the active-active pair",
+                "在项目对象中清除 {table} 的过滤条件；必须过滤的表应放到容灾双活之外的单向项目中"
             )),
         );
     }
     if !filter.columns.is_empty() {
+        let plural = if filter.columns.len() == 1 { "" } else { "s" };
         findings.push(
             Finding::new(
                 Side::Oms,
                 Some(project.name.clone()),
-                format!(
-                    "project {} copies only column{} {} of {table} (column selection, filterColumns): changes to its other columns never reach {to}",
-                    project.name,
-                    if filter.columns.len() == 1 { "" } else { "s" },
-                    named(&filter.columns)
+                text!(
+                    "project {name} copies only column{plural} {columns} of {table} (column selection, filterColumns): changes to its other columns never reach {to}",
+                    "项目 {name} 只复制 {table} 的列 {columns}（列过滤，filterColumns）：其他列的变更永远不会到达{to}";
+                    columns = named(&filter.columns),
+                    to = to
                 ),
             )
-            .help(format!(
-                "select every column of {table} in the project's objects (clear 列过滤), or move the table to a one-way project outside the active-active pair"
+            .help(text!(
+                "select every column of {table} in the project's objects (clear 列过滤), or move the table to a one-way project outside the active-active pair",
+                "在项目对象中选择 {table} 的所有列（清除列过滤），或把该表移到容灾双活之外的单向项目中"
             )),
         );
     }
@@ -227,11 +257,12 @@ fn quoted(clause: &str) -> String {
 }
 
 /// `id, amount`, or the first [`NAMED_COLUMNS`] and how many more.
-fn named(columns: &[String]) -> String {
-    let shown = columns[..columns.len().min(NAMED_COLUMNS)].join(", ");
+fn named(columns: &[String]) -> Text {
+    let shown = &columns[..columns.len().min(NAMED_COLUMNS)];
+    let (en, zh) = (shown.join(", "), shown.join("、"));
     match columns.len().saturating_sub(NAMED_COLUMNS) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
+        0 => Text::new(en, zh),
+        more => text!("{en} and {more} more", "{zh} 及另外 {more} 列"),
     }
 }
 
@@ -245,8 +276,9 @@ fn live(project: Result<Option<&Project>, Missing>) -> Result<Option<&Project>, 
 }
 
 /// What `project` writes from more than one source: `app2.orders from app.orders and
-/// app.orders_old`, `app2 from app and legacy`.
-fn many_to_one(project: &Project) -> Vec<String> {
+/// app.orders_old`, `app2 from app and legacy` (in Chinese, the sources and then the target:
+/// `app、legacy 写入 app2`).
+fn many_to_one(project: &Project) -> Vec<Text> {
     let mut merged = Vec::new();
     match &project.selection {
         Selection::Listed => {
@@ -267,14 +299,22 @@ fn many_to_one(project: &Project) -> Vec<String> {
                         .push(format!("{}.{}", db.name, table.name));
                 }
             }
+            let from = |target: &str, sources: &[&str]| {
+                text!(
+                    "{target} from {sources}",
+                    "{sources} 写入 {target}";
+                    sources = Text::new(sources.join(" and "), sources.join("、"))
+                )
+            };
             for (target, sources) in databases {
                 if sources.len() > 1 {
-                    merged.push(format!("{target} from {}", sources.join(" and ")));
+                    merged.push(from(&target, &sources));
                 }
             }
             for (target, sources) in tables {
                 if sources.len() > 1 {
-                    merged.push(format!("{target} from {}", sources.join(" and ")));
+                    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+                    merged.push(from(&target, &sources));
                 }
             }
         }
@@ -282,9 +322,15 @@ fn many_to_one(project: &Project) -> Vec<String> {
             let wild = |pattern: &str| pattern.contains(['*', '?', '[']);
             for rule in &rules.include {
                 if rule.mapped_table.is_some() && wild(&rule.table) {
-                    merged.push(format!("every table matching {rule} into one"));
+                    merged.push(text!(
+                        "every table matching {rule} into one",
+                        "匹配 {rule} 的所有表写入同一张表"
+                    ));
                 } else if rule.mapped_database.is_some() && wild(&rule.database) {
-                    merged.push(format!("every database matching {rule} into one"));
+                    merged.push(text!(
+                        "every database matching {rule} into one",
+                        "匹配 {rule} 的所有库写入同一个库"
+                    ));
                 }
             }
         }
@@ -387,6 +433,12 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .contains("clear the row filter of app.orders")
+        );
+        // The filter and the names stay as OMS shows them in the Chinese sentence.
+        assert_eq!(
+            findings[0].message.zh(),
+            "项目 dr_a_to_b 只复制 app.orders 中满足 `amount >= 100` 的行（行过滤条件，whereClause）：\
+             被过滤掉的行永远不会到达租户 b，两份数据逐渐分叉"
         );
     }
 

@@ -1,9 +1,10 @@
 use std::collections::BTreeMap;
 
-use super::require_visible_scope;
+use super::{name_list, require_visible_scope};
 use crate::facts::Tenant;
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -61,9 +62,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         tenant,
                         Some(format!("{database}.{table}.{}", group[0])),
-                        format!("table {database}.{table} on tenant {tenant} has columns differing only by case: {}", group.join(", ")),
+                        text!(
+                            "table {database}.{table} on tenant {tenant} has columns differing only by case: {names}",
+                            "租户 {tenant} 上的表 {database}.{table} 有只在大小写上不同的列：{names}";
+                            names = name_list(&group)
+                        ),
                     )
-                    .help("rename one of the columns on both tenants"),
+                    .help(text!(
+                        "rename one of the columns on both tenants",
+                        "在两个租户上重命名其中一列"
+                    )),
                 );
             }
         }
@@ -73,9 +81,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         tenant,
                         Some(format!("{database}.{}", group[0])),
-                        format!("database {database} on tenant {tenant} has tables differing only by case: {}", group.join(", ")),
+                        text!(
+                            "database {database} on tenant {tenant} has tables differing only by case: {names}",
+                            "租户 {tenant} 上的数据库 {database} 有只在大小写上不同的表：{names}";
+                            names = name_list(&group)
+                        ),
                     )
-                    .help("rename one of the tables on both tenants"),
+                    .help(text!(
+                        "rename one of the tables on both tenants",
+                        "在两个租户上重命名其中一张表"
+                    )),
                 );
             }
         }

@@ -2,6 +2,7 @@ use super::require_visible_scope;
 use crate::plan::Migration;
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -67,12 +68,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         source,
                         Some(object.clone()),
-                        format!(
-                            "tenant {source} is case-sensitive (lower_case_table_names = 0) and names {object} with upper-case letters: OMS's schema migration creates it as {} on tenant {target}",
-                            object.to_lowercase()
+                        text!(
+                            "tenant {source} is case-sensitive (lower_case_table_names = 0) and names {object} with upper-case letters: OMS's schema migration creates it as {lower} on tenant {target}",
+                            "租户 {source} 大小写敏感（lower_case_table_names = 0），而 {object} 的名称含有大写字母：OMS 的结构迁移会在租户 {target} 上把它创建为 {lower}",
+                            lower = object.to_lowercase()
                         ),
                     )
-                    .help("rename it to lower case on the source before creating the forward project, or create the target tables yourself under the same names"),
+                    .help(text!(
+                        "rename it to lower case on the source before creating the forward project, or create the target tables yourself under the same names",
+                        "在创建正向项目之前在源端把它重命名为小写，或自行在目标端以相同的名称建表"
+                    )),
                 );
             }
             continue;
@@ -93,11 +98,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     target,
                     Some(object.clone()),
-                    format!(
-                        "{object} on case-sensitive tenant {source} is {other} on tenant {target}: the reverse link writes to a name tenant {source} does not have"
+                    text!(
+                        "{object} on case-sensitive tenant {source} is {other} on tenant {target}: the reverse link writes to a name tenant {source} does not have",
+                        "大小写敏感的租户 {source} 上的 {object} 在租户 {target} 上为 {other}：反向链路会写入租户 {source} 上不存在的名称"
                     ),
                 )
-                .help(format!("rename {other} on tenant {target} to {object}, or rename the table on both tenants to lower case")),
+                .help(text!(
+                    "rename {other} on tenant {target} to {object}, or rename the table on both tenants to lower case",
+                    "把租户 {target} 上的 {other} 重命名为 {object}，或在两个租户上把该表重命名为小写"
+                )),
             ),
             // A table missing on B is schema.forward-complete's finding.
             None => {}

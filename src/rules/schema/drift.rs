@@ -2,8 +2,9 @@ use super::require_visible_scope;
 use crate::facts::{Index, KeyKind, Table, Tenant};
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -52,9 +53,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         here,
                         Some(object.clone()),
-                        format!("table {object} exists on tenant {here} but not on tenant {there}{}", cause(here)),
+                        text!(
+                            "table {object} exists on tenant {here} but not on tenant {there}{cause}",
+                            "表 {object} 存在于租户 {here} 上，但不存在于租户 {there} 上{cause}";
+                            cause = cause(here)
+                        ),
                     )
-                    .help(format!("create {object} on tenant {there} as it is on tenant {here} (or drop it from tenant {here}), then run schema changes only on the side whose link syncs DDL")),
+                    .help(text!(
+                        "create {object} on tenant {there} as it is on tenant {here} (or drop it from tenant {here}), then run schema changes only on the side whose link syncs DDL",
+                        "按租户 {here} 上的定义在租户 {there} 上创建 {object}（或从租户 {here} 上删除它），此后只在同步 DDL 的链路所在的一端进行结构变更"
+                    )),
                 );
             }
         }
@@ -68,12 +76,13 @@ fn check(cx: &Ctx<'_>) -> Check {
         findings.extend(differences(&format!("{database}.{name}"), a, b, &cause));
     }
     if findings.is_empty() && details_unknown {
-        return Err(NotEvaluated::Inconclusive(
+        return Err(NotEvaluated::Inconclusive(text!(
             "tables, columns and keys are the same, but column defaults and non-unique indexes \
              were not collected (a bundle written by an earlier version): collect again to \
-             compare them"
-                .into(),
-        ));
+             compare them",
+            "表、列和键都相同，但未采集列默认值和非唯一索引（由早先版本写出的采集包）：\
+             重新采集后才能比较它们"
+        )));
     }
     Ok(findings)
 }
@@ -89,7 +98,7 @@ fn details_known(table: &Table) -> bool {
 }
 
 /// "DDL run on the side that does not sync it", when the plan says which side syncs DDL.
-fn ddl_cause(cx: &Ctx<'_>, extra_on: Tenant) -> String {
+fn ddl_cause(cx: &Ctx<'_>, extra_on: Tenant) -> Text {
     let syncing: Vec<Tenant> = cx
         .plan
         .links()
@@ -98,38 +107,38 @@ fn ddl_cause(cx: &Ctx<'_>, extra_on: Tenant) -> String {
         .map(|link| link.source)
         .collect();
     match syncing.as_slice() {
-        [source] if *source != extra_on => format!(
-            " (DDL is synced from tenant {source} only: DDL run on tenant {extra_on} stays there)"
+        [source] if *source != extra_on => text!(
+            " (DDL is synced from tenant {source} only: DDL run on tenant {extra_on} stays there)",
+            "（DDL 只从租户 {source} 同步：在租户 {extra_on} 上执行的 DDL 只留在那里）"
         ),
-        [] => " (neither link syncs DDL: each change must be run on both tenants)".into(),
-        _ => String::new(),
+        [] => text!(
+            " (neither link syncs DDL: each change must be run on both tenants)",
+            "（两条链路都不同步 DDL：每个变更都须在两个租户上执行）"
+        ),
+        _ => Text::same(""),
     }
 }
 
 /// Column and key differences of one table present on both tenants.
-fn differences(
-    object: &str,
-    a: &Table,
-    b: &Table,
-    cause: &dyn Fn(Tenant) -> String,
-) -> Vec<Finding> {
+fn differences(object: &str, a: &Table, b: &Table, cause: &dyn Fn(Tenant) -> Text) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let help = format!(
-        "make {object} the same on both tenants, then run schema changes only on the side whose link syncs DDL"
+    let help = text!(
+        "make {object} the same on both tenants, then run schema changes only on the side whose link syncs DDL",
+        "使 {object} 在两个租户上一致，此后只在同步 DDL 的链路所在的一端进行结构变更"
     );
     for (here, there, mine, theirs) in [(Tenant::A, Tenant::B, a, b), (Tenant::B, Tenant::A, b, a)]
     {
         for column in &mine.columns {
             if theirs.column(&column.name).is_none() {
+                let (name, column_type) = (&column.name, &column.column_type);
                 findings.push(
                     Finding::new(
                         here,
                         Some(format!("{object}.{}", column.name)),
-                        format!(
-                            "column {object}.{} ({}) exists on tenant {here} but not on tenant {there}{}",
-                            column.name,
-                            column.column_type,
-                            cause(here)
+                        text!(
+                            "column {object}.{name} ({column_type}) exists on tenant {here} but not on tenant {there}{cause}",
+                            "列 {object}.{name}（{column_type}）存在于租户 {here} 上，但不存在于租户 {there} 上{cause}";
+                            cause = cause(here)
                         ),
                     )
                     .help(help.clone()),
@@ -141,31 +150,35 @@ fn differences(
         let Some(other) = b.column(&column.name) else {
             continue;
         };
+        let name = &column.name;
         let describe = |c: &crate::facts::Column| {
-            format!(
-                "{} {}{}",
-                c.column_type,
-                if c.nullable { "NULL" } else { "NOT NULL" },
-                c.generated
-                    .as_deref()
-                    .map(|g| format!(" {g} generated"))
-                    .unwrap_or_default()
-            )
+            let (column_type, null) =
+                (&c.column_type, if c.nullable { "NULL" } else { "NOT NULL" });
+            let generated = match c.generated.as_deref() {
+                Some(g) => text!(" {g} generated", " {g} 生成列"),
+                None => Text::same(""),
+            };
+            text!("{column_type} {null}{generated}", "{column_type} {null}{generated}"; generated = generated)
         };
         let (on_a, on_b) = (describe(column), describe(other));
         let defaults = |c: &crate::facts::Column| {
-            format!(
-                "default {}{}",
-                c.default,
-                if c.on_update_current_timestamp {
-                    " ON UPDATE CURRENT_TIMESTAMP"
-                } else {
-                    ""
-                }
+            let on_update = if c.on_update_current_timestamp {
+                " ON UPDATE CURRENT_TIMESTAMP"
+            } else {
+                ""
+            };
+            let value = match &c.default {
+                crate::facts::ColumnDefault::None => text!("none", "无"),
+                value => Text::same(value.to_string()),
+            };
+            text!(
+                "default {value}{on_update}",
+                "默认值 {value}{on_update}";
+                value = value
             )
         };
         let known = !column.default.is_unknown() && !other.default.is_unknown();
-        if on_a.eq_ignore_ascii_case(&on_b)
+        if on_a.en().eq_ignore_ascii_case(on_b.en())
             && known
             && (column.default != other.default
                 || column.on_update_current_timestamp != other.on_update_current_timestamp)
@@ -174,24 +187,26 @@ fn differences(
                 Finding::new(
                     Side::Pair,
                     Some(format!("{object}.{}", column.name)),
-                    format!(
-                        "column {object}.{} has {} on tenant a but {} on tenant b: rows inserted without it differ by the side they are written on",
-                        column.name,
-                        defaults(column),
-                        defaults(other)
+                    text!(
+                        "column {object}.{name} has {on_a} on tenant a but {on_b} on tenant b: rows inserted without it differ by the side they are written on",
+                        "列 {object}.{name} 在租户 a 上为{on_a}，在租户 b 上却为{on_b}：不指定该列而插入的行，其值因写入的租户而不同";
+                        on_a = defaults(column),
+                        on_b = defaults(other)
                     ),
                 )
                 .help(help.clone()),
             );
         }
-        if !on_a.eq_ignore_ascii_case(&on_b) {
+        if !on_a.en().eq_ignore_ascii_case(on_b.en()) {
             findings.push(
                 Finding::new(
                     Side::Pair,
                     Some(format!("{object}.{}", column.name)),
-                    format!(
-                        "column {object}.{} is {on_a} on tenant a but {on_b} on tenant b",
-                        column.name
+                    text!(
+                        "column {object}.{name} is {on_a} on tenant a but {on_b} on tenant b",
+                        "列 {object}.{name} 在租户 a 上为 {on_a}，在租户 b 上却为 {on_b}";
+                        on_a = on_a,
+                        on_b = on_b
                     ),
                 )
                 .help(help.clone()),
@@ -216,17 +231,18 @@ fn differences(
     let (keys_a, keys_b) = (keys(a), keys(b));
     if keys_a != keys_b {
         let list = |keys: &[String]| match keys {
-            [] => "none".to_string(),
-            _ => keys.join(", "),
+            [] => text!("none", "无"),
+            _ => Text::new(keys.join(", "), keys.join("、")),
         };
         findings.push(
             Finding::new(
                 Side::Pair,
                 Some(object.to_string()),
-                format!(
-                    "keys of {object} are {} on tenant a but {} on tenant b",
-                    list(&keys_a),
-                    list(&keys_b)
+                text!(
+                    "keys of {object} are {on_a} on tenant a but {on_b} on tenant b",
+                    "{object} 的键在租户 a 上为 {on_a}，在租户 b 上却为 {on_b}";
+                    on_a = list(&keys_a),
+                    on_b = list(&keys_b)
                 ),
             )
             .help(help.clone()),
@@ -244,8 +260,8 @@ fn index_differences(
     object: &str,
     a: &[Index],
     b: &[Index],
-    help: &str,
-    cause: &dyn Fn(Tenant) -> String,
+    help: &Text,
+    cause: &dyn Fn(Tenant) -> Text,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     let columns = |index: &Index| index.columns.join(", ").to_ascii_lowercase();
@@ -255,33 +271,32 @@ fn index_differences(
             let same_name = theirs
                 .iter()
                 .find(|other| other.name.eq_ignore_ascii_case(&index.name));
+            let (name, on) = (&index.name, columns(index));
             match same_name {
                 None => findings.push(
                     Finding::new(
                         here,
                         Some(format!("{object}.{}", index.name)),
-                        format!(
-                            "index {} ({}) of {object} exists on tenant {here} but not on tenant {there}{}",
-                            index.name,
-                            columns(index),
-                            cause(here)
+                        text!(
+                            "index {name} ({on}) of {object} exists on tenant {here} but not on tenant {there}{cause}",
+                            "{object} 的索引 {name}（{on}）存在于租户 {here} 上，但不存在于租户 {there} 上{cause}";
+                            cause = cause(here)
                         ),
                     )
-                    .help(help.to_string()),
+                    .help(help.clone()),
                 ),
                 Some(other) if here == Tenant::A && columns(index) != columns(other) => findings
                     .push(
                         Finding::new(
                             Side::Pair,
                             Some(format!("{object}.{}", index.name)),
-                            format!(
-                                "index {} of {object} is on ({}) on tenant a but on ({}) on tenant b",
-                                index.name,
-                                columns(index),
+                            text!(
+                                "index {name} of {object} is on ({on}) on tenant a but on ({}) on tenant b",
+                                "{object} 的索引 {name} 在租户 a 上建在 ({on}) 上，在租户 b 上却建在 ({}) 上",
                                 columns(other)
                             ),
                         )
-                        .help(help.to_string()),
+                        .help(help.clone()),
                     ),
                 Some(_) => {}
             }
@@ -374,6 +389,14 @@ mod tests {
                 .contains("has default none on tenant a but default 'open' on tenant b"),
             "{}",
             findings[0].message
+        );
+        assert!(
+            findings[0]
+                .message
+                .zh()
+                .contains("在租户 a 上为默认值 无，在租户 b 上却为默认值 'open'"),
+            "{}",
+            findings[0].message.zh()
         );
         let on_update = facts(|f| orders(f, 'a').columns[1].on_update_current_timestamp = true);
         assert_eq!(fire(&RULE, &plan(), &on_update, Stage::Running).len(), 1);

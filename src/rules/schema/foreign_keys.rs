@@ -1,6 +1,7 @@
-use super::require_visible_scope;
+use super::{name_list, require_visible_scope};
 use crate::facts::{ForeignKey, Tenant};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -67,15 +68,19 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     target,
                     Some(object(key)),
-                    format!(
+                    text!(
                         "foreign key {} {} of {}.{} on tenant {source} is missing on tenant {target}: OMS creates foreign keys only at a forward switchover, which active-active never runs",
+                        "租户 {source} 上 {2}.{3} 的外键 {0} {1} 在租户 {target} 上缺失：OMS 只在正向切换时创建外键，而容灾双活从不执行正向切换",
                         key.name,
                         key.describe(),
                         key.database,
                         key.table
                     ),
                 )
-                .help(format!("create it on tenant {target}, or drop it on tenant {source} so both tenants enforce the same rules")),
+                .help(text!(
+                    "create it on tenant {target}, or drop it on tenant {source} so both tenants enforce the same rules",
+                    "在租户 {target} 上创建它，或在租户 {source} 上删除它，使两个租户执行相同的约束规则"
+                )),
             );
         }
     }
@@ -90,19 +95,21 @@ fn check(cx: &Ctx<'_>) -> Check {
             if cascading.is_empty() {
                 continue;
             }
+            let (name, database, table) = (&key.name, &key.database, &key.table);
             findings.push(
                 Finding::new(
                     tenant,
                     Some(object(key)),
-                    format!(
-                        "foreign key {} of {}.{} on tenant {tenant} has {}: the rows it changes are replicated too, so the tenants can disagree on child rows",
-                        key.name,
-                        key.database,
-                        key.table,
-                        cascading.join(", ")
+                    text!(
+                        "foreign key {name} of {database}.{table} on tenant {tenant} has {cascading}: the rows it changes are replicated too, so the tenants can disagree on child rows",
+                        "租户 {tenant} 上 {database}.{table} 的外键 {name} 带有 {cascading}：它改动的行也会被同步，两个租户可能对子表行产生分歧";
+                        cascading = name_list(&cascading)
                     ),
                 )
-                .help("replace the cascading action with application logic, or waive this finding knowing both tenants apply it"),
+                .help(text!(
+                    "replace the cascading action with application logic, or waive this finding knowing both tenants apply it",
+                    "用应用逻辑替代级联动作，或在明知两个租户都会执行它的前提下豁免此问题"
+                )),
             );
         }
     }

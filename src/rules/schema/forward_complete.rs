@@ -1,7 +1,8 @@
 use super::require_visible_scope;
 use crate::facts::{Key, KeyKind, Table};
 use crate::rules::scope::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Stage, Text, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -45,8 +46,18 @@ fn check(cx: &Ctx<'_>) -> Check {
         let object = format!("{database}.{name}");
         let Some(target_table) = target_facts.table(database, name)? else {
             findings.push(
-                Finding::new(target, Some(object.clone()), format!("table {object} exists on tenant {source} but not on tenant {target}"))
-                    .help("let the forward project's schema migration finish, or create the table on the target, before creating the reverse project"),
+                Finding::new(
+                    target,
+                    Some(object.clone()),
+                    text!(
+                        "table {object} exists on tenant {source} but not on tenant {target}",
+                        "表 {object} 存在于租户 {source} 上，但不存在于租户 {target} 上"
+                    ),
+                )
+                .help(text!(
+                    "let the forward project's schema migration finish, or create the table on the target, before creating the reverse project",
+                    "在创建反向项目之前，等待正向项目的结构迁移完成，或在目标端创建该表"
+                )),
             );
             continue;
         };
@@ -76,7 +87,12 @@ fn column_differences(
     target_table: &Table,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let fix_help = || format!("alter {object} on tenant {target} to match tenant {source}");
+    let fix_help = || {
+        text!(
+            "alter {object} on tenant {target} to match tenant {source}",
+            "修改租户 {target} 上的 {object}，使其与租户 {source} 一致"
+        )
+    };
     for column in &source_table.columns {
         let column_object = || Some(format!("{object}.{}", column.name));
         let Some(other) = target_table.column(&column.name) else {
@@ -84,9 +100,11 @@ fn column_differences(
                 Finding::new(
                     target,
                     column_object(),
-                    format!(
+                    text!(
                         "column {object}.{} ({}) is missing on tenant {target}",
-                        column.name, column.column_type
+                        "列 {object}.{}（{}）在租户 {target} 上缺失",
+                        column.name,
+                        column.column_type
                     ),
                 )
                 .help(fix_help()),
@@ -98,9 +116,12 @@ fn column_differences(
                 Finding::new(
                     target,
                     column_object(),
-                    format!(
+                    text!(
                         "column {object}.{} is {} on tenant {source} but {} on tenant {target}",
-                        column.name, column.column_type, other.column_type
+                        "列 {object}.{} 在租户 {source} 上为 {}，在租户 {target} 上却为 {}",
+                        column.name,
+                        column.column_type,
+                        other.column_type
                     ),
                 )
                 .help(fix_help()),
@@ -112,8 +133,9 @@ fn column_differences(
                 Finding::new(
                     target,
                     column_object(),
-                    format!(
+                    text!(
                         "column {object}.{} is {} on tenant {source} but {} on tenant {target}",
+                        "列 {object}.{} 在租户 {source} 上为 {}，在租户 {target} 上却为 {}",
                         column.name,
                         null(column.nullable),
                         null(other.nullable)
@@ -129,8 +151,9 @@ fn column_differences(
                 Finding::new(
                     target,
                     Some(format!("{object}.{}", other.name)),
-                    format!(
+                    text!(
                         "column {object}.{} exists on tenant {target} but not on tenant {source}",
+                        "列 {object}.{} 存在于租户 {target} 上，但不存在于租户 {source} 上",
                         other.name
                     ),
                 )
@@ -149,8 +172,8 @@ fn key_differences(
     target_table: &Table,
 ) -> Vec<Finding> {
     let describe = |key: Option<&Key>| match key {
-        Some(key) => format!("({})", key.columns.join(", ")),
-        None => "none".to_string(),
+        Some(key) => Text::same(format!("({})", key.columns.join(", "))),
+        None => text!("none", "无"),
     };
     let mut findings = Vec::new();
     let (source_pk, target_pk) = (source_table.primary_key(), target_table.primary_key());
@@ -159,14 +182,16 @@ fn key_differences(
             Finding::new(
                 target,
                 Some(object.to_string()),
-                format!(
-                    "primary key of {object} is {} on tenant {source} but {} on tenant {target}",
-                    describe(source_pk),
-                    describe(target_pk)
+                text!(
+                    "primary key of {object} is {on_source} on tenant {source} but {on_target} on tenant {target}",
+                    "{object} 的主键在租户 {source} 上为 {on_source}，在租户 {target} 上却为 {on_target}";
+                    on_source = describe(source_pk),
+                    on_target = describe(target_pk)
                 ),
             )
-            .help(format!(
-                "give {object} the same primary key on both tenants"
+            .help(text!(
+                "give {object} the same primary key on both tenants",
+                "使 {object} 在两个租户上的主键相同"
             )),
         );
     }
@@ -184,26 +209,29 @@ fn key_differences(
     if source_unique != target_unique {
         let list = |keys: &[Vec<String>]| {
             if keys.is_empty() {
-                "none".to_string()
+                text!("none", "无")
             } else {
-                keys.iter()
-                    .map(|k| format!("({})", k.join(", ")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                let keys: Vec<Text> = keys
+                    .iter()
+                    .map(|k| Text::same(format!("({})", k.join(", "))))
+                    .collect();
+                Text::join(&keys, ", ", "、")
             }
         };
         findings.push(
             Finding::new(
                 target,
                 Some(object.to_string()),
-                format!(
-                    "unique keys of {object} are {} on tenant {source} but {} on tenant {target}",
-                    list(&source_unique),
-                    list(&target_unique)
+                text!(
+                    "unique keys of {object} are {on_source} on tenant {source} but {on_target} on tenant {target}",
+                    "{object} 的唯一键在租户 {source} 上为 {on_source}，在租户 {target} 上却为 {on_target}";
+                    on_source = list(&source_unique),
+                    on_target = list(&target_unique)
                 ),
             )
-            .help(format!(
-                "give {object} the same unique keys on both tenants"
+            .help(text!(
+                "give {object} the same unique keys on both tenants",
+                "使 {object} 在两个租户上的唯一键相同"
             )),
         );
     }

@@ -2,6 +2,7 @@ use super::require_visible_scope;
 use crate::facts::Tenant;
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 /// Columns OMS adds to tables without a row key: on the source, and on the target.
 const HIDDEN: &[&str] = &["OMS_PK_INCRMT", "__pk_increment"];
@@ -49,9 +50,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         tenant,
                         Some(format!("{database}.{table}.{}", column.name)),
-                        format!("table {database}.{table} on tenant {tenant} carries OMS's hidden column {}", column.name),
+                        text!(
+                            "table {database}.{table} on tenant {tenant} carries OMS's hidden column {}",
+                            "租户 {tenant} 上的表 {database}.{table} 带有 OMS 的隐藏列 {}",
+                            column.name
+                        ),
                     )
-                    .help("add a real primary key and drop the leftover column before building the pair"),
+                    .help(text!(
+                        "add a real primary key and drop the leftover column before building the pair",
+                        "在建立双活之前，为该表加上真正的主键并删除遗留的列"
+                    )),
                 );
             }
         }

@@ -17,7 +17,8 @@ pub mod unsupported;
 use crate::facts::{Privilege, Tenant};
 use crate::plan::LinkPlan;
 use crate::rules::scope::lacks;
-use crate::rules::{Ctx, NotEvaluated};
+use crate::rules::{Ctx, NotEvaluated, Text};
+use crate::text;
 
 /// Any of these on a database lets information_schema list its tables to the user.
 const LISTING_PRIVILEGES: &[Privilege] = &[
@@ -38,7 +39,7 @@ const LISTING_PRIVILEGES: &[Privilege] = &[
 /// Inconclusive when the migration user of a tenant holds no privilege at all on an in-scope
 /// object: its tables cannot be listed, so "no table there" would be a guess.
 pub fn require_visible_scope(cx: &Ctx<'_>) -> Result<(), NotEvaluated> {
-    let mut described: Vec<String> = Vec::new();
+    let mut described: Vec<Text> = Vec::new();
     for tenant in Tenant::BOTH {
         for name in unlisted(cx, tenant, &cx.plan.links())? {
             let line = cannot_list(cx, tenant, &name);
@@ -49,7 +50,9 @@ pub fn require_visible_scope(cx: &Ctx<'_>) -> Result<(), NotEvaluated> {
     }
     match described.is_empty() {
         true => Ok(()),
-        false => Err(NotEvaluated::Inconclusive(described.join("; ").into())),
+        false => Err(NotEvaluated::Inconclusive(Text::join(
+            &described, "; ", "；",
+        ))),
     }
 }
 
@@ -74,9 +77,16 @@ pub fn unlisted(
 }
 
 /// Why the tables of `name` on `tenant` cannot be listed.
-pub fn cannot_list(cx: &Ctx<'_>, tenant: Tenant, name: &str) -> String {
-    format!(
-        "tenant {tenant}: {} holds no privilege on {name}, so its tables cannot be listed",
-        cx.tenant(tenant).user()
+pub fn cannot_list(cx: &Ctx<'_>, tenant: Tenant, name: &str) -> Text {
+    let user = cx.tenant(tenant).user();
+    text!(
+        "tenant {tenant}: {user} holds no privilege on {name}, so its tables cannot be listed",
+        "租户 {tenant}：{user} 在 {name} 上没有任何权限，因此无法列出其中的表"
     )
+}
+
+/// Names as a list: `a, b` in English, `a、b` in Chinese.
+pub fn name_list<S: AsRef<str>>(names: &[S]) -> Text {
+    let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
+    Text::new(names.join(", "), names.join("、"))
 }

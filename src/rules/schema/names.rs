@@ -1,7 +1,8 @@
 use super::require_visible_scope;
 use crate::facts::Tenant;
 use crate::rules::scope::in_scope_tables;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule};
+use crate::text;
 
 /// Characters OMS does not accept in object names, besides non-ASCII and whitespace.
 const FORBIDDEN: &[char] = &['.', '|', '"', '\'', '`', '(', ')', '=', ';', '/', '&', '\\'];
@@ -35,32 +36,45 @@ declare_rule! {
 }
 
 /// What is wrong with `name`, if anything.
-pub fn problem(name: &str) -> Option<String> {
+pub fn problem(name: &str) -> Option<Text> {
     if let Some(c) = name.chars().find(|c| !c.is_ascii()) {
-        return Some(format!("non-ASCII character {c:?}"));
+        return Some(text!("non-ASCII character {c:?}", "非 ASCII 字符 {c:?}"));
     }
     if name.chars().any(char::is_whitespace) {
-        return Some("whitespace".into());
+        return Some(text!("whitespace", "空白字符"));
     }
     name.chars()
         .find(|c| FORBIDDEN.contains(c))
-        .map(|c| format!("the character {c:?}"))
+        .map(|c| text!("the character {c:?}", "字符 {c:?}"))
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
     require_visible_scope(cx)?;
     let mut findings = Vec::new();
+    let (database_kind, table_kind, column_kind) = (
+        text!("database", "数据库"),
+        text!("table", "表"),
+        text!("column", "列"),
+    );
     for tenant in Tenant::BOTH {
         // The object is named only for a finding: 10,000 tables have 200,000 column names.
-        let mut report = |object: &dyn Fn() -> String, kind: &str, name: &str| {
+        let mut report = |object: &dyn Fn() -> String, kind: &Text, name: &str| {
             if let Some(problem) = problem(name) {
                 findings.push(
                     Finding::new(
                         tenant,
                         Some(object()),
-                        format!("{kind} name {name:?} on tenant {tenant} contains {problem}"),
+                        text!(
+                            "{kind} name {name:?} on tenant {tenant} contains {problem}",
+                            "租户 {tenant} 上的{kind}名 {name:?} 含有{problem}";
+                            kind = kind,
+                            problem = problem
+                        ),
                     )
-                    .help("rename it on both tenants to ASCII letters, digits and underscores"),
+                    .help(text!(
+                        "rename it on both tenants to ASCII letters, digits and underscores",
+                        "在两个租户上把它重命名为只含 ASCII 字母、数字和下划线的名称"
+                    )),
                 );
             }
         };
@@ -68,13 +82,13 @@ fn check(cx: &Ctx<'_>) -> Check {
         for (database, table, facts) in in_scope_tables(cx.plan, &cx.tenant(tenant))? {
             if !databases_seen.contains(&database) {
                 databases_seen.push(database);
-                report(&|| database.to_string(), "database", database);
+                report(&|| database.to_string(), &database_kind, database);
             }
-            report(&|| format!("{database}.{table}"), "table", table);
+            report(&|| format!("{database}.{table}"), &table_kind, table);
             for column in &facts.columns {
                 report(
                     &|| format!("{database}.{table}.{}", column.name),
-                    "column",
+                    &column_kind,
                     &column.name,
                 );
             }
@@ -90,9 +104,10 @@ mod tests {
 
     #[test]
     fn names_with_spaces_quotes_or_unicode_are_problems() {
-        assert_eq!(problem("order items").as_deref(), Some("whitespace"));
-        assert_eq!(problem("o'brien").as_deref(), Some("the character '\\''"));
-        assert_eq!(problem("订单").as_deref(), Some("non-ASCII character '订'"));
+        let english = |name| problem(name).map(|problem| problem.en().to_string());
+        assert_eq!(english("order items").as_deref(), Some("whitespace"));
+        assert_eq!(english("o'brien").as_deref(), Some("the character '\\''"));
+        assert_eq!(english("订单").as_deref(), Some("non-ASCII character '订'"));
         assert_eq!(problem("select"), None);
         assert_eq!(problem("order_items_2"), None);
     }

@@ -1,7 +1,8 @@
-use super::require_visible_scope;
+use super::{name_list, require_visible_scope};
 use crate::facts::{Partitioning, Tenant};
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, Stage, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -66,12 +67,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Pair,
                     Some(object.clone()),
-                    format!(
+                    text!(
                         "{object} is partitioned by {}: partitions added, dropped or truncated on one tenant are not synced to the other",
+                        "{object} 按 {} 分区：在一个租户上新增、删除或清空的分区不会同步到另一个租户",
                         maintained.method
                     ),
                 )
-                .help("run partition maintenance on both tenants, ahead of the data that needs it")
+                .help(text!(
+                    "run partition maintenance on both tenants, ahead of the data that needs it",
+                    "在两个租户上同时执行分区维护，且要早于需要这些分区的数据到达"
+                ))
                 .severity(Severity::Warning),
             );
         }
@@ -87,14 +92,15 @@ fn differences(
     on_b: Option<&Partitioning>,
 ) -> Vec<Finding> {
     let fix = |tenant: Tenant| {
-        format!(
+        text!(
             "alter {object} on tenant {tenant} to the partitioning of tenant {}",
+            "修改租户 {tenant} 上的 {object}，使其分区方式与租户 {} 一致",
             tenant.other()
         )
     };
     let describe = |p: Option<&Partitioning>| match p {
-        Some(p) => format!("partitioned by {}", p.describe()),
-        None => "not partitioned".to_string(),
+        Some(p) => text!("partitioned by {}", "按 {} 分区", p.describe()),
+        None => text!("not partitioned", "未分区"),
     };
     let same_scheme = match (on_a, on_b) {
         (None, None) => return vec![],
@@ -115,10 +121,11 @@ fn differences(
             Finding::new(
                 Tenant::B,
                 Some(object.to_string()),
-                format!(
-                    "{object} is {} on tenant a but {} on tenant b",
-                    describe(on_a),
-                    describe(on_b)
+                text!(
+                    "{object} is {on_a} on tenant a but {on_b} on tenant b",
+                    "{object} 在租户 a 上{on_a}，在租户 b 上却{on_b}";
+                    on_a = describe(on_a),
+                    on_b = describe(on_b)
                 ),
             )
             .help(fix(Tenant::B)),
@@ -146,19 +153,26 @@ fn differences(
             .collect();
         if !missing.is_empty() {
             let severity_note = if have.is_maintained() {
-                "rows in them cannot be written there"
+                text!(
+                    "rows in them cannot be written there",
+                    "落在其中的行无法写入该租户"
+                )
             } else {
-                "the tables hash rows to different partitions"
+                text!(
+                    "the tables hash rows to different partitions",
+                    "两端的表会把行散列到不同的分区"
+                )
             };
+            let (plural, other) = (if missing.len() == 1 { "" } else { "s" }, tenant.other());
             findings.push(
                 Finding::new(
                     tenant,
                     Some(object.to_string()),
-                    format!(
-                        "{object} on tenant {tenant} lacks partition{} {} that tenant {} has: {severity_note}",
-                        if missing.len() == 1 { "" } else { "s" },
-                        missing.join(", "),
-                        tenant.other()
+                    text!(
+                        "{object} on tenant {tenant} lacks partition{plural} {missing} that tenant {other} has: {severity_note}",
+                        "租户 {tenant} 上的 {object} 缺少租户 {other} 上有的分区 {missing}：{severity_note}";
+                        missing = name_list(&missing),
+                        severity_note = severity_note
                     ),
                 )
                 .help(fix(tenant)),
@@ -177,8 +191,9 @@ fn differences(
                 Finding::new(
                     Tenant::B,
                     Some(object.to_string()),
-                    format!(
-                        "{object} has the same partitions on both tenants but in another order"
+                    text!(
+                        "{object} has the same partitions on both tenants but in another order",
+                        "{object} 在两个租户上的分区相同，但顺序不同"
                     ),
                 )
                 .help(fix(Tenant::B)),

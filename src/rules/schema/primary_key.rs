@@ -1,7 +1,8 @@
-use super::require_visible_scope;
+use super::{name_list, require_visible_scope};
 use crate::facts::{KeyKind, Tenant};
 use crate::rules::scope::in_scope_tables;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -51,16 +52,31 @@ fn check(cx: &Ctx<'_>) -> Check {
                 .map(|key| key.name.as_str())
                 .collect();
             let observed = if nullable_unique.is_empty() {
-                "has no primary key and no unique key".to_string()
+                text!(
+                    "has no primary key and no unique key",
+                    "既没有主键也没有唯一键"
+                )
             } else {
-                format!(
-                    "has no primary key, and its unique keys ({}) have nullable columns",
-                    nullable_unique.join(", ")
+                text!(
+                    "has no primary key, and its unique keys ({keys}) have nullable columns",
+                    "没有主键，且其唯一键（{keys}）含有可为空的列";
+                    keys = name_list(&nullable_unique)
                 )
             };
             findings.push(
-                Finding::new(tenant, Some(format!("{database}.{name}")), format!("table {database}.{name} on tenant {tenant} {observed}: an active-active project silently leaves it out, so it is never synced"))
-                    .help("add a primary key (or make a unique key's columns NOT NULL) on both tenants before creating the forward project"),
+                Finding::new(
+                    tenant,
+                    Some(format!("{database}.{name}")),
+                    text!(
+                        "table {database}.{name} on tenant {tenant} {observed}: an active-active project silently leaves it out, so it is never synced",
+                        "租户 {tenant} 上的表 {database}.{name} {observed}：容灾双活项目会静默地将其排除，因此它永远不会被同步";
+                        observed = observed
+                    ),
+                )
+                .help(text!(
+                    "add a primary key (or make a unique key's columns NOT NULL) on both tenants before creating the forward project",
+                    "在创建正向项目之前，在两个租户上添加主键（或将某个唯一键的列改为 NOT NULL）"
+                )),
             );
         }
     }

@@ -2,6 +2,7 @@ use super::require_visible_scope;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, Severity, Stage, declare_rule, quote_identifier,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -55,8 +56,18 @@ fn check(cx: &Ctx<'_>) -> Check {
             let defaults = find(on_source, &database)
                 .map(|db| format!(" DEFAULT CHARACTER SET {} COLLATE {}", db.charset, db.collation))
                 .unwrap_or_default();
-            Finding::new(target, Some(database.clone()), format!("database {database} does not exist on tenant {target}"))
-                .help("create it on the target before the forward project starts; OMS does not create databases")
+            Finding::new(
+                target,
+                Some(database.clone()),
+                text!(
+                    "database {database} does not exist on tenant {target}",
+                    "数据库 {database} 在租户 {target} 上不存在"
+                ),
+            )
+            .help(text!(
+                "create it on the target before the forward project starts; OMS does not create databases",
+                "在正向项目启动之前在目标端创建该库；OMS 不会创建数据库"
+            ))
                 .fix(vec![format!("CREATE DATABASE {}{defaults};", quote_identifier(&database))])
         })
         .collect())

@@ -1,7 +1,9 @@
 use crate::rules::schema::{cannot_list, unlisted};
 use crate::rules::{
-    Check, Ctx, Finding, Input, MissingKind, Need, NotEvaluated, Severity, Stage, declare_rule,
+    Check, Ctx, Finding, Input, MissingKind, Need, NotEvaluated, Severity, Stage, Text,
+    declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -44,10 +46,13 @@ fn check(cx: &Ctx<'_>) -> Check {
     let on = cx.tenant(target);
     // The reason names the rows, not "table rows": they are probed, not read from statistics.
     let rows = on.rows().map_err(|missing| match missing.kind {
-        MissingKind::Unavailable => NotEvaluated::Inconclusive(format!(
-            "rows of tenant {target} unavailable: {}; the migration user needs SELECT on the target tables",
-            missing.cause
-        ).into()),
+        MissingKind::Unavailable => {
+            let cause = &missing.cause;
+            NotEvaluated::Inconclusive(text!(
+                "rows of tenant {target} unavailable: {cause}; the migration user needs SELECT on the target tables",
+                "租户 {target} 的表行数据不可用：{cause}；迁移用户需要目标表的 SELECT 权限"
+            ))
+        }
         _ => missing.into(),
     })?;
     if !on.rows_probed_every_table()? {
@@ -55,21 +60,32 @@ fn check(cx: &Ctx<'_>) -> Check {
         // may hold rows all the same.
         let unseen = unlisted(cx, target, &[&cx.plan.forward])?;
         if !unseen.is_empty() {
-            let why: Vec<String> = unseen
+            let why: Vec<Text> = unseen
                 .iter()
                 .map(|name| cannot_list(cx, target, name))
                 .collect();
-            return Err(NotEvaluated::Inconclusive(format!(
-                "only the tables the migration user can list were probed for rows: {}; grant SELECT on the target databases, or on `oceanbase`.* so the inner tables name every table (read unless --catalog information-schema is given)",
-                why.join("; ")
-            ).into()));
+            return Err(NotEvaluated::Inconclusive(text!(
+                "only the tables the migration user can list were probed for rows: {why}; grant SELECT on the target databases, or on `oceanbase`.* so the inner tables name every table (read unless --catalog information-schema is given)",
+                "只探测了迁移用户能列出的表中是否有行：{why}；请授予目标库的 SELECT 权限，或授予 `oceanbase`.* 的 SELECT 权限，使内部表列出每张表（除非指定 --catalog information-schema，否则会读取内部表）";
+                why = Text::join(&why, "; ", "；")
+            )));
         }
     }
     Ok(rows
         .iter()
         .map(|table| {
-            Finding::new(target, Some(table.clone()), format!("table {table} on tenant {target} already holds rows"))
-                .help("empty it before full migration copies tenant a's rows into it, or allow a non-empty target in OMS on purpose")
+            Finding::new(
+                target,
+                Some(table.clone()),
+                text!(
+                    "table {table} on tenant {target} already holds rows",
+                    "租户 {target} 上的表 {table} 中已有数据行"
+                ),
+            )
+            .help(text!(
+                "empty it before full migration copies tenant a's rows into it, or allow a non-empty target in OMS on purpose",
+                "在全量迁移把租户 a 的行复制进来之前清空它，或有意在 OMS 中允许非空的目标端"
+            ))
         })
         .collect())
 }

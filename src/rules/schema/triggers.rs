@@ -1,6 +1,8 @@
 use crate::facts::{CatalogSource, Privilege, Tenant};
+use crate::rules::schema::name_list;
 use crate::rules::scope::lacks;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Text, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -60,20 +62,26 @@ fn check(cx: &Ctx<'_>) -> Check {
             continue;
         }
         let dictionary = match read_from.and_then(|catalog| catalog.fallback_reason.as_deref()) {
-            Some(why) => format!(" (the trigger dictionary could not be read: {why})"),
-            None => String::new(),
+            Some(why) => text!(
+                " (the trigger dictionary could not be read: {why})",
+                "（触发器字典无法读取：{why}）"
+            ),
+            None => Text::same(""),
         };
-        blind.push(format!(
-            "tenant {tenant}: information_schema lists triggers only to holders of TRIGGER, and {} has no TRIGGER privilege on {}{dictionary}",
-            on.user(),
-            unseen.join(", ")
+        let user = on.user();
+        blind.push(text!(
+            "tenant {tenant}: information_schema lists triggers only to holders of TRIGGER, and {user} has no TRIGGER privilege on {unseen}{dictionary}",
+            "租户 {tenant}：information_schema 只向拥有 TRIGGER 权限的用户列出触发器，而 {user} 在 {unseen} 上没有 TRIGGER 权限{dictionary}";
+            unseen = name_list(&unseen),
+            dictionary = dictionary
         ));
     }
     if !blind.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "triggers cannot be listed: {}; the kernel's trigger dictionary lists them all to a user with SELECT on `oceanbase`.* (read unless --catalog information-schema is given)",
-            blind.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(text!(
+            "triggers cannot be listed: {blind}; the kernel's trigger dictionary lists them all to a user with SELECT on `oceanbase`.* (read unless --catalog information-schema is given)",
+            "无法列出触发器：{blind}；内核的触发器字典会向拥有 `oceanbase`.* SELECT 权限的用户列出全部触发器（除非指定 --catalog information-schema，否则会读取该字典）";
+            blind = Text::join(&blind, "; ", "；")
+        )));
     }
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
@@ -91,12 +99,18 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     tenant,
                     Some(table.clone()),
-                    format!(
+                    text!(
                         "trigger {} ({} {}) on {table} on tenant {tenant} fires again for every row the link replays",
-                        trigger.name, trigger.timing, trigger.event
+                        "租户 {tenant} 上 {table} 的触发器 {}（{} {}）会对链路回放的每一行再触发一次",
+                        trigger.name,
+                        trigger.timing,
+                        trigger.event
                     ),
                 )
-                .help("drop the trigger on the tables in scope, keeping its logic on one side only"),
+                .help(text!(
+                    "drop the trigger on the tables in scope, keeping its logic on one side only",
+                    "删除范围内表上的该触发器，只在一端保留其逻辑"
+                )),
             );
         }
     }

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use crate::rules::versions::compare;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -59,8 +60,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                     continue;
                 };
                 let object = Some(format!("{database}.{table}.{}", column.name));
-                let name = format!(
+                let name = text!(
                     "column {database}.{table}.{} on tenant {tenant}",
+                    "租户 {tenant} 上的列 {database}.{table}.{}",
                     column.name
                 );
                 if !(kind.eq_ignore_ascii_case("VIRTUAL") && logs_lack_virtual) {
@@ -68,9 +70,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                         Finding::new(
                             tenant,
                             object,
-                            format!("{name} is generated ({kind}); OMS does not sync it"),
+                            text!(
+                                "{name} is generated ({kind}); OMS does not sync it",
+                                "{name} 是生成列（{kind}）；OMS 不同步它";
+                                name = name
+                            ),
                         )
-                        .help("keep the generation expression identical on both tenants"),
+                        .help(text!(
+                            "keep the generation expression identical on both tenants",
+                            "保持两个租户上的生成表达式完全一致"
+                        )),
                     );
                     continue;
                 }
@@ -80,19 +89,36 @@ fn check(cx: &Ctx<'_>) -> Check {
                         .any(|c| c.eq_ignore_ascii_case(&column.name))
                 });
                 let finding = match in_key {
-                    Some(key) => Finding::new(
+                    Some(key) => {
+                        let key_name = &key.name;
+                        Finding::new(
                         tenant,
                         object,
-                        format!("{name} is a VIRTUAL generated column in key {}, which OMS identifies the table's rows by; the incremental logs of OceanBase {version} do not hold VIRTUAL columns, so updates and deletes cannot find their rows", key.name),
+                        text!(
+                            "{name} is a VIRTUAL generated column in key {key_name}, which OMS identifies the table's rows by; the incremental logs of OceanBase {version} do not hold VIRTUAL columns, so updates and deletes cannot find their rows",
+                            "{name} 是 VIRTUAL 生成列，属于 OMS 用来识别该表各行的键 {key_name}；OceanBase {version} 的增量日志不保存 VIRTUAL 列，因此更新和删除找不到对应的行";
+                            name = name
+                        ),
                     )
-                    .help("make the column STORED (or key the table on stored columns) on both tenants before creating the forward project")
-                    .severity(Severity::Error),
+                    .help(text!(
+                        "make the column STORED (or key the table on stored columns) on both tenants before creating the forward project",
+                        "在创建正向项目之前，在两个租户上把该列改为 STORED（或以存储列作为该表的键）"
+                    ))
+                    .severity(Severity::Error)
+                    }
                     None => Finding::new(
                         tenant,
                         object,
-                        format!("{name} is a VIRTUAL generated column; the incremental logs of OceanBase {version} do not hold it"),
+                        text!(
+                            "{name} is a VIRTUAL generated column; the incremental logs of OceanBase {version} do not hold it",
+                            "{name} 是 VIRTUAL 生成列；OceanBase {version} 的增量日志不保存它";
+                            name = name
+                        ),
                     )
-                    .help("make generated columns STORED, and keep their expressions identical on both tenants"),
+                    .help(text!(
+                        "make generated columns STORED, and keep their expressions identical on both tenants",
+                        "把生成列改为 STORED，并保持两个租户上的生成表达式完全一致"
+                    )),
                 };
                 findings.push(finding);
             }
@@ -104,11 +130,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         tenant,
                         Some(view.clone()),
-                        format!(
-                            "view {view} on tenant {tenant} is not carried by incremental sync"
+                        text!(
+                            "view {view} on tenant {tenant} is not carried by incremental sync",
+                            "租户 {tenant} 上的视图 {view} 不会被增量同步传递"
                         ),
                     )
-                    .help("create and change the view on both tenants yourself"),
+                    .help(text!(
+                        "create and change the view on both tenants yourself",
+                        "自行在两个租户上创建和修改该视图"
+                    )),
                 );
             }
         }
