@@ -19,6 +19,7 @@ pub use crate::facts::oms::Direction;
 use crate::facts::oms::Project;
 use crate::plan::Topology;
 use crate::rules::{Ctx, Finding, Missing, Side};
+use crate::text;
 
 /// The directions OMS shows for the pair (see [`oms::directions`](crate::facts::oms::directions)).
 /// Needs `OmsForward`, and `OmsReverse` for a two-projects plan.
@@ -40,8 +41,20 @@ pub fn directions<'a>(cx: &Ctx<'a>) -> Result<Vec<Direction<'a>>, Missing> {
 pub fn forward_project<'a>(cx: &Ctx<'a>) -> Result<Result<&'a Project, Box<Finding>>, Missing> {
     Ok(cx.oms_forward()?.ok_or_else(|| {
         let name = &cx.plan.forward.project;
-        Box::new(Finding::new(Side::Oms, Some(name.clone()), format!("forward project {name} does not exist in OMS"))
-            .help("create the forward project (schema, full and incremental) first; check [forward] project matches its name or id")
-            .at(Some(cx.plan.forward.span.clone())))
+        Box::new(
+            Finding::new(
+                Side::Oms,
+                Some(name.clone()),
+                text!(
+                    "forward project {name} does not exist in OMS",
+                    "正向项目 {name} 在 OMS 中不存在"
+                ),
+            )
+            .help(text!(
+                "create the forward project (schema, full and incremental) first; check [forward] project matches its name or id",
+                "先创建正向项目（结构迁移、全量迁移和增量同步）；检查 [forward] project 是否与该项目的名称或 ID 一致"
+            ))
+            .at(Some(cx.plan.forward.span.clone())),
+        )
     }))
 }
