@@ -1,3 +1,4 @@
+use super::spaced;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, Writes};
 use crate::rules::scope::Object;
@@ -107,12 +108,12 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(project.name.clone()),
-                        text!(
+                        spaced(text!(
                             "{label} also writes {objects} on tenant {tenant}{selected_by}",
                             "{label} 也写入租户 {tenant} 上的 {objects}{selected_by}";
                             label = label,
                             selected_by = selected_by
-                        ),
+                        )),
                     )
                     .help(text!(
                         "release the other project, or remove these objects from it, before building the pair",
@@ -120,11 +121,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                     )),
                 );
             } else if let Some(reason) = overlap.undecided {
-                undecided.push(text!(
+                undecided.push(spaced(text!(
                     "{label} writes tenant {tenant}, but {reason}: check in OMS that it writes none of the pair's objects, or release it",
                     "{label} 写入租户 {tenant}，但无法判断它写入哪些对象（{reason}）：请在 OMS 中确认它不写入这一对租户的任何对象，或释放它";
                     label = label
-                ));
+                )));
             }
         } else if let Some(unresolved) = &project.sink_unresolved {
             // It may write one of the tenants: decide as if it did, and say what is unknown.
@@ -142,12 +143,12 @@ fn check(cx: &Ctx<'_>) -> Check {
                     continue;
                 };
                 let (data_source, reason) = (&unresolved.data_source, &unresolved.reason);
-                undecided.push(text!(
+                undecided.push(spaced(text!(
                     "{label} writes data source {data_source}, which could not be compared with tenant {tenant} ({reason}); if it is tenant {tenant}, the project {would}: make the host name resolvable where the check runs, or register the data source by IP",
                     "{label} 写入数据源 {data_source}，它无法与租户 {tenant} 比较（{reason}）；若它就是租户 {tenant}，该项目{would}：请让检查所在机器能够解析该主机名，或以 IP 登记该数据源";
                     label = label,
                     would = would
-                ));
+                )));
             }
         }
     }

@@ -1,3 +1,4 @@
+use super::spaced;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, Writes};
 use crate::plan::LinkPlan;
@@ -165,7 +166,9 @@ fn check(cx: &Ctx<'_>) -> Check {
             edges.push(Edge {
                 from: sink,
                 to: source,
-                label: text!("the reverse step of {label}", "{label} 的反向步骤"; label = label),
+                label: spaced(
+                    text!("the reverse step of {label}", "{label} 的反向步骤"; label = label),
+                ),
                 other: Some(other),
             });
         }
@@ -176,13 +179,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             .iter()
             .map(|edge| {
                 let edge = &edges[*edge];
-                text!(
+                spaced(text!(
                     "{from} → {to} by {label}",
                     "{from} → {to}（经由{label}）";
                     from = edge.from.text(),
                     to = edge.to.text(),
                     label = edge.label
-                )
+                ))
             })
             .collect();
         let culprit = ring
@@ -208,11 +211,11 @@ fn check(cx: &Ctx<'_>) -> Check {
     let (fan_in, undecided) = fan_in(cx, &edges);
     findings.extend(fan_in);
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
             "could not tell whether {undecided}; to decide, check those projects' objects in the OMS console",
             "无法判断{undecided}；如需判定，请在 OMS 控制台中检查这些项目的对象";
             undecided = Text::join(&undecided, "; ", "；")
-        )));
+        ))));
     }
     Ok(findings)
 }
@@ -275,12 +278,12 @@ fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<Text>) {
                 match other.writes_database(database) {
                     Writes::Yes { .. } => shared.push(database.clone()),
                     Writes::No => {}
-                    Writes::Undecided(reason) => undecided.push(text!(
+                    Writes::Undecided(reason) => undecided.push(spaced(text!(
                         "{label} writes `{database}` on {to} ({reason})",
                         "{label} 是否写入{to} 上的 `{database}`（{reason}）";
                         label = edge.label,
                         to = edge.to.text()
-                    )),
+                    ))),
                 }
             }
             if !shared.is_empty() {
@@ -289,13 +292,13 @@ fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<Text>) {
                     Finding::new(
                         Side::Oms,
                         Some(other.name.clone()),
-                        text!(
+                        spaced(text!(
                             "{to} receives DDL for {shared} from two links: {pair} and {other}",
                             "{to} 从两条链路接收 {shared} 的 DDL：{pair} 和 {other}";
                             to = pair.to.text(),
                             pair = pair.label,
                             other = edge.label
-                        ),
+                        )),
                     )
                     .help(text!(
                         "keep DDL sync on one link into these databases: turn it off on the other project",

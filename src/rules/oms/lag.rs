@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use super::spaced;
 use super::{Direction, directions};
 use crate::plan::DEFAULT_MAX_LAG;
 use crate::plan::date::duration;
@@ -91,12 +92,12 @@ fn check(cx: &Ctx<'_>) -> Check {
             let finding = Finding::new(
                 Side::Oms,
                 object.clone(),
-                text!(
+                spaced(text!(
                     "{direction} is {lag} behind its source (incremental checkpoint to the time OMS was read){over}",
                     "{direction} 落后其源端 {lag}（增量位点与读取 OMS 的时间之差）{over}";
                     direction = direction.describe_text(),
                     over = over
-                ),
+                )),
             )
             .help(text!(
                 "find why the link is behind before any switchover: changes inside the lag would be lost",
@@ -117,11 +118,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         object,
-                        text!(
+                        spaced(text!(
                             "OMS last sampled the checkpoint of {direction} {age} before it was read: the lag it shows is stale",
                             "OMS 最后一次采样{direction} 的位点是在读取前 {age}：它显示的延迟已过时";
                             direction = direction.describe_text()
-                        ),
+                        )),
                     )
                     .help(text!(
                         "check that the link's incremental component is alive in the OMS console (its heartbeat and checkpoint sample time)",
@@ -133,11 +134,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if findings.is_empty() && !unknown.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
             "OMS reports no incremental checkpoint for {unknown}; to decide, let the [oms] user call DescribeProjectProgress, or read the lag in the OMS console",
             "OMS 未报告{unknown} 的增量位点；如需判定，请让 [oms] 用户调用 DescribeProjectProgress，或在 OMS 控制台中查看延迟";
             unknown = Text::join(&unknown, " and ", " 和 ")
-        )));
+        ))));
     }
     Ok(findings)
 }

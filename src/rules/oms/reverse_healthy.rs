@@ -1,3 +1,4 @@
+use super::spaced;
 use super::{Direction, directions};
 use crate::rules::error_codes;
 use crate::rules::{
@@ -47,7 +48,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                 "项目 {forward} 没有反向步骤"
             )
         } else {
-            text!("no project {reverse}", "没有项目 {reverse}")
+            spaced(text!("no project {reverse}", "没有项目 {reverse}"))
         };
         return Ok(vec![
             Finding::new(
@@ -71,11 +72,11 @@ fn check(cx: &Ctx<'_>) -> Check {
             .steps
             .unavailable_reason()
             .unwrap_or_default();
-        return Err(NotEvaluated::Inconclusive(text!(
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
             "steps of {reverse}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             "{reverse} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤";
             reverse = reverse.describe_text()
-        )));
+        ))));
     };
     Ok(unhealthy(reverse, steps))
 }
@@ -106,12 +107,12 @@ pub fn unhealthy(direction: &Direction<'_>, steps: &[crate::facts::oms::Step]) -
             Finding::new(
                 Side::Oms,
                 object.clone(),
-                text!(
+                spaced(text!(
                     "step {name} of {direction} is {status}{error}",
                     "{direction} 的步骤 {name} 为 {status}{error}";
                     direction = direction.describe_text(),
                     error = error
-                ),
+                )),
             )
             .help(error_codes::help(
                 step.error.as_deref(),
@@ -130,11 +131,11 @@ pub fn unhealthy(direction: &Direction<'_>, steps: &[crate::facts::oms::Step]) -
             Finding::new(
                 Side::Oms,
                 object,
-                text!(
+                spaced(text!(
                     "incremental step {name} of {direction} is {status}, not RUNNING or MONITORING",
                     "{direction} 的增量步骤 {name} 为 {status}，而不是 RUNNING 或 MONITORING";
                     direction = direction.describe_text()
-                ),
+                )),
             )
             .help(text!(
                 "resume the reverse link's incremental step in OMS",

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use super::spaced;
 use super::{Direction, directions};
 use crate::facts::oms::Store;
 use crate::rules::{
@@ -69,39 +70,39 @@ fn check(cx: &Ctx<'_>) -> Check {
                     .components
                     .unavailable_reason()
                     .unwrap_or_default();
-                undecided.push(text!(
+                undecided.push(spaced(text!(
                     "the stores of {direction}: {reason}",
                     "{direction} 的 Store：{reason}";
                     direction = direction.describe_text()
-                ));
+                )));
                 continue;
             }
         };
         if stores.is_empty() {
-            undecided.push(text!(
+            undecided.push(spaced(text!(
                 "OMS lists no store for {direction}",
                 "OMS 没有列出{direction} 的 Store";
                 direction = direction.describe_text()
-            ));
+            )));
             continue;
         }
         for store in stores {
             findings.extend(judge(direction, store, now));
         }
         if direction.checkpoint.is_none() {
-            undecided.push(text!(
+            undecided.push(spaced(text!(
                 "OMS reports no checkpoint for {direction}",
                 "OMS 未报告{direction} 的位点";
                 direction = direction.describe_text()
-            ));
+            )));
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
             "{undecided}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, or read the stores in the OMS console",
             "{undecided}；如需判定，请让 [oms] 用户调用 DescribeProjectComponents 和 DescribeProjectProgress，或在 OMS 控制台中查看 Store";
             undecided = Text::join(&undecided, "; ", "；")
-        )));
+        ))));
     }
     Ok(findings)
 }
@@ -122,12 +123,12 @@ fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Find
             Finding::new(
                 Side::Oms,
                 object.clone(),
-                text!(
+                spaced(text!(
                     "store {name} of {link} is {status}, not ACTIVE{error}",
                     "{link} 的 Store {name} 为 {status}，而不是 ACTIVE{error}";
                     link = link,
                     error = error
-                ),
+                )),
             )
             .help(text!(
                 "restart the store in the OMS console; the link cannot pull changes while it is down",
@@ -143,11 +144,11 @@ fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Find
                 Finding::new(
                     Side::Oms,
                     object.clone(),
-                    text!(
+                    spaced(text!(
                         "store {name} of {link} sent no heartbeat for {minutes} min",
                         "{link} 的 Store {name} 已有 {minutes} 分钟没有发送心跳";
                         link = link
-                    ),
+                    )),
                 )
                 .help(text!(
                     "check the store's process on the OMS host",
@@ -164,11 +165,11 @@ fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Find
                 Finding::new(
                     Side::Oms,
                     object,
-                    text!(
+                    spaced(text!(
                         "the checkpoint of {link} is {minutes} min older than the oldest change store {name} keeps: the link can never resume from it",
                         "{link} 的位点比 Store {name} 保留的最早变更还早 {minutes} 分钟：链路再也无法从该位点恢复";
                         link = link
-                    ),
+                    )),
                 )
                 .help(text!(
                     "the link must be rebuilt (a new project with full migration); raise the store's retention so it does not recur",
@@ -181,11 +182,11 @@ fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Find
                 Finding::new(
                     Side::Oms,
                     object,
-                    text!(
+                    spaced(text!(
                         "the checkpoint of {link} is only {minutes} min inside the window of store {name}: it falls out unless the link catches up",
                         "{link} 的位点距 Store {name} 日志窗口的起点只有 {minutes} 分钟：链路若不追上，位点就会落到窗口之外";
                         link = link
-                    ),
+                    )),
                 )
                 .help(text!(
                     "repair the link's lag now (oms.lag), or raise the store's retention",

@@ -4,6 +4,7 @@ use crate::facts::oms::{StepKind, directions};
 use crate::facts::{ArchiveDest, LogStream, Tenant};
 use crate::plan::date::utc;
 use crate::plan::{LinkPlan, Migration, Topology};
+use crate::rules::oms::spaced;
 use crate::rules::{
     Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Stage, Text, declare_rule,
     link_name,
@@ -95,25 +96,25 @@ fn check(cx: &Ctx<'_>) -> Check {
         for link in links.iter().filter(|link| link.source == tenant) {
             let unknown = match (&link.checkpoint, &reach) {
                 (_, Reach::Start) => continue,
-                (Err(why), Reach::Unknown(reach)) => text!(
+                (Err(why), Reach::Unknown(reach)) => spaced(text!(
                     "the checkpoint of {name} is unknown ({why}), and so is {reach}",
                     "{name} 的位点未知（{why}），同样未知的还有{reach}";
                     name = link.name,
                     why = why,
                     reach = reach
-                ),
-                (Err(why), _) => text!(
+                )),
+                (Err(why), _) => spaced(text!(
                     "the checkpoint of {name} is unknown ({why})",
                     "{name} 的位点未知（{why}）";
                     name = link.name,
                     why = why
-                ),
-                (Ok(_), Reach::Unknown(why)) => text!(
+                )),
+                (Ok(_), Reach::Unknown(why)) => spaced(text!(
                     "whether the checkpoint of {name} is still within its logs is unknown ({why})",
                     "无法确定{name} 的位点是否仍在其日志之内（{why}）";
                     name = link.name,
                     why = why
-                ),
+                )),
                 (Ok(checkpoint), Reach::From { scn, by, unsure }) => {
                     compared = true;
                     if checkpoint.saturating_mul(NANOS) >= *scn {
@@ -122,13 +123,13 @@ fn check(cx: &Ctx<'_>) -> Check {
                     match unsure {
                         Some(why) => {
                             let at = utc(*checkpoint);
-                            text!(
+                            spaced(text!(
                                 "the checkpoint of {name} ({at}) is older than what tenant {tenant} surely still has ({by}), and whether it keeps older logs is unknown ({why})",
                                 "{name} 的位点（{at}）早于租户 {tenant} 确定仍保留的日志（{by}），而它是否保留更早的日志未知（{why}）";
                                 name = link.name,
                                 by = by,
                                 why = why
-                            )
+                            ))
                         }
                         None => {
                             findings.push(out_of_reach(tenant, link, *checkpoint, by));
@@ -143,21 +144,21 @@ fn check(cx: &Ctx<'_>) -> Check {
                         .message
                         .concat(&text!("; {unknown}", "；{unknown}"; unknown = unknown))
                 }
-                None => undecided.push(text!(
+                None => undecided.push(spaced(text!(
                     "tenant {tenant}: {unknown}",
                     "租户 {tenant}：{unknown}";
                     unknown = unknown
-                )),
+                ))),
             }
         }
         findings.extend(warning);
     }
     if !undecided.is_empty() && findings.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
             "{undecided}; to decide, let the [oms] user read the projects' progress (DescribeProjectProgress) and let the check read GV$OB_LOG_STAT and DBA_OB_ARCHIVELOG",
             "{undecided}；如需判定，请让 [oms] 用户读取项目进度（DescribeProjectProgress），并让检查能够读取 GV$OB_LOG_STAT 和 DBA_OB_ARCHIVELOG";
             undecided = Text::join(&undecided, "; ", "；")
-        )));
+        ))));
     }
     if without_archive.len() == Tenant::BOTH.len() && findings.is_empty() && !compared {
         return Err(NotEvaluated::Skipped(text!(
@@ -216,13 +217,13 @@ fn archive_off(
                 "its online logs still reach back to the tenant's start",
                 "其在线日志仍可回溯到租户创建之时"
             ),
-            Some(window) if window < needed => text!(
+            Some(window) if window < needed => spaced(text!(
                 "its online logs reach back only {window}, less than the {needed} the {link} link it feeds needs",
                 "其在线日志只能回溯 {window}，少于其所供的{link}链路所需的 {needed}";
                 window = hours(window),
                 needed = hours(needed),
                 link = link_name(link)
-            ),
+            )),
             Some(window) => text!(
                 "its online logs reach back {window}",
                 "其在线日志可回溯 {window}";
@@ -252,12 +253,12 @@ fn out_of_reach(tenant: Tenant, link: &Link, checkpoint: u64, by: &Text) -> Find
     Finding::new(
         tenant,
         link.project.clone(),
-        text!(
+        spaced(text!(
             "{name} must resume from its checkpoint {at}, older than the oldest change tenant {tenant} still has ({by}): the link can never resume from it",
             "{name} 必须从其位点 {at} 恢复，而该位点早于租户 {tenant} 仍保留的最早变更（{by}）：链路再也无法从该位点恢复";
             name = link.name,
             by = by
-        ),
+        )),
     )
     .help(text!(
         "rebuild the link from a full migration (a new project) and do not switch the application over to it until then; turn on log archive on tenant {tenant} (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) so that a paused link can resume from the archive next time",
@@ -313,11 +314,11 @@ impl Reach {
             (Ok(Some(online)), None) => Reach::From {
                 scn: online,
                 by: if archiving.is_empty() {
-                    text!(
+                    spaced(text!(
                         "{online}, and no log archive",
                         "{online}，且没有日志归档";
                         online = online_from(online)
-                    )
+                    ))
                 } else {
                     online_from(online)
                 },
@@ -325,12 +326,12 @@ impl Reach {
             },
             (Ok(Some(online)), Some(archive)) => Reach::From {
                 scn: online.min(archive),
-                by: text!(
+                by: spaced(text!(
                     "its log archive begins at {archive}; {online}",
                     "其日志归档始于 {archive}；{online}";
                     archive = Text::same(utc(archive / NANOS)),
                     online = online_from(online)
-                ),
+                )),
                 unsure: archive_unsure,
             },
             (Err(missing), Some(archive)) => Reach::From {
@@ -385,11 +386,11 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
                 "项目 {project} 的反向链路"
             )
         } else {
-            text!(
+            spaced(text!(
                 "the {link} link ({link} project {project})",
                 "{link}链路（{link}项目 {project}）";
                 link = link_name(link.name)
-            )
+            ))
         };
         Link {
             source: link.source,
@@ -450,12 +451,12 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             // A single project's reverse direction already says it is the reverse link.
             name: match direction.step.map(|step| step.kind) {
                 Some(StepKind::ReverseIncremental) => direction.describe_text(),
-                _ => text!(
+                _ => spaced(text!(
                     "the {link} link ({direction})",
                     "{link}链路（{direction}）";
                     link = link_name(link.name),
                     direction = direction.describe_text()
-                ),
+                )),
             },
             project: Some(direction.project.name.clone()),
             checkpoint,
