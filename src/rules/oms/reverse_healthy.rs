@@ -195,6 +195,19 @@ mod tests {
         assert!(findings[0].message.contains("CONNECTOR-SIAL00000001"));
         assert!(findings[0].message.contains("reverse project dr_b_to_a"));
         assert!(findings[0].help.as_ref().unwrap().contains("schema.drift"));
+        // In Chinese: the link, the step and OMS's own error text, then the code's advice.
+        assert_eq!(
+            findings[0].message.zh(),
+            "反向项目 dr_b_to_a 的步骤 INCR_TRANSFER 为 FAILED：CONNECTOR-SIAL00000001: handleColumnsOnlyInSource: Field note not found"
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .zh()
+                .starts_with("CONNECTOR-SIAL00000001：源表的某一列在目标表中不存在")
+        );
     }
 
     #[test]

@@ -441,9 +441,9 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             .collect::<Vec<_>>()
             .join("; ");
             if why.is_empty() {
-                text!("OMS reports none", "OMS 未报告")
+                text!("OMS reports none", "OMS 未报告位点")
             } else {
-                text!("OMS reports none: {why}", "OMS 未报告：{why}")
+                text!("OMS reports none: {why}", "OMS 未报告位点：{why}")
             }
         });
         links.push(Link {
