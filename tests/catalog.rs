@@ -268,11 +268,8 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
 }
 
 /// Everything `rule` said in `report` — its reason, its findings' messages and help — has its
-/// Chinese, unless the rule still awaits it (`i18n::AWAITING_CHINESE`).
+/// Chinese.
 fn said_in_chinese(rule: &Rule, report: &Report, scenario: &str) {
-    if i18n::awaits_chinese(rule) {
-        return;
-    }
     let chinese = |text: &Text| text.has_zh() && i18n::has_chinese(text.zh());
     let said = report
         .outcomes

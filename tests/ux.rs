@@ -208,6 +208,22 @@ fn the_chinese_report_of_a_scenario() {
     }
 }
 
+/// What OMS shows, in Chinese: the pair's links at the head, a failed reverse step with the
+/// advice for its error code, a lagging link whose checkpoint left its store's window.
+#[test]
+fn the_chinese_report_of_oms_findings() {
+    let report = scenario_report("running-reverse-failed", Stage::Running);
+    insta::assert_snapshot!(
+        "running-reverse-failed-running-human-zh",
+        report::human::render_in(&report, false, Lang::ZhCn)
+    );
+    let report = scenario_report("single-project-store-behind", Stage::Running);
+    insta::assert_snapshot!(
+        "single-project-store-behind-running-markdown-zh",
+        report::markdown::render_in(&report, Lang::ZhCn)
+    );
+}
+
 #[test]
 fn the_human_report_puts_errors_first_and_counts_warning_only_rules_apart() {
     let report = scenario_report("tenant-settings-differ", Stage::Forward);

@@ -191,16 +191,6 @@ pub fn waived(lang: Lang, expires: &str, owner: &str, reason: &str) -> String {
     }
 }
 
-/// The rules and areas whose findings and reasons are still English only, while they are
-/// converted: the Chinese reports show those in English. The rule tests and the catalog test
-/// hold every other rule to Chinese; empty once every rule speaks Chinese.
-pub const AWAITING_CHINESE: &[&str] = &["oms", "tenant.log-window"];
-
-/// Whether `rule` is one of [`AWAITING_CHINESE`].
-pub fn awaits_chinese(rule: &Rule) -> bool {
-    AWAITING_CHINESE.contains(&rule.id) || AWAITING_CHINESE.contains(&rule.area())
-}
-
 /// Whether `text` holds a Chinese character (CJK Unified Ideographs).
 pub fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))

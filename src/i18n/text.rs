@@ -156,19 +156,6 @@ impl PartialEq<&str> for Text {
     }
 }
 
-// While the rules are converted: a text a rule wrote in English only.
-impl From<String> for Text {
-    fn from(text: String) -> Text {
-        Text::english(text)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(text: &str) -> Text {
-        Text::english(text)
-    }
-}
-
 thread_local! {
     static SERIALIZED_IN: Cell<Lang> = const { Cell::new(Lang::En) };
 }
@@ -237,7 +224,7 @@ mod tests {
 
     #[test]
     fn english_only_text_falls_back_and_joins_stay_honest() {
-        let english: Text = "no archive".into();
+        let english = Text::english("no archive");
         assert!(!english.has_zh());
         assert_eq!(english.get(Lang::ZhCn), "no archive");
         let a = Text::new("a", "甲");

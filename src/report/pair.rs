@@ -4,7 +4,7 @@
 
 use crate::facts::Facts;
 use crate::facts::oms::{Direction, StepKind, directions};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::plan::Plan;
 use crate::plan::date::{duration, utc};
 
@@ -20,7 +20,7 @@ pub struct DirectionState {
     /// `forward` or `reverse`.
     pub name: &'static str,
     /// `forward project dr_a_to_b`, `the reverse link of project dr_app`.
-    pub link: String,
+    pub link: Text,
     /// Its project's status.
     pub project_status: String,
     /// `NAME STATUS` of the steps that carry this direction, in order; empty when unread.
@@ -74,7 +74,7 @@ fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
     let end = stores.iter().filter_map(|store| store.end).max();
     DirectionState {
         name: direction.name,
-        link: direction.describe(),
+        link: direction.describe_text(),
         project_status: direction.project.status.clone(),
         steps,
         lag: read_at
@@ -97,9 +97,17 @@ pub fn lines(state: &PairState, lang: Lang) -> Vec<String> {
             (false, name) => name,
         };
         let mut line = if zh {
-            format!("{name}（{}）：{}", direction.link, direction.project_status)
+            format!(
+                "{name}（{}）：{}",
+                direction.link.zh(),
+                direction.project_status
+            )
         } else {
-            format!("{} ({name}): {}", direction.link, direction.project_status)
+            format!(
+                "{} ({name}): {}",
+                direction.link.en(),
+                direction.project_status
+            )
         };
         let sep = if zh { "；" } else { "; " };
         if !direction.steps.is_empty() {

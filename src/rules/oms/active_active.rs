@@ -1,6 +1,7 @@
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -36,32 +37,49 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let Some(project) = cx.oms_forward()? else {
-        return Err(NotEvaluated::Skipped(
-            "no forward project in OMS (see oms.forward-schema-done)".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "no forward project in OMS (see oms.forward-schema-done)",
+            "OMS 中没有正向项目（见 oms.forward-schema-done）"
+        )));
     };
+    let name = &project.name;
     match project.active_active {
         Some(true) => Ok(vec![]),
-        None => Err(NotEvaluated::Inconclusive(format!(
-            "OMS does not report commonTransferConfig.activeActive for forward project {}; to decide, check in the OMS console that the project was created as active-active (容灾双活)",
-            project.name
-        ).into())),
-        Some(false) if cx.plan.is_single_project() => Ok(vec![
-            Finding::new(
-                Side::Oms,
-                Some(project.name.clone()),
-                format!("project {} is not flagged active-active, and it runs its own reverse step: that step would write into tenant {} without loop prevention", project.name, project.source.map_or("A".to_string(), |tenant| tenant.to_string())),
-            )
-            .help("release the project before its reverse step starts and create it again in the 容灾双活 (active-active) scenario")
-            .severity(Severity::Error),
-        ]),
+        None => Err(NotEvaluated::Inconclusive(text!(
+            "OMS does not report commonTransferConfig.activeActive for forward project {name}; to decide, check in the OMS console that the project was created as active-active (容灾双活)",
+            "OMS 未报告正向项目 {name} 的 commonTransferConfig.activeActive；如需判定，请在 OMS 控制台中确认该项目是按容灾双活创建的"
+        ))),
+        Some(false) if cx.plan.is_single_project() => {
+            let tenant = project.source.map_or("A".to_string(), |tenant| tenant.to_string());
+            Ok(vec![
+                Finding::new(
+                    Side::Oms,
+                    Some(name.clone()),
+                    text!(
+                        "project {name} is not flagged active-active, and it runs its own reverse step: that step would write into tenant {tenant} without loop prevention",
+                        "项目 {name} 未标记为容灾双活，而它运行自己的反向步骤：该步骤会在没有防回环的情况下写入租户 {tenant}"
+                    ),
+                )
+                .help(text!(
+                    "release the project before its reverse step starts and create it again in the 容灾双活 (active-active) scenario",
+                    "在其反向步骤启动之前释放该项目，并在容灾双活场景中重新创建"
+                ))
+                .severity(Severity::Error),
+            ])
+        }
         Some(false) => Ok(vec![
             Finding::new(
                 Side::Oms,
-                Some(project.name.clone()),
-                format!("forward project {} is not flagged active-active", project.name),
+                Some(name.clone()),
+                text!(
+                    "forward project {name} is not flagged active-active",
+                    "正向项目 {name} 未标记为容灾双活"
+                ),
             )
-            .help("mark the forward project as active-active in OMS so its anti-loop settings are applied"),
+            .help(text!(
+                "mark the forward project as active-active in OMS so its anti-loop settings are applied",
+                "在 OMS 中将正向项目标记为容灾双活，使其防回环设置生效"
+            )),
         ]),
     }
 }

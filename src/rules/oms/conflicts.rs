@@ -1,7 +1,11 @@
+use super::spaced;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, Writes};
 use crate::rules::scope::Object;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -75,56 +79,83 @@ fn overlap(cx: &Ctx<'_>, project: &Project, tenant: Tenant) -> Overlap {
 fn check(cx: &Ctx<'_>) -> Check {
     let others = cx.oms_others()?;
     let mut findings = Vec::new();
-    let mut undecided: Vec<String> = Vec::new();
+    let mut undecided: Vec<Text> = Vec::new();
     for project in others {
-        let label = format!(
-            "project {} ({}, {})",
-            project.name, project.id, project.status
+        let (name, id, status) = (&project.name, &project.id, &project.status);
+        let label = text!(
+            "project {name} ({id}, {status})",
+            "项目 {name}（{id}，{status}）"
         );
         if let Some(tenant) = project.sink {
             let overlap = overlap(cx, project, tenant);
             if !overlap.objects.is_empty() {
+                let objects = overlap.objects.join(", ");
                 let selected_by = match overlap.rules.as_slice() {
-                    [] => String::new(),
-                    [rule] => format!(", selected by its matching rule {rule}"),
-                    rules => format!(", selected by its matching rules {}", rules.join(", ")),
+                    [] => Text::same(""),
+                    [rule] => text!(
+                        ", selected by its matching rule {rule}",
+                        "，由其匹配规则 {rule} 选中"
+                    ),
+                    rules => {
+                        let rules = rules.join(", ");
+                        text!(
+                            ", selected by its matching rules {rules}",
+                            "，由其匹配规则 {rules} 选中"
+                        )
+                    }
                 };
                 findings.push(
                     Finding::new(
                         Side::Oms,
                         Some(project.name.clone()),
-                        format!(
-                            "{label} also writes {} on tenant {tenant}{selected_by}",
-                            overlap.objects.join(", ")
-                        ),
+                        spaced(text!(
+                            "{label} also writes {objects} on tenant {tenant}{selected_by}",
+                            "{label} 也写入租户 {tenant} 上的 {objects}{selected_by}";
+                            label = label,
+                            selected_by = selected_by
+                        )),
                     )
-                    .help("release the other project, or remove these objects from it, before building the pair"),
+                    .help(text!(
+                        "release the other project, or remove these objects from it, before building the pair",
+                        "在搭建双活之前，释放另一个项目，或从中移除这些对象"
+                    )),
                 );
             } else if let Some(reason) = overlap.undecided {
-                undecided.push(format!(
-                    "{label} writes tenant {tenant}, but {reason}: check in OMS that it writes none of the pair's objects, or release it"
-                ));
+                undecided.push(spaced(text!(
+                    "{label} writes tenant {tenant}, but {reason}: check in OMS that it writes none of the pair's objects, or release it",
+                    "{label} 写入租户 {tenant}，但无法判断它写入哪些对象（{reason}）：请在 OMS 中确认它不写入这一对租户的任何对象，或释放它";
+                    label = label
+                )));
             }
         } else if let Some(unresolved) = &project.sink_unresolved {
             // It may write one of the tenants: decide as if it did, and say what is unknown.
             for tenant in &unresolved.tenants {
                 let overlap = overlap(cx, project, *tenant);
                 let would = if !overlap.objects.is_empty() {
-                    format!("would write {}", overlap.objects.join(", "))
+                    let objects = overlap.objects.join(", ");
+                    text!("would write {objects}", "会写入 {objects}")
                 } else if let Some(reason) = overlap.undecided {
-                    format!("might write the pair's objects ({reason})")
+                    text!(
+                        "might write the pair's objects ({reason})",
+                        "可能写入这一对租户的对象（{reason}）"
+                    )
                 } else {
                     continue;
                 };
-                undecided.push(format!(
-                    "{label} writes data source {}, which could not be compared with tenant {tenant} ({}); if it is tenant {tenant}, the project {would}: make the host name resolvable where the check runs, or register the data source by IP",
-                    unresolved.data_source, unresolved.reason
-                ));
+                let (data_source, reason) = (&unresolved.data_source, &unresolved.reason);
+                undecided.push(spaced(text!(
+                    "{label} writes data source {data_source}, which could not be compared with tenant {tenant} ({reason}); if it is tenant {tenant}, the project {would}: make the host name resolvable where the check runs, or register the data source by IP",
+                    "{label} 写入数据源 {data_source}，它无法与租户 {tenant} 比较（{reason}）；若它就是租户 {tenant}，该项目{would}：请让检查所在机器能够解析该主机名，或以 IP 登记该数据源";
+                    label = label,
+                    would = would
+                )));
             }
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
+        return Err(NotEvaluated::Inconclusive(Text::join(
+            &undecided, "; ", "；",
+        )));
     }
     Ok(findings)
 }

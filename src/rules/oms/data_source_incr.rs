@@ -1,5 +1,8 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -46,8 +49,9 @@ fn check(cx: &Ctx<'_>) -> Check {
             .filter(|source| source.tenant == Some(tenant))
             .collect();
         if registered.is_empty() {
-            undecided.push(format!(
-                "tenant {tenant} is no registered OMS data source (see oms.data-sources)"
+            undecided.push(text!(
+                "tenant {tenant} is no registered OMS data source (see oms.data-sources)",
+                "租户 {tenant} 不是已登记的 OMS 数据源（见 oms.data-sources）"
             ));
         }
         for source in registered {
@@ -55,18 +59,23 @@ fn check(cx: &Ctx<'_>) -> Check {
             let mut lacks = Vec::new();
             match &source.log_source {
                 None => {
-                    undecided.push(format!(
-                        "OMS does not show connExtraAttributes of data source {name} (tenant {tenant}); check its sys-tenant user and config URL in the OMS console"
+                    undecided.push(text!(
+                        "OMS does not show connExtraAttributes of data source {name} (tenant {tenant}); check its sys-tenant user and config URL in the OMS console",
+                        "OMS 未显示数据源 {name}（租户 {tenant}）的 connExtraAttributes；请在 OMS 控制台中检查其 sys 租户用户和 config URL"
                     ));
                 }
                 Some(log_source) => {
                     if log_source.drc_user.is_none() {
-                        lacks.push("no sys-tenant user to read its logs (drcUser)".to_string());
+                        lacks.push(text!(
+                            "no sys-tenant user to read its logs (drcUser)",
+                            "没有用于读取其日志的 sys 租户用户（drcUser）"
+                        ));
                     }
                     if log_source.config_url.is_none() && source.ocp_name.is_none() {
-                        lacks.push(
-                            "neither a config URL (configUrl) nor an OCP (ocpName)".to_string(),
-                        );
+                        lacks.push(text!(
+                            "neither a config URL (configUrl) nor an OCP (ocpName)",
+                            "既没有 config URL（configUrl），也没有 OCP（ocpName）"
+                        ));
                     }
                 }
             }
@@ -77,9 +86,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                     .map(String::as_str)
                     .collect();
                 if !outside.is_empty() {
-                    lacks.push(format!(
-                        "it is restricted to database {only} (DB Name), but the scope also names {}",
-                        outside.join(", ")
+                    let outside = outside.join(", ");
+                    lacks.push(text!(
+                        "it is restricted to database {only} (DB Name), but the scope also names {outside}",
+                        "它被限定为数据库 {only}（DB Name），但范围中还有 {outside}"
                     ));
                 }
             }
@@ -88,18 +98,24 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(name.clone()),
-                        format!(
-                            "data source {name} of tenant {tenant} cannot serve as the source of the link it feeds: {}",
-                            lacks.join("; ")
+                        text!(
+                            "data source {name} of tenant {tenant} cannot serve as the source of the link it feeds: {lacks}",
+                            "租户 {tenant} 的数据源 {name} 无法作为其所供链路的源端：{lacks}";
+                            lacks = Text::join(&lacks, "; ", "；")
                         ),
                     )
-                    .help("edit the data source in OMS: set the sys-tenant user and the config URL (or the OCP), and clear DB Name"),
+                    .help(text!(
+                        "edit the data source in OMS: set the sys-tenant user and the config URL (or the OCP), and clear DB Name",
+                        "在 OMS 中编辑该数据源：填写 sys 租户用户和 config URL（或选择 OCP），并清空 DB Name"
+                    )),
                 );
             }
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
+        return Err(NotEvaluated::Inconclusive(Text::join(
+            &undecided, "; ", "；",
+        )));
     }
     Ok(findings)
 }

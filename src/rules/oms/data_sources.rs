@@ -1,5 +1,8 @@
 use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -37,9 +40,10 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let sources = cx.oms_data_sources()?;
     let mut findings = Vec::new();
-    let mut undecided: Vec<String> = Vec::new();
+    let mut undecided: Vec<Text> = Vec::new();
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
+        let endpoint = planned.endpoint();
         let matching: Vec<_> = sources
             .iter()
             .filter(|source| source.tenant == Some(tenant))
@@ -51,11 +55,10 @@ fn check(cx: &Ctx<'_>) -> Check {
             .collect();
         if matching.is_empty() && !maybe.is_empty() {
             for unresolved in maybe {
-                undecided.push(format!(
-                    "data source {} could not be compared with tenant {tenant} ({}): {}; make the host names resolvable where the check runs, or register the data source by IP",
-                    unresolved.data_source,
-                    planned.endpoint(),
-                    unresolved.reason
+                let (data_source, reason) = (&unresolved.data_source, &unresolved.reason);
+                undecided.push(text!(
+                    "data source {data_source} could not be compared with tenant {tenant} ({endpoint}): {reason}; make the host names resolvable where the check runs, or register the data source by IP",
+                    "数据源 {data_source} 无法与租户 {tenant}（{endpoint}）比较：{reason}；请让检查所在机器能够解析这些主机名，或以 IP 登记该数据源"
                 ));
             }
             continue;
@@ -64,10 +67,16 @@ fn check(cx: &Ctx<'_>) -> Check {
             findings.push(
                 Finding::new(
                     Side::Oms,
-                    Some(planned.endpoint()),
-                    format!("no OMS data source points at tenant {tenant} ({})", planned.endpoint()),
+                    Some(endpoint.clone()),
+                    text!(
+                        "no OMS data source points at tenant {tenant} ({endpoint})",
+                        "没有指向租户 {tenant}（{endpoint}）的 OMS 数据源"
+                    ),
                 )
-                .help("register the tenant as an OMS data source with this host and port, or correct the plan")
+                .help(text!(
+                    "register the tenant as an OMS data source with this host and port, or correct the plan",
+                    "以该主机和端口将租户登记为 OMS 数据源，或修正计划"
+                ))
                 .at(Some(planned.span.clone())),
             );
             continue;
@@ -83,9 +92,15 @@ fn check(cx: &Ctx<'_>) -> Check {
                         Finding::new(
                             Side::Oms,
                             Some(label.clone()),
-                            format!("data source {label} of tenant {tenant} has type {kind}, but the tenant is in {mode} mode"),
+                            text!(
+                                "data source {label} of tenant {tenant} has type {kind}, but the tenant is in {mode} mode",
+                                "租户 {tenant} 的数据源 {label} 类型为 {kind}，但该租户为 {mode} 模式"
+                            ),
                         )
-                        .help(format!("register the tenant as a data source of type {expected}")),
+                        .help(text!(
+                            "register the tenant as a data source of type {expected}",
+                            "将该租户登记为类型 {expected} 的数据源"
+                        )),
                     );
                 }
             }
@@ -96,16 +111,24 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Finding::new(
                         Side::Oms,
                         Some(label.clone()),
-                        format!("data source {label} at {} names tenant {registered}; the plan expects {declared}", planned.endpoint()),
+                        text!(
+                            "data source {label} at {endpoint} names tenant {registered}; the plan expects {declared}",
+                            "位于 {endpoint} 的数据源 {label} 指向租户 {registered}；计划期望的是 {declared}"
+                        ),
                     )
-                    .help("check that the host and port reach the intended tenant, or correct [tenants] tenant")
+                    .help(text!(
+                        "check that the host and port reach the intended tenant, or correct [tenants] tenant",
+                        "确认该主机和端口连到的是预期的租户，或修正 [tenants] tenant"
+                    ))
                     .at(Some(planned.span.clone())),
                 );
             }
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(undecided.join("; ").into()));
+        return Err(NotEvaluated::Inconclusive(Text::join(
+            &undecided, "; ", "；",
+        )));
     }
     Ok(findings)
 }

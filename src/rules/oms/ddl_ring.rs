@@ -1,7 +1,11 @@
+use super::spaced;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, Writes};
 use crate::plan::LinkPlan;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -42,11 +46,12 @@ enum Node {
     Other(String),
 }
 
-impl std::fmt::Display for Node {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Node {
+    /// `tenant a`, `data source ob_c`.
+    fn text(&self) -> Text {
         match self {
-            Node::Tenant(tenant) => write!(f, "tenant {tenant}"),
-            Node::Other(id) => write!(f, "data source {id}"),
+            Node::Tenant(tenant) => text!("tenant {tenant}", "租户 {tenant}"),
+            Node::Other(id) => text!("data source {id}", "数据源 {id}"),
         }
     }
 }
@@ -56,7 +61,7 @@ struct Edge<'a> {
     from: Node,
     to: Node,
     /// `forward link dr_a_to_b`, `project reporting_copy`.
-    label: String,
+    label: Text,
     /// A third-party project (its objects tell what it writes); `None` for the pair's links.
     other: Option<&'a Project>,
 }
@@ -69,7 +74,7 @@ fn node(tenant: Option<Tenant>, endpoint: &Option<String>) -> Option<Node> {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let mut edges: Vec<Edge<'_>> = Vec::new();
-    let pair_edge = |link: &LinkPlan, on: bool, label: String| {
+    let pair_edge = |link: &LinkPlan, on: bool, label: Text| {
         on.then_some(Edge {
             from: Node::Tenant(link.source),
             to: Node::Tenant(link.target),
@@ -85,20 +90,28 @@ fn check(cx: &Ctx<'_>) -> Check {
             edges.extend(pair_edge(
                 plan_forward,
                 !project.ddl_sync.is_empty(),
-                format!("forward project {}", project.name),
+                text!("forward project {}", "正向项目 {}", project.name),
             ));
             if cx.plan.is_single_project() {
                 edges.extend(pair_edge(
                     plan_reverse,
                     !project.reverse_ddl_sync.is_empty(),
-                    format!("the reverse link of project {}", project.name),
+                    text!(
+                        "the reverse link of project {}",
+                        "项目 {} 的反向链路",
+                        project.name
+                    ),
                 ));
             }
         }
         None => edges.extend(pair_edge(
             plan_forward,
             plan_forward.ddl_sync.enabled(),
-            format!("the plan's forward link {}", plan_forward.project),
+            text!(
+                "the plan's forward link {}",
+                "计划中的正向链路 {}",
+                plan_forward.project
+            ),
         )),
     }
     if !cx.plan.is_single_project() {
@@ -106,12 +119,16 @@ fn check(cx: &Ctx<'_>) -> Check {
             Some(project) => edges.extend(pair_edge(
                 plan_reverse,
                 !project.ddl_sync.is_empty() || !project.reverse_ddl_sync.is_empty(),
-                format!("reverse project {}", project.name),
+                text!("reverse project {}", "反向项目 {}", project.name),
             )),
             None => edges.extend(pair_edge(
                 plan_reverse,
                 plan_reverse.ddl_sync.enabled(),
-                format!("the plan's reverse link {}", plan_reverse.project),
+                text!(
+                    "the plan's reverse link {}",
+                    "计划中的反向链路 {}",
+                    plan_reverse.project
+                ),
             )),
         }
     }
@@ -119,7 +136,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         edges.extend(pair_edge(
             plan_reverse,
             true,
-            format!("the plan's reverse step of {}", plan_forward.project),
+            text!(
+                "the plan's reverse step of {}",
+                "计划中 {} 的反向步骤",
+                plan_forward.project
+            ),
         ));
     }
     for other in cx.oms_others()? {
@@ -132,7 +153,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         ) else {
             continue;
         };
-        let label = format!("project {} ({})", other.name, other.status);
+        let label = text!("project {} ({})", "项目 {}（{}）", other.name, other.status);
         if !other.ddl_sync.is_empty() {
             edges.push(Edge {
                 from: source.clone(),
@@ -145,20 +166,26 @@ fn check(cx: &Ctx<'_>) -> Check {
             edges.push(Edge {
                 from: sink,
                 to: source,
-                label: format!("the reverse step of {label}"),
+                label: spaced(
+                    text!("the reverse step of {label}", "{label} 的反向步骤"; label = label),
+                ),
                 other: Some(other),
             });
         }
     }
     let mut findings = Vec::new();
     if let Some(ring) = ring(&edges) {
-        let path: Vec<String> = ring
+        let path: Vec<Text> = ring
             .iter()
             .map(|edge| {
-                format!(
-                    "{} → {} by {}",
-                    edges[*edge].from, edges[*edge].to, edges[*edge].label
-                )
+                let edge = &edges[*edge];
+                spaced(text!(
+                    "{from} → {to} by {label}",
+                    "{from} → {to}（经由{label}）";
+                    from = edge.from.text(),
+                    to = edge.to.text(),
+                    label = edge.label
+                ))
             })
             .collect();
         let culprit = ring
@@ -169,18 +196,26 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Oms,
                 culprit,
-                format!("DDL travels in a ring: {}", path.join(", ")),
+                text!(
+                    "DDL travels in a ring: {path}",
+                    "DDL 沿环路传播：{path}";
+                    path = Text::join(&path, ", ", "，")
+                ),
             )
-            .help("turn DDL sync off on one link of the ring (usually the third-party project), so each schema change is applied once"),
+            .help(text!(
+                "turn DDL sync off on one link of the ring (usually the third-party project), so each schema change is applied once",
+                "在环路中的一条链路（通常是第三方项目）上关闭 DDL 同步，使每个结构变更只执行一次"
+            )),
         );
     }
     let (fan_in, undecided) = fan_in(cx, &edges);
     findings.extend(fan_in);
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "could not tell whether {}; to decide, check those projects' objects in the OMS console",
-            undecided.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
+            "could not tell whether {undecided}; to decide, check those projects' objects in the OMS console",
+            "无法判断{undecided}；如需判定，请在 OMS 控制台中检查这些项目的对象";
+            undecided = Text::join(&undecided, "; ", "；")
+        ))));
     }
     Ok(findings)
 }
@@ -229,7 +264,7 @@ fn ring(edges: &[Edge<'_>]) -> Option<Vec<usize>> {
 
 /// In-scope databases of A or B that receive DDL from a pair link and a third-party link, and
 /// what could not be told.
-fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<String>) {
+fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<Text>) {
     let scope = cx.plan.scope_databases();
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
@@ -243,26 +278,32 @@ fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<String>) {
                 match other.writes_database(database) {
                     Writes::Yes { .. } => shared.push(database.clone()),
                     Writes::No => {}
-                    Writes::Undecided(reason) => undecided.push(format!(
-                        "{} writes `{database}` on {} ({reason})",
-                        edge.label, edge.to
-                    )),
+                    Writes::Undecided(reason) => undecided.push(spaced(text!(
+                        "{label} writes `{database}` on {to} ({reason})",
+                        "{label} 是否写入{to} 上的 `{database}`（{reason}）";
+                        label = edge.label,
+                        to = edge.to.text()
+                    ))),
                 }
             }
             if !shared.is_empty() {
+                let shared = shared.join(", ");
                 findings.push(
                     Finding::new(
                         Side::Oms,
                         Some(other.name.clone()),
-                        format!(
-                            "{} receives DDL for {} from two links: {} and {}",
-                            pair.to,
-                            shared.join(", "),
-                            pair.label,
-                            edge.label
-                        ),
+                        spaced(text!(
+                            "{to} receives DDL for {shared} from two links: {pair} and {other}",
+                            "{to} 从两条链路接收 {shared} 的 DDL：{pair} 和 {other}";
+                            to = pair.to.text(),
+                            pair = pair.label,
+                            other = edge.label
+                        )),
                     )
-                    .help("keep DDL sync on one link into these databases: turn it off on the other project"),
+                    .help(text!(
+                        "keep DDL sync on one link into these databases: turn it off on the other project",
+                        "对写入这些数据库的链路只保留一条同步 DDL：在另一个项目上关闭 DDL 同步"
+                    )),
                 );
             }
         }

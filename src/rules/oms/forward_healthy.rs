@@ -3,6 +3,7 @@ use crate::facts::oms::StepKind;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -41,10 +42,11 @@ fn check(cx: &Ctx<'_>) -> Check {
     };
     let Some(steps) = project.steps.observed() else {
         let reason = project.steps.unavailable_reason().unwrap_or_default();
-        return Err(NotEvaluated::Inconclusive(format!(
+        return Err(NotEvaluated::Inconclusive(text!(
             "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            "正向项目 {} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤",
             project.name
-        ).into()));
+        )));
     };
     let object = || Some(project.name.clone());
     let mut findings = Vec::new();
@@ -61,32 +63,42 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Oms,
                 object(),
-                format!(
+                text!(
                     "forward project {} is {}, not RUNNING",
-                    project.name, project.status
+                    "正向项目 {} 为 {}，而不是 RUNNING",
+                    project.name,
+                    project.status
                 ),
             )
-            .help("resume or repair the forward project in OMS before adding the reverse link"),
+            .help(text!(
+                "resume or repair the forward project in OMS before adding the reverse link",
+                "添加反向链路之前，先在 OMS 中恢复或修复正向项目"
+            )),
         );
     }
-    for step in forward {
-        let error = step
+    for failed in forward {
+        let (step, project) = (&failed.name, &project.name);
+        let error = failed
             .error
             .as_deref()
-            .map(|e| format!(": {e}"))
+            .map(|e| text!(": {e}", "：{e}"))
             .unwrap_or_default();
         findings.push(
             Finding::new(
                 Side::Oms,
                 object(),
-                format!(
-                    "step {} of forward project {} FAILED{error}",
-                    step.name, project.name
+                text!(
+                    "step {step} of forward project {project} FAILED{error}",
+                    "正向项目 {project} 的步骤 {step} 为 FAILED{error}";
+                    error = error
                 ),
             )
             .help(crate::rules::error_codes::help(
-                step.error.as_deref(),
-                "fix the cause in OMS and retry the step",
+                failed.error.as_deref(),
+                text!(
+                    "fix the cause in OMS and retry the step",
+                    "在 OMS 中修复原因后重试该步骤"
+                ),
             )),
         );
     }
@@ -96,23 +108,33 @@ fn check(cx: &Ctx<'_>) -> Check {
             Finding::new(
                 Side::Oms,
                 object(),
-                format!(
+                text!(
                     "incremental step {} of forward project {} is {}",
-                    step.name, project.name, step.status
+                    "正向项目 {1} 的增量同步步骤 {0} 为 {2}",
+                    step.name,
+                    project.name,
+                    step.status
                 ),
             )
-            .help("wait until the forward link's incremental sync is RUNNING or MONITORING"),
+            .help(text!(
+                "wait until the forward link's incremental sync is RUNNING or MONITORING",
+                "等待正向链路的增量同步变为 RUNNING 或 MONITORING"
+            )),
         ),
         None => findings.push(
             Finding::new(
                 Side::Oms,
                 object(),
-                format!(
+                text!(
                     "forward project {} has no incremental sync step",
+                    "正向项目 {} 没有增量同步步骤",
                     project.name
                 ),
             )
-            .help("the forward link must include incremental synchronization"),
+            .help(text!(
+                "the forward link must include incremental synchronization",
+                "正向链路必须包含增量同步"
+            )),
         ),
     }
     Ok(findings)

@@ -3,6 +3,7 @@ use crate::facts::oms::StepKind;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -39,16 +40,28 @@ fn check(cx: &Ctx<'_>) -> Check {
         Err(finding) => return Ok(vec![*finding]),
     };
     if let Some(reason) = project.steps.unavailable_reason() {
-        return Err(NotEvaluated::Inconclusive(format!(
+        return Err(NotEvaluated::Inconclusive(text!(
             "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            "正向项目 {} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤",
             project.name
-        ).into()));
+        )));
     }
     let object = Some(project.name.clone());
     let Some(step) = project.step(StepKind::Schema) else {
         return Ok(vec![
-            Finding::new(Side::Oms, object, format!("forward project {} has no schema migration step", project.name))
-                .help("the forward link must migrate the schema; create it with schema, full and incremental migration"),
+            Finding::new(
+                Side::Oms,
+                object,
+                text!(
+                    "forward project {} has no schema migration step",
+                    "正向项目 {} 没有结构迁移步骤",
+                    project.name
+                ),
+            )
+            .help(text!(
+                "the forward link must migrate the schema; create it with schema, full and incremental migration",
+                "正向链路必须迁移结构；创建时选择结构迁移、全量迁移和增量同步"
+            )),
         ]);
     };
     let progress = step.progress.or(project.schema_progress);
@@ -57,18 +70,23 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Ok(vec![]);
     }
     let progress = progress
-        .map(|p| format!(", progress {p}%"))
+        .map(|p| text!(", progress {p}%", "，进度 {p}%"))
         .unwrap_or_default();
+    let (step, project, status) = (&step.name, &project.name, &step.status);
     Ok(vec![
         Finding::new(
             Side::Oms,
             object,
-            format!(
-                "schema step {} of forward project {} is {}{progress}",
-                step.name, project.name, step.status
+            text!(
+                "schema step {step} of forward project {project} is {status}{progress}",
+                "正向项目 {project} 的结构迁移步骤 {step} 为 {status}{progress}";
+                progress = progress
             ),
         )
-        .help("create the reverse project only after the forward schema migration has FINISHED"),
+        .help(text!(
+            "create the reverse project only after the forward schema migration has FINISHED",
+            "等正向结构迁移为 FINISHED 之后再创建反向项目"
+        )),
     ])
 }
 

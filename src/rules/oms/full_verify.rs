@@ -3,6 +3,7 @@ use crate::facts::oms::StepKind;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -42,25 +43,29 @@ fn check(cx: &Ctx<'_>) -> Check {
     let project = match forward_project(cx)? {
         Ok(project) => project,
         Err(_) => {
-            return Err(NotEvaluated::Skipped(
-                "no forward project in OMS (see oms.forward-healthy)".into(),
-            ));
+            return Err(NotEvaluated::Skipped(text!(
+                "no forward project in OMS (see oms.forward-healthy)",
+                "OMS 中没有正向项目（见 oms.forward-healthy）"
+            )));
         }
     };
     if project.steps.observed().is_some() && project.step(StepKind::Verify).is_none() {
-        return Err(NotEvaluated::Skipped(
-            format!("project {} has no full verification step", project.name).into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "project {} has no full verification step",
+            "项目 {} 没有全量校验步骤",
+            project.name
+        )));
     }
     let Some(tables) = project.verification.observed() else {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "the full verification of project {}: {}; to decide, let the [oms] user call ListProjectFullVerifyResult, or read it in the OMS console",
-            project.name,
-            project
-                .verification
-                .unavailable_reason()
-                .unwrap_or_default()
-        ).into()));
+        let reason = project
+            .verification
+            .unavailable_reason()
+            .unwrap_or_default();
+        return Err(NotEvaluated::Inconclusive(text!(
+            "the full verification of project {}: {reason}; to decide, let the [oms] user call ListProjectFullVerifyResult, or read it in the OMS console",
+            "项目 {} 的全量校验：{reason}；如需判定，请让 [oms] 用户调用 ListProjectFullVerifyResult，或在 OMS 控制台中查看",
+            project.name
+        )));
     };
     let mut findings = Vec::new();
     for table in tables {
@@ -70,8 +75,9 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Pair,
                     object,
-                    format!(
+                    text!(
                         "full verification of project {} found {} differing rows in {}: {} only on the source, {} only on the target, {} mismatched",
+                        "项目 {0} 的全量校验在 {2} 中发现 {1} 行不一致：{3} 行仅存在于源端，{4} 行仅存在于目标端，{5} 行内容不一致",
                         project.name,
                         table.differences(),
                         table.source,
@@ -80,25 +86,32 @@ fn check(cx: &Ctx<'_>) -> Check {
                         table.mismatched
                     ),
                 )
-                .help("review the differences in the OMS console, verify again once the lag is low, and repair what remains"),
+                .help(text!(
+                    "review the differences in the OMS console, verify again once the lag is low, and repair what remains",
+                    "在 OMS 控制台中查看差异，在延迟较低时重新校验，并修复仍存在的差异"
+                )),
             );
         } else if table.status == "ERROR" {
+            let (project, source) = (&project.name, &table.source);
+            let error = table
+                .error
+                .as_deref()
+                .map(|e| text!(": {e}", "：{e}"))
+                .unwrap_or_default();
             findings.push(
                 Finding::new(
                     Side::Oms,
                     object,
-                    format!(
-                        "full verification of project {} could not verify {}{}",
-                        project.name,
-                        table.source,
-                        table
-                            .error
-                            .as_deref()
-                            .map(|e| format!(": {e}"))
-                            .unwrap_or_default()
+                    text!(
+                        "full verification of project {project} could not verify {source}{error}",
+                        "项目 {project} 的全量校验无法校验 {source}{error}";
+                        error = error
                     ),
                 )
-                .help("fix the cause and run the verification of this table again"),
+                .help(text!(
+                    "fix the cause and run the verification of this table again",
+                    "修复原因后重新校验这张表"
+                )),
             );
         }
     }

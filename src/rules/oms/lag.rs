@@ -1,11 +1,13 @@
 use std::time::Duration;
 
+use super::spaced;
 use super::{Direction, directions};
 use crate::plan::DEFAULT_MAX_LAG;
 use crate::plan::date::duration;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
 };
+use crate::text;
 
 /// OMS's own threshold: an incremental step switches to MONITORING once its lag is below it.
 const CAUGHT_UP: Duration = Duration::from_secs(15);
@@ -49,9 +51,10 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let Some(now) = cx.oms_collected_at() else {
-        return Err(NotEvaluated::Inconclusive(
-            "the time OMS was read is not recorded (a bundle from an older version); to decide, collect the bundle again".into(),
-        ));
+        return Err(NotEvaluated::Inconclusive(text!(
+            "the time OMS was read is not recorded (a bundle from an older version); to decide, collect the bundle again",
+            "未记录读取 OMS 的时间（旧版本生成的数据包）；如需判定，请重新采集数据包"
+        )));
     };
     let max_lag = cx
         .plan
@@ -63,36 +66,43 @@ fn check(cx: &Ctx<'_>) -> Check {
         .filter(|direction| direction.step.is_some_and(|step| step.is_running()))
         .collect();
     if running.is_empty() {
-        return Err(NotEvaluated::Skipped(
-            "no incremental step is RUNNING or MONITORING (oms.forward-healthy and oms.reverse-healthy say why)".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "no incremental step is RUNNING or MONITORING (oms.forward-healthy and oms.reverse-healthy say why)",
+            "没有 RUNNING 或 MONITORING 的增量步骤（原因见 oms.forward-healthy 和 oms.reverse-healthy）"
+        )));
     }
     let mut findings = Vec::new();
     let mut unknown = Vec::new();
     for direction in &running {
         let Some(checkpoint) = direction.checkpoint else {
-            unknown.push(direction.describe());
+            unknown.push(direction.describe_text());
             continue;
         };
         let lag = Duration::from_secs(now.saturating_sub(checkpoint));
         let object = Some(direction.project.name.clone());
         if lag > CAUGHT_UP {
             let over_max = lag > max_lag;
+            let lag = duration(lag.as_secs());
+            let over = if over_max {
+                let max_lag = duration(max_lag.as_secs());
+                text!(", over max_lag {max_lag}", "，超过 max_lag {max_lag}")
+            } else {
+                Text::same("")
+            };
             let finding = Finding::new(
                 Side::Oms,
                 object.clone(),
-                format!(
-                    "{} is {} behind its source (incremental checkpoint to the time OMS was read){}",
-                    direction.describe(),
-                    duration(lag.as_secs()),
-                    if over_max {
-                        format!(", over max_lag {}", duration(max_lag.as_secs()))
-                    } else {
-                        String::new()
-                    }
-                ),
+                spaced(text!(
+                    "{direction} is {lag} behind its source (incremental checkpoint to the time OMS was read){over}",
+                    "{direction} 落后其源端 {lag}（增量位点与读取 OMS 的时间之差）{over}";
+                    direction = direction.describe_text(),
+                    over = over
+                )),
             )
-            .help("find why the link is behind before any switchover: changes inside the lag would be lost");
+            .help(text!(
+                "find why the link is behind before any switchover: changes inside the lag would be lost",
+                "在任何切换之前查明链路落后的原因：延迟范围内的变更会丢失"
+            ));
             findings.push(if over_max {
                 finding
             } else {
@@ -103,27 +113,32 @@ fn check(cx: &Ctx<'_>) -> Check {
         if let Some(sampled) = sampled {
             let age = Duration::from_secs(now.saturating_sub(sampled));
             if age > STALE_SAMPLE {
+                let age = duration(age.as_secs());
                 findings.push(
                     Finding::new(
                         Side::Oms,
                         object,
-                        format!(
-                            "OMS last sampled the checkpoint of {} {} before it was read: the lag it shows is stale",
-                            direction.describe(),
-                            duration(age.as_secs())
-                        ),
+                        spaced(text!(
+                            "OMS last sampled the checkpoint of {direction} {age} before it was read: the lag it shows is stale",
+                            "OMS 最后一次采样{direction} 的位点是在读取前 {age}：它显示的延迟已过时";
+                            direction = direction.describe_text()
+                        )),
                     )
-                    .help("check that the link's incremental component is alive in the OMS console (its heartbeat and checkpoint sample time)")
+                    .help(text!(
+                        "check that the link's incremental component is alive in the OMS console (its heartbeat and checkpoint sample time)",
+                        "在 OMS 控制台中确认该链路的增量组件仍在运行（查看其心跳和位点采样时间）"
+                    ))
                     .severity(Severity::Warning),
                 );
             }
         }
     }
     if findings.is_empty() && !unknown.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "OMS reports no incremental checkpoint for {}; to decide, let the [oms] user call DescribeProjectProgress, or read the lag in the OMS console",
-            unknown.join(" and ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
+            "OMS reports no incremental checkpoint for {unknown}; to decide, let the [oms] user call DescribeProjectProgress, or read the lag in the OMS console",
+            "OMS 未报告{unknown} 的增量位点；如需判定，请让 [oms] 用户调用 DescribeProjectProgress，或在 OMS 控制台中查看延迟";
+            unknown = Text::join(&unknown, " and ", " 和 ")
+        ))));
     }
     Ok(findings)
 }

@@ -1,5 +1,6 @@
 use crate::facts::oms::Access;
-use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, Text, declare_rule};
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -33,20 +34,31 @@ declare_rule! {
 
 fn check(cx: &Ctx<'_>) -> Check {
     let Some((url, access)) = cx.oms_access() else {
-        return Err(NotEvaluated::Skipped(
-            "the plan has no [oms] section".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "the plan has no [oms] section",
+            "计划中没有 [oms] 段"
+        )));
     };
     match access {
         Access::Granted => Ok(vec![]),
-        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(reason.clone().into())),
+        // The collector's reason alone says what failed; Chinese says that OMS gave no answer.
+        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(Text::new(
+            reason.as_str(),
+            format!("OMS 没有给出可用的应答：{reason}"),
+        ))),
         Access::Refused { reason } => Ok(vec![
             Finding::new(
                 Side::Oms,
                 Some(url.to_string()),
-                format!("OMS at {url} refused the request: {reason}"),
+                text!(
+                    "OMS at {url} refused the request: {reason}",
+                    "{url} 上的 OMS 拒绝了请求：{reason}"
+                ),
             )
-            .help("check [oms] user and its password, and that the user may call the OpenAPI")
+            .help(text!(
+                "check [oms] user and its password, and that the user may call the OpenAPI",
+                "检查 [oms] user 及其密码，并确认该用户有权调用 OpenAPI"
+            ))
             .at(cx.plan.oms.as_ref().map(|plan| plan.span.clone())),
         ]),
     }

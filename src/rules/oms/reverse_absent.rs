@@ -1,8 +1,9 @@
 use crate::facts::Tenant;
 use crate::facts::oms::Unresolved;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Topology, declare_rule,
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, Topology, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -38,6 +39,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return Ok(vec![]);
     };
     let planned = &cx.plan.reverse;
+    let (name, status) = (&project.name, &project.status);
     let mut differences = Vec::new();
     let m = project.migration;
     if m.schema || m.full || !m.incremental {
@@ -51,15 +53,16 @@ fn check(cx: &Ctx<'_>) -> Check {
                 kinds.push(name);
             }
         }
-        differences.push(format!(
-            "it migrates [{}], not incremental only",
-            kinds.join(", ")
+        // The kinds as the plan's `migration` names them, the same in both languages.
+        let kinds = kinds.join(", ");
+        differences.push(text!(
+            "it migrates [{kinds}], not incremental only",
+            "它迁移 [{kinds}]，而不是只有增量同步"
         ));
     }
-    let side = |tenant: Option<Tenant>| {
-        tenant
-            .map(|t| t.as_str())
-            .unwrap_or("an unknown data source")
+    let side = |tenant: Option<Tenant>| match tenant {
+        Some(tenant) => Text::same(tenant.as_str()),
+        None => text!("an unknown data source", "未知数据源"),
     };
     // An endpoint whose host name did not resolve may be the planned tenant: neither a
     // difference nor a match.
@@ -73,32 +76,37 @@ fn check(cx: &Ctx<'_>) -> Check {
     let source_differs = source_unknown.is_none() && project.source != Some(planned.source);
     let sink_differs = sink_unknown.is_none() && project.sink != Some(planned.target);
     if source_differs || sink_differs {
-        differences.push(format!(
-            "it reads {} and writes {}, the plan says {} to {}",
-            side(project.source),
-            side(project.sink),
-            planned.source,
-            planned.target
+        let (source, target) = (planned.source, planned.target);
+        differences.push(text!(
+            "it reads {reads} and writes {writes}, the plan says {source} to {target}",
+            "它读取 {reads}、写入 {writes}，计划为从 {source} 到 {target}";
+            reads = side(project.source),
+            writes = side(project.sink)
         ));
     }
-    let unknown: Vec<String> = [source_unknown, sink_unknown]
+    let unknown: Vec<Text> = [source_unknown, sink_unknown]
         .into_iter()
         .flatten()
         .map(|u| {
-            format!(
-                "data source {} may be {} ({})",
-                u.data_source,
-                u.candidates(),
-                u.reason
+            let candidates: Vec<Text> = u
+                .tenants
+                .iter()
+                .map(|tenant| text!("tenant {tenant}", "租户 {tenant}"))
+                .collect();
+            let (data_source, reason) = (&u.data_source, &u.reason);
+            text!(
+                "data source {data_source} may be {candidates} ({reason})",
+                "数据源 {data_source} 可能是{candidates}（{reason}）";
+                candidates = Text::join(&candidates, " or ", " 或 ")
             )
         })
         .collect();
     if differences.is_empty() && !unknown.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "reverse project {} exists, but its endpoints could not be compared with the plan: {}; make the host names resolvable where the check runs, or register the data sources by IP",
-            project.name,
-            unknown.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(text!(
+            "reverse project {name} exists, but its endpoints could not be compared with the plan: {unknown}; make the host names resolvable where the check runs, or register the data sources by IP",
+            "反向项目 {name} 已存在，但其两端无法与计划比较：{unknown}；请让检查所在机器能够解析这些主机名，或以 IP 登记这些数据源";
+            unknown = Text::join(&unknown, "; ", "；")
+        )));
     }
     if differences.is_empty() {
         return Ok(vec![]);
@@ -106,10 +114,17 @@ fn check(cx: &Ctx<'_>) -> Check {
     Ok(vec![
         Finding::new(
             Side::Oms,
-            Some(project.name.clone()),
-            format!("reverse project {} ({}) already exists and differs from the plan: {}", project.name, project.status, differences.join("; ")),
+            Some(name.clone()),
+            text!(
+                "reverse project {name} ({status}) already exists and differs from the plan: {differences}",
+                "反向项目 {name}（{status}）已存在，且与计划不一致：{differences}";
+                differences = Text::join(&differences, "; ", "；")
+            ),
         )
-        .help("release it and create the reverse project from the plan after the reverse-stage check passes")
+        .help(text!(
+            "release it and create the reverse project from the plan after the reverse-stage check passes",
+            "释放该项目，待 reverse 阶段的检查通过后再按计划创建反向项目"
+        ))
         .at(Some(planned.span.clone())),
     ])
 }

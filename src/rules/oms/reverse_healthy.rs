@@ -1,8 +1,10 @@
+use super::spaced;
 use super::{Direction, directions};
 use crate::rules::error_codes;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
 };
+use crate::text;
 
 declare_rule! {
     /// ## What it checks
@@ -39,32 +41,42 @@ declare_rule! {
 fn check(cx: &Ctx<'_>) -> Check {
     let directions = directions(cx)?;
     let Some(reverse) = directions.iter().find(|d| d.name == "reverse") else {
+        let (forward, reverse) = (&cx.plan.forward.project, &cx.plan.reverse.project);
+        let absent = if cx.plan.is_single_project() {
+            text!(
+                "project {forward} has no reverse step",
+                "项目 {forward} 没有反向步骤"
+            )
+        } else {
+            spaced(text!("no project {reverse}", "没有项目 {reverse}"))
+        };
         return Ok(vec![
             Finding::new(
                 Side::Oms,
-                Some(cx.plan.reverse.project.clone()),
-                format!(
-                    "the stage is running, but OMS shows no reverse link ({})",
-                    if cx.plan.is_single_project() {
-                        format!("project {} has no reverse step", cx.plan.forward.project)
-                    } else {
-                        format!("no project {}", cx.plan.reverse.project)
-                    }
+                Some(reverse.clone()),
+                text!(
+                    "the stage is running, but OMS shows no reverse link ({absent})",
+                    "阶段为 running，但 OMS 中没有反向链路（{absent}）";
+                    absent = absent
                 ),
             )
-            .help("create the reverse link, or check the stage: pass --stage reverse before it exists"),
+            .help(text!(
+                "create the reverse link, or check the stage: pass --stage reverse before it exists",
+                "创建反向链路，或核对阶段：反向链路存在之前请使用 --stage reverse"
+            )),
         ]);
     };
     let Some(steps) = reverse.project.steps.observed() else {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "steps of {}: {}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
-            reverse.describe(),
-            reverse
-                .project
-                .steps
-                .unavailable_reason()
-                .unwrap_or_default()
-        ).into()));
+        let reason = reverse
+            .project
+            .steps
+            .unavailable_reason()
+            .unwrap_or_default();
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
+            "steps of {reverse}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            "{reverse} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤";
+            reverse = reverse.describe_text()
+        ))));
     };
     Ok(unhealthy(reverse, steps))
 }
@@ -88,40 +100,47 @@ pub fn unhealthy(direction: &Direction<'_>, steps: &[crate::facts::oms::Step]) -
         let error = step
             .error
             .as_deref()
-            .map(|e| format!(": {e}"))
+            .map(|e| text!(": {e}", "：{e}"))
             .unwrap_or_default();
+        let (name, status) = (&step.name, &step.status);
         findings.push(
             Finding::new(
                 Side::Oms,
                 object.clone(),
-                format!(
-                    "step {} of {} is {}{error}",
-                    step.name,
-                    direction.describe(),
-                    step.status
-                ),
+                spaced(text!(
+                    "step {name} of {direction} is {status}{error}",
+                    "{direction} 的步骤 {name} 为 {status}{error}";
+                    direction = direction.describe_text(),
+                    error = error
+                )),
             )
             .help(error_codes::help(
                 step.error.as_deref(),
-                "read the step's error in the OMS console, fix its cause and resume the step before its store's window passes the checkpoint",
+                text!(
+                    "read the step's error in the OMS console, fix its cause and resume the step before its store's window passes the checkpoint",
+                    "在 OMS 控制台中查看该步骤的错误，修复其原因，并在 Store 的日志窗口越过位点之前恢复该步骤"
+                ),
             )),
         );
     }
     if findings.is_empty()
         && let Some(step) = direction.step.filter(|step| !step.is_running())
     {
+        let (name, status) = (&step.name, &step.status);
         findings.push(
             Finding::new(
                 Side::Oms,
                 object,
-                format!(
-                    "incremental step {} of {} is {}, not RUNNING or MONITORING",
-                    step.name,
-                    direction.describe(),
-                    step.status
-                ),
+                spaced(text!(
+                    "incremental step {name} of {direction} is {status}, not RUNNING or MONITORING",
+                    "{direction} 的增量步骤 {name} 为 {status}，而不是 RUNNING 或 MONITORING";
+                    direction = direction.describe_text()
+                )),
             )
-            .help("resume the reverse link's incremental step in OMS"),
+            .help(text!(
+                "resume the reverse link's incremental step in OMS",
+                "在 OMS 中恢复反向链路的增量步骤"
+            )),
         );
     }
     findings
@@ -176,6 +195,19 @@ mod tests {
         assert!(findings[0].message.contains("CONNECTOR-SIAL00000001"));
         assert!(findings[0].message.contains("reverse project dr_b_to_a"));
         assert!(findings[0].help.as_ref().unwrap().contains("schema.drift"));
+        // In Chinese: the link, the step and OMS's own error text, then the code's advice.
+        assert_eq!(
+            findings[0].message.zh(),
+            "反向项目 dr_b_to_a 的步骤 INCR_TRANSFER 为 FAILED：CONNECTOR-SIAL00000001: handleColumnsOnlyInSource: Field note not found"
+        );
+        assert!(
+            findings[0]
+                .help
+                .as_ref()
+                .unwrap()
+                .zh()
+                .starts_with("CONNECTOR-SIAL00000001：源表的某一列在目标表中不存在")
+        );
     }
 
     #[test]

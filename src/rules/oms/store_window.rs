@@ -1,10 +1,12 @@
 use std::time::Duration;
 
+use super::spaced;
 use super::{Direction, directions};
 use crate::facts::oms::Store;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
 };
+use crate::text;
 
 /// A checkpoint this close to the start of its store's window is about to fall out of it.
 const MARGIN: Duration = Duration::from_secs(3600);
@@ -52,9 +54,10 @@ fn check(cx: &Ctx<'_>) -> Check {
         .filter(|direction| direction.step.is_some_and(|step| step.has_started()))
         .collect();
     if running.is_empty() {
-        return Err(NotEvaluated::Skipped(
-            "no incremental step has started, so no store serves the pair yet".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "no incremental step has started, so no store serves the pair yet",
+            "还没有增量步骤启动，因此尚无 Store 为这一对租户服务"
+        )));
     }
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
@@ -62,37 +65,44 @@ fn check(cx: &Ctx<'_>) -> Check {
         let stores = match direction.stores() {
             Some(stores) => stores,
             None => {
-                undecided.push(format!(
-                    "the stores of {}: {}",
-                    direction.describe(),
-                    direction
-                        .project
-                        .components
-                        .unavailable_reason()
-                        .unwrap_or_default()
-                ));
+                let reason = direction
+                    .project
+                    .components
+                    .unavailable_reason()
+                    .unwrap_or_default();
+                undecided.push(spaced(text!(
+                    "the stores of {direction}: {reason}",
+                    "{direction} 的 Store：{reason}";
+                    direction = direction.describe_text()
+                )));
                 continue;
             }
         };
         if stores.is_empty() {
-            undecided.push(format!("OMS lists no store for {}", direction.describe()));
+            undecided.push(spaced(text!(
+                "OMS lists no store for {direction}",
+                "OMS 没有列出{direction} 的 Store";
+                direction = direction.describe_text()
+            )));
             continue;
         }
         for store in stores {
             findings.extend(judge(direction, store, now));
         }
         if direction.checkpoint.is_none() {
-            undecided.push(format!(
-                "OMS reports no checkpoint for {}",
-                direction.describe()
-            ));
+            undecided.push(spaced(text!(
+                "OMS reports no checkpoint for {direction}",
+                "OMS 未报告{direction} 的位点";
+                direction = direction.describe_text()
+            )));
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "{}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, or read the stores in the OMS console",
-            undecided.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
+            "{undecided}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, or read the stores in the OMS console",
+            "{undecided}；如需判定，请让 [oms] 用户调用 DescribeProjectComponents 和 DescribeProjectProgress，或在 OMS 控制台中查看 Store";
+            undecided = Text::join(&undecided, "; ", "；")
+        ))));
     }
     Ok(findings)
 }
@@ -100,66 +110,88 @@ fn check(cx: &Ctx<'_>) -> Check {
 fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Finding> {
     let object = Some(direction.project.name.clone());
     let name = store.id.as_deref().unwrap_or("(unnamed)");
+    let link = direction.describe_text();
     let mut findings = Vec::new();
     if store.status != "ACTIVE" {
+        let status = &store.status;
+        let error = store
+            .error
+            .as_deref()
+            .map(|e| text!(": {e}", "：{e}"))
+            .unwrap_or_default();
         findings.push(
             Finding::new(
                 Side::Oms,
                 object.clone(),
-                format!(
-                    "store {name} of {} is {}, not ACTIVE{}",
-                    direction.describe(),
-                    store.status,
-                    store.error.as_deref().map(|e| format!(": {e}")).unwrap_or_default()
-                ),
+                spaced(text!(
+                    "store {name} of {link} is {status}, not ACTIVE{error}",
+                    "{link} 的 Store {name} 为 {status}，而不是 ACTIVE{error}";
+                    link = link,
+                    error = error
+                )),
             )
-            .help("restart the store in the OMS console; the link cannot pull changes while it is down"),
+            .help(text!(
+                "restart the store in the OMS console; the link cannot pull changes while it is down",
+                "在 OMS 控制台中重启该 Store；它停止期间链路无法拉取变更"
+            )),
         );
     }
     if let (Some(now), Some(heartbeat)) = (now, store.heartbeat) {
         let silent = now.saturating_sub(heartbeat);
         if silent > SILENT.as_secs() {
+            let minutes = silent / 60;
             findings.push(
                 Finding::new(
                     Side::Oms,
                     object.clone(),
-                    format!(
-                        "store {name} of {} sent no heartbeat for {} min",
-                        direction.describe(),
-                        silent / 60
-                    ),
+                    spaced(text!(
+                        "store {name} of {link} sent no heartbeat for {minutes} min",
+                        "{link} 的 Store {name} 已有 {minutes} 分钟没有发送心跳";
+                        link = link
+                    )),
                 )
-                .help("check the store's process on the OMS host")
+                .help(text!(
+                    "check the store's process on the OMS host",
+                    "在 OMS 主机上检查该 Store 的进程"
+                ))
                 .severity(Severity::Warning),
             );
         }
     }
     if let (Some(checkpoint), Some(begin)) = (direction.checkpoint, store.begin) {
         if checkpoint < begin {
+            let minutes = (begin - checkpoint).div_ceil(60);
             findings.push(
                 Finding::new(
                     Side::Oms,
                     object,
-                    format!(
-                        "the checkpoint of {} is {} min older than the oldest change store {name} keeps: the link can never resume from it",
-                        direction.describe(),
-                        (begin - checkpoint).div_ceil(60)
-                    ),
+                    spaced(text!(
+                        "the checkpoint of {link} is {minutes} min older than the oldest change store {name} keeps: the link can never resume from it",
+                        "{link} 的位点比 Store {name} 保留的最早变更还早 {minutes} 分钟：链路再也无法从该位点恢复";
+                        link = link
+                    )),
                 )
-                .help("the link must be rebuilt (a new project with full migration); raise the store's retention so it does not recur"),
+                .help(text!(
+                    "the link must be rebuilt (a new project with full migration); raise the store's retention so it does not recur",
+                    "必须重建该链路（新建带全量迁移的项目）；调大 Store 的日志保留时间，避免再次发生"
+                )),
             );
         } else if checkpoint - begin < MARGIN.as_secs() {
+            let minutes = (checkpoint - begin) / 60;
             findings.push(
                 Finding::new(
                     Side::Oms,
                     object,
-                    format!(
-                        "the checkpoint of {} is only {} min inside the window of store {name}: it falls out unless the link catches up",
-                        direction.describe(),
-                        (checkpoint - begin) / 60
-                    ),
+                    spaced(text!(
+                        "the checkpoint of {link} is only {minutes} min inside the window of store {name}: it falls out unless the link catches up",
+                        "{link} 的位点距 Store {name} 日志窗口的起点只有 {minutes} 分钟：链路若不追上，位点就会落到窗口之外";
+                        link = link
+                    )),
                 )
-                .help("repair the link's lag now (oms.lag), or raise the store's retention")
+                .help(text!(
+                    "repair the link's lag now (oms.lag), or raise the store's retention",
+                    "立即处理链路的延迟（oms.lag），或调大 Store 的日志保留时间"
+                ))
                 .severity(Severity::Warning),
             );
         }

@@ -3,7 +3,10 @@ use std::cmp::Ordering;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, StepKind, Writes};
 use crate::rules::versions::compare;
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
+use crate::text;
 
 /// The first OMS Community Edition release that builds an active-active pair as one project.
 const SINGLE_PROJECT_SINCE: &str = "4.2.1";
@@ -83,11 +86,15 @@ fn declared_version(cx: &Ctx<'_>) -> Option<Finding> {
         Finding::new(
             Side::Plan,
             Some(cx.plan.forward.project.clone()),
-            format!(
-                "the plan is single-project, but OMS {declared} (declared in [oms] version) builds an active-active pair as two projects; one 容灾双活 project needs OMS CE {SINGLE_PROJECT_SINCE} or later"
+            text!(
+                "the plan is single-project, but OMS {declared} (declared in [oms] version) builds an active-active pair as two projects; one 容灾双活 project needs OMS CE {SINGLE_PROJECT_SINCE} or later",
+                "计划为单项目，但 OMS {declared}（[oms] version 中声明）用两个项目搭建容灾双活；单个容灾双活项目需要 OMS 社区版 {SINGLE_PROJECT_SINCE} 及以上"
             ),
         )
-        .help("set topology = \"two-projects\" and declare the [reverse] project, or correct [oms] version")
+        .help(text!(
+            "set topology = \"two-projects\" and declare the [reverse] project, or correct [oms] version",
+            "设置 topology = \"two-projects\" 并声明 [reverse] 项目，或修正 [oms] version"
+        ))
         .at(cx.plan.topology_span.clone()),
     )
 }
@@ -118,20 +125,36 @@ fn two_projects(cx: &Ctx<'_>) -> Check {
     for (project, role) in [(forward, "forward"), (reverse, "reverse")] {
         let Some(project) = project else { continue };
         if runs_reverse_step(project) == Some(true) {
+            let name = &project.name;
+            let described = match role {
+                "forward" => text!("forward project {name}", "正向项目 {name}"),
+                _ => text!("reverse project {name}", "反向项目 {name}"),
+            };
+            let second = match role {
+                "forward" => {
+                    let planned = &cx.plan.reverse.project;
+                    text!(
+                        ", and the plan's [reverse] project {planned} would be a second reverse link",
+                        "，计划中的 [reverse] 项目 {planned} 将成为第二条反向链路"
+                    )
+                }
+                _ => Text::same(""),
+            };
             findings.push(
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
-                        "the plan has two projects, but {role} project {} runs its own reverse-incremental step: it is a single-project 容灾双活 pair{}",
-                        project.name,
-                        match role {
-                            "forward" => format!(", and the plan's [reverse] project {} would be a second reverse link", cx.plan.reverse.project),
-                            _ => String::new(),
-                        }
+                    text!(
+                        "the plan has two projects, but {described} runs its own reverse-incremental step: it is a single-project 容灾双活 pair{second}",
+                        "计划为两个项目，但{described} 运行自己的反向增量步骤：它本身就是单项目容灾双活{second}";
+                        described = described,
+                        second = second
                     ),
                 )
-                .help("set topology = \"single-project\" in the plan and remove [reverse] (declare ddl_side in [forward]); do not create a separate reverse project")
+                .help(text!(
+                    "set topology = \"single-project\" in the plan and remove [reverse] (declare ddl_side in [forward]); do not create a separate reverse project",
+                    "在计划中设置 topology = \"single-project\" 并删除 [reverse]（在 [forward] 中声明 ddl_side）；不要另建反向项目"
+                ))
                 .at(cx.plan.topology_span.clone()),
             );
         }
@@ -150,16 +173,21 @@ fn single_project(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(project.name.clone()),
-                    format!(
+                    text!(
                         "the plan is single-project, but project {} has no reverse-incremental step (enableReverseIncrTransfer is off and no REVERSE_INCR_TRANSFER step): the pair is one-way",
+                        "计划为单项目，但项目 {} 没有反向增量步骤（enableReverseIncrTransfer 未开启，也没有 REVERSE_INCR_TRANSFER 步骤）：双活只剩单向",
                         project.name
                     ),
                 )
-                .help("create the project in the 容灾双活 scenario with incremental sync (OMS starts the reverse step itself), or set topology = \"two-projects\" and declare a [reverse] project")
+                .help(text!(
+                    "create the project in the 容灾双活 scenario with incremental sync (OMS starts the reverse step itself), or set topology = \"two-projects\" and declare a [reverse] project",
+                    "在容灾双活场景中创建带增量同步的项目（OMS 会自行启动反向步骤），或设置 topology = \"two-projects\" 并声明 [reverse] 项目"
+                ))
                 .at(cx.plan.topology_span.clone()),
             ),
-            None => undecided.push(format!(
+            None => undecided.push(text!(
                 "whether project {} runs a reverse step (OMS shows no enableReverseIncrTransfer and its steps could not be read)",
+                "项目 {} 是否运行反向步骤（OMS 未显示 enableReverseIncrTransfer，且无法读取其步骤）",
                 project.name
             )),
         }
@@ -175,8 +203,9 @@ fn single_project(cx: &Ctx<'_>) -> Check {
             match other.writes_database(database) {
                 Writes::Yes { .. } => overlap.push(database.clone()),
                 Writes::No => {}
-                Writes::Undecided(reason) => undecided.push(format!(
+                Writes::Undecided(reason) => undecided.push(text!(
                     "whether project {} writes `{database}` on tenant a ({reason})",
+                    "项目 {} 是否写入租户 a 上的 `{database}`（{reason}）",
                     other.name
                 )),
             }
@@ -186,24 +215,29 @@ fn single_project(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     Side::Oms,
                     Some(other.name.clone()),
-                    format!(
+                    text!(
                         "project {} ({}) copies tenant b into tenant a ({}) beside the reverse step of the single project {}: a second reverse link",
+                        "项目 {}（{}）在单项目 {3} 的反向步骤之外，把租户 b 复制到租户 a（{2}）：这是第二条反向链路",
                         other.name,
                         other.status,
                         overlap.join(", "),
                         plan.project
                     ),
                 )
-                .help("release the second project: the single project's own reverse step already carries B's changes back to A")
+                .help(text!(
+                    "release the second project: the single project's own reverse step already carries B's changes back to A",
+                    "释放第二个项目：单项目自身的反向步骤已经把 B 的变更带回 A"
+                ))
                 .at(cx.plan.topology_span.clone()),
             );
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "could not tell {}; to decide, let OMS describe the projects (DescribeProject, DescribeProjectSteps) or check them in the OMS console",
-            undecided.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(text!(
+            "could not tell {undecided}; to decide, let OMS describe the projects (DescribeProject, DescribeProjectSteps) or check them in the OMS console",
+            "无法判断{undecided}；如需判定，请让 OMS 描述这些项目（DescribeProject、DescribeProjectSteps），或在 OMS 控制台中查看";
+            undecided = Text::join(&undecided, "; ", "；")
+        )));
     }
     Ok(findings)
 }

@@ -4,9 +4,12 @@ use crate::facts::oms::{StepKind, directions};
 use crate::facts::{ArchiveDest, LogStream, Tenant};
 use crate::plan::date::utc;
 use crate::plan::{LinkPlan, Migration, Topology};
+use crate::rules::oms::spaced;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Stage, declare_rule,
+    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Stage, Text, declare_rule,
+    link_name,
 };
+use crate::text;
 
 /// How far back a link's source must keep its logs without an archive (OMS and Alibaba Cloud
 /// DTS ask for 7 days when the link migrates fully, 48 hours for incremental sync only).
@@ -93,26 +96,41 @@ fn check(cx: &Ctx<'_>) -> Check {
         for link in links.iter().filter(|link| link.source == tenant) {
             let unknown = match (&link.checkpoint, &reach) {
                 (_, Reach::Start) => continue,
-                (Err(why), Reach::Unknown(reach)) => format!(
-                    "the checkpoint of {} is unknown ({why}), and so is {reach}",
-                    link.name
-                ),
-                (Err(why), _) => format!("the checkpoint of {} is unknown ({why})", link.name),
-                (Ok(_), Reach::Unknown(why)) => format!(
-                    "whether the checkpoint of {} is still within its logs is unknown ({why})",
-                    link.name
-                ),
+                (Err(why), Reach::Unknown(reach)) => spaced(text!(
+                    "the checkpoint of {name} is unknown ({why}), and so is {reach}",
+                    "{name} 的位点未知（{why}），同样未知的还有{reach}";
+                    name = link.name,
+                    why = why,
+                    reach = reach
+                )),
+                (Err(why), _) => spaced(text!(
+                    "the checkpoint of {name} is unknown ({why})",
+                    "{name} 的位点未知（{why}）";
+                    name = link.name,
+                    why = why
+                )),
+                (Ok(_), Reach::Unknown(why)) => spaced(text!(
+                    "whether the checkpoint of {name} is still within its logs is unknown ({why})",
+                    "无法确定{name} 的位点是否仍在其日志之内（{why}）";
+                    name = link.name,
+                    why = why
+                )),
                 (Ok(checkpoint), Reach::From { scn, by, unsure }) => {
                     compared = true;
                     if checkpoint.saturating_mul(NANOS) >= *scn {
                         continue;
                     }
                     match unsure {
-                        Some(why) => format!(
-                            "the checkpoint of {} ({}) is older than what tenant {tenant} surely still has ({by}), and whether it keeps older logs is unknown ({why})",
-                            link.name,
-                            utc(*checkpoint)
-                        ),
+                        Some(why) => {
+                            let at = utc(*checkpoint);
+                            spaced(text!(
+                                "the checkpoint of {name} ({at}) is older than what tenant {tenant} surely still has ({by}), and whether it keeps older logs is unknown ({why})",
+                                "{name} 的位点（{at}）早于租户 {tenant} 确定仍保留的日志（{by}），而它是否保留更早的日志未知（{why}）";
+                                name = link.name,
+                                by = by,
+                                why = why
+                            ))
+                        }
                         None => {
                             findings.push(out_of_reach(tenant, link, *checkpoint, by));
                             continue;
@@ -122,23 +140,31 @@ fn check(cx: &Ctx<'_>) -> Check {
             };
             match &mut warning {
                 Some(finding) => {
-                    finding.message = finding.message.concat(&format!("; {unknown}").into())
+                    finding.message = finding
+                        .message
+                        .concat(&text!("; {unknown}", "；{unknown}"; unknown = unknown))
                 }
-                None => undecided.push(format!("tenant {tenant}: {unknown}")),
+                None => undecided.push(spaced(text!(
+                    "tenant {tenant}: {unknown}",
+                    "租户 {tenant}：{unknown}";
+                    unknown = unknown
+                ))),
             }
         }
         findings.extend(warning);
     }
     if !undecided.is_empty() && findings.is_empty() {
-        return Err(NotEvaluated::Inconclusive(format!(
-            "{}; to decide, let the [oms] user read the projects' progress (DescribeProjectProgress) and let the check read GV$OB_LOG_STAT and DBA_OB_ARCHIVELOG",
-            undecided.join("; ")
-        ).into()));
+        return Err(NotEvaluated::Inconclusive(spaced(text!(
+            "{undecided}; to decide, let the [oms] user read the projects' progress (DescribeProjectProgress) and let the check read GV$OB_LOG_STAT and DBA_OB_ARCHIVELOG",
+            "{undecided}；如需判定，请让 [oms] 用户读取项目进度（DescribeProjectProgress），并让检查能够读取 GV$OB_LOG_STAT 和 DBA_OB_ARCHIVELOG";
+            undecided = Text::join(&undecided, "; ", "；")
+        ))));
     }
     if without_archive.len() == Tenant::BOTH.len() && findings.is_empty() && !compared {
-        return Err(NotEvaluated::Skipped(
-            "neither kernel has a log archive (seekdb has no DBA_OB_ARCHIVELOG): nothing to turn on".into(),
-        ));
+        return Err(NotEvaluated::Skipped(text!(
+            "neither kernel has a log archive (seekdb has no DBA_OB_ARCHIVELOG): nothing to turn on",
+            "两个内核都没有日志归档（seekdb 没有 DBA_OB_ARCHIVELOG）：无需开启"
+        )));
     }
     Ok(findings)
 }
@@ -156,17 +182,29 @@ fn archive_off(
 ) -> Finding {
     let (needed, link) = need(cx, tenant);
     let state = if dests.is_empty() {
-        "has no log archive destination".to_string()
+        text!("has no log archive destination", "没有日志归档目的地")
     } else {
-        let statuses: Vec<String> = dests
+        let statuses: Vec<Text> = dests
             .iter()
-            .map(|dest| format!("destination {} is {}", dest.dest_no, dest.status))
+            .map(|dest| {
+                text!(
+                    "destination {} is {}",
+                    "目的地 {} 为 {}",
+                    dest.dest_no,
+                    dest.status
+                )
+            })
             .collect();
-        format!("does not archive its logs ({})", statuses.join(", "))
+        text!(
+            "does not archive its logs ({statuses})",
+            "未归档其日志（{statuses}）";
+            statuses = Text::join(&statuses, ", ", "，")
+        )
     };
     let reach = match streams {
-        Err(missing) => format!(
+        Err(missing) => text!(
             "how far back its online logs reach is unknown ({})",
+            "其在线日志能回溯多远未知（{}）",
             missing.cause
         ),
         Ok(streams) => match streams
@@ -175,36 +213,56 @@ fn archive_off(
             .map(|s| s.window())
             .min()
         {
-            None => "its online logs still reach back to the tenant's start".to_string(),
-            Some(window) if window < needed => format!(
-                "its online logs reach back only {}, less than the {} the {link} link it feeds needs",
-                hours(window),
-                hours(needed)
+            None => text!(
+                "its online logs still reach back to the tenant's start",
+                "其在线日志仍可回溯到租户创建之时"
             ),
-            Some(window) => format!("its online logs reach back {}", hours(window)),
+            Some(window) if window < needed => spaced(text!(
+                "its online logs reach back only {window}, less than the {needed} the {link} link it feeds needs",
+                "其在线日志只能回溯 {window}，少于其所供的{link}链路所需的 {needed}";
+                window = hours(window),
+                needed = hours(needed),
+                link = link_name(link)
+            )),
+            Some(window) => text!(
+                "its online logs reach back {window}",
+                "其在线日志可回溯 {window}";
+                window = hours(window)
+            ),
         },
     };
     Finding::new(
         tenant,
         None,
-        format!("tenant {tenant} {state}; {reach}: once they are recycled, a link that falls behind, pauses or is rebuilt cannot resume"),
+        text!(
+            "tenant {tenant} {state}; {reach}: once they are recycled, a link that falls behind, pauses or is rebuilt cannot resume",
+            "租户 {tenant} {state}；{reach}：日志一旦被回收，落后、暂停或需要重建的链路就无法继续";
+            state = state,
+            reach = reach
+        ),
     )
-    .help("turn log archive on (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) on both tenants")
+    .help(text!(
+        "turn log archive on (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) on both tenants",
+        "在两个租户上开启日志归档（先执行 ALTER SYSTEM SET LOG_ARCHIVE_DEST，再执行 ALTER SYSTEM ARCHIVELOG）"
+    ))
 }
 
 /// The error on a link whose checkpoint its source no longer has the logs for.
-fn out_of_reach(tenant: Tenant, link: &Link, checkpoint: u64, by: &str) -> Finding {
+fn out_of_reach(tenant: Tenant, link: &Link, checkpoint: u64, by: &Text) -> Finding {
+    let at = utc(checkpoint);
     Finding::new(
         tenant,
         link.project.clone(),
-        format!(
-            "{} must resume from its checkpoint {}, older than the oldest change tenant {tenant} still has ({by}): the link can never resume from it",
-            link.name,
-            utc(checkpoint)
-        ),
+        spaced(text!(
+            "{name} must resume from its checkpoint {at}, older than the oldest change tenant {tenant} still has ({by}): the link can never resume from it",
+            "{name} 必须从其位点 {at} 恢复，而该位点早于租户 {tenant} 仍保留的最早变更（{by}）：链路再也无法从该位点恢复";
+            name = link.name,
+            by = by
+        )),
     )
-    .help(format!(
-        "rebuild the link from a full migration (a new project) and do not switch the application over to it until then; turn on log archive on tenant {tenant} (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) so that a paused link can resume from the archive next time"
+    .help(text!(
+        "rebuild the link from a full migration (a new project) and do not switch the application over to it until then; turn on log archive on tenant {tenant} (ALTER SYSTEM SET LOG_ARCHIVE_DEST, then ALTER SYSTEM ARCHIVELOG) so that a paused link can resume from the archive next time",
+        "通过全量迁移（新建项目）重建该链路，在此之前不要把应用切换到该链路上；在租户 {tenant} 上开启日志归档（先执行 ALTER SYSTEM SET LOG_ARCHIVE_DEST，再执行 ALTER SYSTEM ARCHIVELOG），以便下次暂停的链路能从归档继续"
     ))
     .severity(Severity::Error)
 }
@@ -217,11 +275,11 @@ enum Reach {
     /// anything is left is unknown and why.
     From {
         scn: u64,
-        by: String,
-        unsure: Option<String>,
+        by: Text,
+        unsure: Option<Text>,
     },
     /// Not known, and why.
-    Unknown(String),
+    Unknown(Text),
 }
 
 impl Reach {
@@ -239,11 +297,15 @@ impl Reach {
         });
         let archive = archiving.iter().filter_map(|dest| dest.start_scn).min();
         let archive_unsure = (archiving.iter().any(|dest| dest.start_scn.is_none())).then(|| {
-            "DBA_OB_ARCHIVELOG shows no START_SCN for an archiving destination".to_string()
+            text!(
+                "DBA_OB_ARCHIVELOG shows no START_SCN for an archiving destination",
+                "DBA_OB_ARCHIVELOG 中有正在归档的目的地没有 START_SCN"
+            )
         });
         let online_from = |scn: u64| {
-            format!(
+            text!(
                 "its online logs begin at {}, older ones recycled",
+                "其在线日志始于 {}，更早的已被回收",
                 utc(scn / NANOS)
             )
         };
@@ -251,33 +313,43 @@ impl Reach {
             (Ok(None), _) => Reach::Start,
             (Ok(Some(online)), None) => Reach::From {
                 scn: online,
-                by: format!(
-                    "{}{}",
-                    online_from(online),
-                    if archiving.is_empty() {
-                        ", and no log archive"
-                    } else {
-                        ""
-                    }
-                ),
+                by: if archiving.is_empty() {
+                    spaced(text!(
+                        "{online}, and no log archive",
+                        "{online}，且没有日志归档";
+                        online = online_from(online)
+                    ))
+                } else {
+                    online_from(online)
+                },
                 unsure: archive_unsure,
             },
             (Ok(Some(online)), Some(archive)) => Reach::From {
                 scn: online.min(archive),
-                by: format!(
-                    "its log archive begins at {}; {}",
-                    utc(archive / NANOS),
-                    online_from(online)
-                ),
+                by: spaced(text!(
+                    "its log archive begins at {archive}; {online}",
+                    "其日志归档始于 {archive}；{online}";
+                    archive = Text::same(utc(archive / NANOS)),
+                    online = online_from(online)
+                )),
                 unsure: archive_unsure,
             },
             (Err(missing), Some(archive)) => Reach::From {
                 scn: archive,
-                by: format!("its log archive begins at {}", utc(archive / NANOS)),
-                unsure: Some(format!("its online logs: {}", missing.cause)),
+                by: text!(
+                    "its log archive begins at {}",
+                    "其日志归档始于 {}",
+                    utc(archive / NANOS)
+                ),
+                unsure: Some(text!(
+                    "its online logs: {}",
+                    "其在线日志：{}",
+                    missing.cause
+                )),
             },
-            (Err(missing), None) => Reach::Unknown(format!(
+            (Err(missing), None) => Reach::Unknown(text!(
                 "how far back its online logs reach: {}",
+                "其在线日志能回溯多远：{}",
                 missing.cause
             )),
         }
@@ -288,10 +360,10 @@ impl Reach {
 struct Link {
     source: Tenant,
     /// `the forward link (forward project dr_a_to_b)`.
-    name: String,
+    name: Text,
     project: Option<String>,
     /// Where it resumes from (seconds since the Unix epoch), or why that is unknown.
-    checkpoint: Result<u64, String>,
+    checkpoint: Result<u64, Text>,
 }
 
 /// The links whose source must still hold the logs of their checkpoints: every direction OMS
@@ -309,15 +381,22 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             &link.project
         };
         let name = if single && link.name == "reverse" {
-            format!("the reverse link of project {project}")
+            text!(
+                "the reverse link of project {project}",
+                "项目 {project} 的反向链路"
+            )
         } else {
-            format!("the {} link ({} project {project})", link.name, link.name)
+            spaced(text!(
+                "the {link} link ({link} project {project})",
+                "{link}链路（{link}项目 {project}）";
+                link = link_name(link.name)
+            ))
         };
         Link {
             source: link.source,
             name,
             project: Some(project.clone()),
-            checkpoint: Err(missing.reason.to_string()),
+            checkpoint: Err(missing.reason),
         }
     };
     let mut links = Vec::new();
@@ -362,17 +441,22 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             .collect::<Vec<_>>()
             .join("; ");
             if why.is_empty() {
-                "OMS reports none".to_string()
+                text!("OMS reports none", "OMS 未报告位点")
             } else {
-                format!("OMS reports none: {why}")
+                text!("OMS reports none: {why}", "OMS 未报告位点：{why}")
             }
         });
         links.push(Link {
             source: link.source,
             // A single project's reverse direction already says it is the reverse link.
             name: match direction.step.map(|step| step.kind) {
-                Some(StepKind::ReverseIncremental) => direction.describe(),
-                _ => format!("the {} link ({})", link.name, direction.describe()),
+                Some(StepKind::ReverseIncremental) => direction.describe_text(),
+                _ => spaced(text!(
+                    "the {link} link ({direction})",
+                    "{link}链路（{direction}）";
+                    link = link_name(link.name),
+                    direction = direction.describe_text()
+                )),
             },
             project: Some(direction.project.name.clone()),
             checkpoint,
@@ -397,12 +481,12 @@ fn need(cx: &Ctx<'_>, tenant: Tenant) -> (Duration, &'static str) {
         .unwrap_or((INCREMENTAL_LINK, "reverse"))
 }
 
-fn hours(window: Duration) -> String {
+fn hours(window: Duration) -> Text {
     let hours = window.as_secs() / 3_600;
     if hours >= 48 {
-        format!("{} days", hours / 24)
+        text!("{} days", "{} 天", hours / 24)
     } else {
-        format!("{hours} h")
+        text!("{hours} h", "{hours} 小时")
     }
 }
 
