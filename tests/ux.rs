@@ -73,7 +73,7 @@ fn the_language_defaults_from_the_locale_and_never_changes_ids_json_or_exit_code
         let (zh, _, zh_code) = run_env(&args, &[("LANG", "zh_CN.UTF-8")]);
         assert_eq!(en_code, zh_code, "{format}");
         assert!(
-            has_cjk(&zh) && en != zh,
+            oms_preflight::i18n::has_chinese(&zh) && en != zh,
             "{format}: the message follows the language"
         );
         match format {
@@ -112,12 +112,11 @@ fn the_json_report_in_chinese_keeps_its_keys_and_says_the_finding_in_chinese() {
     assert_eq!(finding["fingerprint"], en["findings"][0]["fingerprint"]);
     let message = finding["message"].as_str().unwrap();
     assert!(message.starts_with("oms 缺少 "), "{message}");
-    assert!(has_cjk(finding["help"].as_str().unwrap()), "{finding}");
+    assert!(
+        oms_preflight::i18n::has_chinese(finding["help"].as_str().unwrap()),
+        "{finding}"
+    );
     assert_eq!(finding["fix"], en["findings"][0]["fix"], "SQL stays SQL");
-}
-
-fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
 /// `en` and `zh` have the same keys and the same values, except the prose people read.

@@ -11,7 +11,7 @@
 pub mod pages;
 mod text;
 
-pub use text::{Text, serialized_in};
+pub use text::{Text, serialized_in, spaced};
 
 use crate::rules::{Rule, Severity, Stage};
 
@@ -193,7 +193,12 @@ pub fn waived(lang: Lang, expires: &str, owner: &str, reason: &str) -> String {
 
 /// Whether `text` holds a Chinese character (CJK Unified Ideographs).
 pub fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    text.chars().any(is_ideograph)
+}
+
+/// A CJK Unified Ideograph: a Chinese character.
+fn is_ideograph(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// A rule's summary and documentation in another language than the source's English.

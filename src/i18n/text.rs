@@ -207,6 +207,37 @@ macro_rules! text {
     };
 }
 
+/// `text` with its Chinese spaced as Chinese is written: no space beside full-width
+/// punctuation or between two Chinese characters. A sentence composed of parts needs it: a
+/// part such as `项目 X 的反向链路` or `项目 X（RUNNING）` may end in a name or in Chinese, and the
+/// sentence cannot know which. The English is left as it is.
+pub fn spaced(text: Text) -> Text {
+    if !text.has_zh() {
+        return text;
+    }
+    let chars: Vec<char> = text.zh().chars().collect();
+    let ideograph = super::is_ideograph;
+    let full_width = |c: char| "（），：；、。“”".contains(c);
+    let zh: String = chars
+        .iter()
+        .enumerate()
+        .filter(|&(at, &c)| {
+            let (Some(&before), Some(&after)) = (
+                at.checked_sub(1).and_then(|at| chars.get(at)),
+                chars.get(at + 1),
+            ) else {
+                return true;
+            };
+            c != ' '
+                || !(full_width(before)
+                    || full_width(after)
+                    || (ideograph(before) && ideograph(after)))
+        })
+        .map(|(_, c)| *c)
+        .collect();
+    Text::new(text.en(), zh)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +273,21 @@ mod tests {
         let zh = serialized_in(Lang::ZhCn, || serde_json::to_string(&said).unwrap());
         assert_eq!(zh, "\"通过\"");
         assert_eq!(serde_json::to_string(&said).unwrap(), "\"pass\"");
+    }
+
+    #[test]
+    fn chinese_is_spaced_as_chinese_and_english_is_untouched() {
+        let said = spaced(text!(
+            "project x (RUNNING) writes the reverse link of project y",
+            "项目 x（RUNNING） 写入项目 y 的反向链路 的位点 ，租户 a"
+        ));
+        assert_eq!(
+            said.zh(),
+            "项目 x（RUNNING）写入项目 y 的反向链路的位点，租户 a"
+        );
+        assert_eq!(
+            said.en(),
+            "project x (RUNNING) writes the reverse link of project y"
+        );
     }
 }

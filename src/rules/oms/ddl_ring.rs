@@ -1,6 +1,6 @@
-use super::spaced;
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, Writes};
+use crate::i18n::spaced;
 use crate::plan::LinkPlan;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,

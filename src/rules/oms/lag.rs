@@ -1,7 +1,7 @@
 use std::time::Duration;
 
-use super::spaced;
 use super::{Direction, directions};
+use crate::i18n::spaced;
 use crate::plan::DEFAULT_MAX_LAG;
 use crate::plan::date::duration;
 use crate::rules::{

@@ -18,7 +18,7 @@ pub mod topology;
 pub use crate::facts::oms::Direction;
 use crate::facts::oms::Project;
 use crate::plan::Topology;
-use crate::rules::{Ctx, Finding, Missing, Side, Text};
+use crate::rules::{Ctx, Finding, Missing, Side};
 use crate::text;
 
 /// The directions OMS shows for the pair (see [`oms::directions`](crate::facts::oms::directions)).
@@ -57,57 +57,4 @@ pub fn forward_project<'a>(cx: &Ctx<'a>) -> Result<Result<&'a Project, Box<Findi
             .at(Some(cx.plan.forward.span.clone())),
         )
     }))
-}
-
-/// `text` with its Chinese spaced as Chinese is written: no space beside full-width
-/// punctuation or between two Chinese characters. A sentence composed of parts needs it: a
-/// part such as `项目 X 的反向链路` or `项目 X（RUNNING）` may end in a name or in Chinese, and the
-/// sentence cannot know which. The English is left as it is.
-pub fn spaced(text: Text) -> Text {
-    if !text.has_zh() {
-        return text;
-    }
-    let chars: Vec<char> = text.zh().chars().collect();
-    let ideograph = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-    let full_width = |c: char| "（），：；、。“”".contains(c);
-    let zh: String = chars
-        .iter()
-        .enumerate()
-        .filter(|&(at, &c)| {
-            let (Some(&before), Some(&after)) = (
-                at.checked_sub(1).and_then(|at| chars.get(at)),
-                chars.get(at + 1),
-            ) else {
-                return true;
-            };
-            c != ' '
-                || !(full_width(before)
-                    || full_width(after)
-                    || (ideograph(before) && ideograph(after)))
-        })
-        .map(|(_, c)| *c)
-        .collect();
-    Text::new(text.en(), zh)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spaced;
-    use crate::text;
-
-    #[test]
-    fn chinese_is_spaced_as_chinese_and_english_is_untouched() {
-        let said = spaced(text!(
-            "project x (RUNNING) writes the reverse link of project y",
-            "项目 x（RUNNING） 写入项目 y 的反向链路 的位点 ，租户 a"
-        ));
-        assert_eq!(
-            said.zh(),
-            "项目 x（RUNNING）写入项目 y 的反向链路的位点，租户 a"
-        );
-        assert_eq!(
-            said.en(),
-            "project x (RUNNING) writes the reverse link of project y"
-        );
-    }
 }

@@ -1,5 +1,5 @@
-use super::spaced;
 use super::{Direction, directions};
+use crate::i18n::spaced;
 use crate::rules::error_codes;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,

@@ -1,8 +1,8 @@
 use std::time::Duration;
 
-use super::spaced;
 use super::{Direction, directions};
 use crate::facts::oms::Store;
+use crate::i18n::spaced;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
 };

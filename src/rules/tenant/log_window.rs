@@ -2,9 +2,9 @@ use std::time::Duration;
 
 use crate::facts::oms::{StepKind, directions};
 use crate::facts::{ArchiveDest, LogStream, Tenant};
+use crate::i18n::spaced;
 use crate::plan::date::utc;
 use crate::plan::{LinkPlan, Migration, Topology};
-use crate::rules::oms::spaced;
 use crate::rules::{
     Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Stage, Text, declare_rule,
     link_name,
