@@ -17,6 +17,11 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 #[path = "../tests/common/oms_server.rs"]
 mod oms_server;
+#[path = "../tests/common/serve.rs"]
+mod serve;
+
+// The test OMS server calls it as `super::serve_in_background`, as in tests/common.
+use serve::serve_in_background;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,30 +90,3 @@ fn main() {
 
 /// When the first and the latest request arrived, and how many had by then.
 type Span = (Option<Instant>, Option<Instant>, usize);
-
-/// Serves connections on a free loopback port from a thread of its own (as tests/common does).
-fn serve_in_background<H, F>(handle: H) -> u16
-where
-    H: Fn(tokio::net::TcpStream) -> F + Send + 'static,
-    F: std::future::Future<Output = ()> + Send + 'static,
-{
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                if let Ok((socket, _)) = listener.accept().await {
-                    tokio::spawn(handle(socket));
-                }
-            }
-        });
-    });
-    port
-}
