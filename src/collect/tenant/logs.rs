@@ -136,12 +136,7 @@ pub(super) async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(rows: &[&[Option<&str>]]) -> Rows {
-        rows.iter()
-            .map(|row| row.iter().map(|cell| cell.map(str::to_string)).collect())
-            .collect()
-    }
+    use crate::collect::tenant::statements::rows;
 
     /// What seekdb 1.4 answered a few minutes after boot: nothing recycled yet.
     #[test]

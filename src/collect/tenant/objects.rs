@@ -271,12 +271,7 @@ pub(super) async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(rows: &[&[Option<&str>]]) -> Rows {
-        rows.iter()
-            .map(|row| row.iter().map(|cell| cell.map(str::to_string)).collect())
-            .collect()
-    }
+    use crate::collect::tenant::statements::rows;
 
     /// What seekdb 1.4 answered for `PARTITION BY RANGE COLUMNS(d) (p2024 ..., pmax ...)` and
     /// `PARTITION BY RANGE(d) SUBPARTITION BY HASH(id) SUBPARTITIONS 2` through

@@ -333,12 +333,7 @@ pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rows(rows: &[&[Option<&str>]]) -> Rows {
-        rows.iter()
-            .map(|row| row.iter().map(|cell| cell.map(str::to_string)).collect())
-            .collect()
-    }
+    use crate::collect::tenant::statements::rows;
 
     #[test]
     fn seekdb_server_row() {

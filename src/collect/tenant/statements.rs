@@ -9,6 +9,14 @@
 /// Result rows with every cell as text (`None` for SQL NULL).
 pub type Rows = Vec<Vec<Option<String>>>;
 
+/// Rows as a server would send them, for the parsers' tests.
+#[cfg(test)]
+pub fn rows(rows: &[&[Option<&str>]]) -> Rows {
+    rows.iter()
+        .map(|row| row.iter().map(|cell| cell.map(str::to_string)).collect())
+        .collect()
+}
+
 /// Statements sent once per session before anything else. Read-only first: should any later
 /// statement try to write, the tenant itself refuses it (error 1792).
 pub const SESSION_SETUP: &[&str] = &["SET SESSION TRANSACTION READ ONLY"];
