@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{Lang, area_name, stages, summary, tr, zh_rule};
-use crate::rules::{Input, Need, Rule, Topology, docs, registry};
+use super::{Lang, Text, area_name, stages, summary, tr, zh_rule};
+use crate::rules::{Input, Rule, Topology, docs, registry};
 
 /// The page of `rule` in `lang`: the English page, or the Chinese one when the rule has its
 /// Chinese text (else the English page).
@@ -124,27 +124,7 @@ fn reads(rule: &Rule) -> String {
     if rule.needs.is_empty() {
         return source.to_string();
     }
-    let needs: Vec<&str> = rule.needs.iter().map(|need| need_name(*need)).collect();
+    let needs: Vec<Text> = rule.needs.iter().map(|need| need.text()).collect();
+    let needs: Vec<&str> = needs.iter().map(Text::zh).collect();
     format!("{source}：{}", needs.join("、"))
-}
-
-fn need_name(need: Need) -> &'static str {
-    match need {
-        Need::Server => "服务器版本",
-        Need::Mode => "兼容模式",
-        Need::Variables => "系统变量",
-        Need::Grants => "权限",
-        Need::Databases => "数据库",
-        Need::Tables => "表",
-        Need::Views => "视图",
-        Need::Triggers => "触发器",
-        Need::Rows => "表中的行",
-        Need::DrcLogin => "DRC 用户的登录",
-        Need::OmsDataSources => "OMS 数据源",
-        Need::OmsForward => "OMS 正向项目",
-        Need::OmsReverse => "OMS 反向项目",
-        Need::OmsOthers => "OMS 中的其他项目",
-        #[allow(unreachable_patterns)]
-        _ => need.name(),
-    }
 }
