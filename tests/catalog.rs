@@ -111,8 +111,19 @@ fn the_rule_pages_are_fresh() {
             .iter()
             .map(|rule| (format!("{}.md", rule.id), docs::page(rule))),
     );
-    for (name, text) in &expected {
-        let path = root().join("rules").join(name);
+    pages_are_fresh(&root().join("rules"), "rules", &expected, update);
+}
+
+/// Each `(file name, text)` of `expected` is what `dir` holds (written there instead when
+/// `update`), and `dir` holds no other page.
+pub fn pages_are_fresh(
+    dir: &std::path::Path,
+    shown_as: &str,
+    expected: &[(String, String)],
+    update: bool,
+) {
+    for (name, text) in expected {
+        let path = dir.join(name);
         if update {
             std::fs::write(&path, text).unwrap();
             continue;
@@ -120,16 +131,16 @@ fn the_rule_pages_are_fresh() {
         let found = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             found == *text,
-            "rules/{name} is stale: run `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
+            "{shown_as}/{name} is stale: run `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
         );
     }
     // No page for a rule that no longer exists.
-    for entry in std::fs::read_dir(root().join("rules")).unwrap() {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         if name.ends_with(".md") {
             assert!(
                 expected.iter().any(|(known, _)| *known == name),
-                "rules/{name} belongs to no rule"
+                "{shown_as}/{name} belongs to no rule"
             );
         }
     }

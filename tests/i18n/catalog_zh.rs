@@ -63,23 +63,5 @@ fn the_chinese_rule_pages_are_fresh() {
     if update {
         std::fs::create_dir_all(zh_dir()).unwrap();
     }
-    for (name, text) in &expected {
-        let path = zh_dir().join(name);
-        if update {
-            std::fs::write(&path, text).unwrap();
-            continue;
-        }
-        let found = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            found == *text,
-            "rules/zh-CN/{name} is stale: run `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
-        );
-    }
-    for entry in std::fs::read_dir(zh_dir()).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        assert!(
-            expected.iter().any(|(known, _)| *known == name),
-            "rules/zh-CN/{name} belongs to no rule"
-        );
-    }
+    super::pages_are_fresh(&zh_dir(), "rules/zh-CN", &expected, update);
 }

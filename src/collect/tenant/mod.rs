@@ -359,29 +359,47 @@ async fn fetch_triggers(
     server: &Fact<Server>,
     catalog: CatalogChoice,
 ) -> (Fact<Vec<Trigger>>, Catalog) {
-    let from_information_schema =
-        || async { to_fact(fetcher.scoped(queries::TRIGGERS).await, queries::triggers) };
-    if catalog == CatalogChoice::InformationSchema {
-        let triggers = from_information_schema().await;
-        return (triggers, CatalogSource::InformationSchema.into());
-    }
     let from_dictionary = async {
         let rows = fetcher
             .scoped(triggers::statement(layout_of(server)?))
             .await?;
         triggers::triggers(&rows).map_err(|error| error.to_string())
     };
+    dictionary_or_information_schema(fetcher.endpoint, catalog, from_dictionary, || async {
+        to_fact(fetcher.scoped(queries::TRIGGERS).await, queries::triggers)
+    })
+    .await
+}
+
+/// One kind of object from the kernel's dictionary unless `catalog` says otherwise; from
+/// information_schema when the dictionary cannot be read and `catalog` allows it, saying why.
+async fn dictionary_or_information_schema<T, D, I>(
+    endpoint: &str,
+    catalog: CatalogChoice,
+    from_dictionary: D,
+    from_information_schema: impl FnOnce() -> I,
+) -> (Fact<T>, Catalog)
+where
+    D: std::future::Future<Output = Result<T, String>>,
+    I: std::future::Future<Output = Fact<T>>,
+{
+    if catalog == CatalogChoice::InformationSchema {
+        return (
+            from_information_schema().await,
+            CatalogSource::InformationSchema.into(),
+        );
+    }
     match from_dictionary.await {
         Ok(found) => (Fact::Observed(found), CatalogSource::InnerTables.into()),
         Err(reason) if catalog == CatalogChoice::InnerTables => (
-            Fact::unavailable(naming(fetcher.endpoint, reason)),
+            Fact::unavailable(naming(endpoint, reason)),
             CatalogSource::InnerTables.into(),
         ),
         Err(reason) => (
             from_information_schema().await,
             Catalog {
                 source: CatalogSource::InformationSchema,
-                fallback_reason: Some(naming(fetcher.endpoint, reason)),
+                fallback_reason: Some(naming(endpoint, reason)),
             },
         ),
     }

@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 use super::statements::{Rows, ShapeError};
-use super::{Fetcher, naming, to_fact};
+use super::{Fetcher, dictionary_or_information_schema, to_fact};
 use crate::collect::CatalogChoice;
-use crate::facts::{Catalog, CatalogSource, Fact, ForeignKey, Partition, Partitioning};
+use crate::facts::{Catalog, Fact, ForeignKey, Partition, Partitioning};
 
 /// The partitions of the in-scope partitioned tables, from the dictionary. Row shape: database,
 /// table, method, expression, subpartition method, subpartition expression, position, name,
@@ -216,32 +216,14 @@ async fn read<T>(
     (dictionary, information_schema): (&'static str, &'static str),
     parse: fn(&Rows) -> Result<T, ShapeError>,
 ) -> (Fact<T>, Catalog) {
-    let from_information_schema =
-        || async { to_fact(fetcher.scoped(information_schema).await, parse) };
-    if catalog == CatalogChoice::InformationSchema {
-        return (
-            from_information_schema().await,
-            CatalogSource::InformationSchema.into(),
-        );
-    }
     let from_dictionary = async {
         let rows = fetcher.scoped(dictionary).await?;
         parse(&rows).map_err(|error| error.to_string())
     };
-    match from_dictionary.await {
-        Ok(found) => (Fact::Observed(found), CatalogSource::InnerTables.into()),
-        Err(reason) if catalog == CatalogChoice::InnerTables => (
-            Fact::unavailable(naming(fetcher.endpoint, reason)),
-            CatalogSource::InnerTables.into(),
-        ),
-        Err(reason) => (
-            from_information_schema().await,
-            Catalog {
-                source: CatalogSource::InformationSchema,
-                fallback_reason: Some(naming(fetcher.endpoint, reason)),
-            },
-        ),
-    }
+    dictionary_or_information_schema(fetcher.endpoint, catalog, from_dictionary, || async {
+        to_fact(fetcher.scoped(information_schema).await, parse)
+    })
+    .await
 }
 
 /// Partitions and foreign keys, side by side.
