@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::oms_server::{self, Behaviour, OmsServer};
-use common::{Scenario, finding, findings, first_message, live_pair, reason, status};
+use common::{Scenario, finding, finding_of, findings, first_message, live_pair, reason, status};
 use oms_preflight::collect::oms::READ_ACTIONS;
 use serde_json::Value;
 
@@ -176,13 +176,7 @@ fn a_running_forward_schema_step_fails_the_reverse_stage() {
     let forward = forward_project(&run);
     assert_eq!(run.report["stage"], "reverse");
     assert!(findings(&run.report).contains(&oms_finding("oms.forward-schema-done", &forward)));
-    let message = run.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "oms.forward-schema-done")
-        .unwrap()["message"]
-        .clone();
+    let message = finding_of(&run.report, "oms.forward-schema-done")["message"].clone();
     assert_eq!(
         message,
         format!(
@@ -365,12 +359,7 @@ fn a_two_projects_plan_against_one_project_with_its_own_reverse_step_is_a_topolo
     };
     let forward = forward_project(&run);
     assert!(findings(&run.report).contains(&oms_finding("oms.topology", &forward)));
-    let topology = run.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "oms.topology")
-        .unwrap();
+    let topology = finding_of(&run.report, "oms.topology");
     assert!(
         topology["message"]
             .as_str()
@@ -441,12 +430,7 @@ fn a_failed_reverse_step_is_an_error_carrying_its_code() {
     };
     assert_eq!(run.report["stage"], "running");
     let reverse = format!("dr_{}_b_to_a", run.scenario.database);
-    let failed = run.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "oms.reverse-healthy")
-        .expect("oms.reverse-healthy fires");
+    let failed = finding_of(&run.report, "oms.reverse-healthy");
     assert_eq!(failed["object"], reverse.as_str());
     assert!(
         failed["message"]
@@ -491,12 +475,7 @@ fn a_single_project_failed_at_its_reverse_step_is_an_error_carrying_its_code() {
     };
     assert_eq!(run.report["stage"], "running");
     let project = format!("dr_{}_a_to_b", run.scenario.database);
-    let failed = run.report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "oms.reverse-healthy")
-        .expect("oms.reverse-healthy fires");
+    let failed = finding_of(&run.report, "oms.reverse-healthy");
     assert_eq!(failed["object"], project.as_str());
     assert_eq!(failed["severity"], "error");
     let message = failed["message"].as_str().unwrap();

@@ -515,6 +515,14 @@ fn outcome<'r>(report: &'r Value, rule: &str) -> Option<&'r Value> {
         .find(|o| o["rule"] == rule)
 }
 
+/// The first finding of `rule` in the JSON report; panics when it did not fire.
+pub fn finding_of<'r>(report: &'r Value, rule: &str) -> &'r Value {
+    report["findings"]
+        .as_array()
+        .and_then(|findings| findings.iter().find(|f| f["rule"] == rule))
+        .unwrap_or_else(|| panic!("{rule} did not fire"))
+}
+
 /// Why `rule` was inconclusive or skipped ("" when it has no reason).
 pub fn reason<'r>(report: &'r Value, rule: &str) -> &'r str {
     outcome(report, rule)
