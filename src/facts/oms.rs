@@ -327,6 +327,21 @@ impl<'a> Direction<'a> {
         }
     }
 
+    /// The project's steps that carry this direction, `None` when they could not be read: a
+    /// single project's reverse step for its reverse link, its other steps for its forward
+    /// link; a project of its own carries one direction with all its steps.
+    pub fn steps(&self) -> Option<impl Iterator<Item = &'a Step>> {
+        let reverse_step = self
+            .step
+            .is_some_and(|step| step.kind == StepKind::ReverseIncremental);
+        let steps = self.project.steps.observed()?;
+        Some(
+            steps
+                .iter()
+                .filter(move |step| (step.kind == StepKind::ReverseIncremental) == reverse_step),
+        )
+    }
+
     /// `forward project dr_a_to_b`, `the reverse link of project dr_app`.
     pub fn describe(&self) -> String {
         self.describe_text().en().to_string()

@@ -3,7 +3,7 @@
 //! a support engineer needs before the findings. It only restates facts; the rules judge them.
 
 use crate::facts::Facts;
-use crate::facts::oms::{Direction, StepKind, directions};
+use crate::facts::oms::{Direction, directions};
 use crate::i18n::{Lang, Text};
 use crate::plan::Plan;
 use crate::plan::date::{duration, utc};
@@ -53,18 +53,10 @@ pub fn state(plan: &Plan, facts: Option<&Facts>) -> Option<PairState> {
 }
 
 fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
-    let reverse_step = direction
-        .step
-        .is_some_and(|step| step.kind == StepKind::ReverseIncremental);
     let steps = direction
-        .project
-        .steps
-        .observed()
+        .steps()
         .map(|steps| {
             steps
-                .iter()
-                // A single project's reverse step belongs to the reverse direction only.
-                .filter(|step| (step.kind == StepKind::ReverseIncremental) == reverse_step)
                 .map(|step| format!("{} {}", step.name, step.status))
                 .collect()
         })

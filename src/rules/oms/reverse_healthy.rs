@@ -66,7 +66,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             )),
         ]);
     };
-    let Some(steps) = reverse.project.steps.observed() else {
+    let Some(steps) = reverse.steps() else {
         let reason = reverse
             .project
             .steps
@@ -82,21 +82,13 @@ fn check(cx: &Ctx<'_>) -> Check {
 }
 
 /// Findings for the steps of `direction` that failed or stopped.
-pub fn unhealthy(direction: &Direction<'_>, steps: &[crate::facts::oms::Step]) -> Vec<Finding> {
+pub fn unhealthy<'a>(
+    direction: &Direction<'a>,
+    steps: impl Iterator<Item = &'a crate::facts::oms::Step>,
+) -> Vec<Finding> {
     let object = Some(direction.project.name.clone());
-    // A single project's reverse link is its one step; a reverse project is all of its steps.
-    let own = |step: &&crate::facts::oms::Step| match direction.step {
-        Some(link) if link.kind == crate::facts::oms::StepKind::ReverseIncremental => {
-            step.kind == link.kind
-        }
-        _ => true,
-    };
     let mut findings = Vec::new();
-    for step in steps
-        .iter()
-        .filter(own)
-        .filter(|step| matches!(step.status.as_str(), "FAILED" | "SUSPEND"))
-    {
+    for step in steps.filter(|step| matches!(step.status.as_str(), "FAILED" | "SUSPEND")) {
         let error = step
             .error
             .as_deref()
