@@ -110,7 +110,9 @@ impl Unresolved {
 pub struct Project {
     pub id: String,
     pub name: String,
-    /// `RUNNING`, `FAILED`, `SUSPEND`, `RELEASED`, ...
+    /// As DescribeProjectProgress documents it: `INIT`, `RUNNING`, `SUSPEND`, `FAILED`,
+    /// `FINISHED`, `RELEASING`, `RELEASED`, `DELETED`, `RUNNING_MODIFYING`, `RUNNING_MERGING`.
+    /// Compare it with [`Project::is_running`] and the like, which ignore case.
     pub status: String,
     pub source_endpoint_id: Option<String>,
     pub sink_endpoint_id: Option<String>,
@@ -260,7 +262,20 @@ pub struct Progress {
 impl Project {
     /// Whether the project no longer runs and never will again (released, finished).
     pub fn has_ended(&self) -> bool {
-        ENDED_STATUSES.contains(&self.status.to_ascii_uppercase().as_str())
+        has_ended(&self.status)
+    }
+
+    /// Whether the project runs: `RUNNING`, or running while its objects are changed
+    /// (`RUNNING_MODIFYING`) or its changes merged (`RUNNING_MERGING`).
+    pub fn is_running(&self) -> bool {
+        RUNNING_STATUSES
+            .iter()
+            .any(|running| self.status.trim().eq_ignore_ascii_case(running))
+    }
+
+    /// Whether the project is `FAILED`.
+    pub fn is_failed(&self) -> bool {
+        self.status.trim().eq_ignore_ascii_case("FAILED")
     }
 
     /// The step of `kind`, if the project has one.
@@ -732,7 +747,27 @@ pub struct Step {
 impl Step {
     /// Whether the step is RUNNING or MONITORING (caught up once; OMS never switches back).
     pub fn is_running(&self) -> bool {
-        matches!(self.status.as_str(), "RUNNING" | "MONITORING")
+        self.is(&["RUNNING", "MONITORING"])
+    }
+
+    /// Whether the step is `FAILED`.
+    pub fn is_failed(&self) -> bool {
+        self.is(&["FAILED"])
+    }
+
+    /// Whether the step has stopped: `FAILED` or `SUSPEND`.
+    pub fn has_stopped(&self) -> bool {
+        self.is(&["FAILED", "SUSPEND"])
+    }
+
+    /// Whether the step is `FINISHED`.
+    pub fn is_finished(&self) -> bool {
+        self.is(&["FINISHED"])
+    }
+
+    fn is(&self, statuses: &[&str]) -> bool {
+        let status = self.status.trim();
+        statuses.iter().any(|s| status.eq_ignore_ascii_case(s))
     }
 
     /// Whether the step has run: anything but not started (`INIT`, or no status). A step that
@@ -780,6 +815,17 @@ impl StepKind {
 
 /// Project statuses of projects that no longer run and never will again.
 pub const ENDED_STATUSES: &[&str] = &["RELEASED", "RELEASING", "DELETED", "FINISHED"];
+
+/// Project statuses of a running project (DescribeProjectProgress's status table): modifying
+/// its objects or merging its changes, a project goes on running.
+pub const RUNNING_STATUSES: &[&str] = &["RUNNING", "RUNNING_MODIFYING", "RUNNING_MERGING"];
+
+/// Whether a project of `status` has ended, whatever the case it is written in.
+pub fn has_ended(status: &str) -> bool {
+    ENDED_STATUSES
+        .iter()
+        .any(|ended| status.trim().eq_ignore_ascii_case(ended))
+}
 
 #[cfg(test)]
 mod tests {

@@ -53,6 +53,19 @@ impl Date {
         Date::from_days((seconds / 86_400) as i64)
     }
 
+    /// Days from 1970-01-01 to this date (Howard Hinnant's days_from_civil).
+    pub fn days(&self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
+            + i64::from(self.day)
+            - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// The date `days` after 1970-01-01 (Howard Hinnant's civil_from_days).
     pub fn from_days(days: i64) -> Date {
         let z = days + 719_468;
@@ -86,6 +99,53 @@ pub fn unix_now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
         .unwrap_or_default()
+}
+
+/// A date and time as OMS writes them (`2023-08-01T06:34:01`, UTC; a space for the `T`,
+/// fractions of a second, and a `Z` or `+08:00` offset are accepted too) → seconds since the
+/// Unix epoch. `None` for anything else, and for a time before the epoch.
+pub fn parse_date_time(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (date, time) = text.split_once(['T', ' '])?;
+    let date = Date::parse(date)?;
+    // The offset, if any: `Z`, or a sign and hh:mm (or hhmm) after the seconds.
+    let (time, offset) = if let Some(time) = time.strip_suffix(['Z', 'z']) {
+        (time, 0)
+    } else if let Some(at) = time.rfind(['+', '-']) {
+        let (time, offset) = time.split_at(at);
+        let sign = if offset.starts_with('-') { -1 } else { 1 };
+        let digits: String = offset[1..].chars().filter(|c| *c != ':').collect();
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let hours: i64 = digits[..2].parse().ok()?;
+        let minutes: i64 = digits[2..].parse().ok()?;
+        if hours > 14 || minutes > 59 {
+            return None;
+        }
+        (time, sign * (hours * 3600 + minutes * 60))
+    } else {
+        (time, 0)
+    };
+    let time = time.split_once('.').map_or(time, |(whole, fraction)| {
+        if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) {
+            whole
+        } else {
+            "invalid"
+        }
+    });
+    let mut parts = time.split(':');
+    let mut field = |max: i64| -> Option<i64> {
+        let part = parts.next()?;
+        let value: i64 = part.parse().ok().filter(|_| part.len() == 2)?;
+        (0..=max).contains(&value).then_some(value)
+    };
+    let (hours, minutes, seconds) = (field(23)?, field(59)?, field(60)?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let seconds = date.days() * 86_400 + hours * 3600 + minutes * 60 + seconds - offset;
+    u64::try_from(seconds).ok()
 }
 
 /// `2026-11-19 07:33:20 UTC` for a Unix time in seconds.
@@ -133,5 +193,38 @@ mod tests {
         assert_eq!(Date::parse("2027-1-5"), None);
         assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days(20_780).to_string(), "2026-11-23");
+        for days in [-800_000, -1, 0, 1, 59, 60, 20_780, 2_000_000] {
+            assert_eq!(Date::from_days(days).days(), days);
+        }
+    }
+
+    #[test]
+    fn date_times_as_oms_writes_them_are_utc_seconds() {
+        // The example of DescribeProjectComponents' storeList[].beginCheckpoint.
+        assert_eq!(parse_date_time("2023-08-01T06:34:01"), Some(1_690_871_641));
+        assert_eq!(parse_date_time("2023-08-01 06:34:01"), Some(1_690_871_641));
+        assert_eq!(
+            parse_date_time("2023-08-01T06:34:01.250Z"),
+            Some(1_690_871_641)
+        );
+        assert_eq!(
+            parse_date_time("2023-08-01T14:34:01+08:00"),
+            Some(1_690_871_641)
+        );
+        assert_eq!(utc(1_690_871_641), "2023-08-01 06:34:01 UTC");
+        for bad in [
+            "",
+            "2023-08-01",
+            "2023-08-01T6:34:01",
+            "2023-08-01T06:34",
+            "2023-13-01T06:34:01",
+            "2023-08-01T24:00:00",
+            "2023-08-01T06:34:01+8",
+            "2023-08-01T06:34:01.x",
+            "1969-12-31T23:59:59",
+            "yesterday",
+        ] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
     }
 }

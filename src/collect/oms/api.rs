@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::lenient;
 use crate::facts::Tenant;
 use crate::facts::oms::{
     Components, DataSource, LogSource, MappedDatabase, MappedTable, MatchRule, MatchingRules,
@@ -40,14 +41,15 @@ pub enum FaultKind {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope<T> {
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub success: Option<bool>,
     #[serde(default)]
     pub code: Option<Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub message: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub request_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::count")]
     pub total_count: Option<u64>,
     #[serde(default = "none")]
     pub data: Option<T>,
@@ -128,14 +130,23 @@ pub fn decode<T: DeserializeOwned>(
             "OMS answered with HTML, not the API's JSON (a login page or a proxy in front of the API?); check [oms] url".into(),
         ));
     }
-    let envelope: Envelope<T> = serde_json::from_slice(body).map_err(|error| {
-        let what = if error.is_eof() {
-            "the response body ends early (truncated)"
-        } else {
-            "the response body is not the API's JSON"
+    let unreadable = |field: Option<String>, error: serde_json::Error| {
+        let what = match field {
+            _ if error.is_eof() => "the response body ends early (truncated)".to_string(),
+            // A known field in a shape no OMS version documents: name it.
+            Some(field) if error.is_data() && field != "." => {
+                format!("field `{field}` cannot be read")
+            }
+            _ => "the response body is not the API's JSON".to_string(),
         };
         fault(FaultKind::Unusable, format!("{what}: {error}"))
-    })?;
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let envelope: Envelope<T> = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| unreadable(Some(error.path().to_string()), error.into_inner()))?;
+    deserializer
+        .end()
+        .map_err(|error| unreadable(None, error))?;
     match envelope.success {
         Some(true) => Ok(envelope),
         Some(false) => Err(fault(
@@ -170,14 +181,15 @@ fn render_code(code: &Value) -> String {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataSourceDto {
+    #[serde(deserialize_with = "lenient::required_text")]
     pub id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::text")]
     pub name: Option<String>,
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub ip: Option<String>,
-    #[serde(default, deserialize_with = "lenient_port")]
+    #[serde(default, deserialize_with = "lenient::port")]
     pub port: Option<u16>,
     #[serde(default)]
     pub tenant: Option<String>,
@@ -185,7 +197,8 @@ pub struct DataSourceDto {
     pub cluster: Option<String>,
     #[serde(default)]
     pub user_name: Option<String>,
-    #[serde(default)]
+    /// An object, or (as most versions of the API reference type it) a JSON string of one.
+    #[serde(default, deserialize_with = "conn_extra")]
     pub conn_extra_attributes: Option<ConnExtraDto>,
     #[serde(default)]
     pub ocp_name: Option<String>,
@@ -199,24 +212,36 @@ pub struct DataSourceDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConnExtraDto {
+    #[serde(deserialize_with = "lenient::text")]
     pub drc_user: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
     pub config_url: Option<String>,
+}
+
+/// `connExtraAttributes` as an object or as a JSON string of one. The API reference types it
+/// "string" in most versions and prints `{}` for an `OB_MYSQL` source: what it shows of the
+/// log settings is only known when it names them. Empty, unreadable, or naming neither
+/// `drcUser` nor `configUrl` is `None` — unknown, never "no log user".
+fn conn_extra<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<ConnExtraDto>, D::Error> {
+    let object = match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::Object(object)) => object,
+        Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(object)) => object,
+            _ => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    if !object.contains_key("drcUser") && !object.contains_key("configUrl") {
+        return Ok(None);
+    }
+    Ok(serde_json::from_value(Value::Object(object)).ok())
 }
 
 /// A text OMS may leave empty instead of null: empty is none.
 fn given(text: Option<String>) -> Option<String> {
     text.filter(|text| !text.trim().is_empty())
-}
-
-/// A port as a number or a string, as different OMS versions send it.
-fn lenient_port<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u16>, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
-        Some(Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    })
 }
 
 /// A host name's addresses, or why it has none.
@@ -384,6 +409,7 @@ pub fn data_sources(items: Vec<DataSourceDto>, plan: &PlanEndpoints) -> Vec<Data
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectItemDto {
+    #[serde(deserialize_with = "lenient::required_text")]
     pub id: String,
     #[serde(default)]
     pub name: String,
@@ -485,6 +511,7 @@ impl DescribedDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProjectDto {
+    #[serde(deserialize_with = "lenient::required_text")]
     pub id: String,
     pub name: String,
     pub status: Option<String>,
@@ -495,9 +522,13 @@ pub struct ProjectDto {
     /// host and port.
     pub source_connect_info: Option<ConnectInfoDto>,
     pub sink_connect_info: Option<ConnectInfoDto>,
+    #[serde(deserialize_with = "lenient::flag")]
     pub enable_struct_transfer: Option<bool>,
+    #[serde(deserialize_with = "lenient::flag")]
     pub enable_full_transfer: Option<bool>,
+    #[serde(deserialize_with = "lenient::flag")]
     pub enable_incr_transfer: Option<bool>,
+    #[serde(deserialize_with = "lenient::flag")]
     pub enable_reverse_incr_transfer: Option<bool>,
     pub incr_transfer_config: Option<IncrConfigDto>,
     pub reverse_incr_transfer_config: Option<IncrConfigDto>,
@@ -536,6 +567,7 @@ impl IncrConfigDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CommonConfigDto {
+    #[serde(deserialize_with = "lenient::flag")]
     pub active_active: Option<bool>,
 }
 
@@ -545,7 +577,7 @@ pub struct ConnectInfoDto {
     pub endpoint_id: Option<String>,
     pub endpoint_name: Option<String>,
     pub host: Option<String>,
-    #[serde(deserialize_with = "lenient_port")]
+    #[serde(deserialize_with = "lenient::port")]
     pub port: Option<u16>,
 }
 
@@ -682,7 +714,9 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         sink_unresolved,
         id: dto.id,
         name: dto.name,
-        status: dto.status.unwrap_or_else(|| "UNKNOWN".into()),
+        status: given(dto.status)
+            .map(|status| status.trim().to_ascii_uppercase())
+            .unwrap_or_else(|| "UNKNOWN".into()),
         source_endpoint_id,
         sink_endpoint_id,
         migration: Migrations {
@@ -927,10 +961,11 @@ fn parse_rule(text: &str) -> Result<MatchRule, String> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StepDto {
+    #[serde(deserialize_with = "lenient::integer")]
     pub order: Option<i64>,
     pub name: String,
     pub status: Option<String>,
-    #[serde(deserialize_with = "lenient_percent")]
+    #[serde(deserialize_with = "lenient::percent")]
     pub progress: Option<u8>,
     pub extra_info: Option<StepExtraDto>,
     pub step_info: Option<StepInfoDto>,
@@ -939,30 +974,10 @@ pub struct StepDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StepInfoDto {
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub incr_timestamp_checkpoint: Option<u64>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub checkpoint_sample_timestamp: Option<u64>,
-}
-
-/// A Unix time in seconds, as a number or a string; a value in milliseconds (OMS sends both)
-/// is brought to seconds, and zero or a negative number means "none yet".
-fn lenient_timestamp<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u64>, D::Error> {
-    let number = match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    Ok(number.filter(|n| n.is_finite() && *n > 0.0).map(|n| {
-        // Seconds stay below 10^11 until the year 5138; milliseconds are above it since 1973.
-        if n >= 1e11 {
-            (n / 1000.0) as u64
-        } else {
-            n as u64
-        }
-    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -970,21 +985,6 @@ fn lenient_timestamp<'de, D: serde::Deserializer<'de>>(
 pub struct StepExtraDto {
     pub error_code: Option<String>,
     pub error_msg: Option<String>,
-}
-
-/// A percentage as a number or a string (`"100"`, `100`, `100.0`).
-fn lenient_percent<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u8>, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::Number(n)) => n.as_f64().map(|p| p.clamp(0.0, 100.0) as u8),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .map(|p| p.clamp(0.0, 100.0) as u8),
-        _ => None,
-    })
 }
 
 /// DescribeProjectSteps of project `id` → its steps; no data is a malformed answer.
@@ -1040,11 +1040,11 @@ pub fn steps(items: Vec<StepDto>) -> Vec<Step> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProgressDto {
-    #[serde(deserialize_with = "lenient_percent")]
+    #[serde(deserialize_with = "lenient::percent")]
     pub struct_transfer_progress: Option<u8>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub incr_sync_checkpoint: Option<u64>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub reverse_incr_transfer_checkpoint: Option<u64>,
 }
 
@@ -1071,13 +1071,18 @@ pub struct ComponentsDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct StoreDto {
-    pub id: Option<Value>,
+    /// What the API reference names a store by; older answers (and this tool's earlier test
+    /// bodies) give an `id`.
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub id: Option<String>,
     pub status: Option<String>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub begin_checkpoint: Option<u64>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub end_checkpoint: Option<u64>,
-    #[serde(deserialize_with = "lenient_timestamp")]
+    #[serde(deserialize_with = "lenient::timestamp")]
     pub lately_heartbeat_time_sec: Option<u64>,
     pub err_msg: Option<String>,
 }
@@ -1088,10 +1093,7 @@ impl ComponentsDto {
             list.into_iter()
                 .take(MAX_LISTED)
                 .map(|store| Store {
-                    id: store.id.map(|id| match id {
-                        Value::String(text) => text,
-                        other => other.to_string(),
-                    }),
+                    id: given(store.name).or(given(store.id)),
                     status: store
                         .status
                         .unwrap_or_else(|| "UNKNOWN".into())
@@ -1129,24 +1131,15 @@ pub struct VerifiedTableDto {
     pub source_table_name: Option<String>,
     pub dest_schema_name: Option<String>,
     pub dest_table_name: Option<String>,
-    #[serde(deserialize_with = "lenient_count")]
-    pub source_only_count: u64,
-    #[serde(deserialize_with = "lenient_count")]
-    pub dest_only_count: u64,
-    #[serde(deserialize_with = "lenient_count")]
-    pub mismatched_count: u64,
+    #[serde(deserialize_with = "lenient::count")]
+    pub source_only_count: Option<u64>,
+    #[serde(deserialize_with = "lenient::count")]
+    pub dest_only_count: Option<u64>,
+    #[serde(deserialize_with = "lenient::count")]
+    pub mismatched_count: Option<u64>,
     pub status: Option<String>,
     pub result_desc: Option<String>,
     pub error_details: Option<Value>,
-}
-
-/// A count as a number or a string; anything else is 0.
-fn lenient_count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
-    Ok(match Option::<Value>::deserialize(deserializer)? {
-        Some(Value::Number(n)) => n.as_u64().unwrap_or(0),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(0),
-        _ => 0,
-    })
 }
 
 impl VerifyResultDto {
@@ -1169,14 +1162,15 @@ impl VerifyResultDto {
                     source: name(table.source_schema_name, table.source_table_name)
                         .unwrap_or_else(|| "an unnamed table".into()),
                     target: name(table.dest_schema_name, table.dest_table_name),
-                    source_only: table.source_only_count,
-                    target_only: table.dest_only_count,
-                    mismatched: table.mismatched_count,
+                    source_only: table.source_only_count.unwrap_or(0),
+                    target_only: table.dest_only_count.unwrap_or(0),
+                    mismatched: table.mismatched_count.unwrap_or(0),
                     status: table
                         .status
                         .unwrap_or_else(|| "UNKNOWN".into())
                         .to_ascii_uppercase(),
-                    error: error.or(table.result_desc.filter(|d| !d.is_empty())),
+                    // `resultDesc` describes the result type ("一致", "Consistent"): not an error.
+                    error,
                 }
             })
             .collect()
@@ -1187,7 +1181,7 @@ impl VerifyResultDto {
 mod tests {
     use super::*;
     use crate::facts::Fact;
-    use crate::facts::oms::Writes;
+    use crate::facts::oms::{LogSource, Writes};
 
     #[test]
     fn decodes_the_envelope_and_ignores_unknown_fields() {
@@ -1611,5 +1605,149 @@ mod tests {
         )
         .unwrap();
         assert!(project_steps("np_1", envelope).is_err());
+    }
+
+    #[test]
+    fn scalars_written_as_strings_decode_and_anything_else_names_its_field() {
+        // The ListProjects example of the API reference: success and totalCount as strings.
+        let envelope: Envelope<Vec<ProjectItemDto>> = decode(
+            "ListProjects",
+            200,
+            br#"{"success":"true","totalCount":"151","data":[{"id":"np_1","name":"p","status":"RUNNING"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(envelope.total_count, Some(151));
+        let fault = decode::<Vec<ProjectItemDto>>(
+            "ListProjects",
+            200,
+            br#"{"success":true,"totalCount":"many","data":[]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(fault.kind, FaultKind::Unusable);
+        assert!(
+            fault.reason.contains("field `totalCount`"),
+            "{}",
+            fault.reason
+        );
+        let fault = decode::<Vec<DataSourceDto>>(
+            "ListDataSource",
+            200,
+            br#"{"success":true,"data":[{"id":"e_1","port":"28 81"}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            fault.reason.contains("field `data[0].port`"),
+            "{}",
+            fault.reason
+        );
+        let fault =
+            decode::<Vec<DataSourceDto>>("ListDataSource", 200, br#"{"success":"yes","data":[]}"#)
+                .unwrap_err();
+        assert!(fault.reason.contains("field `success`"), "{}", fault.reason);
+        let steps: Envelope<Vec<StepDto>> = decode(
+            "DescribeProjectSteps",
+            200,
+            br#"{"success":true,"data":[{"order":"2","name":"INCR_TRANSFER","status":"monitoring"},{"order":"1","name":"STRUCT_TRANSFER","status":"FINISHED","progress":"100"}]}"#,
+        )
+        .unwrap();
+        let steps = steps_of(steps);
+        assert_eq!(steps[0].kind, StepKind::Schema);
+        assert_eq!(steps[1].status, "MONITORING");
+        assert!(steps[1].is_running());
+    }
+
+    fn steps_of(envelope: Envelope<Vec<StepDto>>) -> Vec<Step> {
+        project_steps("np_1", envelope).unwrap()
+    }
+
+    #[test]
+    fn conn_extra_attributes_as_an_object_or_a_string_and_empty_is_unknown() {
+        let source = |extra: &str| {
+            let body = format!(
+                r#"{{"success":true,"data":[{{"id":"e_1","type":"OB_MYSQL","connExtraAttributes":{extra}}}]}}"#
+            );
+            let envelope: Envelope<Vec<DataSourceDto>> =
+                decode("ListDataSource", 200, body.as_bytes()).unwrap();
+            data_sources(envelope.data.unwrap(), &PlanEndpoints::default()).remove(0)
+        };
+        let known = LogSource {
+            drc_user: Some("drc@sys".into()),
+            config_url: None,
+        };
+        for extra in [
+            r#"{"drcUser":"drc@sys","configUrl":""}"#,
+            r#""{\"drcUser\":\"drc@sys\",\"configUrl\":null}""#,
+        ] {
+            assert_eq!(source(extra).log_source.as_ref(), Some(&known), "{extra}");
+        }
+        // Shown empty, unreadable, or naming neither setting: unknown, not "no drcUser".
+        for extra in [
+            "{}",
+            r#""{}""#,
+            r#""""#,
+            r#""not json""#,
+            r#"{"isLogicSource":false}"#,
+            "null",
+            "[1]",
+        ] {
+            assert_eq!(source(extra).log_source, None, "{extra}");
+        }
+    }
+
+    #[test]
+    fn stores_are_named_by_name_and_their_checkpoints_may_be_utc_strings() {
+        let envelope: Envelope<ComponentsDto> = decode(
+            "DescribeProjectComponents",
+            200,
+            br#"{"success":"true","data":{"storeList":[{"name":"store_1","status":"active",
+                "beginCheckpoint":"2023-08-01T06:34:01","endCheckpoint":"2023-08-01T07:34:01"}],
+                "reverseStoreList":[{"id":7,"status":"ACTIVE","beginCheckpoint":1690871641}]}}"#,
+        )
+        .unwrap();
+        let components = envelope.data.unwrap().components();
+        let store = &components.stores[0];
+        assert_eq!(store.id.as_deref(), Some("store_1"));
+        assert_eq!(store.status, "ACTIVE");
+        assert_eq!(store.begin, Some(1_690_871_641));
+        assert_eq!(store.end, Some(1_690_875_241));
+        assert_eq!(components.reverse_stores[0].id.as_deref(), Some("7"));
+        assert_eq!(components.reverse_stores[0].begin, Some(1_690_871_641));
+    }
+
+    #[test]
+    fn project_statuses_of_a_running_project_in_any_case() {
+        for (status, running) in [
+            ("RUNNING", true),
+            ("running_modifying", true),
+            ("RUNNING_MERGING", true),
+            (" Running ", true),
+            ("SUSPEND", false),
+            ("FAILED", false),
+            ("INIT", false),
+        ] {
+            let body = format!(r#"{{"id":"np_1","name":"p","status":"{status}"}}"#);
+            let project = project(
+                serde_json::from_str(&body).unwrap(),
+                &[],
+                &PlanEndpoints::default(),
+            );
+            assert_eq!(project.is_running(), running, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_verified_table_result_description_is_not_an_error() {
+        let envelope: Envelope<VerifyResultDto> = decode(
+            "ListProjectFullVerifyResult",
+            200,
+            r#"{"success":true,"data":{"fullVerifyTableStatistics":[{"sourceSchemaName":"app",
+                "sourceTableName":"orders","sourceOnlyCount":"0","destOnlyCount":"0",
+                "mismatchedCount":"0","status":"FINISHED","resultType":"CONSISTENT","resultDesc":"一致"}]}}"#
+                .as_bytes(),
+        )
+        .unwrap();
+        let tables = envelope.data.unwrap().tables();
+        assert_eq!(tables[0].error, None);
+        assert_eq!(tables[0].differences(), 0);
     }
 }

@@ -9,6 +9,7 @@
 //! never a shorter list that could pass.
 
 pub mod api;
+pub mod lenient;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -21,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::facts::oms::{Access, DataSource, ENDED_STATUSES, OmsFacts, Project, VerifiedTable};
+use crate::facts::oms::{Access, DataSource, OmsFacts, Project, VerifiedTable};
 use crate::facts::{Fact, Tenant};
 use crate::plan::{OmsPlan, Plan, Secret, Topology};
 use api::{Addresses, Envelope, Fault, FaultKind, Lookup, PlanEndpoints, ProjectItemDto};
@@ -267,29 +268,27 @@ impl Client {
                 .await?;
             let (data, total) =
                 api::page(action, page, envelope).map_err(|fault| self.at(fault))?;
-            let received = data.len() as u64;
             let before = items.len();
             last_total = total;
             items.extend(
                 data.into_iter()
                     .filter(|item| seen.insert(item.id().to_string())),
             );
-            let done =
-                received < PAGE_SIZE || total.is_some_and(|total| items.len() as u64 >= total);
-            if done {
-                return Ok(items);
-            }
-            if items.len() == before {
-                return Err(unreadable(format!(
-                    " (page {page}): a full page of only {} already listed ({} so far, {})",
-                    if action == "ListProjects" {
-                        "projects"
-                    } else {
-                        "data sources"
-                    },
-                    items.len(),
-                    reported(total)
-                )));
+            match next_page(before, items.len(), total) {
+                Paging::Next => {}
+                Paging::Done => return Ok(items),
+                Paging::EndedShort => {
+                    return Err(unreadable(format!(
+                        " (page {page}): a page of no {} not already listed ({} so far, {})",
+                        if action == "ListProjects" {
+                            "project"
+                        } else {
+                            "data source"
+                        },
+                        items.len(),
+                        reported(total)
+                    )));
+                }
             }
         }
         Err(unreadable(format!(
@@ -298,6 +297,29 @@ impl Client {
             items.len(),
             reported(last_total)
         )))
+    }
+}
+
+/// What a list action's page says about the next one.
+#[derive(Debug, PartialEq, Eq)]
+enum Paging {
+    Next,
+    Done,
+    /// The list stopped adding items before the `totalCount` it reports.
+    EndedShort,
+}
+
+/// Whether to read another page, after one that took the items read from `before` to `now`.
+/// A short page alone never ends a list: a server may cap `pageSize` below what was asked
+/// (the API reference documents 150 only for ListProjects). The list is whole when it holds
+/// the `totalCount` OMS reports, or, when OMS reports none, at the first page adding nothing
+/// new (empty, or only items already listed).
+fn next_page(before: usize, now: usize, total: Option<u64>) -> Paging {
+    match total {
+        Some(total) if now as u64 >= total => Paging::Done,
+        Some(_) if now == before => Paging::EndedShort,
+        None if now == before => Paging::Done,
+        _ => Paging::Next,
     }
 }
 
@@ -492,7 +514,7 @@ async fn collect_unbounded(
             !item
                 .status
                 .as_deref()
-                .is_some_and(|status| ENDED_STATUSES.contains(&status))
+                .is_some_and(crate::facts::oms::has_ended)
         })
         .filter(|item| item.reach(&sources) != api::Reach::Elsewhere)
         .map(|item| item.id.clone())
@@ -688,19 +710,43 @@ impl Describe {
             .ok_or_else(|| self.client.at(api::no_data(action, id)))
     }
 
-    /// Every verified table of project `id`, page by page: a page shorter than the page size is
-    /// the last; more than [`MAX_PAGES`] pages is unavailable, never a shorter list.
+    /// Every verified table of project `id`, page by page, as [`next_page`] reads a list;
+    /// more than [`MAX_PAGES`] pages is unavailable, never a shorter list.
     async fn verification(&self, id: &str) -> Result<Vec<VerifiedTable>, Fault> {
-        let mut tables = Vec::new();
+        let mut tables: Vec<VerifiedTable> = Vec::new();
+        let mut seen = BTreeSet::new();
         for page in 1..=MAX_PAGES {
             let request = json!({"projectId": id, "pageNumber": page, "pageSize": PAGE_SIZE});
-            let data = self
-                .read::<api::VerifyResultDto>("ListProjectFullVerifyResult", &request, id)
-                .await?;
-            let listed = data.full_verify_table_statistics.len() as u64;
-            tables.extend(data.tables());
-            if listed < PAGE_SIZE {
-                return Ok(tables);
+            let envelope = {
+                let _permit = self.limit.acquire().await.expect("never closed");
+                self.client
+                    .call::<api::VerifyResultDto>("ListProjectFullVerifyResult", &request)
+                    .await?
+            };
+            let total = envelope.total_count;
+            let data = envelope.data.ok_or_else(|| {
+                self.client
+                    .at(api::no_data("ListProjectFullVerifyResult", id))
+            })?;
+            let before = tables.len();
+            tables.extend(
+                data.tables()
+                    .into_iter()
+                    .filter(|table| seen.insert((table.source.clone(), table.target.clone()))),
+            );
+            match next_page(before, tables.len(), total) {
+                Paging::Next => {}
+                Paging::Done => return Ok(tables),
+                Paging::EndedShort => {
+                    return Err(self.client.at(Fault {
+                        kind: FaultKind::Malformed,
+                        reason: format!(
+                            "ListProjectFullVerifyResult ({id}, page {page}): a page of no table not already listed ({} so far, totalCount {}): the list cannot be read whole",
+                            tables.len(),
+                            total.unwrap_or_default()
+                        ),
+                    }));
+                }
             }
         }
         Err(self.client.at(Fault {
@@ -735,5 +781,23 @@ fn failed(url: &str, fault: Fault) -> OmsFacts {
         reverse: Fact::unavailable(&fault.reason),
         others: Fact::unavailable(fault.reason),
         collected_at: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Paging, next_page};
+
+    #[test]
+    fn a_short_page_alone_never_ends_a_list() {
+        // A server capping pageSize at 10 while 25 exist: the short first page is not the end.
+        assert_eq!(next_page(0, 10, Some(25)), Paging::Next);
+        assert_eq!(next_page(20, 25, Some(25)), Paging::Done);
+        assert_eq!(next_page(0, 10, None), Paging::Next);
+        // No totalCount: a page adding nothing new (empty, or repeats) is the end.
+        assert_eq!(next_page(10, 10, None), Paging::Done);
+        // totalCount not reached and nothing new: the list cannot be read whole.
+        assert_eq!(next_page(10, 10, Some(25)), Paging::EndedShort);
+        assert_eq!(next_page(0, 0, Some(0)), Paging::Done);
     }
 }

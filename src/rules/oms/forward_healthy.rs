@@ -54,11 +54,10 @@ fn check(cx: &Ctx<'_>) -> Check {
     // status FAILED it alone causes, are oms.reverse-healthy's to report.
     let (reverse, forward): (Vec<_>, Vec<_>) = steps
         .iter()
-        .filter(|step| step.status == "FAILED")
+        .filter(|step| step.is_failed())
         .partition(|step| step.kind == StepKind::ReverseIncremental);
-    let failed_by_reverse_step =
-        project.status == "FAILED" && forward.is_empty() && !reverse.is_empty();
-    if project.status != "RUNNING" && !failed_by_reverse_step {
+    let failed_by_reverse_step = project.is_failed() && forward.is_empty() && !reverse.is_empty();
+    if !project.is_running() && !failed_by_reverse_step {
         findings.push(
             Finding::new(
                 Side::Oms,
@@ -103,7 +102,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         );
     }
     match project.step(StepKind::Incremental) {
-        Some(step) if step.status == "RUNNING" || step.status == "MONITORING" => {}
+        Some(step) if step.is_running() => {}
         Some(step) => findings.push(
             Finding::new(
                 Side::Oms,

@@ -65,7 +65,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         ]);
     };
     let progress = step.progress.or(project.schema_progress);
-    let done = step.status == "FINISHED" && progress.is_none_or(|progress| progress >= 100);
+    let done = step.is_finished() && progress.is_none_or(|progress| progress >= 100);
     if done {
         return Ok(vec![]);
     }

@@ -88,7 +88,7 @@ pub fn unhealthy<'a>(
 ) -> Vec<Finding> {
     let object = Some(direction.project.name.clone());
     let mut findings = Vec::new();
-    for step in steps.filter(|step| matches!(step.status.as_str(), "FAILED" | "SUSPEND")) {
+    for step in steps.filter(|step| step.has_stopped()) {
         let error = step
             .error
             .as_deref()
