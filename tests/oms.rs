@@ -421,6 +421,111 @@ fn a_healthy_running_pair_is_clean_at_the_running_stage() {
     assert!(reason(&run.report, "tenant.log-window").contains("seekdb"));
 }
 
+/// What a run decided, with the scenario's own names taken out: the stage, the exit code, every
+/// rule's status, and every finding's rule, side, object and severity.
+fn verdicts(run: &Run) -> (Value, i32, Vec<(String, String)>, Vec<String>) {
+    let database = &run.scenario.database;
+    let outcomes = run.report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["rule"].as_str().unwrap().to_string(),
+                o["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let found = run.report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["rule"], f["side"], f["object"], f["severity"]
+            )
+            .replace(database.as_str(), "{db}")
+        })
+        .collect();
+    (run.report["stage"].clone(), run.code, outcomes, found)
+}
+
+/// OMS answering in the shapes the OMS CE API reference prints (numbers and booleans as
+/// strings, DescribeProject's data a list, stores by name with UTC date-time checkpoints,
+/// connExtraAttributes a JSON string, no destTableName, running projects RUNNING_MODIFYING /
+/// RUNNING_MERGING) gives the very verdicts of our own shapes: clean pairs exit 0, and the
+/// store-window, conflict, lag, verification and running findings still fire.
+#[test]
+fn the_documented_answer_shapes_give_the_same_verdicts() {
+    for (name, fixtures, single, fires) in [
+        ("oms_doc_running", "running", false, None),
+        ("oms_doc_sp", "single-project", true, None),
+        (
+            "oms_doc_store",
+            "store-behind",
+            true,
+            Some("oms.store-window"),
+        ),
+        (
+            "oms_doc_third",
+            "third-project",
+            false,
+            Some("oms.conflicts"),
+        ),
+        (
+            "oms_doc_rev_failed",
+            "reverse-failed",
+            false,
+            Some("oms.reverse-healthy"),
+        ),
+        ("oms_doc_lag", "forward-lagging", false, Some("oms.lag")),
+        (
+            "oms_doc_verify",
+            "verify-differs",
+            true,
+            Some("oms.full-verify"),
+        ),
+    ] {
+        let edit: fn(String) -> String = if single {
+            common::single_project
+        } else {
+            |plan| plan
+        };
+        let ours = format!("{name}_o");
+        let documented = format!("{name}_d");
+        let Some(our_run) = check(&ours, Behaviour::Fixtures(fixtures))
+            .edit_plan(edit)
+            .run()
+        else {
+            return;
+        };
+        let Some(documented_run) = check(&documented, Behaviour::Documented(fixtures))
+            .edit_plan(edit)
+            .run()
+        else {
+            return;
+        };
+        let (ours, theirs) = (verdicts(&our_run), verdicts(&documented_run));
+        assert_eq!(ours, theirs, "{fixtures}");
+        match fires {
+            None => assert_eq!((theirs.1, theirs.3.len()), (0, 0), "{fixtures}: {theirs:?}"),
+            Some(rule) => assert!(
+                theirs
+                    .3
+                    .iter()
+                    .any(|f| f.starts_with(&format!("\"{rule}\""))),
+                "{fixtures}: {theirs:?}"
+            ),
+        }
+        assert!(
+            rules_with(&documented_run.report, "inconclusive").is_empty(),
+            "{fixtures}: {:?}",
+            rules_with(&documented_run.report, "inconclusive")
+        );
+    }
+}
+
 /// A reverse project FAILED at its incremental step gave PASSED before the running stage:
 /// now the error carries OMS's code and the usual cause, and the two hours it is behind.
 #[test]

@@ -1,6 +1,7 @@
 //! The live pair for tests: two real seekdb kernels started by `scripts/test`, set up as root.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod documented;
 pub mod oms_server;
 pub mod proxy;
 mod serve;

@@ -19,6 +19,9 @@ pub const USER: &str = "admin";
 pub enum Behaviour {
     /// Bodies from fixtures/oms/<scenario>/, falling back to fixtures/oms/base/.
     Fixtures(&'static str),
+    /// The same bodies in the shapes the OMS CE API reference prints, running projects
+    /// `RUNNING_MODIFYING` / `RUNNING_MERGING` (tests/common/documented.rs).
+    Documented(&'static str),
     /// This HTTP status with a short text body.
     Status(u16),
     /// HTTP 200 with an HTML login page.
@@ -124,6 +127,11 @@ async fn serve(
             200,
             "application/json",
             fixture(scenario, &action, &body, vars),
+        ),
+        Behaviour::Documented(scenario) => (
+            200,
+            "application/json",
+            super::documented::documented(&action, &fixture(scenario, &action, &body, vars), true),
         ),
         Behaviour::EndlessPages { fresh_ids } if action == "ListProjects" => {
             let (page, size) = paging(&body);

@@ -1153,6 +1153,8 @@ impl VerifyResultDto {
                     (None, Some(table)) => Some(table),
                     _ => None,
                 };
+                // No doc version has `destTableName`: a table keeps its name on the target.
+                let dest_table = given(table.dest_table_name).or(table.source_table_name.clone());
                 let error = match table.error_details {
                     Some(Value::String(text)) if !text.is_empty() => Some(text),
                     Some(Value::Null) | None => None,
@@ -1161,7 +1163,9 @@ impl VerifyResultDto {
                 VerifiedTable {
                     source: name(table.source_schema_name, table.source_table_name)
                         .unwrap_or_else(|| "an unnamed table".into()),
-                    target: name(table.dest_schema_name, table.dest_table_name),
+                    target: table
+                        .dest_schema_name
+                        .and_then(|schema| name(Some(schema), dest_table)),
                     source_only: table.source_only_count.unwrap_or(0),
                     target_only: table.dest_only_count.unwrap_or(0),
                     mismatched: table.mismatched_count.unwrap_or(0),

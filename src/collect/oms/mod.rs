@@ -279,11 +279,11 @@ impl Client {
                 Paging::Done => return Ok(items),
                 Paging::EndedShort => {
                     return Err(unreadable(format!(
-                        " (page {page}): a page of no {} not already listed ({} so far, {})",
+                        " (page {page}): a page of only {} already listed, or none ({} so far, {})",
                         if action == "ListProjects" {
-                            "project"
+                            "projects"
                         } else {
-                            "data source"
+                            "data sources"
                         },
                         items.len(),
                         reported(total)
@@ -741,7 +741,7 @@ impl Describe {
                     return Err(self.client.at(Fault {
                         kind: FaultKind::Malformed,
                         reason: format!(
-                            "ListProjectFullVerifyResult ({id}, page {page}): a page of no table not already listed ({} so far, totalCount {}): the list cannot be read whole",
+                            "ListProjectFullVerifyResult ({id}, page {page}): a page of only tables already listed, or none ({} so far, totalCount {}): the list cannot be read whole",
                             tables.len(),
                             total.unwrap_or_default()
                         ),
