@@ -15,6 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[allow(dead_code)]
+#[path = "../tests/common/documented.rs"]
+mod documented;
+#[allow(dead_code)]
 #[path = "../tests/common/oms_server.rs"]
 mod oms_server;
 #[path = "../tests/common/serve.rs"]
