@@ -14,3 +14,4 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod version;

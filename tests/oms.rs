@@ -817,6 +817,55 @@ fn http_500_leaves_the_oms_rules_inconclusive() {
     assert_eq!(attempts, 3, "5xx is retried, a bounded number of times");
 }
 
+/// An OMS older than the Action API (documented from OMS CE 4.1.1) answers 404 at
+/// `/api/v2`: the OMS facts are unavailable with that reason, never guessed.
+#[test]
+fn an_oms_without_the_action_api_leaves_the_oms_rules_inconclusive() {
+    let Some(run) = check("oms_404", Behaviour::Status(404)).run() else {
+        return;
+    };
+    assert_incomplete(&run, "no Action API at this URL");
+    assert!(reason(&run.report, "oms.reachable").contains("4.1.1"));
+}
+
+/// A plan declaring an OMS before 4.1.1 sends it nothing: what it would answer is not
+/// documented.
+#[test]
+fn a_declared_oms_before_the_action_api_is_not_asked() {
+    let Some(run) = check("oms_declared_old", Behaviour::Fixtures("running"))
+        .edit_plan(|plan| plan.replace("[oms]\n", "[oms]\nversion = \"4.0.2\"\n"))
+        .run()
+    else {
+        return;
+    };
+    assert!(run.server.actions.lock().unwrap().is_empty());
+    let inconclusive = rules_with(&run.report, "inconclusive");
+    for rule in [
+        "oms.reachable",
+        "oms.data-sources",
+        "oms.conflicts",
+        "oms.lag",
+    ] {
+        assert!(
+            inconclusive.contains(&rule.to_string()),
+            "{rule}: {inconclusive:?}"
+        );
+    }
+    let why = reason(&run.report, "oms.reachable");
+    assert!(
+        why.contains("declares OMS 4.0.2, which documents no Action API"),
+        "{why}"
+    );
+    // The only findings are the tenants' versions, which OMS 4.0.2 does not support.
+    assert!(
+        findings(&run.report)
+            .iter()
+            .all(|(rule, _, _)| rule == "tenant.version-supported"),
+        "{:?}",
+        findings(&run.report)
+    );
+}
+
 /// OMS lists the forward project but answers HTTP 500 describing it: `--stage auto` cannot tell
 /// forward from reverse, says so, and leaves the rules of one stage inconclusive rather than
 /// running them at a guessed stage.

@@ -92,25 +92,7 @@ impl Matrix {
     }
 }
 
-/// Compares dotted versions numerically, missing components counting as 0; a non-numeric
-/// component compares as 0 too (it never appears in `ob_version()`).
-pub fn compare(left: &str, right: &str) -> Ordering {
-    let parts = |v: &str| -> Vec<u64> {
-        v.split('.')
-            .map(|p| p.trim().parse().unwrap_or(0))
-            .collect()
-    };
-    let (l, r) = (parts(left), parts(right));
-    (0..l.len().max(r.len()))
-        .map(|i| {
-            l.get(i)
-                .copied()
-                .unwrap_or(0)
-                .cmp(&r.get(i).copied().unwrap_or(0))
-        })
-        .find(|ordering| ordering.is_ne())
-        .unwrap_or(Ordering::Equal)
-}
+pub use crate::version::compare;
 
 fn parse(text: &str) -> Result<Matrix, String> {
     let root = toml_span::parse(text).map_err(|e| e.to_string())?;

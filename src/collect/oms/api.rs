@@ -109,6 +109,17 @@ pub fn decode<T: DeserializeOwned>(
                 format!("HTTP {status}: OMS rejected the user and password of [oms]"),
             ));
         }
+        404 => {
+            return Err(fault(
+                FaultKind::Unusable,
+                format!(
+                    "HTTP 404: no Action API at this URL (POST /api/v2?Action=..., documented from \
+                     OMS CE {}; OMS 3.3.x–4.1.0 document only /api/omsp/... endpoints, which this \
+                     tool does not read); check [oms] url and the OMS version",
+                    super::ACTION_API_SINCE
+                ),
+            ));
+        }
         500..=599 => {
             return Err(fault(
                 FaultKind::Transient,
@@ -461,9 +472,7 @@ impl ProjectItemDto {
     /// when both its endpoints are registered data sources matched to neither tenant.
     pub fn reach(&self, sources: &[DataSource]) -> Reach {
         let endpoint = |id: &Option<String>, info: &Option<ConnectInfoDto>| {
-            let id = id
-                .as_ref()
-                .or_else(|| info.as_ref().and_then(|info| info.endpoint_id.as_ref()))?;
+            let id = endpoint_id(info, id)?;
             sources.iter().find(|source| &source.id == id)
         };
         let ends = [
@@ -539,27 +548,34 @@ pub struct ProjectDto {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IncrConfigDto {
-    #[serde(rename = "supportDDLTypes", alias = "supportDdlTypes")]
+    #[serde(
+        rename = "supportDDLTypes",
+        alias = "supportDdlTypes",
+        deserialize_with = "lenient::names"
+    )]
     pub support_ddl_types: Option<Vec<String>>,
+    /// Typed "string" in most versions of the API reference, printed as a list.
+    #[serde(deserialize_with = "lenient::names")]
     pub record_type_white_list: Option<Vec<String>>,
 }
 
 impl IncrConfigDto {
-    /// DDL sync is on when DDL types are listed, or when `DDL` is a synced record type.
+    /// The DDL types synced; empty when DDL is not. The API reference documents DDL sync as
+    /// `DDL` among the synced record types (`recordTypeWhiteList`), which decides when OMS shows
+    /// it; `supportDDLTypes`, which no doc version has, only names the types, or decides when
+    /// OMS shows no record types at all.
     fn ddl_sync(&self) -> Vec<String> {
         let types = self.support_ddl_types.clone().unwrap_or_default();
-        if !types.is_empty() {
-            return types;
-        }
-        let records_ddl = self
-            .record_type_white_list
-            .iter()
-            .flatten()
-            .any(|record| record.eq_ignore_ascii_case("DDL"));
-        if records_ddl {
-            vec!["DDL".into()]
-        } else {
-            vec![]
+        match &self.record_type_white_list {
+            Some(records) if records.iter().any(|r| r.trim().eq_ignore_ascii_case("DDL")) => {
+                if types.is_empty() {
+                    vec!["DDL".into()]
+                } else {
+                    types
+                }
+            }
+            Some(_) => vec![],
+            None => types,
         }
     }
 }
@@ -612,6 +628,21 @@ pub struct MappedDatabaseDto {
     /// Wildcard mode: single tables renamed (or filtered) among those the rules select.
     #[serde(deserialize_with = "nullable")]
     pub specific_tables: Vec<MappedTableDto>,
+    /// The same for views.
+    #[serde(deserialize_with = "nullable")]
+    pub specific_views: Vec<MappedTableDto>,
+}
+
+impl MappedDatabaseDto {
+    /// The objects listed by name, tables and views alike: OMS moves both (`tables`, `views`).
+    fn objects(&self) -> impl Iterator<Item = &MappedTableDto> {
+        self.tables.iter().chain(&self.views)
+    }
+
+    /// A wildcard mode's single objects, tables and views alike.
+    fn specific_objects(&self) -> impl Iterator<Item = &MappedTableDto> {
+        self.specific_tables.iter().chain(&self.specific_views)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -662,8 +693,8 @@ impl ProjectDto {
         ]
         .into_iter()
         .filter_map(|(id, info)| {
+            let id = endpoint_id(info, id);
             let info = info.as_ref()?;
-            let id = id.as_ref().or(info.endpoint_id.as_ref());
             let known = id.is_some_and(|id| sources.iter().any(|source| &source.id == id));
             (!known).then_some((info.host.as_deref(), info.port))
         })
@@ -671,12 +702,26 @@ impl ProjectDto {
     }
 }
 
+/// The data source id of a project's endpoint: `sourceConnectInfo.endpointId` /
+/// `sinkConnectInfo.endpointId` as every version of the API reference documents it, else the
+/// top-level `sourceEndpointId` / `sinkEndpointId` that only CreateProject's parameters name
+/// (and some answers carry).
+fn endpoint_id<'d>(
+    info: &'d Option<ConnectInfoDto>,
+    top_level: &'d Option<String>,
+) -> Option<&'d String> {
+    info.as_ref()
+        .and_then(|info| info.endpoint_id.as_ref())
+        .filter(|id| !id.trim().is_empty())
+        .or(top_level.as_ref())
+}
+
 /// A described project, its endpoints matched through `sources` by id, or else (when OMS
 /// shows only a connection) through `plan` by host and port. Steps and progress are filled in
 /// separately.
 pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) -> Project {
     let endpoint = |id: Option<String>, info: &Option<ConnectInfoDto>| {
-        let id = id.or_else(|| info.as_ref().and_then(|info| info.endpoint_id.clone()));
+        let id = endpoint_id(info, &id).cloned();
         let registered = id
             .as_ref()
             .and_then(|id| sources.iter().find(|source| &source.id == id));
@@ -752,9 +797,8 @@ fn filters(mapping: &MappingDto) -> Vec<TableFilter> {
         .databases
         .iter()
         .flat_map(|db| {
-            db.tables
-                .iter()
-                .chain(&db.specific_tables)
+            db.objects()
+                .chain(db.specific_objects())
                 .filter_map(move |table| {
                     let row_filter = table
                         .where_clause
@@ -812,14 +856,13 @@ fn listed(databases: Vec<MappedDatabaseDto>) -> Vec<MappedDatabase> {
     databases
         .into_iter()
         .map(|db| MappedDatabase {
-            name: db.name,
-            mapped_name: db.mapped_name,
+            name: db.name.clone(),
+            mapped_name: db.mapped_name.clone(),
             tables: db
-                .tables
-                .into_iter()
+                .objects()
                 .map(|t| MappedTable {
-                    name: t.name,
-                    mapped_name: t.mapped_name,
+                    name: t.name.clone(),
+                    mapped_name: t.mapped_name.clone(),
                 })
                 .collect(),
         })
@@ -861,7 +904,7 @@ fn matching(mapping: MappingDto) -> Selection {
                 mapped_database: mapped_database.clone(),
             });
         }
-        for table in &db.specific_tables {
+        for table in db.specific_objects() {
             let mapped_table = renamed(&table.name, table.mapped_name.clone());
             if mapped_database.is_some() || mapped_table.is_some() {
                 rules.renames.push(Rename {
@@ -897,9 +940,7 @@ fn matching(mapping: MappingDto) -> Selection {
 /// The table and view patterns of a wildcard-mode database entry; none listed means all.
 fn database_patterns(db: &MappedDatabaseDto) -> Vec<MappedTableDto> {
     let patterns: Vec<MappedTableDto> = db
-        .tables
-        .iter()
-        .chain(&db.views)
+        .objects()
         .filter(|table| !table.name.is_empty())
         .map(|table| MappedTableDto {
             name: table.name.clone(),
@@ -1737,6 +1778,42 @@ mod tests {
             );
             assert_eq!(project.is_running(), running, "{status}");
         }
+    }
+
+    #[test]
+    fn views_are_objects_where_tables_are() {
+        // As ListProjects' example prints a SPECIFIC mapping: a view listed beside a table.
+        let project = mapping(
+            r#"{"mode":"SPECIFIC","databases":[{"name":"app","mappedName":"app_b",
+                "tables":[{"name":"orders"}],
+                "views":[{"name":"big_orders","mappedName":"BIG_ORDERS_","whereClause":"1 = 1"}],
+                "specificTables":null,"specificViews":null}]}"#,
+        );
+        assert_eq!(
+            project.writes("app_b", "BIG_ORDERS_"),
+            Writes::Yes { rule: None }
+        );
+        assert_eq!(
+            project.writes("app_b", "orders"),
+            Writes::Yes { rule: None }
+        );
+        assert_eq!(project.writes("app_b", "other"), Writes::No);
+        let filters = project.filters.observed().unwrap();
+        assert_eq!(
+            (filters[0].table.as_str(), filters[0].row_filter.as_deref()),
+            ("big_orders", Some("1 = 1"))
+        );
+        // Wildcard mode: a single view renamed by specificViews.
+        let project = mapping(
+            r#"{"mode":"WILDCARD","databases":[{"name":"app","tables":[{"name":"*"}],
+                "specificViews":[{"name":"v1","mappedName":"v1_b"}]}]}"#,
+        );
+        assert_eq!(
+            project.writes("app", "v1_b"),
+            Writes::Yes {
+                rule: Some("app.v1=app.v1_b".into())
+            }
+        );
     }
 
     #[test]

@@ -144,6 +144,37 @@ pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>
     }
 }
 
+/// A list of names (record types, DDL types): a JSON list of strings, or a string holding one
+/// (`"[\"INSERT\",\"DDL\"]"`) or the names separated by commas (`"INSERT,DDL"`).
+pub fn names<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<String>>, D::Error> {
+    let expected = "a list of names (or a string of them)";
+    let listed = |items: Vec<Value>| -> Result<Vec<String>, D::Error> {
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(name) => Ok(name.trim().to_string()),
+                other => Err(refused(expected, &other)),
+            })
+            .filter(|name| !matches!(name, Ok(name) if name.is_empty()))
+            .collect()
+    };
+    match Option::<Value>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Value::Array(items)) => listed(items).map(Some),
+        Some(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(items)) => listed(items).map(Some),
+            _ => Ok(Some(
+                text.split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )),
+        },
+        Some(other) => Err(refused(expected, &other)),
+    }
+}
+
 /// [`text`] for a field that must be there: an id.
 pub fn required_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     text(deserializer)?.ok_or_else(|| D::Error::custom("expected a string, found null"))
@@ -227,6 +258,26 @@ mod tests {
             read(r#"{"time":1690871641000}"#).unwrap().time,
             Some(1_690_871_641)
         );
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    struct Names {
+        #[serde(deserialize_with = "super::names")]
+        names: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn names_as_a_list_or_a_string_of_one() {
+        let read = |json: &str| serde_json::from_str::<Names>(json).map(|n| n.names);
+        let both = Some(vec!["INSERT".to_string(), "DDL".to_string()]);
+        assert_eq!(read(r#"{"names":["INSERT","DDL"]}"#).unwrap(), both);
+        assert_eq!(read(r#"{"names":"[\"INSERT\",\"DDL\"]"}"#).unwrap(), both);
+        assert_eq!(read(r#"{"names":"INSERT, DDL"}"#).unwrap(), both);
+        assert_eq!(read(r#"{"names":""}"#).unwrap(), Some(vec![]));
+        assert_eq!(read(r#"{"names":null}"#).unwrap(), None);
+        assert!(read(r#"{"names":[1]}"#).is_err());
+        assert!(read(r#"{"names":{}}"#).is_err());
     }
 
     #[test]

@@ -38,8 +38,13 @@ pub const READ_ACTIONS: &[&str] = &[
     "ListProjectFullVerifyResult",
 ];
 
-/// The documented maximum page size of list actions: the fewest requests per list.
+/// The page size asked of list actions: ListProjects' documented maximum (the API reference
+/// gives none for the others, which may answer shorter pages: see [`next_page`]).
 const PAGE_SIZE: u64 = 150;
+/// The first OMS CE version whose API reference documents the Action API this tool reads
+/// (`POST /api/v2?Action=NAME`); 3.3.x–4.1.0 document only `GET /api/omsp/...` progress
+/// endpoints, which say too little to judge a pair by.
+pub const ACTION_API_SINCE: &str = "4.1.1";
 /// Pages read of one list: 15,000 items, far beyond any OMS we know of (the largest seen holds
 /// a few hundred projects); a list longer than that is unavailable, not cut short.
 pub const MAX_PAGES: u64 = 100;
@@ -445,6 +450,27 @@ async fn collect_unbounded(
     password: Secret,
     timeout: Duration,
 ) -> OmsFacts {
+    if let Some(declared) = oms.version.as_deref()
+        && let number = crate::version::number(declared)
+        && !number.is_empty()
+        && crate::version::compare(number, ACTION_API_SINCE).is_lt()
+    {
+        // Nothing is sent: what an older OMS would answer is not documented, and a guess at it
+        // could pass.
+        return failed(
+            &oms.url,
+            Fault {
+                kind: FaultKind::Unusable,
+                reason: format!(
+                    "nothing asked of OMS at {}: [oms] version declares OMS {declared}, which documents no Action API (POST \
+                     /api/v2?Action=..., documented from OMS CE {ACTION_API_SINCE}; 3.3.x–4.1.0 \
+                     document only /api/omsp/... progress endpoints): the OMS facts are \
+                     unavailable; upgrade OMS, or check the pair in the OMS console",
+                    oms.url
+                ),
+            },
+        );
+    }
     let client = match Client::new(oms, password, timeout) {
         Ok(client) => Arc::new(client),
         Err(reason) => {

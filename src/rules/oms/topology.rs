@@ -33,6 +33,12 @@ declare_rule! {
     /// project's own step writes every change into A twice and defeats loop prevention, and a
     /// single-project plan against a project without its reverse step leaves the pair one-way.
     ///
+    /// This tool reads OMS through the Action API (`POST /api/v2?Action=...`), which the OMS CE
+    /// API reference documents from 4.1.1; 3.3.x–4.1.0 document only `/api/omsp/...` progress
+    /// endpoints. Against such an OMS (an HTTP 404 at `/api/v2`, or an `[oms] version` below
+    /// 4.1.1, which sends OMS nothing) the OMS facts are unavailable with that reason, and this
+    /// rule and every other OMS rule is inconclusive: nothing is guessed.
+    ///
     /// ## How to fix
     /// Set `topology` in the plan to what OMS builds: `"single-project"` (no `[reverse]`,
     /// `ddl_side` in `[forward]`) for one 容灾双活 project, `"two-projects"` for a forward and a
@@ -75,7 +81,7 @@ fn check(cx: &Ctx<'_>) -> Check {
 fn declared_version(cx: &Ctx<'_>) -> Option<Finding> {
     let oms = cx.plan.oms.as_ref()?;
     let declared = oms.version.as_deref()?;
-    let number = version_number(declared);
+    let number = crate::version::number(declared);
     if !cx.plan.is_single_project()
         || number.is_empty()
         || compare(number, SINGLE_PROJECT_SINCE) != Ordering::Less
@@ -97,15 +103,6 @@ fn declared_version(cx: &Ctx<'_>) -> Option<Finding> {
         ))
         .at(cx.plan.topology_span.clone()),
     )
-}
-
-/// `4.2.1` from `V4.2.1-CE`, `4.2.1_CE`, `4.2.1`.
-fn version_number(declared: &str) -> &str {
-    let text = declared.trim().trim_start_matches(['V', 'v']);
-    let end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(text.len());
-    text[..end].trim_end_matches('.')
 }
 
 /// Whether a project runs a reverse step of its own, or `None` when OMS did not show enough
@@ -244,11 +241,12 @@ fn single_project(cx: &Ctx<'_>) -> Check {
 
 #[cfg(test)]
 mod tests {
-    use super::{RULE, version_number};
+    use super::RULE;
     use crate::facts::Fact;
     use crate::facts::Tenant;
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
+    use crate::version::number as version_number;
 
     #[test]
     fn quiet_when_the_live_projects_are_the_plan_s_topology() {
