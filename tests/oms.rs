@@ -1193,7 +1193,7 @@ fn of_two_thousand_projects_only_those_touching_the_pair_are_described() {
 }
 
 #[test]
-fn a_gigabyte_body_is_cut_at_the_cap_as_a_malformed_answer() {
+fn a_gigabyte_body_is_cut_at_the_cap_and_is_no_answer() {
     let Some(run) = check("oms_huge", Behaviour::HugeBody(1 << 30))
         .args(&["--timeout", "5"])
         .run()
@@ -1202,7 +1202,7 @@ fn a_gigabyte_body_is_cut_at_the_cap_as_a_malformed_answer() {
     };
     assert_inconclusive(
         &run,
-        "oms.data-sources",
+        "oms.reachable",
         &["ListDataSource", "larger than", "MiB"],
     );
     assert_eq!(
@@ -1210,6 +1210,8 @@ fn a_gigabyte_body_is_cut_at_the_cap_as_a_malformed_answer() {
         1,
         "an oversized answer is not retried"
     );
+    // A cut body is not the API's answer: OMS is not shown reachable by it.
+    assert_eq!(status(&run.report, "oms.reachable"), "inconclusive");
     assert_eq!((findings(&run.report), run.code), (vec![], 3));
     assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
 }

@@ -377,6 +377,14 @@ impl<'a> Direction<'a> {
         }
     }
 
+    /// How far behind the time OMS was read (`now`) this direction's checkpoint is.
+    pub fn lag(&self, now: u64) -> Lag {
+        match self.checkpoint {
+            None => Lag::Unreported,
+            Some(checkpoint) => lag(checkpoint, now),
+        }
+    }
+
     /// The stores that serve this direction.
     pub fn stores(&self) -> Option<&'a [Store]> {
         let components = self.project.components.observed()?;
@@ -384,6 +392,36 @@ impl<'a> Direction<'a> {
             Some(StepKind::ReverseIncremental) => &components.reverse_stores,
             _ => &components.stores,
         })
+    }
+}
+
+/// A checkpoint compared with the time OMS was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lag {
+    /// Seconds behind (0 within [`CLOCK_SKEW`] ahead).
+    Behind(u64),
+    /// Later than the reading time by more than clocks differ: a unit misread (microseconds
+    /// as seconds) or a clock far ahead. The lag is not known, and is not zero.
+    Ahead {
+        checkpoint: u64,
+        read_at: u64,
+    },
+    Unreported,
+}
+
+/// How far a checkpoint may lie after the time OMS was read and still count as "now": the
+/// clocks of OMS and of the machine running the check differ by a little.
+pub const CLOCK_SKEW: u64 = 60;
+
+/// `checkpoint` against `now` (both seconds since the Unix epoch).
+pub fn lag(checkpoint: u64, now: u64) -> Lag {
+    if checkpoint > now.saturating_add(CLOCK_SKEW) {
+        Lag::Ahead {
+            checkpoint,
+            read_at: now,
+        }
+    } else {
+        Lag::Behind(now.saturating_sub(checkpoint))
     }
 }
 

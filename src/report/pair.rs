@@ -3,7 +3,7 @@
 //! a support engineer needs before the findings. It only restates facts; the rules judge them.
 
 use crate::facts::Facts;
-use crate::facts::oms::{Direction, directions};
+use crate::facts::oms::{Direction, Lag, directions};
 use crate::i18n::{Lang, Text};
 use crate::plan::Plan;
 use crate::plan::date::{duration, utc};
@@ -25,8 +25,11 @@ pub struct DirectionState {
     pub project_status: String,
     /// `NAME STATUS` of the steps that carry this direction, in order; empty when unread.
     pub steps: Vec<String>,
-    /// Seconds between the checkpoint and the time OMS was read.
+    /// Seconds between the checkpoint and the time OMS was read; `None` when either is not
+    /// known, or the checkpoint is later than that time (`checkpoint_ahead`).
     pub lag: Option<u64>,
+    /// The checkpoint lies after the time OMS was read, beyond clock skew: the lag is unknown.
+    pub checkpoint_ahead: bool,
     pub checkpoint: Option<u64>,
     /// The oldest and newest change its stores keep, and their statuses.
     pub store_window: Option<(u64, u64)>,
@@ -69,9 +72,14 @@ fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
         link: direction.describe_text(),
         project_status: direction.project.status.clone(),
         steps,
-        lag: read_at
-            .zip(direction.checkpoint)
-            .map(|(now, checkpoint)| now.saturating_sub(checkpoint)),
+        lag: match read_at.map(|now| direction.lag(now)) {
+            Some(Lag::Behind(lag)) => Some(lag),
+            _ => None,
+        },
+        checkpoint_ahead: matches!(
+            read_at.map(|now| direction.lag(now)),
+            Some(Lag::Ahead { .. })
+        ),
         checkpoint: direction.checkpoint,
         store_window: begin.zip(end),
         store_statuses: stores.iter().map(|store| store.status.clone()).collect(),
@@ -116,6 +124,20 @@ pub fn lines(state: &PairState, lang: Lang) -> Vec<String> {
                     utc(checkpoint)
                 )
             }),
+            (None, Some(checkpoint)) if direction.checkpoint_ahead => {
+                let read_at = state.read_at.map(utc).unwrap_or_default();
+                line.push_str(&if zh {
+                    format!(
+                        "{sep}延迟未知：位点 {} 晚于读取 OMS 的时间 {read_at}",
+                        utc(checkpoint)
+                    )
+                } else {
+                    format!(
+                        "{sep}lag unknown: checkpoint {} is later than the time OMS was read, {read_at}",
+                        utc(checkpoint)
+                    )
+                })
+            }
             (None, Some(checkpoint)) => line.push_str(&if zh {
                 format!("{sep}位点 {}", utc(checkpoint))
             } else {

@@ -125,9 +125,13 @@ pub fn timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u6
     }
     let seconds = number(value, expected).map_err(D::Error::custom)?;
     Ok(seconds.filter(|n| *n > 0.0).map(|n| {
-        // Seconds stay below 10^11 until the year 5138; milliseconds are above it since 1973.
-        if n >= 1e11 {
-            (n / 1000.0) as u64
+        // Seconds stay below 10^11 until the year 5138; milliseconds are above it since 1973,
+        // microseconds above 10^14 since 1973 too. A value still ahead of the reading time is
+        // the rules' to doubt, not ours to fix.
+        if n >= 1e14 {
+            (n / 1e6) as u64
+        } else if n >= 1e11 {
+            (n / 1e3) as u64
         } else {
             n as u64
         }
@@ -256,6 +260,10 @@ mod tests {
         assert_eq!(read(r#"{"time":"-5"}"#).unwrap().time, None);
         assert_eq!(
             read(r#"{"time":1690871641000}"#).unwrap().time,
+            Some(1_690_871_641)
+        );
+        assert_eq!(
+            read(r#"{"time":1690871641000000}"#).unwrap().time,
             Some(1_690_871_641)
         );
     }

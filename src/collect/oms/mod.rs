@@ -188,9 +188,10 @@ impl Client {
         action: &'static str,
         mut response: reqwest::Response,
     ) -> Result<Vec<u8>, Fault> {
+        // A cut body is not the API's answer: nothing in it, not even `success`, is believed.
         let too_large = || {
             self.at(Fault {
-                kind: FaultKind::Malformed,
+                kind: FaultKind::Unusable,
                 reason: format!(
                     "{action}: the answer is larger than {} MiB, more than any OMS answer (not read further)",
                     MAX_BODY_BYTES >> 20

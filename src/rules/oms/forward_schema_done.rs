@@ -64,6 +64,20 @@ fn check(cx: &Ctx<'_>) -> Check {
             )),
         ]);
     };
+    // A pass needs the step and the project's structTransferProgress to agree: a step that
+    // says done while the project says 5% decides nothing. (The other way round, not done is
+    // the finding either way.)
+    if let (Some(own), Some(overall)) = (step.progress, project.schema_progress)
+        && step.is_finished()
+        && own >= 100
+        && overall < 100
+    {
+        let (name, project) = (&step.name, &project.name);
+        return Err(NotEvaluated::Inconclusive(text!(
+            "OMS contradicts itself about forward project {project}: its schema step {name} is at {own}% but DescribeProjectProgress says structTransferProgress {overall}%; to decide, read the schema migration in the OMS console and run the check again",
+            "OMS 对正向项目 {project} 的说法自相矛盾：结构迁移步骤 {name} 为 {own}%，而 DescribeProjectProgress 的 structTransferProgress 为 {overall}%；如需判定，请在 OMS 控制台中查看结构迁移并再次检查"
+        )));
+    }
     let progress = step.progress.or(project.schema_progress);
     let done = step.is_finished() && progress.is_none_or(|progress| progress >= 100);
     if done {
@@ -139,6 +153,23 @@ mod tests {
         assert_eq!(
             run(&RULE, &plan(), &healthy(), Stage::Forward).status,
             Status::Skipped
+        );
+    }
+
+    #[test]
+    fn a_step_and_a_project_that_disagree_decide_nothing() {
+        let facts = with_oms(|oms| {
+            set_step(oms, "STRUCT_TRANSFER", "FINISHED", Some(100));
+            if let Fact::Observed(Some(project)) = &mut oms.forward {
+                project.schema_progress = Some(5);
+            }
+        });
+        let evaluation = run(&RULE, &oms_plan(), &facts, Stage::Reverse);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap().en().to_string();
+        assert!(
+            reason.contains("at 100%") && reason.contains("5%"),
+            "{reason}"
         );
     }
 }

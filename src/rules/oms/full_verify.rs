@@ -67,9 +67,24 @@ fn check(cx: &Ctx<'_>) -> Check {
             project.name
         )));
     };
+    let step = project.step(StepKind::Verify);
+    if tables.is_empty()
+        && let Some(step) = step.filter(|step| !step.is_finished())
+    {
+        // Unfinished is not consistent: a verification that has listed nothing yet says nothing.
+        return Err(NotEvaluated::Inconclusive(text!(
+            "the full verification of project {} is {} and has verified no table yet; to decide, run the check again once step {} is FINISHED",
+            "项目 {} 的全量校验为 {}，尚未校验任何表；如需判定，请在步骤 {} 变为 FINISHED 后再次检查",
+            project.name,
+            step.status,
+            step.name
+        )));
+    }
     let mut findings = Vec::new();
+    let mut unfinished = Vec::new();
     for table in tables {
         let object = Some(table.source.clone());
+        let status = table.status.trim().to_ascii_uppercase();
         if table.differences() > 0 {
             findings.push(
                 Finding::new(
@@ -91,7 +106,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                     "在 OMS 控制台中查看差异，在延迟较低时重新校验，并修复仍存在的差异"
                 )),
             );
-        } else if table.status == "ERROR" {
+        } else if status == "ERROR" || status == "FAILED" {
             let (project, source) = (&project.name, &table.source);
             let error = table
                 .error
@@ -113,7 +128,32 @@ fn check(cx: &Ctx<'_>) -> Check {
                     "修复原因后重新校验这张表"
                 )),
             );
+        } else if status != "FINISHED" {
+            // RUNNING, INIT, SUSPEND, none: zero differences so far is not consistency.
+            let status = if status.is_empty() {
+                "UNKNOWN"
+            } else {
+                &status
+            };
+            unfinished.push(format!("{} ({status})", table.source));
         }
+    }
+    if findings.is_empty() && !unfinished.is_empty() {
+        let count = unfinished.len();
+        let listed: Vec<String> = unfinished.into_iter().take(10).collect();
+        let more = count.saturating_sub(listed.len());
+        let listed = listed.join(", ");
+        let more = if more > 0 {
+            text!(" and {more} more", " 等另外 {more} 张表")
+        } else {
+            crate::rules::Text::same("")
+        };
+        let name = &project.name;
+        return Err(NotEvaluated::Inconclusive(text!(
+            "the full verification of project {name} has not finished {count} table(s): {listed}{more}; to decide, run the check again once they are FINISHED",
+            "项目 {name} 的全量校验尚有 {count} 张表未完成：{listed}{more}；如需判定，请在其变为 FINISHED 后再次检查";
+            more = more
+        )));
     }
     Ok(findings)
 }
@@ -195,6 +235,49 @@ mod tests {
         assert_eq!(
             run(&RULE, &single_project_plan(), &facts, Stage::Running).status,
             Status::Inconclusive
+        );
+    }
+
+    #[test]
+    fn unfinished_is_not_consistent() {
+        // The verification step still running, nothing listed yet.
+        let running = with_single_project(|project| {
+            if let Fact::Observed(steps) = &mut project.steps {
+                let mut step = crate::rules::testing::verify_step();
+                step.status = "RUNNING".into();
+                steps.push(step);
+            }
+            project.verification = Fact::Observed(vec![]);
+        });
+        let evaluation = run(&RULE, &single_project_plan(), &running, Stage::Running);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        assert!(
+            evaluation
+                .reason
+                .unwrap()
+                .en()
+                .contains("has verified no table yet")
+        );
+        // Tables not FINISHED with zero counts: undecided, each named with its status.
+        for status in ["RUNNING", "INIT", "SUSPEND", ""] {
+            let facts = single(vec![verified(0, status)]);
+            let evaluation = run(&RULE, &single_project_plan(), &facts, Stage::Running);
+            assert_eq!(evaluation.status, Status::Inconclusive, "{status:?}");
+            assert!(
+                evaluation.reason.unwrap().en().contains("app.orders ("),
+                "{status:?}"
+            );
+        }
+        // FAILED is a table OMS could not verify: a finding, as ERROR is.
+        assert_eq!(
+            fire(
+                &RULE,
+                &single_project_plan(),
+                &single(vec![verified(0, "FAILED")]),
+                Stage::Running
+            )
+            .len(),
+            1
         );
     }
 }

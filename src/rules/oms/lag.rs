@@ -1,9 +1,10 @@
 use std::time::Duration;
 
 use super::{Direction, directions};
+use crate::facts::oms::Lag;
 use crate::i18n::spaced;
 use crate::plan::DEFAULT_MAX_LAG;
-use crate::plan::date::duration;
+use crate::plan::date::{duration, utc};
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
 };
@@ -73,12 +74,22 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     let mut findings = Vec::new();
     let mut unknown = Vec::new();
+    let mut contradicted = Vec::new();
     for direction in &running {
-        let Some(checkpoint) = direction.checkpoint else {
-            unknown.push(direction.describe_text());
-            continue;
+        let lag = match direction.lag(now) {
+            Lag::Behind(lag) => Duration::from_secs(lag),
+            Lag::Unreported => {
+                unknown.push(direction.describe_text());
+                continue;
+            }
+            Lag::Ahead {
+                checkpoint,
+                read_at,
+            } => {
+                contradicted.push(checkpoint_ahead(direction, checkpoint, read_at));
+                continue;
+            }
         };
-        let lag = Duration::from_secs(now.saturating_sub(checkpoint));
         let object = Some(direction.project.name.clone());
         if lag > CAUGHT_UP {
             let over_max = lag > max_lag;
@@ -140,7 +151,24 @@ fn check(cx: &Ctx<'_>) -> Check {
             unknown = Text::join(&unknown, " and ", " 和 ")
         ))));
     }
+    if findings.is_empty() && !contradicted.is_empty() {
+        return Err(NotEvaluated::Inconclusive(Text::join(
+            &contradicted,
+            "; ",
+            "；",
+        )));
+    }
     Ok(findings)
+}
+
+/// Why a checkpoint later than the time OMS was read decides nothing: it contradicts that time.
+pub fn checkpoint_ahead(direction: &Direction<'_>, checkpoint: u64, read_at: u64) -> Text {
+    let (checkpoint, read_at) = (utc(checkpoint), utc(read_at));
+    spaced(text!(
+        "the checkpoint of {direction} ({checkpoint}) is later than the time OMS was read ({read_at}): a value in another unit, or a clock ahead; to decide, compare the OMS host's clock with this machine's and read the checkpoint in the OMS console",
+        "{direction} 的位点（{checkpoint}）晚于读取 OMS 的时间（{read_at}）：可能是单位不同的数值，或时钟超前；如需判定，请比较 OMS 主机与本机的时钟，并在 OMS 控制台中查看位点";
+        direction = direction.describe_text()
+    ))
 }
 
 #[cfg(test)]
@@ -233,5 +261,31 @@ mod tests {
         assert_eq!(duration(14), "14 s");
         assert_eq!(duration(903), "15 min 3 s");
         assert_eq!(duration(7500), "2 h 5 min");
+    }
+
+    #[test]
+    fn a_checkpoint_after_the_reading_time_is_inconclusive_naming_both_times() {
+        // A microsecond value read as seconds, or a clock 30 days ahead: not zero lag.
+        let ahead = with_oms(|oms| {
+            if let Fact::Observed(Some(project)) = &mut oms.forward
+                && let Fact::Observed(progress) = &mut project.progress
+            {
+                progress.incremental_checkpoint = Some(NOW + 30 * 86_400);
+            }
+        });
+        let evaluation = run(&RULE, &oms_plan(), &ahead, Stage::Reverse);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap().en().to_string();
+        assert!(
+            reason.contains("is later than the time OMS was read"),
+            "{reason}"
+        );
+        assert!(reason.contains(&crate::plan::date::utc(NOW)), "{reason}");
+        assert!(
+            reason.contains(&crate::plan::date::utc(NOW + 30 * 86_400)),
+            "{reason}"
+        );
+        // A few seconds ahead is clock skew: caught up.
+        assert_clean(&RULE, &oms_plan(), &forward_behind(0), Stage::Reverse);
     }
 }

@@ -1,6 +1,8 @@
 use std::time::Duration;
 
+use super::lag::checkpoint_ahead;
 use super::{Direction, directions};
+use crate::facts::oms::Lag;
 use crate::facts::oms::Store;
 use crate::i18n::spaced;
 use crate::rules::{
@@ -86,15 +88,25 @@ fn check(cx: &Ctx<'_>) -> Check {
             )));
             continue;
         }
-        for store in stores {
-            findings.extend(judge(direction, store, now));
-        }
+        let checkpoint = match now.map(|now| direction.lag(now)) {
+            Some(Lag::Ahead {
+                checkpoint,
+                read_at,
+            }) => {
+                undecided.push(checkpoint_ahead(direction, checkpoint, read_at));
+                None
+            }
+            _ => direction.checkpoint,
+        };
         if direction.checkpoint.is_none() {
             undecided.push(spaced(text!(
                 "OMS reports no checkpoint for {direction}",
                 "OMS 未报告{direction} 的位点";
                 direction = direction.describe_text()
             )));
+        }
+        for store in stores {
+            findings.extend(judge(direction, checkpoint, store, now, &mut undecided));
         }
     }
     if findings.is_empty() && !undecided.is_empty() {
@@ -107,10 +119,33 @@ fn check(cx: &Ctx<'_>) -> Check {
     Ok(findings)
 }
 
-fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Finding> {
+/// The findings about one store of `direction`, whose checkpoint is `checkpoint` when it can be
+/// believed; what the store does not show goes to `undecided`.
+fn judge(
+    direction: &Direction<'_>,
+    checkpoint: Option<u64>,
+    store: &Store,
+    now: Option<u64>,
+    undecided: &mut Vec<Text>,
+) -> Vec<Finding> {
     let object = Some(direction.project.name.clone());
     let name = store.id.as_deref().unwrap_or("(unnamed)");
     let link = direction.describe_text();
+    // A window without its start, or a store whose liveness cannot be told, decides nothing.
+    if store.begin.is_none() {
+        undecided.push(spaced(text!(
+            "store {name} of {link} shows no beginCheckpoint (the oldest change it keeps)",
+            "{link} 的 Store {name} 未显示 beginCheckpoint（其保留的最早变更）";
+            link = link.clone()
+        )));
+    }
+    if store.heartbeat.is_none() || now.is_none() {
+        undecided.push(spaced(text!(
+            "store {name} of {link} shows no heartbeat (latelyHeartbeatTimeSec), or the time OMS was read is not recorded",
+            "{link} 的 Store {name} 未显示心跳（latelyHeartbeatTimeSec），或未记录读取 OMS 的时间";
+            link = link.clone()
+        )));
+    }
     let mut findings = Vec::new();
     if store.status != "ACTIVE" {
         let status = &store.status;
@@ -158,7 +193,7 @@ fn judge(direction: &Direction<'_>, store: &Store, now: Option<u64>) -> Vec<Find
             );
         }
     }
-    if let (Some(checkpoint), Some(begin)) = (direction.checkpoint, store.begin) {
+    if let (Some(checkpoint), Some(begin)) = (checkpoint, store.begin) {
         if checkpoint < begin {
             let minutes = (begin - checkpoint).div_ceil(60);
             findings.push(
@@ -272,6 +307,39 @@ mod tests {
         });
         let findings = fire(&RULE, &single_project_plan(), &stopped, Stage::Running);
         assert!(findings[0].message.contains("STOPPED, not ACTIVE"));
+    }
+
+    #[test]
+    fn a_store_without_its_window_start_or_heartbeat_decides_nothing() {
+        let facts = with_single_project(|p| {
+            let mut blind = store(86_400);
+            blind.begin = None;
+            blind.heartbeat = None;
+            with_stores(p, blind.clone(), blind);
+        });
+        let evaluation = run(&RULE, &single_project_plan(), &facts, Stage::Running);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap().en().to_string();
+        assert!(reason.contains("shows no beginCheckpoint"), "{reason}");
+        assert!(reason.contains("shows no heartbeat"), "{reason}");
+    }
+
+    #[test]
+    fn a_checkpoint_after_the_reading_time_is_inconclusive() {
+        let facts = with_single_project(|p| {
+            with_stores(p, store(86_400), store(86_400));
+            if let Fact::Observed(progress) = &mut p.progress {
+                // Microseconds read as seconds would be further still; a clock a day ahead.
+                progress.reverse_checkpoint = Some(NOW + 86_400);
+            }
+        });
+        let evaluation = run(&RULE, &single_project_plan(), &facts, Stage::Running);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap().en().to_string();
+        assert!(
+            reason.contains("is later than the time OMS was read"),
+            "{reason}"
+        );
     }
 
     #[test]
