@@ -283,8 +283,25 @@ impl Project {
         self.steps.observed()?.iter().find(|step| step.kind == kind)
     }
 
+    /// Why what the project writes is not known, if it is not: its selection could not be read
+    /// (no transferMapping, a mode this tool cannot evaluate), or lists nothing — OMS refuses a
+    /// project without objects, so an empty list is an answer missing them. Every rule reads
+    /// the mapping through this one answer.
+    pub fn unknown_objects(&self) -> Option<String> {
+        match &self.selection {
+            Selection::Unknown { reason } => Some(reason.clone()),
+            Selection::Listed if self.mapping.is_empty() => {
+                Some("OMS lists no database it writes, so what it writes is not known".into())
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the project writes any table of `database` (a target-side name).
     pub fn writes_database(&self, database: &str) -> Writes {
+        if let Some(reason) = self.unknown_objects() {
+            return Writes::Undecided(reason);
+        }
         match &self.selection {
             Selection::Listed => Writes::listed(
                 self.mapping
@@ -298,6 +315,9 @@ impl Project {
 
     /// Whether the project writes `database`.`table` (target-side names).
     pub fn writes(&self, database: &str, table: &str) -> Writes {
+        if let Some(reason) = self.unknown_objects() {
+            return Writes::Undecided(reason);
+        }
         match &self.selection {
             Selection::Listed => Writes::listed(self.mapping.iter().any(|db| {
                 db.target_name().eq_ignore_ascii_case(database)

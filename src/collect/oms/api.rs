@@ -839,6 +839,14 @@ fn objects(mapping: Option<MappingDto>) -> (Vec<MappedDatabase>, Selection) {
         // Without a mode, the content tells: rules mean matching rules.
         .unwrap_or_else(|| if has_rules { "WILDCARD" } else { "SPECIFIC" }.into());
     match mode.as_str() {
+        // OMS refuses a project without objects: a list of none is an answer missing them.
+        "SPECIFIC" if mapping.databases.is_empty() => (
+            vec![],
+            Selection::Unknown {
+                reason: "its SPECIFIC mapping lists no database, so what it writes is not known"
+                    .into(),
+            },
+        ),
         "SPECIFIC" => (listed(mapping.databases), Selection::Listed),
         "WILDCARD" => (vec![], matching(mapping)),
         other => (

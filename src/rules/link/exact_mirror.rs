@@ -78,6 +78,14 @@ fn check(cx: &Ctx<'_>) -> Check {
                 undecided.push(text!("project {name}: {reason}", "项目 {name}：{reason}"))
             }
         }
+        // What the project writes decides the mapping checks below; unknown is not one to one.
+        // (Without transferMapping, the filters' reason above already says so.)
+        if let Some(reason) = project.unknown_objects()
+            && project.filters.observed().is_some()
+        {
+            let name = &project.name;
+            undecided.push(text!("project {name}: {reason}", "项目 {name}：{reason}"));
+        }
         let configs = [
             (
                 text!("incremental", "增量同步"),

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
+use crate::facts::oms::{Selection, Writes};
+use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
 use crate::text;
 
 declare_rule! {
@@ -94,6 +95,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     // Read when OMS showed it; the plan alone decides otherwise.
     let live = cx.oms_forward().ok().flatten();
+    let mut undecided = None;
     if let Some(project) = live {
         // An endpoint whose host name did not resolve is unknown, not "outside the plan": it is
         // compared only when it could be (oms.data-sources says what did not resolve).
@@ -128,17 +130,50 @@ fn check(cx: &Ctx<'_>) -> Check {
                 )),
             );
         }
-        let written: BTreeSet<String> = project
-            .mapping
-            .iter()
-            .map(|db| db.target_name().to_ascii_lowercase())
-            .collect();
         let reverse_databases: BTreeSet<String> = reverse
             .scope_databases()
             .iter()
             .map(|d| d.to_ascii_lowercase())
             .collect();
-        if !project.mapping.is_empty() && written != reverse_databases {
+        let written: BTreeSet<String> = match &project.selection {
+            _ if let Some(reason) = project.unknown_objects() => {
+                undecided = Some(text!(
+                    "live forward project {}: {reason}",
+                    "运行中的正向项目 {}：{reason}",
+                    project.name
+                ));
+                reverse_databases.clone()
+            }
+            Selection::Listed => project
+                .mapping
+                .iter()
+                .map(|db| db.target_name().to_ascii_lowercase())
+                .collect(),
+            // Rules cannot list what they write: each database the reverse link reads must be
+            // one they select.
+            Selection::Matching(_) => {
+                let mut written = BTreeSet::new();
+                for database in &reverse_databases {
+                    match project.writes_database(database) {
+                        Writes::Yes { .. } => {
+                            written.insert(database.clone());
+                        }
+                        Writes::No => {}
+                        Writes::Undecided(reason) => {
+                            undecided = Some(text!(
+                                "live forward project {}: {reason}",
+                                "运行中的正向项目 {}：{reason}",
+                                project.name
+                            ));
+                            written.insert(database.clone());
+                        }
+                    }
+                }
+                written
+            }
+            Selection::Unknown { .. } => reverse_databases.clone(),
+        };
+        if written != reverse_databases {
             findings.push(
                 Finding::new(
                     Side::Oms,
@@ -157,6 +192,13 @@ fn check(cx: &Ctx<'_>) -> Check {
                 )),
             );
         }
+    }
+    if let Some(reason) = undecided.filter(|_| findings.is_empty()) {
+        return Err(NotEvaluated::Inconclusive(text!(
+            "{reason}; to decide, read the forward project's objects in the OMS console",
+            "{reason}；如需判定，请在 OMS 控制台中查看正向项目的迁移对象";
+            reason = reason
+        )));
     }
     Ok(findings)
 }
@@ -233,5 +275,34 @@ mod tests {
             }
         });
         fire(&RULE, &oms_plan(), &elsewhere, Stage::Reverse);
+    }
+
+    #[test]
+    fn a_mapping_oms_does_not_show_is_inconclusive_here_as_in_exact_mirror() {
+        use crate::facts::oms::Selection;
+        use crate::rules::engine::Status;
+        for selection in [
+            Selection::Listed,
+            Selection::Unknown {
+                reason: "OMS showed no transferMapping, so what it writes is not known".into(),
+            },
+        ] {
+            let facts = with_oms(|oms| {
+                if let Fact::Observed(Some(project)) = &mut oms.forward {
+                    project.mapping.clear();
+                    project.selection = selection.clone();
+                    project.filters = Fact::Observed(vec![]);
+                }
+            });
+            for rule in [&RULE, &crate::rules::link::exact_mirror::RULE] {
+                let evaluation = run(rule, &oms_plan(), &facts, Stage::Reverse);
+                assert_eq!(
+                    evaluation.status,
+                    Status::Inconclusive,
+                    "{} {selection:?}",
+                    rule.id
+                );
+            }
+        }
     }
 }

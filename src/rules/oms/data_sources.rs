@@ -41,6 +41,7 @@ fn check(cx: &Ctx<'_>) -> Check {
     let sources = cx.oms_data_sources()?;
     let mut findings = Vec::new();
     let mut undecided: Vec<Text> = Vec::new();
+    let mut kinds: Vec<(Tenant, String, Option<String>)> = Vec::new();
     for tenant in Tenant::BOTH {
         let planned = cx.plan.tenant(tenant);
         let endpoint = planned.endpoint();
@@ -85,6 +86,25 @@ fn check(cx: &Ctx<'_>) -> Check {
         let mode = cx.tenant(tenant).mode().ok().map(|mode| mode.mode.as_str());
         for source in matching {
             let label = source.name.clone().unwrap_or_else(|| source.id.clone());
+            kinds.push((tenant, label.clone(), source.kind.clone()));
+            // What OMS does not show, or the tenant did not tell, cannot be confirmed.
+            match (mode, source.kind.as_deref()) {
+                (_, None) => undecided.push(text!(
+                    "OMS shows no type for data source {label} of tenant {tenant}",
+                    "OMS 未显示租户 {tenant} 的数据源 {label} 的类型"
+                )),
+                (None, Some(kind)) => undecided.push(text!(
+                    "the mode of tenant {tenant} was not collected, so type {kind} of data source {label} cannot be compared with it",
+                    "未采集到租户 {tenant} 的模式，因此无法将数据源 {label} 的类型 {kind} 与之比较"
+                )),
+                _ => {}
+            }
+            if let (Some(declared), None) = (&planned.tenant_name, &source.tenant_name) {
+                undecided.push(text!(
+                    "OMS shows no tenant name for data source {label}; the plan expects {declared}",
+                    "OMS 未显示数据源 {label} 的租户名；计划期望的是 {declared}"
+                ));
+            }
             if let (Some(mode), Some(kind)) = (mode, source.kind.as_deref()) {
                 let expected = format!("OB_{mode}");
                 if !kind.to_ascii_uppercase().starts_with(&expected) {
@@ -121,6 +141,38 @@ fn check(cx: &Ctx<'_>) -> Check {
                         "确认该主机和端口连到的是预期的租户，或修正 [tenants] tenant"
                     ))
                     .at(Some(planned.span.clone())),
+                );
+            }
+        }
+    }
+    // The pair is two tenants of one type: data sources of two types cannot be a pair, whatever
+    // the tenants' modes say.
+    let mode_of = |kind: &str| {
+        let kind = kind.to_ascii_uppercase();
+        ["OB_MYSQL", "OB_ORACLE"]
+            .into_iter()
+            .find(|prefix| kind.starts_with(prefix))
+    };
+    let a = kinds.iter().filter(|(t, ..)| *t == Tenant::A);
+    for (_, label_a, kind_a) in a {
+        for (_, label_b, kind_b) in kinds.iter().filter(|(t, ..)| *t == Tenant::B) {
+            if let (Some(kind_a), Some(kind_b)) = (kind_a, kind_b)
+                && let (Some(mode_a), Some(mode_b)) = (mode_of(kind_a), mode_of(kind_b))
+                && mode_a != mode_b
+            {
+                findings.push(
+                    Finding::new(
+                        Side::Oms,
+                        Some(label_b.clone()),
+                        text!(
+                            "data source {label_a} of tenant a is {kind_a} but data source {label_b} of tenant b is {kind_b}: an active-active pair joins two tenants of one type",
+                            "租户 a 的数据源 {label_a} 为 {kind_a}，而租户 b 的数据源 {label_b} 为 {kind_b}：容灾双活只能连接同一类型的两个租户"
+                        ),
+                    )
+                    .help(text!(
+                        "register both tenants with the type of their mode (OB_MYSQL or OB_ORACLE), or pair tenants of the same mode",
+                        "按租户模式（OB_MYSQL 或 OB_ORACLE）登记两个租户，或为同一模式的租户建立双活"
+                    )),
                 );
             }
         }
@@ -192,5 +244,44 @@ mod tests {
     #[test]
     fn quiet_when_both_are_registered() {
         assert_clean(&RULE, &oms_plan(), &with_oms(|_| {}), Stage::Forward);
+    }
+
+    #[test]
+    fn a_type_or_tenant_it_cannot_confirm_is_not_a_pass() {
+        use crate::rules::engine::Status;
+        // A's source OB_ORACLE, B's without type or tenant name, the plan naming B's tenant:
+        // the two types cannot be compared with B's, and B's tenant is not shown.
+        let facts = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[1].kind = None;
+                sources[1].tenant_name = None;
+            }
+        });
+        let plan = oms_plan_from(&PLAN.replacen(
+            "user = \"oms_b\"",
+            "user = \"oms_b\"\ntenant = \"tenant_b\"",
+            1,
+        ));
+        let evaluation = run(&RULE, &plan, &facts, Stage::Forward);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap().en().to_string();
+        assert!(
+            reason.contains("OMS shows no type for data source"),
+            "{reason}"
+        );
+        assert!(reason.contains("expects tenant_b"), "{reason}");
+        // Two data sources of different types are no pair, whatever the modes say.
+        let mixed = with_oms(|oms| {
+            if let Fact::Observed(sources) = &mut oms.data_sources {
+                sources[0].kind = Some("OB_ORACLE".into());
+            }
+        });
+        let findings = fire(&RULE, &oms_plan(), &mixed, Stage::Forward);
+        assert!(
+            findings.iter().any(|f| f
+                .message
+                .contains("an active-active pair joins two tenants of one type")),
+            "{findings:?}"
+        );
     }
 }
