@@ -191,16 +191,18 @@ fn load(
     match snapshot {
         Some(path) => {
             let bundle = Bundle::read(path).map_err(usage)?;
-            let plan = match plan {
-                Some(plan) => load_plan(plan)?,
-                None => bundle.plan().map_err(usage)?,
+            let as_of = bundle.collected_on();
+            let (plan, facts) = match plan {
+                // Another plan than the bundle's own: only what the bundle collected for it.
+                Some(plan) => {
+                    let plan = load_plan(plan)?;
+                    let facts = bundle.facts_for(&plan);
+                    (plan, facts)
+                }
+                None => (bundle.plan().map_err(usage)?, bundle.facts),
             };
             before_collecting(&plan)?;
-            Ok(Loaded {
-                plan,
-                as_of: bundle.collected_on(),
-                facts: bundle.facts,
-            })
+            Ok(Loaded { plan, facts, as_of })
         }
         None => {
             let Some(path) = plan else {

@@ -678,3 +678,87 @@ fn a_snapshot_judges_waiver_expiry_on_the_day_it_was_collected() {
     assert_ne!(sql_mode, "waived");
     assert!(expiry_noted);
 }
+
+/// The plan a bundle was collected for, as its text.
+fn bundled_plan(scenario: &str) -> String {
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(snapshot(scenario)).unwrap()).unwrap();
+    bundle["plan"]["text"].as_str().unwrap().to_string()
+}
+
+fn outcome_of(report: &serde_json::Value, rule: &str) -> (String, String) {
+    let outcome = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["rule"] == rule)
+        .unwrap_or_else(|| panic!("no outcome for {rule}"));
+    (
+        outcome["status"].as_str().unwrap().to_string(),
+        outcome["reason"].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+/// `check PLAN --snapshot BUNDLE` with a plan wider than the bundle: the database the bundle
+/// never read is nobody's pass.
+#[test]
+fn a_plan_naming_a_database_the_bundle_never_read_is_inconclusive_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("wider.toml");
+    let text = bundled_plan("healthy").replace(
+        "databases = [\"app\"]",
+        "databases = [\"app\", \"never_read\"]",
+    );
+    assert!(text.contains("never_read"), "the healthy plan lists app");
+    std::fs::write(&plan, text).unwrap();
+    let (stdout, _, code) = run(&[
+        "check",
+        plan.to_str().unwrap(),
+        "--snapshot",
+        &snapshot("healthy"),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for rule in ["schema.primary-key", "schema.target-empty"] {
+        let (status, reason) = outcome_of(&report, rule);
+        assert_eq!(status, "inconclusive", "{rule}");
+        assert!(reason.contains("never read never_read"), "{rule}: {reason}");
+    }
+    // (The grants and target-database rules fail on it: the bundle lists what the user sees.)
+    assert_ne!(code, 0);
+    // The bundle's own plan still replays clean.
+    assert_eq!(run(&["check", "--snapshot", &snapshot("healthy")]).2, 0);
+}
+
+/// A single-project plan over a bundle collected with a two-projects plan: which projects
+/// were looked for differs, so the OMS projects are unavailable, not judged by the wrong model.
+#[test]
+fn a_plan_of_another_topology_than_the_bundle_leaves_the_oms_projects_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("single.toml");
+    let two_projects = bundled_plan("running-drift");
+    let reverse = two_projects.find("[reverse]").expect("a [reverse] section");
+    let single = format!(
+        "topology = \"single-project\"\n{}",
+        two_projects[..reverse]
+            .replace("ddl_sync = true", "ddl_sync = true\nddl_side = \"source\"")
+    );
+    std::fs::write(&plan, single).unwrap();
+    let (stdout, _, code) = run(&[
+        "check",
+        plan.to_str().unwrap(),
+        "--snapshot",
+        &snapshot("running-drift"),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (status, reason) = outcome_of(&report, "oms.topology");
+    assert_eq!(status, "inconclusive", "{reason}");
+    assert!(
+        reason.contains("collected for a two-projects plan, this plan is single-project"),
+        "{reason}"
+    );
+    assert_ne!(code, 0);
+}

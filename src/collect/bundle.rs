@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{Facts, ToolInfo};
+use std::collections::BTreeSet;
+
+use crate::facts::{Fact, Facts, Tenant, TenantFacts, ToolInfo, Topology};
 use crate::plan::{Plan, PlanErrors};
 
 /// Bumped when a bundle written by this version cannot be read by the previous one.
@@ -133,6 +135,92 @@ impl Bundle {
             )),
             _ => Err(unreadable(error.to_string())),
         }
+    }
+
+    /// The bundle's facts as far as they answer for `plan`, which may be another plan than the
+    /// one the bundle was collected for (`check PLAN --snapshot BUNDLE`). What the bundle never
+    /// collected for it is unavailable with the reason, never an empty answer that passes: a
+    /// database the bundle did not read makes the tenant's per-table facts unavailable; another
+    /// tenant endpoint, all of that tenant's; another topology or other project names, the OMS
+    /// projects (which projects were looked for, and how, depends on both).
+    pub fn facts_for(self, plan: &Plan) -> Facts {
+        let own = self.plan().ok();
+        let mut facts = self.facts;
+        let again = "collect a bundle again with this plan";
+        for tenant in Tenant::BOTH {
+            let planned = plan.tenant(tenant);
+            let collected = match tenant {
+                Tenant::A => &mut facts.a,
+                Tenant::B => &mut facts.b,
+            };
+            if !collected.endpoint.eq_ignore_ascii_case(&planned.endpoint()) {
+                let reason = format!(
+                    "the bundle was collected from {} as tenant {tenant}, the plan names {}; {again}",
+                    collected.endpoint,
+                    planned.endpoint()
+                );
+                *collected =
+                    TenantFacts::unreachable(planned.endpoint(), planned.user.clone(), &reason);
+                continue;
+            }
+            let read: BTreeSet<String> = collected
+                .scope
+                .iter()
+                .map(|db| db.to_ascii_lowercase())
+                .collect();
+            let unread: Vec<String> = plan
+                .scope_databases()
+                .into_iter()
+                .filter(|db| !read.contains(&db.to_ascii_lowercase()))
+                .collect();
+            if !unread.is_empty() {
+                let reason = format!(
+                    "the bundle never read {} on tenant {tenant}, which the plan's scope names (it was collected for {}); {again}",
+                    unread.join(", "),
+                    if collected.scope.is_empty() {
+                        "no database".to_string()
+                    } else {
+                        collected
+                            .scope
+                            .iter()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                );
+                collected.tables = Fact::unavailable(&reason);
+                collected.views = Fact::unavailable(&reason);
+                collected.triggers = Fact::unavailable(&reason);
+                collected.rows = Fact::unavailable(&reason);
+                collected.partitions = Fact::unavailable(&reason);
+                collected.foreign_keys = Fact::unavailable(&reason);
+            }
+        }
+        if let Some(oms) = facts.oms.as_mut() {
+            let differs = match &own {
+                None => Some("the bundle's own plan cannot be read".to_string()),
+                Some(own) if own.topology != plan.topology => Some(format!(
+                    "the bundle was collected for a {} plan, this plan is {}",
+                    own.topology.as_str(),
+                    plan.topology.as_str()
+                )),
+                Some(own)
+                    if own.forward.project != plan.forward.project
+                        || (plan.topology == Topology::TwoProjects
+                            && own.reverse.project != plan.reverse.project) =>
+                {
+                    Some("the bundle looked for other OMS projects than this plan names".into())
+                }
+                Some(_) => None,
+            };
+            if let Some(differs) = differs {
+                let reason = format!("{differs}; {again}");
+                oms.forward = Fact::unavailable(&reason);
+                oms.reverse = Fact::unavailable(&reason);
+                oms.others = Fact::unavailable(reason);
+            }
+        }
+        facts
     }
 
     /// The plan the bundle was collected for.
