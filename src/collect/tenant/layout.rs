@@ -466,3 +466,284 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
         name,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::tenant::{ALLOWLIST, inner, logs, objects, queries, roles, triggers};
+
+    /// Every statement the collector sends over `oceanbase.*`, by name.
+    const DICTIONARY: &[(&str, &str)] = &[
+        ("inner::TABLES", inner::TABLES),
+        ("inner::COLUMNS", inner::COLUMNS),
+        ("objects::PARTITIONS", objects::PARTITIONS),
+        ("objects::FOREIGN_KEYS", objects::FOREIGN_KEYS),
+        (
+            "triggers::FROM_TENANT_TRIGGER",
+            triggers::FROM_TENANT_TRIGGER,
+        ),
+        ("triggers::FROM_TRIGGER", triggers::FROM_TRIGGER),
+        (
+            "roles::FROM_TENANT_ROLE_GRANTEE_MAP",
+            roles::FROM_TENANT_ROLE_GRANTEE_MAP,
+        ),
+        ("roles::FROM_ROLE_GRANTEE_MAP", roles::FROM_ROLE_GRANTEE_MAP),
+        ("logs::LOG_STAT", logs::LOG_STAT),
+        ("logs::LOG_STAT_SEEKDB", logs::LOG_STAT_SEEKDB),
+        ("logs::ARCHIVE", logs::ARCHIVE),
+        ("logs::TENANT_ROLE", logs::TENANT_ROLE),
+        ("queries::TENANT_NAME", queries::TENANT_NAME),
+    ];
+
+    /// What each layout lacks of each statement, as the revisions in the data file define it;
+    /// every other (layout, statement) pair reads only what its layout has. OceanBase 4.0
+    /// (v4.0.0_CE): no `__all_column.srs_id`, DBA_OB_TENANTS in the sys tenant only. seekdb 1.4
+    /// (live, d0cbdf0e): its own table names, `V$OB_LOG_STAT` alone, no archive or tenant view.
+    /// OceanBase and seekdb 1.0 (v1.0.0): OceanBase's table names.
+    fn gaps() -> BTreeMap<(&'static str, &'static str), Vec<&'static str>> {
+        let mut gaps = BTreeMap::new();
+        for layout in Layout::all() {
+            let name: &'static str = &layout.name;
+            if name != "seekdb-1.4" {
+                gaps.insert(
+                    (name, "triggers::FROM_TRIGGER"),
+                    vec!["oceanbase.__all_trigger"],
+                );
+                gaps.insert(
+                    (name, "roles::FROM_ROLE_GRANTEE_MAP"),
+                    vec!["oceanbase.__all_role_grantee_map"],
+                );
+            }
+        }
+        gaps.insert(
+            ("oceanbase-4.0", "inner::COLUMNS"),
+            vec!["oceanbase.__all_column.srs_id"],
+        );
+        for statement in ["logs::TENANT_ROLE", "queries::TENANT_NAME"] {
+            gaps.insert(
+                ("oceanbase-4.0", statement),
+                vec!["oceanbase.DBA_OB_TENANTS"],
+            );
+        }
+        for (statement, table) in [
+            (
+                "triggers::FROM_TENANT_TRIGGER",
+                "oceanbase.__all_tenant_trigger",
+            ),
+            (
+                "roles::FROM_TENANT_ROLE_GRANTEE_MAP",
+                "oceanbase.__all_tenant_role_grantee_map",
+            ),
+            ("logs::LOG_STAT", "oceanbase.GV$OB_LOG_STAT"),
+            ("logs::ARCHIVE", "oceanbase.DBA_OB_ARCHIVELOG"),
+            ("logs::TENANT_ROLE", "oceanbase.DBA_OB_TENANTS"),
+            ("queries::TENANT_NAME", "oceanbase.DBA_OB_TENANTS"),
+        ] {
+            gaps.insert(("seekdb-1.4", statement), vec![table]);
+        }
+        gaps
+    }
+
+    /// Every dictionary statement against every layout of the data file: what a layout lacks
+    /// is exactly what [`gaps`] says, and [`Layout::check`], which the collector asks before
+    /// sending any of them, refuses it there with a reason naming it and the layout's source.
+    /// A column added to a statement, or a layout added without it, fails here until the data
+    /// file says where it exists.
+    #[test]
+    fn every_dictionary_statement_reads_only_what_each_layout_has_or_is_not_sent() {
+        let mut found = BTreeMap::new();
+        for layout in Layout::all() {
+            for &(name, statement) in DICTIONARY {
+                let missing = layout.missing(statement);
+                match layout.check(statement) {
+                    Ok(()) => assert!(missing.is_empty()),
+                    Err(reason) => {
+                        assert!(!missing.is_empty());
+                        for item in &missing {
+                            let table = item.split('.').nth(1).unwrap();
+                            assert!(reason.contains(table), "{reason}");
+                        }
+                        assert!(reason.contains(&layout.source), "{reason}");
+                        assert!(reason.contains("on this version"), "{reason}");
+                        found.insert((layout.name.as_str(), name), missing);
+                    }
+                }
+            }
+        }
+        let found: BTreeMap<(&str, &str), Vec<&str>> = found
+            .iter()
+            .map(|(key, missing)| (*key, missing.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(found, gaps());
+    }
+
+    /// The list above is every allowlisted statement over `oceanbase.*`: none reaches a
+    /// kernel without its layout's check, and the parser understands each (every table it
+    /// reads has columns).
+    #[test]
+    fn the_checked_statements_are_every_statement_over_the_dictionary() {
+        let allowlisted: BTreeSet<&str> = ALLOWLIST
+            .fixed
+            .iter()
+            .chain(ALLOWLIST.scoped)
+            .copied()
+            .filter(|statement| statement.contains("oceanbase."))
+            .collect();
+        let checked: BTreeSet<&str> = DICTIONARY.iter().map(|(_, sql)| *sql).collect();
+        assert_eq!(allowlisted, checked);
+        for &(name, statement) in DICTIONARY {
+            let read = columns_read(statement);
+            assert!(!read.is_empty(), "{name}");
+            for (table, columns) in read {
+                assert!(!columns.is_empty(), "{name}: {table}");
+            }
+        }
+    }
+
+    /// The reads that differ between kernels pick, on each layout, a statement it can run.
+    #[test]
+    fn each_layout_has_a_trigger_role_and_log_statement() {
+        for layout in Layout::all() {
+            for chosen in [
+                triggers::statement(layout),
+                roles::statement(layout),
+                layout.first_readable(&[logs::LOG_STAT, logs::LOG_STAT_SEEKDB]),
+            ] {
+                let chosen = chosen.unwrap_or_else(|why| panic!("{}: {why}", layout.name));
+                assert!(layout.missing(chosen).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn statements_are_read_table_by_table_and_branch_by_branch() {
+        let read = columns_read(roles::FROM_TENANT_ROLE_GRANTEE_MAP);
+        // `p` stands for a different table in each branch of the UNION ALL.
+        assert!(read["__all_database_privilege"].contains("database_name"));
+        assert!(!read["__all_database_privilege"].contains("table_name"));
+        assert!(read["__all_table_privilege"].contains("table_name"));
+        assert!(read["__all_user"].contains("type"));
+        let read = columns_read(logs::TENANT_ROLE);
+        let columns: Vec<&str> = read["DBA_OB_TENANTS"].iter().map(String::as_str).collect();
+        assert_eq!(columns, ["locked", "status", "tenant_name", "tenant_role"]);
+        let read = columns_read(objects::FOREIGN_KEYS);
+        assert!(read["__all_column"].contains("column_name"));
+        assert!(read["__all_foreign_key_column"].contains("parent_column_id"));
+    }
+
+    /// The statements filter on `table_mode` bits the layouts must agree on: bit 24 marks a
+    /// materialized view's container where materialized views exist (v4.3.1_CE_BETA and later,
+    /// seekdb v1.0.0), and is reserved (0) before.
+    #[test]
+    fn materialized_view_containers_are_left_out_on_every_layout() {
+        for statement in [inner::TABLES, inner::COLUMNS] {
+            assert!(statement.contains("AND (t.table_mode >> 24) & 1 = 0"));
+        }
+        for layout in Layout::all() {
+            assert!(
+                matches!(layout.mv_container_bit, None | Some(24)),
+                "{}",
+                layout.name
+            );
+        }
+        assert_eq!(
+            Layout::named("oceanbase-4.3.1").unwrap().mv_container_bit,
+            Some(24)
+        );
+    }
+
+    fn server(ob_version: &str, version: &str, comment: &str) -> Server {
+        Server {
+            ob_version: ob_version.into(),
+            version: version.into(),
+            version_comment: comment.into(),
+            edition: Edition::from_version_comment(comment),
+            current_user: String::new(),
+        }
+    }
+
+    /// The kernels by what they report: seekdb 1.4 as pylibseekdb 1.4.0.post1 answers,
+    /// seekdb 1.0 as `ob_system_variable.cpp` of oceanbase/seekdb v1.0.0 prints it, OceanBase
+    /// by `ob_version()`.
+    #[test]
+    fn layout_by_kernel() {
+        let layout = |server: Server| Layout::of(&server).map(|layout| layout.name.as_str());
+        assert_eq!(
+            layout(server(
+                "4.3.5.3",
+                "5.7.25-OceanBase seekdb-v1.4.0.0",
+                "OceanBase 4.3.5.3 seekdb (r1.4.0.0) (Built 1-d0cbdf0e9931f46f68fd4ff4aec955c8c3b8efd2 Sep  8 2026)"
+            )),
+            Ok("seekdb-1.4")
+        );
+        assert_eq!(
+            layout(server("4.3.5.3", "", "OceanBase 4.3.5.3 seekdb (r1.4.0.0)")),
+            Ok("seekdb-1.4")
+        );
+        assert_eq!(
+            layout(server(
+                "4.3.5.2",
+                "5.7.25-OceanBase seekdb-v1.0.0.0",
+                "OceanBase 4.3.5.2 seekdb (r1.0.0.0) (Built 100-53436375 Nov 12 2025)"
+            )),
+            Ok("seekdb-1.0")
+        );
+        for (version, expected) in [
+            ("4.0.0.0", "oceanbase-4.0"),
+            ("4.1.0.2", "oceanbase-4.1"),
+            ("4.2.0.0", "oceanbase-4.2.1"),
+            ("4.2.1.8", "oceanbase-4.2.1"),
+            ("4.2.2.1", "oceanbase-4.2.2"),
+            ("4.2.5.3", "oceanbase-4.2.2"),
+            ("4.3.0.1", "oceanbase-4.3.1"),
+            ("4.3.1.0", "oceanbase-4.3.1"),
+            ("4.3.2.0", "oceanbase-4.3.2"),
+            ("4.3.5.2", "oceanbase-4.3.2"),
+        ] {
+            let comment = format!("OceanBase_CE {version} (r1-abc) (Built Jan  1 2025)");
+            assert_eq!(
+                layout(server(version, "5.7.25-OceanBase_CE-v4", &comment)),
+                Ok(expected),
+                "{version}"
+            );
+        }
+        let enterprise = server("4.2.1.2", "", "OceanBase 4.2.1.2 (r1)");
+        assert_eq!(layout(enterprise), Ok("oceanbase-4.2.1"));
+        for unknown in [
+            server("3.2.4.1", "", "OceanBase 3.2.4.1 (r1)"),
+            server("4.4.0.0", "", "OceanBase_CE 4.4.0.0 (r1)"),
+            server("4.3.5.3", "5.7.25-OceanBase seekdb-v1.2.0.0", "seekdb"),
+            server("4.3.5.3", "", "something else"),
+        ] {
+            let why = Layout::of(&unknown).unwrap_err();
+            assert!(why.contains("layout"), "{why}");
+        }
+        let why = Layout::of(&server("4.4.0.0", "", "OceanBase_CE 4.4.0.0 (r1)")).unwrap_err();
+        assert!(why.contains("no dictionary layout is recorded for OceanBase 4.4.0.0"));
+    }
+
+    /// The data file itself: every layout parses, names are unique, and the layouts of one
+    /// kernel do not overlap.
+    #[test]
+    fn the_data_file_holds_eight_layouts_that_do_not_overlap() {
+        let layouts = parse(LAYOUTS_TOML).unwrap();
+        assert_eq!(layouts.len(), 8);
+        let names: BTreeSet<&str> = layouts.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names.len(), layouts.len());
+        for one in &layouts {
+            for other in &layouts {
+                if std::ptr::eq(one, other) || one.kernel != other.kernel {
+                    continue;
+                }
+                assert!(
+                    !one.serves(&other.min),
+                    "{} serves {}'s first version",
+                    one.name,
+                    other.name
+                );
+            }
+            assert!(compare(&one.min, &one.below).is_lt(), "{}", one.name);
+        }
+        assert!(parse("[[layout]]\nname = \"x\"\nkernel = \"db2\"").is_err());
+    }
+}
