@@ -915,6 +915,92 @@ mod tests {
         ));
     }
 
+    /// A fetcher over a pool whose server does not listen: whatever is sent fails with a
+    /// connection error, so a reason without one was decided before sending.
+    fn fetcher_to_nowhere<'a>(
+        pool: &'a Pool,
+        params: &'a [Value],
+        scope: &'a [String],
+    ) -> Fetcher<'a> {
+        Fetcher {
+            pool,
+            endpoint: "tenant a (127.0.0.1:1)",
+            scope,
+            params,
+            timeout: Duration::from_secs(2),
+            deadline: Instant::now() + Duration::from_secs(8),
+        }
+    }
+
+    fn nowhere() -> Pool {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Pool::new(
+            OptsBuilder::default()
+                .ip_or_hostname("127.0.0.1")
+                .tcp_port(closed)
+                .prefer_socket(false),
+        )
+    }
+
+    /// OceanBase 4.0 (layout oceanbase-4.0, read at v4.0.0_CE) has no `__all_column.srs_id`
+    /// and keeps DBA_OB_TENANTS in the sys tenant: the columns statement is not sent and the
+    /// catalogue takes information_schema with that reason; the tenant's role and name are
+    /// unavailable saying the view does not exist there, not with a server error.
+    #[tokio::test]
+    async fn a_statement_its_layout_cannot_run_is_not_sent_and_the_reason_says_why() {
+        let pool = nowhere();
+        let (params, scope) = (vec![Value::from("app")], vec!["app".to_string()]);
+        let fetcher = fetcher_to_nowhere(&pool, &params, &scope);
+        let layout: Dictionary = Ok(Layout::named("oceanbase-4.0").unwrap());
+
+        let fetched = fetch_columns_and_keys(&fetcher, CatalogChoice::Auto, &layout).await;
+        let ColumnsAndKeys::Inner { columns, tables } = &fetched else {
+            panic!("the inner tables are read on OceanBase 4.0");
+        };
+        let why = columns.as_ref().unwrap_err();
+        assert!(
+            why.starts_with("tenant a (127.0.0.1:1): oceanbase.__all_column has no column srs_id on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)"),
+            "{why}"
+        );
+        // The tables statement reads only what 4.0 has: it was sent.
+        assert!(!tables.as_ref().unwrap_err().contains("on this version"));
+        let (_, catalog) = with_columns_and_keys(
+            &fetcher,
+            &Rows::new(),
+            fetched,
+            &layout,
+            CatalogChoice::Auto,
+        )
+        .await;
+        assert_eq!(catalog.source, CatalogSource::InformationSchema);
+        assert!(catalog.fallback_reason.unwrap().contains("srs_id"));
+
+        let (_, _, role) = logs::fetch(&fetcher, &layout).await;
+        let name = fetch_tenant_name(&fetcher, &layout, true).await.unwrap();
+        for fact in [role.unavailable_reason(), name.unavailable_reason()] {
+            let why = fact.unwrap();
+            assert!(
+                why.contains(
+                    "oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version"
+                ),
+                "{why}"
+            );
+        }
+        // On OceanBase 4.1 the same statements are sent (and meet the closed port).
+        let layout: Dictionary = Ok(Layout::named("oceanbase-4.1").unwrap());
+        let (_, _, role) = logs::fetch(&fetcher, &layout).await;
+        assert!(
+            !role
+                .unavailable_reason()
+                .unwrap()
+                .contains("on this version")
+        );
+    }
+
     #[test]
     fn information_schema_rows_missing_give_both_reasons() {
         let joined = join_information_schema(

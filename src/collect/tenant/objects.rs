@@ -367,6 +367,37 @@ mod tests {
         assert!(unknown.unwrap_err().to_string().contains("no name for"));
     }
 
+    /// A LIST partition keeps its values in `list_val`; its `high_bound_val` is NULL on seekdb
+    /// 1.4 (live) and an empty string where `ob_partition_sql_helper.cpp` writes the row with
+    /// one (HollowMan6/oceanbase v4.0.0_CE to develop), which COALESCE alone would have taken
+    /// for the bound. The statement skips an empty high bound, and an empty or NULL bound reads
+    /// as none.
+    #[test]
+    fn an_empty_bound_and_a_null_one_are_the_same() {
+        assert!(PARTITIONS.contains("COALESCE(NULLIF(p.high_bound_val, ''), p.list_val)"));
+        let row = |name: &'static str, bound: Option<&'static str>| {
+            [
+                Some("app"),
+                Some("l"),
+                Some("LIST"),
+                Some("r"),
+                Some(""),
+                Some(""),
+                Some(if name == "p0" { "1" } else { "2" }),
+                Some(name),
+                bound,
+            ]
+        };
+        let (p0, p1) = (row("p0", Some("1,2")), row("p1", Some("")));
+        let found = partitions(&rows(&[&p0, &p1])).unwrap();
+        let list = &found["app"]["l"];
+        assert_eq!(list.partitions[0].bound.as_deref(), Some("1,2"));
+        assert_eq!(list.partitions[1].bound, None);
+        let null = row("p1", None);
+        let with_null = partitions(&rows(&[&p0, &null])).unwrap();
+        assert_eq!(&with_null["app"]["l"], list);
+    }
+
     /// seekdb 1.4: `fk_c (pid) REFERENCES parent (id) ON DELETE CASCADE`, and a two-column key.
     #[test]
     fn foreign_keys_gather_their_columns_in_order() {
