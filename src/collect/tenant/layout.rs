@@ -220,9 +220,9 @@ impl Layout {
         self.collations.get(&collation).copied()
     }
 
-    /// Whether the table or view `name` exists in a user tenant on this layout.
-    pub fn has(&self, name: &str) -> bool {
-        self.columns.contains_key(name)
+    /// Per table and view the statements read, the columns this layout records for it.
+    pub fn tables(&self) -> &BTreeMap<String, BTreeSet<String>> {
+        &self.columns
     }
 
     /// What `statement` reads over `oceanbase.*` that this layout lacks: `oceanbase.T` for a
