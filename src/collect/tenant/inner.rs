@@ -940,12 +940,13 @@ mod tests {
         Ok(tables.remove("app").unwrap().remove("t").unwrap())
     }
 
-    fn shown(
-        table: &Table,
-    ) -> (
+    /// A table's keys (name, kind, columns) and other indexes (name, columns).
+    type Shown = (
         Vec<(String, KeyKind, Vec<String>)>,
         Vec<(String, Vec<String>)>,
-    ) {
+    );
+
+    fn shown(table: &Table) -> Shown {
         (
             table
                 .keys
