@@ -11,8 +11,9 @@
 //! and scale, a binary list of enum values. This module turns them into exactly the text
 //! `information_schema` prints (`int(11)`, `int(10) unsigned zerofill`, `enum('a','b')` ...), and
 //! refuses — so the caller falls back to `information_schema` — whenever it meets anything it
-//! does not know: an unknown type number, a kernel whose numbering it has no table for, a column
-//! order it cannot reconstruct. The list of tables still comes from `information_schema.TABLES`
+//! does not know: a type, index type or collation its kernel's layout ([`Layout`], read at the
+//! kernel's own revision) does not list, a kernel without a layout, a column order it cannot
+//! reconstruct. The list of tables still comes from `information_schema.TABLES`
 //! (cheap, and filtered by the user's privileges exactly as before), so both paths describe the
 //! same tables; only the row probe, which must not take a table the user cannot list for an
 //! empty one, goes through the inner tables' own list ([`user_tables`]).
