@@ -75,6 +75,19 @@ const SHAPES: &[&str] = &[
     "CREATE TABLE `{db}`.children (id INT PRIMARY KEY, b VARCHAR(20), a INT,
         CONSTRAINT fk_composite FOREIGN KEY (b, a) REFERENCES `{db}`.composite (b, a)
         ON DELETE SET NULL ON UPDATE CASCADE)",
+    // GLOBAL indexes, unique and not, on a table without partitions (the kernel stores them
+    // as global with local storage: 7 and 6 on seekdb 1.4, 8 and 7 on OceanBase) and on a
+    // partitioned one (4 and 3), beside LOCAL ones; a LIST-partitioned table, whose
+    // high_bound_val is unset.
+    "CREATE TABLE `{db}`.globals (id INT PRIMARY KEY, a INT, b VARCHAR(10), c INT)",
+    "CREATE UNIQUE INDEX ug ON `{db}`.globals (a) GLOBAL",
+    "CREATE INDEX ng ON `{db}`.globals (b, c) GLOBAL",
+    "CREATE UNIQUE INDEX ul ON `{db}`.globals (c) LOCAL",
+    "CREATE UNIQUE INDEX pug ON `{db}`.partitioned (id) GLOBAL",
+    "CREATE INDEX png ON `{db}`.partitioned (region) GLOBAL",
+    "CREATE TABLE `{db}`.listed (id INT, r INT, PRIMARY KEY (id, r))
+        PARTITION BY LIST (r) (PARTITION p12 VALUES IN (1, 2), PARTITION p3 VALUES IN (3),
+        PARTITION pd VALUES IN (DEFAULT))",
     "CREATE VIEW `{db}`.a_view AS SELECT id, c_int FROM `{db}`.every_type",
     // OceanBase wants the trigger's database selected (ERROR 1046 otherwise).
     "USE `{db}`",
@@ -159,8 +172,25 @@ fn inner_tables_and_information_schema_give_identical_facts() {
         let columns = |table: &str| tables[table]["columns"].as_array().unwrap().len();
         assert_eq!(
             tables.as_object().unwrap().len(),
-            10,
-            "nine shapes and orders"
+            12,
+            "eleven shapes and orders"
+        );
+        let globals = &tables["globals"];
+        assert_eq!(
+            globals["keys"],
+            serde_json::json!([{"name": "PRIMARY", "kind": "primary", "columns": ["id"]},
+                {"name": "ug", "kind": "unique", "columns": ["a"]},
+                {"name": "ul", "kind": "unique", "columns": ["c"]}])
+        );
+        assert_eq!(
+            globals["indexes"],
+            serde_json::json!([{"name": "ng", "columns": ["b", "c"]}])
+        );
+        let listed = &inner[tenant]["partitions"]["observed"][&scenario.database]["listed"];
+        assert_eq!(
+            listed["partitions"],
+            serde_json::json!([{"name": "p12", "bound": "1,2"}, {"name": "p3", "bound": "3"},
+                {"name": "pd", "bound": "DEFAULT"}])
         );
         let defaults = &tables["defaults"];
         let column = |name: &str| {
@@ -300,4 +330,98 @@ fn the_catalog_flag_rejects_unknown_values_with_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("inner-tables"), "{stderr}");
+}
+
+/// The data file's layout for the kernel the tests run (seekdb 1.4: pylibseekdb 1.4.0.post1,
+/// d0cbdf0e) against that kernel: it is the layout chosen from what the kernel reports, every
+/// column it records exists in `oceanbase`, every table it leaves out does not, and the index
+/// types of GLOBAL and LOCAL indexes, unique and not, with and without partitions, are the
+/// roles it lists.
+#[test]
+fn the_tested_kernel_has_what_its_layout_records() {
+    use oms_preflight::collect::tenant::layout::{IndexRole, Layout};
+    use oms_preflight::facts::{Edition, Server};
+    let Some(pair) = live_pair() else {
+        return;
+    };
+    let identity = &pair
+        .a
+        .root_rows("SELECT ob_version(), version(), @@version_comment")[0];
+    let text = |index: usize| identity[index].clone().unwrap_or_default();
+    let server = Server {
+        ob_version: text(0),
+        version: text(1),
+        version_comment: text(2),
+        edition: Edition::from_version_comment(&text(2)),
+        current_user: String::new(),
+    };
+    let layout = Layout::of(&server).unwrap();
+    assert_eq!(layout.name, "seekdb-1.4", "{server:?}");
+
+    let mut present: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for row in pair.a.root_rows(
+        "SELECT table_name, column_name FROM information_schema.COLUMNS WHERE table_schema = 'oceanbase'",
+    ) {
+        let (table, column) = (row[0].clone().unwrap(), row[1].clone().unwrap());
+        present
+            .entry(table)
+            .or_default()
+            .insert(column.to_ascii_lowercase());
+    }
+    for (table, columns) in layout.tables() {
+        let has = present
+            .get(table)
+            .unwrap_or_else(|| panic!("oceanbase.{table} is recorded but absent"));
+        for column in columns {
+            assert!(has.contains(column), "oceanbase.{table}.{column}");
+        }
+    }
+    for absent in [
+        "__all_tenant_trigger",
+        "__all_tenant_role_grantee_map",
+        "GV$OB_LOG_STAT",
+        "DBA_OB_ARCHIVELOG",
+        "DBA_OB_TENANTS",
+    ] {
+        assert!(!present.contains_key(absent), "{absent} exists after all");
+        assert!(!layout.tables().contains_key(absent));
+    }
+
+    let scenario = Scenario::new("layout_index_types");
+    pair.a.root(&scenario.with(&[
+        "CREATE TABLE `{db}`.t (id INT PRIMARY KEY, a INT, b INT)",
+        "CREATE UNIQUE INDEX ug ON `{db}`.t (a) GLOBAL",
+        "CREATE INDEX ng ON `{db}`.t (b) GLOBAL",
+        "CREATE UNIQUE INDEX ul ON `{db}`.t (b) LOCAL",
+        "CREATE INDEX nl ON `{db}`.t (a, b) LOCAL",
+        "CREATE TABLE `{db}`.p (id INT PRIMARY KEY, a INT, b INT) PARTITION BY HASH(id) PARTITIONS 2",
+        "CREATE UNIQUE INDEX pug ON `{db}`.p (a) GLOBAL",
+        "CREATE INDEX png ON `{db}`.p (b) GLOBAL",
+        "CREATE TABLE `{db}`.h (id INT PRIMARY KEY, v INT) ORGANIZATION HEAP",
+    ]));
+    let rows = pair.a.root_rows(&format!(
+        "SELECT t.table_name, t.index_type FROM oceanbase.__all_table t          JOIN oceanbase.__all_database d ON t.database_id = d.database_id          WHERE d.database_name = '{}' AND t.table_type = 5",
+        scenario.database
+    ));
+    let role = |suffix: &str| {
+        let row = rows
+            .iter()
+            .find(|row| row[0].as_deref().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no index table {suffix}: {rows:?}"));
+        let number: i64 = row[1].as_deref().unwrap().parse().unwrap();
+        (number, layout.index_role(number))
+    };
+    for (suffix, expected) in [
+        ("_ug", IndexRole::Unique),
+        ("_ng", IndexRole::NotUnique),
+        ("_ul", IndexRole::Unique),
+        ("_nl", IndexRole::NotUnique),
+        ("_pug", IndexRole::Unique),
+        ("_png", IndexRole::NotUnique),
+        ("_id", IndexRole::HeapPrimary),
+    ] {
+        let (number, found) = role(suffix);
+        assert_eq!(found, Some(expected), "{suffix}: index_type {number}");
+    }
 }

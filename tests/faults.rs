@@ -268,9 +268,9 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     assert_eq!(sent(head(queries::COLUMNS)), 0);
     let before_scope = |template: &'static str| &template[..template.find("{scope}").unwrap()];
     assert_eq!(
-        sent(before_scope(tenant::triggers::SEEKDB)),
+        sent(before_scope(tenant::triggers::FROM_TRIGGER)),
         2,
-        "triggers from seekdb's trigger dictionary"
+        "triggers from seekdb 1.4's trigger dictionary"
     );
     assert_eq!(sent(head(queries::TRIGGERS)), 0);
     assert_eq!(

@@ -82,7 +82,8 @@ pub fn index() -> String {
     let mut index = String::from(
         "# Rule catalog\n\nGenerated from the rules' doc comments in `src/rules/` (regenerate with\n\
          `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`); `oms-preflight explain ID` prints a page.\n\
-         `versions.toml` is the supported-version matrix `tenant.version-supported` reads.\n\
+         `versions.toml` is the supported-version matrix `tenant.version-supported` reads;\n\
+         `dictionary-layouts.toml` the kernel dictionary, per OceanBase and seekdb version, the collector reads by.\n\
          中文版：[zh-CN/README.md](zh-CN/README.md).\n\n\
          | id | severity | stage | checks |\n|---|---|---|---|\n",
     );

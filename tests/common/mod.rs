@@ -72,6 +72,40 @@ impl Endpoint {
         }
     }
 
+    /// The rows of `query` run as root, every cell as text (NULL as `None`).
+    #[allow(dead_code)] // Not every test binary reads the kernel as root.
+    pub fn root_rows(&self, query: &str) -> Vec<Vec<Option<String>>> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let opts = mysql_async::OptsBuilder::default()
+                .ip_or_hostname(self.host.clone())
+                .tcp_port(self.port)
+                .user(Some("root"))
+                .pass(Some(""))
+                .prefer_socket(false);
+            let mut conn = mysql_async::Conn::new(opts).await.expect("root connects");
+            let rows: Vec<mysql_async::Row> = conn.query(query).await.expect(query);
+            conn.disconnect().await.unwrap();
+            rows.into_iter()
+                .map(|row| {
+                    row.unwrap()
+                        .into_iter()
+                        .map(|value| match value {
+                            mysql_async::Value::NULL => None,
+                            mysql_async::Value::Bytes(bytes) => {
+                                Some(String::from_utf8_lossy(&bytes).into_owned())
+                            }
+                            other => Some(other.as_sql(true)),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
     /// Runs `statements` as root, in order; any failure fails the test.
     pub fn root(&self, statements: &[String]) {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -5,13 +5,15 @@
 //! seekdb, checked on seekdb 1.4 (OceanBase 4.3.5.3), has `V$OB_LOG_STAT` only: no `GV$`
 //! view, no `DBA_OB_ARCHIVELOG`, no `DBA_OB_TENANTS` (ERROR 1146) — it has no log archive and
 //! no tenants, hence no standby. There the archive and the role are recorded as absent from
-//! the edition, without a statement; a view that exists and cannot be read leaves the fact
+//! the edition, without a statement. On OceanBase 4.0 `DBA_OB_TENANTS` is a sys-tenant view
+//! (and has no TENANT_ROLE): the role is unavailable, saying the view does not exist on that
+//! version, without a statement. A view that exists and cannot be read leaves the fact
 //! unavailable, with the server's error.
 
-use super::inner::InnerLayout;
+use super::layout::Kernel;
 use super::statements::{Rows, ShapeError};
-use super::{Fetcher, layout_of, to_fact};
-use crate::facts::{ArchiveDest, Fact, LogStream, Server, TenantRole};
+use super::{Dictionary, Fetcher, to_fact};
+use crate::facts::{ArchiveDest, Fact, LogStream, TenantRole};
 
 /// OceanBase 4.x: every replica of every log stream of the tenant.
 pub const LOG_STAT: &str = "SELECT begin_lsn, begin_scn, end_scn FROM oceanbase.GV$OB_LOG_STAT";
@@ -92,19 +94,19 @@ pub fn tenant_role(rows: &Rows) -> Result<Option<TenantRole>, ShapeError> {
     }))
 }
 
-/// Log streams, archive and role, side by side; the kernel's identity says which views it has.
+/// Log streams, archive and role, side by side; the kernel's layout says which views it has.
 pub(super) async fn fetch(
     fetcher: &Fetcher<'_>,
-    server: &Fact<Server>,
+    layout: &Dictionary,
 ) -> (
     Fact<Vec<LogStream>>,
     Fact<Option<Vec<ArchiveDest>>>,
     Fact<Option<TenantRole>>,
 ) {
-    let layout = match layout_of(server) {
-        Ok(layout) => layout,
+    let layout = match layout {
+        Ok(layout) => *layout,
         Err(reason) => {
-            let reason = super::naming(fetcher.endpoint, reason);
+            let reason = super::naming(fetcher.endpoint, reason.clone());
             return (
                 Fact::unavailable(reason.clone()),
                 Fact::unavailable(reason.clone()),
@@ -112,17 +114,23 @@ pub(super) async fn fetch(
             );
         }
     };
-    match layout {
-        InnerLayout::Seekdb => (
-            to_fact(fetcher.fixed(LOG_STAT_SEEKDB).await, log_streams),
+    let streams = async {
+        match layout.first_readable(&[LOG_STAT, LOG_STAT_SEEKDB]) {
+            Ok(statement) => fetcher.dictionary(layout, statement).await,
+            Err(why) => Err(super::naming(fetcher.endpoint, why)),
+        }
+    };
+    match layout.kernel {
+        Kernel::Seekdb => (
+            to_fact(streams.await, log_streams),
             Fact::Observed(None),
             Fact::Observed(None),
         ),
-        InnerLayout::OceanBase => {
+        Kernel::OceanBase => {
             let (streams, archived, role) = tokio::join!(
-                fetcher.fixed(LOG_STAT),
-                fetcher.fixed(ARCHIVE),
-                fetcher.fixed(TENANT_ROLE)
+                streams,
+                fetcher.dictionary(layout, ARCHIVE),
+                fetcher.dictionary(layout, TENANT_ROLE)
             );
             (
                 to_fact(streams, log_streams),

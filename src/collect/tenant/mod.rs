@@ -10,10 +10,13 @@
 //! keys are kept or information_schema is read instead; `join_inner`, `join_information_schema`
 //! and the parsers in [`queries`] turn rows into facts. Triggers take the same path from the
 //! kernel's dictionary ([`triggers`]), and the privileges of granted roles are read from it
-//! when `SHOW GRANTS` names a role ([`roles`]).
+//! when `SHOW GRANTS` names a role ([`roles`]). Every statement over the dictionary waits for
+//! the kernel's identity, which chooses its [`layout`], and is sent only when that layout has
+//! every table and column it reads.
 
 mod failure;
 pub mod inner;
+pub mod layout;
 pub mod logs;
 pub mod objects;
 pub mod queries;
@@ -36,7 +39,8 @@ use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table, TenantFacts, Trigger};
 use crate::plan::{LinkPlan, Secret, TenantPlan};
 use crate::progress::Endpoint;
-use inner::{InnerColumn, InnerLayout, InnerTable};
+use inner::{InnerColumn, InnerTable};
+use layout::Layout;
 use statements::{Allowlist, Rows, ShapeError};
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
@@ -51,8 +55,8 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::GRANTS,
         queries::DATABASES,
         queries::TENANT_NAME,
-        roles::OCEANBASE,
-        roles::SEEKDB,
+        roles::FROM_TENANT_ROLE_GRANTEE_MAP,
+        roles::FROM_ROLE_GRANTEE_MAP,
         logs::LOG_STAT,
         logs::LOG_STAT_SEEKDB,
         logs::ARCHIVE,
@@ -65,8 +69,8 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::TRIGGERS,
         inner::TABLES,
         inner::COLUMNS,
-        triggers::OCEANBASE,
-        triggers::SEEKDB,
+        triggers::FROM_TENANT_TRIGGER,
+        triggers::FROM_TRIGGER,
         objects::PARTITIONS,
         objects::PARTITIONS_INFORMATION_SCHEMA,
         objects::FOREIGN_KEYS,
@@ -228,25 +232,26 @@ async fn collect_with(
     let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
     let choice = catalog;
     let server = fetched.server;
+    let layout = fetched.layout;
     let variables = to_fact(fetched.variables, queries::variables);
-    let existing = existing_tables(&fetched.columns_and_keys, &server);
+    let existing = existing_tables(&fetched.columns_and_keys, &layout);
     let (tables, catalog) = match &fetched.listed {
         Err(reason) => (Fact::unavailable(reason.clone()), None),
         Ok(listed) => {
             let (tables, catalog) =
-                with_columns_and_keys(&fetcher, listed, fetched.columns_and_keys, &server, catalog)
+                with_columns_and_keys(&fetcher, listed, fetched.columns_and_keys, &layout, catalog)
                     .await;
             (tables, Some(catalog))
         }
     };
-    let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &server);
+    let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &layout);
     let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing);
     // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
     // need the kernel's identity only.
     let more = async {
         tokio::join!(
-            objects::fetch(&fetcher, choice),
-            logs::fetch(&fetcher, &server)
+            objects::fetch(&fetcher, choice, &layout),
+            logs::fetch(&fetcher, &layout)
         )
     };
     let (grants, (rows, probed_tables_from), (objects, logs)) = tokio::join!(grants, probed, more);
@@ -291,6 +296,8 @@ struct Fetched {
     listed: Result<Rows, String>,
     columns_and_keys: ColumnsAndKeys,
     server: Fact<Server>,
+    /// The dictionary layout the kernel's identity chose, or why there is none.
+    layout: Dictionary,
     variables: Result<Rows, String>,
     grants: Result<Rows, String>,
     databases: Result<Rows, String>,
@@ -312,38 +319,39 @@ enum ColumnsAndKeys {
     },
 }
 
-/// Sends the statements asked up front, all at once; the triggers follow the server's identity,
-/// which says where the kernel keeps them.
+/// Sends the statements asked up front, all at once; those over the kernel's dictionary follow
+/// the server's identity, which says what the dictionary holds (one round trip later).
 async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked: bool) -> Fetched {
-    // The pool hands out connections in the order they are asked for: the longest statements
-    // first, the small ones share what is left.
-    let server_then_triggers = async {
+    // The pool hands out connections in the order they are asked for: the kernel's identity
+    // first, the dictionary right after it; the small ones share what is left.
+    let server_then_dictionary = async {
         let server = to_fact(fetcher.fixed(queries::SERVER).await, queries::server);
-        let triggers = fetch_triggers(fetcher, &server, catalog).await;
-        (server, triggers)
+        let layout = layout_of(&server);
+        let (columns_and_keys, triggers, tenant_name) = tokio::join!(
+            fetch_columns_and_keys(fetcher, catalog, &layout),
+            fetch_triggers(fetcher, &layout, catalog),
+            fetch_tenant_name(fetcher, &layout, tenant_name_asked),
+        );
+        (server, layout, columns_and_keys, triggers, tenant_name)
     };
-    let tenant_name = async {
-        match tenant_name_asked {
-            true => Some(to_fact(
-                fetcher.fixed(queries::TENANT_NAME).await,
-                queries::tenant_name,
-            )),
-            false => None,
-        }
-    };
-    let (columns_and_keys, listed, (server, triggers), variables, grants, databases, tenant_name) = tokio::join!(
-        fetch_columns_and_keys(fetcher, catalog),
+    let (
+        (server, layout, columns_and_keys, triggers, tenant_name),
+        listed,
+        variables,
+        grants,
+        databases,
+    ) = tokio::join!(
+        server_then_dictionary,
         fetcher.scoped(queries::TABLES),
-        server_then_triggers,
         fetcher.fixed(queries::VARIABLES),
         fetcher.fixed(queries::GRANTS),
         fetcher.fixed(queries::DATABASES),
-        tenant_name,
     );
     Fetched {
         listed,
         columns_and_keys,
         server,
+        layout,
         variables,
         grants,
         databases,
@@ -352,16 +360,35 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
     }
 }
 
+/// The name of the tenant the session is in, when the plan names one: from
+/// `DBA_OB_TENANTS`, which a user tenant of OceanBase 4.0 and seekdb do not have (said so,
+/// without a statement).
+async fn fetch_tenant_name(
+    fetcher: &Fetcher<'_>,
+    layout: &Dictionary,
+    asked: bool,
+) -> Option<Fact<String>> {
+    if !asked {
+        return None;
+    }
+    let rows = match layout {
+        Ok(layout) => fetcher.dictionary(layout, queries::TENANT_NAME).await,
+        Err(reason) => Err(naming(fetcher.endpoint, reason.clone())),
+    };
+    Some(to_fact(rows, queries::tenant_name))
+}
+
 /// Triggers from the kernel's trigger dictionary unless told otherwise; from
 /// information_schema, saying why, when the dictionary cannot be read and that is allowed.
 async fn fetch_triggers(
     fetcher: &Fetcher<'_>,
-    server: &Fact<Server>,
+    layout: &Dictionary,
     catalog: CatalogChoice,
 ) -> (Fact<Vec<Trigger>>, Catalog) {
     let from_dictionary = async {
+        let layout = layout.as_ref().map_err(String::clone)?;
         let rows = fetcher
-            .scoped(triggers::statement(layout_of(server)?))
+            .dictionary_scoped(layout, triggers::statement(layout)?)
             .await?;
         triggers::triggers(&rows).map_err(|error| error.to_string())
     };
@@ -405,10 +432,13 @@ where
     }
 }
 
-/// The inner-table layout of the kernel `server` describes, or why it is not known.
-fn layout_of(server: &Fact<Server>) -> Result<InnerLayout, String> {
+/// The dictionary layout of a kernel, or why its dictionary is not read.
+type Dictionary = Result<&'static Layout, String>;
+
+/// The dictionary layout of the kernel `server` describes, or why it is not known.
+fn layout_of(server: &Fact<Server>) -> Dictionary {
     match server {
-        Fact::Observed(server) => InnerLayout::of(server),
+        Fact::Observed(server) => Layout::of(server),
         Fact::Unavailable { reason } => Err(format!("the kernel's version is unknown: {reason}")),
     }
 }
@@ -418,7 +448,7 @@ fn layout_of(server: &Fact<Server>) -> Result<InnerLayout, String> {
 async fn with_role_privileges(
     fetcher: &Fetcher<'_>,
     grants: Fact<Grants>,
-    server: &Fact<Server>,
+    layout: &Dictionary,
 ) -> Fact<Grants> {
     let Fact::Observed(mut grants) = grants else {
         return grants;
@@ -427,7 +457,10 @@ async fn with_role_privileges(
         return Fact::Observed(grants);
     }
     let read = async {
-        let rows = fetcher.fixed(roles::statement(layout_of(server)?)).await?;
+        let layout = layout.as_ref().map_err(String::clone)?;
+        let rows = fetcher
+            .dictionary(layout, roles::statement(layout)?)
+            .await?;
         roles::role_privileges(&rows).map_err(|error| error.to_string())
     };
     grants.role_privileges = Some(match read.await {
@@ -439,30 +472,35 @@ async fn with_role_privileges(
 
 /// Every in-scope table that exists, as the inner tables name them whatever the user's
 /// privileges; `None` when they were not read or the kernel's layout is not known.
-fn existing_tables(
-    fetched: &ColumnsAndKeys,
-    server: &Fact<Server>,
-) -> Option<Vec<(String, String)>> {
+fn existing_tables(fetched: &ColumnsAndKeys, layout: &Dictionary) -> Option<Vec<(String, String)>> {
     match fetched {
         ColumnsAndKeys::Inner {
             tables: Ok(tables), ..
-        } if layout_of(server).is_ok() => Some(inner::user_tables(tables)),
+        } if layout.is_ok() => Some(inner::user_tables(tables)),
         _ => None,
     }
 }
 
-/// Columns and keys: the inner tables first unless told otherwise; information_schema at once
-/// when asked for it.
-async fn fetch_columns_and_keys(fetcher: &Fetcher<'_>, catalog: CatalogChoice) -> ColumnsAndKeys {
-    match catalog {
-        CatalogChoice::InformationSchema => {
+/// Columns and keys: the inner tables first unless told otherwise, when the kernel's layout
+/// has what they read; information_schema at once when asked for it.
+async fn fetch_columns_and_keys(
+    fetcher: &Fetcher<'_>,
+    catalog: CatalogChoice,
+    layout: &Dictionary,
+) -> ColumnsAndKeys {
+    match (catalog, layout) {
+        (CatalogChoice::InformationSchema, _) => {
             let (columns, keys) = fetch_information_schema(fetcher).await;
             ColumnsAndKeys::InformationSchema { columns, keys }
         }
-        CatalogChoice::Auto | CatalogChoice::InnerTables => {
+        (CatalogChoice::Auto | CatalogChoice::InnerTables, Err(reason)) => ColumnsAndKeys::Inner {
+            columns: Err(reason.clone()),
+            tables: Err(reason.clone()),
+        },
+        (CatalogChoice::Auto | CatalogChoice::InnerTables, Ok(layout)) => {
             let (columns, tables) = tokio::join!(
-                fetcher.scoped_map(inner::COLUMNS, inner::inner_column),
-                fetcher.scoped_map(inner::TABLES, inner::inner_table),
+                fetcher.dictionary_scoped_map(layout, inner::COLUMNS, inner::inner_column),
+                fetcher.dictionary_scoped_map(layout, inner::TABLES, inner::inner_table),
             );
             ColumnsAndKeys::Inner { columns, tables }
         }
@@ -487,7 +525,7 @@ async fn with_columns_and_keys(
     fetcher: &Fetcher<'_>,
     listed: &Rows,
     fetched: ColumnsAndKeys,
-    server: &Fact<Server>,
+    layout: &Dictionary,
     catalog: CatalogChoice,
 ) -> (Fact<Tables>, Catalog) {
     let (columns, inner_tables) = match fetched {
@@ -499,7 +537,7 @@ async fn with_columns_and_keys(
         }
         ColumnsAndKeys::Inner { columns, tables } => (columns, tables),
     };
-    let joined = join_inner(listed, columns, inner_tables, server)
+    let joined = join_inner(listed, columns, inner_tables, layout)
         .map_err(|reason| naming(fetcher.endpoint, reason));
     match decide(joined, catalog) {
         Decision::Inner(tables) => (tables, CatalogSource::InnerTables.into()),
@@ -561,9 +599,9 @@ fn join_inner(
     listed: &Rows,
     columns: Result<Vec<InnerColumn>, String>,
     inner_tables: Result<Vec<InnerTable>, String>,
-    server: &Fact<Server>,
+    layout: &Dictionary,
 ) -> Result<Tables, String> {
-    let layout = layout_of(server)?;
+    let layout = layout.as_ref().map_err(String::clone)?;
     let (columns, inner_tables) = (columns?, inner_tables?);
     let mut filled =
         queries::tables(listed, &Rows::new(), &Rows::new()).map_err(|error| error.to_string())?;
@@ -693,6 +731,37 @@ impl Fetcher<'_> {
     /// A statement without parameters.
     async fn fixed(&self, sql: &str) -> Result<Rows, String> {
         self.run(sql, vec![], text_row).await
+    }
+
+    /// A statement over the kernel's dictionary, sent only when `layout` has every table and
+    /// column it reads; otherwise why not, as a failed statement would say it.
+    async fn dictionary(&self, layout: &Layout, sql: &'static str) -> Result<Rows, String> {
+        layout
+            .check(sql)
+            .map_err(|why| naming(self.endpoint, why))?;
+        self.fixed(sql).await
+    }
+
+    /// [`Fetcher::dictionary`] for a scoped template.
+    async fn dictionary_scoped(
+        &self,
+        layout: &Layout,
+        template: &'static str,
+    ) -> Result<Rows, String> {
+        self.dictionary_scoped_map(layout, template, text_row).await
+    }
+
+    /// [`Fetcher::dictionary`] for a scoped template, each row parsed by `parse`.
+    async fn dictionary_scoped_map<T>(
+        &self,
+        layout: &Layout,
+        template: &'static str,
+        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
+    ) -> Result<Vec<T>, String> {
+        layout
+            .check(template)
+            .map_err(|why| naming(self.endpoint, why))?;
+        self.scoped_map(template, parse).await
     }
 
     /// A scoped template over the in-scope databases, every cell as text.
@@ -844,6 +913,92 @@ mod tests {
             decide(why(), CatalogChoice::Auto),
             Decision::FallBack { reason } if reason.contains("version is unknown")
         ));
+    }
+
+    /// A fetcher over a pool whose server does not listen: whatever is sent fails with a
+    /// connection error, so a reason without one was decided before sending.
+    fn fetcher_to_nowhere<'a>(
+        pool: &'a Pool,
+        params: &'a [Value],
+        scope: &'a [String],
+    ) -> Fetcher<'a> {
+        Fetcher {
+            pool,
+            endpoint: "tenant a (127.0.0.1:1)",
+            scope,
+            params,
+            timeout: Duration::from_secs(2),
+            deadline: Instant::now() + Duration::from_secs(8),
+        }
+    }
+
+    fn nowhere() -> Pool {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        Pool::new(
+            OptsBuilder::default()
+                .ip_or_hostname("127.0.0.1")
+                .tcp_port(closed)
+                .prefer_socket(false),
+        )
+    }
+
+    /// OceanBase 4.0 (layout oceanbase-4.0, read at v4.0.0_CE) has no `__all_column.srs_id`
+    /// and keeps DBA_OB_TENANTS in the sys tenant: the columns statement is not sent and the
+    /// catalogue takes information_schema with that reason; the tenant's role and name are
+    /// unavailable saying the view does not exist there, not with a server error.
+    #[tokio::test]
+    async fn a_statement_its_layout_cannot_run_is_not_sent_and_the_reason_says_why() {
+        let pool = nowhere();
+        let (params, scope) = (vec![Value::from("app")], vec!["app".to_string()]);
+        let fetcher = fetcher_to_nowhere(&pool, &params, &scope);
+        let layout: Dictionary = Ok(Layout::named("oceanbase-4.0").unwrap());
+
+        let fetched = fetch_columns_and_keys(&fetcher, CatalogChoice::Auto, &layout).await;
+        let ColumnsAndKeys::Inner { columns, tables } = &fetched else {
+            panic!("the inner tables are read on OceanBase 4.0");
+        };
+        let why = columns.as_ref().unwrap_err();
+        assert!(
+            why.starts_with("tenant a (127.0.0.1:1): oceanbase.__all_column has no column srs_id on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)"),
+            "{why}"
+        );
+        // The tables statement reads only what 4.0 has: it was sent.
+        assert!(!tables.as_ref().unwrap_err().contains("on this version"));
+        let (_, catalog) = with_columns_and_keys(
+            &fetcher,
+            &Rows::new(),
+            fetched,
+            &layout,
+            CatalogChoice::Auto,
+        )
+        .await;
+        assert_eq!(catalog.source, CatalogSource::InformationSchema);
+        assert!(catalog.fallback_reason.unwrap().contains("srs_id"));
+
+        let (_, _, role) = logs::fetch(&fetcher, &layout).await;
+        let name = fetch_tenant_name(&fetcher, &layout, true).await.unwrap();
+        for fact in [role.unavailable_reason(), name.unavailable_reason()] {
+            let why = fact.unwrap();
+            assert!(
+                why.contains(
+                    "oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version"
+                ),
+                "{why}"
+            );
+        }
+        // On OceanBase 4.1 the same statements are sent (and meet the closed port).
+        let layout: Dictionary = Ok(Layout::named("oceanbase-4.1").unwrap());
+        let (_, _, role) = logs::fetch(&fetcher, &layout).await;
+        assert!(
+            !role
+                .unavailable_reason()
+                .unwrap()
+                .contains("on this version")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Partitioning and foreign keys of the in-scope tables: one statement each, whatever the
 //! number of tables, read from the kernel's dictionary (`oceanbase.__all_part`, `__all_table`,
-//! `__all_foreign_key`, `__all_foreign_key_column`, `__all_column`: the same names on OceanBase
-//! 4.x and seekdb) and, when the dictionary cannot be read, from information_schema
+//! `__all_foreign_key`, `__all_foreign_key_column`, `__all_column`: the same names on every
+//! layout) and, when the dictionary cannot be read, from information_schema
 //! (`PARTITIONS`; `KEY_COLUMN_USAGE` joined with `REFERENTIAL_CONSTRAINTS`), saying why.
 //!
 //! The dictionary statements print the kernel's numbers as information_schema names them
@@ -12,14 +12,18 @@
 
 use std::collections::BTreeMap;
 
+use super::layout::Layout;
 use super::statements::{Rows, ShapeError};
-use super::{Fetcher, dictionary_or_information_schema, to_fact};
+use super::{Dictionary, Fetcher, dictionary_or_information_schema, to_fact};
 use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, Fact, ForeignKey, Partition, Partitioning};
 
 /// The partitions of the in-scope partitioned tables, from the dictionary. Row shape: database,
 /// table, method, expression, subpartition method, subpartition expression, position, name,
-/// bound.
+/// bound. A partition keeps its bound in `high_bound_val` (RANGE) or `list_val` (LIST); the
+/// other is NULL or an empty string, depending on which path of the kernel wrote the row
+/// (`ob_partition_sql_helper.cpp` writes `''` for a missing one, seekdb 1.4 NULL): both mean
+/// "no bound there".
 pub const PARTITIONS: &str = "SELECT d.database_name, t.table_name, \
      CASE t.part_func_type WHEN 0 THEN 'HASH' WHEN 1 THEN 'KEY' WHEN 2 THEN 'KEY' WHEN 3 THEN 'RANGE' \
      WHEN 4 THEN 'RANGE COLUMNS' WHEN 5 THEN 'LIST' WHEN 6 THEN 'LIST COLUMNS' END, t.part_func_expr, \
@@ -27,7 +31,7 @@ pub const PARTITIONS: &str = "SELECT d.database_name, t.table_name, \
      WHEN t.sub_part_func_type IN (1, 2) THEN 'KEY' WHEN t.sub_part_func_type = 3 THEN 'RANGE' \
      WHEN t.sub_part_func_type = 4 THEN 'RANGE COLUMNS' WHEN t.sub_part_func_type = 5 THEN 'LIST' \
      WHEN t.sub_part_func_type = 6 THEN 'LIST COLUMNS' END, t.sub_part_func_expr, p.part_idx + 1, \
-     p.part_name, COALESCE(p.high_bound_val, p.list_val) FROM oceanbase.__all_part p \
+     p.part_name, COALESCE(NULLIF(p.high_bound_val, ''), p.list_val) FROM oceanbase.__all_part p \
      JOIN oceanbase.__all_table t ON p.table_id = t.table_id \
      JOIN oceanbase.__all_database d ON t.database_id = d.database_id \
      WHERE d.in_recyclebin = 0 AND t.table_type = 3 AND t.part_level > 0 AND d.database_name IN ({scope})";
@@ -212,12 +216,13 @@ pub fn foreign_keys(rows: &Rows) -> Result<Vec<ForeignKey>, ShapeError> {
 /// saying why, when the dictionary cannot be read and that is allowed.
 async fn read<T>(
     fetcher: &Fetcher<'_>,
-    catalog: CatalogChoice,
+    (catalog, layout): (CatalogChoice, &Dictionary),
     (dictionary, information_schema): (&'static str, &'static str),
     parse: fn(&Rows) -> Result<T, ShapeError>,
 ) -> (Fact<T>, Catalog) {
     let from_dictionary = async {
-        let rows = fetcher.scoped(dictionary).await?;
+        let layout: &Layout = layout.as_ref().map_err(String::clone)?;
+        let rows = fetcher.dictionary_scoped(layout, dictionary).await?;
         parse(&rows).map_err(|error| error.to_string())
     };
     dictionary_or_information_schema(fetcher.endpoint, catalog, from_dictionary, || async {
@@ -230,6 +235,7 @@ async fn read<T>(
 pub(super) async fn fetch(
     fetcher: &Fetcher<'_>,
     catalog: CatalogChoice,
+    layout: &Dictionary,
 ) -> (
     (Fact<Partitions>, Catalog),
     (Fact<Vec<ForeignKey>>, Catalog),
@@ -237,13 +243,13 @@ pub(super) async fn fetch(
     tokio::join!(
         read(
             fetcher,
-            catalog,
+            (catalog, layout),
             (PARTITIONS, PARTITIONS_INFORMATION_SCHEMA),
             partitions
         ),
         read(
             fetcher,
-            catalog,
+            (catalog, layout),
             (FOREIGN_KEYS, FOREIGN_KEYS_INFORMATION_SCHEMA),
             foreign_keys
         ),
@@ -359,6 +365,37 @@ mod tests {
             None,
         ]]));
         assert!(unknown.unwrap_err().to_string().contains("no name for"));
+    }
+
+    /// A LIST partition keeps its values in `list_val`; its `high_bound_val` is NULL on seekdb
+    /// 1.4 (live) and an empty string where `ob_partition_sql_helper.cpp` writes the row with
+    /// one (HollowMan6/oceanbase v4.0.0_CE to develop), which COALESCE alone would have taken
+    /// for the bound. The statement skips an empty high bound, and an empty or NULL bound reads
+    /// as none.
+    #[test]
+    fn an_empty_bound_and_a_null_one_are_the_same() {
+        assert!(PARTITIONS.contains("COALESCE(NULLIF(p.high_bound_val, ''), p.list_val)"));
+        let row = |name: &'static str, bound: Option<&'static str>| {
+            [
+                Some("app"),
+                Some("l"),
+                Some("LIST"),
+                Some("r"),
+                Some(""),
+                Some(""),
+                Some(if name == "p0" { "1" } else { "2" }),
+                Some(name),
+                bound,
+            ]
+        };
+        let (p0, p1) = (row("p0", Some("1,2")), row("p1", Some("")));
+        let found = partitions(&rows(&[&p0, &p1])).unwrap();
+        let list = &found["app"]["l"];
+        assert_eq!(list.partitions[0].bound.as_deref(), Some("1,2"));
+        assert_eq!(list.partitions[1].bound, None);
+        let null = row("p1", None);
+        let with_null = partitions(&rows(&[&p0, &null])).unwrap();
+        assert_eq!(&with_null["app"]["l"], list);
     }
 
     /// seekdb 1.4: `fk_c (pid) REFERENCES parent (id) ON DELETE CASCADE`, and a two-column key.

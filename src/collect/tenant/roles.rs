@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::inner::InnerLayout;
+use super::layout::Layout;
 use super::statements::{Rows, ShapeError};
 use crate::facts::grants::{GrantLevel, Privilege, PrivilegeGrant, RolePrivileges};
 
@@ -62,17 +62,15 @@ macro_rules! roles_from {
     };
 }
 
-/// OceanBase 4.x: the role edges are in `__all_tenant_role_grantee_map` (table id 235).
-pub const OCEANBASE: &str = roles_from!("__all_tenant_role_grantee_map");
-/// seekdb: the same table without `tenant_` in its name.
-pub const SEEKDB: &str = roles_from!("__all_role_grantee_map");
+/// OceanBase 4.x and seekdb 1.0: the role edges are in `__all_tenant_role_grantee_map` (table
+/// id 235).
+pub const FROM_TENANT_ROLE_GRANTEE_MAP: &str = roles_from!("__all_tenant_role_grantee_map");
+/// seekdb 1.4: the same table without `tenant_` in its name.
+pub const FROM_ROLE_GRANTEE_MAP: &str = roles_from!("__all_role_grantee_map");
 
-/// The role statement for a kernel of `layout`.
-pub fn statement(layout: InnerLayout) -> &'static str {
-    match layout {
-        InnerLayout::OceanBase => OCEANBASE,
-        InnerLayout::Seekdb => SEEKDB,
-    }
+/// The role statement for a kernel of `layout`: the one over the role map it has.
+pub fn statement(layout: &Layout) -> Result<&'static str, String> {
+    layout.first_readable(&[FROM_TENANT_ROLE_GRANTEE_MAP, FROM_ROLE_GRANTEE_MAP])
 }
 
 /// A role as `SHOW GRANTS` names it: `name`, with `@host` unless the host is `%`.
@@ -84,8 +82,8 @@ fn role_name(name: &str, host: &str) -> String {
     }
 }
 
-/// What the roles give a new session of the account, from the rows of [`OCEANBASE`] or
-/// [`SEEKDB`].
+/// What the roles give a new session of the account, from the rows of [`FROM_TENANT_ROLE_GRANTEE_MAP`]
+/// or [`FROM_ROLE_GRANTEE_MAP`].
 pub fn role_privileges(rows: &Rows) -> Result<RolePrivileges, ShapeError> {
     // The account's own roles: (role, is a default role).
     let mut own: BTreeMap<String, bool> = BTreeMap::new();
@@ -331,11 +329,26 @@ mod tests {
         assert_eq!(role_privileges(&rows).unwrap().active, ["r@10.%"]);
     }
 
+    /// OceanBase 4.x and seekdb 1.0 (oceanbase/seekdb v1.0.0) name the table
+    /// `__all_tenant_role_grantee_map`; seekdb 1.4 (pylibseekdb 1.4.0.post1, live)
+    /// `__all_role_grantee_map`.
     #[test]
     fn the_statement_follows_the_kernel() {
-        assert!(
-            statement(InnerLayout::OceanBase).contains("oceanbase.__all_tenant_role_grantee_map m")
-        );
-        assert!(statement(InnerLayout::Seekdb).contains("oceanbase.__all_role_grantee_map m"));
+        for (layout, table) in [
+            ("oceanbase-4.0", "oceanbase.__all_tenant_role_grantee_map m"),
+            (
+                "oceanbase-4.3.2",
+                "oceanbase.__all_tenant_role_grantee_map m",
+            ),
+            ("seekdb-1.0", "oceanbase.__all_tenant_role_grantee_map m"),
+            ("seekdb-1.4", "oceanbase.__all_role_grantee_map m"),
+        ] {
+            let layout = Layout::named(layout).unwrap();
+            assert!(
+                statement(layout).unwrap().contains(table),
+                "{}",
+                layout.name
+            );
+        }
     }
 }

@@ -3,12 +3,13 @@
 //! `information_schema.TRIGGERS` lists a trigger only to a user holding TRIGGER on its table,
 //! which OMS does not ask its migration users for: through it, "no trigger" and "no trigger
 //! you may see" look the same. The dictionary (`oceanbase.__all_tenant_trigger` on OceanBase
-//! 4.x, `__all_trigger` on seekdb) lists every trigger to a user with SELECT on `oceanbase`.*,
+//! 4.x and seekdb 1.0, `__all_trigger` on seekdb 1.4) lists every trigger to a user with SELECT
+//! on `oceanbase`.*,
 //! which OMS does ask for. When it cannot be read (no such grant, a kernel whose layout this
 //! tool does not know), the collector reads information_schema instead and says why, and the
 //! rule then knows the list is only what the user may see.
 
-use super::inner::InnerLayout;
+use super::layout::Layout;
 use super::statements::{Rows, ShapeError};
 use crate::facts::Trigger;
 
@@ -27,17 +28,14 @@ macro_rules! triggers_from {
     };
 }
 
-/// OceanBase 4.x: `__all_tenant_trigger` (table id 254).
-pub const OCEANBASE: &str = triggers_from!("__all_tenant_trigger");
-/// seekdb: the same table without `tenant_` in its name.
-pub const SEEKDB: &str = triggers_from!("__all_trigger");
+/// OceanBase 4.x and seekdb 1.0: `__all_tenant_trigger` (table id 254).
+pub const FROM_TENANT_TRIGGER: &str = triggers_from!("__all_tenant_trigger");
+/// seekdb 1.4: the same table without `tenant_` in its name.
+pub const FROM_TRIGGER: &str = triggers_from!("__all_trigger");
 
-/// The dictionary statement for a kernel of `layout`.
-pub fn statement(layout: InnerLayout) -> &'static str {
-    match layout {
-        InnerLayout::OceanBase => OCEANBASE,
-        InnerLayout::Seekdb => SEEKDB,
-    }
+/// The dictionary statement for a kernel of `layout`: the one over the trigger table it has.
+pub fn statement(layout: &Layout) -> Result<&'static str, String> {
+    layout.first_readable(&[FROM_TENANT_TRIGGER, FROM_TRIGGER])
 }
 
 /// `timing_points` bits (`ObTriggerInfo`): when a MySQL-mode trigger fires.
@@ -45,7 +43,7 @@ const TIMINGS: &[(i64, &str)] = &[(4, "BEFORE"), (8, "AFTER")];
 /// `trigger_events` bits: the statements it fires on.
 const EVENTS: &[(i64, &str)] = &[(1, "INSERT"), (2, "UPDATE"), (4, "DELETE")];
 
-/// The triggers in the rows of [`OCEANBASE`] or [`SEEKDB`], named as information_schema names
+/// The triggers in the rows of [`FROM_TENANT_TRIGGER`] or [`FROM_TRIGGER`], named as information_schema names
 /// them (`BEFORE`, `INSERT`).
 pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
     let mut triggers = rows
@@ -131,9 +129,22 @@ mod tests {
         assert!(triggers(&vec![row(&["app", "t", "orders", "x", "1"])]).is_err());
     }
 
+    /// OceanBase 4.x and seekdb 1.0 (oceanbase/seekdb v1.0.0) name the table
+    /// `__all_tenant_trigger`; seekdb 1.4 (pylibseekdb 1.4.0.post1, live) `__all_trigger`.
     #[test]
     fn the_statement_follows_the_kernel() {
-        assert!(statement(InnerLayout::OceanBase).contains("oceanbase.__all_tenant_trigger g"));
-        assert!(statement(InnerLayout::Seekdb).contains("oceanbase.__all_trigger g"));
+        for (layout, table) in [
+            ("oceanbase-4.0", "oceanbase.__all_tenant_trigger g"),
+            ("oceanbase-4.3.2", "oceanbase.__all_tenant_trigger g"),
+            ("seekdb-1.0", "oceanbase.__all_tenant_trigger g"),
+            ("seekdb-1.4", "oceanbase.__all_trigger g"),
+        ] {
+            let layout = Layout::named(layout).unwrap();
+            assert!(
+                statement(layout).unwrap().contains(table),
+                "{}",
+                layout.name
+            );
+        }
     }
 }

@@ -102,6 +102,21 @@ fn named_tenant(cx: &Ctx<'_>, tenant: Tenant, declared: &str) -> Option<Finding>
             .unwrap_or_else(|| planned.span.clone()),
     );
     let unknown = |why: Text| {
+        // The collector says so when the kernel's version has no such view in a user tenant
+        // (OceanBase 4.0 keeps DBA_OB_TENANTS in the sys tenant; seekdb has none): no grant
+        // makes it readable there.
+        let absent = why.en().contains("on this version (dictionary layout");
+        let help = if absent {
+            text!(
+                "this kernel version has no oceanbase.DBA_OB_TENANTS in a user tenant, so the session cannot say which tenant it is in: confirm it by hand (through ODP the user is user@tenant#cluster), or leave `tenant` out of the plan",
+                "该内核版本的用户租户中没有 oceanbase.DBA_OB_TENANTS，会话无法说明它位于哪个租户：请手工确认（经 ODP 连接时用户名为 user@tenant#cluster），或不要在计划中填写 `tenant`"
+            )
+        } else {
+            text!(
+                "the name is read from oceanbase.DBA_OB_TENANTS, which OceanBase 4.1 and later show to a user with SELECT on `oceanbase`.* (seekdb has no tenants: leave `tenant` out there)",
+                "租户名读取自 oceanbase.DBA_OB_TENANTS，OceanBase 4.1 及以后版本只向拥有 `oceanbase`.* 上 SELECT 权限的用户显示它（seekdb 没有租户：请不要填写 `tenant`）"
+            )
+        };
         Finding::new(
             tenant,
             Some(declared.to_string()),
@@ -111,10 +126,7 @@ fn named_tenant(cx: &Ctx<'_>, tenant: Tenant, declared: &str) -> Option<Finding>
                 why = why
             ),
         )
-        .help(text!(
-            "the name is read from oceanbase.DBA_OB_TENANTS, which OceanBase 4.x shows to a user with SELECT on `oceanbase`.* (seekdb has no tenants: leave `tenant` out there)",
-            "租户名读取自 oceanbase.DBA_OB_TENANTS，OceanBase 4.x 只向拥有 `oceanbase`.* 上 SELECT 权限的用户显示它（seekdb 没有租户：请不要填写 `tenant`）"
-        ))
+        .help(help)
         .severity(Severity::Warning)
         .at(at.clone())
     };
@@ -224,6 +236,22 @@ mod tests {
         assert!(findings[0].message.contains("collect them again"));
         // Without a declared tenant nothing is asked and nothing is said.
         assert_clean(&RULE, &plan(), &unreadable, Stage::Forward);
+    }
+
+    /// OceanBase 4.0 keeps DBA_OB_TENANTS in the sys tenant (HollowMan6/oceanbase v4.0.0_CE,
+    /// `in_tenant_space = False`): the collector says the view does not exist there, and the
+    /// help asks for no grant.
+    #[test]
+    fn a_view_missing_from_the_version_asks_for_no_grant() {
+        let absent = facts(|f| {
+            f.b.tenant_name = Some(Fact::unavailable(
+                "tenant B (h:2881): oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)",
+            ))
+        });
+        let findings = fire(&RULE, &named_b(), &absent, Stage::Forward);
+        let help = findings[0].help.as_ref().unwrap();
+        assert!(help.contains("confirm it by hand"), "{help}");
+        assert!(!help.contains("SELECT on"), "{help}");
     }
 
     #[test]

@@ -126,4 +126,28 @@ mod tests {
             Status::Inconclusive
         );
     }
+
+    /// A user tenant of OceanBase 4.0 has no DBA_OB_TENANTS (a sys-tenant view at
+    /// HollowMan6/oceanbase v4.0.0_CE): inconclusive, and the remedy asks for no grant.
+    #[test]
+    fn a_version_without_the_view_asks_for_no_grant() {
+        let absent = facts(|f| {
+            f.a.tenant_role = Fact::unavailable(
+                "tenant A (h:2881): oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)",
+            )
+        });
+        let evaluation = run(&RULE, &plan(), &absent, Stage::Forward);
+        assert_eq!(evaluation.status, Status::Inconclusive);
+        let reason = evaluation.reason.unwrap();
+        assert!(
+            reason.en().contains("confirm it by hand"),
+            "{}",
+            reason.en()
+        );
+        assert!(
+            !reason.en().contains("grant the migration user"),
+            "{}",
+            reason.en()
+        );
+    }
 }
