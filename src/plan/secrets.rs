@@ -251,6 +251,72 @@ mod tests {
     }
 
     #[test]
+    fn a_password_typed_where_a_name_or_a_path_belongs_is_a_plan_error_that_does_not_echo_it() {
+        for (written, message) in [
+            (
+                "password_env = \"Typed-Secret-4\"",
+                "`tenants.b.password_env` is not the name of an environment variable",
+            ),
+            (
+                "password_file = \"Typed-Secret-4!\"",
+                "`tenants.b.password_file` is not a file path",
+            ),
+            (
+                "password_env = \"X\"\ndrc_user = \"d\"\ndrc_password_env = \"Typed Secret-4\"",
+                "`tenants.b.drc_password_env` is not the name of an environment variable",
+            ),
+            (
+                "password_env = \"X\"\ndrc_user = \"d\"\ndrc_password_file = \"\"\"\nTyped-Secret-4\n\"\"\"",
+                "`tenants.b.drc_password_file` is not a file path",
+            ),
+        ] {
+            let text = PLAN_WITH_INLINE_PASSWORD.replace("password_env = \"X\"", written);
+            let rendered = diagnostics(&text);
+            assert!(rendered.contains(message), "{written}:\n{rendered}");
+            assert!(
+                rendered.contains("not shown: it may be a password"),
+                "{rendered}"
+            );
+            assert!(!rendered.contains("Typed"), "{written}:\n{rendered}");
+            // One problem: the refused source still counts as the section's source.
+            assert!(rendered.contains(": 1 problem"), "{written}:\n{rendered}");
+        }
+    }
+
+    #[test]
+    fn credentials_in_a_host_or_a_url_query_are_a_plan_error_that_does_not_echo_them() {
+        let host = PLAN_WITH_INLINE_PASSWORD.replace(
+            "host = \"h\"\nuser = \"u\"\npassword_env",
+            "host = \"u:Host-Secret-5@10.0.0.2\"\nuser = \"u\"\npassword_env",
+        );
+        assert_ne!(host, PLAN_WITH_INLINE_PASSWORD);
+        let rendered = diagnostics(&host);
+        assert!(
+            rendered.contains("`tenants.b.host` holds credentials"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("host = \"u:<redacted>@10.0.0.2\""),
+            "{rendered}"
+        );
+        assert!(!rendered.contains("Host-Secret-5"), "{rendered}");
+        // A user name alone is refused too: it would not be the user the plan names.
+        let user_only = host.replace("u:Host-Secret-5@", "u@");
+        assert!(diagnostics(&user_only).contains("`tenants.b.host` holds credentials"));
+
+        let query = format!(
+            "[oms]\nurl = \"http://oms:8089/?token=Query-Secret-6\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n{PLAN_WITH_INLINE_PASSWORD}"
+        );
+        let rendered = diagnostics(&query);
+        assert!(
+            rendered.contains("`oms.url` holds credentials in a url query"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("?token=<redacted>\""), "{rendered}");
+        assert!(!rendered.contains("Query-Secret-6"), "{rendered}");
+    }
+
+    #[test]
     fn credentials_in_a_url_are_a_plan_error_that_does_not_echo_them() {
         let text = format!(
             "[oms]\nurl = \"http://admin:Oms-Secret-3@oms:8089\"\nuser = \"admin\"\npassword_env = \"OMS_PASSWORD\"\n{PLAN_WITH_INLINE_PASSWORD}"
