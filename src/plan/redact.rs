@@ -306,6 +306,22 @@ impl Redaction {
         Redaction::new(blanks).measured(text)
     }
 
+    /// Blanks `spans` of `text`, which may overlap.
+    pub fn of_spans(text: &str, spans: Vec<Span>) -> Redaction {
+        Redaction::new(spans).measured(text)
+    }
+
+    /// What to blank in `text`, a plan's text, for what `found` finds in a string: every place
+    /// it finds in the text as written, and every string of the document whose decoded value
+    /// it finds something in while the text writes it otherwise (with escapes), whole.
+    pub fn of_found(text: &str, found: impl Fn(&str) -> Vec<Span>) -> Redaction {
+        let mut blanks = found(text);
+        if let Ok(root) = toml_span::parse(text) {
+            escaped_strings(text, &root, &found, &mut blanks);
+        }
+        Redaction::new(blanks).measured(text)
+    }
+
     fn new(mut blanks: Vec<Span>) -> Redaction {
         blanks.sort_by_key(|blank| (blank.start, blank.end));
         let mut merged: Vec<Span> = Vec::new();
@@ -418,6 +434,35 @@ fn document(text: &str, value: &Value<'_>, key: &str, secret: bool, blanks: &mut
                 document(text, value, &key.name, secret, blanks);
             }
         }
+    }
+}
+
+/// The strings of a document written with escapes in which `found` finds something once
+/// decoded: the text as written may not show it, the value read from it does.
+fn escaped_strings(
+    text: &str,
+    value: &Value<'_>,
+    found: &impl Fn(&str) -> Vec<Span>,
+    blanks: &mut Vec<Span>,
+) {
+    match value.as_ref() {
+        ValueInner::String(decoded) => {
+            let span = value.span.start..value.span.end;
+            if text.get(span.clone()) != Some(decoded.as_ref()) && !found(decoded).is_empty() {
+                blanks.push(span);
+            }
+        }
+        ValueInner::Array(items) => {
+            for item in items {
+                escaped_strings(text, item, found, blanks);
+            }
+        }
+        ValueInner::Table(table) => {
+            for value in table.values() {
+                escaped_strings(text, value, found, blanks);
+            }
+        }
+        _ => {}
     }
 }
 
