@@ -155,11 +155,24 @@ fn percent_decoded(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The values of the query and fragment parameters of every URL in `text` that carry a
-/// credential (see [`is_query_secret`]): `?password=…`, `&token=…`, `#access_token=…`.
+/// The values of the query and fragment parameters of every URL in `text`, a string's value,
+/// that carry a credential (see [`is_query_secret`]): `?password=…`, `&token=…`,
+/// `#access_token=…`. Each value runs to the end of the string: a password is not bound to
+/// know a URL's syntax (`?password=pa#ss&word`), and a URL that holds one is refused anyway.
 pub fn url_query_credentials(text: &str) -> Vec<Span> {
+    query_credentials(text, false)
+}
+
+/// [`url_query_credentials`] in any text (a line, a comment), where a URL ends at a space or
+/// a quote.
+fn url_query_credentials_in_text(text: &str) -> Vec<Span> {
+    query_credentials(text, true)
+}
+
+fn query_credentials(text: &str, in_text: bool) -> Vec<Span> {
     let mut found = Vec::new();
-    for (_, authority_end, end) in urls(text) {
+    for (_, authority_end, url_end) in urls(text) {
+        let end = if in_text { url_end } else { text.len() };
         let Some(query) = text[authority_end..end].find(['?', '#']) else {
             continue;
         };
@@ -169,8 +182,8 @@ pub fn url_query_credentials(text: &str) -> Vec<Span> {
                 && !value.is_empty()
                 && is_query_secret(name)
             {
-                let value_start = at + name.len() + 1;
-                found.push(value_start..value_start + value.len());
+                found.push(at + name.len() + 1..end);
+                break;
             }
             at += parameter.len() + 1;
         }
@@ -844,7 +857,7 @@ fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<S
         url_credentials(part)
             .into_iter()
             .filter_map(|found| found.password)
-            .chain(url_query_credentials(part))
+            .chain(url_query_credentials_in_text(part))
             .map(|found| range.start + found.start..range.start + found.end),
     );
 }
@@ -1042,12 +1055,20 @@ mod tests {
         assert_eq!(host_credentials("10.0.0.1"), None);
         assert_eq!(host_credentials("[::1]"), None);
 
-        let url = "http://oms:8089/api?password=a&x=1&API_KEY=b;access_token=c#id_token=d&p%61ss=e";
-        let values: Vec<&str> = url_query_credentials(url)
-            .into_iter()
-            .map(|span| &url[span])
-            .collect();
-        assert_eq!(values, ["a", "b", "c", "d", "e"]);
+        // A credential's value runs to the end: a password may hold `#`, `&` or a space.
+        for (url, value) in [
+            ("http://oms:8089/api?password=a&x=1", "a&x=1"),
+            ("http://oms:8089/api?x=1&API_KEY=b;y=2", "b;y=2"),
+            ("http://oms:8089/?access_token=pa#ss w&rd", "pa#ss w&rd"),
+            ("http://oms:8089/#id_token=d", "d"),
+            ("http://oms:8089/?x=1&p%61ss=e", "e"),
+        ] {
+            let values: Vec<&str> = url_query_credentials(url)
+                .into_iter()
+                .map(|span| &url[span])
+                .collect();
+            assert_eq!(values, [value], "{url}");
+        }
         for clean in [
             "http://oms:8089",
             "http://oms:8089/?page=2&size=10",
@@ -1056,9 +1077,9 @@ mod tests {
         ] {
             assert!(url_query_credentials(clean).is_empty(), "{clean}");
         }
-        // Each URL of a text on its own, up to a quote or a space.
+        // In a line, each URL of it on its own, up to a quote or a space.
         let two = r#"a = "http://h/?secret=s1" b = 'https://g/#token=t2'"#;
-        let values: Vec<&str> = url_query_credentials(two)
+        let values: Vec<&str> = url_query_credentials_in_text(two)
             .into_iter()
             .map(|span| &two[span])
             .collect();
