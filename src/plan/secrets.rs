@@ -166,7 +166,7 @@ impl Secrets {
         };
         let optional = |value: &mut Option<String>| value.iter_mut().for_each(text);
         let span = |span: &mut Span| *span = redaction.map(span.clone());
-        let optional_span = |at: &mut Option<Span>| at.iter_mut().for_each(|at| span(at));
+        let optional_span = |at: &mut Option<Span>| at.iter_mut().for_each(&span);
         let source = |source: &mut SecretSource| match source {
             SecretSource::Env {
                 var: name,
