@@ -212,7 +212,7 @@ fn load(
             let secrets = Secrets::resolve(&plan).map_err(usage)?;
             // Usage errors first: nobody should wait for a collection to learn of a typo.
             before_collecting(&plan)?;
-            let facts = collect_live(&plan, &secrets, collection, rows, ui)?;
+            let (plan, facts) = collect_live(&plan, &secrets, collection, rows, ui)?;
             Ok(Loaded {
                 plan,
                 facts,
@@ -310,7 +310,7 @@ fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
     let plan = load_plan(&args.plan)?;
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
-    let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
+    let (plan, facts) = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
     let incomplete: Vec<String> = Tenant::BOTH
         .iter()
         .filter_map(|tenant| {
@@ -456,13 +456,15 @@ fn print_stdout(text: &str) {
     let _ = stdout.flush();
 }
 
+/// The facts of a live collection, and the plan as the rest of the run shows it: with every
+/// password the collection sent blanked in both, whatever repeated it.
 fn collect_live(
     plan: &Plan,
     secrets: &Secrets,
     collection: &CollectionArgs,
     rows: RowProbe,
     ui: Ui,
-) -> Result<Facts, Failure> {
+) -> Result<(Plan, Facts), Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -485,7 +487,8 @@ fn collect_live(
         }
         progress::Display::start(&endpoints)
     });
-    Ok(runtime.block_on(collect::collect(plan, secrets, options)))
+    let facts = runtime.block_on(collect::collect(plan, secrets, options));
+    Ok((secrets.blank_plan(plan), facts))
 }
 
 /// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes

@@ -1,15 +1,17 @@
 //! Bounded fuzzing of the three parsers that read untrusted text: the plan, `SHOW GRANTS`
-//! lines, and OMS response bodies. cargo-fuzz needs a nightly toolchain (its sanitizer flags
-//! are unstable), so this uses proptest on the machine's stable toolchain: random and mutated
-//! inputs, asserting that nothing panics and that what parses is consistent. The case counts
-//! below are what .ci/run executes (raise them with PROPTEST_CASES).
+//! lines, and OMS response bodies; and of what keeps passwords out of sight: a password
+//! written where it does not belong in a plan, and one a server repeats. cargo-fuzz needs a
+//! nightly toolchain (its sanitizer flags are unstable), so this uses proptest on the
+//! machine's stable toolchain: random and mutated inputs, asserting that nothing panics and
+//! that what parses is consistent. The case counts below are what .ci/run executes (raise
+//! them with PROPTEST_CASES).
 
 use oms_preflight::collect::oms::api::{self, DataSourceDto, DescribedDto, ProjectDto, StepDto};
 use oms_preflight::collect::tenant::show_grants::parse_grants;
 use oms_preflight::facts::GrantLevel;
 use oms_preflight::facts::oms::matches;
-use oms_preflight::plan::Plan;
 use oms_preflight::plan::waivers::Waivers;
+use oms_preflight::plan::{Plan, Secrets};
 use oms_preflight::rules::registry;
 use proptest::prelude::*;
 
@@ -60,6 +62,77 @@ fn mutate(text: &str, edits: &[(usize, u8, char)]) -> String {
 
 fn edits() -> impl Strategy<Value = Vec<(usize, u8, char)>> {
     prop::collection::vec((any::<usize>(), any::<u8>(), prop::char::any()), 1..8)
+}
+
+/// A password as people type them: any printable characters (quotes, backslashes, `#`, `@`,
+/// spaces, non-ASCII), with `!` in it, so it is neither a variable name nor a path.
+fn password() -> impl Strategy<Value = String> {
+    "\\PC{0,12}".prop_map(|middle| format!("Pw{}!Zq", middle.replace(['\r', '\n'], "")))
+}
+
+/// `value` as a TOML string, written the way `style` picks: a basic string (its quotes and
+/// backslashes escaped), a literal one, a multi-line basic one, or with an escape where a
+/// letter could be written plainly.
+fn toml_string(value: &str, style: usize) -> String {
+    let basic = value
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            c if c.is_control() => format!("\\u{:04X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect::<String>();
+    match style % 4 {
+        1 if !value.contains('\'') => format!("'{value}'"),
+        2 => format!("\"\"\"\n{}\"\"\"", basic.replace("\"\"", "\\\"\\\"")),
+        3 => format!("\"{}\"", basic.replacen('P', "\\u0050", 1)),
+        _ => format!("\"{basic}\""),
+    }
+}
+
+/// The valid plan with a password written where it does not belong: typed in a password
+/// source key (`password_env`, `password_file`, `drc_password_env`, `drc_password_file`), or
+/// written in a host or the OMS url's query.
+fn misplaced(password: &str, place: usize, style: usize) -> String {
+    let quoted = |value: &str| toml_string(value, style);
+    let drc = |key: &str| {
+        format!(
+            "tenant = \"tenant_a\"\ndrc_user = \"drc@sys\"\n{key} = {}",
+            quoted(password)
+        )
+    };
+    let (from, to) = match place % 7 {
+        0 => (
+            "password_env = \"OMS_PASSWORD\"",
+            format!("password_env = {}", quoted(password)),
+        ),
+        1 => (
+            "password_env = \"OB_A_PASSWORD\"",
+            format!("password_env = {}", quoted(password)),
+        ),
+        2 => (
+            "password_file = \"/run/secrets/ob_b_password\"",
+            format!("password_file = {}", quoted(password)),
+        ),
+        3 => ("tenant = \"tenant_a\"", drc("drc_password_env")),
+        4 => ("tenant = \"tenant_a\"", drc("drc_password_file")),
+        5 => (
+            "host = \"10.0.0.1\"",
+            format!("host = {}", quoted(&format!("oms_a:{password}@10.0.0.1"))),
+        ),
+        _ => (
+            "url = \"http://oms.example.internal:8089\"",
+            format!(
+                "url = {}",
+                quoted(&format!(
+                    "http://oms.example.internal:8089/?token={password}"
+                ))
+            ),
+        ),
+    };
+    assert!(VALID_PLAN.contains(from), "{from}");
+    VALID_PLAN.replacen(from, &to, 1)
 }
 
 proptest! {
@@ -135,6 +208,70 @@ proptest! {
         }
         if let Ok(envelope) = api::decode::<Vec<DataSourceDto>>("ListDataSource", 200, body.as_bytes()) {
             let _ = api::data_sources(envelope.data.unwrap_or_default(), &Default::default());
+        }
+    }
+}
+
+proptest! {
+    // Each case reads a whole plan: fewer cases, as the redaction property in plan::redact.
+    #![proptest_config(cases(2_000))]
+
+    /// A password typed where a name or a path belongs, or written in a host or a url's query,
+    /// however it is quoted: the plan is refused, and no diagnostic shows the password, whole
+    /// or with its line wrapped.
+    #[test]
+    fn a_misplaced_password_is_refused_and_never_shown(
+        password in password(),
+        place in 0usize..7,
+        style in 0usize..4,
+    ) {
+        let text = misplaced(&password, place, style);
+        let errors = Plan::parse("fuzz.toml", &text);
+        prop_assert!(errors.is_err(), "accepted: place {}, style {}", place, style);
+        let handler = oms_preflight::report::human::handler(false);
+        let shown = oms_preflight::report::human::render_diagnostic(&handler, &errors.unwrap_err());
+        let squeezed: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+        let needle: String = password.chars().filter(|c| !c.is_whitespace()).collect();
+        prop_assert!(
+            !squeezed.contains(&needle),
+            "place {}, style {}: the password is shown",
+            place,
+            style
+        );
+    }
+
+    /// The passwords a run knows, repeated anywhere in what a server says (between random
+    /// text, next to each other, inside a word): never left in a blanked text; a text that
+    /// holds none is left as it is.
+    #[test]
+    fn a_known_password_is_blanked_wherever_it_stands(
+        // Ending in a digit and `!`, and without `<` or `>`, no password can be read in the
+        // marker that replaced another.
+        tenant in "[A-Za-z0-9!#%&*+,./:;=?@^_|~-]{2,14}".prop_map(|p| format!("{p}7!")),
+        oms in "[A-Za-z0-9!#%&*+,./:;=?@^_|~-]{2,14}".prop_map(|p| format!("{p}8!")),
+        pieces in prop::collection::vec(("\\PC{0,8}", 0usize..3), 0..6),
+    ) {
+        let inline = |password: &str| format!("password = {}", toml_string(password, 0));
+        let text = VALID_PLAN
+            .replacen("password_env = \"OB_A_PASSWORD\"", &inline(&tenant), 1)
+            .replacen("password_file = \"/run/secrets/ob_b_password\"", &inline(&tenant), 1)
+            .replacen("password_env = \"OMS_PASSWORD\"", &inline(&oms), 1);
+        let plan = Plan::parse("fuzz.toml", &text).unwrap();
+        let Ok(secrets) = Secrets::resolve(&plan) else {
+            return Err(TestCaseError::fail("inline passwords resolve"));
+        };
+        let said: String = pieces
+            .iter()
+            .map(|(noise, which)| match which {
+                0 => noise.clone(),
+                1 => format!("{noise}{tenant}"),
+                _ => format!("{oms}{noise}{oms}"),
+            })
+            .collect();
+        let blanked = secrets.blank(&said);
+        prop_assert!(!blanked.contains(&tenant) && !blanked.contains(&oms), "a password is left");
+        if !said.contains(&tenant) && !said.contains(&oms) {
+            prop_assert_eq!(blanked.as_ref(), said.as_str());
         }
     }
 }

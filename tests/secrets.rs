@@ -1,12 +1,14 @@
 //! Passwords never leave memory: every command and every report format, run against the live
 //! kernels and the test OMS server with the passwords set to a unique marker, and stdout,
 //! stderr, every report file, every fix script and every bundle searched for it. Without
-//! kernels: passwords written every way a plan can, through every command that reads a plan.
+//! kernels: passwords written every way a plan can, through every command that reads a plan;
+//! and servers that repeat the passwords they were sent.
 
 mod common;
 
-use common::oms_server::Behaviour;
-use common::{Scenario, live_pair};
+use common::mysql_server::{self, Mode};
+use common::oms_server::{self, Behaviour};
+use common::{Endpoint, Scenario, live_pair};
 
 const FORMATS: &[&str] = &[
     "human", "json", "sarif", "junit", "github", "gitlab", "markdown",
@@ -147,6 +149,12 @@ const WRITTEN: &[&str] = &[
     "Secret-After-The-Error",
     "Secret-In-Url",
     "inline-and-env",
+    "Secret-In-Query",
+    "Secret-In-Host",
+    "Secret-Typed-As-Env",
+    "Secret-Typed-As-File",
+    "Secret Typed As Drc Env",
+    "Secret-Typed-As-Drc-File",
 ];
 
 fn run_offline(args: &[&str]) -> (String, String, i32) {
@@ -174,8 +182,9 @@ fn assert_no_password(what: &str, text: &str) {
 }
 
 /// No kernel needed: every invalid plan of `fixtures/plans/invalid` (passwords in an inline
-/// table, under an escaped key, in a multi-line string, in a comment, in a url, beside a syntax
-/// error) through `lint`, `check` and `fix` never shows a password, and is exit 2.
+/// table, under an escaped key, in a multi-line string, in a comment, in a url, typed where a
+/// variable name or a path belongs, in a host, in a url's query, beside a syntax error) through
+/// `lint`, `check` and `fix` never shows a password, and is exit 2.
 #[test]
 fn no_invalid_plan_shows_a_password_however_it_is_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -202,7 +211,7 @@ fn no_invalid_plan_shows_a_password_however_it_is_written() {
             runs += 1;
         }
     }
-    assert!(runs >= 30, "{runs}");
+    assert!(runs >= 45, "{runs}");
 }
 
 /// A valid plan with its passwords in an inline table, under an escaped key in a multi-line
@@ -259,4 +268,200 @@ drc_password_env = "OB_B_PASSWORD"
             assert!(stdout.contains("password = \"<redacted>\""), "{stdout}");
         }
     }
+}
+
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let entry = entry.unwrap().path();
+            if entry.is_dir() {
+                pending.push(entry);
+            } else {
+                files.push(entry);
+            }
+        }
+    }
+    files
+}
+
+/// Servers that repeat the passwords they were sent: OMS answering `success: false` with its
+/// password and the `Authorization` header that carried it in the message and the request id,
+/// tenant A's server refusing the login (ERR 1045) and tenant B's every statement with both
+/// the tenant's and the DRC user's password in the error text. No kernel needed. None of the
+/// five passwords, nor the header, reaches stdout or stderr of any command, any report format
+/// (printed or written with `--report`), the bundle, its replay in every format, or the fix
+/// scripts; where a server repeated one, the reports and the bundle read `<redacted>`.
+#[test]
+fn a_password_a_server_repeats_reaches_no_output() {
+    let scenario = Scenario::new("echo");
+    const A: &str = "Echo-A-7Kq!pw";
+    const B: &str = "Echo-B-3Vz#pw";
+    const OMS: &str = "Echo-Oms-5Rx%pw";
+    const DRC_A: &str = "Echo-DrcA-8Ln^pw";
+    const DRC_B: &str = "Echo-DrcB-2Wm&pw";
+    let env = [
+        ("OB_A_PASSWORD", A),
+        ("OB_B_PASSWORD", B),
+        ("OMS_PASSWORD", OMS),
+        ("OB_A_DRC_PASSWORD", DRC_A),
+        ("OB_B_DRC_PASSWORD", DRC_B),
+    ];
+    let header = oms_server::base64(format!("{}:{OMS}", oms_server::USER).as_bytes());
+    let forms = [A, B, OMS, DRC_A, DRC_B, header.as_str()];
+
+    let a = Endpoint::loopback(mysql_server::start(
+        Mode::DenyLogin,
+        vec![A.into(), DRC_A.into()],
+    ));
+    let b = Endpoint::loopback(mysql_server::start(
+        Mode::RefuseStatements,
+        vec![B.into(), DRC_B.into()],
+    ));
+    let server = oms_server::start(
+        Behaviour::EchoCredentials {
+            action: "DescribeProject",
+        },
+        OMS,
+        scenario.oms_vars(&a, &b),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let path = |name: &str| out.join(name).display().to_string();
+    let plan = dir.path().join("plan.toml");
+    let text = scenario
+        .plan_with_oms(&a, &b, &server.url)
+        .replace(
+            "drc_password_env = \"OB_A_PASSWORD\"",
+            "drc_password_env = \"OB_A_DRC_PASSWORD\"",
+        )
+        .replace(
+            "drc_password_env = \"OB_B_PASSWORD\"",
+            "drc_password_env = \"OB_B_DRC_PASSWORD\"",
+        );
+    assert!(text.contains("OB_A_DRC_PASSWORD") && text.contains("OB_B_DRC_PASSWORD"));
+    std::fs::write(&plan, text).unwrap();
+    let plan = plan.to_str().unwrap();
+
+    let mut runs: Vec<Vec<String>> = Vec::new();
+    let mut check = vec!["check".to_string(), plan.to_string()];
+    for format in FORMATS {
+        check.extend(["--report".into(), format!("{format}={}", path(format))]);
+        runs.push(vec![
+            "check".into(),
+            plan.into(),
+            "--format".into(),
+            format.to_string(),
+        ]);
+    }
+    runs.push(check);
+    runs.push(vec![
+        "collect".into(),
+        plan.into(),
+        "--out".into(),
+        path("bundle.json"),
+    ]);
+    runs.push(vec![
+        "fix".into(),
+        plan.into(),
+        "--out-dir".into(),
+        path("fix"),
+    ]);
+    for format in FORMATS {
+        runs.push(vec![
+            "check".into(),
+            "--snapshot".into(),
+            path("bundle.json"),
+            "--format".into(),
+            format.to_string(),
+        ]);
+    }
+    runs.push(vec![
+        "fix".into(),
+        "--snapshot".into(),
+        path("bundle.json"),
+        "--out-dir".into(),
+        path("snapshot-fix"),
+    ]);
+
+    // Where a password shows, even cut across lines by a report's wrapping (searched with
+    // spaces, line breaks and box-drawing characters taken out): the lines holding one, by
+    // number only, so a failure never prints a password, nor part of one.
+    let shown = |text: &str| -> Option<String> {
+        let squeezed: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !('\u{2500}'..='\u{257f}').contains(c))
+            .collect();
+        if !forms.iter().any(|form| squeezed.contains(form)) {
+            return None;
+        }
+        let lines: Vec<String> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| forms.iter().any(|form| line.contains(form)))
+            .map(|(number, _)| (number + 1).to_string())
+            .collect();
+        Some(match lines.is_empty() {
+            true => "a password cut across lines".into(),
+            false => format!("on lines {}", lines.join(", ")),
+        })
+    };
+    let mut printed = String::new();
+    for args in &runs {
+        let output = assert_cmd::Command::cargo_bin("oms-preflight")
+            .unwrap()
+            .args(args)
+            .envs(env)
+            .args(["--timeout", "5"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let code = output.status.code();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+        );
+        if let Some(lines) = shown(&format!("{stdout}{stderr}")) {
+            panic!("{args:?} printed a password, {lines}");
+        }
+        assert!(
+            matches!(code, Some(0 | 1 | 3)),
+            "{args:?} exited {code:?}: {}",
+            shown(&stderr).map_or(stderr.to_string(), |_| "(withheld)".into())
+        );
+        printed.push_str(&stdout);
+    }
+
+    let files = files_under(&out);
+    assert!(
+        files.len() >= FORMATS.len() + 1 + 4,
+        "reports, the bundle and fix scripts were written: {files:?}"
+    );
+    for file in &files {
+        if let Some(lines) = shown(&std::fs::read_to_string(file).unwrap()) {
+            panic!("{} holds a password, {lines}", file.display());
+        }
+    }
+    // The servers did repeat them, and what they said is there, blanked: in the JSON report
+    // (OMS's message and tenant A's refused login), and in the bundle (tenant B's refusals).
+    let json = std::fs::read_to_string(path("json")).unwrap();
+    assert!(
+        json.contains("wrong password <redacted> (Authorization: Basic <redacted>)"),
+        "{json}"
+    );
+    assert!(json.contains("the password was <redacted>"), "{json}");
+    let bundle = std::fs::read_to_string(path("bundle.json")).unwrap();
+    assert!(
+        bundle.contains("command denied to a user whose password is <redacted> / <redacted>"),
+        "{bundle}"
+    );
+    assert!(printed.contains("<redacted>"));
+    eprintln!(
+        "echoed passwords: {} runs, {} files searched, 0 hits",
+        runs.len(),
+        files.len()
+    );
 }

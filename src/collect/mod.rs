@@ -40,7 +40,9 @@ pub struct Options {
 }
 
 /// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
-/// as unavailable in the facts.
+/// as unavailable in the facts. No password of `secrets` leaves it: a server may repeat one in
+/// anything it says (an OMS `message`, a MySQL error), so each is blanked in every string of
+/// the facts before they are returned.
 pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts {
     let Options {
         timeout,
@@ -83,5 +85,5 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
         ),
         oms,
     );
-    Facts { a, b, oms }
+    secrets.blank_in(Facts { a, b, oms })
 }

@@ -2,6 +2,7 @@
 //! finding may point at, and reporting every problem at once. The waiver file is read with the
 //! same TOML readers and reports its problems the same way.
 
+mod blank;
 pub mod date;
 mod errors;
 pub mod input;

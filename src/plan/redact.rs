@@ -4,8 +4,11 @@
 //! - when the text is a TOML document, every value under a key whose decoded name is a
 //!   password key (`password`, `drc_password`, `"pass\u0077ord"`, a `[x.password]` table, a
 //!   near miss such as `pasword`; see [`is_secret_key`]) is blanked wherever the document
-//!   writes it (a section, an inline table, a dotted key, a multi-line string), and so is the
-//!   password of every URL with credentials, found in the decoded strings;
+//!   writes it (a section, an inline table, a dotted key, a multi-line string); so is the
+//!   value of a password source key (`password_env`, `drc_password_file`) that does not look
+//!   like a variable name or a path (see [`SourceKey`]: a password typed in the wrong place),
+//!   and, found in the decoded strings, the password of every URL and host with credentials
+//!   and the value of every URL query parameter that carries one (`?token=…`);
 //! - when it is not (a syntax error), a conservative scan of the raw text blanks the values of
 //!   every key that may name a secret, and then, line by line since nothing can be trusted
 //!   about its structure, the value after any secret word or `\u` escape followed by `=` or
@@ -18,6 +21,7 @@
 
 use toml_span::value::{Value, ValueInner};
 
+use super::errors::PlanProblem;
 use super::model::Span;
 
 /// What every blanked value reads as.
@@ -41,7 +45,8 @@ pub fn is_secret_key(name: &str) -> bool {
             && strsim::damerau_levenshtein(last, "password") <= 2)
 }
 
-/// Credentials written in a URL: `scheme://user:password@host`.
+/// Credentials written in a URL (`scheme://user:password@host`) or a host
+/// (`user:password@host`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlCredentials {
     /// `user:password`, as a byte range of the text.
@@ -50,10 +55,13 @@ pub struct UrlCredentials {
     pub password: Option<Span>,
 }
 
-/// Every URL in `text` that carries credentials (a user name, a password or both).
-pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
-    let mut found = Vec::new();
-    for (at, _) in text.match_indices("://") {
+/// Where each URL of `text` is: the byte offset of its authority (after `://`), the end of
+/// its authority (at `/`, `?`, `#`, a space, a quote or the end), and its own end (at a
+/// space, a quote or the end). A URL starts at a scheme: a letter, then letters, digits,
+/// `+`, `-` or `.`, then `://`.
+fn urls(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let ends_url = |c: char| c.is_whitespace() || c == '"' || c == '\'';
+    text.match_indices("://").filter_map(move |(at, _)| {
         let scheme = &text[..at];
         let scheme_start = scheme
             .char_indices()
@@ -65,24 +73,223 @@ pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic())
         {
-            continue;
+            return None;
         }
         let authority_start = at + 3;
         let rest = &text[authority_start..];
         let authority_len = rest
-            .find(|c: char| "/?#".contains(c) || c.is_whitespace() || c == '"' || c == '\'')
+            .find(|c: char| "/?#".contains(c) || ends_url(c))
             .unwrap_or(rest.len());
-        let Some(userinfo_len) = rest[..authority_len].rfind('@') else {
+        let url_len = rest.find(ends_url).unwrap_or(rest.len());
+        Some((
+            authority_start,
+            authority_start + authority_len,
+            authority_start + url_len,
+        ))
+    })
+}
+
+/// Every URL in `text` that carries credentials (a user name, a password or both).
+pub fn url_credentials(text: &str) -> Vec<UrlCredentials> {
+    urls(text)
+        .filter_map(|(start, end, _)| userinfo(text, start..end))
+        .collect()
+}
+
+/// The credentials before the last `@` of `authority` (a range of `text`), if it has any.
+fn userinfo(text: &str, authority: Span) -> Option<UrlCredentials> {
+    let userinfo_len = text[authority.clone()].rfind('@')?;
+    let userinfo = authority.start..authority.start + userinfo_len;
+    let password = text[userinfo.clone()]
+        .find(':')
+        .map(|colon| userinfo.start + colon + 1..userinfo.end)
+        .filter(|password| !password.is_empty());
+    Some(UrlCredentials { userinfo, password })
+}
+
+/// Credentials written in a host (`host = "oms_a:pw@10.0.0.1"`): everything before its last
+/// `@`, read like a URL's userinfo. No address, name or ODP endpoint has an `@`.
+pub fn host_credentials(host: &str) -> Option<UrlCredentials> {
+    userinfo(host, 0..host.len())
+}
+
+/// Words that make a URL query parameter a credential, besides those of [`is_secret_key`]:
+/// `?api_key=`, `?auth=`, `?credentials=`, `?signature=`, `?session=`, `?ticket=`.
+const QUERY_SECRET_WORDS: &[&str] = &[
+    "key",
+    "auth",
+    "credential",
+    "signature",
+    "session",
+    "ticket",
+];
+
+/// Whether a URL query parameter named `name` (percent-encoded as written) carries a
+/// credential: `password`, `token`, `secret`, `api_key`, `access_token`, `auth`...
+fn is_query_secret(name: &str) -> bool {
+    let decoded = percent_decoded(name).to_lowercase();
+    is_secret_key(&decoded) || QUERY_SECRET_WORDS.iter().any(|word| decoded.contains(word))
+}
+
+/// `text` with its `%XX` escapes decoded (an escape that is not one is kept as written).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escaped = (bytes[at] == b'%')
+            .then(|| text.get(at + 1..at + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The values of the query and fragment parameters of every URL in `text`, a string's value,
+/// that carry a credential (see [`is_query_secret`]): `?password=…`, `&token=…`,
+/// `#access_token=…`. Each value runs to the end of the string: a password is not bound to
+/// know a URL's syntax (`?password=pa#ss&word`), and a URL that holds one is refused anyway.
+pub fn url_query_credentials(text: &str) -> Vec<Span> {
+    query_credentials(text, false)
+}
+
+/// [`url_query_credentials`] in any text (a line, a comment), where a URL ends at a space or
+/// a quote.
+fn url_query_credentials_in_text(text: &str) -> Vec<Span> {
+    query_credentials(text, true)
+}
+
+fn query_credentials(text: &str, in_text: bool) -> Vec<Span> {
+    let mut found = Vec::new();
+    for (_, authority_end, url_end) in urls(text) {
+        let end = if in_text { url_end } else { text.len() };
+        let Some(query) = text[authority_end..end].find(['?', '#']) else {
             continue;
         };
-        let userinfo = authority_start..authority_start + userinfo_len;
-        let password = text[userinfo.clone()]
-            .find(':')
-            .map(|colon| userinfo.start + colon + 1..userinfo.end)
-            .filter(|password| !password.is_empty());
-        found.push(UrlCredentials { userinfo, password });
+        let mut at = authority_end + query + 1;
+        for parameter in text[at..end].split(['&', ';', '?', '#']) {
+            if let Some((name, value)) = parameter.split_once('=')
+                && !value.is_empty()
+                && is_query_secret(name)
+            {
+                found.push(at + name.len() + 1..end);
+                break;
+            }
+            at += parameter.len() + 1;
+        }
     }
     found
+}
+
+/// What to blank of the credentials written in `text`, which a key named `key` holds: the
+/// password of every URL, the values of every URL query parameter that carries a credential,
+/// and, in a host, the password before its `@`.
+fn credentials_in(text: &str, key: &str) -> Vec<Span> {
+    let mut spans: Vec<Span> = url_credentials(text)
+        .into_iter()
+        .filter_map(|found| found.password)
+        .chain(url_query_credentials(text))
+        .collect();
+    if is_host_key(key) && !text.contains("://") {
+        spans.extend(host_credentials(text).and_then(|found| found.password));
+    }
+    spans
+}
+
+/// Whether a key named `name` holds a host (`host`, in any case).
+pub fn is_host_key(name: &str) -> bool {
+    name.eq_ignore_ascii_case("host")
+}
+
+/// A key that says where a password is read from: `password_env`, `drc_password_file`, or a
+/// near miss of one (`pasword_env`), whose name without `_env` or `_file` names a secret
+/// (see [`is_secret_key`]). A password typed there instead of a name or a path would be
+/// printed in every diagnostic about it, so a value that does not look like what the key
+/// names is a plan error, and is blanked like a password wherever the plan is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKey {
+    /// `*_env`: the name of an environment variable.
+    Env,
+    /// `*_file`: the path of a file.
+    File,
+}
+
+/// Characters a password file's path never needs and passwords are full of: quotes and
+/// what a shell would expand or interpret (a plan's paths are never expanded).
+const NOT_IN_A_PATH: &[char] = &['"', '\'', '`', '$', '!', '*', '?', '<', '>', '|', ';', '&'];
+
+/// The longest path read: Linux's `PATH_MAX`.
+const LONGEST_PATH: usize = 4096;
+
+impl SourceKey {
+    /// The kind of source a key named `name` (decoded) names, if it names one.
+    pub fn of(name: &str) -> Option<SourceKey> {
+        let name = name.to_ascii_lowercase();
+        let (stem, kind) = match (name.strip_suffix("_env"), name.strip_suffix("_file")) {
+            (Some(stem), _) => (stem, SourceKey::Env),
+            (_, Some(stem)) => (stem, SourceKey::File),
+            _ => return None,
+        };
+        is_secret_key(stem).then_some(kind)
+    }
+
+    /// Whether `value` looks like what the key names. A variable name is what a POSIX shell
+    /// can export: `[A-Za-z_][A-Za-z0-9_]*`. A path is not blank, has no surrounding spaces, no
+    /// control characters (a line break, a tab) and none of [`NOT_IN_A_PATH`], and is at most
+    /// [`LONGEST_PATH`] bytes.
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            SourceKey::Env => {
+                let mut chars = value.chars();
+                chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }
+            SourceKey::File => {
+                !value.trim().is_empty()
+                    && value.trim() == value
+                    && value.len() <= LONGEST_PATH
+                    && !value
+                        .chars()
+                        .any(|c| c.is_control() || NOT_IN_A_PATH.contains(&c))
+            }
+        }
+    }
+
+    /// The problem of a value `key` (its dotted path) does not [accept](SourceKey::accepts),
+    /// labelled on `span`; it never quotes the value, which may be a password.
+    pub fn problem(self, key: &str, span: Span) -> PlanProblem {
+        let (what, help) = match self {
+            SourceKey::Env => (
+                "the name of an environment variable",
+                "write the name of the variable that holds the password, such as \
+                 OB_A_PASSWORD: letters, digits and `_`, not starting with a digit",
+            ),
+            SourceKey::File => (
+                "a file path",
+                "write the path of a file that holds the password, such as \
+                 secrets/ob_a_password: no surrounding spaces, control characters, quotes, \
+                 or any of $ ! * ? < > | ; &",
+            ),
+        };
+        PlanProblem::new(
+            format!("`{key}` is not {what}"),
+            span,
+            "not shown: it may be a password",
+        )
+        .help(help)
+    }
 }
 
 /// The parts of a text to blank: sorted, disjoint byte ranges, each shown as [`MARKER`]
@@ -103,11 +310,27 @@ impl Redaction {
         let tokens = lex(text);
         let mut blanks = Vec::new();
         match toml_span::parse(text) {
-            Ok(root) => document(text, &root, false, &mut blanks),
+            Ok(root) => document(text, &root, "", false, &mut blanks),
             Err(_) => conservative(text, &tokens, &mut blanks),
         }
         for token in tokens.iter().filter(|token| token.kind == Kind::Comment) {
             assignment_in(text, token.content.clone(), false, &mut blanks);
+        }
+        Redaction::new(blanks).measured(text)
+    }
+
+    /// Blanks `spans` of `text`, which may overlap.
+    pub fn of_spans(text: &str, spans: Vec<Span>) -> Redaction {
+        Redaction::new(spans).measured(text)
+    }
+
+    /// What to blank in `text`, a plan's text, for what `found` finds in a string: every place
+    /// it finds in the text as written, and every string of the document whose decoded value
+    /// it finds something in while the text writes it otherwise (with escapes), whole.
+    pub fn of_found(text: &str, found: impl Fn(&str) -> Vec<Span>) -> Redaction {
+        let mut blanks = found(text);
+        if let Ok(root) = toml_span::parse(text) {
+            escaped_strings(text, &root, &found, &mut blanks);
         }
         Redaction::new(blanks).measured(text)
     }
@@ -180,10 +403,11 @@ impl Redaction {
     }
 }
 
-/// The blanks of a parsed document: every scalar under a secret key, the password of every URL
-/// elsewhere (the whole string when its text has escapes, so decoded and written positions
-/// differ).
-fn document(text: &str, value: &Value<'_>, secret: bool, blanks: &mut Vec<Span>) {
+/// The blanks of a parsed document: every scalar under a secret key, and under a password
+/// source key whose value is not a string it [accepts](SourceKey::accepts); elsewhere the
+/// credentials of every URL and host (see [`credentials_in`]; the whole string when its text
+/// has escapes, so decoded and written positions differ). `key` is the key `value` is under.
+fn document(text: &str, value: &Value<'_>, key: &str, secret: bool, blanks: &mut Vec<Span>) {
     let span = value.span.start..value.span.end;
     match value.as_ref() {
         ValueInner::String(decoded) => {
@@ -194,15 +418,14 @@ fn document(text: &str, value: &Value<'_>, secret: bool, blanks: &mut Vec<Span>)
                 blanks.push(span);
                 return;
             }
-            let credentials = url_credentials(decoded);
+            let credentials = credentials_in(decoded, key);
             if text.get(span.clone()) == Some(decoded.as_ref()) {
                 blanks.extend(
                     credentials
                         .into_iter()
-                        .filter_map(|found| found.password)
-                        .map(|password| span.start + password.start..span.start + password.end),
+                        .map(|found| span.start + found.start..span.start + found.end),
                 );
-            } else if credentials.iter().any(|found| found.password.is_some()) {
+            } else if !credentials.is_empty() {
                 blanks.push(span);
             }
         }
@@ -213,14 +436,46 @@ fn document(text: &str, value: &Value<'_>, secret: bool, blanks: &mut Vec<Span>)
         }
         ValueInner::Array(items) => {
             for item in items {
-                document(text, item, secret, blanks);
+                document(text, item, key, secret, blanks);
             }
         }
         ValueInner::Table(table) => {
             for (key, value) in table {
-                document(text, value, secret || is_secret_key(&key.name), blanks);
+                let misplaced = SourceKey::of(&key.name)
+                    .is_some_and(|source| value.as_str().is_none_or(|v| !source.accepts(v)));
+                let secret = secret || is_secret_key(&key.name) || misplaced;
+                document(text, value, &key.name, secret, blanks);
             }
         }
+    }
+}
+
+/// The strings of a document written with escapes in which `found` finds something once
+/// decoded: the text as written may not show it, the value read from it does.
+fn escaped_strings(
+    text: &str,
+    value: &Value<'_>,
+    found: &impl Fn(&str) -> Vec<Span>,
+    blanks: &mut Vec<Span>,
+) {
+    match value.as_ref() {
+        ValueInner::String(decoded) => {
+            let span = value.span.start..value.span.end;
+            if text.get(span.clone()) != Some(decoded.as_ref()) && !found(decoded).is_empty() {
+                blanks.push(span);
+            }
+        }
+        ValueInner::Array(items) => {
+            for item in items {
+                escaped_strings(text, item, found, blanks);
+            }
+        }
+        ValueInner::Table(table) => {
+            for value in table.values() {
+                escaped_strings(text, value, found, blanks);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -373,7 +628,8 @@ fn key_name(text: &str, token: &Token) -> Option<String> {
 }
 
 /// The blanks of a text that does not parse: the values of keys that may name a secret (in a
-/// section, an inline table or a dotted key, however quoted or escaped), URL passwords, and on
+/// section, an inline table or a dotted key, however quoted or escaped), of password source
+/// keys that do not look like a name or a path, the credentials of URLs and hosts, and on
 /// every line the value after a secret word or an escape followed by `=` or `:`.
 fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
     /// A bracket opened inside a value, and whether that value is secret.
@@ -387,6 +643,10 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
     let mut table_secret = false;
     let mut key_secret = false;
     let mut value_secret = false;
+    // The last key read, decoded, and the key of the value being read: a password source or a
+    // host says what its value must not hold.
+    let mut key = String::new();
+    let mut value_key = String::new();
     for token in tokens {
         let secret_now =
             |frames: &[Frame]| table_secret || value_secret || frames.iter().any(|f| f.secret);
@@ -396,6 +656,8 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
                 header = false;
                 key_secret = false;
                 value_secret = false;
+                key.clear();
+                value_key.clear();
             }
             Kind::Newline | Kind::Comment => {}
             Kind::Punct(b'[') if expect_key && frames.is_empty() => {
@@ -414,6 +676,7 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
                     expect_key = true;
                     key_secret = false;
                     value_secret = false;
+                    key.clear();
                 }
             }
             Kind::Punct(b']') | Kind::Punct(b'}') => {
@@ -428,12 +691,14 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
                     expect_key = true;
                     key_secret = false;
                     value_secret = false;
+                    key.clear();
                 }
             }
             Kind::Punct(b'=') => {
                 if expect_key {
                     expect_key = false;
                     value_secret = key_secret;
+                    value_key = std::mem::take(&mut key);
                 }
             }
             Kind::Punct(_) => {}
@@ -444,15 +709,25 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
                     table_secret |= names_a_secret();
                 } else if expect_key {
                     key_secret |= names_a_secret();
-                } else if secret_now(&frames) && !token.content.is_empty() {
-                    blanks.push(token.content.clone());
+                    key = key_name(text, token).unwrap_or_default();
+                } else if secret_now(&frames) {
+                    if !token.content.is_empty() {
+                        blanks.push(token.content.clone());
+                    }
+                } else if let Some(source) = SourceKey::of(&value_key) {
+                    // Only a string can name a variable or a path; its text as written is
+                    // judged (an escape makes it suspect, which is the safe side).
+                    let written = &text[token.content.clone()];
+                    if !written.is_empty() && (token.kind == Kind::Bare || !source.accepts(written))
+                    {
+                        blanks.push(token.content.clone());
+                    }
                 } else {
                     let offset = token.content.start;
                     blanks.extend(
-                        url_credentials(&text[token.content.clone()])
+                        credentials_in(&text[token.content.clone()], &value_key)
                             .into_iter()
-                            .filter_map(|found| found.password)
-                            .map(|password| offset + password.start..offset + password.end),
+                            .map(|found| offset + found.start..offset + found.end),
                     );
                 }
             }
@@ -487,7 +762,9 @@ fn conservative(text: &str, tokens: &[Token], blanks: &mut Vec<Span>) {
 
 /// In `range` of `text` (a comment, or a line in the conservative scan): the value (see
 /// [`value_at`]) after every secret word (not the `_env`/`_file` key) or `\u` escape that is
-/// followed by `=` or `:`, and the password of any URL.
+/// followed by `=` or `:`; the value after a `_env`/`_file` key that does not look like a
+/// variable name or a path; the password of a host after `host`; and the credentials of any
+/// URL.
 fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<Span>) {
     let part = &text[range.clone()];
     // ASCII lower case keeps every byte where it was, so positions in `lower` are positions in
@@ -540,11 +817,48 @@ fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<S
             break;
         }
     }
+    // The value after the first `=` or `:` from `at` of `part`, in `text`.
+    let value_after = |at: usize| -> Option<Span> {
+        let after = at + part[at..].find(['=', ':'])? + 1;
+        let start = after + (part[after..].len() - part[after..].trim_start().len());
+        Some(value_at(text, range.start + start, range.end, across_lines))
+    };
+    // A password source whose value does not look like a variable name or a path.
+    for word in SECRET_WORDS {
+        for (at, _) in lower.match_indices(word) {
+            let after = at + word.len();
+            let (source, suffix) = if lower[after..].starts_with("_env") {
+                (SourceKey::Env, "_env")
+            } else if lower[after..].starts_with("_file") {
+                (SourceKey::File, "_file")
+            } else {
+                continue;
+            };
+            if let Some(value) = value_after(after + suffix.len())
+                && !value.is_empty()
+                && !source.accepts(&text[value.clone()])
+            {
+                blanks.push(value);
+            }
+        }
+    }
+    // A host's credentials.
+    for (at, _) in lower.match_indices("host") {
+        if let Some(value) = value_after(at + "host".len()) {
+            let offset = value.start;
+            blanks.extend(
+                host_credentials(&text[value])
+                    .and_then(|found| found.password)
+                    .map(|password| offset + password.start..offset + password.end),
+            );
+        }
+    }
     blanks.extend(
         url_credentials(part)
             .into_iter()
             .filter_map(|found| found.password)
-            .map(|password| range.start + password.start..range.start + password.end),
+            .chain(url_query_credentials_in_text(part))
+            .map(|found| range.start + found.start..range.start + found.end),
     );
 }
 
@@ -673,6 +987,155 @@ mod tests {
     }
 
     #[test]
+    fn password_sources_and_what_their_values_look_like() {
+        for (key, source) in [
+            ("password_env", Some(SourceKey::Env)),
+            ("drc_password_env", Some(SourceKey::Env)),
+            ("pasword_env", Some(SourceKey::Env)),
+            ("password_file", Some(SourceKey::File)),
+            ("DRC_PASSWORD_FILE", Some(SourceKey::File)),
+            ("password", None),
+            ("host_env", None),
+            ("ca_file", None),
+        ] {
+            assert_eq!(SourceKey::of(key), source, "{key}");
+        }
+        for name in ["OB_A_PASSWORD", "_x", "oms_password", "X1"] {
+            assert!(SourceKey::Env.accepts(name), "{name}");
+        }
+        for not_a_name in ["", "1X", "Pw0rd...", "OB-A", "OB A", "X\n", "ÄB", "$X"] {
+            assert!(!SourceKey::Env.accepts(not_a_name), "{not_a_name:?}");
+        }
+        for path in [
+            "/run/secrets/ob_b_password",
+            "secrets/oms.pw",
+            "C:\\secrets\\oms.txt",
+            "My Secrets/oms (old).pw",
+            "/run/credentials/oms@preflight.service/pw",
+            "~/.oms_pw",
+        ] {
+            assert!(SourceKey::File.accepts(path), "{path}");
+        }
+        for not_a_path in [
+            "",
+            "   ",
+            " padded",
+            "trailing ",
+            "two\nlines",
+            "tab\there",
+            "Tr0ub4dor&3",
+            "hunter2!",
+            "it's",
+            "$HOME/pw",
+            "a|b",
+            "a;b",
+            "a*",
+            "why?",
+            "<pw>",
+            "`pw`",
+        ] {
+            assert!(!SourceKey::File.accepts(not_a_path), "{not_a_path:?}");
+        }
+        assert!(!SourceKey::File.accepts(&"a/".repeat(LONGEST_PATH)));
+        // The problem names the key, never the value.
+        let problem = SourceKey::Env.problem("tenants.a.password_env", 0..1);
+        assert_eq!(
+            problem.message,
+            "`tenants.a.password_env` is not the name of an environment variable"
+        );
+    }
+
+    #[test]
+    fn credentials_in_a_host_or_a_url_query_are_found() {
+        let host = "oms_a:pw@10.0.0.1";
+        let found = host_credentials(host).unwrap();
+        assert_eq!(&host[found.userinfo], "oms_a:pw");
+        assert_eq!(&host[found.password.unwrap()], "pw");
+        assert_eq!(host_credentials("oms_a@10.0.0.1").unwrap().password, None);
+        assert_eq!(host_credentials("10.0.0.1"), None);
+        assert_eq!(host_credentials("[::1]"), None);
+
+        // A credential's value runs to the end: a password may hold `#`, `&` or a space.
+        for (url, value) in [
+            ("http://oms:8089/api?password=a&x=1", "a&x=1"),
+            ("http://oms:8089/api?x=1&API_KEY=b;y=2", "b;y=2"),
+            ("http://oms:8089/?access_token=pa#ss w&rd", "pa#ss w&rd"),
+            ("http://oms:8089/#id_token=d", "d"),
+            ("http://oms:8089/?x=1&p%61ss=e", "e"),
+        ] {
+            let values: Vec<&str> = url_query_credentials(url)
+                .into_iter()
+                .map(|span| &url[span])
+                .collect();
+            assert_eq!(values, [value], "{url}");
+        }
+        for clean in [
+            "http://oms:8089",
+            "http://oms:8089/?page=2&size=10",
+            "http://oms:8089/?token=",
+            "not a url ?password=x",
+        ] {
+            assert!(url_query_credentials(clean).is_empty(), "{clean}");
+        }
+        // In a line, each URL of it on its own, up to a quote or a space.
+        let two = r#"a = "http://h/?secret=s1" b = 'https://g/#token=t2'"#;
+        let values: Vec<&str> = url_query_credentials_in_text(two)
+            .into_iter()
+            .map(|span| &two[span])
+            .collect();
+        assert_eq!(values, ["s1", "t2"]);
+    }
+
+    /// A password typed where a variable name or a path belongs, or written in a host or a
+    /// URL query: blanked whether the text parses or not, and in comments.
+    #[test]
+    fn misplaced_passwords_are_blanked_however_the_plan_is_written() {
+        let written = r#"[oms]
+url = "http://oms:8089/api?x=1&token=Query-Secret"
+password_env = "Env-Secret!"
+[tenants.a]
+host = "oms_a:Host-Secret@10.0.0.1"
+password_file = 'File-Secret|1'
+drc_password_env = 20240101
+pasword_file = "Near-Miss-File-Secret&"
+conn = { host = "u:Inline-Host-Secret@h", drc_password_file = "Inline-File-Secret!" }
+# password_env = "Comment-Secret!"
+[tenants.b]
+password_env = "OB_B_PASSWORD"
+password_file = "/run/secrets/ob_b"
+"#;
+        let secrets = [
+            "Query-Secret",
+            "Env-Secret",
+            "Host-Secret",
+            "File-Secret",
+            "20240101",
+            "Near-Miss-File-Secret",
+            "Inline-Host-Secret",
+            "Inline-File-Secret",
+            "Comment-Secret",
+        ];
+        for text in [written.to_string(), format!("{written}broken = [\n")] {
+            let parses = toml_span::parse(&text).is_ok();
+            let shown = redacted(&text);
+            for secret in secrets {
+                assert!(
+                    !shown.contains(secret),
+                    "{secret} shown (parses: {parses}):\n{shown}"
+                );
+            }
+            // What is a name or a path stays, to be checked and labelled.
+            assert!(
+                shown.contains("password_env = \"OB_B_PASSWORD\""),
+                "{shown}"
+            );
+            assert!(shown.contains("\"/run/secrets/ob_b\""), "{shown}");
+            assert!(shown.contains("oms_a:<redacted>@10.0.0.1"), "{shown}");
+            assert_eq!(shown.lines().count(), text.lines().count(), "{shown}");
+        }
+    }
+
+    #[test]
     fn every_password_of_a_document_is_blanked_with_one_marker() {
         let text = r#"# password = "in-a-comment"
 top = { host = "h", password = "inline-table", prot = 1 }
@@ -786,7 +1249,7 @@ y = 1979-05-27T07:32:00Z
         fn a_password_between_random_lines_is_never_shown(
             before in "(\\PC|[\"'\\[\\]{}=#,.]){0,30}",
             after in "(\\PC|[\"'\\[\\]{}=#,.\\n]){0,30}",
-            shape in 0usize..9,
+            shape in 0usize..14,
             start in 0usize..200,
             len in 0usize..200,
         ) {
@@ -801,6 +1264,11 @@ y = 1979-05-27T07:32:00Z
                 "[x.password]\nvalue = \"S3cr3t-Value\"",
                 "drc_password = 'S3cr3t-Value'",
                 "t.'pass\u{77}ord' = [\"S3cr3t-Value\"]",
+                "password_env = \"S3cr3t-Value\"",
+                "drc_password_file = 'S3cr3t-Value!'",
+                "host = \"oms:S3cr3t-Value@10.0.0.1\"",
+                "url = \"https://oms:8089/?x=1&access_token=S3cr3t-Value\"",
+                "conn = { host = \"u:S3cr3t-Value@h\", port = 1 }",
             ][shape];
             let text = format!("{before}\n{written}\n{after}");
             let redaction = Redaction::of(&text);

@@ -9,7 +9,9 @@ use super::model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
     Span, TableRef, TenantPlan, Topology,
 };
-use super::redact::{is_secret_key, url_credentials};
+use super::redact::{
+    SourceKey, host_credentials, is_host_key, is_secret_key, url_credentials, url_query_credentials,
+};
 use super::toml::{
     expect_table, optional_string, reject_unknown, required, required_string, span_of, string_array,
 };
@@ -73,7 +75,7 @@ pub(super) fn parse_document(text: &str, problems: &mut Vec<PlanProblem>) -> Opt
         return None;
     };
     reject_unknown(table, ROOT_KEYS, "", problems);
-    reject_url_credentials(&root, "", problems);
+    reject_credentials(&root, "", "", problems);
 
     let oms = table
         .get("oms")
@@ -306,8 +308,9 @@ fn parse_tenant(
         .map(|(ca, _)| ca)
     });
     let drc_user = optional_string(table, "drc_user", problems);
-    let drc_env = optional_string(table, "drc_password_env", problems);
-    let drc_file = optional_string(table, "drc_password_file", problems);
+    let section = format!("tenants.{tenant}");
+    let drc_env = source_string(table, "drc_password_env", &section, problems);
+    let drc_file = source_string(table, "drc_password_file", &section, problems);
     let drc_password = match (drc_env, drc_file) {
         (Some(_), Some((_, file_span))) => {
             problems.push(
@@ -579,11 +582,15 @@ fn parse_link(
     })
 }
 
-/// A user name or password written in any URL of the plan (`url = "http://admin:pw@oms"`)
-/// would be printed and stored wherever the URL is, and used in place of `user` and the
-/// password source without a word: a plan error, which does not repeat them (the diagnostic
-/// shows the redacted line). `path` is the dotted path of `value`.
-fn reject_url_credentials(value: &Value<'_>, path: &str, problems: &mut Vec<PlanProblem>) {
+/// Credentials written anywhere but under a password key would be printed and stored
+/// wherever the value is, and used in place of `user` and the password source without a word:
+/// a user name or password in a URL (`url = "http://admin:pw@oms"`) or a host (`host =
+/// "oms_a:pw@10.0.0.1"`), a credential in a URL's query (`?token=…`). Each is a plan error,
+/// which does not repeat them (the diagnostic shows the redacted line). `path` is the dotted
+/// path of `value`, `key` the key it is under.
+fn reject_credentials(value: &Value<'_>, path: &str, key: &str, problems: &mut Vec<PlanProblem>) {
+    const HELP: &str = "the user goes in `user`, the password in the environment \
+                        (`password_env`) or a file (`password_file`)";
     match value.as_ref() {
         ValueInner::String(text) if !url_credentials(text).is_empty() => {
             problems.push(
@@ -592,16 +599,39 @@ fn reject_url_credentials(value: &Value<'_>, path: &str, problems: &mut Vec<Plan
                     span_of(value),
                     "user name or password in this url",
                 )
-                .help(
-                    "write the url without them (http://host:port): the user goes in `user`, \
-                     the password in the environment (`password_env`) or a file \
-                     (`password_file`)",
-                ),
+                .help(format!(
+                    "write the url without them (http://host:port): {HELP}"
+                )),
+            );
+        }
+        ValueInner::String(text) if !url_query_credentials(text).is_empty() => {
+            problems.push(
+                PlanProblem::new(
+                    format!("`{path}` holds credentials in a url query"),
+                    span_of(value),
+                    "a password, token or key in this query",
+                )
+                .help(format!(
+                    "write the url without a query (http://host:port): OMS is asked with HTTP \
+                     Basic; {HELP}"
+                )),
+            );
+        }
+        ValueInner::String(text) if is_host_key(key) && host_credentials(text).is_some() => {
+            problems.push(
+                PlanProblem::new(
+                    format!("`{path}` holds credentials"),
+                    span_of(value),
+                    "user name or password in this host",
+                )
+                .help(format!(
+                    "write the address alone (10.0.0.1, or a host name): {HELP}"
+                )),
             );
         }
         ValueInner::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                reject_url_credentials(item, &format!("{path}[{index}]"), problems);
+                reject_credentials(item, &format!("{path}[{index}]"), key, problems);
             }
         }
         ValueInner::Table(table) => {
@@ -612,12 +642,30 @@ fn reject_url_credentials(value: &Value<'_>, path: &str, problems: &mut Vec<Plan
                         "" => key.name.to_string(),
                         _ => format!("{path}.{}", key.name),
                     };
-                    reject_url_credentials(item, &path, problems);
+                    reject_credentials(item, &path, &key.name, problems);
                 }
             }
         }
         _ => {}
     }
+}
+
+/// The string at `key`, a password source of `[section]`, if the key is there: a value that
+/// does not look like a variable name or a path (see [`SourceKey`]) is a problem that does not
+/// quote it, since it may be the password itself. (The value is still returned, so the
+/// section does not also read as having no password source.)
+fn source_string(
+    table: &Table<'_>,
+    key: &str,
+    section: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<(String, Span)> {
+    let source = SourceKey::of(key).expect("a password source key");
+    let (value, span) = optional_string(table, key, problems)?;
+    if !source.accepts(&value) {
+        problems.push(source.problem(&format!("{section}.{key}"), span.clone()));
+    }
+    Some((value, span))
 }
 
 /// Exactly one of `password_env`, `password_file`, `password`.
@@ -627,8 +675,8 @@ fn secret_source(
     section: &str,
     problems: &mut Vec<PlanProblem>,
 ) -> Option<SecretSource> {
-    let env = optional_string(table, "password_env", problems);
-    let file = optional_string(table, "password_file", problems);
+    let env = source_string(table, "password_env", section, problems);
+    let file = source_string(table, "password_file", section, problems);
     let inline = optional_string(table, "password", problems);
     let given = [env.is_some(), file.is_some(), inline.is_some()]
         .iter()

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses a different part of this module
 
 pub mod documented;
+pub mod mysql_server;
 pub mod oms_server;
 pub mod proxy;
 mod serve;

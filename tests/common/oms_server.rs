@@ -42,6 +42,10 @@ pub enum Behaviour {
     /// not the pair's, of which the first `touching` read tenant A (fixtures/oms/many-projects).
     /// The items show their endpoints, as DescribeProject does.
     ManyProjects { total: usize, touching: usize },
+    /// `action` answers `success: false` with a message and a request id that repeat the
+    /// password the server accepts and the `Authorization` header it was sent, as a server
+    /// echoing credentials would; every other action as fixtures/oms/base.
+    EchoCredentials { action: &'static str },
 }
 
 /// The largest page the server hands out, as OMS documents it.
@@ -58,11 +62,17 @@ pub struct OmsServer {
 pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String>) -> OmsServer {
     let actions = Arc::new(Mutex::new(Vec::new()));
     let expected_auth = format!("Basic {}", base64(format!("{USER}:{password}").as_bytes()));
-    let state = Arc::new((behaviour, expected_auth, vars, actions.clone()));
+    let state = Arc::new((
+        behaviour,
+        expected_auth,
+        vars,
+        actions.clone(),
+        password.to_string(),
+    ));
     let port = super::serve_in_background(move |socket| {
         let state = state.clone();
         async move {
-            let _ = serve(socket, &state.0, &state.1, &state.2, &state.3).await;
+            let _ = serve(socket, &state.0, &state.1, &state.2, &state.3, &state.4).await;
         }
     });
     let url = format!("http://127.0.0.1:{port}");
@@ -75,6 +85,7 @@ async fn serve(
     expected_auth: &str,
     vars: &BTreeMap<String, String>,
     actions: &Mutex<Vec<String>>,
+    password: &str,
 ) -> std::io::Result<()> {
     let (head, body) = read_request(&mut socket).await?;
     let request_line = head.lines().next().unwrap_or_default().to_string();
@@ -181,6 +192,22 @@ async fn serve(
             socket.write_all(b"0\r\n\r\n").await?;
             return socket.shutdown().await;
         }
+        Behaviour::EchoCredentials { action: echoing } if action == *echoing => (
+            200,
+            "application/json",
+            serde_json::json!({
+                "success": false,
+                "code": "AUTH_ECHO",
+                "message": format!("wrong password {password} (Authorization: {expected_auth})"),
+                "requestId": password,
+            })
+            .to_string(),
+        ),
+        Behaviour::EchoCredentials { .. } => (
+            200,
+            "application/json",
+            fixture("base", &action, &body, vars),
+        ),
         Behaviour::ManyProjects { total, touching } => (
             200,
             "application/json",
@@ -401,7 +428,7 @@ fn fill_puts_the_time_behind_now() {
     );
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
