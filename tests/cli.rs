@@ -98,6 +98,66 @@ fn ignore_and_select_take_ids_and_areas() {
     assert_eq!(report["summary"]["rules"], schema_rules);
 }
 
+
+/// `--select grants --ignore grants` evaluated nothing and printed PASSED, exit 0. A selection
+/// that leaves no rule — ignored away, or of rules `lint` does not run — is a usage error.
+#[test]
+fn a_selection_of_no_rule_is_a_usage_error() {
+    let bundle = snapshot("healthy");
+    let plan = "fixtures/plans/valid/dr.toml";
+    for (args, expected) in [
+        (
+            vec![
+                "check",
+                "--snapshot",
+                &bundle,
+                "--select",
+                "grants",
+                "--ignore",
+                "grants",
+            ],
+            "--select grants --ignore grants leaves no rule to run",
+        ),
+        (
+            vec![
+                "check",
+                "--snapshot",
+                &bundle,
+                "--select",
+                "grants.antiloop",
+                "--ignore",
+                "grants",
+                "--format",
+                "json",
+            ],
+            "--select grants.antiloop --ignore grants leaves no rule to run",
+        ),
+        (
+            vec!["lint", plan, "--select", "grants"],
+            "--select grants leaves no rule to run",
+        ),
+    ] {
+        let (stdout, stderr, code) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let (_, stderr, _) = run(&["lint", plan, "--select", "grants"]);
+    assert!(
+        stderr.contains("lint runs only the rules that read the plan alone"),
+        "{stderr}"
+    );
+    // Ignoring part of a selection still runs the rest.
+    let (_, _, code) = run(&[
+        "lint",
+        plan,
+        "--select",
+        "link",
+        "--ignore",
+        "link.ddl-single",
+    ]);
+    assert_eq!(code, 0);
+}
 #[test]
 fn inconclusive_alone_exits_3_and_fail_on_never_ignores_findings() {
     // Without conn.tenant's own failure, tenant B's rules are only inconclusive.
