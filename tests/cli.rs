@@ -386,6 +386,36 @@ fn fix_with_a_tenant_unreachable_is_incomplete_and_says_which() {
     );
 }
 
+/// A tenant that let the user log in but gave neither its version, its mode nor its tables
+/// could not be read either: `fix` names what was missing and why, and exits 3 (it named only
+/// a failed login before).
+#[test]
+fn fix_with_a_tenant_logged_in_but_unread_is_incomplete_and_says_what() {
+    let mut bundle = healthy_bundle();
+    let cut = serde_json::json!({"unavailable": {"reason": "no answer from 10.0.0.1:2881 within 1s"}});
+    for fact in ["server", "mode", "tables"] {
+        bundle["facts"]["a"][fact] = cut.clone();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    std::fs::write(&path, bundle.to_string()).unwrap();
+    let (_, stderr, code) = run(&[
+        "fix",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--out-dir",
+        dir.path().join("fix").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(
+            "incomplete: tenant a could not be read: server version, mode, tables unavailable: no answer from 10.0.0.1:2881 within 1s"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tenant b could not be read"), "{stderr}");
+}
+
 #[test]
 fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
     let waived = snapshot("waived");

@@ -6,7 +6,7 @@ pub mod tenant;
 
 use std::time::Duration;
 
-use crate::facts::{Facts, Tenant};
+use crate::facts::{Facts, Tenant, TenantFacts};
 use crate::plan::{Plan, Secrets};
 
 /// What a collection gathers beyond the metadata.
@@ -84,4 +84,38 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
         oms,
     );
     Facts { a, b, oms }
+}
+
+/// What could not be read of `tenant`, one line per reason (`server version, mode, tables:
+/// no answer from … within 1s`), empty when it was read. Counted are the login and the facts
+/// every tenant a user can log in to gives, whatever its privileges: the server's identity,
+/// mode, variables, grants, databases and tables. Without them what `collect` or `fix` wrote
+/// is partial, and they exit 3 and say so. What a missing privilege or an older kernel holds
+/// back (triggers, log streams, the archive …) is recorded as unavailable like everything else,
+/// and `check` reports the rules it leaves undecided with the grant that would decide them.
+pub fn unread(tenant: &TenantFacts) -> Vec<String> {
+    if let Some(reason) = tenant.login.unavailable_reason() {
+        return vec![reason.to_string()];
+    }
+    let facts = [
+        ("server version", tenant.server.unavailable_reason()),
+        ("mode", tenant.mode.unavailable_reason()),
+        ("variables", tenant.variables.unavailable_reason()),
+        ("grants", tenant.grants.unavailable_reason()),
+        ("databases", tenant.databases.unavailable_reason()),
+        ("tables", tenant.tables.unavailable_reason()),
+    ];
+    // Facts lost to one cause (a timeout, a cut connection) are named together, once.
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, reason) in facts {
+        let Some(reason) = reason else { continue };
+        match by_reason.iter_mut().find(|(seen, _)| *seen == reason) {
+            Some((_, names)) => names.push(name),
+            None => by_reason.push((reason, vec![name])),
+        }
+    }
+    by_reason
+        .into_iter()
+        .map(|(reason, names)| format!("{} unavailable: {reason}", names.join(", ")))
+        .collect()
 }
