@@ -15,8 +15,8 @@ pub const INCOMPLETE: u8 = 3;
 /// An internal error of the tool itself.
 pub const INTERNAL: u8 = 4;
 /// An output the run could not write: stdout, a `--report` file, the job summary, a bundle, a
-/// fix script. The same code as an internal error (SPEC: the tool did not do its job, whatever
-/// the verdict); a closed pipe on stdout is not a failed write.
+/// fix script. The same code as an internal error: the tool did not do its job, whatever the
+/// verdict. A closed pipe on stdout is not a failed write.
 pub const OUTPUT_FAILED: u8 = 4;
 
 /// The lowest severity that fails a run (`--fail-on`).

@@ -1,4 +1,4 @@
-//! Every write checked (SPEC §4, docs/exit-codes.md): an output the tool could not write —
+//! Every write checked (docs/exit-codes.md): an output the tool could not write —
 //! stdout, a `--report` file, the job summary, a bundle, a fix script — is exit 4 naming it; a
 //! file is replaced whole or not at all, so a full disk or a run killed half-way leaves the old
 //! file, never a truncated one; a closed pipe stays quiet and keeps the run's exit code.
