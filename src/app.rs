@@ -16,7 +16,7 @@ use crate::exit;
 use crate::facts::{Facts, Tenant};
 use crate::i18n::{self, Lang};
 use crate::output::{self, WriteError};
-use crate::plan::{Plan, Secrets};
+use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waivers};
 use crate::progress::{self, Endpoint};
 use crate::report::text::printable;
@@ -216,10 +216,10 @@ fn load(
                 return Err(usage(MissingPlan));
             };
             let plan = load_plan(path)?;
-            let secrets = Secrets::resolve(&plan).map_err(usage)?;
-            // Usage errors first: nobody should wait for a collection to learn of a typo.
+            // Usage errors first: nobody should wait for a collection, or for a password file
+            // that is a pipe, to learn of a typo.
             before_collecting(&plan)?;
-            let facts = collect_live(&plan, &secrets, collection, rows, ui)?;
+            let facts = collect_live(&plan, collection, rows, ui)?;
             Ok(Loaded {
                 plan,
                 facts,
@@ -316,9 +316,8 @@ fn stage(arg: StageArg) -> Option<Stage> {
 
 fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
     let plan = load_plan(&args.plan)?;
-    let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
-    let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
+    let facts = collect_live(&plan, &args.collection, RowProbe::Probe, ui)?;
     let bundle = Bundle::new(&plan, facts);
     bundle.write(&args.out).map_err(unwritten)?;
     ui.note(&format!("wrote {}", args.out.display()));
@@ -448,20 +447,23 @@ fn print_stdout(text: &str) -> Result<(), Failure> {
     output::stdout(text).map_err(unwritten)
 }
 
+/// The facts of `plan`, collected live: first the passwords and CA files it names (a file that
+/// cannot be read by `--timeout` is a plan error, exit 2), then the endpoints.
 fn collect_live(
     plan: &Plan,
-    secrets: &Secrets,
     collection: &CollectionArgs,
     rows: RowProbe,
     ui: Ui,
 ) -> Result<Facts, Failure> {
+    let timeout = Duration::from_secs_f64(collection.timeout);
+    let (secrets, certificates) = crate::plan::read_named_files(plan, timeout).map_err(usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|error| internal(RuntimeError(error.to_string())))?;
     let options = collect::Options {
-        timeout: Duration::from_secs_f64(collection.timeout),
+        timeout,
         rows,
         catalog: match collection.catalog {
             CatalogArg::Auto => CatalogChoice::Auto,
@@ -477,7 +479,12 @@ fn collect_live(
         }
         progress::Display::start(&endpoints)
     });
-    Ok(runtime.block_on(collect::collect(plan, secrets, options)))
+    Ok(runtime.block_on(collect::collect(
+        plan,
+        &secrets,
+        &certificates,
+        options,
+    )))
 }
 
 /// Prints the report in `--format`, writes every `--report FORMAT=PATH` (each whole or not at

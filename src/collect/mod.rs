@@ -7,7 +7,7 @@ pub mod tenant;
 use std::time::Duration;
 
 use crate::facts::{Facts, Tenant, TenantFacts};
-use crate::plan::{Plan, Secrets};
+use crate::plan::{Certificates, Plan, Secrets};
 
 /// What a collection gathers beyond the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +39,15 @@ pub struct Options {
     pub catalog: CatalogChoice,
 }
 
-/// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
-/// as unavailable in the facts.
-pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts {
+/// Collects both tenants and OMS at once, with the passwords and CA certificates the plan names
+/// (read beforehand). Never fails: what could not be collected is recorded as unavailable in the
+/// facts.
+pub async fn collect(
+    plan: &Plan,
+    secrets: &Secrets,
+    certificates: &Certificates,
+    options: Options,
+) -> Facts {
     let Options {
         timeout,
         rows,
@@ -51,7 +57,8 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
     let oms = async {
         match (&plan.oms, secrets.oms_password()) {
             (Some(oms_plan), Some(password)) => {
-                Some(oms::collect(plan, oms_plan, password.clone(), timeout).await)
+                let ca = certificates.oms();
+                Some(oms::collect(plan, oms_plan, ca, password.clone(), timeout).await)
             }
             _ => None,
         }
@@ -65,6 +72,7 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
             .as_deref()
             .zip(secrets.drc_password(t)),
         catalog,
+        ca: certificates.tenant(t),
     };
     let (a, b, oms) = tokio::join!(
         tenant::collect(
