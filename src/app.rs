@@ -479,12 +479,7 @@ fn collect_live(
         }
         progress::Display::start(&endpoints)
     });
-    Ok(runtime.block_on(collect::collect(
-        plan,
-        &secrets,
-        &certificates,
-        options,
-    )))
+    Ok(runtime.block_on(collect::collect(plan, &secrets, &certificates, options)))
 }
 
 /// Prints the report in `--format`, writes every `--report FORMAT=PATH` (each whole or not at

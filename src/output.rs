@@ -226,10 +226,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("no-such-dir").join("report.json");
         let error = replace(&missing, b"x").unwrap_err();
-        assert!(error.to_string().starts_with(&format!(
-            "cannot write {}: ",
-            missing.display()
-        )));
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("cannot write {}: ", missing.display()))
+        );
         // A directory in the way: the rename fails, and the temporary file is removed.
         let in_the_way = dir.path().join("taken");
         std::fs::create_dir(&in_the_way).unwrap();

@@ -98,7 +98,6 @@ fn ignore_and_select_take_ids_and_areas() {
     assert_eq!(report["summary"]["rules"], schema_rules);
 }
 
-
 /// `--select grants --ignore grants` evaluated nothing and printed PASSED, exit 0. A selection
 /// that leaves no rule — ignored away, or of rules `lint` does not run — is a usage error.
 #[test]
@@ -392,7 +391,8 @@ fn fix_with_a_tenant_unreachable_is_incomplete_and_says_which() {
 #[test]
 fn fix_with_a_tenant_logged_in_but_unread_is_incomplete_and_says_what() {
     let mut bundle = healthy_bundle();
-    let cut = serde_json::json!({"unavailable": {"reason": "no answer from 10.0.0.1:2881 within 1s"}});
+    let cut =
+        serde_json::json!({"unavailable": {"reason": "no answer from 10.0.0.1:2881 within 1s"}});
     for fact in ["server", "mode", "tables"] {
         bundle["facts"]["a"][fact] = cut.clone();
     }
@@ -702,7 +702,10 @@ fn a_pipe_nobody_writes_to_is_a_plan_error_within_the_timeout() {
             .replace("/run/secrets/ob_b_password", fifo.to_str().unwrap())
             .replace(
                 "tenant = \"tenant_a\"",
-                &format!("tenant = \"tenant_a\"\ntls = {{ ca = \"{}\" }}", fifo.display()),
+                &format!(
+                    "tenant = \"tenant_a\"\ntls = {{ ca = \"{}\" }}",
+                    fifo.display()
+                ),
             ),
     )
     .unwrap();
@@ -720,10 +723,7 @@ fn a_pipe_nobody_writes_to_is_a_plan_error_within_the_timeout() {
         assert_eq!(code, 2, "{command}: {stderr}");
         for entry in ["password file", "CA file"] {
             assert!(
-                stderr.contains(&format!(
-                    "cannot read {entry} `{}`",
-                    fifo.display()
-                )),
+                stderr.contains(&format!("cannot read {entry} `{}`", fifo.display())),
                 "{command}: {stderr}"
             );
         }

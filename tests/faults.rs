@@ -199,9 +199,15 @@ fn collect_of_a_tenant_logged_in_but_unread_is_incomplete_and_says_so() {
         "{stderr}"
     );
     assert!(!stderr.contains("tenant a could not be read"), "{stderr}");
-    assert_bounded_by(started.elapsed(), tenant::bound(Duration::from_secs(1)) + STARTUP);
+    assert_bounded_by(
+        started.elapsed(),
+        tenant::bound(Duration::from_secs(1)) + STARTUP,
+    );
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
-    assert_eq!(written["facts"]["b"]["login"], serde_json::json!({"observed": null}));
+    assert_eq!(
+        written["facts"]["b"]["login"],
+        serde_json::json!({"observed": null})
+    );
     let (_, code) = scenario.replay(&bundle, &[]);
     assert_eq!(code, Some(3));
 }

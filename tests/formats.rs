@@ -346,7 +346,10 @@ fn an_undecided_stage_reads_the_same_in_every_format() {
     );
     let human = read(dir.path(), "human");
     assert!(human.contains("· stage undecided ·"), "{human}");
-    assert!(human.contains("  stage undecided: OMS could not say"), "{human}");
+    assert!(
+        human.contains("  stage undecided: OMS could not say"),
+        "{human}"
+    );
     let markdown = read(dir.path(), "markdown");
     assert!(markdown.contains("stage **undecided**"), "{markdown}");
     assert!(markdown.contains("The stage could not be decided: OMS could not say"));
@@ -379,7 +382,10 @@ fn an_undecided_stage_reads_the_same_in_every_format() {
         .unwrap();
     assert_eq!(fixed.status.code(), Some(3));
     let script = std::fs::read_to_string(out.join("tenant-a.sql")).unwrap();
-    assert!(script.contains("-- plan dr.toml, stage undecided\n"), "{script}");
+    assert!(
+        script.contains("-- plan dr.toml, stage undecided\n"),
+        "{script}"
+    );
 
     // A decided stage is named, and the reason is absent: the schema requires both ways.
     for (scenario, stage) in [

@@ -94,13 +94,14 @@ pub async fn collect(
     Facts { a, b, oms }
 }
 
-/// What could not be read of `tenant`, one line per reason (`server version, mode, tables:
+/// What could not be read of `tenant`, one line per reason (`server version, mode unavailable:
 /// no answer from … within 1s`), empty when it was read. Counted are the login and the facts
-/// every tenant a user can log in to gives, whatever its privileges: the server's identity,
-/// mode, variables, grants, databases and tables. Without them what `collect` or `fix` wrote
-/// is partial, and they exit 3 and say so. What a missing privilege or an older kernel holds
-/// back (triggers, log streams, the archive …) is recorded as unavailable like everything else,
-/// and `check` reports the rules it leaves undecided with the grant that would decide them.
+/// every tenant gives a user who can log in (with `--catalog auto`, whatever the user's
+/// privileges): the server's identity, mode, variables, grants, databases and tables. Without
+/// them what `collect` or `fix` wrote is partial, and they exit 3 and say so. What a missing
+/// privilege or an older kernel holds back (triggers, log streams, the archive …) is recorded
+/// as unavailable like everything else, and `check` reports the rules it leaves undecided with
+/// the grant that would decide them.
 pub fn unread(tenant: &TenantFacts) -> Vec<String> {
     if let Some(reason) = tenant.login.unavailable_reason() {
         return vec![reason.to_string()];

@@ -38,11 +38,20 @@ impl Certificates {
                 })
                 .ok()
         };
-        let oms = plan.oms.as_ref().and_then(|oms| {
-            read(oms.ca.as_ref(), oms.ca_span.as_ref(), "[oms] ca")
-        });
-        let a = read(plan.a.tls_ca.as_ref(), plan.a.tls_ca_span.as_ref(), "[tenants.a] tls");
-        let b = read(plan.b.tls_ca.as_ref(), plan.b.tls_ca_span.as_ref(), "[tenants.b] tls");
+        let oms = plan
+            .oms
+            .as_ref()
+            .and_then(|oms| read(oms.ca.as_ref(), oms.ca_span.as_ref(), "[oms] ca"));
+        let a = read(
+            plan.a.tls_ca.as_ref(),
+            plan.a.tls_ca_span.as_ref(),
+            "[tenants.a] tls",
+        );
+        let b = read(
+            plan.b.tls_ca.as_ref(),
+            plan.b.tls_ca_span.as_ref(),
+            "[tenants.b] tls",
+        );
         if !problems.is_empty() {
             return Err(PlanErrors {
                 what: "plan",

@@ -147,7 +147,9 @@ impl NamedFiles {
         let streamed = reads.get_mut(path).expect("streamed above");
         if let Streamed::Reading(receiver) = streamed {
             let wait = self.deadline.saturating_duration_since(Instant::now());
-            let result = receiver.recv_timeout(wait).unwrap_or_else(|_| Err(self.passed()));
+            let result = receiver
+                .recv_timeout(wait)
+                .unwrap_or_else(|_| Err(self.passed()));
             *streamed = Streamed::Read(result.map_err(|error| (error.kind(), error.to_string())));
         }
         match streamed {
@@ -324,7 +326,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (first, second) = (fifo(dir.path(), "first"), fifo(dir.path(), "second"));
         let started = Instant::now();
-        let paths = [first.to_str().unwrap(), second.to_str().unwrap(), "/dev/zero"];
+        let paths = [
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+            "/dev/zero",
+        ];
         let files = NamedFiles::start(paths, Duration::from_millis(300));
         for path in [&first, &second] {
             let error = files.bytes(path, PASSWORD_FILE).unwrap_err();
@@ -342,7 +348,9 @@ mod tests {
             error.to_string(),
             "larger than 1 MiB, the most read of a CA file"
         );
-        let error = files.bytes(Path::new("/dev/zero"), PASSWORD_FILE).unwrap_err();
+        let error = files
+            .bytes(Path::new("/dev/zero"), PASSWORD_FILE)
+            .unwrap_err();
         assert_eq!(
             error.to_string(),
             "larger than 64 KiB, the most read of a password file"

@@ -15,13 +15,13 @@ pub mod waivers;
 
 use std::path::Path;
 
+pub use certificates::Certificates;
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
     Span, TableRef, TenantPlan, Topology,
 };
 pub use redact::{MARKER, Redaction, is_secret_key, url_credentials};
-pub use certificates::Certificates;
 pub use secrets::Secrets;
 
 /// The passwords and CA files `plan` names, read before any connection so that a file that

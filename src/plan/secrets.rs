@@ -20,21 +20,17 @@ impl SecretSource {
                 )
                 .help(format!("export {var} before running, or use password_file"))
             }),
-            SecretSource::File { path, span } => {
-                files
-                    .text(std::path::Path::new(path), input::PASSWORD_FILE)
-                    .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
-                    .map_err(|error| {
-                        PlanProblem::new(
-                            format!("cannot read password file `{path}`: {error}"),
-                            span.clone(),
-                            "the password is read from this file",
-                        )
-                        .help(
-                            "check the path (relative paths are relative to the working directory)",
-                        )
-                    })
-            }
+            SecretSource::File { path, span } => files
+                .text(std::path::Path::new(path), input::PASSWORD_FILE)
+                .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
+                .map_err(|error| {
+                    PlanProblem::new(
+                        format!("cannot read password file `{path}`: {error}"),
+                        span.clone(),
+                        "the password is read from this file",
+                    )
+                    .help("check the path (relative paths are relative to the working directory)")
+                }),
         }
     }
 }
