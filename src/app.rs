@@ -281,10 +281,10 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
             report.summary.inconclusive
         ));
     }
-    Ok(match unread || report.summary.inconclusive > 0 {
-        true => exit::INCOMPLETE,
-        false => exit::OK,
-    })
+    if unread || report.summary.inconclusive > 0 {
+        return Ok(exit::INCOMPLETE);
+    }
+    Ok(exit::OK)
 }
 
 /// Says on stderr what could not be read of each tenant ([`collect::unread`]); whether
@@ -423,9 +423,12 @@ fn init(args: InitArgs, ui: Ui) -> Result<u8, Failure> {
         return Ok(exit::OK);
     };
     // A plan someone already filled in is never overwritten: asking for that is a usage error.
-    output::create_new(&path, text.as_bytes()).map_err(|error| match error.already_exists() {
-        true => usage(error),
-        false => unwritten(error),
+    output::create_new(&path, text.as_bytes()).map_err(|error| {
+        if error.already_exists() {
+            usage(error)
+        } else {
+            unwritten(error)
+        }
     })?;
     ui.note(&format!(
         "wrote {}: fill in every \"\" (hosts, users, the OMS url), then run `oms-preflight lint {}`",
