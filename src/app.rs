@@ -1,7 +1,7 @@
 //! Runs a parsed command line, one function per command: arguments → load → [`check::run`]
 //! → output, and returns the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use crate::check;
@@ -15,7 +15,8 @@ use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
 use crate::i18n::{self, Lang};
-use crate::plan::{Plan, Secrets};
+use crate::output::{self, WriteError};
+use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waivers};
 use crate::progress::{self, Endpoint};
 use crate::report::text::printable;
@@ -33,7 +34,7 @@ impl Ui {
     /// A note on stderr ("wrote bundle.json"), unless `--quiet`.
     fn note(self, text: &str) {
         if !self.quiet {
-            eprintln!("{text}");
+            output::stderr(&format!("{text}\n"));
         }
     }
 }
@@ -49,13 +50,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Collect(args) => collect_bundle(args, ui),
         Command::Fix(args) => fix(args, ui),
         Command::Init(args) => init(args, ui),
-        Command::Rules(args) => Ok(list_rules(args, ui)),
-        Command::Schema => {
-            print_stdout(report::json::SCHEMA);
-            Ok(exit::OK)
-        }
+        Command::Rules(args) => list_rules(args, ui),
+        Command::Schema => print_stdout(report::json::SCHEMA).map(|()| exit::OK),
         Command::Explain(args) => explain(args, ui),
-        Command::Completions(args) => Ok(completions(args)),
+        Command::Completions(args) => completions(args),
     };
     result.unwrap_or_else(|failure| {
         print_diagnostic(failure.diagnostic.as_ref());
@@ -82,6 +80,15 @@ fn internal(diagnostic: impl miette::Diagnostic + Send + Sync + 'static) -> Fail
     Failure {
         diagnostic: Box::new(diagnostic),
         exit_code: exit::INTERNAL,
+    }
+}
+
+/// An output that could not be written (exit 4, whatever the verdict): a gate must not pass on
+/// a report that never arrived.
+fn unwritten(error: WriteError) -> Failure {
+    Failure {
+        diagnostic: Box::new(error),
+        exit_code: exit::OUTPUT_FAILED,
     }
 }
 
@@ -209,10 +216,10 @@ fn load(
                 return Err(usage(MissingPlan));
             };
             let plan = load_plan(path)?;
-            let secrets = Secrets::resolve(&plan).map_err(usage)?;
-            // Usage errors first: nobody should wait for a collection to learn of a typo.
+            // Usage errors first: nobody should wait for a collection, or for a password file
+            // that is a pipe, to learn of a typo.
             before_collecting(&plan)?;
-            let (plan, facts) = collect_live(&plan, &secrets, collection, rows, ui)?;
+            let (plan, facts) = collect_live(&plan, collection, rows, ui)?;
             Ok(Loaded {
                 plan,
                 facts,
@@ -256,44 +263,45 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
         ..check::Options::default()
     };
     let report = check::run(&plan, Some(&facts), &rules, &options);
-    std::fs::create_dir_all(&args.out_dir).map_err(|error| {
-        usage(WriteError {
-            path: args.out_dir.display().to_string(),
-            reason: error.to_string(),
-        })
-    })?;
+    output::create_dir_all(&args.out_dir).map_err(unwritten)?;
     for tenant in Tenant::BOTH {
         let script = report::fix::script_in(&report, &plan, tenant, ui.lang);
         let path = args.out_dir.join(format!("tenant-{tenant}.sql"));
-        std::fs::write(&path, &script.text).map_err(|error| {
-            usage(WriteError {
-                path: path.display().to_string(),
-                reason: error.to_string(),
-            })
-        })?;
+        output::replace(&path, script.text.as_bytes()).map_err(unwritten)?;
         ui.note(&format!(
             "wrote {} ({} statements)",
             path.display(),
             script.statements
         ));
     }
-    for tenant in Tenant::BOTH {
-        if let Some(reason) = facts.tenant(tenant).login.unavailable_reason() {
-            // A server's words may hold control characters: shown escaped, like every report.
-            eprintln!(
-                "incomplete: tenant {tenant} could not be read: {}",
-                printable(reason)
-            );
-        }
-    }
+    let unread = say_unread(&facts);
     if report.summary.inconclusive > 0 {
-        eprintln!(
-            "incomplete: {} rules could not be checked; the scripts list them",
+        output::stderr(&format!(
+            "incomplete: {} rules could not be checked; the scripts list them\n",
             report.summary.inconclusive
-        );
+        ));
+    }
+    if unread || report.summary.inconclusive > 0 {
         return Ok(exit::INCOMPLETE);
     }
     Ok(exit::OK)
+}
+
+/// Says on stderr what could not be read of each tenant ([`collect::unread`]); whether
+/// anything was, which makes what `collect` and `fix` wrote partial.
+fn say_unread(facts: &Facts) -> bool {
+    let mut any = false;
+    for tenant in Tenant::BOTH {
+        for line in collect::unread(facts.tenant(tenant)) {
+            // A server's words may hold control characters: shown escaped, like every report.
+            output::stderr(&format!(
+                "incomplete: tenant {tenant} could not be read: {}\n",
+                printable(&line)
+            ));
+            any = true;
+        }
+    }
+    any
 }
 
 /// The stage `--stage` asks for; `None` is auto.
@@ -308,32 +316,22 @@ fn stage(arg: StageArg) -> Option<Stage> {
 
 fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
     let plan = load_plan(&args.plan)?;
-    let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
-    let (plan, facts) = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
-    let incomplete: Vec<String> = Tenant::BOTH
-        .iter()
-        .filter_map(|tenant| {
-            let facts = facts.tenant(*tenant);
-            facts
-                .login
-                .unavailable_reason()
-                .map(|reason| format!("tenant {tenant}: {reason}"))
-        })
-        .collect();
-    Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
+    let (plan, facts) = collect_live(&plan, &args.collection, RowProbe::Probe, ui)?;
+    let bundle = Bundle::new(&plan, facts);
+    bundle.write(&args.out).map_err(unwritten)?;
     ui.note(&format!("wrote {}", args.out.display()));
-    for line in &incomplete {
-        eprintln!("incomplete: {}", printable(line));
+    if say_unread(&bundle.facts) {
+        output::stderr(&format!(
+            "incomplete: {} is partial; `check --snapshot` on it leaves what was not read inconclusive\n",
+            args.out.display()
+        ));
+        return Ok(exit::INCOMPLETE);
     }
-    Ok(if incomplete.is_empty() {
-        exit::OK
-    } else {
-        exit::INCOMPLETE
-    })
+    Ok(exit::OK)
 }
 
-fn list_rules(args: RulesArgs, ui: Ui) -> u8 {
+fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
     let text = match args.format {
         CatalogFormat::Json => {
             let catalog: Vec<serde_json::Value> = registry::ALL
@@ -370,8 +368,8 @@ fn list_rules(args: RulesArgs, ui: Ui) -> u8 {
             format!("{table}\n")
         }
     };
-    print_stdout(&text);
-    exit::OK
+    print_stdout(&text)?;
+    Ok(exit::OK)
 }
 
 /// The stages a rule applies at, each named (an empty declaration is every stage).
@@ -394,7 +392,7 @@ fn topologies(rule: &Rule) -> Vec<&'static str> {
 /// `explain ID` prints the rule's page; `explain AREA` lists the area's rules.
 fn explain(args: ExplainArgs, ui: Ui) -> Result<u8, Failure> {
     if let Some(page) = i18n::pages::area(ui.lang, &args.id) {
-        print_stdout(&page);
+        print_stdout(&page)?;
         return Ok(exit::OK);
     }
     let rule = registry::find(&args.id).ok_or_else(|| {
@@ -410,7 +408,7 @@ fn explain(args: ExplainArgs, ui: Ui) -> Result<u8, Failure> {
                 .or(Some("`oms-preflight rules` lists the catalog".into())),
         })
     })?;
-    print_stdout(&i18n::pages::page(ui.lang, rule));
+    print_stdout(&i18n::pages::page(ui.lang, rule))?;
     Ok(exit::OK)
 }
 
@@ -421,19 +419,16 @@ fn init(args: InitArgs, ui: Ui) -> Result<u8, Failure> {
         TopologyArg::SingleProject => Topology::SingleProject,
     });
     let Some(path) = args.out else {
-        print_stdout(text);
+        print_stdout(text)?;
         return Ok(exit::OK);
     };
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .and_then(|mut file| file.write_all(text.as_bytes()));
-    written.map_err(|error| {
-        usage(WriteError {
-            path: path.display().to_string(),
-            reason: error.to_string(),
-        })
+    // A plan someone already filled in is never overwritten: asking for that is a usage error.
+    output::create_new(&path, text.as_bytes()).map_err(|error| {
+        if error.already_exists() {
+            usage(error)
+        } else {
+            unwritten(error)
+        }
     })?;
     ui.note(&format!(
         "wrote {}: fill in every \"\" (hosts, users, the OMS url), then run `oms-preflight lint {}`",
@@ -443,35 +438,37 @@ fn init(args: InitArgs, ui: Ui) -> Result<u8, Failure> {
     Ok(exit::OK)
 }
 
-fn completions(args: CompletionsArgs) -> u8 {
+fn completions(args: CompletionsArgs) -> Result<u8, Failure> {
     let script = crate::cli::completions(args.shell);
-    print_stdout(&String::from_utf8_lossy(&script));
-    exit::OK
+    print_stdout(&String::from_utf8_lossy(&script))?;
+    Ok(exit::OK)
 }
 
-fn print_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error of the command.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+/// `text` on stdout; a closed pipe (`| head`) is not an error of the command, any other failed
+/// write is.
+fn print_stdout(text: &str) -> Result<(), Failure> {
+    output::stdout(text).map_err(unwritten)
 }
 
-/// The facts of a live collection, and the plan as the rest of the run shows it: with every
-/// password the collection sent blanked in both, whatever repeated it.
+/// The facts of `plan`, collected live: first the passwords and CA files it names (a file that
+/// cannot be read by `--timeout` is a plan error, exit 2), then the endpoints; and the plan as
+/// the rest of the run shows it. Every password the collection sent is blanked in both,
+/// whatever repeated it.
 fn collect_live(
     plan: &Plan,
-    secrets: &Secrets,
     collection: &CollectionArgs,
     rows: RowProbe,
     ui: Ui,
 ) -> Result<(Plan, Facts), Failure> {
+    let timeout = Duration::from_secs_f64(collection.timeout);
+    let (secrets, certificates) = crate::plan::read_named_files(plan, timeout).map_err(usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|error| internal(RuntimeError(error.to_string())))?;
     let options = collect::Options {
-        timeout: Duration::from_secs_f64(collection.timeout),
+        timeout,
         rows,
         catalog: match collection.catalog {
             CatalogArg::Auto => CatalogChoice::Auto,
@@ -487,41 +484,45 @@ fn collect_live(
         }
         progress::Display::start(&endpoints)
     });
-    let facts = runtime.block_on(collect::collect(plan, secrets, options));
+    let facts = runtime.block_on(collect::collect(plan, &secrets, &certificates, options));
     Ok((secrets.blank_plan(plan), facts))
 }
 
-/// Prints the report in `--format` and writes every `--report FORMAT=PATH`. Output never changes
-/// the exit code, except that an unwritable report file is a usage error.
-fn emit(report: &Report, output: &OutputArgs, ui: Ui) -> Result<(), Failure> {
+/// Prints the report in `--format`, writes every `--report FORMAT=PATH` (each whole or not at
+/// all) and, on GitHub, appends the job summary. What is written never changes the verdict,
+/// but an output that could not be written is exit 4: every output is still attempted, each
+/// failure is shown, and the run fails on them.
+fn emit(report: &Report, args: &OutputArgs, ui: Ui) -> Result<(), Failure> {
     let mut text = render(
         report,
-        output.format,
+        args.format,
         color(std::io::stdout().is_terminal()),
         ui.lang,
     );
     let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|value| value == "true");
-    if in_actions && output.format == Format::Human && !output.no_annotations {
+    if in_actions && args.format == Format::Human && !args.no_annotations {
         text.push_str(&report::github::render_in(report, ui.lang));
     }
-    print_stdout(&text);
-    let mut github = output.format == Format::Github;
-    for target in &output.report {
+    let mut failures = Vec::new();
+    failures.extend(output::stdout(&text).err());
+    let mut github = args.format == Format::Github;
+    for target in &args.report {
         github |= target.format == Format::Github;
-        std::fs::write(&target.path, render(report, target.format, false, ui.lang)).map_err(
-            |error| {
-                usage(WriteError {
-                    path: target.path.display().to_string(),
-                    reason: error.to_string(),
-                })
-            },
-        )?;
+        let text = render(report, target.format, false, ui.lang);
+        failures.extend(output::replace(&target.path, text.as_bytes()).err());
     }
-    if github || in_actions {
-        // The job summary is best effort: a runner without one is not an error of the check.
-        let _ = report::github::write_step_summary(report, ui.lang);
+    // GitHub gives each step its own summary file, to append to; a runner without one (the
+    // variable unset) has no summary to write.
+    let summary = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|path| !path.is_empty());
+    if let (true, Some(path)) = (github || in_actions, summary) {
+        let markdown = report::markdown::render_in(report, ui.lang);
+        failures.extend(output::append(path.as_ref(), markdown.as_bytes()).err());
     }
-    Ok(())
+    let last = failures.pop();
+    for failure in failures {
+        print_diagnostic(&failure);
+    }
+    last.map_or(Ok(()), |failure| Err(unwritten(failure)))
 }
 
 /// The report in `format`, what it says in `lang`; ids, keys and exit codes never change.
@@ -546,7 +547,7 @@ fn color(terminal: bool) -> bool {
 /// length renders.
 fn print_diagnostic(diagnostic: &dyn miette::Diagnostic) {
     let handler = report::human::handler(color(std::io::stderr().is_terminal()));
-    eprint!("{}", report::human::render_diagnostic(&handler, diagnostic));
+    output::stderr(&report::human::render_diagnostic(&handler, diagnostic));
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -565,14 +566,6 @@ struct MissingPlan;
 )]
 struct BundleAsPlan {
     path: String,
-}
-
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("cannot write {path}: {reason}")]
-#[diagnostic(code(usage::write))]
-struct WriteError {
-    path: String,
-    reason: String,
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

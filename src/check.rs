@@ -153,6 +153,7 @@ mod tests {
         let rules = rules_engine::select(&[], &[], None).unwrap();
         let report = run(&plan, Some(&facts), &rules, &Options::default());
         assert_eq!(report.stage_shown(), "undecided");
+        assert_eq!(report.stage, None);
         for rule in [
             "schema.target-empty",
             "schema.forward-complete",

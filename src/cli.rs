@@ -16,7 +16,8 @@ use crate::i18n::Lang;
     long_about = "Checks tenant A, tenant B and the planned OMS links before the forward or the reverse \
                   project is created. Only reads: SELECT and SHOW on the tenants.\n\n\
                   Exit codes: 0 passed, 1 findings at or above --fail-on, 2 usage or plan error, \
-                  3 incomplete (a rule was inconclusive), 4 internal error."
+                  3 incomplete (a rule was inconclusive), 4 an output that could not be written, \
+                  or an internal error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -213,7 +214,8 @@ pub struct CollectArgs {
 /// How a live collection runs.
 #[derive(Debug, Args)]
 pub struct CollectionArgs {
-    /// Seconds allowed for each connection and each statement.
+    /// Seconds allowed for each connection and each statement, and for the password and CA files
+    /// the plan names (all together) when they are pipes or devices.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: f64,
     /// Where columns, keys and triggers are read: the kernel's inner tables (fast; needs SELECT on
@@ -234,7 +236,8 @@ pub struct OutputArgs {
     /// The report printed on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Also write a report to a file, e.g. --report sarif=preflight.sarif. Repeatable.
+    /// Also write a report to a file, e.g. --report sarif=preflight.sarif. Repeatable. Each file is
+    /// replaced whole or not at all.
     #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report_target)]
     pub report: Vec<ReportTarget>,
     /// The lowest finding severity that makes the run fail (exit 1).
@@ -276,7 +279,8 @@ pub struct SelectionArgs {
     /// Only these rules: a rule id (grants.target-write) or an area (grants). Repeatable.
     #[arg(long, value_name = "ID|AREA")]
     pub select: Vec<String>,
-    /// Leave these rules out: a rule id or an area. Repeatable.
+    /// Leave these rules out: a rule id or an area. Repeatable. A selection that leaves no rule
+    /// is a usage error.
     #[arg(long, value_name = "ID|AREA")]
     pub ignore: Vec<String>,
 }

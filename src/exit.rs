@@ -7,12 +7,17 @@ use crate::rules::Severity;
 pub const OK: u8 = 0;
 /// At least one finding at or above `--fail-on`.
 pub const FINDINGS: u8 = 1;
-/// Usage or plan error: bad flag, invalid plan, unknown rule id, unreadable bundle.
+/// Usage or plan error: bad flag, invalid plan, unknown rule id, a selection of no rule,
+/// unreadable bundle or input file.
 pub const USAGE: u8 = 2;
 /// Nothing failed, but at least one selected rule is inconclusive.
 pub const INCOMPLETE: u8 = 3;
 /// An internal error of the tool itself.
 pub const INTERNAL: u8 = 4;
+/// An output the run could not write: stdout, a `--report` file, the job summary, a bundle, a
+/// fix script. The same code as an internal error: the tool did not do its job, whatever the
+/// verdict. A closed pipe on stdout is not a failed write.
+pub const OUTPUT_FAILED: u8 = 4;
 
 /// The lowest severity that fails a run (`--fail-on`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

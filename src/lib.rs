@@ -10,6 +10,7 @@ pub mod exit;
 pub mod facts;
 pub mod i18n;
 pub mod init;
+pub mod output;
 pub mod plan;
 pub mod progress;
 pub mod report;

@@ -98,6 +98,65 @@ fn ignore_and_select_take_ids_and_areas() {
     assert_eq!(report["summary"]["rules"], schema_rules);
 }
 
+/// `--select grants --ignore grants` evaluated nothing and printed PASSED, exit 0. A selection
+/// that leaves no rule — ignored away, or of rules `lint` does not run — is a usage error.
+#[test]
+fn a_selection_of_no_rule_is_a_usage_error() {
+    let bundle = snapshot("healthy");
+    let plan = "fixtures/plans/valid/dr.toml";
+    for (args, expected) in [
+        (
+            vec![
+                "check",
+                "--snapshot",
+                &bundle,
+                "--select",
+                "grants",
+                "--ignore",
+                "grants",
+            ],
+            "--select grants --ignore grants leaves no rule to run",
+        ),
+        (
+            vec![
+                "check",
+                "--snapshot",
+                &bundle,
+                "--select",
+                "grants.antiloop",
+                "--ignore",
+                "grants",
+                "--format",
+                "json",
+            ],
+            "--select grants.antiloop --ignore grants leaves no rule to run",
+        ),
+        (
+            vec!["lint", plan, "--select", "grants"],
+            "--select grants leaves no rule to run",
+        ),
+    ] {
+        let (stdout, stderr, code) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let (_, stderr, _) = run(&["lint", plan, "--select", "grants"]);
+    assert!(
+        stderr.contains("lint runs only the rules that read the plan alone"),
+        "{stderr}"
+    );
+    // Ignoring part of a selection still runs the rest.
+    let (_, _, code) = run(&[
+        "lint",
+        plan,
+        "--select",
+        "link",
+        "--ignore",
+        "link.ddl-single",
+    ]);
+    assert_eq!(code, 0);
+}
 #[test]
 fn inconclusive_alone_exits_3_and_fail_on_never_ignores_findings() {
     // Without conn.tenant's own failure, tenant B's rules are only inconclusive.
@@ -326,6 +385,37 @@ fn fix_with_a_tenant_unreachable_is_incomplete_and_says_which() {
     );
 }
 
+/// A tenant that let the user log in but gave neither its version, its mode nor its tables
+/// could not be read either: `fix` names what was missing and why, and exits 3 (it named only
+/// a failed login before).
+#[test]
+fn fix_with_a_tenant_logged_in_but_unread_is_incomplete_and_says_what() {
+    let mut bundle = healthy_bundle();
+    let cut =
+        serde_json::json!({"unavailable": {"reason": "no answer from 10.0.0.1:2881 within 1s"}});
+    for fact in ["server", "mode", "tables"] {
+        bundle["facts"]["a"][fact] = cut.clone();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bundle.json");
+    std::fs::write(&path, bundle.to_string()).unwrap();
+    let (_, stderr, code) = run(&[
+        "fix",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--out-dir",
+        dir.path().join("fix").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        stderr.contains(
+            "incomplete: tenant a could not be read: server version, mode, tables unavailable: no answer from 10.0.0.1:2881 within 1s"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tenant b could not be read"), "{stderr}");
+}
+
 #[test]
 fn waivers_accept_findings_in_the_report_and_bad_waivers_are_usage_errors() {
     let waived = snapshot("waived");
@@ -505,6 +595,25 @@ fn endless_inputs_stop_at_their_cap() {
         valid.replace("/run/secrets/ob_b_password", "/dev/zero"),
     )
     .unwrap();
+    // Both kinds of CA file: `[oms] ca` and a tenant's `tls`.
+    let zero_ca = dir.path().join("zero-ca.toml");
+    std::fs::write(
+        &zero_ca,
+        valid
+            .replace(
+                "password_file = \"/run/secrets/ob_b_password\"",
+                "password_env = \"OB_A_PASSWORD\"",
+            )
+            .replace(
+                "version = \"4.2.5\"",
+                "version = \"4.2.5\"\nca = \"/dev/zero\"",
+            )
+            .replace(
+                "tenant = \"tenant_a\"",
+                "tenant = \"tenant_a\"\ntls = { ca = \"/dev/zero\" }",
+            ),
+    )
+    .unwrap();
     // Sparse: 513 MiB on paper, nothing on disk.
     let huge = dir.path().join("huge.json");
     std::fs::File::create(&huge)
@@ -539,6 +648,14 @@ fn endless_inputs_stop_at_their_cap() {
             format!("\"$OMS_PREFLIGHT\" check {}", plan.display()),
             "cannot read password file `/dev/zero`: larger than 64 KiB, the most read of a password file".to_string(),
         ),
+        (
+            format!("\"$OMS_PREFLIGHT\" check {} --format json", zero_ca.display()),
+            "cannot read CA file `/dev/zero` ([oms] ca): larger than 1 MiB, the most read of a CA file".to_string(),
+        ),
+        (
+            format!("\"$OMS_PREFLIGHT\" collect {} --out /dev/null", zero_ca.display()),
+            "cannot read CA file `/dev/zero` ([tenants.a] tls): larger than 1 MiB".to_string(),
+        ),
     ] {
         let started = std::time::Instant::now();
         let (stderr, code) = run_capped(&script, &env);
@@ -549,6 +666,93 @@ fn endless_inputs_stop_at_their_cap() {
             "{script}"
         );
     }
+}
+
+/// A named pipe nobody writes to, as a password file or a CA file, held the run forever before
+/// its first connection. The files a plan names are read side by side within one `--timeout`:
+/// past it the run is a plan error naming each file. A pipe that is written in time
+/// (`password_file = "/dev/stdin"`, process substitution) is read like a file, once however many
+/// entries name it.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_nobody_writes_to_is_a_plan_error_within_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let valid = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/plans/valid/dr.toml"
+    ))
+    .unwrap();
+    // Tenants nobody listens on and no [oms]: a run that gets past its files ends at once.
+    let unreachable = valid[valid.find("[tenants.a]").unwrap()..]
+        .replace("10.0.0.1", "127.0.0.1")
+        .replace("10.0.0.2", "127.0.0.1")
+        .replace("port = 2881", "port = 1");
+    let plan = dir.path().join("fifo.toml");
+    std::fs::write(
+        &plan,
+        unreachable
+            .replace("/run/secrets/ob_b_password", fifo.to_str().unwrap())
+            .replace(
+                "tenant = \"tenant_a\"",
+                &format!(
+                    "tenant = \"tenant_a\"\ntls = {{ ca = \"{}\" }}",
+                    fifo.display()
+                ),
+            ),
+    )
+    .unwrap();
+    let env = [("OB_A_PASSWORD", "x")];
+    let bundle = format!("--out {}", dir.path().join("b.json").display());
+    for (command, out) in [("check", ""), ("collect", bundle.as_str())] {
+        // `timeout`: a run that hangs (as before) fails the test instead of holding it.
+        let script = format!(
+            "timeout 30 \"$OMS_PREFLIGHT\" {command} {} --timeout 1 {out}",
+            plan.display()
+        );
+        let started = std::time::Instant::now();
+        let (stderr, code) = run_capped(&script, &env);
+        let elapsed = started.elapsed();
+        assert_eq!(code, 2, "{command}: {stderr}");
+        for entry in ["password file", "CA file"] {
+            assert!(
+                stderr.contains(&format!("cannot read {entry} `{}`", fifo.display())),
+                "{command}: {stderr}"
+            );
+        }
+        assert!(
+            stderr.contains("it did not end within 1s (--timeout)"),
+            "{command}: {stderr}"
+        );
+        // One --timeout for every file together, plus the process's own start.
+        assert!(
+            elapsed < std::time::Duration::from_millis(2500),
+            "{command}: {elapsed:?}"
+        );
+    }
+    // Written in time: the password from stdin, the CA from process substitution. The run goes
+    // on to its (refused) tenants: not a plan error.
+    let piped = dir.path().join("piped.toml");
+    std::fs::write(
+        &piped,
+        unreachable.replace("/run/secrets/ob_b_password", "/dev/stdin"),
+    )
+    .unwrap();
+    let (stderr, code) = run_capped(
+        &format!(
+            "echo Pw-From-Stdin | \"$OMS_PREFLIGHT\" check {} --timeout 1 --format json >/dev/null",
+            piped.display()
+        ),
+        &env,
+    );
+    assert_eq!(code, 1, "{stderr}");
 }
 
 /// Reading with a cap reads streams too: a plan given by process substitution (a pipe) loads.

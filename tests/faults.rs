@@ -167,6 +167,55 @@ fn a_trickle_under_the_timeout_is_cut_at_the_tenant_bound() {
     );
 }
 
+/// A tenant that lets the user log in and then answers nothing in time: `collect` wrote a
+/// bundle without B's version, mode or tables and exited 0. It exits 3, names what it could not
+/// read and says the bundle is partial (docs/exit-codes.md); `check --snapshot` on that bundle
+/// agrees.
+#[test]
+fn collect_of_a_tenant_logged_in_but_unread_is_incomplete_and_says_so() {
+    let Some(pair) = live_pair() else {
+        return;
+    };
+    let scenario = Scenario::new("fault_unread");
+    let setup = scenario.healthy();
+    pair.set_up_tenants(&setup, &setup);
+    let proxy = proxy::start(pair.b.port, Fault::SlowAfterSetup(Duration::from_secs(5)));
+    let (dir, plan) = pair
+        .plan(&scenario)
+        .tenant_b(Endpoint::loopback(proxy.port))
+        .write();
+    let bundle = dir.path().join("bundle.json");
+    let started = std::time::Instant::now();
+    let output = scenario.collect(&plan, &bundle, &["--timeout", "1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("incomplete: tenant b could not be read: server version, mode"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("tables"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} is partial", bundle.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("tenant a could not be read"), "{stderr}");
+    assert_bounded_by(
+        started.elapsed(),
+        tenant::bound(Duration::from_secs(1)) + STARTUP,
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    assert_eq!(
+        written["facts"]["b"]["login"],
+        serde_json::json!({"observed": null})
+    );
+    let (_, code) = scenario.replay(&bundle, &[]);
+    assert_eq!(code, Some(3));
+}
+
+fn assert_bounded_by(elapsed: Duration, limit: Duration) {
+    assert!(elapsed < limit, "bounded by {limit:?}: {elapsed:?}");
+}
+
 /// Time a run spends outside collection: starting, parsing the plan, the rules, the report.
 const STARTUP: Duration = Duration::from_millis(1500);
 

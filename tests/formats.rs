@@ -324,3 +324,82 @@ fn a_bad_report_target_is_a_usage_error() {
         assert_eq!(output.status.code(), Some(2), "{target}");
     }
 }
+
+/// JSON said `"stage": "forward"` beside `stage_undecided` while the human report said
+/// undecided: one run, two answers. An undecided stage is `null` in JSON (and valid against the
+/// schema, which requires the reason exactly then), `undecided` in the human and Markdown
+/// reports and the fix scripts' header, and no format names a stage the run did not settle on.
+/// Every decided stage validates too (the schema lacked `running`).
+#[test]
+fn an_undecided_stage_reads_the_same_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(check_all("oms-refused", dir.path(), &[], None), 1);
+    let json: Value = serde_json::from_str(&read(dir.path(), "json")).unwrap();
+    let validator = schema("schemas/report.schema.json");
+    assert_valid(&validator, &json, "the undecided JSON report");
+    assert_eq!(json["stage"], Value::Null);
+    assert!(
+        json["stage_undecided"]
+            .as_str()
+            .unwrap()
+            .starts_with("OMS could not say whether the forward project")
+    );
+    let human = read(dir.path(), "human");
+    assert!(human.contains("· stage undecided ·"), "{human}");
+    assert!(
+        human.contains("  stage undecided: OMS could not say"),
+        "{human}"
+    );
+    let markdown = read(dir.path(), "markdown");
+    assert!(markdown.contains("stage **undecided**"), "{markdown}");
+    assert!(markdown.contains("The stage could not be decided: OMS could not say"));
+    for format in FORMATS {
+        let text = read(dir.path(), format);
+        for stage in ["forward", "reverse", "running"] {
+            for named in [
+                format!("\"stage\": \"{stage}\""),
+                format!("stage {stage} ·"),
+                format!("stage **{stage}**"),
+            ] {
+                assert!(!text.contains(&named), "{format} says {named}");
+            }
+        }
+    }
+    for format in ["sarif", "junit", "github"] {
+        assert!(
+            read(dir.path(), format).contains("the stage could not be decided: OMS could not say"),
+            "{format}"
+        );
+    }
+    let out = dir.path().join("fix");
+    let fixed = Command::cargo_bin("oms-preflight")
+        .unwrap()
+        .args(["fix", "--snapshot"])
+        .arg(root().join("fixtures/scenarios/oms-refused/bundle.json"))
+        .arg("--out-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(3));
+    let script = std::fs::read_to_string(out.join("tenant-a.sql")).unwrap();
+    assert!(
+        script.contains("-- plan dr.toml, stage undecided\n"),
+        "{script}"
+    );
+
+    // A decided stage is named, and the reason is absent: the schema requires both ways.
+    for (scenario, stage) in [
+        ("healthy", "forward"),
+        ("oms-ready", "reverse"),
+        ("single-project-running", "running"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        check_all(scenario, dir.path(), &[], None);
+        let json: Value = serde_json::from_str(&read(dir.path(), "json")).unwrap();
+        assert_valid(&validator, &json, scenario);
+        assert_eq!(json["stage"], stage, "{scenario}");
+        let mut contradicting = json.clone();
+        contradicting["stage_undecided"] = "why".into();
+        assert!(!validator.is_valid(&contradicting), "{scenario}");
+    }
+}

@@ -257,7 +257,7 @@ proptest! {
             .replacen("password_file = \"/run/secrets/ob_b_password\"", &inline(&tenant), 1)
             .replacen("password_env = \"OMS_PASSWORD\"", &inline(&oms), 1);
         let plan = Plan::parse("fuzz.toml", &text).unwrap();
-        let Ok(secrets) = Secrets::resolve(&plan) else {
+        let Ok(secrets) = Secrets::resolve(&plan, &oms_preflight::plan::input::NamedFiles::start([], std::time::Duration::from_secs(1))) else {
             return Err(TestCaseError::fail("inline passwords resolve"));
         };
         let said: String = pieces

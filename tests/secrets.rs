@@ -246,7 +246,14 @@ drc_password_env = "OB_B_PASSWORD"
     );
     let plan = Plan::parse("odd.toml", &text).unwrap();
     assert_eq!(
-        plan.b.password.resolve().unwrap().expose(),
+        plan.b
+            .password
+            .resolve(&oms_preflight::plan::input::NamedFiles::start(
+                [],
+                std::time::Duration::from_secs(10)
+            ))
+            .unwrap()
+            .expose(),
         "Secret-In-Multi-Line-String",
         "the password itself is kept, in memory"
     );

@@ -50,9 +50,6 @@ pub enum BundleError {
         help("collect it again with this version of oms-preflight")
     )]
     Version { path: String, found: u32 },
-    #[error("cannot write bundle {path}: {reason}")]
-    #[diagnostic(code(bundle::write))]
-    Write { path: String, reason: String },
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(PlanErrors),
@@ -82,15 +79,14 @@ impl Bundle {
         }
     }
 
-    pub fn write(&self, path: &Path) -> Result<(), BundleError> {
+    /// Writes the bundle to `path` whole or not at all (see [`crate::output::replace`]): a
+    /// bundle cut short by a full disk or a killed run would replay as different facts.
+    pub fn write(&self, path: &Path) -> Result<(), crate::output::WriteError> {
         let mut json = Vec::new();
         let mut serializer = serde_json::Serializer::with_formatter(&mut json, Outline::default());
         self.serialize(&mut serializer).expect("facts serialize");
         json.push(b'\n');
-        std::fs::write(path, json).map_err(|error| BundleError::Write {
-            path: path.display().to_string(),
-            reason: error.to_string(),
-        })
+        crate::output::replace(path, &json)
     }
 
     pub fn read(path: &Path) -> Result<Bundle, BundleError> {

@@ -6,8 +6,8 @@ pub mod tenant;
 
 use std::time::Duration;
 
-use crate::facts::{Facts, Tenant};
-use crate::plan::{Plan, Secrets};
+use crate::facts::{Facts, Tenant, TenantFacts};
+use crate::plan::{Certificates, Plan, Secrets};
 
 /// What a collection gathers beyond the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,11 +39,17 @@ pub struct Options {
     pub catalog: CatalogChoice,
 }
 
-/// Collects both tenants and OMS at once. Never fails: what could not be collected is recorded
-/// as unavailable in the facts. No password of `secrets` leaves it: a server may repeat one in
-/// anything it says (an OMS `message`, a MySQL error), so each is blanked in every string of
-/// the facts before they are returned.
-pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts {
+/// Collects both tenants and OMS at once, with the passwords and CA certificates the plan names
+/// (read beforehand). Never fails: what could not be collected is recorded as unavailable in the
+/// facts. No password of `secrets` leaves it: a server may repeat one in anything it says (an
+/// OMS `message`, a MySQL error), so each is blanked in every string of the facts before they
+/// are returned.
+pub async fn collect(
+    plan: &Plan,
+    secrets: &Secrets,
+    certificates: &Certificates,
+    options: Options,
+) -> Facts {
     let Options {
         timeout,
         rows,
@@ -53,7 +59,8 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
     let oms = async {
         match (&plan.oms, secrets.oms_password()) {
             (Some(oms_plan), Some(password)) => {
-                Some(oms::collect(plan, oms_plan, password.clone(), timeout).await)
+                let ca = certificates.oms();
+                Some(oms::collect(plan, oms_plan, ca, password.clone(), timeout).await)
             }
             _ => None,
         }
@@ -67,6 +74,7 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
             .as_deref()
             .zip(secrets.drc_password(t)),
         catalog,
+        ca: certificates.tenant(t),
     };
     let (a, b, oms) = tokio::join!(
         tenant::collect(
@@ -86,4 +94,39 @@ pub async fn collect(plan: &Plan, secrets: &Secrets, options: Options) -> Facts 
         oms,
     );
     secrets.blank_in(Facts { a, b, oms })
+}
+
+/// What could not be read of `tenant`, one line per reason (`server version, mode unavailable:
+/// no answer from … within 1s`), empty when it was read. Counted are the login and the facts
+/// every tenant gives a user who can log in (with `--catalog auto`, whatever the user's
+/// privileges): the server's identity, mode, variables, grants, databases and tables. Without
+/// them what `collect` or `fix` wrote is partial, and they exit 3 and say so. What a missing
+/// privilege or an older kernel holds back (triggers, log streams, the archive …) is recorded
+/// as unavailable like everything else, and `check` reports the rules it leaves undecided with
+/// the grant that would decide them.
+pub fn unread(tenant: &TenantFacts) -> Vec<String> {
+    if let Some(reason) = tenant.login.unavailable_reason() {
+        return vec![reason.to_string()];
+    }
+    let facts = [
+        ("server version", tenant.server.unavailable_reason()),
+        ("mode", tenant.mode.unavailable_reason()),
+        ("variables", tenant.variables.unavailable_reason()),
+        ("grants", tenant.grants.unavailable_reason()),
+        ("databases", tenant.databases.unavailable_reason()),
+        ("tables", tenant.tables.unavailable_reason()),
+    ];
+    // Facts lost to one cause (a timeout, a cut connection) are named together, once.
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, reason) in facts {
+        let Some(reason) = reason else { continue };
+        match by_reason.iter_mut().find(|(seen, _)| *seen == reason) {
+            Some((_, names)) => names.push(name),
+            None => by_reason.push((reason, vec![name])),
+        }
+    }
+    by_reason
+        .into_iter()
+        .map(|(reason, names)| format!("{} unavailable: {reason}", names.join(", ")))
+        .collect()
 }

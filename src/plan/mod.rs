@@ -3,6 +3,7 @@
 //! same TOML readers and reports its problems the same way.
 
 mod blank;
+mod certificates;
 pub mod date;
 mod errors;
 pub mod input;
@@ -15,6 +16,7 @@ pub mod waivers;
 
 use std::path::Path;
 
+pub use certificates::Certificates;
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
@@ -22,6 +24,35 @@ pub use model::{
 };
 pub use redact::{MARKER, Redaction, is_secret_key, url_credentials};
 pub use secrets::Secrets;
+
+/// The passwords and CA files `plan` names, read before any connection so that a file that
+/// cannot be read is a plan error (exit 2) and not an endpoint that looks down. All of them
+/// together wait at most `timeout` (the run's `--timeout`) for a pipe or a device; every
+/// problem is reported at once.
+pub fn read_named_files(
+    plan: &Plan,
+    timeout: std::time::Duration,
+) -> Result<(Secrets, Certificates), PlanErrors> {
+    let files = input::NamedFiles::start(named_files(plan), timeout);
+    match (
+        Secrets::resolve(plan, &files),
+        Certificates::read(plan, &files),
+    ) {
+        (Ok(secrets), Ok(certificates)) => Ok((secrets, certificates)),
+        (secrets, certificates) => {
+            let problems = [secrets.err(), certificates.err()]
+                .into_iter()
+                .flatten()
+                .flat_map(|errors| errors.problems)
+                .collect();
+            Err(PlanErrors {
+                what: "plan",
+                source_code: miette::NamedSource::new(&plan.path, plan.source.clone()),
+                problems,
+            })
+        }
+    }
+}
 
 impl Plan {
     /// Reads and validates the plan at `path` (at most [`input::PLAN`] bytes).
@@ -74,6 +105,26 @@ impl Plan {
         plan.path = path.to_string();
         Ok(plan)
     }
+}
+
+/// Every file `plan` names: its password files and CA files.
+fn named_files(plan: &Plan) -> Vec<&str> {
+    let tenants = [&plan.a, &plan.b];
+    let passwords = tenants
+        .iter()
+        .flat_map(|tenant| [Some(&tenant.password), tenant.drc_password.as_ref()])
+        .chain([plan.oms.as_ref().map(|oms| &oms.password)])
+        .flatten()
+        .filter_map(|source| match source {
+            SecretSource::File { path, .. } => Some(path.as_str()),
+            SecretSource::Env { .. } | SecretSource::Inline { .. } => None,
+        });
+    let certificates = tenants
+        .iter()
+        .map(|tenant| tenant.tls_ca.as_deref())
+        .chain([plan.oms.as_ref().and_then(|oms| oms.ca.as_deref())])
+        .flatten();
+    passwords.chain(certificates).collect()
 }
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -44,6 +44,9 @@ pub struct OmsPlan {
     pub version: Option<String>,
     /// CA file for HTTPS, if declared.
     pub ca: Option<String>,
+    /// Where `ca` is written, for a file that cannot be read.
+    #[serde(skip)]
+    pub ca_span: Option<Span>,
     /// The lag above which `oms.lag` is an error (`max_lag`, default 5 minutes).
     pub max_lag: std::time::Duration,
     #[serde(skip)]
@@ -87,6 +90,9 @@ pub struct TenantPlan {
     pub tenant_name_span: Option<Span>,
     /// CA file for TLS, if declared.
     pub tls_ca: Option<String>,
+    /// Where `tls_ca` is written, for a file that cannot be read.
+    #[serde(skip)]
+    pub tls_ca_span: Option<Span>,
     /// The sys-tenant user OMS reads this cluster's logs with (`drcUserName`), if declared.
     pub drc_user: Option<String>,
     /// Its password source, when the check should try logging in with it.

@@ -22,9 +22,9 @@ use super::redact::Redaction;
 use crate::facts::Tenant;
 
 impl SecretSource {
-    /// The password, read from the environment or the file. Problems are labelled on the
-    /// `password_env` / `password_file` entry of `plan`.
-    pub fn resolve(&self) -> Result<Secret, PlanProblem> {
+    /// The password, read from the environment or the file (among `files`, by their deadline).
+    /// Problems are labelled on the `password_env` / `password_file` entry of `plan`.
+    pub fn resolve(&self, files: &input::NamedFiles) -> Result<Secret, PlanProblem> {
         match self {
             SecretSource::Inline { value, .. } => Ok(value.clone()),
             SecretSource::Env { var, span } => std::env::var(var).map(Secret::new).map_err(|_| {
@@ -35,20 +35,17 @@ impl SecretSource {
                 )
                 .help(format!("export {var} before running, or use password_file"))
             }),
-            SecretSource::File { path, span } => {
-                input::read_text(std::path::Path::new(path), input::PASSWORD_FILE)
-                    .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
-                    .map_err(|error| {
-                        PlanProblem::new(
-                            format!("cannot read password file `{path}`: {error}"),
-                            span.clone(),
-                            "the password is read from this file",
-                        )
-                        .help(
-                            "check the path (relative paths are relative to the working directory)",
-                        )
-                    })
-            }
+            SecretSource::File { path, span } => files
+                .text(std::path::Path::new(path), input::PASSWORD_FILE)
+                .map(|text| Secret::new(text.trim_end_matches(['\r', '\n']).to_string()))
+                .map_err(|error| {
+                    PlanProblem::new(
+                        format!("cannot read password file `{path}`: {error}"),
+                        span.clone(),
+                        "the password is read from this file",
+                    )
+                    .help("check the path (relative paths are relative to the working directory)")
+                }),
         }
     }
 }
@@ -66,19 +63,19 @@ pub struct Secrets {
 }
 
 impl Secrets {
-    pub fn resolve(plan: &Plan) -> Result<Secrets, PlanErrors> {
-        let a = plan.a.password.resolve();
-        let b = plan.b.password.resolve();
+    pub fn resolve(plan: &Plan, files: &input::NamedFiles) -> Result<Secrets, PlanErrors> {
+        let a = plan.a.password.resolve(files);
+        let b = plan.b.password.resolve(files);
         let oms = plan
             .oms
             .as_ref()
-            .map(|oms| oms.password.resolve())
+            .map(|oms| oms.password.resolve(files))
             .transpose();
         let drc = |tenant: &TenantPlan| {
             tenant
                 .drc_password
                 .as_ref()
-                .map(|source| source.resolve())
+                .map(|source| source.resolve(files))
                 .transpose()
         };
         let (drc_a, drc_b) = (drc(&plan.a), drc(&plan.b));
@@ -343,8 +340,9 @@ mod tests {
                 .unwrap()
                 .contains("Inline-Secret-1")
         );
+        let files = input::NamedFiles::start([], std::time::Duration::from_secs(10));
         assert_eq!(
-            plan.a.password.resolve().unwrap().expose(),
+            plan.a.password.resolve(&files).unwrap().expose(),
             "Inline-Secret-1"
         );
         // The plan's spans are on the redacted text, and it is itself a valid plan: bundles
@@ -369,7 +367,11 @@ mod tests {
                 )
         );
         let plan = Plan::parse("p.toml", &text).unwrap();
-        let secrets = Secrets::resolve(&plan).unwrap();
+        let secrets = Secrets::resolve(
+            &plan,
+            &crate::plan::input::NamedFiles::start([], std::time::Duration::from_secs(1)),
+        )
+        .unwrap();
         (plan, secrets)
     }
 

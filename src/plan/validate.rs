@@ -239,7 +239,7 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
     let user = required_string(table, "user", &span, "oms.", problems);
     let password = secret_source(table, &span, "oms", problems);
     let version = optional_string(table, "version", problems).map(|(v, _)| v);
-    let ca = optional_string(table, "ca", problems).map(|(ca, _)| ca);
+    let ca = optional_string(table, "ca", problems);
     let max_lag = match optional_string(table, "max_lag", problems) {
         None => Some(DEFAULT_MAX_LAG),
         Some((text, text_span)) => {
@@ -262,7 +262,8 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
         user: user?.0,
         password: password?,
         version,
-        ca,
+        ca_span: ca.as_ref().map(|(_, span)| span.clone()),
+        ca: ca.map(|(ca, _)| ca),
         max_lag: max_lag?,
         span,
     })
@@ -305,7 +306,6 @@ fn parse_tenant(
             &format!("tenants.{tenant}.tls."),
             problems,
         )
-        .map(|(ca, _)| ca)
     });
     let drc_user = optional_string(table, "drc_user", problems);
     let section = format!("tenants.{tenant}");
@@ -346,7 +346,8 @@ fn parse_tenant(
         password: password?,
         tenant_name_span: tenant_name.as_ref().map(|(_, span)| span.clone()),
         tenant_name: tenant_name.map(|(name, _)| name),
-        tls_ca,
+        tls_ca_span: tls_ca.as_ref().map(|(_, span)| span.clone()),
+        tls_ca: tls_ca.map(|(ca, _)| ca),
         drc_user: drc_user.map(|(user, _)| user),
         drc_password,
         span,

@@ -39,7 +39,7 @@ pub fn script_in(report: &Report, plan: &Plan, tenant: Tenant, lang: Lang) -> Sc
         )
         .get(lang)
     );
-    let (plan_path, stage) = (one_line(&report.plan), report.stage.as_str());
+    let (plan_path, stage) = (one_line(&report.plan), report.stage_shown());
     let _ = writeln!(
         text,
         "{}",

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: `::error file=...,line=...,title=...::message`, escaped as
 //! GitHub requires, at most 10 annotations per level (GitHub drops the rest silently), then a
-//! plain line saying how many were left out. With `$GITHUB_STEP_SUMMARY` set, the full Markdown
-//! report is appended there.
+//! plain line saying how many were left out. With `$GITHUB_STEP_SUMMARY` set, the command
+//! appends the full Markdown report there (`app::emit`; renderers only render).
 
 use std::fmt::Write;
 
@@ -105,19 +105,6 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         }
     }
     out
-}
-
-/// Appends the Markdown report to `$GITHUB_STEP_SUMMARY` when it is set.
-pub fn write_step_summary(report: &Report, lang: Lang) -> std::io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return Ok(());
-    };
-    use std::io::Write as _;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(super::markdown::render_in(report, lang).as_bytes())
 }
 
 #[cfg(test)]

@@ -31,9 +31,11 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
-    pub stage: Stage,
-    /// Why `--stage auto` could not decide the stage; `stage` is then only the basis of the
-    /// rules that apply at every stage. Absent when the stage was decided or given.
+    /// The stage checked; `None` (JSON `null`) exactly when `--stage auto` could not decide,
+    /// so no format can name a stage the run did not settle on.
+    pub stage: Option<Stage>,
+    /// Why `--stage auto` could not decide the stage. Absent when the stage was decided or
+    /// given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_undecided: Option<Text>,
     pub plan: String,
@@ -166,10 +168,7 @@ impl Report {
 
     /// The stage as people read it: `undecided` when `--stage auto` could not tell.
     pub fn stage_shown(&self) -> &'static str {
-        match self.stage_undecided {
-            Some(_) => "undecided",
-            None => self.stage.as_str(),
-        }
+        self.stage.map_or("undecided", Stage::as_str)
     }
 
     pub fn new(
@@ -256,7 +255,9 @@ impl Report {
         Report {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo::current(),
-            stage: stage.stage,
+            // The rules judged an undecided run at a basis stage, for the rules that apply at
+            // every stage; that basis is not the stage, and no report names it.
+            stage: stage.undecided.is_none().then_some(stage.stage),
             stage_undecided: stage.undecided,
             plan: plan.path.clone(),
             endpoints: Endpoints {

@@ -77,12 +77,37 @@ pub struct UnknownSelector {
     pub help: Option<String>,
 }
 
-/// The rules chosen by `--select` (all when empty) minus `--ignore`, in registry order.
+/// A selection that leaves no rule (`--select grants --ignore grants`, or `lint --select
+/// grants`): a run that evaluates nothing would print PASSED about nothing.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{selection} leaves no rule to run")]
+#[diagnostic(code(usage::empty_selection))]
+pub struct EmptySelection {
+    /// The flags as given: `--select grants --ignore grants`.
+    pub selection: String,
+    #[help]
+    pub help: String,
+}
+
+/// Why `--select`/`--ignore` cannot be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SelectionError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Unknown(#[from] UnknownSelector),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Empty(#[from] EmptySelection),
+}
+
+/// The rules chosen by `--select` (all when empty) minus `--ignore`, in registry order; with
+/// `input`, only the rules reading that input (`lint`: the plan alone). A selection naming an
+/// unknown id or area, or leaving no rule, is refused.
 pub fn select(
     select: &[String],
     ignore: &[String],
     input: Option<Input>,
-) -> Result<Vec<&'static Rule>, UnknownSelector> {
+) -> Result<Vec<&'static Rule>, SelectionError> {
     let rules = registry::ALL;
     for selector in select.iter().chain(ignore) {
         if !rules.iter().any(|rule| matches(rule, selector)) {
@@ -92,16 +117,49 @@ pub fn select(
                 selector: selector.clone(),
                 help: crate::plan::did_you_mean(selector, &known)
                     .or(Some("`oms-preflight rules` lists the catalog".into())),
-            });
+            }
+            .into());
         }
     }
-    Ok(rules
+    let selected: Vec<&'static Rule> = rules
         .iter()
         .copied()
         .filter(|rule| select.is_empty() || select.iter().any(|s| matches(rule, s)))
         .filter(|rule| !ignore.iter().any(|s| matches(rule, s)))
+        .collect();
+    let runnable: Vec<&'static Rule> = selected
+        .iter()
+        .copied()
         .filter(|rule| input.is_none_or(|input| rule.input == input))
-        .collect())
+        .collect();
+    if !runnable.is_empty() {
+        return Ok(runnable);
+    }
+    let flags: Vec<String> = select
+        .iter()
+        .map(|selector| format!("--select {selector}"))
+        .chain(ignore.iter().map(|selector| format!("--ignore {selector}")))
+        .collect();
+    let help = match (selected.is_empty(), input) {
+        (false, Some(input)) => {
+            let mut areas: Vec<&str> = Vec::new();
+            for rule in rules.iter().filter(|rule| rule.input == input) {
+                if !areas.contains(&rule.area()) {
+                    areas.push(rule.area());
+                }
+            }
+            format!(
+                "lint runs only the rules that read the plan alone (areas {}); `oms-preflight check` runs the others",
+                areas.join(", ")
+            )
+        }
+        _ => "--ignore removes rules --select chose; select at least one rule it does not ignore (`oms-preflight rules` lists the catalog)".to_string(),
+    };
+    Err(EmptySelection {
+        selection: flags.join(" "),
+        help,
+    }
+    .into())
 }
 
 fn matches(rule: &Rule, selector: &str) -> bool {

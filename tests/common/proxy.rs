@@ -3,6 +3,7 @@
 //! COM_STMT_PREPARE payloads of the MySQL protocol), so tests can check what reached the
 //! server.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,6 +18,10 @@ pub enum Fault {
     Latency(Duration),
     /// Forward the first bytes of each connection faithfully, then hold every chunk this long.
     SlowAfter(usize, Duration),
+    /// Forward the login and the session's setup (the driver's own query, `SET SESSION …`)
+    /// faithfully, then hold every chunk this long: a tenant that lets the user in and then
+    /// answers nothing in time.
+    SlowAfterSetup(Duration),
     /// Reset each connection once the server has sent this many bytes on it.
     ResetAfter(usize),
     /// Accept connections and never answer.
@@ -57,6 +62,10 @@ async fn relay(
     let server = TcpStream::connect(("127.0.0.1", target)).await?;
     let (mut client_read, mut client_write) = client.into_split();
     let (mut server_read, mut server_write) = server.into_split();
+    // Set once the client sends a statement of its own (not the driver's, not a session
+    // setting): what the server sends after that is a result the collector waits for.
+    let set_up = Arc::new(AtomicBool::new(false));
+    let setting_up = set_up.clone();
     let upstream = async move {
         let mut parser = PacketParser::default();
         let mut buffer = [0u8; 8192];
@@ -66,6 +75,11 @@ async fn relay(
                 return Ok::<_, std::io::Error>(());
             }
             for statement in parser.feed(&buffer[..n]) {
+                let setup = statement.starts_with("SET ")
+                    || statement == "SELECT @@max_allowed_packet,@@wait_timeout";
+                if !setup {
+                    setting_up.store(true, Ordering::SeqCst);
+                }
                 recorded.lock().unwrap().push(statement);
             }
             server_write.write_all(&buffer[..n]).await?;
@@ -82,6 +96,9 @@ async fn relay(
             match fault {
                 Fault::Latency(delay) => tokio::time::sleep(delay).await,
                 Fault::SlowAfter(limit, delay) if sent + n > limit => {
+                    tokio::time::sleep(delay).await
+                }
+                Fault::SlowAfterSetup(delay) if set_up.load(Ordering::SeqCst) => {
                     tokio::time::sleep(delay).await
                 }
                 Fault::ResetAfter(limit) if sent + n > limit => {

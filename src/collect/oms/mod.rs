@@ -85,17 +85,22 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(oms: &OmsPlan, password: Secret, timeout: Duration) -> Result<Client, String> {
+    /// A client of `oms`, trusting `ca` (the bytes of `[oms] ca`, read with the plan) besides
+    /// the system's roots.
+    pub fn new(
+        oms: &OmsPlan,
+        ca: Option<&[u8]>,
+        password: Secret,
+        timeout: Duration,
+    ) -> Result<Client, String> {
         // reqwest is built without a default crypto provider; use ring, as mysql_async does.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("oms-preflight/", env!("CARGO_PKG_VERSION")));
-        if let Some(ca) = &oms.ca {
-            let pem =
-                std::fs::read(ca).map_err(|error| format!("cannot read [oms] ca {ca}: {error}"))?;
-            let certificate = reqwest::Certificate::from_pem(&pem)
+        if let (Some(pem), Some(ca)) = (ca, &oms.ca) {
+            let certificate = reqwest::Certificate::from_pem(pem)
                 .map_err(|error| format!("[oms] ca {ca} is not a PEM certificate: {error}"))?;
             builder = builder.add_root_certificate(certificate);
         }
@@ -413,11 +418,20 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 
 /// Collects OMS facts for `plan`, within [`bound`] of `timeout`. Never fails: what could not be
 /// read is unavailable, with why.
-pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Duration) -> OmsFacts {
+pub async fn collect(
+    plan: &Plan,
+    oms: &OmsPlan,
+    ca: Option<&[u8]>,
+    password: Secret,
+    timeout: Duration,
+) -> OmsFacts {
     let limit = bound(timeout);
     let deadline = Instant::now() + limit;
-    let collected =
-        tokio::time::timeout_at(deadline, collect_unbounded(plan, oms, password, timeout)).await;
+    let collected = tokio::time::timeout_at(
+        deadline,
+        collect_unbounded(plan, oms, ca, password, timeout),
+    )
+    .await;
     crate::progress::done(
         crate::progress::Endpoint::Oms,
         matches!(&collected, Ok(facts) if matches!(facts.access, Access::Granted)),
@@ -448,6 +462,7 @@ pub async fn collect(plan: &Plan, oms: &OmsPlan, password: Secret, timeout: Dura
 async fn collect_unbounded(
     plan: &Plan,
     oms: &OmsPlan,
+    ca: Option<&[u8]>,
     password: Secret,
     timeout: Duration,
 ) -> OmsFacts {
@@ -472,7 +487,7 @@ async fn collect_unbounded(
             },
         );
     }
-    let client = match Client::new(oms, password, timeout) {
+    let client = match Client::new(oms, ca, password, timeout) {
         Ok(client) => Arc::new(client),
         Err(reason) => {
             return failed(

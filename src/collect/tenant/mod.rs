@@ -86,6 +86,8 @@ pub struct Extras<'a> {
     pub drc: Option<(&'a str, &'a Secret)>,
     /// Where columns, keys and triggers are read.
     pub catalog: CatalogChoice,
+    /// The bytes of the tenant's `tls = { ca }`, read with the plan: connect with TLS, trusting it.
+    pub ca: Option<&'a [u8]>,
 }
 
 /// How long one tenant's collection may take at most: `4 × timeout`. The login takes at most one
@@ -106,7 +108,7 @@ pub async fn collect(
     extras: Extras<'_>,
 ) -> TenantFacts {
     let deadline = Instant::now() + bound(timeout);
-    let pool = Pool::new(options(plan, &plan.user, password, timeout));
+    let pool = Pool::new(options(plan, extras.ca, &plan.user, password, timeout));
     let (mut facts, drc_login) = tokio::join!(
         collect_with(
             &pool,
@@ -118,7 +120,9 @@ pub async fn collect(
         ),
         async {
             match extras.drc {
-                Some((user, secret)) => Some(drc_login(plan, user, secret, timeout).await),
+                Some((user, secret)) => {
+                    Some(drc_login(plan, extras.ca, user, secret, timeout).await)
+                }
                 None => None,
             }
         }
@@ -138,11 +142,12 @@ pub async fn collect(
 /// Whether `user` can open a session: the sys-tenant DRC user OMS reads logs with.
 async fn drc_login(
     plan: &TenantPlan,
+    ca: Option<&[u8]>,
     user: &str,
     password: &Secret,
     timeout: Duration,
 ) -> Fact<()> {
-    let attempt = mysql_async::Conn::new(options(plan, user, password, timeout));
+    let attempt = mysql_async::Conn::new(options(plan, ca, user, password, timeout));
     match connect(&plan.endpoint(), user, timeout, attempt).await {
         Err(reason) => Fact::unavailable(reason),
         Ok(conn) => {
@@ -170,7 +175,13 @@ async fn connect<C>(
     }
 }
 
-fn options(plan: &TenantPlan, user: &str, password: &Secret, timeout: Duration) -> OptsBuilder {
+fn options(
+    plan: &TenantPlan,
+    ca: Option<&[u8]>,
+    user: &str,
+    password: &Secret,
+    timeout: Duration,
+) -> OptsBuilder {
     let mut setup: Vec<String> = statements::SESSION_SETUP
         .iter()
         .map(|s| s.to_string())
@@ -191,10 +202,8 @@ fn options(plan: &TenantPlan, user: &str, password: &Secret, timeout: Duration) 
         .prefer_socket(false)
         .init(setup)
         .pool_opts(PoolOpts::default().with_constraints(constraints));
-    match &plan.tls_ca {
-        Some(ca) => builder.ssl_opts(
-            SslOpts::default().with_root_certs(vec![std::path::PathBuf::from(ca).into()]),
-        ),
+    match ca {
+        Some(ca) => builder.ssl_opts(SslOpts::default().with_root_certs(vec![ca.to_vec().into()])),
         None => builder,
     }
 }
