@@ -14,14 +14,14 @@ use crate::collect::bundle::Bundle;
 use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
-use crate::i18n::{self, Lang};
+use crate::i18n::{self, Label, Lang};
 use crate::output::{self, WriteError};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waivers};
 use crate::progress::{self, Endpoint};
 use crate::report::text::printable;
 use crate::report::{self, Report};
-use crate::rules::{Input, Rule, Stage, Topology, docs, engine, registry};
+use crate::rules::{Input, Rule, Stage, Topology, engine, registry};
 
 /// What every command shares: the language people read, and whether stderr stays quiet.
 #[derive(Debug, Clone, Copy)]
@@ -343,9 +343,10 @@ fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
                         "severity": rule.severity,
                         "stages": stages(rule),
                         "topologies": topologies(rule),
-                        "reads": docs::reads(rule),
-                        "summary": rule.summary,
-                        "docs": docs::body(rule),
+                        "reads": i18n::pages::reads_in(ui.lang, rule),
+                        // Keys and ids never change with the language; what people read does.
+                        "summary": i18n::summary(ui.lang, rule),
+                        "docs": i18n::pages::body(ui.lang, rule),
                     })
                 })
                 .collect();
@@ -355,12 +356,13 @@ fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
             let mut table = comfy_table::Table::new();
             table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
             table.set_header(
-                ["id", "severity", "stage", "checks"].map(|word| i18n::tr(ui.lang, word)),
+                [Label::RuleId, Label::Severity, Label::Stage, Label::Checks]
+                    .map(|label| label.get(ui.lang)),
             );
             for rule in registry::ALL {
                 table.add_row(vec![
                     rule.id,
-                    i18n::tr(ui.lang, rule.severity.as_str()),
+                    i18n::severity(ui.lang, rule.severity),
                     &i18n::stages(ui.lang, rule),
                     i18n::summary(ui.lang, rule),
                 ]);

@@ -128,6 +128,7 @@ fn same_but_prose(en: &serde_json::Value, zh: &serde_json::Value, at: &str) {
         "reason",
         "stage_undecided",
         "text",
+        "markdown",
         "description",
     ];
     match (en, zh) {
@@ -603,5 +604,49 @@ fn the_chinese_report_of_schema_and_mirror_findings() {
             format!("{scenario}-{}-markdown-zh", stage.as_str()),
             report::markdown::render_in(&report, Lang::ZhCn)
         );
+    }
+}
+
+/// `--lang zh-CN` reaches every format people read, the machine ones included: the catalog's
+/// summary and docs, and the labels SARIF and JUnit put around the findings. Keys, ids, levels
+/// and SQL stay.
+#[test]
+fn the_catalog_sarif_and_junit_speak_chinese_when_asked() {
+    let (json, _, code) = run(&["rules", "--format", "json", "--lang", "zh-CN"]);
+    assert_eq!(code, 0);
+    let catalog: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for rule in catalog.as_array().unwrap() {
+        let id = rule["id"].as_str().unwrap();
+        assert!(id.is_ascii(), "{id}");
+        for key in ["summary", "docs"] {
+            let text = rule[key].as_str().unwrap();
+            assert!(oms_preflight::i18n::has_chinese(text), "{id} {key}: {text}");
+        }
+    }
+    // A reverse-stage replay without [oms]: a finding with its fix, and inconclusive rules.
+    let bundle = "fixtures/scenarios/missing-target-insert/bundle.json";
+    let replay = |format: &str| {
+        run(&[
+            "check",
+            "--snapshot",
+            bundle,
+            "--stage",
+            "reverse",
+            "--format",
+            format,
+            "--lang",
+            "zh-CN",
+        ])
+        .0
+    };
+    let sarif = replay("sarif");
+    assert!(!sarif.contains("is inconclusive"), "{sarif}");
+    assert!(sarif.contains("无法判定："), "{sarif}");
+    let junit = replay("junit");
+    for english in ["inconclusive: ", "help: ", "fix: ", "error: "] {
+        assert!(!junit.contains(english), "{english} in {junit}");
+    }
+    for chinese in ["无法判定：", "建议：", "修复：", "错误："] {
+        assert!(junit.contains(chinese), "{chinese} not in {junit}");
     }
 }

@@ -8,9 +8,11 @@
 //! summary and documentation is one file, `src/i18n/zh-CN/<rule id>.md`, embedded at build
 //! time (build.rs): its first line is the summary, then the three sections of [`ZH_SECTIONS`].
 
+mod labels;
 pub mod pages;
 mod text;
 
+pub use labels::Label;
 pub use text::{Text, serialized_in, spaced};
 
 use crate::rules::{Rule, Severity, Stage};
@@ -60,86 +62,6 @@ impl Lang {
     }
 }
 
-/// `english`, or its Chinese when the language is Chinese and the phrase is known: the fixed
-/// words of the reports.
-pub fn tr(lang: Lang, english: &'static str) -> &'static str {
-    if !lang.is_zh() {
-        return english;
-    }
-    WORDS
-        .iter()
-        .find(|(en, _)| *en == english)
-        .map_or(english, |(_, zh)| zh)
-}
-
-/// The fixed words of the reports, English → Chinese, in OMS's and OceanBase's own terms.
-const WORDS: &[(&str, &str)] = &[
-    // Statuses and severities.
-    ("pass", "通过"),
-    ("fail", "失败"),
-    ("warn", "仅警告"),
-    ("inconclusive", "无法判定"),
-    ("skipped", "已跳过"),
-    ("waived", "已豁免"),
-    ("error", "错误"),
-    ("warning", "警告"),
-    ("info", "提示"),
-    ("errors", "错误数"),
-    ("warnings", "警告数"),
-    // Verdicts.
-    ("PASSED", "通过"),
-    ("FAILED", "未通过"),
-    ("INCOMPLETE", "检查不完整"),
-    ("ERROR", "出错"),
-    // Summary table.
-    ("area", "区域"),
-    ("rules", "规则数"),
-    // Header and diagnostics.
-    ("stage", "阶段"),
-    ("plan", "计划"),
-    ("undecided", "未定"),
-    ("unknown", "未知"),
-    ("set here", "在此设置"),
-    ("fix: ", "修复："),
-    ("(waived) ", "（已豁免）"),
-    // Markdown.
-    ("Errors", "错误"),
-    ("Warnings", "警告"),
-    ("Notes", "提示"),
-    ("Waived", "已豁免"),
-    ("Skipped", "已跳过"),
-    ("Not checked (inconclusive)", "未检查（无法判定）"),
-    (
-        "Fix SQL (review before running; oms-preflight never runs it)",
-        "修复 SQL（执行前请审阅；oms-preflight 从不执行）",
-    ),
-    (
-        "| rule | side | object | finding | what to do |",
-        "| 规则 | 端 | 对象 | 问题 | 处理建议 |",
-    ),
-    (
-        "| rule | side | object | finding | waiver |",
-        "| 规则 | 端 | 对象 | 问题 | 豁免 |",
-    ),
-    ("| rule | why |", "| 规则 | 原因 |"),
-    (
-        "| endpoint | user | OceanBase | mode | columns from |",
-        "| 端点 | 用户 | OceanBase | 模式 | 列信息来源 |",
-    ),
-    ("reachable", "可达"),
-    ("refused", "拒绝访问"),
-    ("no answer", "无应答"),
-    ("inner_tables", "内部表"),
-    // Catalog and pages.
-    ("id", "规则"),
-    ("severity", "严重级别"),
-    ("checks", "检查内容"),
-    ("topology", "拓扑"),
-    ("reads", "读取"),
-    ("every stage", "所有阶段"),
-    ("both", "两种拓扑"),
-];
-
 /// A stage as people read it: the value `--stage` takes, and in Chinese what it means.
 pub fn stage(lang: Lang, stage: &str) -> String {
     let gloss = match stage {
@@ -158,15 +80,25 @@ pub fn stage(lang: Lang, stage: &str) -> String {
 
 /// A severity's name: `error`, `错误`.
 pub fn severity(lang: Lang, severity: Severity) -> &'static str {
-    tr(lang, severity.as_str())
+    match severity {
+        Severity::Error => Label::Error,
+        Severity::Warning => Label::Warning,
+        Severity::Info => Label::Info,
+    }
+    .get(lang)
 }
 
 /// `2 errors`, `1 warning`, `2 个错误`.
-pub fn count(lang: Lang, n: usize, one: &'static str, many: &'static str) -> String {
+pub fn count(lang: Lang, n: usize, severity: Severity) -> String {
+    let (one, many) = match severity {
+        Severity::Error => ("error", "errors"),
+        Severity::Warning => ("warning", "warnings"),
+        Severity::Info => ("info", "notes"),
+    };
     match lang {
         Lang::En if n == 1 => format!("1 {one}"),
         Lang::En => format!("{n} {many}"),
-        Lang::ZhCn => format!("{n} 个{}", tr(lang, one)),
+        Lang::ZhCn => format!("{n} 个{}", self::severity(lang, severity)),
     }
 }
 
@@ -241,7 +173,7 @@ pub fn summary(lang: Lang, rule: &Rule) -> &'static str {
 /// `forward`, `reverse 和 running`: the stages a rule applies at.
 pub fn stages(lang: Lang, rule: &Rule) -> String {
     if rule.stages.is_empty() {
-        return tr(lang, "every stage").to_string();
+        return Label::EveryStage.get(lang).to_string();
     }
     match lang {
         Lang::En => Stage::list(rule.stages),
@@ -303,9 +235,10 @@ mod tests {
 
     #[test]
     fn counts_agree_with_their_number() {
-        assert_eq!(count(Lang::En, 1, "error", "errors"), "1 error");
-        assert_eq!(count(Lang::En, 2, "error", "errors"), "2 errors");
-        assert_eq!(count(Lang::En, 0, "warning", "warnings"), "0 warnings");
-        assert_eq!(count(Lang::ZhCn, 2, "error", "errors"), "2 个错误");
+        assert_eq!(count(Lang::En, 1, Severity::Error), "1 error");
+        assert_eq!(count(Lang::En, 2, Severity::Error), "2 errors");
+        assert_eq!(count(Lang::En, 0, Severity::Warning), "0 warnings");
+        assert_eq!(count(Lang::En, 3, Severity::Info), "3 notes");
+        assert_eq!(count(Lang::ZhCn, 2, Severity::Error), "2 个错误");
     }
 }

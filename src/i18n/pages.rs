@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Lang, Text, area_name, stages, summary, tr, zh_rule};
+use super::{Label, Lang, Text, area_name, severity, stages, summary, zh_rule};
 use crate::rules::{Input, Rule, Topology, docs, registry};
 
 /// The page of `rule` in `lang`: the English page, or the Chinese one when the rule has its
@@ -18,7 +18,7 @@ pub fn page(lang: Lang, rule: &Rule) -> String {
             let _ = writeln!(
                 page,
                 "| {} | {} | {} | {} |\n",
-                tr(lang, rule.severity.as_str()),
+                severity(lang, rule.severity),
                 stages(lang, rule),
                 topology(rule),
                 reads(rule)
@@ -36,6 +36,15 @@ pub fn page(lang: Lang, rule: &Rule) -> String {
     }
 }
 
+/// The documentation of `rule` (its sections, without the page's header) in `lang`: the
+/// Chinese text when the rule has one, else the doc comment.
+pub fn body(lang: Lang, rule: &Rule) -> String {
+    match (lang, zh_rule(rule.id)) {
+        (Lang::ZhCn, Some(text)) => text.body.to_string(),
+        _ => docs::body(rule),
+    }
+}
+
 /// rules/zh-CN/README.md: every rule, in catalog order.
 pub fn index() -> String {
     let mut index = String::from(
@@ -48,7 +57,7 @@ pub fn index() -> String {
         let _ = writeln!(
             index,
             "| [`{id}`]({id}.md) | {} | {} | {} |",
-            tr(Lang::ZhCn, rule.severity.as_str()),
+            severity(Lang::ZhCn, rule.severity),
             stages(Lang::ZhCn, rule),
             summary(Lang::ZhCn, rule),
             id = rule.id
@@ -86,17 +95,17 @@ pub fn area(lang: Lang, area: &str) -> Option<String> {
     let _ = writeln!(
         page,
         "| {} | {} | {} | {} |\n|---|---|---|---|",
-        tr(lang, "id"),
-        tr(lang, "severity"),
-        tr(lang, "stage"),
-        tr(lang, "checks")
+        Label::RuleId.get(lang),
+        Label::Severity.get(lang),
+        Label::Stage.get(lang),
+        Label::Checks.get(lang)
     );
     for rule in rules {
         let _ = writeln!(
             page,
             "| `{}` | {} | {} | {} |",
             rule.id,
-            tr(lang, rule.severity.as_str()),
+            severity(lang, rule.severity),
             stages(lang, rule),
             summary(lang, rule)
         );
@@ -110,7 +119,15 @@ fn topology(rule: &Rule) -> String {
             Topology::TwoProjects => "two-projects（两个项目）".to_string(),
             Topology::SingleProject => "single-project（单个容灾双活项目）".to_string(),
         },
-        _ => tr(Lang::ZhCn, "both").to_string(),
+        _ => Label::BothTopologies.zh().to_string(),
+    }
+}
+
+/// What the rule reads in `lang`: the source, then the facts it needs.
+pub fn reads_in(lang: Lang, rule: &Rule) -> String {
+    match lang {
+        Lang::En => docs::reads(rule),
+        Lang::ZhCn => reads(rule),
     }
 }
 

@@ -37,7 +37,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     let mut annotations: Vec<(&str, String, usize, String)> = Vec::new();
     for finding in &report.findings {
         let (level, prefix) = match (&finding.waiver, finding.severity) {
-            (Some(_), _) => ("notice", crate::i18n::tr(lang, "(waived) ")),
+            (Some(_), _) => ("notice", crate::i18n::Label::WaivedPrefix.get(lang)),
             (None, Severity::Error) => ("error", ""),
             (None, Severity::Warning) => ("warning", ""),
             (None, Severity::Info) => ("notice", ""),

@@ -12,9 +12,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnost
 use super::excerpt::{self, Excerpted, Source};
 use super::text::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
-use crate::exit;
 use crate::facts::{Catalog, CatalogSource};
-use crate::i18n::{self, Lang, Text, tr};
+use crate::i18n::{self, Label, Lang, Text};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, registry};
 
@@ -92,9 +91,9 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
         "{} {} · {} {} · {} {}",
         report.tool.name,
         report.tool.version,
-        tr(lang, "stage"),
+        Label::Stage.get(lang),
         i18n::stage(lang, report.stage_shown()),
-        tr(lang, "plan"),
+        Label::Plan.get(lang),
         printable(&report.plan)
     );
     if let Some(why) = &report.stage_undecided {
@@ -111,7 +110,7 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
             catalog,
         }) = endpoint
         {
-            let unknown = tr(lang, "unknown");
+            let unknown = Label::Unknown.get(lang);
             let (ob_version, mode) = (
                 printable(ob_version.as_deref().unwrap_or(unknown)),
                 printable(mode.as_deref().unwrap_or(unknown)),
@@ -181,7 +180,7 @@ fn diagnostic(
         .as_ref()
         .map(|w: &AppliedWaiver| i18n::waived(lang, &w.expires, &w.owner, &w.reason));
     let prefix = if waived.is_some() {
-        tr(lang, "(waived) ")
+        Label::WaivedPrefix.get(lang)
     } else {
         ""
     };
@@ -198,13 +197,13 @@ fn diagnostic(
         let _ = write!(help, "\n{}", printable(&waived));
     }
     for line in &finding.fix {
-        let _ = write!(help, "\n{}{}", tr(lang, "fix: "), printable(line));
+        let _ = write!(help, "\n{}{}", Label::FixPrefix.get(lang), printable(line));
     }
     if !help.is_empty() {
         diagnostic = diagnostic.with_help(help.trim_start());
     }
     if let Some(span) = &finding.plan_span {
-        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), tr(lang, "set here")));
+        diagnostic = diagnostic.with_label(LabeledSpan::at(span.clone(), Label::SetHere.get(lang)));
     }
     out.push_str(&render_on(handler, &diagnostic, Some(plan)));
     out.push('\n');
@@ -235,18 +234,18 @@ fn summary_table(report: &Report, lang: Lang, out: &mut String) {
     table.load_style(presets::UTF8_FULL_CONDENSED);
     table.set_header(
         [
-            "area",
-            "rules",
-            "pass",
-            "fail",
-            "warn",
-            "inconclusive",
-            "skipped",
-            "waived",
-            "errors",
-            "warnings",
+            Label::Area,
+            Label::RuleCount,
+            Label::Pass,
+            Label::Fail,
+            Label::Warn,
+            Label::Inconclusive,
+            Label::Skipped,
+            Label::Waived,
+            Label::ErrorCount,
+            Label::WarningCount,
         ]
-        .map(|word| tr(lang, word)),
+        .map(|label| label.get(lang)),
     );
     for area in areas() {
         let outcomes: Vec<_> = report
@@ -300,7 +299,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
         let _ = writeln!(
             out,
             "\n{}{}",
-            tr(lang, status.as_str()),
+            super::status_label(status).get(lang),
             if lang.is_zh() { "：" } else { ":" }
         );
         let (blocked, own): (Vec<_>, Vec<_>) = entries
@@ -356,12 +355,7 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
 
 fn verdict(report: &Report, lang: Lang, out: &mut String) {
     let s = &report.summary;
-    let word = match report.exit_code {
-        exit::OK => "PASSED",
-        exit::FINDINGS => "FAILED",
-        exit::INCOMPLETE => "INCOMPLETE",
-        _ => "ERROR",
-    };
+    let word = super::verdict(report.exit_code).en();
     let warned = report
         .outcomes
         .iter()
@@ -369,11 +363,11 @@ fn verdict(report: &Report, lang: Lang, out: &mut String) {
         .count();
     let failed = s.fail - warned;
     let mut findings = vec![
-        i18n::count(lang, s.errors, "error", "errors"),
-        i18n::count(lang, s.warnings, "warning", "warnings"),
+        i18n::count(lang, s.errors, Severity::Error),
+        i18n::count(lang, s.warnings, Severity::Warning),
     ];
     if s.infos > 0 {
-        findings.push(i18n::count(lang, s.infos, "info", "notes"));
+        findings.push(i18n::count(lang, s.infos, Severity::Info));
     }
     let line = match lang {
         Lang::En => format!(
@@ -389,7 +383,7 @@ fn verdict(report: &Report, lang: Lang, out: &mut String) {
         ),
         Lang::ZhCn => format!(
             "{}：{}；共 {} 条规则：{} 条通过，{failed} 条失败，{warned} 条仅有警告，{} 条无法判定，{} 条已跳过，{} 条已豁免（退出码 {}）",
-            tr(lang, word),
+            super::verdict(report.exit_code).zh(),
             findings.join("，"),
             s.rules,
             s.pass,

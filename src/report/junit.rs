@@ -9,7 +9,7 @@ use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatu
 
 use super::text::printable;
 use super::{Report, ReportedFinding};
-use crate::i18n::Lang;
+use crate::i18n::{Label, Lang};
 use crate::rules::engine::Status;
 use crate::rules::registry;
 
@@ -42,7 +42,11 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             let status = match outcome.status {
                 Status::Inconclusive => {
                     let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
-                    status.set_message(format!("inconclusive: {}", reason(outcome)));
+                    status.set_message(format!(
+                        "{}{}",
+                        Label::InconclusivePrefix.get(lang),
+                        reason(outcome)
+                    ));
                     status.set_type("inconclusive");
                     status
                 }
@@ -73,15 +77,24 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 .iter()
                 .map(|f| {
                     let mut line = format!(
-                        "{}: {}",
-                        f.severity.as_str(),
+                        "{}{} {}",
+                        crate::i18n::severity(lang, f.severity),
+                        if lang.is_zh() { "：" } else { ":" },
                         printable(f.message.get(lang))
                     );
                     if let Some(help) = &f.help {
-                        line.push_str(&format!("\nhelp: {}", printable(help.get(lang))));
+                        line.push_str(&format!(
+                            "\n{}{}",
+                            Label::HelpPrefix.get(lang),
+                            printable(help.get(lang))
+                        ));
                     }
                     for fix in &f.fix {
-                        line.push_str(&format!("\nfix: {}", printable(fix)));
+                        line.push_str(&format!(
+                            "\n{}{}",
+                            Label::FixPrefix.get(lang),
+                            printable(fix)
+                        ));
                     }
                     line
                 })

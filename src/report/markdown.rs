@@ -5,7 +5,8 @@ use std::fmt::Write;
 
 use super::text::{one_line, printable};
 use super::{Report, ReportedFinding};
-use crate::i18n::{self, Lang, tr};
+use crate::facts::CatalogSource;
+use crate::i18n::{self, Label, Lang};
 use crate::rules::Severity;
 use crate::rules::engine::Status;
 
@@ -23,17 +24,13 @@ pub fn render(report: &Report) -> String {
 pub fn render_in(report: &Report, lang: Lang) -> String {
     let mut out = String::new();
     let s = &report.summary;
-    let verdict = match report.exit_code {
-        0 => "PASSED",
-        1 => "FAILED",
-        3 => "INCOMPLETE",
-        _ => "ERROR",
-    };
+    let verdict = super::verdict(report.exit_code);
     let stage = i18n::stage(lang, report.stage_shown());
     let _ = match lang {
         Lang::En => writeln!(
             out,
-            "## oms-preflight: {verdict} (exit {})\n\nPlan `{}`, stage **{stage}**, oms-preflight {}.\n",
+            "## oms-preflight: {} (exit {})\n\nPlan `{}`, stage **{stage}**, oms-preflight {}.\n",
+            verdict.en(),
             report.exit_code,
             one_line(&report.plan),
             report.tool.version
@@ -41,7 +38,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         Lang::ZhCn => writeln!(
             out,
             "## oms-preflight：{}（退出码 {}）\n\n计划 `{}`，阶段 **{stage}**，oms-preflight {}。\n",
-            tr(lang, verdict),
+            verdict.zh(),
             report.exit_code,
             one_line(&report.plan),
             report.tool.version
@@ -60,10 +57,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     let _ = writeln!(
         out,
         "{}\n|---|---|---|---|---|",
-        tr(
-            lang,
-            "| endpoint | user | OceanBase | mode | columns from |"
-        )
+        Label::EndpointsTableHeader.get(lang)
     );
     let (tenant_a, tenant_b) = (i18n::side(lang, "a"), i18n::side(lang, "b"));
     for (name, endpoint) in [
@@ -74,7 +68,10 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             let catalog = match &e.catalog {
                 None => String::new(),
                 Some(catalog) => {
-                    let source = tr(lang, catalog.source.as_str());
+                    let source = match catalog.source {
+                        CatalogSource::InnerTables => Label::InnerTables.get(lang),
+                        CatalogSource::InformationSchema => "information_schema",
+                    };
                     match &catalog.fallback_reason {
                         None => source.to_string(),
                         Some(reason) => format!("{source} ({})", cell(reason)),
@@ -85,20 +82,18 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 out,
                 "| {name} | {} | {} | {} | {catalog} |",
                 cell(&e.user),
-                cell(e.ob_version.as_deref().unwrap_or(tr(lang, "unknown"))),
-                cell(e.mode.as_deref().unwrap_or(tr(lang, "unknown")))
+                cell(e.ob_version.as_deref().unwrap_or(Label::Unknown.get(lang))),
+                cell(e.mode.as_deref().unwrap_or(Label::Unknown.get(lang)))
             );
         }
     }
     if let Some(oms) = &report.endpoints.oms {
-        let reachable = tr(
-            lang,
-            match oms.reachable {
-                Some(true) => "reachable",
-                Some(false) => "refused",
-                None => "no answer",
-            },
-        );
+        let reachable = match oms.reachable {
+            Some(true) => Label::Reachable,
+            Some(false) => Label::Refused,
+            None => Label::NoAnswer,
+        }
+        .get(lang);
         let _ = writeln!(out, "| OMS | {} | | {reachable} | |", cell(&oms.url));
     }
     if let Some(state) = &report.pair {
@@ -115,8 +110,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             let _ = writeln!(out, "- {}", one_line(&line));
         }
     }
-    let errors = i18n::count(lang, s.errors, "error", "errors");
-    let warnings = i18n::count(lang, s.warnings, "warning", "warnings");
+    let errors = i18n::count(lang, s.errors, Severity::Error);
+    let warnings = i18n::count(lang, s.warnings, Severity::Warning);
     let _ = match lang {
         Lang::En => writeln!(
             out,
@@ -135,9 +130,9 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         .filter(|f| f.waiver.is_none())
         .collect();
     for (severity, title) in [
-        (Severity::Error, "Errors"),
-        (Severity::Warning, "Warnings"),
-        (Severity::Info, "Notes"),
+        (Severity::Error, Label::ErrorsHeading),
+        (Severity::Warning, Label::WarningsHeading),
+        (Severity::Info, Label::NotesHeading),
     ] {
         let group: Vec<&&ReportedFinding> =
             open.iter().filter(|f| f.severity == severity).collect();
@@ -147,8 +142,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "### {}\n\n{}\n|---|---|---|---|---|",
-            tr(lang, title),
-            tr(lang, "| rule | side | object | finding | what to do |")
+            title.get(lang),
+            Label::FindingsTableHeader.get(lang)
         );
         for f in group {
             let _ = writeln!(
@@ -165,14 +160,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
     }
     let fixes: Vec<&&ReportedFinding> = open.iter().filter(|f| !f.fix.is_empty()).collect();
     if !fixes.is_empty() {
-        let _ = writeln!(
-            out,
-            "### {}\n\n```sql",
-            tr(
-                lang,
-                "Fix SQL (review before running; oms-preflight never runs it)"
-            )
-        );
+        let _ = writeln!(out, "### {}\n\n```sql", Label::FixSqlHeading.get(lang));
         for f in fixes {
             let _ = writeln!(out, "-- {}: {}", i18n::side(lang, f.side.as_str()), f.rule);
             for line in &f.fix {
@@ -190,8 +178,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "### {}\n\n{}\n|---|---|---|---|---|",
-            tr(lang, "Waived"),
-            tr(lang, "| rule | side | object | finding | waiver |")
+            Label::WaivedHeading.get(lang),
+            Label::WaivedTableHeader.get(lang)
         );
         for f in waived {
             let w = f.waiver.as_ref().expect("waived");
@@ -208,8 +196,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         out.push('\n');
     }
     for (status, title) in [
-        (Status::Inconclusive, "Not checked (inconclusive)"),
-        (Status::Skipped, "Skipped"),
+        (Status::Inconclusive, Label::NotCheckedHeading),
+        (Status::Skipped, Label::SkippedHeading),
     ] {
         let entries = report.not_run(status);
         if entries.is_empty() {
@@ -218,8 +206,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "### {}\n\n{}\n|---|---|",
-            tr(lang, title),
-            tr(lang, "| rule | why |")
+            title.get(lang),
+            Label::ReasonsTableHeader.get(lang)
         );
         for entry in entries {
             let rules: Vec<String> = entry.rules.iter().map(|rule| format!("`{rule}`")).collect();

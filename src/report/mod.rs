@@ -20,7 +20,7 @@ use crate::facts::Side;
 use crate::facts::ToolInfo;
 use crate::facts::oms::Access;
 use crate::facts::{Catalog, Facts, TenantFacts};
-use crate::i18n::Text;
+use crate::i18n::{Label, Text};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
 use crate::rules::{ResolvedStage, Severity, Stage, registry};
@@ -336,6 +336,27 @@ fn distinguish_fingerprints(findings: &mut [ReportedFinding]) {
 }
 
 /// The area of a rule id as the catalog declares it (`grants` for `grants.source-read`).
+/// The verdict a report's exit code reads as: `PASSED`, `FAILED`, `INCOMPLETE`, `ERROR`.
+pub fn verdict(exit_code: u8) -> Label {
+    match exit_code {
+        exit::OK => Label::VerdictPassed,
+        exit::FINDINGS => Label::VerdictFailed,
+        exit::INCOMPLETE => Label::VerdictIncomplete,
+        _ => Label::VerdictError,
+    }
+}
+
+/// A status as the reports name it.
+pub fn status_label(status: Status) -> Label {
+    match status {
+        Status::Pass => Label::Pass,
+        Status::Fail => Label::Fail,
+        Status::Inconclusive => Label::Inconclusive,
+        Status::Skipped => Label::Skipped,
+        Status::Waived => Label::Waived,
+    }
+}
+
 pub fn area_of(rule: &str) -> &'static str {
     registry::find(rule).map_or("", |rule| rule.area())
 }

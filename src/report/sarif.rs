@@ -9,9 +9,10 @@ use serde_json::{Value, json};
 
 use super::Report;
 use super::text::printable;
-use crate::i18n::Lang;
+use crate::i18n::pages;
+use crate::i18n::{Label, Lang};
 use crate::rules::engine::Status;
-use crate::rules::{Severity, docs, registry};
+use crate::rules::{Severity, registry};
 
 pub fn render(report: &Report) -> String {
     render_in(report, Lang::En)
@@ -25,9 +26,9 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             json!({
                 "id": rule.id,
                 "name": rule.id,
-                "shortDescription": {"text": rule.summary},
-                "fullDescription": {"text": docs::body(rule)},
-                "help": {"text": docs::body(rule), "markdown": docs::page(rule)},
+                "shortDescription": {"text": crate::i18n::summary(lang, rule)},
+                "fullDescription": {"text": pages::body(lang, rule)},
+                "help": {"text": pages::body(lang, rule), "markdown": pages::page(lang, rule)},
                 "defaultConfiguration": {"level": level(rule.severity)},
                 "properties": {"tags": [rule.area()]},
             })
@@ -77,7 +78,13 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         .map(|outcome| {
             json!({
                 "level": "warning",
-                "message": {"text": format!("{} is inconclusive: {}", outcome.rule, printable(outcome.reason.as_ref().map_or("", |reason| reason.get(lang))))},
+                "message": {"text": format!(
+                    "{} {}{} {}",
+                    outcome.rule,
+                    Label::IsInconclusive.get(lang),
+                    if lang.is_zh() { "：" } else { ":" },
+                    printable(outcome.reason.as_ref().map_or("", |reason| reason.get(lang)))
+                )},
                 "descriptor": {"id": outcome.rule},
             })
         })
