@@ -34,14 +34,49 @@ pub use crate::plan::Topology;
 use crate::text;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 
-/// Declares a rule and keeps its doc comment as its documentation.
+/// Declares a rule and keeps its doc comment as its documentation. A rule states what is
+/// particular to it: `id`, `severity`, `input`, `summary` and `check` always, in this order with
+/// the others; `stages` and `topologies` only when it applies to fewer than all, `needs` and
+/// `optional` when it reads facts, `waivable: false` when no sign-off may accept its findings,
+/// `compares_sides: true` when it compares A with B.
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* pub static $name:ident = Rule { $($field:ident : $value:expr),* $(,)? };) => {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = Rule {
+            id: $id:expr,
+            severity: $severity:expr,
+            $(stages: $stages:expr,)?
+            $(topologies: $topologies:expr,)?
+            input: $input:expr,
+            $(needs: $needs:expr,)?
+            $(optional: $optional:expr,)?
+            $(waivable: $waivable:expr,)?
+            $(compares_sides: $compares_sides:expr,)?
+            summary: $summary:expr,
+            check: $check:expr $(,)?
+        };
+    ) => {
         $(#[doc = $doc])*
         pub static $name: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            severity: $severity,
+            stages: $crate::rules::declare_rule!(@or $($stages)?, &[]),
+            topologies: $crate::rules::declare_rule!(@or $($topologies)?, &[]),
+            input: $input,
+            needs: $crate::rules::declare_rule!(@or $($needs)?, &[]),
+            optional: $crate::rules::declare_rule!(@or $($optional)?, &[]),
+            waivable: $crate::rules::declare_rule!(@or $($waivable)?, true),
+            compares_sides: $crate::rules::declare_rule!(@or $($compares_sides)?, false),
+            summary: $summary,
             docs: concat!($($doc, "\n"),*),
-            $($field: $value),*
+            check: $check,
         };
+    };
+    (@or $value:expr, $default:expr) => {
+        $value
+    };
+    (@or , $default:expr) => {
+        $default
     };
 }
 pub(crate) use declare_rule;

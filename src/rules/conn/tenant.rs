@@ -25,13 +25,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "conn.tenant",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
-        needs: &[],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "tenant reachable, migration user can log in, facts collected",
         check: check,
     };

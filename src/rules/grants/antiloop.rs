@@ -31,13 +31,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.antiloop",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Databases],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "database test exists with CREATE, SELECT, INSERT, UPDATE, DELETE for the anti-loop table",
         check: check,
     };

@@ -24,13 +24,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.drc-user",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
-        needs: &[],
         optional: &[Need::DrcLogin, Need::OmsDataSources],
-        waivable: true,
-        compares_sides: false,
         summary: "a sys-tenant log-reading (DRC) user is declared for each cluster and can log in",
         check: check,
     };

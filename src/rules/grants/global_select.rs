@@ -16,13 +16,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.global-select",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "SELECT ON *.* (OMS target requirement)",
         check: check,
     };

@@ -20,13 +20,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.oceanbase-read",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants, Need::Server],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "SELECT on oceanbase.* (OB 4.0 and later)",
         check: check,
     };

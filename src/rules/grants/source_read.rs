@@ -22,13 +22,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.source-read",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "migration user has SELECT on every in-scope database",
         check: check,
     };

@@ -36,13 +36,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "grants.target-write",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "migration user can create and write every in-scope target database",
         check: check,
     };

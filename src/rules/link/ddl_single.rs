@@ -34,13 +34,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.ddl-single",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse],
         waivable: false,
-        compares_sides: false,
         summary: "DDL sync enabled on at most one link",
         check: check,
     };

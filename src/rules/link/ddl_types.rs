@@ -35,13 +35,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.ddl-types",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse],
-        waivable: true,
-        compares_sides: false,
         summary: "the DDL types chosen are ones OMS syncs between OB tenants",
         check: check,
     };

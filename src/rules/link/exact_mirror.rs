@@ -46,13 +46,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.exact-mirror",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse],
-        waivable: true,
-        compares_sides: false,
         summary: "both links carry every DML of whole tables one to one, no row or column filter, renames inverted (live projects)",
         check: check,
     };

@@ -22,13 +22,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.forward-migration",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsForward],
-        waivable: true,
-        compares_sides: false,
         summary: "the forward link has schema, full and incremental migration",
         check: check,
     };

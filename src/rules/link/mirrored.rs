@@ -23,13 +23,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.mirrored",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsForward],
-        waivable: true,
-        compares_sides: false,
         summary: "the reverse link is the mirror of the forward link",
         check: check,
     };

@@ -20,13 +20,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.reverse-incremental-only",
         severity: Severity::Error,
-        stages: &[],
         topologies: &[Topology::TwoProjects],
         input: Input::Plan,
-        needs: &[],
         optional: &[Need::OmsReverse],
-        waivable: true,
-        compares_sides: false,
         summary: "the reverse link's migration is exactly incremental",
         check: check,
     };

@@ -34,13 +34,7 @@ declare_rule! {
     pub static RULE = Rule {
         id: "link.system-databases",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no system database in scope; test, the anti-loop database, is a warning",
         check: check,
     };

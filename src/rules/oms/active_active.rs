@@ -24,12 +24,8 @@ declare_rule! {
         id: "oms.active-active",
         severity: Severity::Warning,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "the forward project is flagged active-active",
         check: check,
     };

@@ -29,13 +29,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.conflicts",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsOthers],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no other live OMS project writes the same target tables",
         check: check,
     };

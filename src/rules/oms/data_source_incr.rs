@@ -26,13 +26,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.data-source-incr",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsDataSources],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "both data sources can serve incremental capture: log user and config URL or OCP set",
         check: check,
     };

@@ -25,13 +25,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.data-sources",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsDataSources],
         optional: &[Need::Mode],
-        waivable: true,
-        compares_sides: false,
         summary: "both tenants are registered OMS data sources of the right type and tenant",
         check: check,
     };

@@ -27,13 +27,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.ddl-ring",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward, Need::OmsReverse, Need::OmsOthers],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "DDL-syncing links over every live project touching A or B form no cycle and no table receives DDL from two sources",
         check: check,
     };

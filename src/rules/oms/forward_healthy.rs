@@ -24,12 +24,8 @@ declare_rule! {
         id: "oms.forward-healthy",
         severity: Severity::Error,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "forward project RUNNING, no FAILED step, incremental step RUNNING or MONITORING",
         check: check,
     };

@@ -23,12 +23,9 @@ declare_rule! {
         id: "oms.forward-schema-done",
         severity: Severity::Error,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "the forward project's schema step is FINISHED (progress 100)",
         check: check,
     };

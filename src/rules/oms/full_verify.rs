@@ -28,12 +28,8 @@ declare_rule! {
         id: "oms.full-verify",
         severity: Severity::Warning,
         stages: &[Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "full verification found no differing rows (counts per table, never row values)",
         check: check,
     };

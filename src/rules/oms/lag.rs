@@ -39,12 +39,8 @@ declare_rule! {
         id: "oms.lag",
         severity: Severity::Error,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward, Need::OmsReverse],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "each running direction's incremental checkpoint is recent (warning above 15 s, error above max_lag)",
         check: check,
     };

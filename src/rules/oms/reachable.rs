@@ -20,13 +20,7 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.reachable",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
-        needs: &[],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "OMS API reachable, credentials accepted, success=true envelope",
         check: check,
     };

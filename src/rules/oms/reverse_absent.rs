@@ -22,13 +22,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.reverse-absent",
         severity: Severity::Warning,
-        stages: &[],
         topologies: &[Topology::TwoProjects],
         input: Input::Oms,
         needs: &[Need::OmsReverse],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "the reverse project does not exist yet, or matches the plan",
         check: check,
     };

@@ -27,12 +27,9 @@ declare_rule! {
         id: "oms.reverse-healthy",
         severity: Severity::Error,
         stages: &[Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward, Need::OmsReverse],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "the reverse link (project or step) has no FAILED or SUSPEND step",
         check: check,
     };

@@ -38,12 +38,9 @@ declare_rule! {
         id: "oms.store-window",
         severity: Severity::Error,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Oms,
         needs: &[Need::OmsForward, Need::OmsReverse],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "each direction's sync checkpoint lies inside its store's log window, the store ACTIVE",
         check: check,
     };

@@ -47,13 +47,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "oms.topology",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Oms,
-        needs: &[],
         optional: &[Need::OmsForward, Need::OmsReverse, Need::OmsOthers],
         waivable: false,
-        compares_sides: false,
         summary: "the live projects are the plan's topology (two projects, or one 容灾双活 project with its reverse step)",
         check: check,
     };

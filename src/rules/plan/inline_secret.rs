@@ -19,13 +19,7 @@ declare_rule! {
     pub static RULE = Rule {
         id: "plan.inline-secret",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no password written inline in the plan",
         check: check,
     };

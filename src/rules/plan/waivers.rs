@@ -19,13 +19,7 @@ declare_rule! {
     pub static RULE = Rule {
         id: "plan.waivers",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Plan,
-        needs: &[],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "every waiver is current and matches a finding",
         check: check,
     };

@@ -21,13 +21,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.case-collision",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no two in-scope names differ only by case",
         check: check,
     };

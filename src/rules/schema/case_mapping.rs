@@ -27,15 +27,10 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.case-mapping",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Tables, Need::Grants],
-        optional: &[],
-        waivable: true,
         // At the forward stage it reads A alone, so a tenant compared with itself may be
         // named; the comparison of names finds nothing there.
-        compares_sides: false,
         summary: "no upper-case names OMS would create in lower case on B when A is case-sensitive",
         check: check,
     };

@@ -29,15 +29,10 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.foreign-keys",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::ForeignKeys, Need::Grants],
-        optional: &[],
-        waivable: true,
         // The cascade warning is about each tenant alone; the comparison finds nothing when a
         // tenant is compared with itself (tested).
-        compares_sides: false,
         summary: "foreign keys of A exist on B; cascading foreign keys are flagged",
         check: check,
     };

@@ -24,13 +24,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.hidden-column",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no OMS hidden column (OMS_PK_INCRMT) in in-scope tables",
         check: check,
     };

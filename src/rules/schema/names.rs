@@ -23,13 +23,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.names",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "database, table and column names are ASCII without space or special characters",
         check: check,
     };

@@ -30,14 +30,10 @@ declare_rule! {
         id: "schema.partitions",
         severity: Severity::Error,
         stages: &[Stage::Reverse, Stage::Running],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Partitions, Need::Grants],
-        optional: &[],
-        waivable: true,
         // The maintenance warning is about each tenant alone, so a tenant compared with
         // itself may still be named; the comparison itself finds nothing there (tested).
-        compares_sides: false,
         summary: "partitioning is equal on A and B; RANGE and LIST partition maintenance is not synced",
         check: check,
     };

@@ -25,13 +25,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.primary-key",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "every in-scope table has a primary key or a NOT NULL unique key",
         check: check,
     };

@@ -21,12 +21,8 @@ declare_rule! {
         id: "schema.target-databases",
         severity: Severity::Error,
         stages: &[Stage::Forward],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Databases, Need::Grants],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "every target database exists on B",
         check: check,
     };

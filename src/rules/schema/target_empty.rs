@@ -30,12 +30,9 @@ declare_rule! {
         id: "schema.target-empty",
         severity: Severity::Warning,
         stages: &[Stage::Forward],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables],
         optional: &[Need::Rows, Need::Grants],
-        waivable: true,
-        compares_sides: false,
         summary: "in-scope target tables on B are absent or empty",
         check: check,
     };

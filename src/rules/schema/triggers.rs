@@ -27,13 +27,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.triggers",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Triggers],
         optional: &[Need::Grants],
-        waivable: true,
-        compares_sides: false,
         summary: "no triggers on in-scope tables",
         check: check,
     };

@@ -34,13 +34,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "schema.unsupported",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Tables, Need::Views, Need::Grants, Need::Server],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "no generated columns or views that incremental sync does not carry",
         check: check,
     };

@@ -24,13 +24,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.auto-increment",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Tables],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "both sides write auto-increment keys that cannot collide",
         check: check,
     };

@@ -20,12 +20,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.charset",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables, Need::Databases],
-        optional: &[],
-        waivable: true,
         compares_sides: true,
         summary: "character_set_server, collation_server and in-scope database charsets are equal",
         check: check,

@@ -57,13 +57,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.log-window",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Archive],
         optional: &[Need::LogStreams, Need::OmsForward, Need::OmsReverse],
-        waivable: true,
-        compares_sides: false,
         summary: "log archive is on, or the online logs cover what the links need; each running link's checkpoint is still in its source's logs",
         check: check,
     };

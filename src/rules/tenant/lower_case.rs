@@ -16,12 +16,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.lower-case",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
-        optional: &[],
-        waivable: true,
         compares_sides: true,
         summary: "lower_case_table_names is equal on A and B",
         check: check,

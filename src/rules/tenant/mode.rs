@@ -17,12 +17,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.mode",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Mode],
-        optional: &[],
-        waivable: true,
         compares_sides: true,
         summary: "A and B have the same compatibility mode",
         check: check,

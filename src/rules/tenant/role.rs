@@ -22,13 +22,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.role",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::TenantRole],
-        optional: &[],
         waivable: false,
-        compares_sides: false,
         summary: "each tenant is a primary, normal, unlocked tenant",
         check: check,
     };

@@ -17,12 +17,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.sql-mode",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
-        optional: &[],
-        waivable: true,
         compares_sides: true,
         summary: "sql_mode is equal on A and B",
         check: check,

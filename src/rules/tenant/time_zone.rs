@@ -21,12 +21,9 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.time-zone",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Variables],
         optional: &[Need::OmsDataSources],
-        waivable: true,
         compares_sides: true,
         summary: "time_zone is equal on A and B",
         check: check,

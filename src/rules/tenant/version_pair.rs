@@ -19,12 +19,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.version-pair",
         severity: Severity::Warning,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Server],
-        optional: &[],
-        waivable: true,
         compares_sides: true,
         summary: "A and B run the same OceanBase major.minor",
         check: check,

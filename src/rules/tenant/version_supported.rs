@@ -23,13 +23,8 @@ declare_rule! {
     pub static RULE = Rule {
         id: "tenant.version-supported",
         severity: Severity::Error,
-        stages: &[],
-        topologies: &[],
         input: Input::Tenants,
         needs: &[Need::Server],
-        optional: &[],
-        waivable: true,
-        compares_sides: false,
         summary: "each OceanBase version is within the supported matrix",
         check: check,
     };
