@@ -14,14 +14,14 @@ use crate::collect::bundle::Bundle;
 use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
-use crate::i18n::{self, Label, Lang};
+use crate::i18n::{Label, Lang};
 use crate::output::{self, WriteError};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waivers::Waivers};
 use crate::progress::{self, Endpoint};
 use crate::report::text::printable;
 use crate::report::{self, Report};
-use crate::rules::{Input, Rule, Stage, Topology, engine, registry};
+use crate::rules::{Area, Input, Rule, Stage, Topology, docs, engine, registry};
 
 /// What every command shares: the language people read, and whether stderr stays quiet.
 #[derive(Debug, Clone, Copy)]
@@ -339,14 +339,14 @@ fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
                 .map(|rule| {
                     serde_json::json!({
                         "id": rule.id,
-                        "area": rule.area(),
+                        "area": rule.area().as_str(),
                         "severity": rule.severity,
                         "stages": stages(rule),
                         "topologies": topologies(rule),
-                        "reads": i18n::pages::reads_in(ui.lang, rule),
+                        "reads": docs::reads_in(ui.lang, rule),
                         // Keys and ids never change with the language; what people read does.
-                        "summary": i18n::summary(ui.lang, rule),
-                        "docs": i18n::pages::body(ui.lang, rule),
+                        "summary": docs::summary(ui.lang, rule),
+                        "docs": docs::body_in(ui.lang, rule),
                     })
                 })
                 .collect();
@@ -362,9 +362,9 @@ fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
             for rule in registry::ALL {
                 table.add_row(vec![
                     rule.id,
-                    i18n::severity(ui.lang, rule.severity),
-                    &i18n::stages(ui.lang, rule),
-                    i18n::summary(ui.lang, rule),
+                    rule.severity.label().get(ui.lang),
+                    &docs::stages(ui.lang, rule),
+                    docs::summary(ui.lang, rule),
                 ]);
             }
             format!("{table}\n")
@@ -393,24 +393,20 @@ fn topologies(rule: &Rule) -> Vec<&'static str> {
 
 /// `explain ID` prints the rule's page; `explain AREA` lists the area's rules.
 fn explain(args: ExplainArgs, ui: Ui) -> Result<u8, Failure> {
-    if let Some(page) = i18n::pages::area(ui.lang, &args.id) {
+    if let Some(page) = docs::area(ui.lang, &args.id) {
         print_stdout(&page)?;
         return Ok(exit::OK);
     }
     let rule = registry::find(&args.id).ok_or_else(|| {
         let mut names: Vec<&str> = registry::ALL.iter().map(|rule| rule.id).collect();
-        for rule in registry::ALL {
-            if !names.contains(&rule.area()) {
-                names.push(rule.area());
-            }
-        }
+        names.extend(Area::ALL.map(Area::as_str));
         usage(engine::UnknownSelector {
             selector: args.id.clone(),
             help: crate::plan::did_you_mean(&args.id, &names)
                 .or(Some("`oms-preflight rules` lists the catalog".into())),
         })
     })?;
-    print_stdout(&i18n::pages::page(ui.lang, rule))?;
+    print_stdout(&docs::page_in(ui.lang, rule))?;
     Ok(exit::OK)
 }
 

@@ -9,19 +9,10 @@
 //! time (build.rs): its first line is the summary, then the three sections of [`ZH_SECTIONS`].
 
 mod labels;
-pub mod pages;
 mod text;
 
 pub use labels::Label;
 pub use text::{Text, serialized_in, spaced};
-
-use crate::rules::{Rule, Severity, Stage};
-
-include!(concat!(env!("OUT_DIR"), "/zh_cn_rules.rs"));
-
-/// The sections of a rule's Chinese documentation, in this order (the English ones are
-/// `rules::docs::SECTIONS`).
-pub const ZH_SECTIONS: &[&str] = &["## 检查内容", "## 为什么重要", "## 如何修复"];
 
 /// A language of the reports people read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -78,30 +69,6 @@ pub fn stage(lang: Lang, stage: &str) -> String {
     }
 }
 
-/// A severity's name: `error`, `错误`.
-pub fn severity(lang: Lang, severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => Label::Error,
-        Severity::Warning => Label::Warning,
-        Severity::Info => Label::Info,
-    }
-    .get(lang)
-}
-
-/// `2 errors`, `1 warning`, `2 个错误`.
-pub fn count(lang: Lang, n: usize, severity: Severity) -> String {
-    let (one, many) = match severity {
-        Severity::Error => ("error", "errors"),
-        Severity::Warning => ("warning", "warnings"),
-        Severity::Info => ("info", "notes"),
-    };
-    match lang {
-        Lang::En if n == 1 => format!("1 {one}"),
-        Lang::En => format!("{n} {many}"),
-        Lang::ZhCn => format!("{n} 个{}", self::severity(lang, severity)),
-    }
-}
-
 /// Who a finding is about, before its object: `tenant b`, `租户 b`, `pair`, `两端`.
 pub fn side(lang: Lang, side: &str) -> String {
     match (lang, side) {
@@ -129,81 +96,8 @@ pub fn has_chinese(text: &str) -> bool {
 }
 
 /// A CJK Unified Ideograph: a Chinese character.
-fn is_ideograph(c: char) -> bool {
+pub(crate) fn is_ideograph(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
-/// A rule's summary and documentation in another language than the source's English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleText {
-    /// One line, no trailing full stop.
-    pub summary: &'static str,
-    /// The sections of [`ZH_SECTIONS`].
-    pub body: &'static str,
-}
-
-/// The Chinese text of rule `id`, if it has one: `src/i18n/zh-CN/<id>.md`.
-pub fn zh_rule(id: &str) -> Option<RuleText> {
-    let (_, text) = ZH_CN_RULES.iter().find(|(known, _)| *known == id)?;
-    Some(split(text))
-}
-
-/// Every rule id with a Chinese text, for the catalog test.
-pub fn zh_rule_ids() -> impl Iterator<Item = &'static str> {
-    ZH_CN_RULES.iter().map(|(id, _)| *id)
-}
-
-fn split(text: &'static str) -> RuleText {
-    let text = text.trim_start();
-    let (summary, body) = text.split_once('\n').unwrap_or((text, ""));
-    RuleText {
-        summary: summary.trim(),
-        body: body.trim(),
-    }
-}
-
-/// The summary of `rule` in `lang`; English when it has no text in that language.
-pub fn summary(lang: Lang, rule: &Rule) -> &'static str {
-    match lang {
-        Lang::ZhCn => zh_rule(rule.id).map_or(rule.summary, |text| text.summary),
-        Lang::En => rule.summary,
-    }
-}
-
-/// `forward`, `reverse 和 running`: the stages a rule applies at.
-pub fn stages(lang: Lang, rule: &Rule) -> String {
-    if rule.stages.is_empty() {
-        return Label::EveryStage.get(lang).to_string();
-    }
-    match lang {
-        Lang::En => Stage::list(rule.stages),
-        Lang::ZhCn => {
-            let names: Vec<&str> = rule.stages.iter().map(|stage| stage.as_str()).collect();
-            match names.split_last() {
-                None => String::new(),
-                Some((last, [])) => last.to_string(),
-                Some((last, rest)) => format!("{} 和 {last}", rest.join("、")),
-            }
-        }
-    }
-}
-
-/// The Chinese name of an area, shown beside its id.
-pub fn area_name(lang: Lang, area: &str) -> Option<&'static str> {
-    let (en, zh) = match area {
-        "conn" => ("connections", "连接"),
-        "tenant" => ("tenant settings", "租户设置"),
-        "grants" => ("migration users' privileges", "迁移用户权限"),
-        "schema" => ("schemas", "结构"),
-        "link" => ("links", "链路"),
-        "oms" => ("OMS projects and data sources", "OMS 项目与数据源"),
-        "plan" => ("the plan", "计划"),
-        _ => return None,
-    };
-    Some(match lang {
-        Lang::En => en,
-        Lang::ZhCn => zh,
-    })
 }
 
 #[cfg(test)]
@@ -231,14 +125,5 @@ mod tests {
             Lang::ZhCn
         );
         assert_eq!(Lang::from_vars(env(&[("LANG", "en_US.UTF-8")])), Lang::En);
-    }
-
-    #[test]
-    fn counts_agree_with_their_number() {
-        assert_eq!(count(Lang::En, 1, Severity::Error), "1 error");
-        assert_eq!(count(Lang::En, 2, Severity::Error), "2 errors");
-        assert_eq!(count(Lang::En, 0, Severity::Warning), "0 warnings");
-        assert_eq!(count(Lang::En, 3, Severity::Info), "3 notes");
-        assert_eq!(count(Lang::ZhCn, 2, Severity::Error), "2 个错误");
     }
 }

@@ -15,7 +15,7 @@ use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::facts::{Catalog, CatalogSource};
 use crate::i18n::{self, Label, Lang, Text};
 use crate::rules::engine::Status;
-use crate::rules::{Severity, registry};
+use crate::rules::{Area, Severity};
 
 /// Output width for diagnostics; fixed so reports do not depend on the terminal.
 const WIDTH: usize = 100;
@@ -219,14 +219,8 @@ fn failed_with_error(report: &Report, rule: &str) -> bool {
 }
 
 /// The areas in catalog order.
-fn areas() -> Vec<&'static str> {
-    let mut areas: Vec<&str> = Vec::new();
-    for rule in registry::ALL {
-        if !areas.contains(&rule.area()) {
-            areas.push(rule.area());
-        }
-    }
-    areas
+fn areas() -> [&'static str; 7] {
+    Area::ALL.map(Area::as_str)
 }
 
 fn summary_table(report: &Report, lang: Lang, out: &mut String) {
@@ -363,11 +357,11 @@ fn verdict(report: &Report, lang: Lang, out: &mut String) {
         .count();
     let failed = s.fail - warned;
     let mut findings = vec![
-        i18n::count(lang, s.errors, Severity::Error),
-        i18n::count(lang, s.warnings, Severity::Warning),
+        super::count(lang, s.errors, Severity::Error),
+        super::count(lang, s.warnings, Severity::Warning),
     ];
     if s.infos > 0 {
-        findings.push(i18n::count(lang, s.infos, Severity::Info));
+        findings.push(super::count(lang, s.infos, Severity::Info));
     }
     let line = match lang {
         Lang::En => format!(

@@ -78,7 +78,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 .map(|f| {
                     let mut line = format!(
                         "{}{} {}",
-                        crate::i18n::severity(lang, f.severity),
+                        f.severity.label().get(lang),
                         if lang.is_zh() { "：" } else { ":" },
                         printable(f.message.get(lang))
                     );

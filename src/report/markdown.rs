@@ -110,8 +110,8 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             let _ = writeln!(out, "- {}", one_line(&line));
         }
     }
-    let errors = i18n::count(lang, s.errors, Severity::Error);
-    let warnings = i18n::count(lang, s.warnings, Severity::Warning);
+    let errors = super::count(lang, s.errors, Severity::Error);
+    let warnings = super::count(lang, s.warnings, Severity::Warning);
     let _ = match lang {
         Lang::En => writeln!(
             out,

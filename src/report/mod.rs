@@ -20,7 +20,7 @@ use crate::facts::Side;
 use crate::facts::ToolInfo;
 use crate::facts::oms::Access;
 use crate::facts::{Catalog, Facts, TenantFacts};
-use crate::i18n::{Label, Text};
+use crate::i18n::{Label, Lang, Text};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
 use crate::rules::{ResolvedStage, Severity, Stage, registry};
@@ -336,6 +336,20 @@ fn distinguish_fingerprints(findings: &mut [ReportedFinding]) {
 }
 
 /// The area of a rule id as the catalog declares it (`grants` for `grants.source-read`).
+/// `2 errors`, `1 warning`, `3 notes`, `2 个错误`: a number of findings of one severity.
+pub fn count(lang: Lang, n: usize, severity: Severity) -> String {
+    let (one, many) = match severity {
+        Severity::Error => ("error", "errors"),
+        Severity::Warning => ("warning", "warnings"),
+        Severity::Info => ("info", "notes"),
+    };
+    match lang {
+        Lang::En if n == 1 => format!("1 {one}"),
+        Lang::En => format!("{n} {many}"),
+        Lang::ZhCn => format!("{n} 个{}", severity.label().zh()),
+    }
+}
+
 /// The verdict a report's exit code reads as: `PASSED`, `FAILED`, `INCOMPLETE`, `ERROR`.
 pub fn verdict(exit_code: u8) -> Label {
     match exit_code {
@@ -358,7 +372,7 @@ pub fn status_label(status: Status) -> Label {
 }
 
 pub fn area_of(rule: &str) -> &'static str {
-    registry::find(rule).map_or("", |rule| rule.area())
+    registry::find(rule).map_or("", |rule| rule.area().as_str())
 }
 
 #[cfg(test)]

@@ -9,10 +9,9 @@ use serde_json::{Value, json};
 
 use super::Report;
 use super::text::printable;
-use crate::i18n::pages;
 use crate::i18n::{Label, Lang};
 use crate::rules::engine::Status;
-use crate::rules::{Severity, registry};
+use crate::rules::{Severity, docs, registry};
 
 pub fn render(report: &Report) -> String {
     render_in(report, Lang::En)
@@ -26,11 +25,11 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
             json!({
                 "id": rule.id,
                 "name": rule.id,
-                "shortDescription": {"text": crate::i18n::summary(lang, rule)},
-                "fullDescription": {"text": pages::body(lang, rule)},
-                "help": {"text": pages::body(lang, rule), "markdown": pages::page(lang, rule)},
+                "shortDescription": {"text": docs::summary(lang, rule)},
+                "fullDescription": {"text": docs::body_in(lang, rule)},
+                "help": {"text": docs::body_in(lang, rule), "markdown": docs::page_in(lang, rule)},
                 "defaultConfiguration": {"level": level(rule.severity)},
-                "properties": {"tags": [rule.area()]},
+                "properties": {"tags": [rule.area().as_str()]},
             })
         })
         .collect();

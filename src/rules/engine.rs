@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{
-    Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Text, Topology, registry,
+    Area, Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Text, Topology, registry,
 };
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
@@ -112,7 +112,7 @@ pub fn select(
     for selector in select.iter().chain(ignore) {
         if !rules.iter().any(|rule| matches(rule, selector)) {
             let mut known: Vec<&str> = rules.iter().map(|rule| rule.id).collect();
-            known.extend(rules.iter().map(|rule| rule.area()));
+            known.extend(Area::ALL.map(Area::as_str));
             return Err(UnknownSelector {
                 selector: selector.clone(),
                 help: crate::plan::did_you_mean(selector, &known)
@@ -144,8 +144,8 @@ pub fn select(
         (false, Some(input)) => {
             let mut areas: Vec<&str> = Vec::new();
             for rule in rules.iter().filter(|rule| rule.input == input) {
-                if !areas.contains(&rule.area()) {
-                    areas.push(rule.area());
+                if !areas.contains(&rule.area().as_str()) {
+                    areas.push(rule.area().as_str());
                 }
             }
             format!(

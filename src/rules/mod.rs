@@ -5,6 +5,7 @@
 //! the engine adds severity, status and fingerprint, and marks a rule inconclusive without
 //! calling it when a fact it [`Need`]s is unavailable.
 
+mod area;
 mod context;
 pub mod docs;
 pub mod engine;
@@ -32,6 +33,7 @@ pub use crate::i18n::Text;
 use crate::plan::Span;
 pub use crate::plan::Topology;
 use crate::text;
+pub use area::Area;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 
 /// Declares a rule and keeps its doc comment as its documentation. A rule states what is
@@ -95,6 +97,16 @@ impl Severity {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
+        }
+    }
+
+    /// Its name as people read it: `error`, `错误`.
+    pub fn label(self) -> crate::i18n::Label {
+        use crate::i18n::Label;
+        match self {
+            Severity::Error => Label::Error,
+            Severity::Warning => Label::Warning,
+            Severity::Info => Label::Info,
         }
     }
 }
@@ -445,8 +457,9 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn area(&self) -> &'static str {
-        self.id.split('.').next().unwrap_or(self.id)
+    /// The area its id names (the catalog test holds every id to a known area).
+    pub fn area(&self) -> Area {
+        Area::of(self.id).unwrap_or_else(|| panic!("{} names no area", self.id))
     }
 
     pub fn applies_at(&self, stage: Stage) -> bool {

@@ -2,7 +2,8 @@
 //! `src/i18n/zh-CN/<id>.md` (first line the summary, then the sections of `ZH_SECTIONS`), and
 //! the Chinese pages under rules/zh-CN/ are what they generate. Included by tests/catalog.rs.
 
-use oms_preflight::i18n::{self, Lang, ZH_SECTIONS, pages};
+use oms_preflight::i18n::Lang;
+use oms_preflight::rules::docs::{self, ZH_SECTIONS};
 use oms_preflight::rules::registry;
 
 fn zh_dir() -> std::path::PathBuf {
@@ -13,7 +14,7 @@ fn zh_dir() -> std::path::PathBuf {
 fn every_rule_has_its_chinese_text() {
     let mut missing = Vec::new();
     for rule in registry::ALL {
-        let Some(text) = i18n::zh_rule(rule.id) else {
+        let Some(text) = docs::zh_rule(rule.id) else {
             missing.push(rule.id);
             continue;
         };
@@ -41,7 +42,7 @@ fn every_rule_has_its_chinese_text() {
          (first line: the summary; then {ZH_SECTIONS:?}), then regenerate the pages with \
          `OMS_PREFLIGHT_UPDATE_DOCS=1 cargo test --test catalog`"
     );
-    let orphans: Vec<&str> = i18n::zh_rule_ids()
+    let orphans: Vec<&str> = docs::zh_rule_ids()
         .filter(|id| registry::find(id).is_none())
         .collect();
     assert!(
@@ -54,11 +55,11 @@ fn every_rule_has_its_chinese_text() {
 #[test]
 fn the_chinese_rule_pages_are_fresh() {
     let update = std::env::var_os("OMS_PREFLIGHT_UPDATE_DOCS").is_some();
-    let mut expected = vec![("README.md".to_string(), pages::index())];
+    let mut expected = vec![("README.md".to_string(), docs::index_zh())];
     expected.extend(
         registry::ALL
             .iter()
-            .map(|rule| (format!("{}.md", rule.id), pages::page(Lang::ZhCn, rule))),
+            .map(|rule| (format!("{}.md", rule.id), docs::page_in(Lang::ZhCn, rule))),
     );
     if update {
         std::fs::create_dir_all(zh_dir()).unwrap();
