@@ -41,6 +41,9 @@ pub struct Ctx<'a> {
     /// the engine applies them after every rule has run).
     pub waivers: &'a [Waiver],
     pub today: Date,
+    /// For a rule declared `after_waivers`: whether each waiver accepted a finding of the
+    /// rules run before it, in the order of `waivers`. `None` for the others.
+    pub waiver_matches: Option<&'a [bool]>,
     facts: Option<&'a Facts>,
     rule: &'static Rule,
     /// The first fact this rule read without declaring it, if any: a defect of the rule.
@@ -108,12 +111,14 @@ impl<'a> Ctx<'a> {
         stage: Stage,
         waivers: &'a [Waiver],
         today: Date,
+        waiver_matches: Option<&'a [bool]>,
     ) -> Ctx<'a> {
         Ctx {
             plan,
             stage,
             waivers,
             today,
+            waiver_matches,
             facts,
             rule,
             undeclared: Cell::new(None),

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{
-    Area, Ctx, Finding, Input, NotEvaluated, Rule, Severity, Side, Stage, Text, Topology, registry,
+    Area, Ctx, Finding, Input, NotEvaluated, Rule, Severity, Stage, Text, Topology, registry,
 };
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
@@ -179,17 +179,36 @@ fn stages(stages: &[Stage]) -> Text {
     }
 }
 
-/// Runs `rules` over `inputs` and applies the waivers: one evaluation per rule, in order.
+/// Runs `rules` over `inputs` and applies the waivers: one evaluation per rule, in order. The
+/// rules declared `after_waivers` run last, told which waiver accepted a finding of the others.
 pub fn evaluate(rules: &[&'static Rule], inputs: &Inputs<'_>) -> Vec<Evaluation> {
     let mut evaluations: Vec<Evaluation> = rules
         .iter()
-        .map(|rule| evaluate_one(rule, inputs))
+        .filter(|rule| !rule.after_waivers)
+        .map(|rule| evaluate_one(rule, inputs, None))
         .collect();
-    apply_waivers(&mut evaluations, inputs.waivers, inputs.today);
+    let matches = apply_waivers(&mut evaluations, inputs.waivers, inputs.today);
+    evaluations.extend(
+        rules
+            .iter()
+            .filter(|rule| rule.after_waivers)
+            .map(|rule| evaluate_one(rule, inputs, Some(&matches))),
+    );
+    // Back in the order asked for.
+    evaluations.sort_by_key(|evaluation| {
+        rules
+            .iter()
+            .position(|rule| rule.id == evaluation.rule.id)
+            .unwrap_or(usize::MAX)
+    });
     evaluations
 }
 
-fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
+fn evaluate_one(
+    rule: &'static Rule,
+    inputs: &Inputs<'_>,
+    waiver_matches: Option<&[bool]>,
+) -> Evaluation {
     let ctx = Ctx::new(
         rule,
         inputs.plan,
@@ -197,6 +216,7 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
         inputs.stage,
         inputs.waivers,
         inputs.today,
+        waiver_matches,
     );
     let not_run = |status, reason: Text| Evaluation {
         rule,
@@ -331,9 +351,9 @@ fn evaluate_one(rule: &'static Rule, inputs: &Inputs<'_>) -> Evaluation {
 }
 
 /// Marks the findings covered by a current waiver as waived (a rule whose findings are all
-/// waived is waived), and adds to `plan.waivers` a finding for each waiver that matched
-/// nothing. Expired waivers waive nothing; `plan.waivers` reports them itself.
-fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date) {
+/// waived is waived); says which waivers accepted a finding, in the order of `waivers`.
+/// Expired waivers waive nothing.
+fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date) -> Vec<bool> {
     let mut used = vec![false; waivers.len()];
     for evaluation in evaluations.iter_mut() {
         for judged in &mut evaluation.findings {
@@ -356,41 +376,7 @@ fn apply_waivers(evaluations: &mut [Evaluation], waivers: &[Waiver], today: Date
             evaluation.status = Status::Waived;
         }
     }
-    let Some(own) = evaluations
-        .iter_mut()
-        .find(|evaluation| evaluation.rule.id == super::plan::waivers::RULE.id)
-    else {
-        return;
-    };
-    if own.status != Status::Pass && own.status != Status::Fail {
-        return;
-    }
-    for (waiver, _) in waivers
-        .iter()
-        .zip(&used)
-        .filter(|(waiver, used)| !**used && waiver.expires >= today)
-    {
-        own.findings.push(Judged {
-            severity: Severity::Warning,
-            finding: Finding::new(
-                Side::Plan,
-                Some(waiver.describe()),
-                text!(
-                    "the waiver for {waiver} matched no finding",
-                    "针对 {waiver} 的豁免没有匹配到任何问题",
-                    waiver = waiver.describe()
-                ),
-            )
-            .help(text!(
-                "remove the waiver, or correct its rule, side or object",
-                "删除该豁免，或更正其规则、端或对象"
-            )),
-            waiver: None,
-        });
-    }
-    if !own.findings.is_empty() {
-        own.status = Status::Fail;
-    }
+    used
 }
 
 /// The failed connection that leaves `rule` without its needed facts, if one does: the cause

@@ -40,7 +40,8 @@ pub use context::{Ctx, Missing, MissingKind, TenantCtx};
 /// particular to it: `id`, `severity`, `input`, `summary` and `check` always, in this order with
 /// the others; `stages` and `topologies` only when it applies to fewer than all, `needs` and
 /// `optional` when it reads facts, `waivable: false` when no sign-off may accept its findings,
-/// `compares_sides: true` when it compares A with B.
+/// `compares_sides: true` when it compares A with B, `after_waivers: true` when it judges the
+/// waivers by what they accepted.
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
@@ -54,6 +55,7 @@ macro_rules! declare_rule {
             $(optional: $optional:expr,)?
             $(waivable: $waivable:expr,)?
             $(compares_sides: $compares_sides:expr,)?
+            $(after_waivers: $after_waivers:expr,)?
             summary: $summary:expr,
             check: $check:expr $(,)?
         };
@@ -69,6 +71,7 @@ macro_rules! declare_rule {
             optional: $crate::rules::declare_rule!(@or $($optional)?, &[]),
             waivable: $crate::rules::declare_rule!(@or $($waivable)?, true),
             compares_sides: $crate::rules::declare_rule!(@or $($compares_sides)?, false),
+            after_waivers: $crate::rules::declare_rule!(@or $($after_waivers)?, false),
             summary: $summary,
             docs: concat!($($doc, "\n"),*),
             check: $check,
@@ -449,6 +452,9 @@ pub struct Rule {
     /// Whether it compares tenant A with tenant B: such a rule must find nothing when a tenant
     /// is compared with itself.
     pub compares_sides: bool,
+    /// Whether it runs after the waivers were applied to every other rule's findings, and reads
+    /// which of them accepted one (`Ctx::waiver_matches`).
+    pub after_waivers: bool,
     /// One line, lowercase, no trailing period.
     pub summary: &'static str,
     /// The doc comment: what it checks, why it matters, how to fix.

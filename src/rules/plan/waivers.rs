@@ -4,8 +4,8 @@ use crate::text;
 declare_rule! {
     /// ## What it checks
     /// Every waiver of the run (`--waivers`, or the plan's `waivers` file) is current and
-    /// accepts at least one finding. Expired waivers are reported here and accept nothing;
-    /// waivers that matched no finding are added by the engine once every other rule has run.
+    /// accepts at least one finding. Expired waivers accept nothing. This rule runs after the
+    /// waivers were applied to every other rule's findings.
     ///
     /// ## Why it matters
     /// A waiver is a decision with an owner and a date. Once it expires the finding it covered
@@ -20,13 +20,14 @@ declare_rule! {
         id: "plan.waivers",
         severity: Severity::Warning,
         input: Input::Plan,
+        after_waivers: true,
         summary: "every waiver is current and matches a finding",
         check: check,
     };
 }
 
 fn check(cx: &Ctx<'_>) -> Check {
-    Ok(cx
+    let expired = cx
         .waivers
         .iter()
         .filter(|waiver| waiver.expires < cx.today)
@@ -46,8 +47,30 @@ fn check(cx: &Ctx<'_>) -> Check {
                 "review the finding again, then renew the waiver with a new date or delete it",
                 "重新审阅该问题，然后用新日期续期该豁免，或删除它"
             ))
-        })
-        .collect())
+        });
+    // A current waiver that accepted nothing is stale or wrong.
+    let matches = cx.waiver_matches.unwrap_or_default();
+    let unmatched = cx
+        .waivers
+        .iter()
+        .zip(matches)
+        .filter(|(waiver, matched)| !**matched && waiver.expires >= cx.today)
+        .map(|(waiver, _)| {
+            Finding::new(
+                Side::Plan,
+                Some(waiver.describe()),
+                text!(
+                    "the waiver for {waiver} matched no finding",
+                    "针对 {waiver} 的豁免没有匹配到任何问题",
+                    waiver = waiver.describe()
+                ),
+            )
+            .help(text!(
+                "remove the waiver, or correct its rule, side or object",
+                "删除该豁免，或更正其规则、端或对象"
+            ))
+        });
+    Ok(expired.chain(unmatched).collect())
 }
 
 #[cfg(test)]
