@@ -4,8 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Fact, Tenant, Topology};
-use crate::i18n::Text;
-use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OmsFacts {
@@ -375,26 +373,6 @@ impl<'a> Direction<'a> {
                 .iter()
                 .filter(move |step| (step.kind == StepKind::ReverseIncremental) == reverse_step),
         )
-    }
-
-    /// `forward project dr_a_to_b`, `the reverse link of project dr_app`.
-    pub fn describe(&self) -> String {
-        self.describe_text().en().to_string()
-    }
-
-    /// [`describe`](Self::describe) in every language of the reports: `正向项目 dr_a_to_b`,
-    /// `项目 dr_app 的反向链路`.
-    pub fn describe_text(&self) -> Text {
-        let project = &self.project.name;
-        match (self.step.map(|step| step.kind), self.name) {
-            (Some(StepKind::ReverseIncremental), _) => text!(
-                "the reverse link of project {project}",
-                "项目 {project} 的反向链路"
-            ),
-            (_, "forward") => text!("forward project {project}", "正向项目 {project}"),
-            (_, "reverse") => text!("reverse project {project}", "反向项目 {project}"),
-            (_, name) => text!("{name} project {project}", "{name} 项目 {project}"),
-        }
     }
 
     /// How far behind the time OMS was read (`now`) this direction's checkpoint is.

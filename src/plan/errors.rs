@@ -4,8 +4,6 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-use super::redact::Redaction;
-
 /// One problem of a plan, labelled on the offending span.
 #[derive(Debug, Clone, Error, Diagnostic)]
 #[error("{message}")]
@@ -50,32 +48,6 @@ pub struct PlanErrors {
     pub source_code: NamedSource<String>,
     #[related]
     pub problems: Vec<PlanProblem>,
-}
-
-impl PlanErrors {
-    /// The `problems` of `text`, shown on `text` redacted by `redaction` (their spans moved onto
-    /// it), so no diagnostic quotes a password.
-    pub(super) fn redacted(
-        what: &'static str,
-        path: &str,
-        text: &str,
-        redaction: &Redaction,
-        problems: Vec<PlanProblem>,
-    ) -> PlanErrors {
-        let problems = problems
-            .into_iter()
-            .map(|mut problem| {
-                let span = problem.span.offset()..problem.span.offset() + problem.span.len();
-                problem.span = redaction.map(span).into();
-                problem
-            })
-            .collect();
-        PlanErrors {
-            what,
-            source_code: NamedSource::new(path, redaction.apply(text)),
-            problems,
-        }
-    }
 }
 
 fn summary(problems: &[PlanProblem]) -> String {

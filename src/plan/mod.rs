@@ -74,9 +74,7 @@ impl Plan {
         let mut plan = match plan {
             Some(plan) if problems.is_empty() => plan,
             _ => {
-                return Err(PlanErrors::redacted(
-                    "plan", path, text, &redaction, problems,
-                ));
+                return Err(redaction.errors("plan", path, text, problems));
             }
         };
         plan.source = text.to_string();
@@ -92,13 +90,7 @@ impl Plan {
                     plan = redacted;
                 }
                 _ => {
-                    return Err(PlanErrors::redacted(
-                        "plan",
-                        path,
-                        &shown,
-                        &Redaction::default(),
-                        again,
-                    ));
+                    return Err(Redaction::default().errors("plan", path, &shown, again));
                 }
             }
         }

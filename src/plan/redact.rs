@@ -21,7 +21,9 @@
 
 use toml_span::value::{Value, ValueInner};
 
-use super::errors::PlanProblem;
+use miette::NamedSource;
+
+use super::errors::{PlanErrors, PlanProblem};
 use super::model::Span;
 
 /// What every blanked value reads as.
@@ -897,6 +899,32 @@ fn value_at(text: &str, start: usize, end: usize, across_lines: bool) -> Span {
     }
     let stop = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
     start..start + rest[..stop].trim_end().len()
+}
+
+impl Redaction {
+    /// The `problems` of `text`, shown on `text` redacted by this redaction (their spans moved
+    /// onto it), so no diagnostic quotes a password. `what` names the file: "plan", "waivers".
+    pub fn errors(
+        &self,
+        what: &'static str,
+        path: &str,
+        text: &str,
+        problems: Vec<PlanProblem>,
+    ) -> PlanErrors {
+        let problems = problems
+            .into_iter()
+            .map(|mut problem| {
+                let span = problem.span.offset()..problem.span.offset() + problem.span.len();
+                problem.span = self.map(span).into();
+                problem
+            })
+            .collect();
+        PlanErrors {
+            what,
+            source_code: NamedSource::new(path, self.apply(text)),
+            problems,
+        }
+    }
 }
 
 #[cfg(test)]

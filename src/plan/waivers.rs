@@ -128,13 +128,7 @@ impl Waivers {
         } else {
             // Shown redacted like a plan: a waivers file has no password key, but a pasted
             // line may.
-            Err(PlanErrors::redacted(
-                "waivers",
-                path,
-                text,
-                &super::redact::Redaction::of(text),
-                problems,
-            ))
+            Err(super::redact::Redaction::of(text).errors("waivers", path, text, problems))
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::facts::oms::{Direction, Lag, directions};
 use crate::i18n::{Lang, Text};
 use crate::plan::Plan;
 use crate::plan::date::{duration, utc};
+use crate::rules::DescribeLink;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairState {

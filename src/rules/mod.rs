@@ -35,6 +35,7 @@ pub use crate::plan::Topology;
 use crate::text;
 pub use area::Area;
 pub use context::{Ctx, Missing, MissingKind, TenantCtx};
+pub use oms::DescribeLink;
 
 /// Declares a rule and keeps its doc comment as its documentation. A rule states what is
 /// particular to it: `id`, `severity`, `input`, `summary` and `check` always, in this order with
@@ -564,15 +565,7 @@ pub fn migration_name(name: &str) -> Text {
     }
 }
 
-/// A MySQL identifier in backticks, with backticks inside doubled.
-pub fn quote_identifier(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
-}
-
-/// A MySQL string literal in single quotes, with quotes and backslashes escaped.
-pub fn quote_string(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
-}
+pub use crate::sql::{quote_identifier, quote_string};
 
 /// The reason of a rule left without facts because a tenant could not be reached: the cause is
 /// conn.tenant's finding, said there once.

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use toml_span::value::Value;
 
 use crate::facts::{Edition, Server};
-use crate::rules::versions::compare;
+use crate::version::compare;
 
 const LAYOUTS_TOML: &str = include_str!("../../../rules/dictionary-layouts.toml");
 

@@ -275,8 +275,8 @@ pub fn row_probe(tables: &[(String, String)]) -> String {
         .map(|(index, (database, table))| {
             format!(
                 "(SELECT {index} FROM {}.{} LIMIT 1)",
-                crate::rules::quote_identifier(database),
-                crate::rules::quote_identifier(table)
+                crate::sql::quote_identifier(database),
+                crate::sql::quote_identifier(table)
             )
         })
         .collect::<Vec<_>>()

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use super::DescribeLink;
 use super::{Direction, directions};
 use crate::facts::oms::Lag;
 use crate::i18n::spaced;

@@ -16,10 +16,33 @@ pub mod store_window;
 pub mod topology;
 
 pub use crate::facts::oms::Direction;
-use crate::facts::oms::Project;
+use crate::facts::oms::{Project, StepKind};
+use crate::i18n::Text;
 use crate::plan::Topology;
 use crate::rules::{Ctx, Finding, Missing, Side};
 use crate::text;
+
+/// How the reports name a direction of the pair.
+pub trait DescribeLink {
+    /// `forward project dr_a_to_b`, `the reverse link of project dr_app`; in Chinese
+    /// `正向项目 dr_a_to_b`, `项目 dr_app 的反向链路`.
+    fn describe_text(&self) -> Text;
+}
+
+impl DescribeLink for Direction<'_> {
+    fn describe_text(&self) -> Text {
+        let project = &self.project.name;
+        match (self.step.map(|step| step.kind), self.name) {
+            (Some(StepKind::ReverseIncremental), _) => text!(
+                "the reverse link of project {project}",
+                "项目 {project} 的反向链路"
+            ),
+            (_, "forward") => text!("forward project {project}", "正向项目 {project}"),
+            (_, "reverse") => text!("reverse project {project}", "反向项目 {project}"),
+            (_, name) => text!("{name} project {project}", "{name} 项目 {project}"),
+        }
+    }
+}
 
 /// The directions OMS shows for the pair (see [`oms::directions`](crate::facts::oms::directions)).
 /// Needs `OmsForward`, and `OmsReverse` for a two-projects plan.

@@ -1,3 +1,4 @@
+use super::DescribeLink;
 use super::{Direction, directions};
 use crate::i18n::spaced;
 use crate::rules::error_codes;

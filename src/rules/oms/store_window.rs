@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use super::DescribeLink;
 use super::lag::checkpoint_ahead;
 use super::{Direction, directions};
 use crate::facts::oms::Lag;

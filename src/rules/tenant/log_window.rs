@@ -5,6 +5,7 @@ use crate::facts::{ArchiveDest, LogStream, Tenant};
 use crate::i18n::spaced;
 use crate::plan::date::utc;
 use crate::plan::{LinkPlan, Migration, Topology};
+use crate::rules::DescribeLink;
 use crate::rules::{
     Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Stage, Text, declare_rule,
     link_name,
