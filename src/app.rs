@@ -17,9 +17,9 @@ use crate::facts::{Facts, Tenant};
 use crate::i18n::{Label, Lang};
 use crate::output::{self, WriteError};
 use crate::plan::Plan;
-use crate::plan::{date::Date, waivers::Waivers};
+use crate::plan::{date::Date, waiver_file::Waivers};
 use crate::progress::{self, Endpoint};
-use crate::report::text::printable;
+use crate::report::printable::printable;
 use crate::report::{self, Report};
 use crate::rules::{Area, Input, Rule, Stage, Topology, docs, engine, registry};
 

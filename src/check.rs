@@ -7,7 +7,7 @@ use crate::facts::oms::StepKind;
 use crate::facts::{Fact, Facts};
 use crate::i18n::Text;
 use crate::plan::{Plan, Topology};
-use crate::plan::{date::Date, waivers::Waiver};
+use crate::plan::{date::Date, waiver_file::Waiver};
 use crate::report::Report;
 use crate::rules::engine::{self, Inputs};
 use crate::rules::{ResolvedStage, Rule, Stage};

@@ -9,7 +9,7 @@ use oms_preflight::check;
 use oms_preflight::collect::bundle::Bundle;
 use oms_preflight::facts::{Fact, Facts};
 use oms_preflight::i18n::{self, Text};
-use oms_preflight::plan::{date::Date, waivers::Waivers};
+use oms_preflight::plan::{date::Date, waiver_file::Waivers};
 use oms_preflight::report::Report;
 use oms_preflight::rules::engine::{self, Status};
 use oms_preflight::rules::{Area, Need, Rule, Stage, docs, registry};

@@ -10,7 +10,7 @@ use oms_preflight::collect::oms::api::{self, DataSourceDto, DescribedDto, Projec
 use oms_preflight::collect::tenant::show_grants::parse_grants;
 use oms_preflight::facts::GrantLevel;
 use oms_preflight::facts::oms::matches;
-use oms_preflight::plan::waivers::Waivers;
+use oms_preflight::plan::waiver_file::Waivers;
 use oms_preflight::plan::{Plan, Secrets};
 use oms_preflight::rules::registry;
 use proptest::prelude::*;

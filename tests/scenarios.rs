@@ -4,7 +4,7 @@
 use oms_preflight::collect::bundle::Bundle;
 use oms_preflight::facts::Facts;
 use oms_preflight::plan::date::Date;
-use oms_preflight::plan::waivers::{Waiver, Waivers};
+use oms_preflight::plan::waiver_file::{Waiver, Waivers};
 use oms_preflight::rules::{Stage, engine, registry};
 use oms_preflight::{check, report};
 

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oms_preflight::plan::waivers::Waivers;
+use oms_preflight::plan::waiver_file::Waivers;
 use oms_preflight::rules::registry::Catalog;
 
 fuzz_target!(|data: &[u8]| {

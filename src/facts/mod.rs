@@ -7,8 +7,8 @@
 
 pub mod grants;
 pub mod logs;
-pub mod objects;
 pub mod oms;
+pub mod partitions_and_foreign_keys;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use grants::{GrantLevel, Grants, Privilege, PrivilegeGrant};
 pub use logs::{ArchiveDest, LogStream, TenantRole};
-pub use objects::{ForeignKey, Partition, Partitioning};
+pub use partitions_and_foreign_keys::{ForeignKey, Partition, Partitioning};
 
 /// A piece of collected information, or the reason it could not be collected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ mod redact;
 mod secrets;
 mod toml;
 mod validate;
-pub mod waivers;
+pub mod waiver_file;
 
 use std::path::Path;
 

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use super::text::printable_lines;
+use super::printable::printable_lines;
 
 use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -196,9 +196,9 @@ impl Excerpt {
         let mut run = from;
         for (at, c) in text[from..to].char_indices() {
             let at = from + at;
-            if c != '\t' && super::text::needs_escape(c) {
+            if c != '\t' && super::printable::needs_escape(c) {
                 self.verbatim(&text[run..at], run);
-                self.stand_for(at, c.len_utf8(), &super::text::escape_char(c));
+                self.stand_for(at, c.len_utf8(), &super::printable::escape_char(c));
                 run = at + c.len_utf8();
             }
         }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use super::text::{has_controls, one_line};
+use super::printable::{has_controls, one_line};
 use crate::facts::Side;
 use crate::facts::Tenant;
 use crate::i18n::Lang;

@@ -20,7 +20,7 @@ fn escape_data(text: &str) -> String {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");
-    super::text::printable(&encoded).into_owned()
+    super::printable::printable(&encoded).into_owned()
 }
 
 /// The same plus `:` and `,` in a property value.

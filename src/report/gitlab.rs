@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use super::text::printable;
+use super::printable::printable;
 use crate::i18n::Lang;
 use crate::rules::Severity;
 

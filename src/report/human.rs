@@ -10,7 +10,7 @@ use comfy_table::{Table, presets};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
 use super::excerpt::{self, Excerpted, Source};
-use super::text::printable;
+use super::printable::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
 use crate::facts::{Catalog, CatalogSource};
 use crate::i18n::{self, Label, Lang, Text};

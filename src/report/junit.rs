@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::text::printable;
+use super::printable::printable;
 use super::{Report, ReportedFinding};
 use crate::i18n::{Label, Lang};
 use crate::rules::engine::Status;

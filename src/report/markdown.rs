@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::text::{one_line, printable};
+use super::printable::{one_line, printable};
 use super::{Report, ReportedFinding};
 use crate::facts::CatalogSource;
 use crate::i18n::{self, Label, Lang};

@@ -10,8 +10,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod pair;
+pub mod printable;
 pub mod sarif;
-pub mod text;
 
 use serde::Serialize;
 

@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::Report;
-use super::text::printable;
+use super::printable::printable;
 use crate::i18n::{Label, Lang};
 use crate::rules::engine::Status;
 use crate::rules::{Severity, docs, registry};

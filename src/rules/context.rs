@@ -17,7 +17,7 @@ use crate::facts::{
     Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger, Variables,
 };
 use crate::plan::{LinkPlan, Plan};
-use crate::plan::{date::Date, waivers::Waiver};
+use crate::plan::{date::Date, waiver_file::Waiver};
 use crate::text;
 
 /// The tables of one tenant, by database then name.

@@ -8,7 +8,7 @@ use super::{
 use crate::facts::oms::Access;
 use crate::facts::{Facts, Tenant};
 use crate::plan::Plan;
-use crate::plan::{date::Date, waivers::Waiver};
+use crate::plan::{date::Date, waiver_file::Waiver};
 use crate::text;
 
 /// What the rules of one run are evaluated against. Waivers enter here, once: `plan.waivers`

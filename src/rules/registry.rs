@@ -2,7 +2,7 @@
 //! then as listed. Reports, docs and tables follow it; tests/catalog.rs holds it to that order.
 
 use super::{Rule, conn, grants, link, oms, plan, schema, tenant};
-use crate::plan::waivers::RuleCatalog;
+use crate::plan::waiver_file::RuleCatalog;
 
 pub static ALL: &[&Rule] = &[
     &conn::tenant::RULE,

@@ -76,11 +76,11 @@ fn check(cx: &Ctx<'_>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::plan::{date::Date, waivers::Waivers};
+    use crate::plan::{date::Date, waiver_file::Waivers};
     use crate::rules::engine::{self, Inputs, Status};
     use crate::rules::{Stage, registry, testing::*};
 
-    fn waivers(text: &str) -> Vec<crate::plan::waivers::Waiver> {
+    fn waivers(text: &str) -> Vec<crate::plan::waiver_file::Waiver> {
         Waivers::parse("w.toml", text, &registry::Catalog)
             .unwrap()
             .list
@@ -93,7 +93,7 @@ mod tests {
     };
 
     /// plan.waivers and grants.drc-user (which fires on the healthy pair) under `list`.
-    fn evaluate_with(list: &[crate::plan::waivers::Waiver]) -> Vec<engine::Evaluation> {
+    fn evaluate_with(list: &[crate::plan::waiver_file::Waiver]) -> Vec<engine::Evaluation> {
         let (plan, facts) = (plan(), healthy());
         let inputs = Inputs {
             plan: &plan,
