@@ -4,6 +4,7 @@
 
 mod blank;
 mod certificates;
+pub mod credentials;
 pub mod date;
 mod errors;
 pub mod input;
@@ -17,12 +18,13 @@ pub mod waiver_file;
 use std::path::Path;
 
 pub use certificates::Certificates;
+pub use credentials::{is_secret_key, url_credentials};
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
     Span, TableRef, TenantPlan, Topology,
 };
-pub use redact::{MARKER, Redaction, is_secret_key, url_credentials};
+pub use redact::{MARKER, Redaction};
 pub use secrets::Secrets;
 
 /// The passwords and CA files `plan` names, read before any connection so that a file that

@@ -4,13 +4,13 @@
 
 use toml_span::value::{Table, Value, ValueInner};
 
+use super::credentials::{
+    SourceKey, host_credentials, is_host_key, is_secret_key, url_credentials, url_query_credentials,
+};
 use super::errors::{PlanProblem, did_you_mean};
 use super::model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
     Span, TableRef, TenantPlan, Topology,
-};
-use super::redact::{
-    SourceKey, host_credentials, is_host_key, is_secret_key, url_credentials, url_query_credentials,
 };
 use super::toml::{
     expect_table, optional_string, reject_unknown, required, required_string, span_of, string_array,
