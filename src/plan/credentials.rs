@@ -208,7 +208,7 @@ pub enum SourceKey {
 const NOT_IN_A_PATH: &[char] = &['"', '\'', '`', '$', '!', '*', '?', '<', '>', '|', ';', '&'];
 
 /// The longest path read: Linux's `PATH_MAX`.
-const LONGEST_PATH: usize = 4096;
+pub(super) const LONGEST_PATH: usize = 4096;
 
 impl SourceKey {
     /// The kind of source a key named `name` (decoded) names, if it names one.
