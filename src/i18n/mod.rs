@@ -11,7 +11,7 @@
 pub mod pages;
 mod text;
 
-pub use text::{Text, serialized_in, spaced};
+pub use text::{Text, bilingual, serialized_in, spaced};
 
 use crate::rules::{Rule, Severity, Stage};
 
