@@ -280,10 +280,12 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
     for tenant in Tenant::BOTH {
         if let Some(reason) = facts.tenant(tenant).login.unavailable_reason() {
             // A server's words may hold control characters: shown escaped, like every report.
-            eprintln!(
-                "incomplete: tenant {tenant} could not be read: {}",
-                printable(reason)
+            let line = crate::text!(
+                "incomplete: tenant {tenant} could not be read: {reason}",
+                "不完整：无法读取租户 {tenant}：{reason}";
+                reason = reason
             );
+            eprintln!("{}", printable(line.get(ui.lang)));
         }
     }
     if report.summary.inconclusive > 0 {
@@ -311,20 +313,23 @@ fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
     let secrets = Secrets::resolve(&plan).map_err(usage)?;
     // A bundle may be replayed at either stage: probe.
     let facts = collect_live(&plan, &secrets, &args.collection, RowProbe::Probe, ui)?;
-    let incomplete: Vec<String> = Tenant::BOTH
+    let incomplete: Vec<i18n::Text> = Tenant::BOTH
         .iter()
         .filter_map(|tenant| {
             let facts = facts.tenant(*tenant);
-            facts
-                .login
-                .unavailable_reason()
-                .map(|reason| format!("tenant {tenant}: {reason}"))
+            facts.login.unavailable_reason().map(|reason| {
+                crate::text!(
+                    "incomplete: tenant {tenant}: {reason}",
+                    "不完整：租户 {tenant}：{reason}";
+                    reason = reason
+                )
+            })
         })
         .collect();
     Bundle::new(&plan, facts).write(&args.out).map_err(usage)?;
     ui.note(&format!("wrote {}", args.out.display()));
     for line in &incomplete {
-        eprintln!("incomplete: {}", printable(line));
+        eprintln!("{}", printable(line.get(ui.lang)));
     }
     Ok(if incomplete.is_empty() {
         exit::OK

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use crate::facts::{Fact, Facts, Tenant, TenantFacts, ToolInfo, Topology};
+use crate::i18n::Text;
 use crate::plan::{Plan, PlanErrors};
+use crate::text;
 
 /// Bumped when a bundle written by this version cannot be read by the previous one.
 pub const FORMAT_VERSION: u32 = 1;
@@ -146,7 +148,10 @@ impl Bundle {
     pub fn facts_for(self, plan: &Plan) -> Facts {
         let own = self.plan().ok();
         let mut facts = self.facts;
-        let again = "collect a bundle again with this plan";
+        let again = text!(
+            "collect a bundle again with this plan",
+            "请用此计划重新采集数据包"
+        );
         for tenant in Tenant::BOTH {
             let planned = plan.tenant(tenant);
             let collected = match tenant {
@@ -154,10 +159,11 @@ impl Bundle {
                 Tenant::B => &mut facts.b,
             };
             if !collected.endpoint.eq_ignore_ascii_case(&planned.endpoint()) {
-                let reason = format!(
-                    "the bundle was collected from {} as tenant {tenant}, the plan names {}; {again}",
-                    collected.endpoint,
-                    planned.endpoint()
+                let (was, named) = (&collected.endpoint, planned.endpoint());
+                let reason = text!(
+                    "the bundle was collected from {was} as tenant {tenant}, the plan names {named}; {again}",
+                    "数据包采集自 {was}（作为租户 {tenant}），计划中指定的是 {named}；{again}";
+                    again = again
                 );
                 *collected =
                     TenantFacts::unreachable(planned.endpoint(), planned.user.clone(), &reason);
@@ -174,49 +180,67 @@ impl Bundle {
                 .filter(|db| !read.contains(&db.to_ascii_lowercase()))
                 .collect();
             if !unread.is_empty() {
-                let reason = format!(
-                    "the bundle never read {} on tenant {tenant}, which the plan's scope names (it was collected for {}); {again}",
-                    unread.join(", "),
-                    if collected.scope.is_empty() {
-                        "no database".to_string()
-                    } else {
+                let unread = unread.join(", ");
+                let collected_for = if collected.scope.is_empty() {
+                    text!("no database", "没有任何数据库")
+                } else {
+                    Text::same(
                         collected
                             .scope
                             .iter()
                             .cloned()
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    }
+                            .join(", "),
+                    )
+                };
+                let reason = text!(
+                    "the bundle never read {unread} on tenant {tenant}, which the plan's scope names (it was collected for {collected_for}); {again}",
+                    "数据包从未读取租户 {tenant} 上的 {unread}，而计划的范围包含它（采集时的范围为 {collected_for}）；{again}";
+                    collected_for = collected_for,
+                    again = again
                 );
-                collected.tables = Fact::unavailable(&reason);
-                collected.views = Fact::unavailable(&reason);
-                collected.triggers = Fact::unavailable(&reason);
-                collected.rows = Fact::unavailable(&reason);
-                collected.partitions = Fact::unavailable(&reason);
-                collected.foreign_keys = Fact::unavailable(&reason);
+                collected.tables = Fact::unavailable(reason.clone());
+                collected.views = Fact::unavailable(reason.clone());
+                collected.triggers = Fact::unavailable(reason.clone());
+                collected.rows = Fact::unavailable(reason.clone());
+                collected.partitions = Fact::unavailable(reason.clone());
+                collected.foreign_keys = Fact::unavailable(reason);
             }
         }
         if let Some(oms) = facts.oms.as_mut() {
             let differs = match &own {
-                None => Some("the bundle's own plan cannot be read".to_string()),
-                Some(own) if own.topology != plan.topology => Some(format!(
-                    "the bundle was collected for a {} plan, this plan is {}",
-                    own.topology.as_str(),
-                    plan.topology.as_str()
+                None => Some(text!(
+                    "the bundle's own plan cannot be read",
+                    "无法读取数据包自带的计划"
                 )),
+                Some(own) if own.topology != plan.topology => {
+                    let (was, is) = (own.topology.as_str(), plan.topology.as_str());
+                    Some(text!(
+                        "the bundle was collected for a {was} plan, this plan is {is}",
+                        "数据包是为 {was} 计划采集的，此计划为 {is}"
+                    ))
+                }
                 Some(own)
                     if own.forward.project != plan.forward.project
                         || (plan.topology == Topology::TwoProjects
                             && own.reverse.project != plan.reverse.project) =>
                 {
-                    Some("the bundle looked for other OMS projects than this plan names".into())
+                    Some(text!(
+                        "the bundle looked for other OMS projects than this plan names",
+                        "数据包查找的 OMS 项目与此计划指定的不同"
+                    ))
                 }
                 Some(_) => None,
             };
             if let Some(differs) = differs {
-                let reason = format!("{differs}; {again}");
-                oms.forward = Fact::unavailable(&reason);
-                oms.reverse = Fact::unavailable(&reason);
+                let reason = text!(
+                    "{differs}; {again}",
+                    "{differs}；{again}";
+                    differs = differs,
+                    again = again
+                );
+                oms.forward = Fact::unavailable(reason.clone());
+                oms.reverse = Fact::unavailable(reason.clone());
                 oms.others = Fact::unavailable(reason);
             }
         }

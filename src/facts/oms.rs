@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Fact, Tenant, Topology};
-use crate::i18n::Text;
+use crate::i18n::{Text, bilingual};
 use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,11 +31,13 @@ pub enum Access {
     Granted,
     /// The API answered and refused: HTTP 401/403, or a `success: false` envelope.
     Refused {
-        reason: String,
+        #[serde(with = "bilingual")]
+        reason: Text,
     },
     /// No usable answer: connection, timeout, HTTP 5xx, a body that is not the API's JSON.
     Unavailable {
-        reason: String,
+        #[serde(with = "bilingual")]
+        reason: Text,
     },
 }
 
@@ -92,7 +94,8 @@ pub struct Unresolved {
     /// The plan's tenants it may be: those on the same port.
     pub tenants: Vec<Tenant>,
     /// The lookup that failed and why.
-    pub reason: String,
+    #[serde(with = "bilingual")]
+    pub reason: Text,
 }
 
 impl Unresolved {
@@ -168,22 +171,39 @@ pub struct Project {
     pub filters: Fact<Vec<TableFilter>>,
 }
 
-fn progress_not_read() -> Fact<Progress> {
-    Fact::unavailable("progress was not read for this project")
+pub fn steps_not_read() -> Fact<Vec<Step>> {
+    Fact::unavailable(text!(
+        "steps were not read for this project",
+        "未读取该项目的步骤"
+    ))
 }
 
-fn components_not_read() -> Fact<Components> {
-    Fact::unavailable("components were not read for this project")
+pub fn progress_not_read() -> Fact<Progress> {
+    Fact::unavailable(text!(
+        "progress was not read for this project",
+        "未读取该项目的进度"
+    ))
 }
 
-fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
-    Fact::unavailable("the full verification was not read for this project")
+pub fn components_not_read() -> Fact<Components> {
+    Fact::unavailable(text!(
+        "components were not read for this project",
+        "未读取该项目的组件"
+    ))
+}
+
+pub fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
+    Fact::unavailable(text!(
+        "the full verification was not read for this project",
+        "未读取该项目的全量校验"
+    ))
 }
 
 fn filters_not_read() -> Fact<Vec<TableFilter>> {
-    Fact::unavailable(
+    Fact::unavailable(text!(
         "its row and column filters were not read (a bundle recorded by an older version)",
-    )
+        "未读取其行过滤和列过滤（旧版本记录的数据包）"
+    ))
 }
 
 /// A table a project moves only in part (`transferMapping`, a table of `databases[].tables`
@@ -287,12 +307,13 @@ impl Project {
     /// (no transferMapping, a mode this tool cannot evaluate), or lists nothing — OMS refuses a
     /// project without objects, so an empty list is an answer missing them. Every rule reads
     /// the mapping through this one answer.
-    pub fn unknown_objects(&self) -> Option<String> {
+    pub fn unknown_objects(&self) -> Option<Text> {
         match &self.selection {
             Selection::Unknown { reason } => Some(reason.clone()),
-            Selection::Listed if self.mapping.is_empty() => {
-                Some("OMS lists no database it writes, so what it writes is not known".into())
-            }
+            Selection::Listed if self.mapping.is_empty() => Some(text!(
+                "OMS lists no database it writes, so what it writes is not known",
+                "OMS 没有列出它写入的任何数据库，因此不知道它写入什么"
+            )),
             _ => None,
         }
     }
@@ -487,7 +508,7 @@ pub enum Writes {
         rule: Option<String>,
     },
     /// The selection cannot be evaluated, and why.
-    Undecided(String),
+    Undecided(Text),
 }
 
 impl Writes {
@@ -511,7 +532,10 @@ pub enum Selection {
     Matching(MatchingRules),
     /// A selection this tool cannot evaluate (`COMPLEX`, a mode it does not know, or no
     /// mapping in OMS's answer), and why.
-    Unknown { reason: String },
+    Unknown {
+        #[serde(with = "bilingual")]
+        reason: Text,
+    },
 }
 
 impl Selection {

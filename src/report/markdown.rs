@@ -77,7 +77,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                     let source = tr(lang, catalog.source.as_str());
                     match &catalog.fallback_reason {
                         None => source.to_string(),
-                        Some(reason) => format!("{source} ({})", cell(reason)),
+                        Some(reason) => format!("{source} ({})", cell(reason.get(lang))),
                     }
                 }
             };
