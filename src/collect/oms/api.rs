@@ -1326,6 +1326,75 @@ mod tests {
         assert!(decode::<Value>("ListProjects", 200, b"{}").is_err());
     }
 
+    /// What OMS's answers give as reasons is said in Chinese too; OMS's own words (its code
+    /// and message) and the parser's stay as they are.
+    #[test]
+    fn fault_reasons_are_said_in_chinese() {
+        let refused = decode::<Value>("ListDataSource", 401, b"").unwrap_err();
+        assert_eq!(
+            refused.reason,
+            "ListDataSource: HTTP 401: OMS rejected the user and password of [oms]"
+        );
+        assert_eq!(
+            refused.reason.zh(),
+            "ListDataSource：HTTP 401：OMS 拒绝了 [oms] 的用户名和密码"
+        );
+        let failing = decode::<Value>("ListProjects", 500, b"oops").unwrap_err();
+        assert_eq!(failing.reason, "ListProjects: HTTP 500 from OMS");
+        assert_eq!(failing.reason.zh(), "ListProjects：OMS 返回 HTTP 500");
+        let unreadable = decode::<Vec<DataSourceDto>>(
+            "ListDataSource",
+            200,
+            br#"{"success":true,"data":[{"id":"e_1","port":"28 81"}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            unreadable
+                .reason
+                .zh()
+                .starts_with("ListDataSource：无法读取字段 `data[0].port`："),
+            "{}",
+            unreadable.reason.zh()
+        );
+        for fault in [
+            decode::<Value>("ListProjects", 404, b"").unwrap_err(),
+            decode::<Value>("ListProjects", 200, b"<html>").unwrap_err(),
+            decode::<Value>("ListProjects", 200, br#"{"success":true,"data":[{"#).unwrap_err(),
+            decode::<Value>("ListProjects", 200, b"{}").unwrap_err(),
+            page::<Value>(
+                "ListProjects",
+                2,
+                Envelope {
+                    success: Some(true),
+                    code: None,
+                    message: None,
+                    request_id: None,
+                    total_count: None,
+                    data: None,
+                },
+            )
+            .unwrap_err(),
+        ] {
+            assert!(fault.reason.has_zh(), "{}", fault.reason);
+            assert!(
+                crate::i18n::has_chinese(fault.reason.zh()),
+                "{}",
+                fault.reason
+            );
+        }
+        let unsuccessful = decode::<Value>(
+            "DescribeProject",
+            200,
+            r#"{"success":false,"code":"PARAM_ERROR","message":"项目不存在","requestId":"r"}"#
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            unsuccessful.reason.zh(),
+            "DescribeProject：success=false, code PARAM_ERROR, message 项目不存在, requestId r"
+        );
+    }
+
     #[test]
     fn both_step_naming_schemes_map_to_the_same_kinds() {
         let old: Vec<StepDto> = serde_json::from_str(

@@ -465,7 +465,7 @@ fn decoded(bytes: &[u8], column: &InnerColumn, layout: &Layout) -> Result<String
         let collation = column.collation;
         text!(
             "collation {collation} is not in the {layout}",
-            "{layout}中没有排序规则 {collation}";
+            "{layout} 中没有排序规则 {collation}";
             layout = layout.describe()
         )
     })?;
@@ -664,7 +664,7 @@ fn keys(
             let (table, index_type) = (&index.table, index.index_type);
             text!(
                 "index table {table} has index_type {index_type}, which the {layout} does not read as a key",
-                "索引表 {table} 的 index_type 为 {index_type}，{layout}不把它当作键";
+                "索引表 {table} 的 index_type 为 {index_type}，{layout} 不把它当作键";
                 layout = layout.describe()
             )
         })?;

@@ -274,12 +274,13 @@ impl Layout {
                 }
             })
             .collect();
-        Err(text!(
+        // `该版本上 ` before a name, not before Chinese.
+        Err(crate::i18n::spaced(text!(
             "{what} on this version ({layout})",
-            "该版本上{what}（{layout}）";
+            "该版本上 {what}（{layout}）";
             what = Text::join(&what, ", ", "，"),
             layout = self.describe()
-        ))
+        )))
     }
 }
 

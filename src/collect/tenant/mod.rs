@@ -1006,8 +1006,20 @@ mod tests {
             why.starts_with("tenant a (127.0.0.1:1): oceanbase.__all_column has no column srs_id on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)"),
             "{why}"
         );
-        // The tables statement reads only what 4.0 has: it was sent.
-        assert!(!tables.as_ref().unwrap_err().contains("on this version"));
+        assert!(
+            why.zh().starts_with("租户 a（127.0.0.1:1）：该版本上 oceanbase.__all_column 没有列 srs_id（字典布局 oceanbase-4.0，读取自 HollowMan6/oceanbase v4.0.0_CE）"),
+            "{}",
+            why.zh()
+        );
+        // The tables statement reads only what 4.0 has: it was sent, and met the closed port.
+        let sent = tables.as_ref().unwrap_err();
+        assert!(!sent.contains("on this version"));
+        assert!(
+            sent.zh().starts_with("租户 a（127.0.0.1:1）：`SELECT ")
+                && sent.zh().contains("执行失败："),
+            "{}",
+            sent.zh()
+        );
         let (_, catalog) = with_columns_and_keys(
             &fetcher,
             &Rows::new(),
@@ -1038,6 +1050,36 @@ mod tests {
                 .unavailable_reason()
                 .unwrap()
                 .contains("on this version")
+        );
+    }
+
+    /// A login that gets no answer, and a statement that gets none, say so in both languages.
+    #[tokio::test]
+    async fn no_answer_is_said_in_both_languages() {
+        let never = std::future::pending::<Result<(), mysql_async::Error>>();
+        let why = connect("h:1", "oms", Duration::from_millis(10), never)
+            .await
+            .unwrap_err();
+        assert_eq!(why, "no answer from h:1 within 0.01s");
+        assert_eq!(why.zh(), "h:1 在 0.01 秒内没有应答");
+        let refused = connect(
+            "h:1",
+            "oms",
+            Duration::from_secs(1),
+            std::future::ready(Err::<(), _>(mysql_async::Error::Server(
+                mysql_async::ServerError {
+                    code: 1045,
+                    state: "28000".into(),
+                    message: "Access denied for user 'oms'@'%' (using password: YES)".into(),
+                },
+            ))),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused.zh().ends_with("（用户名或密码错误）"),
+            "{}",
+            refused.zh()
         );
     }
 
