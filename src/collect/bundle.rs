@@ -16,8 +16,14 @@ use crate::i18n::Text;
 use crate::plan::{Plan, PlanErrors};
 use crate::text;
 
-/// Bumped when a bundle written by this version cannot be read by the previous one.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped when a bundle written by this version cannot be read by the previous one. Version 2
+/// keeps each reason in both languages (`{"en": …, "zh": …}`), which version 1 read as a
+/// string.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this one still reads: a version 1 bundle's reasons are strings,
+/// read as English only.
+pub const OLDEST_READ: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Bundle {
@@ -45,7 +51,7 @@ pub enum BundleError {
     )]
     Unreadable { path: String, reason: String },
     #[error(
-        "bundle {path} has format version {found}; this oms-preflight reads version {FORMAT_VERSION}"
+        "bundle {path} has format version {found}; this oms-preflight reads versions {OLDEST_READ} to {FORMAT_VERSION}"
     )]
     #[diagnostic(
         code(bundle::version),
@@ -120,7 +126,9 @@ impl Bundle {
         // 40 MB or more); only when it does not parse is its version looked at, so that a bundle
         // of another version gets that message rather than a complaint about a renamed field.
         let error = match serde_json::from_str::<Bundle>(text) {
-            Ok(bundle) if bundle.format_version == FORMAT_VERSION => return Ok(bundle),
+            Ok(bundle) if (OLDEST_READ..=FORMAT_VERSION).contains(&bundle.format_version) => {
+                return Ok(bundle);
+            }
             Ok(bundle) => return Err(version(bundle.format_version)),
             Err(error) => error,
         };
@@ -129,7 +137,9 @@ impl Bundle {
             format_version: Option<u64>,
         }
         match serde_json::from_str::<Header>(text).map(|header| header.format_version) {
-            Ok(Some(found)) if found != u64::from(FORMAT_VERSION) => {
+            Ok(Some(found))
+                if !(u64::from(OLDEST_READ)..=u64::from(FORMAT_VERSION)).contains(&found) =>
+            {
                 Err(version(u32::try_from(found).unwrap_or(u32::MAX)))
             }
             Ok(None) => Err(unreadable(
@@ -376,7 +386,8 @@ impl serde_json::ser::Formatter for Outline {
 
 #[cfg(test)]
 mod tests {
-    use super::Outline;
+    use super::{Bundle, BundleError, Fact, Outline};
+    use crate::text;
     use serde::Serialize;
 
     fn outlined(value: &serde_json::Value) -> String {
@@ -388,6 +399,39 @@ mod tests {
             ))
             .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// A reason keeps both languages through a bundle; a bundle of the version before, whose
+    /// reasons are strings, still reads, its reasons in English only.
+    #[test]
+    fn reasons_keep_both_languages_and_version_1_bundles_still_read() {
+        let mut facts = crate::rules::testing::healthy();
+        facts.b.grants = Fact::unavailable(text!("denied", "被拒绝"));
+        let bundle = Bundle::new(&crate::rules::testing::plan(), facts);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.json");
+        bundle.write(&path).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains(r#""format_version": 2"#));
+        let read = Bundle::read(&path).unwrap();
+        let reason = read.facts.b.grants.unavailable_reason().unwrap();
+        assert_eq!((reason.en(), reason.zh()), ("denied", "被拒绝"));
+
+        let mut old: serde_json::Value = serde_json::from_str(&written).unwrap();
+        old["format_version"] = 1.into();
+        assert_eq!(
+            old["facts"]["b"]["grants"]["unavailable"]["reason"],
+            serde_json::json!({"en": "denied", "zh": "被拒绝"})
+        );
+        old["facts"]["b"]["grants"]["unavailable"]["reason"] = "denied".into();
+        let old = Bundle::from_text("old.json", &old.to_string()).unwrap();
+        let reason = old.facts.b.grants.unavailable_reason().unwrap();
+        assert_eq!(reason.en(), "denied");
+        assert!(!reason.has_zh());
+        assert!(matches!(
+            Bundle::from_text("new.json", r#"{"format_version": 3}"#),
+            Err(BundleError::Version { found: 3, .. })
+        ));
     }
 
     #[test]
