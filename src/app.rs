@@ -274,7 +274,7 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
             script.statements
         ));
     }
-    let unread = say_unread(&facts);
+    let unread = say_unread(&facts, ui.lang);
     if report.summary.inconclusive > 0 {
         output::stderr(&format!(
             "incomplete: {} rules could not be checked; the scripts list them\n",
@@ -289,15 +289,17 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
 
 /// Says on stderr what could not be read of each tenant ([`collect::unread`]); whether
 /// anything was, which makes what `collect` and `fix` wrote partial.
-fn say_unread(facts: &Facts) -> bool {
+fn say_unread(facts: &Facts, lang: Lang) -> bool {
     let mut any = false;
     for tenant in Tenant::BOTH {
         for line in collect::unread(facts.tenant(tenant)) {
+            let line = crate::text!(
+                "incomplete: tenant {tenant} could not be read: {line}",
+                "不完整：无法读取租户 {tenant}：{line}";
+                line = line
+            );
             // A server's words may hold control characters: shown escaped, like every report.
-            output::stderr(&format!(
-                "incomplete: tenant {tenant} could not be read: {}\n",
-                printable(&line)
-            ));
+            output::stderr(&format!("{}\n", printable(line.get(lang))));
             any = true;
         }
     }
@@ -321,7 +323,7 @@ fn collect_bundle(args: CollectArgs, ui: Ui) -> Result<u8, Failure> {
     let bundle = Bundle::new(&plan, facts);
     bundle.write(&args.out).map_err(unwritten)?;
     ui.note(&format!("wrote {}", args.out.display()));
-    if say_unread(&bundle.facts) {
+    if say_unread(&bundle.facts, ui.lang) {
         output::stderr(&format!(
             "incomplete: {} is partial; `check --snapshot` on it leaves what was not read inconclusive\n",
             args.out.display()

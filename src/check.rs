@@ -88,12 +88,13 @@ pub fn resolve_stage(
         Fact::Observed(Some(project)) => project,
         Fact::Observed(None) => return decided(Stage::Forward),
         Fact::Unavailable { reason } => {
+            let project = &plan.forward.project;
             return undecided(
                 Stage::Forward,
                 text!(
-                    "OMS could not say whether the forward project {} exists ({reason})",
-                    "OMS 无法确认正向项目 {} 是否存在（{reason}）",
-                    plan.forward.project
+                    "OMS could not say whether the forward project {project} exists ({reason})",
+                    "OMS 无法确认正向项目 {project} 是否存在（{reason}）";
+                    reason = reason
                 ),
             );
         }
@@ -102,28 +103,34 @@ pub fn resolve_stage(
         Topology::TwoProjects => match &oms.reverse {
             Fact::Observed(Some(reverse)) if !reverse.has_ended() => decided(Stage::Running),
             Fact::Observed(_) => decided(Stage::Reverse),
-            Fact::Unavailable { reason } => undecided(
-                Stage::Reverse,
-                text!(
-                    "OMS could not say whether the reverse project {} exists ({reason})",
-                    "OMS 无法确认反向项目 {} 是否存在（{reason}）",
-                    plan.reverse.project
-                ),
-            ),
+            Fact::Unavailable { reason } => {
+                let project = &plan.reverse.project;
+                undecided(
+                    Stage::Reverse,
+                    text!(
+                        "OMS could not say whether the reverse project {project} exists ({reason})",
+                        "OMS 无法确认反向项目 {project} 是否存在（{reason}）";
+                        reason = reason
+                    ),
+                )
+            }
         },
         Topology::SingleProject => match &forward.steps {
             Fact::Observed(_) => match forward.step(StepKind::ReverseIncremental) {
                 Some(step) if step.has_started() => decided(Stage::Running),
                 _ => decided(Stage::Reverse),
             },
-            Fact::Unavailable { reason } => undecided(
-                Stage::Reverse,
-                text!(
-                    "OMS could not say whether project {}'s reverse step runs ({reason})",
-                    "OMS 无法确认项目 {} 的反向增量步骤是否在运行（{reason}）",
-                    forward.name
-                ),
-            ),
+            Fact::Unavailable { reason } => {
+                let project = &forward.name;
+                undecided(
+                    Stage::Reverse,
+                    text!(
+                        "OMS could not say whether project {project}'s reverse step runs ({reason})",
+                        "OMS 无法确认项目 {project} 的反向增量步骤是否在运行（{reason}）";
+                        reason = reason
+                    ),
+                )
+            }
         },
     }
 }
@@ -145,7 +152,9 @@ mod tests {
     #[test]
     fn auto_does_not_guess_when_oms_cannot_say() {
         let facts = with_oms(|oms| {
-            oms.forward = Fact::unavailable("DescribeProject np_1: HTTP 500 Internal Server Error")
+            oms.forward = Fact::unavailable(crate::i18n::Text::english(
+                "DescribeProject np_1: HTTP 500 Internal Server Error",
+            ))
         });
         let plan = oms_plan();
         let resolved = resolve_stage(&plan, None, Some(&facts));

@@ -203,44 +203,79 @@ fn every_rule_fires_in_at_least_one_scenario() {
     );
 }
 
-/// Makes `need` unavailable in `facts` (on both tenants for a tenant fact). Exhaustive on
-/// purpose: a new kind of fact must say here how it goes missing.
+/// What a withheld fact's reason says in English: a Chinese report must never show it.
+const WITHHELD_EN: &str = "withheld by the test";
+
+/// Makes `need` unavailable in `facts` (on both tenants for a tenant fact), with a reason in
+/// both languages, as the collectors give it. Exhaustive on purpose: a new kind of fact must say
+/// here how it goes missing.
 fn withhold(need: Need, facts: &mut Facts) {
-    const WITHHELD: &str = "withheld by the test";
+    let withheld = || Text::new(WITHHELD_EN, "测试时扣下");
     for tenant in [&mut facts.a, &mut facts.b] {
         match need {
-            Need::Server => tenant.server = Fact::unavailable(WITHHELD),
-            Need::Mode => tenant.mode = Fact::unavailable(WITHHELD),
-            Need::Variables => tenant.variables = Fact::unavailable(WITHHELD),
-            Need::Grants => tenant.grants = Fact::unavailable(WITHHELD),
-            Need::Databases => tenant.databases = Fact::unavailable(WITHHELD),
-            Need::Tables => tenant.tables = Fact::unavailable(WITHHELD),
-            Need::Views => tenant.views = Fact::unavailable(WITHHELD),
-            Need::Triggers => tenant.triggers = Fact::unavailable(WITHHELD),
-            Need::Partitions => tenant.partitions = Fact::unavailable(WITHHELD),
-            Need::ForeignKeys => tenant.foreign_keys = Fact::unavailable(WITHHELD),
-            Need::LogStreams => tenant.log_streams = Fact::unavailable(WITHHELD),
-            Need::Archive => tenant.archive = Fact::unavailable(WITHHELD),
-            Need::TenantRole => tenant.tenant_role = Fact::unavailable(WITHHELD),
-            Need::Rows => tenant.rows = Fact::unavailable(WITHHELD),
-            Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(WITHHELD)),
+            Need::Server => tenant.server = Fact::unavailable(withheld()),
+            Need::Mode => tenant.mode = Fact::unavailable(withheld()),
+            Need::Variables => tenant.variables = Fact::unavailable(withheld()),
+            Need::Grants => tenant.grants = Fact::unavailable(withheld()),
+            Need::Databases => tenant.databases = Fact::unavailable(withheld()),
+            Need::Tables => tenant.tables = Fact::unavailable(withheld()),
+            Need::Views => tenant.views = Fact::unavailable(withheld()),
+            Need::Triggers => tenant.triggers = Fact::unavailable(withheld()),
+            Need::Partitions => tenant.partitions = Fact::unavailable(withheld()),
+            Need::ForeignKeys => tenant.foreign_keys = Fact::unavailable(withheld()),
+            Need::LogStreams => tenant.log_streams = Fact::unavailable(withheld()),
+            Need::Archive => tenant.archive = Fact::unavailable(withheld()),
+            Need::TenantRole => tenant.tenant_role = Fact::unavailable(withheld()),
+            Need::Rows => tenant.rows = Fact::unavailable(withheld()),
+            Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(withheld())),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {}
         }
     }
     if let Some(oms) = &mut facts.oms {
         match need {
-            Need::OmsDataSources => oms.data_sources = Fact::unavailable(WITHHELD),
-            Need::OmsForward => oms.forward = Fact::unavailable(WITHHELD),
-            Need::OmsReverse => oms.reverse = Fact::unavailable(WITHHELD),
-            Need::OmsOthers => oms.others = Fact::unavailable(WITHHELD),
+            Need::OmsDataSources => oms.data_sources = Fact::unavailable(withheld()),
+            Need::OmsForward => oms.forward = Fact::unavailable(withheld()),
+            Need::OmsReverse => oms.reverse = Fact::unavailable(withheld()),
+            Need::OmsOthers => oms.others = Fact::unavailable(withheld()),
             _ => {}
         }
     }
 }
 
+/// The facts of a bundle recorded before reasons were said in both languages, with every
+/// recorded English-only text (a reason, a fallback reason, the mode's evidence) given a
+/// Chinese; and those English texts, which a Chinese report must then never show. What is
+/// tested is what the rules and the engine make of a reason, not how old the recording is.
+fn recorded_in_both(facts: &Facts) -> (Facts, Vec<String>) {
+    fn walk(value: &mut serde_json::Value, english: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(object) => {
+                if object.len() == 1
+                    && let Some(serde_json::Value::String(en)) = object.get("en")
+                {
+                    english.push(en.clone());
+                    object.insert("zh".into(), "录制时的原因".into());
+                    return;
+                }
+                object.values_mut().for_each(|value| walk(value, english));
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| walk(v, english)),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(facts).unwrap();
+    let mut english = Vec::new();
+    walk(&mut value, &mut english);
+    english.sort();
+    english.dedup();
+    (serde_json::from_value(value).unwrap(), english)
+}
+
 /// Every rule on every scenario bundle, first as recorded, then with each fact it declares
 /// made unavailable in turn: it never panics, never reads a fact it did not declare, and a
-/// missing needed fact leaves it inconclusive (or skipped), never passed or failed.
+/// missing needed fact leaves it inconclusive (or skipped), never passed or failed. Whatever it
+/// says is said in Chinese too, the collectors' reasons included: no English reason, recorded
+/// or withheld, reaches a Chinese report.
 #[test]
 fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one() {
     for entry in std::fs::read_dir(root().join("fixtures/scenarios")).unwrap() {
@@ -248,12 +283,18 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
         let bundle = Bundle::read(&dir.join("bundle.json")).unwrap();
         let plan = bundle.plan().unwrap();
         let scenario = dir.file_name().unwrap().to_string_lossy().to_string();
+        let (recorded, mut english) = recorded_in_both(&bundle.facts);
+        assert!(
+            !english.is_empty(),
+            "{scenario}: recorded reasons are English only"
+        );
+        english.push(WITHHELD_EN.to_string());
         for rule in registry::ALL {
             let declared: BTreeSet<Need> =
                 rule.needs.iter().chain(rule.optional).copied().collect();
             let variants = std::iter::once(None).chain(declared.iter().copied().map(Some));
             for withheld in variants {
-                let mut facts = bundle.facts.clone();
+                let mut facts = recorded.clone();
                 if let Some(need) = withheld {
                     withhold(need, &mut facts);
                 }
@@ -265,7 +306,7 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
                     let report = check::run(&plan, Some(&facts), &[rule], &options);
                     let outcome = &report.outcomes[0];
                     let reason = outcome.reason.as_ref().map_or("", |reason| reason.en());
-                    said_in_chinese(rule, &report, &scenario);
+                    said_in_chinese(rule, &report, &scenario, &english);
                     assert!(
                         !reason.contains("without declaring it"),
                         "{scenario}, {}: {reason}: add the fact to its `needs` or `optional`",
@@ -291,8 +332,8 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
 }
 
 /// Everything `rule` said in `report` — its reason, its findings' messages and help — has its
-/// Chinese.
-fn said_in_chinese(rule: &Rule, report: &Report, scenario: &str) {
+/// Chinese, and that Chinese holds none of the `english` reasons of the facts.
+fn said_in_chinese(rule: &Rule, report: &Report, scenario: &str, english: &[String]) {
     let chinese = |text: &Text| text.has_zh() && i18n::has_chinese(text.zh());
     let said = report
         .outcomes
@@ -310,6 +351,13 @@ fn said_in_chinese(rule: &Rule, report: &Report, scenario: &str) {
             "{scenario}, {}: not said in Chinese: {text}",
             rule.id
         );
+        if let Some(leaked) = english.iter().find(|en| text.zh().contains(en.as_str())) {
+            panic!(
+                "{scenario}, {}: a collector's reason in English inside the Chinese: {leaked:?} in {:?}",
+                rule.id,
+                text.zh()
+            );
+        }
     }
 }
 

@@ -266,14 +266,17 @@ fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
     let auto = collect(&scenario, &plan, "auto");
     let (fell_back, catalog) = without_catalog(&auto, "a");
     assert_eq!(catalog["source"], "information_schema");
-    let why = catalog["fallback_reason"].as_str().unwrap();
+    // A bundle keeps the reason in both languages, the server's words in each.
+    let why = catalog["fallback_reason"]["en"].as_str().unwrap();
     assert!(why.contains("ERROR 1142"), "{why}");
     assert!(why.contains("tenant a"), "{why}");
+    let zh = catalog["fallback_reason"]["zh"].as_str().unwrap();
+    assert!(zh.contains("ERROR 1142") && zh.contains("租户 a"), "{zh}");
     for kind in ["partition_catalog", "foreign_key_catalog"] {
         let catalog = &auto["a"][kind];
         assert_eq!(catalog["source"], "information_schema", "{kind}");
         assert!(
-            catalog["fallback_reason"]
+            catalog["fallback_reason"]["en"]
                 .as_str()
                 .unwrap()
                 .contains("ERROR 1142"),
@@ -283,7 +286,7 @@ fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
     let trigger_catalog = &auto["a"]["trigger_catalog"];
     assert_eq!(trigger_catalog["source"], "information_schema");
     assert!(
-        trigger_catalog["fallback_reason"]
+        trigger_catalog["fallback_reason"]["en"]
             .as_str()
             .unwrap()
             .contains("ERROR 1142"),
@@ -298,7 +301,7 @@ fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
     // Forced onto the inner tables, the tables are unavailable with the reason (so the bundle is
     // partial: collect exits 3), and the rules that read them say so instead of passing.
     let inner = collect_exiting(&scenario, &plan, "inner-tables", 3);
-    let reason = inner["a"]["tables"]["unavailable"]["reason"]
+    let reason = inner["a"]["tables"]["unavailable"]["reason"]["en"]
         .as_str()
         .unwrap();
     assert!(reason.contains("ERROR 1142"), "{reason}");

@@ -211,7 +211,9 @@ fn a_data_source_registered_by_host_name_is_compared_by_address() {
     let mut plan = PlanEndpoints::new(TENANTS);
     plan.addresses.insert(
         "db-b.invalid".into(),
-        Err("host name db-b.invalid does not resolve here".into()),
+        Err(oms_preflight::i18n::Text::same(
+            "host name db-b.invalid does not resolve here",
+        )),
     );
     let items =
         data::<Vec<DataSourceDto>>("ListDataSource", "unresolvable-source/ListDataSource.json");

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::oms_server::{self, Behaviour, OmsServer};
-use common::{Scenario, finding, finding_of, findings, first_message, live_pair, reason, status};
+use common::{
+    Endpoint, Scenario, finding, finding_of, findings, first_message, live_pair, reason, status,
+};
 use oms_preflight::collect::oms::READ_ACTIONS;
 use serde_json::Value;
 
@@ -757,6 +759,65 @@ fn rejected_credentials_fail_oms_reachable() {
         "link.ddl-single",
     ] {
         assert_eq!(status(&run.report, rule), "inconclusive", "{rule}");
+    }
+}
+
+/// `--lang zh-CN` with nothing that answers: tenants A and B on closed ports, OMS refusing the
+/// password (HTTP 401). Needs no kernel. Every reason the collectors gave reaches the report in
+/// Chinese, human and JSON alike: none of their English sentences, nor the engine's English
+/// frames around them.
+#[test]
+fn a_chinese_report_gives_the_collectors_reasons_in_chinese() {
+    let scenario = Scenario::new("zh_reasons");
+    let (a, b) = (Endpoint::nowhere(), Endpoint::nowhere());
+    let server = scenario.serve_oms(Behaviour::Status(401), &a, &b);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(&plan, scenario.plan_with_oms(&a, &b, &server.url)).unwrap();
+    let plan = plan.to_str().unwrap();
+    let human = scenario.run(&["check", plan, "--lang", "zh-CN", "--timeout", "2"]);
+    let json = scenario.run(&[
+        "check",
+        plan,
+        "--lang",
+        "zh-CN",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(status(&report, "conn.tenant"), "fail");
+    assert_eq!(status(&report, "oms.reachable"), "fail");
+    for (format, output) in [("human", &human), ("json", &json)] {
+        let said = String::from_utf8_lossy(&output.stdout);
+        for chinese in [
+            "连接被拒绝",
+            "OMS 拒绝了 [oms] 的用户名和密码",
+            "受阻于 conn.tenant",
+        ] {
+            assert!(
+                said.contains(chinese),
+                "{format}: no {chinese:?} in\n{said}"
+            );
+        }
+        for english in [
+            "cannot connect to",
+            "connection refused",
+            "nothing listens",
+            "cannot log in",
+            "OMS rejected",
+            "no answer from",
+            "unavailable:",
+            "blocked by",
+            "to decide,",
+            " at http://",
+        ] {
+            assert!(
+                !said.contains(english),
+                "{format}: English {english:?} in a Chinese report:\n{said}"
+            );
+        }
     }
 }
 

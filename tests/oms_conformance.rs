@@ -95,7 +95,7 @@ fn decode(
             let envelope: Envelope<DescribedDto> = api::decode(action, 200, body)?;
             let dto = envelope
                 .data
-                .ok_or_else(|| api::no_data(action, "example"))?
+                .ok_or_else(|| api::no_data(action, oms_preflight::i18n::Text::same("example")))?
                 .single()
                 .map_err(|reason| Fault {
                     kind: api::FaultKind::Malformed,
@@ -111,7 +111,7 @@ fn decode(
             let envelope: Envelope<ProgressDto> = api::decode(action, 200, body)?;
             let data = envelope
                 .data
-                .ok_or_else(|| api::no_data(action, "example"))?;
+                .ok_or_else(|| api::no_data(action, oms_preflight::i18n::Text::same("example")))?;
             Decoded::Progress {
                 progress: data.progress(),
                 schema: data.struct_transfer_progress,
@@ -121,7 +121,7 @@ fn decode(
             let envelope: Envelope<ComponentsDto> = api::decode(action, 200, body)?;
             let data = envelope
                 .data
-                .ok_or_else(|| api::no_data(action, "example"))?;
+                .ok_or_else(|| api::no_data(action, oms_preflight::i18n::Text::same("example")))?;
             Decoded::Components(data.components())
         }
         "ListProjectFullVerifyResult" => {
@@ -129,7 +129,7 @@ fn decode(
             let total = envelope.total_count;
             let data = envelope
                 .data
-                .ok_or_else(|| api::no_data(action, "example"))?;
+                .ok_or_else(|| api::no_data(action, oms_preflight::i18n::Text::same("example")))?;
             Decoded::Verified {
                 tables: data.tables(),
                 total,

@@ -108,7 +108,8 @@ fn one_unreadable_table_in_a_later_batch_makes_the_probe_unavailable_not_empty()
     let (_dir, plan) = pair.set_up(&scenario, &on_a, &on_b);
 
     let facts = collect(&scenario, &plan);
-    let reason = facts["b"]["rows"]["unavailable"]["reason"]
+    // A bundle keeps the reason in both languages.
+    let reason = facts["b"]["rows"]["unavailable"]["reason"]["en"]
         .as_str()
         .unwrap_or_else(|| panic!("rows not unavailable: {}", facts["b"]["rows"]));
     assert!(

@@ -12,10 +12,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use crate::facts::{Fact, Facts, Tenant, TenantFacts, ToolInfo, Topology};
+use crate::i18n::Text;
 use crate::plan::{Plan, PlanErrors};
+use crate::text;
 
-/// Bumped when a bundle written by this version cannot be read by the previous one.
-pub const FORMAT_VERSION: u32 = 1;
+/// Bumped when a bundle written by this version cannot be read by the previous one. Version 2
+/// keeps each reason in both languages (`{"en": …, "zh": …}`), which version 1 read as a
+/// string.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this one still reads: a version 1 bundle's reasons are strings,
+/// read as English only.
+pub const OLDEST_READ: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Bundle {
@@ -43,7 +51,7 @@ pub enum BundleError {
     )]
     Unreadable { path: String, reason: String },
     #[error(
-        "bundle {path} has format version {found}; this oms-preflight reads version {FORMAT_VERSION}"
+        "bundle {path} has format version {found}; this oms-preflight reads versions {OLDEST_READ} to {FORMAT_VERSION}"
     )]
     #[diagnostic(
         code(bundle::version),
@@ -114,7 +122,9 @@ impl Bundle {
         // 40 MB or more); only when it does not parse is its version looked at, so that a bundle
         // of another version gets that message rather than a complaint about a renamed field.
         let error = match serde_json::from_str::<Bundle>(text) {
-            Ok(bundle) if bundle.format_version == FORMAT_VERSION => return Ok(bundle),
+            Ok(bundle) if (OLDEST_READ..=FORMAT_VERSION).contains(&bundle.format_version) => {
+                return Ok(bundle);
+            }
             Ok(bundle) => return Err(version(bundle.format_version)),
             Err(error) => error,
         };
@@ -123,7 +133,9 @@ impl Bundle {
             format_version: Option<u64>,
         }
         match serde_json::from_str::<Header>(text).map(|header| header.format_version) {
-            Ok(Some(found)) if found != u64::from(FORMAT_VERSION) => {
+            Ok(Some(found))
+                if !(u64::from(OLDEST_READ)..=u64::from(FORMAT_VERSION)).contains(&found) =>
+            {
                 Err(version(u32::try_from(found).unwrap_or(u32::MAX)))
             }
             Ok(None) => Err(unreadable(
@@ -142,7 +154,10 @@ impl Bundle {
     pub fn facts_for(self, plan: &Plan) -> Facts {
         let own = self.plan().ok();
         let mut facts = self.facts;
-        let again = "collect a bundle again with this plan";
+        let again = text!(
+            "collect a bundle again with this plan",
+            "请用此计划重新采集数据包"
+        );
         for tenant in Tenant::BOTH {
             let planned = plan.tenant(tenant);
             let collected = match tenant {
@@ -150,10 +165,11 @@ impl Bundle {
                 Tenant::B => &mut facts.b,
             };
             if !collected.endpoint.eq_ignore_ascii_case(&planned.endpoint()) {
-                let reason = format!(
-                    "the bundle was collected from {} as tenant {tenant}, the plan names {}; {again}",
-                    collected.endpoint,
-                    planned.endpoint()
+                let (was, named) = (&collected.endpoint, planned.endpoint());
+                let reason = text!(
+                    "the bundle was collected from {was} as tenant {tenant}, the plan names {named}; {again}",
+                    "数据包采集自 {was}（作为租户 {tenant}），计划中指定的是 {named}；{again}";
+                    again = again
                 );
                 *collected =
                     TenantFacts::unreachable(planned.endpoint(), planned.user.clone(), &reason);
@@ -170,49 +186,67 @@ impl Bundle {
                 .filter(|db| !read.contains(&db.to_ascii_lowercase()))
                 .collect();
             if !unread.is_empty() {
-                let reason = format!(
-                    "the bundle never read {} on tenant {tenant}, which the plan's scope names (it was collected for {}); {again}",
-                    unread.join(", "),
-                    if collected.scope.is_empty() {
-                        "no database".to_string()
-                    } else {
+                let unread = unread.join(", ");
+                let collected_for = if collected.scope.is_empty() {
+                    text!("no database", "没有任何数据库")
+                } else {
+                    Text::same(
                         collected
                             .scope
                             .iter()
                             .cloned()
                             .collect::<Vec<_>>()
-                            .join(", ")
-                    }
+                            .join(", "),
+                    )
+                };
+                let reason = text!(
+                    "the bundle never read {unread} on tenant {tenant}, which the plan's scope names (it was collected for {collected_for}); {again}",
+                    "数据包从未读取租户 {tenant} 上的 {unread}，而计划的范围包含它（采集时的范围为 {collected_for}）；{again}";
+                    collected_for = collected_for,
+                    again = again
                 );
-                collected.tables = Fact::unavailable(&reason);
-                collected.views = Fact::unavailable(&reason);
-                collected.triggers = Fact::unavailable(&reason);
-                collected.rows = Fact::unavailable(&reason);
-                collected.partitions = Fact::unavailable(&reason);
-                collected.foreign_keys = Fact::unavailable(&reason);
+                collected.tables = Fact::unavailable(reason.clone());
+                collected.views = Fact::unavailable(reason.clone());
+                collected.triggers = Fact::unavailable(reason.clone());
+                collected.rows = Fact::unavailable(reason.clone());
+                collected.partitions = Fact::unavailable(reason.clone());
+                collected.foreign_keys = Fact::unavailable(reason);
             }
         }
         if let Some(oms) = facts.oms.as_mut() {
             let differs = match &own {
-                None => Some("the bundle's own plan cannot be read".to_string()),
-                Some(own) if own.topology != plan.topology => Some(format!(
-                    "the bundle was collected for a {} plan, this plan is {}",
-                    own.topology.as_str(),
-                    plan.topology.as_str()
+                None => Some(text!(
+                    "the bundle's own plan cannot be read",
+                    "无法读取数据包自带的计划"
                 )),
+                Some(own) if own.topology != plan.topology => {
+                    let (was, is) = (own.topology.as_str(), plan.topology.as_str());
+                    Some(text!(
+                        "the bundle was collected for a {was} plan, this plan is {is}",
+                        "数据包是为 {was} 计划采集的，此计划为 {is}"
+                    ))
+                }
                 Some(own)
                     if own.forward.project != plan.forward.project
                         || (plan.topology == Topology::TwoProjects
                             && own.reverse.project != plan.reverse.project) =>
                 {
-                    Some("the bundle looked for other OMS projects than this plan names".into())
+                    Some(text!(
+                        "the bundle looked for other OMS projects than this plan names",
+                        "数据包查找的 OMS 项目与此计划指定的不同"
+                    ))
                 }
                 Some(_) => None,
             };
             if let Some(differs) = differs {
-                let reason = format!("{differs}; {again}");
-                oms.forward = Fact::unavailable(&reason);
-                oms.reverse = Fact::unavailable(&reason);
+                let reason = text!(
+                    "{differs}; {again}",
+                    "{differs}；{again}";
+                    differs = differs,
+                    again = again
+                );
+                oms.forward = Fact::unavailable(reason.clone());
+                oms.reverse = Fact::unavailable(reason.clone());
                 oms.others = Fact::unavailable(reason);
             }
         }
@@ -348,7 +382,8 @@ impl serde_json::ser::Formatter for Outline {
 
 #[cfg(test)]
 mod tests {
-    use super::Outline;
+    use super::{Bundle, BundleError, Fact, Outline};
+    use crate::text;
     use serde::Serialize;
 
     fn outlined(value: &serde_json::Value) -> String {
@@ -360,6 +395,39 @@ mod tests {
             ))
             .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// A reason keeps both languages through a bundle; a bundle of the version before, whose
+    /// reasons are strings, still reads, its reasons in English only.
+    #[test]
+    fn reasons_keep_both_languages_and_version_1_bundles_still_read() {
+        let mut facts = crate::rules::testing::healthy();
+        facts.b.grants = Fact::unavailable(text!("denied", "被拒绝"));
+        let bundle = Bundle::new(&crate::rules::testing::plan(), facts);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.json");
+        bundle.write(&path).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.contains(r#""format_version": 2"#));
+        let read = Bundle::read(&path).unwrap();
+        let reason = read.facts.b.grants.unavailable_reason().unwrap();
+        assert_eq!((reason.en(), reason.zh()), ("denied", "被拒绝"));
+
+        let mut old: serde_json::Value = serde_json::from_str(&written).unwrap();
+        old["format_version"] = 1.into();
+        assert_eq!(
+            old["facts"]["b"]["grants"]["unavailable"]["reason"],
+            serde_json::json!({"en": "denied", "zh": "被拒绝"})
+        );
+        old["facts"]["b"]["grants"]["unavailable"]["reason"] = "denied".into();
+        let old = Bundle::from_text("old.json", &old.to_string()).unwrap();
+        let reason = old.facts.b.grants.unavailable_reason().unwrap();
+        assert_eq!(reason.en(), "denied");
+        assert!(!reason.has_zh());
+        assert!(matches!(
+            Bundle::from_text("new.json", r#"{"format_version": 3}"#),
+            Err(BundleError::Version { found: 3, .. })
+        ));
     }
 
     #[test]

@@ -7,7 +7,9 @@ pub mod tenant;
 use std::time::Duration;
 
 use crate::facts::{Facts, Tenant, TenantFacts};
+use crate::i18n::Text;
 use crate::plan::{Certificates, Plan, Secrets};
+use crate::text;
 
 /// What a collection gathers beyond the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,20 +106,29 @@ pub async fn collect(
 /// privilege or an older kernel holds back (triggers, log streams, the archive …) is recorded
 /// as unavailable like everything else, and `check` reports the rules it leaves undecided with
 /// the grant that would decide them.
-pub fn unread(tenant: &TenantFacts) -> Vec<String> {
+pub fn unread(tenant: &TenantFacts) -> Vec<Text> {
     if let Some(reason) = tenant.login.unavailable_reason() {
-        return vec![reason.to_string()];
+        return vec![reason.clone()];
     }
     let facts = [
-        ("server version", tenant.server.unavailable_reason()),
-        ("mode", tenant.mode.unavailable_reason()),
-        ("variables", tenant.variables.unavailable_reason()),
-        ("grants", tenant.grants.unavailable_reason()),
-        ("databases", tenant.databases.unavailable_reason()),
-        ("tables", tenant.tables.unavailable_reason()),
+        (
+            text!("server version", "服务器版本"),
+            tenant.server.unavailable_reason(),
+        ),
+        (text!("mode", "模式"), tenant.mode.unavailable_reason()),
+        (
+            text!("variables", "变量"),
+            tenant.variables.unavailable_reason(),
+        ),
+        (text!("grants", "权限"), tenant.grants.unavailable_reason()),
+        (
+            text!("databases", "数据库"),
+            tenant.databases.unavailable_reason(),
+        ),
+        (text!("tables", "表"), tenant.tables.unavailable_reason()),
     ];
     // Facts lost to one cause (a timeout, a cut connection) are named together, once.
-    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut by_reason: Vec<(&Text, Vec<Text>)> = Vec::new();
     for (name, reason) in facts {
         let Some(reason) = reason else { continue };
         match by_reason.iter_mut().find(|(seen, _)| *seen == reason) {
@@ -127,6 +138,13 @@ pub fn unread(tenant: &TenantFacts) -> Vec<String> {
     }
     by_reason
         .into_iter()
-        .map(|(reason, names)| format!("{} unavailable: {reason}", names.join(", ")))
+        .map(|(reason, names)| {
+            text!(
+                "{names} unavailable: {reason}",
+                "{names}不可用：{reason}";
+                names = Text::join(&names, ", ", "、"),
+                reason = reason
+            )
+        })
         .collect()
 }

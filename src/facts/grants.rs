@@ -325,7 +325,7 @@ mod tests {
         }));
         assert!(active.holds_on_database(&Privilege::Insert, "app"));
         assert!(active.holds_globally(&Privilege::Select));
-        let unread = with_roles(Fact::unavailable("ERROR 1142"));
+        let unread = with_roles(Fact::unavailable(crate::i18n::Text::english("ERROR 1142")));
         assert!(!unread.holds_on_database(&Privilege::Insert, "app"));
         assert!(unread.holds_globally(&Privilege::Select));
     }

@@ -14,23 +14,28 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Text, bilingual};
+use crate::text;
+
 pub use grants::{GrantLevel, Grants, Privilege, PrivilegeGrant};
 pub use logs::{ArchiveDest, LogStream, TenantRole};
 pub use partitions_and_foreign_keys::{ForeignKey, Partition, Partitioning};
 
-/// A piece of collected information, or the reason it could not be collected.
+/// A piece of collected information, or the reason it could not be collected. The reason is
+/// said in both languages, and a bundle keeps both ([`bilingual`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fact<T> {
     Observed(T),
-    Unavailable { reason: String },
+    Unavailable {
+        #[serde(with = "bilingual")]
+        reason: Text,
+    },
 }
 
 impl<T> Fact<T> {
-    pub fn unavailable(reason: impl Into<String>) -> Self {
-        Fact::Unavailable {
-            reason: reason.into(),
-        }
+    pub fn unavailable(reason: Text) -> Self {
+        Fact::Unavailable { reason }
     }
 
     pub fn observed(&self) -> Option<&T> {
@@ -40,11 +45,19 @@ impl<T> Fact<T> {
         }
     }
 
-    pub fn unavailable_reason(&self) -> Option<&str> {
+    pub fn unavailable_reason(&self) -> Option<&Text> {
         match self {
             Fact::Observed(_) => None,
             Fact::Unavailable { reason } => Some(reason),
         }
+    }
+
+    /// Why it is unavailable, to be said inside a sentence; empty (in both languages) when it
+    /// was observed.
+    pub fn unavailable_text(&self) -> Text {
+        self.unavailable_reason()
+            .cloned()
+            .unwrap_or_else(|| Text::same(""))
     }
 }
 
@@ -251,7 +264,8 @@ pub struct TenantFacts {
 pub struct Catalog {
     pub source: CatalogSource,
     /// Why the inner tables were not used, when they were tried and could not be.
-    pub fallback_reason: Option<String>,
+    #[serde(with = "bilingual::option")]
+    pub fallback_reason: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,38 +298,41 @@ impl CatalogSource {
 }
 
 fn not_in_bundle<T>() -> Fact<T> {
-    Fact::unavailable("not collected in this bundle")
+    Fact::unavailable(text!(
+        "not collected in this bundle",
+        "此数据包中没有采集该项"
+    ))
 }
 
 impl TenantFacts {
     /// Facts of a tenant nothing could be learnt about, every item carrying the same reason.
-    pub fn unreachable(endpoint: String, user: String, reason: &str) -> Self {
+    pub fn unreachable(endpoint: String, user: String, reason: &Text) -> Self {
         TenantFacts {
             endpoint,
             user,
-            login: Fact::unavailable(reason),
-            server: Fact::unavailable(reason),
-            mode: Fact::unavailable(reason),
-            variables: Fact::unavailable(reason),
-            grants: Fact::unavailable(reason),
-            databases: Fact::unavailable(reason),
+            login: Fact::unavailable(reason.clone()),
+            server: Fact::unavailable(reason.clone()),
+            mode: Fact::unavailable(reason.clone()),
+            variables: Fact::unavailable(reason.clone()),
+            grants: Fact::unavailable(reason.clone()),
+            databases: Fact::unavailable(reason.clone()),
             scope: BTreeSet::new(),
-            tables: Fact::unavailable(reason),
-            views: Fact::unavailable(reason),
-            triggers: Fact::unavailable(reason),
+            tables: Fact::unavailable(reason.clone()),
+            views: Fact::unavailable(reason.clone()),
+            triggers: Fact::unavailable(reason.clone()),
             trigger_catalog: None,
-            rows: Fact::unavailable(reason),
+            rows: Fact::unavailable(reason.clone()),
             probed_tables_from: None,
             tenant_name: None,
             drc_login: None,
             catalog: None,
-            partitions: Fact::unavailable(reason),
+            partitions: Fact::unavailable(reason.clone()),
             partition_catalog: None,
-            foreign_keys: Fact::unavailable(reason),
+            foreign_keys: Fact::unavailable(reason.clone()),
             foreign_key_catalog: None,
-            log_streams: Fact::unavailable(reason),
-            archive: Fact::unavailable(reason),
-            tenant_role: Fact::unavailable(reason),
+            log_streams: Fact::unavailable(reason.clone()),
+            archive: Fact::unavailable(reason.clone()),
+            tenant_role: Fact::unavailable(reason.clone()),
         }
     }
 
@@ -376,7 +393,8 @@ impl Edition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mode {
     pub mode: CompatibilityMode,
-    pub evidence: String,
+    #[serde(with = "bilingual")]
+    pub evidence: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ mod labels;
 mod text;
 
 pub use labels::Label;
-pub use text::{Text, serialized_in, spaced};
+pub use text::{Text, bilingual, serialized_in, spaced};
 
 /// A language of the reports people read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -54,6 +54,12 @@ impl Text {
         }
     }
 
+    /// As a bundle recorded it: `zh` is `None` in a bundle written before its reasons were
+    /// said in both languages (see [`bilingual`]).
+    fn recorded(en: String, zh: Option<String>) -> Text {
+        Text { en, zh }
+    }
+
     pub fn en(&self) -> &str {
         &self.en
     }
@@ -178,6 +184,82 @@ impl Serialize for Text {
     }
 }
 
+/// A [`Text`] kept in both languages where facts are stored (bundles), for
+/// `#[serde(with = "crate::i18n::bilingual")]`: `{"en": …, "zh": …}` (no `zh` when it was not
+/// said in Chinese). Reads that, or a plain string — a bundle written before reasons were said
+/// in both languages — as English only. Reports serialize a [`Text`] as one string instead,
+/// in the language of [`serialized_in`].
+pub mod bilingual {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Text;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Plain(String),
+        Both {
+            en: String,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            zh: Option<String>,
+        },
+    }
+
+    pub fn serialize<S: Serializer>(text: &Text, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Both<'t> {
+            en: &'t str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            zh: Option<&'t str>,
+        }
+        Both {
+            en: &text.en,
+            zh: text.zh.as_deref(),
+        }
+        .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Plain(en) => Text::recorded(en, None),
+            Stored::Both { en, zh } => Text::recorded(en, zh),
+        })
+    }
+
+    /// [`bilingual`](self) for an optional [`Text`].
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        use super::Text;
+
+        pub fn serialize<S: Serializer>(
+            text: &Option<Text>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match text {
+                Some(text) => serializer.serialize_some(&Wrapped(text)),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Text>, D::Error> {
+            #[derive(Deserialize)]
+            struct Unwrapped(#[serde(with = "super")] Text);
+            Ok(Option::<Unwrapped>::deserialize(deserializer)?.map(|Unwrapped(text)| text))
+        }
+
+        struct Wrapped<'t>(&'t Text);
+
+        impl serde::Serialize for Wrapped<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                super::serialize(self.0, serializer)
+            }
+        }
+    }
+}
+
 /// A [`Text`] formatted in English and in Chinese from one call site:
 ///
 /// ```ignore
@@ -276,6 +358,35 @@ mod tests {
         let zh = serialized_in(Lang::ZhCn, || serde_json::to_string(&said).unwrap());
         assert_eq!(zh, "\"通过\"");
         assert_eq!(serde_json::to_string(&said).unwrap(), "\"pass\"");
+    }
+
+    #[test]
+    fn stored_text_keeps_both_languages_and_reads_plain_strings_as_english() {
+        #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+        struct Stored {
+            #[serde(with = "bilingual")]
+            reason: Text,
+            #[serde(with = "bilingual::option", default)]
+            why: Option<Text>,
+        }
+        let both = Stored {
+            reason: Text::new("refused", "被拒绝"),
+            why: Some(Text::same("ERROR 1045")),
+        };
+        // Stored in both languages whatever the scoped language of reports.
+        let json = serialized_in(Lang::ZhCn, || serde_json::to_string(&both).unwrap());
+        assert_eq!(
+            json,
+            r#"{"reason":{"en":"refused","zh":"被拒绝"},"why":{"en":"ERROR 1045","zh":"ERROR 1045"}}"#
+        );
+        assert_eq!(serde_json::from_str::<Stored>(&json).unwrap(), both);
+        let old: Stored = serde_json::from_str(r#"{"reason":"refused","why":null}"#).unwrap();
+        assert_eq!(old.reason, Text::english("refused"));
+        assert!(!old.reason.has_zh());
+        assert_eq!(old.why, None);
+        let english = serde_json::to_string(&old).unwrap();
+        assert_eq!(english, r#"{"reason":{"en":"refused"},"why":null}"#);
+        assert_eq!(serde_json::from_str::<Stored>(&english).unwrap(), old);
     }
 
     #[test]

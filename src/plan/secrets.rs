@@ -458,17 +458,21 @@ mod tests {
             .unwrap()
             .facts;
         let mut said = facts.clone();
-        said.b.login = crate::facts::Fact::unavailable(
+        said.b.login = crate::facts::Fact::unavailable(crate::i18n::Text::new(
             "ERROR 1045 (28000): Access denied for password 'B-Secret-9'",
-        );
+            "ERROR 1045 (28000)：密码 'B-Secret-9' 被拒绝",
+        ));
         said.a.user = "A-Secret-8".into();
         let blanked = secrets.blank_in(said);
         let json = serde_json::to_string(&blanked).unwrap();
         assert!(!json.contains("Secret"), "{json}");
+        let reason = blanked.b.login.unavailable_reason().unwrap();
         assert_eq!(
-            blanked.b.login.unavailable_reason(),
-            Some("ERROR 1045 (28000): Access denied for password '<redacted>'")
+            reason.en(),
+            "ERROR 1045 (28000): Access denied for password '<redacted>'"
         );
+        // Both languages of a reason are blanked.
+        assert_eq!(reason.zh(), "ERROR 1045 (28000)：密码 '<redacted>' 被拒绝");
         // Nothing else changes.
         let mut expected = facts;
         expected.b.login = blanked.b.login.clone();

@@ -9,10 +9,11 @@ use std::sync::Arc;
 use comfy_table::{Table, presets};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic};
 
+use super::EndpointCatalog;
 use super::excerpt::{self, Excerpted, Source};
 use super::printable::printable;
 use super::{AppliedWaiver, Report, ReportedFinding, TenantEndpoint, area_of};
-use crate::facts::{Catalog, CatalogSource};
+use crate::facts::CatalogSource;
 use crate::i18n::{self, Label, Lang, Text};
 use crate::rules::engine::Status;
 use crate::rules::{Area, Severity};
@@ -143,13 +144,14 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
 }
 
 /// `, columns from ...`: which catalogue was read, and why not the fast one when it was refused.
-fn columns_from(catalog: &Catalog, lang: Lang) -> String {
+fn columns_from(catalog: &EndpointCatalog, lang: Lang) -> String {
     match (lang, catalog.source, &catalog.fallback_reason) {
         (Lang::En, CatalogSource::InnerTables, _) => ", columns from the inner tables".to_string(),
         (Lang::En, CatalogSource::InformationSchema, None) => {
             ", columns from information_schema".to_string()
         }
         (Lang::En, CatalogSource::InformationSchema, Some(reason)) => {
+            let reason = reason.en();
             format!(", columns from information_schema (inner tables not used: {reason})")
         }
         (Lang::ZhCn, CatalogSource::InnerTables, _) => "，列信息来自内部表".to_string(),
@@ -157,6 +159,7 @@ fn columns_from(catalog: &Catalog, lang: Lang) -> String {
             "，列信息来自 information_schema".to_string()
         }
         (Lang::ZhCn, CatalogSource::InformationSchema, Some(reason)) => {
+            let reason = reason.zh();
             format!("，列信息来自 information_schema（未使用内部表：{reason}）")
         }
     }

@@ -74,7 +74,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                     };
                     match &catalog.fallback_reason {
                         None => source.to_string(),
-                        Some(reason) => format!("{source} ({})", cell(reason)),
+                        Some(reason) => format!("{source} ({})", cell(reason.get(lang))),
                     }
                 }
             };

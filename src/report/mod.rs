@@ -19,7 +19,7 @@ use crate::exit::{self, FailOn};
 use crate::facts::Side;
 use crate::facts::ToolInfo;
 use crate::facts::oms::Access;
-use crate::facts::{Catalog, Facts, TenantFacts};
+use crate::facts::{CatalogSource, Facts, TenantFacts};
 use crate::i18n::{Label, Lang, Text};
 use crate::plan::{Plan, Span};
 use crate::rules::engine::{Evaluation, Status};
@@ -67,7 +67,15 @@ pub struct TenantEndpoint {
     pub user: String,
     /// Where columns and keys were read (the inner tables or information_schema), and why the
     /// inner tables were not used when they were tried; null when they were not read.
-    pub catalog: Option<Catalog>,
+    pub catalog: Option<EndpointCatalog>,
+}
+
+/// Where a tenant's columns and keys were read, as a report says it: the facts keep the
+/// fallback reason in both languages, a report in its own.
+#[derive(Debug, Serialize)]
+pub struct EndpointCatalog {
+    pub source: CatalogSource,
+    pub fallback_reason: Option<Text>,
 }
 
 #[derive(Debug, Serialize)]
@@ -250,7 +258,10 @@ impl Report {
                 .observed()
                 .map(|mode| mode.mode.as_str().to_string()),
             user: tenant.user.clone(),
-            catalog: tenant.catalog.clone(),
+            catalog: tenant.catalog.as_ref().map(|catalog| EndpointCatalog {
+                source: catalog.source,
+                fallback_reason: catalog.fallback_reason.clone(),
+            }),
         };
         Report {
             schema_version: SCHEMA_VERSION,

@@ -59,7 +59,7 @@ pub struct Missing {
     pub reason: Text,
     /// Why, alone: the collector's reason for an unavailable fact (`reason` names the fact
     /// around it).
-    pub cause: String,
+    pub cause: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,17 +77,17 @@ impl Missing {
         Missing {
             need,
             kind: MissingKind::NotCollected,
-            cause: reason.en().to_string(),
+            cause: reason.clone(),
             reason,
         }
     }
 
-    fn unavailable(need: Need, reason: Text, cause: &str) -> Missing {
+    fn unavailable(need: Need, reason: Text, cause: Text) -> Missing {
         Missing {
             need,
             kind: MissingKind::Unavailable,
             reason,
-            cause: cause.to_string(),
+            cause,
         }
     }
 
@@ -142,7 +142,7 @@ impl<'a> Ctx<'a> {
         Err(Missing {
             need,
             kind: MissingKind::Undeclared,
-            cause: reason.en().to_string(),
+            cause: reason.clone(),
             reason,
         })
     }
@@ -185,9 +185,16 @@ impl<'a> Ctx<'a> {
     ) -> Result<&'a T, Missing> {
         let fact = get(self.oms_facts(need)?);
         fact.observed().ok_or_else(|| {
-            let cause = fact.unavailable_reason().unwrap_or_default();
-            let reason =
-                text!("{name} unavailable: {cause}", "{name}不可用：{cause}"; name = need.text());
+            let cause = fact
+                .unavailable_reason()
+                .cloned()
+                .unwrap_or_else(|| Text::same(""));
+            let reason = text!(
+                "{name} unavailable: {cause}",
+                "{name}不可用：{cause}";
+                name = need.text(),
+                cause = cause
+            );
             Missing::unavailable(need, reason, cause)
         })
     }
@@ -267,7 +274,11 @@ impl<'a> TenantCtx<'_, 'a> {
         fact.observed().ok_or_else(|| {
             let cause = fact.unavailable_reason();
             let reason = need.unavailable_reason(self.tenant, cause);
-            Missing::unavailable(need, reason, cause.unwrap_or_default())
+            Missing::unavailable(
+                need,
+                reason,
+                cause.cloned().unwrap_or_else(|| Text::same("")),
+            )
         })
     }
 
@@ -278,7 +289,7 @@ impl<'a> TenantCtx<'_, 'a> {
 
     /// Why the migration user could not open a session, if it could not: the connection
     /// itself, which every tenant rule may look at. `None` in a plan-only run.
-    pub fn login_failure(&self) -> Option<&'a str> {
+    pub fn login_failure(&self) -> Option<&'a Text> {
         self.cx
             .facts?
             .tenant(self.tenant)
@@ -288,7 +299,7 @@ impl<'a> TenantCtx<'_, 'a> {
 
     /// Why a fact of this tenant was not collected, if it was not — whether or not the rule
     /// reads it (conn.tenant reports every gap).
-    pub fn gap(&self, need: Need) -> Option<&'a str> {
+    pub fn gap(&self, need: Need) -> Option<&'a Text> {
         need.unavailable_on(self.cx.facts?.tenant(self.tenant))
     }
 

@@ -294,6 +294,7 @@ impl Need {
                         "{name} unavailable: {reason}; to decide, {remedy}",
                         "{name}不可用：{reason}；要作出判定，请{remedy}";
                         name = name,
+                        reason = reason,
                         remedy = self.remedy(reason)
                     )
                 })
@@ -315,11 +316,13 @@ impl Need {
     }
 
     /// What would let a rule that needs this fact decide, given why it is missing.
-    pub fn remedy(self, reason: &str) -> Text {
-        let (en, zh) = self.remedy_in_both(reason);
+    pub fn remedy(self, reason: &Text) -> Text {
+        let (en, zh) = self.remedy_in_both(reason.en());
         Text::new(en, zh)
     }
 
+    /// Read from the English of the collector's reason, which keeps its words whatever the
+    /// language of the report.
     fn remedy_in_both(self, reason: &str) -> (&'static str, &'static str) {
         if reason.contains("no answer from") || reason.contains("within ") {
             return (
@@ -398,17 +401,17 @@ impl Need {
     }
 
     /// The reason shown when this tenant fact is unavailable on `tenant`.
-    pub fn unavailable_reason(self, tenant: Tenant, reason: Option<&str>) -> Text {
-        let reason = reason.unwrap_or_default();
+    pub fn unavailable_reason(self, tenant: Tenant, reason: Option<&Text>) -> Text {
         text!(
             "{name} of tenant {tenant} unavailable: {reason}",
             "租户 {tenant} 的{name}不可用：{reason}";
-            name = self.text()
+            name = self.text(),
+            reason = reason.cloned().unwrap_or_else(|| Text::same(""))
         )
     }
 
     /// Why the tenant fact is missing on `tenant`, if it is (OMS needs: never).
-    pub fn unavailable_on(self, tenant: &TenantFacts) -> Option<&str> {
+    pub fn unavailable_on(self, tenant: &TenantFacts) -> Option<&Text> {
         match self {
             Need::Server => tenant.server.unavailable_reason(),
             Need::Mode => tenant.mode.unavailable_reason(),

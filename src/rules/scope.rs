@@ -149,7 +149,8 @@ fn roles_not_counted(tenant: &TenantCtx<'_, '_>, grants: &Grants) -> Option<Text
             let zh_granted = grants.roles.join("、");
             Some(text!(
                 "roles {granted} are granted too; their privileges could not be read ({reason}), so they were not counted",
-                "还授予了角色 {zh_granted}；其权限无法读取（{reason}），因此未计入"
+                "还授予了角色 {zh_granted}；其权限无法读取（{reason}），因此未计入";
+                reason = reason
             ))
         }
         None => {

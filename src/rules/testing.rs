@@ -173,7 +173,7 @@ pub fn tenant(user: &str) -> TenantFacts {
         }),
         mode: Fact::Observed(Mode {
             mode: CompatibilityMode::Mysql,
-            evidence: "ob_compatibility_mode = MYSQL".into(),
+            evidence: crate::i18n::Text::same("ob_compatibility_mode = MYSQL"),
         }),
         variables: Fact::Observed(Variables {
             character_set_server: Some("utf8mb4".into()),

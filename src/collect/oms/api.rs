@@ -16,12 +16,14 @@ use crate::facts::oms::{
     Migrations, Progress, Project, Rename, Selection, Step, StepKind, Store, TableFilter,
     Unresolved, VerifiedTable,
 };
+use crate::i18n::Text;
+use crate::text;
 
 /// Why an action gave no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     pub kind: FaultKind,
-    pub reason: String,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,11 +72,13 @@ where
 
 /// The fault of an answer that says `success: true` and carries no `data`: malformed, not
 /// "nothing" — an empty list is `[]`.
-pub fn no_data(action: &str, what: &str) -> Fault {
+pub fn no_data(action: &str, what: Text) -> Fault {
     Fault {
         kind: FaultKind::Malformed,
-        reason: format!(
-            "{action} ({what}): the answer says success but has no data (a malformed answer, not an empty one)"
+        reason: text!(
+            "{action} ({what}): the answer says success but has no data (a malformed answer, not an empty one)",
+            "{action}（{what}）：应答表示成功，却没有数据（这是格式错误的应答，而不是空应答）";
+            what = what
         ),
     }
 }
@@ -87,7 +91,7 @@ pub fn page<T>(
 ) -> Result<(Vec<T>, Option<u64>), Fault> {
     let items = envelope
         .data
-        .ok_or_else(|| no_data(action, &format!("page {page}")))?;
+        .ok_or_else(|| no_data(action, text!("page {page}", "第 {page} 页")))?;
     Ok((items, envelope.total_count))
 }
 
@@ -97,25 +101,30 @@ pub fn decode<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<Envelope<T>, Fault> {
-    let fault = |kind, reason: String| Fault {
+    let fault = |kind, reason: Text| Fault {
         kind,
-        reason: format!("{action}: {reason}"),
+        reason: text!("{action}: {reason}", "{action}：{reason}"; reason = reason),
     };
     match status {
         200..=299 => {}
         401 | 403 => {
             return Err(fault(
                 FaultKind::Refused,
-                format!("HTTP {status}: OMS rejected the user and password of [oms]"),
+                text!(
+                    "HTTP {status}: OMS rejected the user and password of [oms]",
+                    "HTTP {status}：OMS 拒绝了 [oms] 的用户名和密码"
+                ),
             ));
         }
         404 => {
             return Err(fault(
                 FaultKind::Unusable,
-                format!(
+                text!(
                     "HTTP 404: no Action API at this URL (POST /api/v2?Action=..., documented from \
                      OMS CE {}; OMS 3.3.x–4.1.0 document only /api/omsp/... endpoints, which this \
                      tool does not read); check [oms] url and the OMS version",
+                    "HTTP 404：该 URL 上没有 Action API（POST /api/v2?Action=...，OMS CE {} 起才有文档；\
+                     OMS 3.3.x–4.1.0 只记载了本工具不读取的 /api/omsp/... 接口）；请检查 [oms] url 和 OMS 版本",
                     super::ACTION_API_SINCE
                 ),
             ));
@@ -123,13 +132,13 @@ pub fn decode<T: DeserializeOwned>(
         500..=599 => {
             return Err(fault(
                 FaultKind::Transient,
-                format!("HTTP {status} from OMS"),
+                text!("HTTP {status} from OMS", "OMS 返回 HTTP {status}"),
             ));
         }
         _ => {
             return Err(fault(
                 FaultKind::Unusable,
-                format!("HTTP {status} from OMS"),
+                text!("HTTP {status} from OMS", "OMS 返回 HTTP {status}"),
             ));
         }
     }
@@ -138,19 +147,31 @@ pub fn decode<T: DeserializeOwned>(
     if trimmed.starts_with('<') {
         return Err(fault(
             FaultKind::Unusable,
-            "OMS answered with HTML, not the API's JSON (a login page or a proxy in front of the API?); check [oms] url".into(),
+            text!(
+                "OMS answered with HTML, not the API's JSON (a login page or a proxy in front of the API?); check [oms] url",
+                "OMS 返回的是 HTML，而不是 API 的 JSON（可能是登录页，或 API 前面有代理）；请检查 [oms] url"
+            ),
         ));
     }
     let unreadable = |field: Option<String>, error: serde_json::Error| {
         let what = match field {
-            _ if error.is_eof() => "the response body ends early (truncated)".to_string(),
+            _ if error.is_eof() => text!(
+                "the response body ends early (truncated)",
+                "响应体提前结束（被截断）"
+            ),
             // A known field in a shape no OMS version documents: name it.
             Some(field) if error.is_data() && field != "." => {
-                format!("field `{field}` cannot be read")
+                text!("field `{field}` cannot be read", "无法读取字段 `{field}`")
             }
-            _ => "the response body is not the API's JSON".to_string(),
+            _ => text!(
+                "the response body is not the API's JSON",
+                "响应体不是 API 的 JSON"
+            ),
         };
-        fault(FaultKind::Unusable, format!("{what}: {error}"))
+        fault(
+            FaultKind::Unusable,
+            text!("{what}: {error}", "{what}：{error}"; what = what),
+        )
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let envelope: Envelope<T> = serde_path_to_error::deserialize(&mut deserializer)
@@ -160,9 +181,10 @@ pub fn decode<T: DeserializeOwned>(
         .map_err(|error| unreadable(None, error))?;
     match envelope.success {
         Some(true) => Ok(envelope),
+        // OMS's own words (its code and message) stay as it sent them.
         Some(false) => Err(fault(
             FaultKind::Refused,
-            format!(
+            Text::same(format!(
                 "success=false, code {}, message {}, requestId {}",
                 envelope
                     .code
@@ -171,11 +193,14 @@ pub fn decode<T: DeserializeOwned>(
                     .unwrap_or_else(|| "none".into()),
                 envelope.message.as_deref().unwrap_or("none"),
                 envelope.request_id.as_deref().unwrap_or("none"),
-            ),
+            )),
         )),
         None => Err(fault(
             FaultKind::Unusable,
-            "the JSON has no `success` field: not an OMS API answer".into(),
+            text!(
+                "the JSON has no `success` field: not an OMS API answer",
+                "该 JSON 没有 `success` 字段：不是 OMS API 的应答"
+            ),
         )),
     }
 }
@@ -256,7 +281,7 @@ fn given(text: Option<String>) -> Option<String> {
 }
 
 /// A host name's addresses, or why it has none.
-pub type Lookup = Result<Vec<IpAddr>, String>;
+pub type Lookup = Result<Vec<IpAddr>, Text>;
 
 /// What the collector learnt about host names, keyed by [`host_key`].
 pub type Addresses = BTreeMap<String, Lookup>;
@@ -321,7 +346,7 @@ impl PlanEndpoints {
         self.addresses
             .get(&host_key(host))
             .cloned()
-            .unwrap_or_else(|| Err(format!("{host} was not looked up")))
+            .unwrap_or_else(|| Err(text!("{host} was not looked up", "未解析 {host}")))
     }
 
     /// The plan's tenant at `host`:`port`, compared as written and then by address; or, when
@@ -336,7 +361,7 @@ impl PlanEndpoints {
             return (None, None);
         };
         let mut undecided: Vec<Tenant> = Vec::new();
-        let mut reasons: Vec<String> = Vec::new();
+        let mut reasons: Vec<Text> = Vec::new();
         for (tenant, planned, _) in self.same_port(port) {
             if host_key(host) == host_key(planned) {
                 return (Some(*tenant), None);
@@ -364,7 +389,7 @@ impl PlanEndpoints {
         let unresolved = Unresolved {
             data_source: format!("{label} ({host}:{port})"),
             tenants: undecided,
-            reason: reasons.join("; "),
+            reason: Text::join(&reasons, "; ", "；"),
         };
         (None, Some(unresolved))
     }
@@ -505,12 +530,13 @@ pub enum DescribedDto {
 
 impl DescribedDto {
     /// The one project; a list of any other length is malformed.
-    pub fn single(self) -> Result<ProjectDto, String> {
+    pub fn single(self) -> Result<ProjectDto, Text> {
         match self {
             DescribedDto::One(project) => Ok(*project),
             DescribedDto::List(mut projects) if projects.len() == 1 => Ok(projects.remove(0)),
-            DescribedDto::List(projects) => Err(format!(
+            DescribedDto::List(projects) => Err(text!(
                 "data lists {} projects where one was asked for",
+                "只查询了一个项目，data 中却列出了 {} 个",
                 projects.len()
             )),
         }
@@ -747,9 +773,10 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
     let reverse = dto.reverse_incr_transfer_config.unwrap_or_default();
     let filters = match &dto.transfer_mapping {
         Some(mapping) => crate::facts::Fact::Observed(filters(mapping)),
-        None => crate::facts::Fact::unavailable(
+        None => crate::facts::Fact::unavailable(text!(
             "OMS showed no transferMapping, so its row and column filters are not known",
-        ),
+            "OMS 没有显示 transferMapping，因此不知道其行过滤和列过滤"
+        )),
     };
     let (mapping, selection) = objects(dto.transfer_mapping);
     Project {
@@ -779,13 +806,11 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
             .and_then(|common| common.active_active),
         mapping,
         selection,
-        steps: crate::facts::Fact::unavailable("steps were not read for this project"),
+        steps: crate::facts::oms::steps_not_read(),
         schema_progress: None,
-        progress: crate::facts::Fact::unavailable("progress was not read for this project"),
-        components: crate::facts::Fact::unavailable("components were not read for this project"),
-        verification: crate::facts::Fact::unavailable(
-            "the full verification was not read for this project",
-        ),
+        progress: crate::facts::oms::progress_not_read(),
+        components: crate::facts::oms::components_not_read(),
+        verification: crate::facts::oms::verification_not_read(),
         filters,
     }
 }
@@ -825,7 +850,10 @@ fn objects(mapping: Option<MappingDto>) -> (Vec<MappedDatabase>, Selection) {
         return (
             vec![],
             Selection::Unknown {
-                reason: "OMS showed no transferMapping, so what it writes is not known".into(),
+                reason: text!(
+                    "OMS showed no transferMapping, so what it writes is not known",
+                    "OMS 没有显示 transferMapping，因此不知道它写入什么"
+                ),
             },
         );
     };
@@ -843,8 +871,10 @@ fn objects(mapping: Option<MappingDto>) -> (Vec<MappedDatabase>, Selection) {
         "SPECIFIC" if mapping.databases.is_empty() => (
             vec![],
             Selection::Unknown {
-                reason: "its SPECIFIC mapping lists no database, so what it writes is not known"
-                    .into(),
+                reason: text!(
+                    "its SPECIFIC mapping lists no database, so what it writes is not known",
+                    "其 SPECIFIC 映射没有列出任何数据库，因此不知道它写入什么"
+                ),
             },
         ),
         "SPECIFIC" => (listed(mapping.databases), Selection::Listed),
@@ -852,8 +882,9 @@ fn objects(mapping: Option<MappingDto>) -> (Vec<MappedDatabase>, Selection) {
         other => (
             vec![],
             Selection::Unknown {
-                reason: format!(
-                    "its objects are chosen in {other} mode, which this tool cannot evaluate"
+                reason: text!(
+                    "its objects are chosen in {other} mode, which this tool cannot evaluate",
+                    "其对象以 {other} 模式选择，本工具无法评估"
                 ),
             },
         ),
@@ -939,7 +970,10 @@ fn matching(mapping: MappingDto) -> Selection {
     if rules.include.is_empty() {
         // OMS refuses a wildcard project without rules: none shown is an answer missing them.
         return Selection::Unknown {
-            reason: "its mode is WILDCARD but OMS showed no matching rule".into(),
+            reason: text!(
+                "its mode is WILDCARD but OMS showed no matching rule",
+                "其模式为 WILDCARD，但 OMS 没有显示任何匹配规则"
+            ),
         };
     }
     Selection::Matching(rules)
@@ -968,8 +1002,13 @@ fn database_patterns(db: &MappedDatabaseDto) -> Vec<MappedTableDto> {
 
 /// One rule of a pattern list: `db.table`, `db` (every table), or `db.table=db2.table2` (the
 /// matches written to other names; `*` keeps a part as it is).
-fn parse_rule(text: &str) -> Result<MatchRule, String> {
-    let unreadable = || format!("its matching rule `{text}` could not be read");
+fn parse_rule(text: &str) -> Result<MatchRule, Text> {
+    let unreadable = || {
+        text!(
+            "its matching rule `{text}` could not be read",
+            "无法读取其匹配规则 `{text}`"
+        )
+    };
     let (source, target) = match text.trim().split_once('=') {
         Some((_, target)) if target.contains('=') => return Err(unreadable()),
         Some((source, target)) => (source.trim(), Some(target.trim())),
@@ -1041,7 +1080,7 @@ pub fn project_steps(id: &str, envelope: Envelope<Vec<StepDto>>) -> Result<Vec<S
     envelope
         .data
         .map(steps)
-        .ok_or_else(|| no_data("DescribeProjectSteps", id))
+        .ok_or_else(|| no_data("DescribeProjectSteps", Text::same(id)))
 }
 
 pub fn steps(items: Vec<StepDto>) -> Vec<Step> {
@@ -1287,6 +1326,75 @@ mod tests {
         assert!(decode::<Value>("ListProjects", 200, b"{}").is_err());
     }
 
+    /// What OMS's answers give as reasons is said in Chinese too; OMS's own words (its code
+    /// and message) and the parser's stay as they are.
+    #[test]
+    fn fault_reasons_are_said_in_chinese() {
+        let refused = decode::<Value>("ListDataSource", 401, b"").unwrap_err();
+        assert_eq!(
+            refused.reason,
+            "ListDataSource: HTTP 401: OMS rejected the user and password of [oms]"
+        );
+        assert_eq!(
+            refused.reason.zh(),
+            "ListDataSource：HTTP 401：OMS 拒绝了 [oms] 的用户名和密码"
+        );
+        let failing = decode::<Value>("ListProjects", 500, b"oops").unwrap_err();
+        assert_eq!(failing.reason, "ListProjects: HTTP 500 from OMS");
+        assert_eq!(failing.reason.zh(), "ListProjects：OMS 返回 HTTP 500");
+        let unreadable = decode::<Vec<DataSourceDto>>(
+            "ListDataSource",
+            200,
+            br#"{"success":true,"data":[{"id":"e_1","port":"28 81"}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            unreadable
+                .reason
+                .zh()
+                .starts_with("ListDataSource：无法读取字段 `data[0].port`："),
+            "{}",
+            unreadable.reason.zh()
+        );
+        for fault in [
+            decode::<Value>("ListProjects", 404, b"").unwrap_err(),
+            decode::<Value>("ListProjects", 200, b"<html>").unwrap_err(),
+            decode::<Value>("ListProjects", 200, br#"{"success":true,"data":[{"#).unwrap_err(),
+            decode::<Value>("ListProjects", 200, b"{}").unwrap_err(),
+            page::<Value>(
+                "ListProjects",
+                2,
+                Envelope {
+                    success: Some(true),
+                    code: None,
+                    message: None,
+                    request_id: None,
+                    total_count: None,
+                    data: None,
+                },
+            )
+            .unwrap_err(),
+        ] {
+            assert!(fault.reason.has_zh(), "{}", fault.reason);
+            assert!(
+                crate::i18n::has_chinese(fault.reason.zh()),
+                "{}",
+                fault.reason
+            );
+        }
+        let unsuccessful = decode::<Value>(
+            "DescribeProject",
+            200,
+            r#"{"success":false,"code":"PARAM_ERROR","message":"项目不存在","requestId":"r"}"#
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            unsuccessful.reason.zh(),
+            "DescribeProject：success=false, code PARAM_ERROR, message 项目不存在, requestId r"
+        );
+    }
+
     #[test]
     fn both_step_naming_schemes_map_to_the_same_kinds() {
         let old: Vec<StepDto> = serde_json::from_str(
@@ -1349,7 +1457,7 @@ mod tests {
             .map(|(name, result)| {
                 let result = result
                     .map(|ips| ips.iter().map(|ip| ip.parse().unwrap()).collect())
-                    .map_err(str::to_string);
+                    .map_err(crate::i18n::Text::english);
                 (name.to_string(), result)
             })
             .collect()

@@ -24,7 +24,9 @@ use tokio::sync::{OnceCell, Semaphore};
 
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project, VerifiedTable};
 use crate::facts::{Fact, Tenant};
+use crate::i18n::Text;
 use crate::plan::{OmsPlan, Plan, Secret, Topology};
+use crate::text;
 use api::{Addresses, Envelope, Fault, FaultKind, Lookup, PlanEndpoints, ProjectItemDto};
 
 /// Every action this tool may send. All of them only read.
@@ -92,7 +94,7 @@ impl Client {
         ca: Option<&[u8]>,
         password: Secret,
         timeout: Duration,
-    ) -> Result<Client, String> {
+    ) -> Result<Client, Text> {
         // reqwest is built without a default crypto provider; use ring, as mysql_async does.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
@@ -100,13 +102,20 @@ impl Client {
             .connect_timeout(timeout)
             .user_agent(concat!("oms-preflight/", env!("CARGO_PKG_VERSION")));
         if let (Some(pem), Some(ca)) = (ca, &oms.ca) {
-            let certificate = reqwest::Certificate::from_pem(pem)
-                .map_err(|error| format!("[oms] ca {ca} is not a PEM certificate: {error}"))?;
+            let certificate = reqwest::Certificate::from_pem(pem).map_err(|error| {
+                text!(
+                    "[oms] ca {ca} is not a PEM certificate: {error}",
+                    "[oms] ca {ca} 不是 PEM 证书：{error}"
+                )
+            })?;
             builder = builder.add_root_certificate(certificate);
         }
-        let http = builder
-            .build()
-            .map_err(|error| format!("cannot set up the HTTP client: {error}"))?;
+        let http = builder.build().map_err(|error| {
+            text!(
+                "cannot set up the HTTP client: {error}",
+                "无法建立 HTTP 客户端：{error}"
+            )
+        })?;
         Ok(Client {
             http,
             base: oms.url.trim_end_matches('/').to_string(),
@@ -136,9 +145,11 @@ impl Client {
                 }
                 Err(mut fault) => {
                     if attempt > 1 {
-                        fault
-                            .reason
-                            .push_str(&format!(" (after {attempt} attempts)"));
+                        fault.reason = text!(
+                            "{reason} (after {attempt} attempts)",
+                            "{reason}（共尝试 {attempt} 次）";
+                            reason = fault.reason
+                        );
                     }
                     return Err(fault);
                 }
@@ -153,10 +164,11 @@ impl Client {
         body: &Value,
     ) -> Result<Envelope<T>, Fault> {
         let url = format!("{}/api/v2?Action={action}", self.base);
-        let transport = |kind, reason: String| Fault {
+        let transport = |kind, reason: Text| Fault {
             kind,
-            reason: format!("{action}: {reason}"),
+            reason: text!("{action}: {reason}", "{action}：{reason}"; reason = reason),
         };
+        let (base, seconds) = (&self.base, self.timeout.as_secs_f64());
         let response = self
             .http
             .post(&url)
@@ -168,16 +180,16 @@ impl Client {
                 if error.is_timeout() {
                     transport(
                         FaultKind::Transient,
-                        format!(
-                            "no answer from {} within {}s",
-                            self.base,
-                            self.timeout.as_secs_f64()
+                        text!(
+                            "no answer from {base} within {seconds}s",
+                            "{base} 在 {seconds} 秒内没有应答"
                         ),
                     )
                 } else {
+                    let error = error_chain(&error);
                     transport(
                         FaultKind::Unusable,
-                        format!("cannot reach {}: {}", self.base, error_chain(&error)),
+                        text!("cannot reach {base}: {error}", "无法访问 {base}：{error}"),
                     )
                 }
             })?;
@@ -197,8 +209,9 @@ impl Client {
         let too_large = || {
             self.at(Fault {
                 kind: FaultKind::Unusable,
-                reason: format!(
+                reason: text!(
                     "{action}: the answer is larger than {} MiB, more than any OMS answer (not read further)",
+                    "{action}：应答大于 {} MiB，超过任何 OMS 应答的大小（不再继续读取）",
                     MAX_BODY_BYTES >> 20
                 ),
             })
@@ -209,29 +222,29 @@ impl Client {
         {
             return Err(too_large());
         }
-        let transport = |kind, reason: String| Fault {
+        let transport = |kind, reason: Text| Fault {
             kind,
-            reason: format!("{action}: {reason}"),
+            reason: text!("{action}: {reason}", "{action}：{reason}"; reason = reason),
         };
+        let (base, seconds) = (&self.base, self.timeout.as_secs_f64());
         let mut bytes = Vec::new();
         loop {
             let chunk = response.chunk().await.map_err(|error| {
                 if error.is_timeout() {
                     transport(
                         FaultKind::Transient,
-                        format!(
-                            "{} sent no complete body within {}s",
-                            self.base,
-                            self.timeout.as_secs_f64()
+                        text!(
+                            "{base} sent no complete body within {seconds}s",
+                            "{base} 在 {seconds} 秒内没有发来完整的响应体"
                         ),
                     )
                 } else {
+                    let error = error_chain(&error);
                     transport(
                         FaultKind::Unusable,
-                        format!(
-                            "the response body from {} ends early (truncated): {}",
-                            self.base,
-                            error_chain(&error)
+                        text!(
+                            "the response body from {base} ends early (truncated): {error}",
+                            "来自 {base} 的响应体提前结束（被截断）：{error}"
                         ),
                     )
                 }
@@ -248,7 +261,9 @@ impl Client {
 
     /// `fault`, naming this OMS.
     fn at(&self, mut fault: Fault) -> Fault {
-        fault.reason = format!("{} at {}", fault.reason, self.base);
+        let base = &self.base;
+        fault.reason =
+            text!("{reason} at {base}", "{reason}（OMS 地址 {base}）"; reason = fault.reason);
         fault
     }
 
@@ -262,15 +277,19 @@ impl Client {
         let mut items = Vec::new();
         let mut seen = BTreeSet::new();
         let mut last_total = None;
-        let unreadable = |reason: String| {
+        let unreadable = |reason: Text| {
             self.at(Fault {
                 kind: FaultKind::Malformed,
-                reason: format!("{action}{reason}: the list cannot be read whole"),
+                reason: text!(
+                    "{action}{reason}: the list cannot be read whole",
+                    "{action}{reason}：无法完整读取该列表";
+                    reason = reason
+                ),
             })
         };
         let reported = |total: Option<u64>| {
-            total.map_or("no totalCount".to_string(), |total| {
-                format!("totalCount {total}")
+            total.map_or(text!("no totalCount", "没有 totalCount"), |total| {
+                Text::same(format!("totalCount {total}"))
             })
         };
         for page in 1..=MAX_PAGES {
@@ -289,24 +308,27 @@ impl Client {
                 Paging::Next => {}
                 Paging::Done => return Ok(items),
                 Paging::EndedShort => {
-                    return Err(unreadable(format!(
-                        " (page {page}): a page of only {} already listed, or none ({} so far, {})",
-                        if action == "ListProjects" {
-                            "projects"
-                        } else {
-                            "data sources"
-                        },
-                        items.len(),
-                        reported(total)
+                    let what = if action == "ListProjects" {
+                        text!("projects", "项目")
+                    } else {
+                        text!("data sources", "数据源")
+                    };
+                    let so_far = items.len();
+                    return Err(unreadable(text!(
+                        " (page {page}): a page of only {what} already listed, or none ({so_far} so far, {reported})",
+                        "（第 {page} 页）：该页只有已列出的{what}，或为空（目前 {so_far} 个，{reported}）";
+                        what = what,
+                        reported = reported(total)
                     )));
                 }
             }
         }
-        Err(unreadable(format!(
-            ": more than {MAX_PAGES} pages of {PAGE_SIZE} and still not the last ({} listed, {}), \
+        let listed = items.len();
+        Err(unreadable(text!(
+            ": more than {MAX_PAGES} pages of {PAGE_SIZE} and still not the last ({listed} listed, {reported}), \
              past this tool's bound; not read whole",
-            items.len(),
-            reported(last_total)
+            "：超过 {MAX_PAGES} 页（每页 {PAGE_SIZE} 个）仍未到最后一页（已列出 {listed} 个，{reported}），超出本工具的上限；未完整读取";
+            reported = reported(last_total)
         )))
     }
 }
@@ -369,8 +391,9 @@ impl Resolver {
             lookups.spawn(async move {
                 let addresses = match cell {
                     Some(cell) => cell.get_or_init(|| lookup(&name, timeout)).await.clone(),
-                    None => Err(format!(
-                        "{name} was not looked up: more than {MAX_HOST_NAMES} host names to resolve"
+                    None => Err(text!(
+                        "{name} was not looked up: more than {MAX_HOST_NAMES} host names to resolve",
+                        "未解析 {name}：要解析的主机名超过 {MAX_HOST_NAMES} 个"
                     )),
                 };
                 (name, addresses)
@@ -391,16 +414,25 @@ async fn lookup(name: &str, timeout: Duration) -> Lookup {
         Ok(Ok(found)) => {
             let addresses: Vec<IpAddr> = found.map(|address| address.ip()).collect();
             if addresses.is_empty() {
-                Err(format!("host name {name} resolves to no address here"))
+                Err(text!(
+                    "host name {name} resolves to no address here",
+                    "主机名 {name} 在本机解析不到任何地址"
+                ))
             } else {
                 Ok(addresses)
             }
         }
-        Ok(Err(error)) => Err(format!("host name {name} does not resolve here: {error}")),
-        Err(_) => Err(format!(
-            "host name {name}: no answer from the resolver within {}s",
-            timeout.as_secs_f64()
+        Ok(Err(error)) => Err(text!(
+            "host name {name} does not resolve here: {error}",
+            "主机名 {name} 在本机无法解析：{error}"
         )),
+        Err(_) => {
+            let seconds = timeout.as_secs_f64();
+            Err(text!(
+                "host name {name}: no answer from the resolver within {seconds}s",
+                "主机名 {name}：域名解析在 {seconds} 秒内没有应答"
+            ))
+        }
     }
 }
 
@@ -442,9 +474,10 @@ pub async fn collect(
             &oms.url,
             Fault {
                 kind: FaultKind::Transient,
-                reason: format!(
+                reason: text!(
                     "OMS at {} did not give every answer within {:.1}s, the bound of a run's OMS \
                      calls at --timeout {}s",
+                    "{} 上的 OMS 没有在 {:.1} 秒内给出全部应答，这是 --timeout {}s 时一次运行调用 OMS 的上限",
                     oms.url,
                     limit.as_secs_f64(),
                     timeout.as_secs_f64()
@@ -477,11 +510,14 @@ async fn collect_unbounded(
             &oms.url,
             Fault {
                 kind: FaultKind::Unusable,
-                reason: format!(
+                reason: text!(
                     "nothing asked of OMS at {}: [oms] version declares OMS {declared}, which documents no Action API (POST \
                      /api/v2?Action=..., documented from OMS CE {ACTION_API_SINCE}; 3.3.x–4.1.0 \
                      document only /api/omsp/... progress endpoints): the OMS facts are \
                      unavailable; upgrade OMS, or check the pair in the OMS console",
+                    "没有询问 {} 上的 OMS：[oms] version 声明 OMS 为 {declared}，其文档中没有 Action API（POST \
+                     /api/v2?Action=...，OMS CE {ACTION_API_SINCE} 起才有文档；3.3.x–4.1.0 只记载了 \
+                     /api/omsp/... 进度接口）：OMS 事实不可用；请升级 OMS，或在 OMS 控制台中检查这一对租户",
                     oms.url
                 ),
             },
@@ -525,8 +561,8 @@ async fn collect_unbounded(
                 url: oms.url.clone(),
                 access: access(&fault),
                 data_sources: Fact::Observed(sources),
-                forward: Fact::unavailable(&reason),
-                reverse: Fact::unavailable(&reason),
+                forward: Fact::unavailable(reason.clone()),
+                reverse: Fact::unavailable(reason.clone()),
                 others: Fact::unavailable(reason),
                 collected_at: None,
             };
@@ -562,9 +598,11 @@ async fn collect_unbounded(
         .map(|item| item.id.clone())
         .collect();
     let too_many_others = (live_others.len() > MAX_DESCRIBED).then(|| {
-        format!(
+        text!(
             "{} live projects in OMS at {} may touch the pair (their list items do not show \
              otherwise); describing more than {MAX_DESCRIBED} is past this tool's bound",
+            "{} 个运行中的项目（OMS 地址 {}）可能涉及这一对租户（列表项看不出并非如此）；\
+             查询超过 {MAX_DESCRIBED} 个项目的详情超出本工具的上限",
             live_others.len(),
             oms.url
         )
@@ -619,7 +657,7 @@ async fn collect_unbounded(
         other_projects.sort_by(|l, r| l.name.cmp(&r.name).then(l.id.cmp(&r.id)));
         Fact::Observed(other_projects)
     } else {
-        Fact::unavailable(other_faults.join("; "))
+        Fact::unavailable(Text::join(&other_faults, "; ", "；"))
     };
     OmsFacts {
         url: oms.url.clone(),
@@ -642,7 +680,7 @@ fn joined(
     result.unwrap_or_else(|error| {
         Err(Fault {
             kind: FaultKind::Unusable,
-            reason: format!("internal: {error}"),
+            reason: text!("internal: {error}", "内部错误：{error}"),
         })
     })
 }
@@ -687,12 +725,16 @@ impl Describe {
         };
         let dto = envelope
             .data
-            .ok_or_else(|| client.at(api::no_data("DescribeProject", id)))?
+            .ok_or_else(|| client.at(api::no_data("DescribeProject", Text::same(id))))?
             .single()
             .map_err(|what| {
                 client.at(Fault {
                     kind: FaultKind::Malformed,
-                    reason: format!("DescribeProject ({id}): {what}"),
+                    reason: text!(
+                        "DescribeProject ({id}): {what}",
+                        "DescribeProject（{id}）：{what}";
+                        what = what
+                    ),
                 })
             })?;
         // An endpoint shown only by host and port may need a lookup of its own.
@@ -749,7 +791,7 @@ impl Describe {
         let envelope = self.client.call::<T>(action, request).await?;
         envelope
             .data
-            .ok_or_else(|| self.client.at(api::no_data(action, id)))
+            .ok_or_else(|| self.client.at(api::no_data(action, Text::same(id))))
     }
 
     /// Every verified table of project `id`, page by page, as [`next_page`] reads a list;
@@ -768,7 +810,7 @@ impl Describe {
             let total = envelope.total_count;
             let data = envelope.data.ok_or_else(|| {
                 self.client
-                    .at(api::no_data("ListProjectFullVerifyResult", id))
+                    .at(api::no_data("ListProjectFullVerifyResult", Text::same(id)))
             })?;
             let before = tables.len();
             tables.extend(
@@ -782,8 +824,9 @@ impl Describe {
                 Paging::EndedShort => {
                     return Err(self.client.at(Fault {
                         kind: FaultKind::Malformed,
-                        reason: format!(
+                        reason: text!(
                             "ListProjectFullVerifyResult ({id}, page {page}): a page of only tables already listed, or none ({} so far, totalCount {}): the list cannot be read whole",
+                            "ListProjectFullVerifyResult（{id}，第 {page} 页）：该页只有已列出的表，或为空（目前 {} 张，totalCount {}）：无法完整读取该列表",
                             tables.len(),
                             total.unwrap_or_default()
                         ),
@@ -793,8 +836,9 @@ impl Describe {
         }
         Err(self.client.at(Fault {
             kind: FaultKind::Malformed,
-            reason: format!(
-                "ListProjectFullVerifyResult ({id}): more than {MAX_PAGES} pages of {PAGE_SIZE} tables, past this tool's bound; not read whole"
+            reason: text!(
+                "ListProjectFullVerifyResult ({id}): more than {MAX_PAGES} pages of {PAGE_SIZE} tables, past this tool's bound; not read whole",
+                "ListProjectFullVerifyResult（{id}）：超过 {MAX_PAGES} 页（每页 {PAGE_SIZE} 张表），超出本工具的上限；未完整读取"
             ),
         }))
     }
@@ -818,9 +862,9 @@ fn failed(url: &str, fault: Fault) -> OmsFacts {
     OmsFacts {
         url: url.to_string(),
         access: access(&fault),
-        data_sources: Fact::unavailable(&fault.reason),
-        forward: Fact::unavailable(&fault.reason),
-        reverse: Fact::unavailable(&fault.reason),
+        data_sources: Fact::unavailable(fault.reason.clone()),
+        forward: Fact::unavailable(fault.reason.clone()),
+        reverse: Fact::unavailable(fault.reason.clone()),
         others: Fact::unavailable(fault.reason),
         collected_at: None,
     }

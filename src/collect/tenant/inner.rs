@@ -18,6 +18,8 @@
 //! same tables; only the row probe, which must not take a table the user cannot list for an
 //! empty one, goes through the inner tables' own list ([`user_tables`]).
 
+use crate::i18n::Text;
+use crate::text;
 use std::collections::BTreeMap;
 
 use mysql_async::Value;
@@ -115,8 +117,9 @@ struct Cells {
 impl Cells {
     fn new(row: Vec<Value>, expected: usize) -> Result<Cells, ShapeError> {
         if row.len() != expected {
-            return Err(ShapeError(format!(
+            return Err(ShapeError(text!(
                 "expected {expected} columns, got {}",
+                "预期 {expected} 列，实际为 {} 列",
                 row.len()
             )));
         }
@@ -133,9 +136,16 @@ impl Cells {
 
     fn text(&mut self) -> Result<String, ShapeError> {
         match self.next() {
-            (index, Value::Bytes(bytes)) => String::from_utf8(bytes)
-                .map_err(|_| ShapeError(format!("column {index} is not UTF-8"))),
-            (index, Value::NULL) => Err(ShapeError(format!("column {index} is NULL"))),
+            (index, Value::Bytes(bytes)) => String::from_utf8(bytes).map_err(|_| {
+                ShapeError(text!(
+                    "column {index} is not UTF-8",
+                    "第 {index} 列不是 UTF-8"
+                ))
+            }),
+            (index, Value::NULL) => Err(ShapeError(text!(
+                "column {index} is NULL",
+                "第 {index} 列为 NULL"
+            ))),
             (_, other) => Ok(other.as_sql(true)),
         }
     }
@@ -144,7 +154,12 @@ impl Cells {
     /// data_precision, data_scale), like its own -1.
     fn number_or(&mut self, default: Option<i64>) -> Result<i64, ShapeError> {
         let (index, value) = self.next();
-        let not_a_number = || ShapeError(format!("column {index} is not a number"));
+        let not_a_number = || {
+            ShapeError(text!(
+                "column {index} is not a number",
+                "第 {index} 列不是数字"
+            ))
+        };
         match value {
             Value::Int(n) => Ok(n),
             Value::UInt(n) => i64::try_from(n).map_err(|_| not_a_number()),
@@ -152,7 +167,8 @@ impl Cells {
                 .ok()
                 .and_then(|text| text.parse().ok())
                 .ok_or_else(not_a_number),
-            Value::NULL => default.ok_or_else(|| ShapeError(format!("column {index} is NULL"))),
+            Value::NULL => default
+                .ok_or_else(|| ShapeError(text!("column {index} is NULL", "第 {index} 列为 NULL"))),
             _ => Err(not_a_number()),
         }
     }
@@ -287,13 +303,22 @@ enum Kind {
 }
 
 /// `information_schema.COLUMNS.COLUMN_TYPE` of `column`, or why it cannot be printed here.
-pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, String> {
-    let unknown = |what: &str| format!("column {}: {what}", column.name);
+pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Text> {
+    let name = &column.name;
+    let unknown = |what: Text| text!("column {name}: {what}", "列 {name}：{what}"; what = what);
     if column.flags & UNKNOWN_TYPE_FLAG != 0 {
-        return Err(unknown("carries a type flag this tool does not print"));
+        return Err(unknown(text!(
+            "carries a type flag this tool does not print",
+            "带有本工具无法打印的类型标志"
+        )));
     }
-    let kind = kind(layout, column.data_type)
-        .ok_or_else(|| unknown(&format!("unknown type number {}", column.data_type)))?;
+    let kind = kind(layout, column.data_type).ok_or_else(|| {
+        unknown(text!(
+            "unknown type number {}",
+            "未知的类型编号 {}",
+            column.data_type
+        ))
+    })?;
     let suffix = |unsigned: bool| {
         let mut text = String::new();
         if unsigned {
@@ -308,7 +333,10 @@ pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Stri
     Ok(match kind {
         Kind::Int(name, unsigned) => {
             if p < 0 {
-                return Err(unknown("integer without a display width"));
+                return Err(unknown(text!(
+                    "integer without a display width",
+                    "整数类型没有显示宽度"
+                )));
             }
             format!("{name}({p}){}", suffix(unsigned))
         }
@@ -321,7 +349,10 @@ pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Stri
         }
         Kind::Decimal(unsigned) => {
             if p < 0 || s < 0 {
-                return Err(unknown("decimal without precision and scale"));
+                return Err(unknown(text!(
+                    "decimal without precision and scale",
+                    "decimal 类型没有精度和标度"
+                )));
             }
             format!("decimal({p},{s}){}", suffix(unsigned))
         }
@@ -330,7 +361,10 @@ pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Stri
         Kind::Date => "date".to_string(),
         Kind::Year => {
             if p < 0 {
-                return Err(unknown("year without a display width"));
+                return Err(unknown(text!(
+                    "year without a display width",
+                    "year 类型没有显示宽度"
+                )));
             }
             format!("year({p})")
         }
@@ -348,7 +382,7 @@ pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Stri
         }
         Kind::Bit => format!("bit({p})"),
         Kind::Values(name) => {
-            let values = column_values(column, layout).map_err(|why| unknown(&why))?;
+            let values = column_values(column, layout).map_err(unknown)?;
             // The kernel prints the values as stored, quotes inside them included.
             format!("{name}('{}')", values.join("','"))
         }
@@ -362,7 +396,12 @@ pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Stri
             5 => "multilinestring",
             6 => "multipolygon",
             7 => "geomcollection",
-            _ => return Err(unknown("unknown geometry subtype")),
+            _ => {
+                return Err(unknown(text!(
+                    "unknown geometry subtype",
+                    "未知的 geometry 子类型"
+                )));
+            }
         }
         .to_string(),
     })
@@ -400,12 +439,17 @@ fn enum_values(bytes: &[u8]) -> Option<Vec<&[u8]>> {
 }
 
 /// The values of `column`, an enum or a set, as text.
-fn column_values(column: &InnerColumn, layout: &Layout) -> Result<Vec<String>, String> {
+fn column_values(column: &InnerColumn, layout: &Layout) -> Result<Vec<String>, Text> {
     column
         .extended_type_info
         .as_deref()
         .and_then(enum_values)
-        .ok_or("enum or set values that cannot be read")?
+        .ok_or_else(|| {
+            text!(
+                "enum or set values that cannot be read",
+                "无法读取的 enum 或 set 取值"
+            )
+        })?
         .into_iter()
         .map(|value| decoded(value, column, layout))
         .collect()
@@ -416,21 +460,24 @@ fn column_values(column: &InnerColumn, layout: &Layout) -> Result<Vec<String>, S
 /// (UTF-8, an invalid sequence replaced); latin1 (cp1252, as `ob_ctype_latin1_os.cc` maps it),
 /// utf16 and utf16le decoded; ASCII text in any ASCII-based set as it is. Anything else is
 /// refused rather than shown wrong.
-fn decoded(bytes: &[u8], column: &InnerColumn, layout: &Layout) -> Result<String, String> {
+fn decoded(bytes: &[u8], column: &InnerColumn, layout: &Layout) -> Result<String, Text> {
     let charset = layout.charset(column.collation).ok_or_else(|| {
-        format!(
-            "collation {} is not in the {}",
-            column.collation,
-            layout.describe()
+        let collation = column.collation;
+        text!(
+            "collation {collation} is not in the {layout}",
+            "{layout} 中没有排序规则 {collation}";
+            layout = layout.describe()
         )
     })?;
     let utf16 = |unit: fn([u8; 2]) -> u16| {
+        let name = charset.name();
         let units: Vec<u16> = bytes
             .chunks(2)
             .map(|pair| <[u8; 2]>::try_from(pair).map(unit))
             .collect::<Result<_, _>>()
-            .map_err(|_| format!("an odd number of bytes in {}", charset.name()))?;
-        String::from_utf16(&units).map_err(|_| format!("bytes that are not {}", charset.name()))
+            .map_err(|_| text!("an odd number of bytes in {name}", "奇数个 {name} 字节"))?;
+        String::from_utf16(&units)
+            .map_err(|_| text!("bytes that are not {name}", "不是 {name} 的字节"))
     };
     match charset {
         Charset::Utf8mb4 | Charset::Binary => Ok(String::from_utf8_lossy(bytes).into_owned()),
@@ -442,8 +489,9 @@ fn decoded(bytes: &[u8], column: &InnerColumn, layout: &Layout) -> Result<String
         {
             Ok(String::from_utf8_lossy(bytes).into_owned())
         }
-        Charset::Ascii | Charset::Gbk | Charset::Gb18030 | Charset::Gb18030_2022 => Err(format!(
+        Charset::Ascii | Charset::Gbk | Charset::Gb18030 | Charset::Gb18030_2022 => Err(text!(
             "text in character set {}, which this tool does not decode",
+            "字符集 {} 的文本，本工具不解码",
             charset.name()
         )),
     }
@@ -482,7 +530,7 @@ pub fn fill_tables(
     inner_tables: Vec<InnerTable>,
     rows: Vec<InnerColumn>,
     layout: &Layout,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let mut columns: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
     for row in rows {
         columns.entry(row.table_id).or_default().push(row);
@@ -492,9 +540,12 @@ pub fn fill_tables(
     for table in &inner_tables {
         if table.table_type == USER_TABLE {
             if let Some(other) = ids.insert((&table.database, &table.table), table.table_id) {
-                return Err(format!(
+                return Err(text!(
                     "{}.{} names two tables ({other} and {}) in the inner tables",
-                    table.database, table.table, table.table_id
+                    "内部表中 {}.{} 对应两张表（{other} 和 {}）",
+                    table.database,
+                    table.table,
+                    table.table_id
                 ));
             }
         } else {
@@ -515,11 +566,16 @@ pub fn fill_tables(
         for (name, table) in tables.iter_mut() {
             let id = ids
                 .get(&(database.as_str(), name.as_str()))
-                .ok_or_else(|| format!("{database}.{name} is not in the inner tables"))?;
-            let in_table = |why: String| format!("{database}.{name}: {why}");
+                .ok_or_else(|| {
+                    text!(
+                        "{database}.{name} is not in the inner tables",
+                        "内部表中没有 {database}.{name}"
+                    )
+                })?;
+            let in_table = |why: Text| text!("{database}.{name}: {why}", "{database}.{name}：{why}"; why = why);
             let own = columns.get(id).map(Vec::as_slice).unwrap_or(&[]);
             table.columns = ordered(own)
-                .ok_or_else(|| in_table("cannot order the columns".into()))?
+                .ok_or_else(|| in_table(text!("cannot order the columns", "无法确定列的顺序")))?
                 .into_iter()
                 .map(|column| {
                     Ok(Column {
@@ -538,7 +594,7 @@ pub fn fill_tables(
                         on_update_current_timestamp: column.on_update_current_timestamp,
                     })
                 })
-                .collect::<Result<Vec<_>, String>>()?;
+                .collect::<Result<Vec<_>, Text>>()?;
             let (keys, other_indexes) = keys(
                 own,
                 indexes.get(id).map(Vec::as_slice).unwrap_or(&[]),
@@ -585,7 +641,7 @@ fn keys(
     columns: &[InnerColumn],
     indexes: &[(&InnerTable, Vec<InnerColumn>)],
     layout: &Layout,
-) -> Result<(Vec<Key>, Vec<Index>), String> {
+) -> Result<(Vec<Key>, Vec<Index>), Text> {
     let mut keys: Vec<Key> = Vec::new();
     let mut others: Vec<Index> = Vec::new();
     let mut primary: Vec<&InnerColumn> = columns
@@ -605,11 +661,11 @@ fn keys(
         // vector), which information_schema shows otherwise, or one this tool does not know:
         // never guessed.
         let role = layout.index_role(index.index_type).ok_or_else(|| {
-            format!(
-                "index table {} has index_type {}, which the {} does not read as a key",
-                index.table,
-                index.index_type,
-                layout.describe()
+            let (table, index_type) = (&index.table, index.index_type);
+            text!(
+                "index table {table} has index_type {index_type}, which the {layout} does not read as a key",
+                "索引表 {table} 的 index_type 为 {index_type}，{layout} 不把它当作键";
+                layout = layout.describe()
             )
         })?;
         if role == IndexRole::Skipped {
@@ -621,10 +677,13 @@ fn keys(
             ("PRIMARY".to_string(), KeyKind::Primary)
         } else {
             let prefix = format!("__idx_{}_", index.data_table_id);
-            let name = index
-                .table
-                .strip_prefix(&prefix)
-                .ok_or_else(|| format!("unexpected index table name {}", index.table))?;
+            let name = index.table.strip_prefix(&prefix).ok_or_else(|| {
+                text!(
+                    "unexpected index table name {}",
+                    "意外的索引表名 {}",
+                    index.table
+                )
+            })?;
             (name.to_string(), KeyKind::Unique)
         };
         let names = parts
@@ -655,56 +714,61 @@ fn keys(
 /// `information_schema.COLUMNS.COLUMN_DEFAULT` of `column`: the kernel keeps an enum's default
 /// as its position, a set's as its bit mask and a bit's as a number, and prints them as the
 /// value(s) and `b'101'`.
-fn column_default(column: &InnerColumn, layout: &Layout) -> Result<ColumnDefault, String> {
+fn column_default(column: &InnerColumn, layout: &Layout) -> Result<ColumnDefault, Text> {
     let Some(bytes) = &column.default else {
         return Ok(ColumnDefault::None);
     };
-    let unknown = |what: &str| {
-        format!(
-            "column {}: default {:?} {what}",
-            column.name,
-            String::from_utf8_lossy(bytes)
+    let (name, default) = (&column.name, String::from_utf8_lossy(bytes));
+    let unknown = |what: Text| {
+        text!(
+            "column {name}: default {default:?} {what}",
+            "列 {name}：默认值 {default:?} {what}";
+            what = what
         )
     };
     let number = || {
         std::str::from_utf8(bytes)
             .ok()
             .and_then(|text| text.parse::<u64>().ok())
-            .ok_or_else(|| unknown("is not a number"))
+            .ok_or_else(|| unknown(text!("is not a number", "不是数字")))
     };
     Ok(ColumnDefault::Value(match kind(layout, column.data_type) {
         Some(Kind::Bit) => format!("b'{:b}'", number()?),
         Some(Kind::Values(kind)) => {
             let values = column_values(column, layout).map_err(|why| {
-                unknown(&format!("of a column whose values cannot be read: {why}"))
+                unknown(text!(
+                    "of a column whose values cannot be read: {why}",
+                    "所属列的取值无法读取：{why}";
+                    why = why
+                ))
             })?;
-            let chosen: Vec<&str> = if kind == "enum" {
-                match number()? {
-                    0 => Vec::new(),
-                    position => vec![
-                        values
-                            .get(position as usize - 1)
-                            .ok_or_else(|| unknown("is past the values"))?,
-                    ],
-                }
-            } else {
-                let mask = number()?;
-                values
-                    .iter()
-                    .enumerate()
-                    .filter(|(bit, _)| *bit < 64 && mask & (1 << bit) != 0)
-                    .map(|(_, value)| value.as_str())
-                    .collect()
-            };
+            let chosen: Vec<&str> =
+                if kind == "enum" {
+                    match number()? {
+                        0 => Vec::new(),
+                        position => vec![values.get(position as usize - 1).ok_or_else(|| {
+                            unknown(text!("is past the values", "超出了取值范围"))
+                        })?],
+                    }
+                } else {
+                    let mask = number()?;
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(bit, _)| *bit < 64 && mask & (1 << bit) != 0)
+                        .map(|(_, value)| value.as_str())
+                        .collect()
+                };
             chosen.join(",")
         }
-        _ => decoded(bytes, column, layout).map_err(|why| unknown(&format!("is {why}")))?,
+        _ => decoded(bytes, column, layout)
+            .map_err(|why| unknown(text!("is {why}", "是{why}"; why = why)))?,
     }))
 }
 
 /// The table column an index column stands for. A prefix part (`KEY (name(10))`) is a hidden
 /// `__substr<length>_<column id>` column in the index; a functional part keeps its own name.
-fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, String> {
+fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, Text> {
     let prefix_of = part
         .name
         .strip_prefix("__substr")
@@ -716,12 +780,18 @@ fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, Str
         Some(id) => {
             let id: i64 = id
                 .parse()
-                .map_err(|_| format!("unexpected prefix column {}", part.name))?;
+                .map_err(|_| text!("unexpected prefix column {}", "意外的前缀列 {}", part.name))?;
             columns
                 .iter()
                 .find(|column| column.column_id == id)
                 .map(|column| column.name.clone())
-                .ok_or_else(|| format!("prefix column {} names no column", part.name))
+                .ok_or_else(|| {
+                    text!(
+                        "prefix column {} names no column",
+                        "前缀列 {} 没有对应的列",
+                        part.name
+                    )
+                })
         }
     }
 }
@@ -881,7 +951,7 @@ mod tests {
     /// Table `t` (id 500: `id` the primary key, `a`, `b`) with index tables of the given names
     /// and `__all_table.index_type` numbers, each over one column (`a` for a name starting with
     /// `u`, `b` otherwise), as the [`TABLES`] and [`COLUMNS`] rows of the kernel give them.
-    fn with_indexes(layout: &Layout, indexes: &[(&str, i64)]) -> Result<Table, String> {
+    fn with_indexes(layout: &Layout, indexes: &[(&str, i64)]) -> Result<Table, Text> {
         let text = |cells: &[&str]| -> Vec<Value> {
             cells
                 .iter()

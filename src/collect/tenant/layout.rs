@@ -17,6 +17,8 @@ use std::sync::OnceLock;
 use toml_span::value::Value;
 
 use crate::facts::{Edition, Server};
+use crate::i18n::Text;
+use crate::text;
 use crate::version::compare;
 
 const LAYOUTS_TOML: &str = include_str!("../../../rules/dictionary-layouts.toml");
@@ -157,26 +159,30 @@ impl Layout {
     }
 
     /// The layout of the kernel `server` describes, or why the dictionary is not read there.
-    pub fn of(server: &Server) -> Result<&'static Layout, String> {
+    pub fn of(server: &Server) -> Result<&'static Layout, Text> {
         let (kernel, version) = match server.edition {
             Edition::Community | Edition::Enterprise => {
                 (Kernel::OceanBase, server.ob_version.as_str())
             }
             Edition::Seekdb => {
                 let release = seekdb_release(server).ok_or_else(|| {
-                    format!(
+                    text!(
                         "the seekdb release of this kernel cannot be read from `{}` or `{}`, so \
                          its dictionary layout is unknown",
-                        server.version, server.version_comment
+                        "无法从 `{}` 或 `{}` 读出该内核的 seekdb 版本，因此其字典布局未知",
+                        server.version,
+                        server.version_comment
                     )
                 })?;
                 (Kernel::Seekdb, release)
             }
             Edition::Unknown => {
-                return Err(format!(
+                return Err(text!(
                     "the kernel `{}` ({}) is neither OceanBase nor seekdb, whose dictionary \
                      layouts this tool knows",
-                    server.ob_version, server.version_comment
+                    "内核 `{}`（{}）既不是 OceanBase 也不是 seekdb，本工具只知道这两者的字典布局",
+                    server.ob_version,
+                    server.version_comment
                 ));
             }
         };
@@ -189,9 +195,10 @@ impl Layout {
                     .filter(|layout| layout.kernel == kernel)
                     .map(|layout| format!("{}-{}", layout.min, layout.below))
                     .collect();
-                format!(
+                text!(
                     "no dictionary layout is recorded for {} {version} (recorded: {}; \
                      rules/dictionary-layouts.toml)",
+                    "没有记录 {} {version} 的字典布局（已记录：{}；rules/dictionary-layouts.toml）",
                     kernel.name(),
                     recorded.join(", ")
                 )
@@ -204,8 +211,12 @@ impl Layout {
 
     /// `layout oceanbase-4.0, as HollowMan6/oceanbase v4.0.0_CE defines it`: where a reason
     /// says the numbers and names came from.
-    pub fn describe(&self) -> String {
-        format!("dictionary layout {}, read at {}", self.name, self.source)
+    pub fn describe(&self) -> Text {
+        let (name, source) = (&self.name, &self.source);
+        text!(
+            "dictionary layout {name}, read at {source}",
+            "字典布局 {name}，读取自 {source}"
+        )
     }
 
     pub fn index_role(&self, index_type: i64) -> Option<IndexRole> {
@@ -245,33 +256,38 @@ impl Layout {
     /// `Ok` when every table and column `statement` reads exists on this layout; otherwise the
     /// reason it is not sent. The reason says "on this version", which the rules' remedies read
     /// as "nothing to grant".
-    pub fn check(&self, statement: &str) -> Result<(), String> {
+    pub fn check(&self, statement: &str) -> Result<(), Text> {
         let missing = self.missing(statement);
         if missing.is_empty() {
             return Ok(());
         }
-        let what: Vec<String> = missing
+        let what: Vec<Text> = missing
             .iter()
             .map(|item| match item.matches('.').count() {
-                1 => format!("{item} does not exist in a user tenant"),
+                1 => text!(
+                    "{item} does not exist in a user tenant",
+                    "用户租户中不存在 {item}"
+                ),
                 _ => {
                     let (table, column) = item.rsplit_once('.').unwrap_or((item, ""));
-                    format!("{table} has no column {column}")
+                    text!("{table} has no column {column}", "{table} 没有列 {column}")
                 }
             })
             .collect();
-        Err(format!(
-            "{} on this version ({})",
-            what.join(", "),
-            self.describe()
-        ))
+        // `该版本上 ` before a name, not before Chinese.
+        Err(crate::i18n::spaced(text!(
+            "{what} on this version ({layout})",
+            "该版本上 {what}（{layout}）";
+            what = Text::join(&what, ", ", "，"),
+            layout = self.describe()
+        )))
     }
 }
 
 impl Layout {
     /// The first of `statements` (the same read over tables that differ between kernels) this
     /// layout can run; without one, why the first cannot.
-    pub fn first_readable(&self, statements: &[&'static str]) -> Result<&'static str, String> {
+    pub fn first_readable(&self, statements: &[&'static str]) -> Result<&'static str, Text> {
         let mut first_reason = None;
         for statement in statements {
             match self.check(statement) {
@@ -281,7 +297,8 @@ impl Layout {
                 }
             }
         }
-        Err(first_reason.unwrap_or_else(|| "no statement to choose from".to_string()))
+        Err(first_reason
+            .unwrap_or_else(|| text!("no statement to choose from", "没有可供选择的语句")))
     }
 }
 

@@ -14,6 +14,7 @@ use super::layout::Kernel;
 use super::statements::{Rows, ShapeError};
 use super::{Dictionary, Fetcher, to_fact};
 use crate::facts::{ArchiveDest, Fact, LogStream, TenantRole};
+use crate::text;
 
 /// OceanBase 4.x: every replica of every log stream of the tenant.
 pub const LOG_STAT: &str = "SELECT begin_lsn, begin_scn, end_scn FROM oceanbase.GV$OB_LOG_STAT";
@@ -27,29 +28,39 @@ pub const TENANT_ROLE: &str =
     "SELECT tenant_name, tenant_role, status, locked FROM oceanbase.DBA_OB_TENANTS";
 
 fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
-    row.get(index)
-        .map(|cell| cell.as_deref())
-        .ok_or_else(|| ShapeError(format!("expected at least {} columns", index + 1)))
+    row.get(index).map(|cell| cell.as_deref()).ok_or_else(|| {
+        ShapeError(text!(
+            "expected at least {} columns",
+            "预期至少 {} 列",
+            index + 1
+        ))
+    })
 }
 
 fn number(row: &[Option<String>], index: usize) -> Result<Option<u64>, ShapeError> {
     match cell(row, index)? {
         None => Ok(None),
-        Some(text) => text
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| ShapeError(format!("column {} is not a number", index + 1))),
+        Some(text) => text.trim().parse().map(Some).map_err(|_| {
+            ShapeError(text!(
+                "column {} is not a number",
+                "第 {} 列不是数字",
+                index + 1
+            ))
+        }),
     }
 }
 
 fn required(row: &[Option<String>], index: usize) -> Result<u64, ShapeError> {
-    number(row, index)?.ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+    number(row, index)?
+        .ok_or_else(|| ShapeError(text!("column {} is NULL", "第 {} 列为 NULL", index + 1)))
 }
 
 pub fn log_streams(rows: &Rows) -> Result<Vec<LogStream>, ShapeError> {
     if rows.is_empty() {
-        return Err(ShapeError("the log stat view lists no log stream".into()));
+        return Err(ShapeError(text!(
+            "the log stat view lists no log stream",
+            "日志统计视图中没有列出任何日志流"
+        )));
     }
     rows.iter()
         .map(|row| {
@@ -68,7 +79,9 @@ pub fn archive(rows: &Rows) -> Result<Option<Vec<ArchiveDest>>, ShapeError> {
             Ok(ArchiveDest {
                 dest_no: cell(row, 0)?
                     .and_then(|text| text.trim().parse().ok())
-                    .ok_or_else(|| ShapeError("dest_no is not a number".into()))?,
+                    .ok_or_else(|| {
+                        ShapeError(text!("dest_no is not a number", "dest_no 不是数字"))
+                    })?,
                 status: cell(row, 1)?.unwrap_or_default().to_string(),
                 start_scn: number(row, 2)?,
                 checkpoint_scn: number(row, 3)?,
@@ -80,8 +93,9 @@ pub fn archive(rows: &Rows) -> Result<Option<Vec<ArchiveDest>>, ShapeError> {
 
 pub fn tenant_role(rows: &Rows) -> Result<Option<TenantRole>, ShapeError> {
     let [row] = rows.as_slice() else {
-        return Err(ShapeError(format!(
+        return Err(ShapeError(text!(
             "DBA_OB_TENANTS lists {} tenants, not the session's own alone",
+            "DBA_OB_TENANTS 列出了 {} 个租户，而不只是会话所在的租户",
             rows.len()
         )));
     };

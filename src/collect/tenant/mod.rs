@@ -37,8 +37,10 @@ use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Va
 
 use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table, TenantFacts, Trigger};
+use crate::i18n::Text;
 use crate::plan::{LinkPlan, Secret, TenantPlan};
 use crate::progress::Endpoint;
+use crate::text;
 use inner::{InnerColumn, InnerTable};
 use layout::Layout;
 use statements::{Allowlist, Rows, ShapeError};
@@ -164,12 +166,15 @@ async fn connect<C>(
     user: &str,
     timeout: Duration,
     attempt: impl Future<Output = Result<C, mysql_async::Error>>,
-) -> Result<C, String> {
+) -> Result<C, Text> {
     match tokio::time::timeout(timeout, attempt).await {
-        Err(_) => Err(format!(
-            "no answer from {endpoint} within {}s",
-            timeout.as_secs_f64()
-        )),
+        Err(_) => {
+            let seconds = timeout.as_secs_f64();
+            Err(text!(
+                "no answer from {endpoint} within {seconds}s",
+                "{endpoint} 在 {seconds} 秒内没有应答"
+            ))
+        }
         Ok(Err(error)) => Err(failure::connection(endpoint, user, &error)),
         Ok(Ok(conn)) => Ok(conn),
     }
@@ -228,7 +233,11 @@ async fn collect_with(
     }
 
     crate::progress::step(Endpoint::Tenant(plan.tenant), "reading the catalog");
-    let endpoint_text = format!("tenant {} ({endpoint})", plan.tenant);
+    let tenant = plan.tenant;
+    let endpoint_text = text!(
+        "tenant {tenant} ({endpoint})",
+        "租户 {tenant}（{endpoint}）"
+    );
     let params: Vec<Value> = scope.iter().map(|db| Value::from(db.as_str())).collect();
     let fetcher = Fetcher {
         pool,
@@ -278,7 +287,7 @@ async fn collect_with(
         databases: to_fact(fetched.databases, queries::databases),
         scope: scope.iter().cloned().collect(),
         tables,
-        views: to_fact(fetched.listed.as_ref().map_err(String::clone), |listed| {
+        views: to_fact(fetched.listed.as_ref().map_err(Text::clone), |listed| {
             queries::views(listed)
         }),
         triggers,
@@ -302,14 +311,14 @@ async fn collect_with(
 struct Fetched {
     /// `information_schema.TABLES`: the in-scope tables and views, which columns and keys are
     /// joined to.
-    listed: Result<Rows, String>,
+    listed: Result<Rows, Text>,
     columns_and_keys: ColumnsAndKeys,
     server: Fact<Server>,
     /// The dictionary layout the kernel's identity chose, or why there is none.
     layout: Dictionary,
-    variables: Result<Rows, String>,
-    grants: Result<Rows, String>,
-    databases: Result<Rows, String>,
+    variables: Result<Rows, Text>,
+    grants: Result<Rows, Text>,
+    databases: Result<Rows, Text>,
     /// The triggers and where they were read: they need the kernel's identity first.
     triggers: (Fact<Vec<Trigger>>, Catalog),
     /// Asked only when the plan declares the tenant it expects.
@@ -319,12 +328,12 @@ struct Fetched {
 /// Columns and keys as fetched, before they are joined to the tables TABLES listed.
 enum ColumnsAndKeys {
     InformationSchema {
-        columns: Result<Rows, String>,
-        keys: Result<Rows, String>,
+        columns: Result<Rows, Text>,
+        keys: Result<Rows, Text>,
     },
     Inner {
-        columns: Result<Vec<InnerColumn>, String>,
-        tables: Result<Vec<InnerTable>, String>,
+        columns: Result<Vec<InnerColumn>, Text>,
+        tables: Result<Vec<InnerTable>, Text>,
     },
 }
 
@@ -395,11 +404,11 @@ async fn fetch_triggers(
     catalog: CatalogChoice,
 ) -> (Fact<Vec<Trigger>>, Catalog) {
     let from_dictionary = async {
-        let layout = layout.as_ref().map_err(String::clone)?;
+        let layout = layout.as_ref().map_err(Text::clone)?;
         let rows = fetcher
             .dictionary_scoped(layout, triggers::statement(layout)?)
             .await?;
-        triggers::triggers(&rows).map_err(|error| error.to_string())
+        triggers::triggers(&rows).map_err(Text::from)
     };
     dictionary_or_information_schema(fetcher.endpoint, catalog, from_dictionary, || async {
         to_fact(fetcher.scoped(queries::TRIGGERS).await, queries::triggers)
@@ -410,13 +419,13 @@ async fn fetch_triggers(
 /// One kind of object from the kernel's dictionary unless `catalog` says otherwise; from
 /// information_schema when the dictionary cannot be read and `catalog` allows it, saying why.
 async fn dictionary_or_information_schema<T, D, I>(
-    endpoint: &str,
+    endpoint: &Text,
     catalog: CatalogChoice,
     from_dictionary: D,
     from_information_schema: impl FnOnce() -> I,
 ) -> (Fact<T>, Catalog)
 where
-    D: std::future::Future<Output = Result<T, String>>,
+    D: std::future::Future<Output = Result<T, Text>>,
     I: std::future::Future<Output = Fact<T>>,
 {
     if catalog == CatalogChoice::InformationSchema {
@@ -442,13 +451,17 @@ where
 }
 
 /// The dictionary layout of a kernel, or why its dictionary is not read.
-type Dictionary = Result<&'static Layout, String>;
+type Dictionary = Result<&'static Layout, Text>;
 
 /// The dictionary layout of the kernel `server` describes, or why it is not known.
 fn layout_of(server: &Fact<Server>) -> Dictionary {
     match server {
         Fact::Observed(server) => Layout::of(server),
-        Fact::Unavailable { reason } => Err(format!("the kernel's version is unknown: {reason}")),
+        Fact::Unavailable { reason } => Err(text!(
+            "the kernel's version is unknown: {reason}",
+            "内核版本未知：{reason}";
+            reason = reason
+        )),
     }
 }
 
@@ -466,11 +479,11 @@ async fn with_role_privileges(
         return Fact::Observed(grants);
     }
     let read = async {
-        let layout = layout.as_ref().map_err(String::clone)?;
+        let layout = layout.as_ref().map_err(Text::clone)?;
         let rows = fetcher
             .dictionary(layout, roles::statement(layout)?)
             .await?;
-        roles::role_privileges(&rows).map_err(|error| error.to_string())
+        roles::role_privileges(&rows).map_err(Text::from)
     };
     grants.role_privileges = Some(match read.await {
         Ok(privileges) => Fact::Observed(privileges),
@@ -519,7 +532,7 @@ async fn fetch_columns_and_keys(
 /// The COLUMNS and STATISTICS rows of the in-scope databases, side by side.
 async fn fetch_information_schema(
     fetcher: &Fetcher<'_>,
-) -> (Result<Rows, String>, Result<Rows, String>) {
+) -> (Result<Rows, Text>, Result<Rows, Text>) {
     tokio::join!(
         fetcher.scoped(queries::COLUMNS),
         fetcher.scoped(queries::KEYS)
@@ -569,12 +582,12 @@ enum Decision {
     /// Kept: the tables, or why they are unavailable.
     Inner(Fact<Tables>),
     /// Read information_schema instead; `reason` is why the inner tables could not be used.
-    FallBack { reason: String },
+    FallBack { reason: Text },
 }
 
 /// The fallback rule: the inner tables when they could be used; otherwise information_schema,
 /// unless the inner tables were asked for alone, when their failure is the answer.
-fn decide(joined: Result<Tables, String>, catalog: CatalogChoice) -> Decision {
+fn decide(joined: Result<Tables, Text>, catalog: CatalogChoice) -> Decision {
     match joined {
         Ok(tables) => Decision::Inner(Fact::Observed(tables)),
         Err(reason) if catalog == CatalogChoice::InnerTables => {
@@ -587,18 +600,19 @@ fn decide(joined: Result<Tables, String>, catalog: CatalogChoice) -> Decision {
 /// The tables TABLES listed, with columns and keys from `information_schema`.
 fn join_information_schema(
     listed: &Rows,
-    columns: Result<Rows, String>,
-    keys: Result<Rows, String>,
+    columns: Result<Rows, Text>,
+    keys: Result<Rows, Text>,
 ) -> Fact<Tables> {
     match (columns, keys) {
         (Ok(columns), Ok(keys)) => observed(queries::tables(listed, &columns, &keys)),
-        (columns, keys) => Fact::unavailable(
-            [columns.err(), keys.err()]
+        (columns, keys) => Fact::unavailable(Text::join(
+            &[columns.err(), keys.err()]
                 .into_iter()
                 .flatten()
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+                .collect::<Vec<_>>(),
+            "; ",
+            "；",
+        )),
     }
 }
 
@@ -606,24 +620,23 @@ fn join_information_schema(
 /// could not be used.
 fn join_inner(
     listed: &Rows,
-    columns: Result<Vec<InnerColumn>, String>,
-    inner_tables: Result<Vec<InnerTable>, String>,
+    columns: Result<Vec<InnerColumn>, Text>,
+    inner_tables: Result<Vec<InnerTable>, Text>,
     layout: &Dictionary,
-) -> Result<Tables, String> {
-    let layout = layout.as_ref().map_err(String::clone)?;
+) -> Result<Tables, Text> {
+    let layout = layout.as_ref().map_err(Text::clone)?;
     let (columns, inner_tables) = (columns?, inner_tables?);
-    let mut filled =
-        queries::tables(listed, &Rows::new(), &Rows::new()).map_err(|error| error.to_string())?;
+    let mut filled = queries::tables(listed, &Rows::new(), &Rows::new())?;
     inner::fill_tables(&mut filled, inner_tables, columns, layout)?;
     Ok(filled)
 }
 
 /// `reason`, starting with the tenant it concerns (statement errors already do).
-fn naming(endpoint: &str, reason: String) -> String {
-    if reason.starts_with(endpoint) {
+fn naming(endpoint: &Text, reason: Text) -> Text {
+    if reason.starts_with(endpoint.en()) {
         reason
     } else {
-        format!("{endpoint}: {reason}")
+        text!("{endpoint}: {reason}", "{endpoint}：{reason}"; endpoint = endpoint, reason = reason)
     }
 }
 
@@ -639,9 +652,10 @@ async fn probed_rows(
     existing: Option<Vec<(String, String)>>,
 ) -> (Fact<BTreeSet<String>>, Option<CatalogSource>) {
     let Some(link) = probe_rows_of else {
-        let why = format!(
-            "rows are probed on the forward link's target at the forward stage only, not on tenant {}",
-            plan.tenant
+        let tenant = plan.tenant;
+        let why = text!(
+            "rows are probed on the forward link's target at the forward stage only, not on tenant {tenant}",
+            "只在 forward 阶段探测正向链路目标端的数据行，不在租户 {tenant} 上探测"
         );
         return (Fact::unavailable(why), None);
     };
@@ -687,7 +701,7 @@ async fn probe_rows(fetcher: &Fetcher<'_>, tables: &[(String, String)]) -> Fact<
                 break;
             };
             let found = match fetcher.fixed(&queries::row_probe(batch)).await {
-                Ok(rows) => queries::rows_present(&rows, batch).map_err(|error| error.to_string()),
+                Ok(rows) => queries::rows_present(&rows, batch).map_err(Text::from),
                 Err(reason) => Err(reason),
             };
             match found {
@@ -703,7 +717,7 @@ async fn probe_rows(fetcher: &Fetcher<'_>, tables: &[(String, String)]) -> Fact<
     const _: () = assert!(CONNECTIONS == 4, "one probe worker per connection");
     let (w1, w2, w3, w4) = tokio::join!(worker(), worker(), worker(), worker());
     let mut present = BTreeSet::new();
-    let mut first_failure: Option<(usize, String)> = None;
+    let mut first_failure: Option<(usize, Text)> = None;
     for outcome in [w1, w2, w3, w4] {
         match outcome {
             Ok(found) => present.extend(found),
@@ -728,7 +742,7 @@ async fn probe_rows(fetcher: &Fetcher<'_>, tables: &[(String, String)]) -> Fact<
 struct Fetcher<'a> {
     pool: &'a Pool,
     /// `tenant <side> (<host:port>)`, which every error starts with.
-    endpoint: &'a str,
+    endpoint: &'a Text,
     scope: &'a [String],
     params: &'a [Value],
     timeout: Duration,
@@ -738,13 +752,13 @@ struct Fetcher<'a> {
 
 impl Fetcher<'_> {
     /// A statement without parameters.
-    async fn fixed(&self, sql: &str) -> Result<Rows, String> {
+    async fn fixed(&self, sql: &str) -> Result<Rows, Text> {
         self.run(sql, vec![], text_row).await
     }
 
     /// A statement over the kernel's dictionary, sent only when `layout` has every table and
     /// column it reads; otherwise why not, as a failed statement would say it.
-    async fn dictionary(&self, layout: &Layout, sql: &'static str) -> Result<Rows, String> {
+    async fn dictionary(&self, layout: &Layout, sql: &'static str) -> Result<Rows, Text> {
         layout
             .check(sql)
             .map_err(|why| naming(self.endpoint, why))?;
@@ -756,7 +770,7 @@ impl Fetcher<'_> {
         &self,
         layout: &Layout,
         template: &'static str,
-    ) -> Result<Rows, String> {
+    ) -> Result<Rows, Text> {
         self.dictionary_scoped_map(layout, template, text_row).await
     }
 
@@ -766,7 +780,7 @@ impl Fetcher<'_> {
         layout: &Layout,
         template: &'static str,
         parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, String> {
+    ) -> Result<Vec<T>, Text> {
         layout
             .check(template)
             .map_err(|why| naming(self.endpoint, why))?;
@@ -774,7 +788,7 @@ impl Fetcher<'_> {
     }
 
     /// A scoped template over the in-scope databases, every cell as text.
-    async fn scoped(&self, template: &'static str) -> Result<Rows, String> {
+    async fn scoped(&self, template: &'static str) -> Result<Rows, Text> {
         self.scoped_map(template, text_row).await
     }
 
@@ -783,7 +797,7 @@ impl Fetcher<'_> {
         &self,
         template: &'static str,
         parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, String> {
+    ) -> Result<Vec<T>, Text> {
         if self.params.is_empty() {
             // Nothing in scope: nothing to ask.
             return Ok(Vec::new());
@@ -799,13 +813,15 @@ impl Fetcher<'_> {
         sql: &str,
         params: Vec<Value>,
         parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, String> {
+    ) -> Result<Vec<T>, Text> {
         let endpoint = self.endpoint;
         let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
         if !ALLOWLIST.allows(sql) {
             // A programming error, never a user's: refuse rather than send it.
-            return Err(format!(
-                "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent"
+            return Err(text!(
+                "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent",
+                "{endpoint}：`{statement} …` 不是白名单中的只读语句；未发送";
+                endpoint = endpoint
             ));
         }
         let work = async {
@@ -820,23 +836,40 @@ impl Fetcher<'_> {
         };
         let own_end = Instant::now() + self.timeout;
         match tokio::time::timeout_at(own_end.min(self.deadline), work).await {
-            Err(_) if self.deadline < own_end => Err(format!(
-                "{endpoint}: `{statement} …` was cut when the tenant's collection reached its \
-                 bound of {}s (4 × --timeout)",
-                bound(self.timeout).as_secs_f64()
-            )),
-            Err(_) => Err(format!(
-                "{endpoint}: `{statement} …` gave no result within {}s",
-                self.timeout.as_secs_f64()
-            )),
-            Ok(Err(error)) => Err(format!(
-                "{endpoint}: `{statement} …` failed: {}",
-                failure::statement(&error)
+            Err(_) if self.deadline < own_end => {
+                let bound = bound(self.timeout).as_secs_f64();
+                Err(text!(
+                    "{endpoint}: `{statement} …` was cut when the tenant's collection reached its \
+                     bound of {bound}s (4 × --timeout)",
+                    "{endpoint}：`{statement} …` 在该租户的采集达到上限 {bound} 秒（4 × --timeout）时被中断";
+                    endpoint = endpoint
+                ))
+            }
+            Err(_) => {
+                let seconds = self.timeout.as_secs_f64();
+                Err(text!(
+                    "{endpoint}: `{statement} …` gave no result within {seconds}s",
+                    "{endpoint}：`{statement} …` 在 {seconds} 秒内没有返回结果";
+                    endpoint = endpoint
+                ))
+            }
+            Ok(Err(error)) => Err(text!(
+                "{endpoint}: `{statement} …` failed: {error}",
+                "{endpoint}：`{statement} …` 执行失败：{error}";
+                endpoint = endpoint,
+                error = failure::statement(&error)
             )),
             Ok(Ok(rows)) => rows
                 .into_iter()
                 .collect::<Result<Vec<T>, ShapeError>>()
-                .map_err(|error| format!("{endpoint}: `{statement} …`: {error}")),
+                .map_err(|error| {
+                    text!(
+                        "{endpoint}: `{statement} …`: {error}",
+                        "{endpoint}：`{statement} …`：{error}";
+                        endpoint = endpoint,
+                        error = Text::from(error)
+                    )
+                }),
         }
     }
 }
@@ -848,7 +881,7 @@ fn text_row(values: Vec<Value>) -> Result<Vec<Option<String>>, ShapeError> {
 /// A statement's rows through its parser, as a fact: a failed statement or a row of an
 /// unexpected shape makes it unavailable, with the reason.
 fn to_fact<T, R>(
-    rows: Result<R, String>,
+    rows: Result<R, Text>,
     parse: impl FnOnce(&R) -> Result<T, ShapeError>,
 ) -> Fact<T> {
     match rows {
@@ -861,7 +894,7 @@ fn to_fact<T, R>(
 fn observed<T>(parsed: Result<T, ShapeError>) -> Fact<T> {
     match parsed {
         Ok(value) => Fact::Observed(value),
-        Err(error) => Fact::unavailable(error.to_string()),
+        Err(error) => Fact::unavailable(error.into()),
     }
 }
 
@@ -909,7 +942,11 @@ mod tests {
 
     #[test]
     fn the_inner_tables_are_kept_unless_they_failed_and_information_schema_is_allowed() {
-        let why = || Err("tenant A (h:1): the kernel's version is unknown".to_string());
+        let why = || {
+            Err(Text::english(
+                "tenant A (h:1): the kernel's version is unknown",
+            ))
+        };
         assert!(matches!(
             decide(Ok(Tables::new()), CatalogChoice::Auto),
             Decision::Inner(Fact::Observed(_))
@@ -924,6 +961,9 @@ mod tests {
         ));
     }
 
+    static NOWHERE: std::sync::LazyLock<Text> =
+        std::sync::LazyLock::new(|| text!("tenant a (127.0.0.1:1)", "租户 a（127.0.0.1:1）"));
+
     /// A fetcher over a pool whose server does not listen: whatever is sent fails with a
     /// connection error, so a reason without one was decided before sending.
     fn fetcher_to_nowhere<'a>(
@@ -933,7 +973,7 @@ mod tests {
     ) -> Fetcher<'a> {
         Fetcher {
             pool,
-            endpoint: "tenant a (127.0.0.1:1)",
+            endpoint: &NOWHERE,
             scope,
             params,
             timeout: Duration::from_secs(2),
@@ -975,8 +1015,20 @@ mod tests {
             why.starts_with("tenant a (127.0.0.1:1): oceanbase.__all_column has no column srs_id on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)"),
             "{why}"
         );
-        // The tables statement reads only what 4.0 has: it was sent.
-        assert!(!tables.as_ref().unwrap_err().contains("on this version"));
+        assert!(
+            why.zh().starts_with("租户 a（127.0.0.1:1）：该版本上 oceanbase.__all_column 没有列 srs_id（字典布局 oceanbase-4.0，读取自 HollowMan6/oceanbase v4.0.0_CE）"),
+            "{}",
+            why.zh()
+        );
+        // The tables statement reads only what 4.0 has: it was sent, and met the closed port.
+        let sent = tables.as_ref().unwrap_err();
+        assert!(!sent.contains("on this version"));
+        assert!(
+            sent.zh().starts_with("租户 a（127.0.0.1:1）：`SELECT ")
+                && sent.zh().contains("执行失败："),
+            "{}",
+            sent.zh()
+        );
         let (_, catalog) = with_columns_and_keys(
             &fetcher,
             &Rows::new(),
@@ -1010,16 +1062,49 @@ mod tests {
         );
     }
 
+    /// A login that gets no answer, and a statement that gets none, say so in both languages.
+    #[tokio::test]
+    async fn no_answer_is_said_in_both_languages() {
+        let never = std::future::pending::<Result<(), mysql_async::Error>>();
+        let why = connect("h:1", "oms", Duration::from_millis(10), never)
+            .await
+            .unwrap_err();
+        assert_eq!(why, "no answer from h:1 within 0.01s");
+        assert_eq!(why.zh(), "h:1 在 0.01 秒内没有应答");
+        let refused = connect(
+            "h:1",
+            "oms",
+            Duration::from_secs(1),
+            std::future::ready(Err::<(), _>(mysql_async::Error::Server(
+                mysql_async::ServerError {
+                    code: 1045,
+                    state: "28000".into(),
+                    message: "Access denied for user 'oms'@'%' (using password: YES)".into(),
+                },
+            ))),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            refused.zh().ends_with("（用户名或密码错误）"),
+            "{}",
+            refused.zh()
+        );
+    }
+
     #[test]
     fn information_schema_rows_missing_give_both_reasons() {
         let joined = join_information_schema(
             &Rows::new(),
-            Err("columns failed".into()),
-            Err("keys failed".into()),
+            Err(text!("columns failed", "列读取失败")),
+            Err(text!("keys failed", "键读取失败")),
         );
         assert_eq!(
             joined.unavailable_reason(),
-            Some("columns failed; keys failed")
+            Some(&text!(
+                "columns failed; keys failed",
+                "列读取失败；键读取失败"
+            ))
         );
     }
 }

@@ -10,6 +10,8 @@
 //! and the parser refuses the rows rather than guess (the collector then reads
 //! information_schema).
 
+use crate::i18n::Text;
+use crate::text;
 use std::collections::BTreeMap;
 
 use super::layout::Layout;
@@ -87,21 +89,37 @@ pub type Partitions = BTreeMap<String, BTreeMap<String, Partitioning>>;
 
 fn text(row: &[Option<String>], index: usize) -> Result<&str, ShapeError> {
     row.get(index)
-        .ok_or_else(|| ShapeError(format!("expected at least {} columns", index + 1)))?
+        .ok_or_else(|| {
+            ShapeError(text!(
+                "expected at least {} columns",
+                "预期至少 {} 列",
+                index + 1
+            ))
+        })?
         .as_deref()
-        .ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+        .ok_or_else(|| ShapeError(text!("column {} is NULL", "第 {} 列为 NULL", index + 1)))
 }
 
 fn optional(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
     row.get(index)
         .map(|cell| cell.as_deref().filter(|text| !text.is_empty()))
-        .ok_or_else(|| ShapeError(format!("expected at least {} columns", index + 1)))
+        .ok_or_else(|| {
+            ShapeError(text!(
+                "expected at least {} columns",
+                "预期至少 {} 列",
+                index + 1
+            ))
+        })
 }
 
 fn position(row: &[Option<String>], index: usize) -> Result<i64, ShapeError> {
-    text(row, index)?
-        .parse()
-        .map_err(|_| ShapeError(format!("column {} is not a number", index + 1)))
+    text(row, index)?.parse().map_err(|_| {
+        ShapeError(text!(
+            "column {} is not a number",
+            "第 {} 列不是数字",
+            index + 1
+        ))
+    })
 }
 
 /// The partitioned tables in rows of [`PARTITIONS`] or [`PARTITIONS_INFORMATION_SCHEMA`].
@@ -111,8 +129,9 @@ pub fn partitions(rows: &Rows) -> Result<Partitions, ShapeError> {
     for row in rows {
         let (database, table) = (text(row, 0)?, text(row, 1)?);
         let method = text(row, 2).map_err(|_| {
-            ShapeError(format!(
-                "{database}.{table} is partitioned by a method this tool has no name for"
+            ShapeError(text!(
+                "{database}.{table} is partitioned by a method this tool has no name for",
+                "{database}.{table} 的分区方式本工具无法识别"
             ))
         })?;
         let subpartitioning = match optional(row, 4)? {
@@ -164,15 +183,17 @@ pub fn foreign_keys(rows: &Rows) -> Result<Vec<ForeignKey>, ShapeError> {
         let (database, table, name) = (text(row, 0)?, text(row, 1)?, text(row, 2)?);
         let parent = |index| {
             text(row, index).map_err(|_| {
-                ShapeError(format!(
-                    "the parent of foreign key {name} on {database}.{table} is not named"
+                ShapeError(text!(
+                    "the parent of foreign key {name} on {database}.{table} is not named",
+                    "{database}.{table} 上外键 {name} 的父表没有名称"
                 ))
             })
         };
         let action = |index| {
             text(row, index).map_err(|_| {
-                ShapeError(format!(
-                    "foreign key {name} on {database}.{table} has an action this tool has no name for"
+                ShapeError(text!(
+                    "foreign key {name} on {database}.{table} has an action this tool has no name for",
+                    "{database}.{table} 上外键 {name} 的动作本工具无法识别"
                 ))
             })
         };
@@ -221,9 +242,9 @@ async fn read<T>(
     parse: fn(&Rows) -> Result<T, ShapeError>,
 ) -> (Fact<T>, Catalog) {
     let from_dictionary = async {
-        let layout: &Layout = layout.as_ref().map_err(String::clone)?;
+        let layout: &Layout = layout.as_ref().map_err(Text::clone)?;
         let rows = fetcher.dictionary_scoped(layout, dictionary).await?;
-        parse(&rows).map_err(|error| error.to_string())
+        parse(&rows).map_err(Text::from)
     };
     dictionary_or_information_schema(fetcher.endpoint, catalog, from_dictionary, || async {
         to_fact(fetcher.scoped(information_schema).await, parse)

@@ -6,6 +6,7 @@
 //! `information_schema` view, never one query per table. Rows arrive as text cells
 //! ([`Rows`]), which keeps these functions testable on recorded results.
 
+use crate::text;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::statements::{Rows, ShapeError};
@@ -13,6 +14,7 @@ use crate::facts::{
     Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index, Key, KeyKind,
     Mode, Server, Table, Trigger, Variables,
 };
+use crate::i18n::Text;
 
 pub const SERVER: &str = "SELECT ob_version(), version(), @@version_comment, current_user()";
 
@@ -50,8 +52,9 @@ pub const TRIGGERS: &str = "SELECT trigger_schema, trigger_name, event_object_ta
 
 fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
     row.get(index).map(|value| value.as_deref()).ok_or_else(|| {
-        ShapeError(format!(
+        ShapeError(text!(
             "expected at least {} columns, got {}",
+            "预期至少 {} 列，实际为 {} 列",
             index + 1,
             row.len()
         ))
@@ -59,11 +62,14 @@ fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError
 }
 
 fn text(row: &[Option<String>], index: usize) -> Result<&str, ShapeError> {
-    cell(row, index)?.ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+    cell(row, index)?
+        .ok_or_else(|| ShapeError(text!("column {} is NULL", "第 {} 列为 NULL", index + 1)))
 }
 
 pub fn server(rows: &Rows) -> Result<Server, ShapeError> {
-    let row = rows.first().ok_or_else(|| ShapeError("no row".into()))?;
+    let row = rows
+        .first()
+        .ok_or_else(|| ShapeError(text!("no row", "没有返回行")))?;
     let version_comment = cell(row, 2)?.unwrap_or_default().to_string();
     Ok(Server {
         ob_version: text(row, 0)?.to_string(),
@@ -104,27 +110,34 @@ pub fn mode(variables: &Fact<Variables>, server: &Fact<Server>) -> Fact<Mode> {
         return match value.to_ascii_uppercase().as_str() {
             "MYSQL" => Fact::Observed(Mode {
                 mode: CompatibilityMode::Mysql,
-                evidence: "ob_compatibility_mode = MYSQL".into(),
+                evidence: Text::same("ob_compatibility_mode = MYSQL"),
             }),
             "ORACLE" => Fact::Observed(Mode {
                 mode: CompatibilityMode::Oracle,
-                evidence: "ob_compatibility_mode = ORACLE".into(),
+                evidence: Text::same("ob_compatibility_mode = ORACLE"),
             }),
-            other => Fact::unavailable(format!("unrecognised ob_compatibility_mode `{other}`")),
+            other => Fact::unavailable(text!(
+                "unrecognised ob_compatibility_mode `{other}`",
+                "无法识别的 ob_compatibility_mode `{other}`"
+            )),
         };
     }
     match (server, variables) {
         (Fact::Observed(server), _) if server.edition == Edition::Seekdb => Fact::Observed(Mode {
             mode: CompatibilityMode::Mysql,
-            evidence: format!(
+            evidence: text!(
                 "seekdb kernel (`{}`), which has MySQL mode only",
+                "seekdb 内核（`{}`），只有 MySQL 模式",
                 server.version
             ),
         }),
         (Fact::Unavailable { reason }, _) | (_, Fact::Unavailable { reason }) => {
             Fact::unavailable(reason.clone())
         }
-        _ => Fact::unavailable("the tenant does not report ob_compatibility_mode"),
+        _ => Fact::unavailable(text!(
+            "the tenant does not report ob_compatibility_mode",
+            "该租户没有报告 ob_compatibility_mode"
+        )),
     }
 }
 
@@ -292,10 +305,13 @@ pub fn rows_present(
     for row in rows {
         let index: usize = text(row, 0)?
             .parse()
-            .map_err(|_| ShapeError("probe index is not a number".into()))?;
-        let (database, table) = tables
-            .get(index)
-            .ok_or_else(|| ShapeError(format!("probe index {index} out of range")))?;
+            .map_err(|_| ShapeError(text!("probe index is not a number", "探测序号不是数字")))?;
+        let (database, table) = tables.get(index).ok_or_else(|| {
+            ShapeError(text!(
+                "probe index {index} out of range",
+                "探测序号 {index} 超出范围"
+            ))
+        })?;
         present.insert(format!("{database}.{table}"));
     }
     Ok(present)
@@ -305,9 +321,13 @@ pub fn rows_present(
 pub fn tenant_name(rows: &Rows) -> Result<String, ShapeError> {
     match rows.as_slice() {
         [row] => Ok(text(row, 0)?.to_string()),
-        [] => Err(ShapeError("DBA_OB_TENANTS lists no tenant".into())),
-        more => Err(ShapeError(format!(
+        [] => Err(ShapeError(text!(
+            "DBA_OB_TENANTS lists no tenant",
+            "DBA_OB_TENANTS 中没有列出任何租户"
+        ))),
+        more => Err(ShapeError(text!(
             "DBA_OB_TENANTS lists {} tenants, not the session's own alone (a session in the sys tenant sees every tenant)",
+            "DBA_OB_TENANTS 列出了 {} 个租户，而不只是会话所在的租户（sys 租户中的会话能看到所有租户）",
             more.len()
         ))),
     }

@@ -10,6 +10,8 @@
 //! global, database and table privileges of every role. It is sent only when `SHOW GRANTS`
 //! names a role.
 
+use crate::i18n::Text;
+use crate::text;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::layout::Layout;
@@ -69,7 +71,7 @@ pub const FROM_TENANT_ROLE_GRANTEE_MAP: &str = roles_from!("__all_tenant_role_gr
 pub const FROM_ROLE_GRANTEE_MAP: &str = roles_from!("__all_role_grantee_map");
 
 /// The role statement for a kernel of `layout`: the one over the role map it has.
-pub fn statement(layout: &Layout) -> Result<&'static str, String> {
+pub fn statement(layout: &Layout) -> Result<&'static str, Text> {
     layout.first_readable(&[FROM_TENANT_ROLE_GRANTEE_MAP, FROM_ROLE_GRANTEE_MAP])
 }
 
@@ -92,19 +94,25 @@ pub fn role_privileges(rows: &Rows) -> Result<RolePrivileges, ShapeError> {
     let mut privileges: BTreeMap<String, Vec<PrivilegeGrant>> = BTreeMap::new();
     for row in rows {
         let cell = |index: usize| -> Result<Option<&str>, ShapeError> {
-            row.get(index)
-                .map(|cell| cell.as_deref())
-                .ok_or_else(|| ShapeError(format!("expected 17 columns, got {}", row.len())))
+            row.get(index).map(|cell| cell.as_deref()).ok_or_else(|| {
+                ShapeError(text!(
+                    "expected 17 columns, got {}",
+                    "预期 17 列，实际为 {} 列",
+                    row.len()
+                ))
+            })
         };
         let text = |index: usize| {
-            cell(index)?.ok_or_else(|| ShapeError(format!("column {} is NULL", index + 1)))
+            cell(index)?
+                .ok_or_else(|| ShapeError(text!("column {} is NULL", "第 {} 列为 NULL", index + 1)))
         };
         let flag = |index: usize| -> Result<bool, ShapeError> {
             match text(index)? {
                 "0" => Ok(false),
                 "1" => Ok(true),
-                other => Err(ShapeError(format!(
+                other => Err(ShapeError(text!(
                     "column {} is {other}, not 0 or 1",
+                    "第 {} 列为 {other}，不是 0 或 1",
                     index + 1
                 ))),
             }
@@ -130,7 +138,12 @@ pub fn role_privileges(rows: &Rows) -> Result<RolePrivileges, ShapeError> {
                 database: text(3)?.to_string(),
                 table: text(4)?.to_string(),
             },
-            other => return Err(ShapeError(format!("unknown row kind {other}"))),
+            other => {
+                return Err(ShapeError(text!(
+                    "unknown row kind {other}",
+                    "未知的行类型 {other}"
+                )));
+            }
         };
         let mut held = BTreeSet::new();
         for (offset, privilege) in PRIVILEGES.iter().enumerate() {

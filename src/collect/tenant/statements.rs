@@ -6,6 +6,9 @@
 //! [`super::inner`]); this module knows their forms, not their texts, so that both depend on it
 //! and neither on the other.
 
+use crate::i18n::Text;
+use crate::text;
+
 /// Result rows with every cell as text (`None` for SQL NULL).
 pub type Rows = Vec<Vec<Option<String>>>;
 
@@ -87,11 +90,23 @@ fn quoted_name_pair(text: &str) -> bool {
         .is_some_and(str::is_empty)
 }
 
-/// A row of a query that did not have the shape this version of the tool expects.
+/// A row of a query that did not have the shape this version of the tool expects, and what
+/// was wrong with it.
 #[derive(Debug)]
-pub struct ShapeError(pub String);
+pub struct ShapeError(pub Text);
 
 /// How a shape error reads in a fact's reason.
+impl From<ShapeError> for Text {
+    fn from(error: ShapeError) -> Text {
+        text!(
+            "unexpected result shape: {what}",
+            "结果的形状与预期不符：{what}";
+            what = error.0
+        )
+    }
+}
+
+/// In English, for tests and logs.
 impl std::fmt::Display for ShapeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "unexpected result shape: {}", self.0)
@@ -142,7 +157,8 @@ mod tests {
 
     #[test]
     fn a_shape_error_reads_as_one() {
-        let error = ShapeError("no row".into());
+        let error = ShapeError(text!("no row", "没有返回行"));
         assert_eq!(error.to_string(), "unexpected result shape: no row");
+        assert_eq!(Text::from(error).zh(), "结果的形状与预期不符：没有返回行");
     }
 }

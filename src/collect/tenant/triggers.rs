@@ -12,6 +12,8 @@
 use super::layout::Layout;
 use super::statements::{Rows, ShapeError};
 use crate::facts::Trigger;
+use crate::i18n::Text;
+use crate::text;
 
 /// The triggers of the in-scope tables from the trigger table `$table`, with the names of
 /// their databases and tables joined in. Ends in `IN ({scope})` like the catalogue queries.
@@ -34,7 +36,7 @@ pub const FROM_TENANT_TRIGGER: &str = triggers_from!("__all_tenant_trigger");
 pub const FROM_TRIGGER: &str = triggers_from!("__all_trigger");
 
 /// The dictionary statement for a kernel of `layout`: the one over the trigger table it has.
-pub fn statement(layout: &Layout) -> Result<&'static str, String> {
+pub fn statement(layout: &Layout) -> Result<&'static str, Text> {
     layout.first_readable(&[FROM_TENANT_TRIGGER, FROM_TRIGGER])
 }
 
@@ -50,14 +52,22 @@ pub fn triggers(rows: &Rows) -> Result<Vec<Trigger>, ShapeError> {
         .iter()
         .map(|row| {
             let text = |index: usize| {
-                row.get(index)
-                    .and_then(|cell| cell.clone())
-                    .ok_or_else(|| ShapeError(format!("column {} is missing or NULL", index + 1)))
+                row.get(index).and_then(|cell| cell.clone()).ok_or_else(|| {
+                    ShapeError(text!(
+                        "column {} is missing or NULL",
+                        "第 {} 列缺失或为 NULL",
+                        index + 1
+                    ))
+                })
             };
             let bits = |index: usize| {
-                text(index)?
-                    .parse::<i64>()
-                    .map_err(|_| ShapeError(format!("column {} is not a number", index + 1)))
+                text(index)?.parse::<i64>().map_err(|_| {
+                    ShapeError(text!(
+                        "column {} is not a number",
+                        "第 {} 列不是数字",
+                        index + 1
+                    ))
+                })
             };
             Ok(Trigger {
                 database: text(0)?,

@@ -12,6 +12,8 @@ pub use selection::{
 };
 
 use super::{Fact, Tenant, Topology};
+use crate::i18n::{Text, bilingual};
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OmsFacts {
@@ -37,11 +39,13 @@ pub enum Access {
     Granted,
     /// The API answered and refused: HTTP 401/403, or a `success: false` envelope.
     Refused {
-        reason: String,
+        #[serde(with = "bilingual")]
+        reason: Text,
     },
     /// No usable answer: connection, timeout, HTTP 5xx, a body that is not the API's JSON.
     Unavailable {
-        reason: String,
+        #[serde(with = "bilingual")]
+        reason: Text,
     },
 }
 
@@ -98,7 +102,8 @@ pub struct Unresolved {
     /// The plan's tenants it may be: those on the same port.
     pub tenants: Vec<Tenant>,
     /// The lookup that failed and why.
-    pub reason: String,
+    #[serde(with = "bilingual")]
+    pub reason: Text,
 }
 
 impl Unresolved {
@@ -174,22 +179,39 @@ pub struct Project {
     pub filters: Fact<Vec<TableFilter>>,
 }
 
-fn progress_not_read() -> Fact<Progress> {
-    Fact::unavailable("progress was not read for this project")
+pub fn steps_not_read() -> Fact<Vec<Step>> {
+    Fact::unavailable(text!(
+        "steps were not read for this project",
+        "未读取该项目的步骤"
+    ))
 }
 
-fn components_not_read() -> Fact<Components> {
-    Fact::unavailable("components were not read for this project")
+pub fn progress_not_read() -> Fact<Progress> {
+    Fact::unavailable(text!(
+        "progress was not read for this project",
+        "未读取该项目的进度"
+    ))
 }
 
-fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
-    Fact::unavailable("the full verification was not read for this project")
+pub fn components_not_read() -> Fact<Components> {
+    Fact::unavailable(text!(
+        "components were not read for this project",
+        "未读取该项目的组件"
+    ))
+}
+
+pub fn verification_not_read() -> Fact<Vec<VerifiedTable>> {
+    Fact::unavailable(text!(
+        "the full verification was not read for this project",
+        "未读取该项目的全量校验"
+    ))
 }
 
 fn filters_not_read() -> Fact<Vec<TableFilter>> {
-    Fact::unavailable(
+    Fact::unavailable(text!(
         "its row and column filters were not read (a bundle recorded by an older version)",
-    )
+        "未读取其行过滤和列过滤（旧版本记录的数据包）"
+    ))
 }
 
 /// A table a project moves only in part (`transferMapping`, a table of `databases[].tables`

@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{Text, bilingual};
+use crate::text;
+
 /// Whether a project writes an object, as far as its object selection tells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Writes {
@@ -12,7 +15,7 @@ pub enum Writes {
         rule: Option<String>,
     },
     /// The selection cannot be evaluated, and why.
-    Undecided(String),
+    Undecided(Text),
 }
 
 impl Writes {
@@ -36,7 +39,10 @@ pub enum Selection {
     Matching(MatchingRules),
     /// A selection this tool cannot evaluate (`COMPLEX`, a mode it does not know, or no
     /// mapping in OMS's answer), and why.
-    Unknown { reason: String },
+    Unknown {
+        #[serde(with = "bilingual")]
+        reason: Text,
+    },
 }
 
 impl Selection {
@@ -305,12 +311,13 @@ impl super::Project {
     /// (no transferMapping, a mode this tool cannot evaluate), or lists nothing — OMS refuses a
     /// project without objects, so an empty list is an answer missing them. Every rule reads
     /// the mapping through this one answer.
-    pub fn unknown_objects(&self) -> Option<String> {
+    pub fn unknown_objects(&self) -> Option<Text> {
         match &self.selection {
             Selection::Unknown { reason } => Some(reason.clone()),
-            Selection::Listed if self.mapping.is_empty() => {
-                Some("OMS lists no database it writes, so what it writes is not known".into())
-            }
+            Selection::Listed if self.mapping.is_empty() => Some(text!(
+                "OMS lists no database it writes, so what it writes is not known",
+                "OMS 没有列出它写入的任何数据库，因此不知道它写入什么"
+            )),
             _ => None,
         }
     }

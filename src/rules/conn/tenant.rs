@@ -42,7 +42,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Finding::new(
                     tenant,
                     Some(on.user().to_string()),
-                    text!("cannot check tenant {tenant}: {reason}", "无法检查租户 {tenant}：{reason}"),
+                    text!(
+                        "cannot check tenant {tenant}: {reason}",
+                        "无法检查租户 {tenant}：{reason}";
+                        reason = reason
+                    ),
                 )
                 .help(text!(
                     "check host, port, user and password in the plan, and that this machine may connect",
@@ -55,9 +59,14 @@ fn check(cx: &Ctx<'_>) -> Check {
         let missing: Vec<Text> = Need::TENANT
             .into_iter()
             .filter_map(|need| {
-                on.gap(need).map(
-                    |reason| text!("{need} ({reason})", "{need}（{reason}）"; need = need.text()),
-                )
+                on.gap(need).map(|reason| {
+                    text!(
+                        "{need} ({reason})",
+                        "{need}（{reason}）";
+                        need = need.text(),
+                        reason = reason
+                    )
+                })
             })
             .collect();
         if let Some(declared) = &planned.tenant_name {
@@ -131,7 +140,7 @@ fn named_tenant(cx: &Ctx<'_>, tenant: Tenant, declared: &str) -> Option<Finding>
             "these facts do not hold it; collect them again",
             "这些事实中没有该信息；请重新采集"
         ))),
-        Some(Fact::Unavailable { reason }) => Some(unknown(Text::same(reason.as_str()))),
+        Some(Fact::Unavailable { reason }) => Some(unknown(reason.clone())),
         Some(Fact::Observed(connected)) if connected.eq_ignore_ascii_case(declared) => None,
         Some(Fact::Observed(connected)) => Some(
             Finding::new(
@@ -164,7 +173,7 @@ mod tests {
             f.b = TenantFacts::unreachable(
                 "10.0.0.2:2881".into(),
                 "oms_b".into(),
-                "connection refused",
+                &crate::i18n::Text::english("connection refused"),
             )
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
@@ -175,7 +184,9 @@ mod tests {
 
     #[test]
     fn a_fact_that_could_not_be_read_is_a_warning() {
-        let facts = facts(|f| f.a.triggers = Fact::unavailable("ERROR 1142: denied"));
+        let facts = facts(|f| {
+            f.a.triggers = Fact::unavailable(crate::i18n::Text::english("ERROR 1142: denied"))
+        });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(findings[0].severity, Some(Severity::Warning));
         assert!(
@@ -214,9 +225,9 @@ mod tests {
     #[test]
     fn a_tenant_name_that_cannot_be_read_is_said_not_passed() {
         let unreadable = facts(|f| {
-            f.b.tenant_name = Some(Fact::unavailable(
+            f.b.tenant_name = Some(Fact::unavailable(crate::i18n::Text::english(
                 "ERROR 1146 (42S02): Table 'oceanbase.dba_ob_tenants' doesn't exist",
-            ))
+            )))
         });
         let findings = fire(&RULE, &named_b(), &unreadable, Stage::Forward);
         assert_eq!(findings[0].severity, Some(Severity::Warning));
@@ -239,9 +250,9 @@ mod tests {
     #[test]
     fn a_view_missing_from_the_version_asks_for_no_grant() {
         let absent = facts(|f| {
-            f.b.tenant_name = Some(Fact::unavailable(
+            f.b.tenant_name = Some(Fact::unavailable(crate::i18n::Text::english(
                 "tenant B (h:2881): oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)",
-            ))
+            )))
         });
         let findings = fire(&RULE, &named_b(), &absent, Stage::Forward);
         let help = findings[0].help.as_ref().unwrap();

@@ -73,7 +73,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                     Some(user.clone()),
                     text!(
                         "the DRC user {user} of tenant {tenant}'s cluster cannot log in: {reason}",
-                        "租户 {tenant} 所在集群的 DRC 用户 {user} 无法登录：{reason}"
+                        "租户 {tenant} 所在集群的 DRC 用户 {user} 无法登录：{reason}";
+                        reason = reason
                     ),
                 )
                 .help(text!(
@@ -124,8 +125,11 @@ mod tests {
             "user = \"oms_b\"\n",
             "user = \"oms_b\"\ndrc_user = \"drc@sys\"\n",
         ));
-        let facts =
-            facts(|f| f.b.drc_login = Some(Fact::unavailable("ERROR 1045 (42000): Access denied")));
+        let facts = facts(|f| {
+            f.b.drc_login = Some(Fact::unavailable(crate::i18n::Text::english(
+                "ERROR 1045 (42000): Access denied",
+            )))
+        });
         let findings = fire(&RULE, &plan, &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("b", Some("drc@sys"))]);
         let ok = facts_with_login();

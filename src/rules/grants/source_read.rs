@@ -163,7 +163,9 @@ mod tests {
                 "GRANT USAGE ON *.* TO 'oms_a'",
                 "GRANT `r_read`@`%` TO `oms_a`@`%`",
             ]);
-            granted.role_privileges = Some(Fact::unavailable("ERROR 1142 (42000): denied"));
+            granted.role_privileges = Some(Fact::unavailable(crate::i18n::Text::english(
+                "ERROR 1142 (42000): denied",
+            )));
             f.a.grants = Fact::Observed(granted);
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);

@@ -54,7 +54,7 @@ fn check(cx: &Ctx<'_>) -> Check {
         return check_single_project(cx);
     }
     let setting =
-        |link: &LinkPlan, live: Result<Option<&Project>, Missing>| -> Result<Setting, String> {
+        |link: &LinkPlan, live: Result<Option<&Project>, Missing>| -> Result<Setting, Text> {
             let from_plan = || Setting {
                 enabled: link.ddl_sync.enabled(),
                 origin: text!(
@@ -134,7 +134,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
             Err(NotEvaluated::Inconclusive(text!(
                 "the live projects' DDL settings could not be read: {reason}; to decide, let OMS describe both projects (or check their DDL settings in the OMS console)",
-                "无法读取运行中项目的 DDL 同步设置：{reason}；要作出判定，请让 OMS 能查询两个项目的详情（或在 OMS 控制台中查看其 DDL 同步设置）"
+                "无法读取运行中项目的 DDL 同步设置：{reason}；要作出判定，请让 OMS 能查询两个项目的详情（或在 OMS 控制台中查看其 DDL 同步设置）";
+                reason = reason
             )))
         }
     }
@@ -166,11 +167,11 @@ fn check_single_project(cx: &Ctx<'_>) -> Check {
     let project = match cx.oms_forward() {
         Err(missing) if missing.is_not_collected() => None,
         Err(missing) if findings.is_empty() => {
+            let project = &forward.project;
             return Err(NotEvaluated::Inconclusive(text!(
-                "the live project's DDL settings could not be read: {}; to decide, let OMS describe project {} (or check its DDL settings in the OMS console)",
-                "无法读取运行中项目的 DDL 同步设置：{}；要作出判定，请让 OMS 能查询项目 {} 的详情（或在 OMS 控制台中查看其 DDL 同步设置）",
-                missing.cause,
-                forward.project
+                "the live project's DDL settings could not be read: {cause}; to decide, let OMS describe project {project} (or check its DDL settings in the OMS console)",
+                "无法读取运行中项目的 DDL 同步设置：{cause}；要作出判定，请让 OMS 能查询项目 {project} 的详情（或在 OMS 控制台中查看其 DDL 同步设置）";
+                cause = missing.cause
             )));
         }
         Err(_) => None,
@@ -291,7 +292,9 @@ mod tests {
 
     #[test]
     fn inconclusive_when_the_live_project_cannot_be_read() {
-        let facts = with_oms(|oms| oms.forward = Fact::unavailable("DescribeProject: HTTP 500"));
+        let facts = with_oms(|oms| {
+            oms.forward = Fact::unavailable(crate::i18n::Text::english("DescribeProject: HTTP 500"))
+        });
         assert_eq!(
             run(&RULE, &oms_plan(), &facts, Stage::Reverse).status,
             Status::Inconclusive

@@ -70,7 +70,9 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
             Fact::Unavailable { reason } => {
                 let name = &project.name;
-                undecided.push(text!("project {name}: {reason}", "项目 {name}：{reason}"))
+                undecided.push(
+                    text!("project {name}: {reason}", "项目 {name}：{reason}"; reason = reason),
+                )
             }
         }
         // What the project writes decides the mapping checks below; unknown is not one to one.
@@ -79,7 +81,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             && project.filters.observed().is_some()
         {
             let name = &project.name;
-            undecided.push(text!("project {name}: {reason}", "项目 {name}：{reason}"));
+            undecided
+                .push(text!("project {name}: {reason}", "项目 {name}：{reason}"; reason = reason));
         }
         let configs = [
             (
@@ -489,7 +492,8 @@ mod tests {
     fn unknown_filters_leave_it_inconclusive_unless_it_fires() {
         let unknown = with_oms(|oms| {
             if let Fact::Observed(Some(forward)) = &mut oms.forward {
-                forward.filters = Fact::unavailable("OMS showed no transferMapping");
+                forward.filters =
+                    Fact::unavailable(crate::i18n::Text::english("OMS showed no transferMapping"));
             }
         });
         let evaluation = run(&RULE, &oms_plan(), &unknown, Stage::Reverse);
@@ -501,7 +505,8 @@ mod tests {
         );
         let fired = with_oms(|oms| {
             if let Fact::Observed(Some(forward)) = &mut oms.forward {
-                forward.filters = Fact::unavailable("OMS showed no transferMapping");
+                forward.filters =
+                    Fact::unavailable(crate::i18n::Text::english("OMS showed no transferMapping"));
                 forward.record_types = Some(vec!["INSERT".into()]);
             }
         });

@@ -132,10 +132,11 @@ fn check(cx: &Ctx<'_>) -> Check {
             .collect();
         let written: BTreeSet<String> = match &project.selection {
             _ if let Some(reason) = project.unknown_objects() => {
+                let name = &project.name;
                 undecided = Some(text!(
-                    "live forward project {}: {reason}",
-                    "运行中的正向项目 {}：{reason}",
-                    project.name
+                    "live forward project {name}: {reason}",
+                    "运行中的正向项目 {name}：{reason}";
+                    reason = reason
                 ));
                 reverse_databases.clone()
             }
@@ -155,10 +156,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                         }
                         Writes::No => {}
                         Writes::Undecided(reason) => {
+                            let name = &project.name;
                             undecided = Some(text!(
-                                "live forward project {}: {reason}",
-                                "运行中的正向项目 {}：{reason}",
-                                project.name
+                                "live forward project {name}: {reason}",
+                                "运行中的正向项目 {name}：{reason}";
+                                reason = reason
                             ));
                             written.insert(database.clone());
                         }
@@ -254,7 +256,7 @@ mod tests {
             project.sink_unresolved = Some(crate::facts::oms::Unresolved {
                 data_source: "ob_b (db-b.invalid:2881)".into(),
                 tenants: vec![crate::facts::Tenant::B],
-                reason: "failed to lookup address information".into(),
+                reason: crate::i18n::Text::english("failed to lookup address information"),
             });
         };
         let facts = with_oms(|oms| {
@@ -279,7 +281,9 @@ mod tests {
         for selection in [
             Selection::Listed,
             Selection::Unknown {
-                reason: "OMS showed no transferMapping, so what it writes is not known".into(),
+                reason: crate::i18n::Text::english(
+                    "OMS showed no transferMapping, so what it writes is not known",
+                ),
             },
         ] {
             let facts = with_oms(|oms| {

@@ -43,7 +43,7 @@ struct Overlap {
     /// The matching rules that select them, as OMS shows them.
     rules: Vec<String>,
     /// Why some object could not be decided.
-    undecided: Option<String>,
+    undecided: Option<Text>,
 }
 
 fn overlap(cx: &Ctx<'_>, project: &Project, tenant: Tenant) -> Overlap {
@@ -119,7 +119,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                 undecided.push(spaced(text!(
                     "{label} writes tenant {tenant}, but {reason}: check in OMS that it writes none of the pair's objects, or release it",
                     "{label} 写入租户 {tenant}，但无法判断它写入哪些对象（{reason}）：请在 OMS 中确认它不写入这一对租户的任何对象，或释放它";
-                    label = label
+                    label = label,
+                    reason = reason
                 )));
             }
         } else if let Some(unresolved) = &project.sink_unresolved {
@@ -132,7 +133,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                 } else if let Some(reason) = overlap.undecided {
                     text!(
                         "might write the pair's objects ({reason})",
-                        "可能写入这一对租户的对象（{reason}）"
+                        "可能写入这一对租户的对象（{reason}）";
+                        reason = reason
                     )
                 } else {
                     continue;
@@ -142,6 +144,7 @@ fn check(cx: &Ctx<'_>) -> Check {
                     "{label} writes data source {data_source}, which could not be compared with tenant {tenant} ({reason}); if it is tenant {tenant}, the project {would}: make the host name resolvable where the check runs, or register the data source by IP",
                     "{label} 写入数据源 {data_source}，它无法与租户 {tenant} 比较（{reason}）；若它就是租户 {tenant}，该项目{would}：请让检查所在机器能够解析该主机名，或以 IP 登记该数据源";
                     label = label,
+                    reason = reason,
                     would = would
                 )));
             }
@@ -273,8 +276,9 @@ mod tests {
     fn a_selection_it_cannot_evaluate_is_inconclusive_naming_the_project() {
         let project = Project {
             selection: Selection::Unknown {
-                reason: "its objects are chosen in COMPLEX mode, which this tool cannot evaluate"
-                    .into(),
+                reason: crate::i18n::Text::english(
+                    "its objects are chosen in COMPLEX mode, which this tool cannot evaluate",
+                ),
             },
             ..live_project("np_c", "complex_copy", "e_x", "e_b")
         };
@@ -292,7 +296,7 @@ mod tests {
             sink_unresolved: Some(Unresolved {
                 data_source: "ob_b (db-b.internal:2881)".into(),
                 tenants: vec![Tenant::A, Tenant::B],
-                reason: "host name db-b.internal does not resolve here".into(),
+                reason: crate::i18n::Text::english("host name db-b.internal does not resolve here"),
             }),
             ..project
         }

@@ -55,7 +55,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                 let (data_source, reason) = (&unresolved.data_source, &unresolved.reason);
                 undecided.push(text!(
                     "data source {data_source} could not be compared with tenant {tenant} ({endpoint}): {reason}; make the host names resolvable where the check runs, or register the data source by IP",
-                    "数据源 {data_source} 无法与租户 {tenant}（{endpoint}）比较：{reason}；请让检查所在机器能够解析这些主机名，或以 IP 登记该数据源"
+                    "数据源 {data_source} 无法与租户 {tenant}（{endpoint}）比较：{reason}；请让检查所在机器能够解析这些主机名，或以 IP 登记该数据源";
+                    reason = reason
                 ));
             }
             continue;
@@ -223,7 +224,9 @@ mod tests {
                 sources[1].unresolved = Some(Unresolved {
                     data_source: "ob_b (db-b.internal:2881)".into(),
                     tenants: vec![Tenant::A, Tenant::B],
-                    reason: "host name db-b.internal does not resolve here".into(),
+                    reason: crate::i18n::Text::english(
+                        "host name db-b.internal does not resolve here",
+                    ),
                 });
             }
         });

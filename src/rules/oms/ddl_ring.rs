@@ -278,7 +278,8 @@ fn fan_in(cx: &Ctx<'_>, edges: &[Edge<'_>]) -> (Vec<Finding>, Vec<Text>) {
                         "{label} writes `{database}` on {to} ({reason})",
                         "{label} 是否写入{to} 上的 `{database}`（{reason}）";
                         label = edge.label,
-                        to = edge.to.text()
+                        to = edge.to.text(),
+                        reason = reason
                     ))),
                 }
             }

@@ -37,11 +37,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         Err(finding) => return Ok(vec![*finding]),
     };
     let Some(steps) = project.steps.observed() else {
-        let reason = project.steps.unavailable_reason().unwrap_or_default();
+        let name = &project.name;
         return Err(NotEvaluated::Inconclusive(text!(
-            "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
-            "正向项目 {} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤",
-            project.name
+            "steps of forward project {name}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            "正向项目 {name} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤";
+            reason = project.steps.unavailable_text()
         )));
     };
     let object = || Some(project.name.clone());

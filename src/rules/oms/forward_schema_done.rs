@@ -37,10 +37,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         Err(finding) => return Ok(vec![*finding]),
     };
     if let Some(reason) = project.steps.unavailable_reason() {
+        let name = &project.name;
         return Err(NotEvaluated::Inconclusive(text!(
-            "steps of forward project {}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
-            "正向项目 {} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤",
-            project.name
+            "steps of forward project {name}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
+            "正向项目 {name} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤";
+            reason = reason
         )));
     }
     let object = Some(project.name.clone());
@@ -132,7 +133,8 @@ mod tests {
         fire(&RULE, &oms_plan(), &missing, Stage::Reverse);
         let unreadable = with_oms(|oms| {
             if let Fact::Observed(Some(project)) = &mut oms.forward {
-                project.steps = Fact::unavailable("DescribeProjectSteps: HTTP 500");
+                project.steps =
+                    Fact::unavailable(crate::i18n::Text::english("DescribeProjectSteps: HTTP 500"));
             }
         });
         assert_eq!(

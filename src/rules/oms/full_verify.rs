@@ -53,14 +53,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         )));
     }
     let Some(tables) = project.verification.observed() else {
-        let reason = project
-            .verification
-            .unavailable_reason()
-            .unwrap_or_default();
+        let name = &project.name;
         return Err(NotEvaluated::Inconclusive(text!(
-            "the full verification of project {}: {reason}; to decide, let the [oms] user call ListProjectFullVerifyResult, or read it in the OMS console",
-            "项目 {} 的全量校验：{reason}；如需判定，请让 [oms] 用户调用 ListProjectFullVerifyResult，或在 OMS 控制台中查看",
-            project.name
+            "the full verification of project {name}: {reason}; to decide, let the [oms] user call ListProjectFullVerifyResult, or read it in the OMS console",
+            "项目 {name} 的全量校验：{reason}；如需判定，请让 [oms] 用户调用 ListProjectFullVerifyResult，或在 OMS 控制台中查看";
+            reason = project.verification.unavailable_text()
         )));
     };
     let step = project.step(StepKind::Verify);
@@ -226,7 +223,7 @@ mod tests {
             if let Fact::Observed(steps) = &mut project.steps {
                 steps.push(crate::rules::testing::verify_step());
             }
-            project.verification = Fact::unavailable("HTTP 500");
+            project.verification = Fact::unavailable(crate::i18n::Text::english("HTTP 500"));
         });
         assert_eq!(
             run(&RULE, &single_project_plan(), &facts, Stage::Running).status,

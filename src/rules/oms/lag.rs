@@ -245,7 +245,7 @@ mod tests {
         assert!(findings[0].message.contains("stale"));
         let unknown = with_oms(|oms| {
             if let Fact::Observed(Some(project)) = &mut oms.forward {
-                project.progress = Fact::unavailable("HTTP 500");
+                project.progress = Fact::unavailable(crate::i18n::Text::english("HTTP 500"));
             }
         });
         let evaluation = run(&RULE, &oms_plan(), &unknown, Stage::Reverse);

@@ -1,5 +1,5 @@
 use crate::facts::oms::Access;
-use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, Text, declare_rule};
+use crate::rules::{Check, Ctx, Finding, Input, NotEvaluated, Severity, Side, declare_rule};
 use crate::text;
 
 declare_rule! {
@@ -36,9 +36,10 @@ fn check(cx: &Ctx<'_>) -> Check {
     match access {
         Access::Granted => Ok(vec![]),
         // The collector's reason alone says what failed; Chinese says that OMS gave no answer.
-        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(Text::new(
-            reason.as_str(),
-            format!("OMS 没有给出可用的应答：{reason}"),
+        Access::Unavailable { reason } => Err(NotEvaluated::Inconclusive(text!(
+            "{reason}",
+            "OMS 没有给出可用的应答：{reason}";
+            reason = reason
         ))),
         Access::Refused { reason } => Ok(vec![
             Finding::new(
@@ -46,7 +47,8 @@ fn check(cx: &Ctx<'_>) -> Check {
                 Some(url.to_string()),
                 text!(
                     "OMS at {url} refused the request: {reason}",
-                    "{url} 上的 OMS 拒绝了请求：{reason}"
+                    "{url} 上的 OMS 拒绝了请求：{reason}";
+                    reason = reason
                 ),
             )
             .help(text!(
@@ -70,7 +72,7 @@ mod tests {
         let plan = oms_plan();
         let refused = with_oms(|oms| {
             oms.access = Access::Refused {
-                reason: "ListDataSource: HTTP 401".into(),
+                reason: crate::i18n::Text::english("ListDataSource: HTTP 401"),
             }
         });
         let findings = fire(&RULE, &plan, &refused, Stage::Forward);
@@ -80,7 +82,7 @@ mod tests {
         );
         let down = with_oms(|oms| {
             oms.access = Access::Unavailable {
-                reason: "HTTP 500".into(),
+                reason: crate::i18n::Text::english("HTTP 500"),
             }
         });
         assert_eq!(

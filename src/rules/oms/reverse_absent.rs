@@ -93,7 +93,8 @@ fn check(cx: &Ctx<'_>) -> Check {
             text!(
                 "data source {data_source} may be {candidates} ({reason})",
                 "数据源 {data_source} 可能是{candidates}（{reason}）";
-                candidates = Text::join(&candidates, " or ", " 或 ")
+                candidates = Text::join(&candidates, " or ", " 或 "),
+                reason = reason
             )
         })
         .collect();
@@ -148,7 +149,7 @@ mod tests {
             project.source_unresolved = Some(Unresolved {
                 data_source: "ob_b (db-b.internal:2881)".into(),
                 tenants: vec![Tenant::B],
-                reason: "host name db-b.internal does not resolve here".into(),
+                reason: crate::i18n::Text::english("host name db-b.internal does not resolve here"),
             });
             oms.reverse = Fact::Observed(Some(project));
         });

@@ -65,15 +65,12 @@ fn check(cx: &Ctx<'_>) -> Check {
         ]);
     };
     let Some(steps) = reverse.steps() else {
-        let reason = reverse
-            .project
-            .steps
-            .unavailable_reason()
-            .unwrap_or_default();
+        let reason = reverse.project.steps.unavailable_text();
         return Err(NotEvaluated::Inconclusive(spaced(text!(
             "steps of {reverse}: {reason}; to decide, let the [oms] user call DescribeProjectSteps, or read the steps in the OMS console",
             "{reverse} 的步骤：{reason}；如需判定，请让 [oms] 用户调用 DescribeProjectSteps，或在 OMS 控制台中查看步骤";
-            reverse = reverse.describe_text()
+            reverse = reverse.describe_text(),
+            reason = reason
         ))));
     };
     Ok(unhealthy(reverse, steps))

@@ -65,15 +65,12 @@ fn check(cx: &Ctx<'_>) -> Check {
         let stores = match direction.stores() {
             Some(stores) => stores,
             None => {
-                let reason = direction
-                    .project
-                    .components
-                    .unavailable_reason()
-                    .unwrap_or_default();
+                let reason = direction.project.components.unavailable_text();
                 undecided.push(spaced(text!(
                     "the stores of {direction}: {reason}",
                     "{direction} 的 Store：{reason}";
-                    direction = direction.describe_text()
+                    direction = direction.describe_text(),
+                    reason = reason
                 )));
                 continue;
             }
@@ -342,7 +339,9 @@ mod tests {
 
     #[test]
     fn unreadable_components_are_inconclusive() {
-        let facts = with_single_project(|p| p.components = Fact::unavailable("HTTP 500"));
+        let facts = with_single_project(|p| {
+            p.components = Fact::unavailable(crate::i18n::Text::english("HTTP 500"))
+        });
         let evaluation = run(&RULE, &single_project_plan(), &facts, Stage::Running);
         assert_eq!(evaluation.status, Status::Inconclusive);
         assert!(evaluation.reason.unwrap().contains("HTTP 500"));

@@ -196,11 +196,14 @@ fn single_project(cx: &Ctx<'_>) -> Check {
             match other.writes_database(database) {
                 Writes::Yes { .. } => overlap.push(database.clone()),
                 Writes::No => {}
-                Writes::Undecided(reason) => undecided.push(text!(
-                    "whether project {} writes `{database}` on tenant a ({reason})",
-                    "项目 {} 是否写入租户 a 上的 `{database}`（{reason}）",
-                    other.name
-                )),
+                Writes::Undecided(reason) => {
+                    let name = &other.name;
+                    undecided.push(text!(
+                        "whether project {name} writes `{database}` on tenant a ({reason})",
+                        "项目 {name} 是否写入租户 a 上的 `{database}`（{reason}）";
+                        reason = reason
+                    ))
+                }
             }
         }
         if !overlap.is_empty() {
@@ -290,7 +293,7 @@ mod tests {
         // Steps unread and no flag: cannot tell.
         let unread = with_oms(|oms| {
             if let Fact::Observed(Some(project)) = &mut oms.forward {
-                project.steps = Fact::unavailable("HTTP 500");
+                project.steps = Fact::unavailable(crate::i18n::Text::english("HTTP 500"));
             }
         });
         let evaluation = run(&RULE, &single_project_plan(), &unread, Stage::Reverse);
@@ -323,7 +326,9 @@ mod tests {
         let findings = fire(&RULE, &plan, &with_single_project(|_| {}), Stage::Running);
         assert!(findings[0].message.contains("OMS CE 4.2.1 or later"));
         // Decided from the plan even when OMS cannot be asked.
-        let down = with_oms(|oms| oms.forward = Fact::unavailable("connection refused"));
+        let down = with_oms(|oms| {
+            oms.forward = Fact::unavailable(crate::i18n::Text::english("connection refused"))
+        });
         fire(&RULE, &plan, &down, Stage::Forward);
         let newer = plan_from(&format!(
             "{SINGLE_PROJECT_PLAN}\n{OMS_SECTION}version = \"4.2.2\"\n"
@@ -336,7 +341,9 @@ mod tests {
 
     #[test]
     fn inconclusive_when_oms_cannot_say_and_the_plan_alone_does_not_decide() {
-        let down = with_oms(|oms| oms.forward = Fact::unavailable("connection refused"));
+        let down = with_oms(|oms| {
+            oms.forward = Fact::unavailable(crate::i18n::Text::english("connection refused"))
+        });
         assert_eq!(
             run(&RULE, &single_project_plan(), &down, Stage::Forward).status,
             Status::Inconclusive

@@ -322,7 +322,8 @@ mod tests {
             run(&RULE, &plan(), &pair(range, None), Stage::Forward).status,
             Status::Skipped
         );
-        let unread = facts(|f| f.b.partitions = Fact::unavailable("ERROR 1142"));
+        let unread =
+            facts(|f| f.b.partitions = Fact::unavailable(crate::i18n::Text::english("ERROR 1142")));
         assert_eq!(
             run(&RULE, &plan(), &unread, Stage::Reverse).status,
             Status::Inconclusive

@@ -44,10 +44,10 @@ fn check(cx: &Ctx<'_>) -> Check {
     // The reason names the rows, not "table rows": they are probed, not read from statistics.
     let rows = on.rows().map_err(|missing| match missing.kind {
         MissingKind::Unavailable => {
-            let cause = &missing.cause;
             NotEvaluated::Inconclusive(text!(
                 "rows of tenant {target} unavailable: {cause}; the migration user needs SELECT on the target tables",
-                "租户 {target} 的表行数据不可用：{cause}；迁移用户需要目标表的 SELECT 权限"
+                "租户 {target} 的表行数据不可用：{cause}；迁移用户需要目标表的 SELECT 权限";
+                cause = missing.cause
             ))
         }
         _ => missing.into(),
@@ -106,8 +106,11 @@ mod tests {
     #[test]
     fn quiet_on_empty_targets_and_inconclusive_without_the_probe() {
         assert_clean(&RULE, &plan(), &healthy(), Stage::Forward);
-        let unprobed =
-            facts(|f| f.b.rows = Fact::unavailable("ERROR 1142 (42000): SELECT command denied"));
+        let unprobed = facts(|f| {
+            f.b.rows = Fact::unavailable(crate::i18n::Text::english(
+                "ERROR 1142 (42000): SELECT command denied",
+            ))
+        });
         let evaluation = run(&RULE, &plan(), &unprobed, Stage::Forward);
         assert_eq!(evaluation.status, Status::Inconclusive);
         assert!(

@@ -57,10 +57,11 @@ fn check(cx: &Ctx<'_>) -> Check {
         if unseen.is_empty() {
             continue;
         }
-        let dictionary = match read_from.and_then(|catalog| catalog.fallback_reason.as_deref()) {
+        let dictionary = match read_from.and_then(|catalog| catalog.fallback_reason.as_ref()) {
             Some(why) => text!(
                 " (the trigger dictionary could not be read: {why})",
-                "（触发器字典无法读取：{why}）"
+                "（触发器字典无法读取：{why}）";
+                why = why
             ),
             None => Text::same(""),
         };
@@ -149,7 +150,9 @@ mod tests {
             f.b.grants = Fact::Observed(grants(DOCUMENTED));
             f.b.trigger_catalog = Some(Catalog {
                 source: CatalogSource::InformationSchema,
-                fallback_reason: Some("ERROR 1142: SELECT command denied".into()),
+                fallback_reason: Some(crate::i18n::Text::english(
+                    "ERROR 1142: SELECT command denied",
+                )),
             });
         });
         let evaluation = run(&RULE, &plan(), &facts, Stage::Forward);
@@ -181,7 +184,7 @@ mod tests {
         // Without the grants at all, the dictionary still decides.
         let no_grants = facts(|f| {
             from_dictionary(f);
-            f.a.grants = Fact::unavailable("ERROR 1227");
+            f.a.grants = Fact::unavailable(crate::i18n::Text::english("ERROR 1227"));
         });
         assert_clean(&RULE, &plan(), &no_grants, Stage::Forward);
     }

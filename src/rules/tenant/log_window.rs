@@ -200,9 +200,9 @@ fn archive_off(
     };
     let reach = match streams {
         Err(missing) => text!(
-            "how far back its online logs reach is unknown ({})",
-            "其在线日志能回溯多远未知（{}）",
-            missing.cause
+            "how far back its online logs reach is unknown ({cause})",
+            "其在线日志能回溯多远未知（{cause}）";
+            cause = missing.cause
         ),
         Ok(streams) => match streams
             .iter()
@@ -339,15 +339,15 @@ impl Reach {
                     utc(archive / NANOS)
                 ),
                 unsure: Some(text!(
-                    "its online logs: {}",
-                    "其在线日志：{}",
-                    missing.cause
+                    "its online logs: {cause}",
+                    "其在线日志：{cause}";
+                    cause = missing.cause
                 )),
             },
             (Err(missing), None) => Reach::Unknown(text!(
-                "how far back its online logs reach: {}",
-                "其在线日志能回溯多远：{}",
-                missing.cause
+                "how far back its online logs reach: {cause}",
+                "其在线日志能回溯多远：{cause}";
+                cause = missing.cause
             )),
         }
     }
@@ -427,7 +427,7 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             reverse_link
         };
         let checkpoint = direction.checkpoint.ok_or_else(|| {
-            let why = [
+            let why: Vec<&Text> = [
                 direction.project.progress.unavailable_reason(),
                 direction.project.steps.unavailable_reason(),
             ]
@@ -435,12 +435,15 @@ fn links(cx: &Ctx<'_>) -> Vec<Link> {
             .flatten()
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
-            .collect::<Vec<_>>()
-            .join("; ");
+            .collect();
             if why.is_empty() {
                 text!("OMS reports none", "OMS 未报告位点")
             } else {
-                text!("OMS reports none: {why}", "OMS 未报告位点：{why}")
+                text!(
+                    "OMS reports none: {why}",
+                    "OMS 未报告位点：{why}";
+                    why = Text::join(why, "; ", "；")
+                )
             }
         });
         links.push(Link {
@@ -579,7 +582,10 @@ mod tests {
             run(&RULE, &plan(), &seekdb, Stage::Forward).status,
             Status::Skipped
         );
-        let unreadable = facts(|f| f.b.archive = Fact::unavailable("ERROR 1142 (42000): denied"));
+        let unreadable = facts(|f| {
+            f.b.archive =
+                Fact::unavailable(crate::i18n::Text::english("ERROR 1142 (42000): denied"))
+        });
         assert_eq!(
             run(&RULE, &plan(), &unreadable, Stage::Forward).status,
             Status::Inconclusive
@@ -738,8 +744,8 @@ mod tests {
         );
         let unread = with_oms(|oms| {
             if let Fact::Observed(Some(forward)) = &mut oms.forward {
-                forward.progress = Fact::unavailable("HTTP 500");
-                forward.steps = Fact::unavailable("HTTP 500");
+                forward.progress = Fact::unavailable(crate::i18n::Text::english("HTTP 500"));
+                forward.steps = Fact::unavailable(crate::i18n::Text::english("HTTP 500"));
             }
         });
         let evaluation = run(&RULE, &oms_plan(), &unread, Stage::Running);

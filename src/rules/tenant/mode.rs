@@ -34,14 +34,15 @@ fn check(cx: &Ctx<'_>) -> Check {
         Finding::new(
             Side::Pair,
             None,
-            text!(
-                "tenant a is {} ({}) but tenant b is {} ({})",
-                "租户 a 为 {}（{}），租户 b 却为 {}（{}）",
-                a.mode.as_str(),
-                a.evidence,
-                b.mode.as_str(),
-                b.evidence
-            ),
+            {
+                let (mode_a, mode_b) = (a.mode.as_str(), b.mode.as_str());
+                text!(
+                    "tenant a is {mode_a} ({evidence_a}) but tenant b is {mode_b} ({evidence_b})",
+                    "租户 a 为 {mode_a}（{evidence_a}），租户 b 却为 {mode_b}（{evidence_b}）";
+                    evidence_a = a.evidence,
+                    evidence_b = b.evidence
+                )
+            },
         )
         .help(text!(
             "OMS pairs only tenants of the same mode; choose two MySQL-mode or two Oracle-mode tenants",
@@ -61,7 +62,7 @@ mod tests {
         let facts = facts(|f| {
             f.b.mode = Fact::Observed(Mode {
                 mode: CompatibilityMode::Oracle,
-                evidence: "ob_compatibility_mode = ORACLE".into(),
+                evidence: crate::i18n::Text::same("ob_compatibility_mode = ORACLE"),
             })
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
@@ -80,7 +81,9 @@ mod tests {
     #[test]
     fn inconclusive_when_a_mode_is_unknown() {
         let facts = facts(|f| {
-            f.a.mode = Fact::unavailable("the tenant does not report ob_compatibility_mode")
+            f.a.mode = Fact::unavailable(crate::i18n::Text::english(
+                "the tenant does not report ob_compatibility_mode",
+            ))
         });
         let evaluation = run(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(

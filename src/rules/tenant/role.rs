@@ -116,7 +116,9 @@ mod tests {
             run(&RULE, &plan(), &seekdb, Stage::Forward).status,
             Status::Skipped
         );
-        let unreadable = facts(|f| f.a.tenant_role = Fact::unavailable("ERROR 1142"));
+        let unreadable = facts(|f| {
+            f.a.tenant_role = Fact::unavailable(crate::i18n::Text::english("ERROR 1142"))
+        });
         assert_eq!(
             run(&RULE, &plan(), &unreadable, Stage::Forward).status,
             Status::Inconclusive
@@ -128,9 +130,9 @@ mod tests {
     #[test]
     fn a_version_without_the_view_asks_for_no_grant() {
         let absent = facts(|f| {
-            f.a.tenant_role = Fact::unavailable(
+            f.a.tenant_role = Fact::unavailable(crate::i18n::Text::english(
                 "tenant A (h:2881): oceanbase.DBA_OB_TENANTS does not exist in a user tenant on this version (dictionary layout oceanbase-4.0, read at HollowMan6/oceanbase v4.0.0_CE)",
-            )
+            ))
         });
         let evaluation = run(&RULE, &plan(), &absent, Stage::Forward);
         assert_eq!(evaluation.status, Status::Inconclusive);
