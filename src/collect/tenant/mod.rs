@@ -14,36 +14,39 @@
 //! the kernel's identity, which chooses its [`layout`], and is sent only when that layout has
 //! every table and column it reads.
 
+mod catalog;
+mod connect;
 mod failure;
+mod fetch;
 pub mod inner;
 pub mod layout;
 pub mod logs;
 pub mod objects;
 pub mod queries;
 pub mod roles;
+mod rows;
 pub mod show_grants;
 pub mod statements;
 pub mod triggers;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use mysql_async::prelude::Queryable;
-use mysql_async::{OptsBuilder, Pool, PoolConstraints, PoolOpts, Row, SslOpts, Value};
+use mysql_async::{Pool, Value};
 
 use crate::collect::CatalogChoice;
-use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table, TenantFacts, Trigger};
+use crate::facts::{Catalog, Fact, Server, TenantFacts, Trigger};
 use crate::i18n::Text;
 use crate::plan::{LinkPlan, Secret, TenantPlan};
 use crate::progress::Endpoint;
 use crate::text;
-use inner::{InnerColumn, InnerTable};
-use layout::Layout;
-use statements::{Allowlist, Rows, ShapeError};
+use statements::{Allowlist, Rows};
+
+use catalog::*;
+use connect::*;
+use fetch::*;
+use rows::*;
 
 /// Connections per tenant: enough to run the catalogue queries side by side.
 const CONNECTIONS: usize = 4;
@@ -139,78 +142,6 @@ pub async fn collect(
     let _ =
         tokio::time::timeout_at((Instant::now() + timeout).min(deadline), pool.disconnect()).await;
     facts
-}
-
-/// Whether `user` can open a session: the sys-tenant DRC user OMS reads logs with.
-async fn drc_login(
-    plan: &TenantPlan,
-    ca: Option<&[u8]>,
-    user: &str,
-    password: &Secret,
-    timeout: Duration,
-) -> Fact<()> {
-    let attempt = mysql_async::Conn::new(options(plan, ca, user, password, timeout));
-    match connect(&plan.endpoint(), user, timeout, attempt).await {
-        Err(reason) => Fact::unavailable(reason),
-        Ok(conn) => {
-            let _ = tokio::time::timeout(timeout, conn.disconnect()).await;
-            Fact::Observed(())
-        }
-    }
-}
-
-/// A connection attempt under the timeout; the error is why `user` could not log in, as a login
-/// fact gives it.
-async fn connect<C>(
-    endpoint: &str,
-    user: &str,
-    timeout: Duration,
-    attempt: impl Future<Output = Result<C, mysql_async::Error>>,
-) -> Result<C, Text> {
-    match tokio::time::timeout(timeout, attempt).await {
-        Err(_) => {
-            let seconds = timeout.as_secs_f64();
-            Err(text!(
-                "no answer from {endpoint} within {seconds}s",
-                "{endpoint} 在 {seconds} 秒内没有应答"
-            ))
-        }
-        Ok(Err(error)) => Err(failure::connection(endpoint, user, &error)),
-        Ok(Ok(conn)) => Ok(conn),
-    }
-}
-
-fn options(
-    plan: &TenantPlan,
-    ca: Option<&[u8]>,
-    user: &str,
-    password: &Secret,
-    timeout: Duration,
-) -> OptsBuilder {
-    let mut setup: Vec<String> = statements::SESSION_SETUP
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    // OceanBase cancels statements after ob_query_timeout (10 s by default); the first
-    // information_schema.COLUMNS query on a cold tenant can take longer, and our own timeout is
-    // the one the user chose.
-    setup.push(format!(
-        "SET SESSION ob_query_timeout = {}",
-        timeout.as_micros().max(1_000_000)
-    ));
-    let constraints = PoolConstraints::new(0, CONNECTIONS).expect("0 <= CONNECTIONS");
-    let builder = OptsBuilder::default()
-        .ip_or_hostname(plan.host.clone())
-        .tcp_port(plan.port)
-        .user(Some(user.to_string()))
-        .pass(Some(password.expose().to_string()))
-        .prefer_socket(false)
-        .init(setup)
-        .pool_opts(PoolOpts::default().with_constraints(constraints));
-    match ca {
-        Some(ca) => builder.ssl_opts(SslOpts::default().with_root_certs(vec![ca.to_vec().into()])),
-        None => builder,
-    }
 }
 
 async fn collect_with(
@@ -325,18 +256,6 @@ struct Fetched {
     tenant_name: Option<Fact<String>>,
 }
 
-/// Columns and keys as fetched, before they are joined to the tables TABLES listed.
-enum ColumnsAndKeys {
-    InformationSchema {
-        columns: Result<Rows, Text>,
-        keys: Result<Rows, Text>,
-    },
-    Inner {
-        columns: Result<Vec<InnerColumn>, Text>,
-        tables: Result<Vec<InnerTable>, Text>,
-    },
-}
-
 /// Sends the statements asked up front, all at once; those over the kernel's dictionary follow
 /// the server's identity, which says what the dictionary holds (one round trip later).
 async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked: bool) -> Fetched {
@@ -416,221 +335,6 @@ async fn fetch_triggers(
     .await
 }
 
-/// One kind of object from the kernel's dictionary unless `catalog` says otherwise; from
-/// information_schema when the dictionary cannot be read and `catalog` allows it, saying why.
-async fn dictionary_or_information_schema<T, D, I>(
-    endpoint: &Text,
-    catalog: CatalogChoice,
-    from_dictionary: D,
-    from_information_schema: impl FnOnce() -> I,
-) -> (Fact<T>, Catalog)
-where
-    D: std::future::Future<Output = Result<T, Text>>,
-    I: std::future::Future<Output = Fact<T>>,
-{
-    if catalog == CatalogChoice::InformationSchema {
-        return (
-            from_information_schema().await,
-            CatalogSource::InformationSchema.into(),
-        );
-    }
-    match from_dictionary.await {
-        Ok(found) => (Fact::Observed(found), CatalogSource::InnerTables.into()),
-        Err(reason) if catalog == CatalogChoice::InnerTables => (
-            Fact::unavailable(naming(endpoint, reason)),
-            CatalogSource::InnerTables.into(),
-        ),
-        Err(reason) => (
-            from_information_schema().await,
-            Catalog {
-                source: CatalogSource::InformationSchema,
-                fallback_reason: Some(naming(endpoint, reason)),
-            },
-        ),
-    }
-}
-
-/// The dictionary layout of a kernel, or why its dictionary is not read.
-type Dictionary = Result<&'static Layout, Text>;
-
-/// The dictionary layout of the kernel `server` describes, or why it is not known.
-fn layout_of(server: &Fact<Server>) -> Dictionary {
-    match server {
-        Fact::Observed(server) => Layout::of(server),
-        Fact::Unavailable { reason } => Err(text!(
-            "the kernel's version is unknown: {reason}",
-            "内核版本未知：{reason}";
-            reason = reason
-        )),
-    }
-}
-
-/// `grants`, with what the granted roles give read from the dictionary when `SHOW GRANTS`
-/// names any: one more statement, only then.
-async fn with_role_privileges(
-    fetcher: &Fetcher<'_>,
-    grants: Fact<Grants>,
-    layout: &Dictionary,
-) -> Fact<Grants> {
-    let Fact::Observed(mut grants) = grants else {
-        return grants;
-    };
-    if grants.roles.is_empty() {
-        return Fact::Observed(grants);
-    }
-    let read = async {
-        let layout = layout.as_ref().map_err(Text::clone)?;
-        let rows = fetcher
-            .dictionary(layout, roles::statement(layout)?)
-            .await?;
-        roles::role_privileges(&rows).map_err(Text::from)
-    };
-    grants.role_privileges = Some(match read.await {
-        Ok(privileges) => Fact::Observed(privileges),
-        Err(reason) => Fact::unavailable(naming(fetcher.endpoint, reason)),
-    });
-    Fact::Observed(grants)
-}
-
-/// Every in-scope table that exists, as the inner tables name them whatever the user's
-/// privileges; `None` when they were not read or the kernel's layout is not known.
-fn existing_tables(fetched: &ColumnsAndKeys, layout: &Dictionary) -> Option<Vec<(String, String)>> {
-    match fetched {
-        ColumnsAndKeys::Inner {
-            tables: Ok(tables), ..
-        } if layout.is_ok() => Some(inner::user_tables(tables)),
-        _ => None,
-    }
-}
-
-/// Columns and keys: the inner tables first unless told otherwise, when the kernel's layout
-/// has what they read; information_schema at once when asked for it.
-async fn fetch_columns_and_keys(
-    fetcher: &Fetcher<'_>,
-    catalog: CatalogChoice,
-    layout: &Dictionary,
-) -> ColumnsAndKeys {
-    match (catalog, layout) {
-        (CatalogChoice::InformationSchema, _) => {
-            let (columns, keys) = fetch_information_schema(fetcher).await;
-            ColumnsAndKeys::InformationSchema { columns, keys }
-        }
-        (CatalogChoice::Auto | CatalogChoice::InnerTables, Err(reason)) => ColumnsAndKeys::Inner {
-            columns: Err(reason.clone()),
-            tables: Err(reason.clone()),
-        },
-        (CatalogChoice::Auto | CatalogChoice::InnerTables, Ok(layout)) => {
-            let (columns, tables) = tokio::join!(
-                fetcher.dictionary_scoped_map(layout, inner::COLUMNS, inner::inner_column),
-                fetcher.dictionary_scoped_map(layout, inner::TABLES, inner::inner_table),
-            );
-            ColumnsAndKeys::Inner { columns, tables }
-        }
-    }
-}
-
-/// The COLUMNS and STATISTICS rows of the in-scope databases, side by side.
-async fn fetch_information_schema(
-    fetcher: &Fetcher<'_>,
-) -> (Result<Rows, Text>, Result<Rows, Text>) {
-    tokio::join!(
-        fetcher.scoped(queries::COLUMNS),
-        fetcher.scoped(queries::KEYS)
-    )
-}
-
-type Tables = BTreeMap<String, BTreeMap<String, Table>>;
-
-/// The tables TABLES `listed` with their columns and keys, and where those were read: as
-/// fetched, or from information_schema after all when [`decide`] says so.
-async fn with_columns_and_keys(
-    fetcher: &Fetcher<'_>,
-    listed: &Rows,
-    fetched: ColumnsAndKeys,
-    layout: &Dictionary,
-    catalog: CatalogChoice,
-) -> (Fact<Tables>, Catalog) {
-    let (columns, inner_tables) = match fetched {
-        ColumnsAndKeys::InformationSchema { columns, keys } => {
-            return (
-                join_information_schema(listed, columns, keys),
-                CatalogSource::InformationSchema.into(),
-            );
-        }
-        ColumnsAndKeys::Inner { columns, tables } => (columns, tables),
-    };
-    let joined = join_inner(listed, columns, inner_tables, layout)
-        .map_err(|reason| naming(fetcher.endpoint, reason));
-    match decide(joined, catalog) {
-        Decision::Inner(tables) => (tables, CatalogSource::InnerTables.into()),
-        Decision::FallBack { reason } => {
-            let (columns, keys) = fetch_information_schema(fetcher).await;
-            (
-                join_information_schema(listed, columns, keys),
-                Catalog {
-                    source: CatalogSource::InformationSchema,
-                    fallback_reason: Some(reason),
-                },
-            )
-        }
-    }
-}
-
-/// What becomes of the inner tables' columns and keys.
-#[derive(Debug)]
-enum Decision {
-    /// Kept: the tables, or why they are unavailable.
-    Inner(Fact<Tables>),
-    /// Read information_schema instead; `reason` is why the inner tables could not be used.
-    FallBack { reason: Text },
-}
-
-/// The fallback rule: the inner tables when they could be used; otherwise information_schema,
-/// unless the inner tables were asked for alone, when their failure is the answer.
-fn decide(joined: Result<Tables, Text>, catalog: CatalogChoice) -> Decision {
-    match joined {
-        Ok(tables) => Decision::Inner(Fact::Observed(tables)),
-        Err(reason) if catalog == CatalogChoice::InnerTables => {
-            Decision::Inner(Fact::unavailable(reason))
-        }
-        Err(reason) => Decision::FallBack { reason },
-    }
-}
-
-/// The tables TABLES listed, with columns and keys from `information_schema`.
-fn join_information_schema(
-    listed: &Rows,
-    columns: Result<Rows, Text>,
-    keys: Result<Rows, Text>,
-) -> Fact<Tables> {
-    match (columns, keys) {
-        (Ok(columns), Ok(keys)) => observed(queries::tables(listed, &columns, &keys)),
-        (columns, keys) => Fact::unavailable(Text::join(
-            &[columns.err(), keys.err()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>(),
-            "; ",
-            "；",
-        )),
-    }
-}
-
-/// The tables TABLES listed, with columns and keys from the inner tables; an error is why they
-/// could not be used.
-fn join_inner(
-    listed: &Rows,
-    columns: Result<Vec<InnerColumn>, Text>,
-    inner_tables: Result<Vec<InnerTable>, Text>,
-    layout: &Dictionary,
-) -> Result<Tables, Text> {
-    let layout = layout.as_ref().map_err(Text::clone)?;
-    let (columns, inner_tables) = (columns?, inner_tables?);
-    let mut filled = queries::tables(listed, &Rows::new(), &Rows::new())?;
-    inner::fill_tables(&mut filled, inner_tables, columns, layout)?;
-    Ok(filled)
-}
-
 /// `reason`, starting with the tenant it concerns (statement errors already do).
 fn naming(endpoint: &Text, reason: Text) -> Text {
     if reason.starts_with(endpoint.en()) {
@@ -640,286 +344,13 @@ fn naming(endpoint: &Text, reason: Text) -> Text {
     }
 }
 
-/// Which in-scope tables hold rows: asked of the forward link's target only, about the tables
-/// the link covers, and where the list of tables probed came from. The inner tables' list
-/// (`existing`) is probed when there is one: information_schema lists only the tables the
-/// user holds a privilege on, and a table it cannot list is not thereby empty.
-async fn probed_rows(
-    fetcher: &Fetcher<'_>,
-    plan: &TenantPlan,
-    probe_rows_of: Option<&LinkPlan>,
-    tables: &Fact<Tables>,
-    existing: Option<Vec<(String, String)>>,
-) -> (Fact<BTreeSet<String>>, Option<CatalogSource>) {
-    let Some(link) = probe_rows_of else {
-        let tenant = plan.tenant;
-        let why = text!(
-            "rows are probed on the forward link's target at the forward stage only, not on tenant {tenant}",
-            "只在 forward 阶段探测正向链路目标端的数据行，不在租户 {tenant} 上探测"
-        );
-        return (Fact::unavailable(why), None);
-    };
-    let (candidates, source) = match (existing, tables) {
-        (Some(existing), _) => (existing, CatalogSource::InnerTables),
-        (None, Fact::Unavailable { reason }) => return (Fact::unavailable(reason.clone()), None),
-        (None, Fact::Observed(tables)) => {
-            let listed = tables
-                .iter()
-                .flat_map(|(database, tables)| {
-                    tables
-                        .keys()
-                        .map(move |table| (database.clone(), table.clone()))
-                })
-                .collect();
-            (listed, CatalogSource::InformationSchema)
-        }
-    };
-    let covered: Vec<(String, String)> = candidates
-        .into_iter()
-        .filter(|(database, table)| link.covers(database, table))
-        .collect();
-    (probe_rows(fetcher, &covered).await, Some(source))
-}
-
-/// Which of `tables` hold rows, in statements of [`queries::ROW_PROBE_BATCH`] tables each,
-/// [`CONNECTIONS`] statements at a time on the pool's connections. Unlike the metadata queries,
-/// the probe grows with the number of target tables that already exist: one statement per
-/// batch. The first batch (in order) that fails makes the whole probe unavailable with its
-/// error, which names the table (ERROR 1142 for a table the user cannot read): a table that
-/// could not be probed is never taken for empty.
-async fn probe_rows(fetcher: &Fetcher<'_>, tables: &[(String, String)]) -> Fact<BTreeSet<String>> {
-    let batches: Vec<&[(String, String)]> = tables.chunks(queries::ROW_PROBE_BATCH).collect();
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    // Takes batches in order until none is left or one has failed; a failure comes back with
-    // its batch's index, so that the earliest is reported whichever worker met it.
-    let worker = || async {
-        let mut present = BTreeSet::new();
-        while !failed.load(Ordering::Relaxed) {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(batch) = batches.get(index) else {
-                break;
-            };
-            let found = match fetcher.fixed(&queries::row_probe(batch)).await {
-                Ok(rows) => queries::rows_present(&rows, batch).map_err(Text::from),
-                Err(reason) => Err(reason),
-            };
-            match found {
-                Ok(found) => present.extend(found),
-                Err(reason) => {
-                    failed.store(true, Ordering::Relaxed);
-                    return Err((index, reason));
-                }
-            }
-        }
-        Ok(present)
-    };
-    const _: () = assert!(CONNECTIONS == 4, "one probe worker per connection");
-    let (w1, w2, w3, w4) = tokio::join!(worker(), worker(), worker(), worker());
-    let mut present = BTreeSet::new();
-    let mut first_failure: Option<(usize, Text)> = None;
-    for outcome in [w1, w2, w3, w4] {
-        match outcome {
-            Ok(found) => present.extend(found),
-            Err((index, reason)) => {
-                if first_failure
-                    .as_ref()
-                    .is_none_or(|(first, _)| index < *first)
-                {
-                    first_failure = Some((index, reason));
-                }
-            }
-        }
-    }
-    match first_failure {
-        Some((_, reason)) => Fact::unavailable(reason),
-        None => Fact::Observed(present),
-    }
-}
-
-/// Runs statements on one tenant's pool under the run's timeout. A scoped template's `{scope}`
-/// becomes one placeholder per in-scope database, bound to the names.
-struct Fetcher<'a> {
-    pool: &'a Pool,
-    /// `tenant <side> (<host:port>)`, which every error starts with.
-    endpoint: &'a Text,
-    scope: &'a [String],
-    params: &'a [Value],
-    timeout: Duration,
-    /// The end of this tenant's collection ([`bound`]): no statement runs past it.
-    deadline: Instant,
-}
-
-impl Fetcher<'_> {
-    /// A statement without parameters.
-    async fn fixed(&self, sql: &str) -> Result<Rows, Text> {
-        self.run(sql, vec![], text_row).await
-    }
-
-    /// A statement over the kernel's dictionary, sent only when `layout` has every table and
-    /// column it reads; otherwise why not, as a failed statement would say it.
-    async fn dictionary(&self, layout: &Layout, sql: &'static str) -> Result<Rows, Text> {
-        layout
-            .check(sql)
-            .map_err(|why| naming(self.endpoint, why))?;
-        self.fixed(sql).await
-    }
-
-    /// [`Fetcher::dictionary`] for a scoped template.
-    async fn dictionary_scoped(
-        &self,
-        layout: &Layout,
-        template: &'static str,
-    ) -> Result<Rows, Text> {
-        self.dictionary_scoped_map(layout, template, text_row).await
-    }
-
-    /// [`Fetcher::dictionary`] for a scoped template, each row parsed by `parse`.
-    async fn dictionary_scoped_map<T>(
-        &self,
-        layout: &Layout,
-        template: &'static str,
-        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, Text> {
-        layout
-            .check(template)
-            .map_err(|why| naming(self.endpoint, why))?;
-        self.scoped_map(template, parse).await
-    }
-
-    /// A scoped template over the in-scope databases, every cell as text.
-    async fn scoped(&self, template: &'static str) -> Result<Rows, Text> {
-        self.scoped_map(template, text_row).await
-    }
-
-    /// A scoped template over the in-scope databases, each row parsed by `parse`.
-    async fn scoped_map<T>(
-        &self,
-        template: &'static str,
-        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, Text> {
-        if self.params.is_empty() {
-            // Nothing in scope: nothing to ask.
-            return Ok(Vec::new());
-        }
-        let sql = statements::with_scope(template, self.scope.len());
-        self.run(&sql, self.params.to_vec(), parse).await
-    }
-
-    /// Runs one statement under the timeout, each row turned into a `T` as it arrives: a large
-    /// result is never held twice. The error names the tenant and the statement.
-    async fn run<T>(
-        &self,
-        sql: &str,
-        params: Vec<Value>,
-        parse: fn(Vec<Value>) -> Result<T, ShapeError>,
-    ) -> Result<Vec<T>, Text> {
-        let endpoint = self.endpoint;
-        let statement = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
-        if !ALLOWLIST.allows(sql) {
-            // A programming error, never a user's: refuse rather than send it.
-            return Err(text!(
-                "{endpoint}: `{statement} …` is not an allowlisted read statement; not sent",
-                "{endpoint}：`{statement} …` 不是白名单中的只读语句；未发送";
-                endpoint = endpoint
-            ));
-        }
-        let work = async {
-            let mut conn = self.pool.get_conn().await?;
-            let convert = |row: Row| parse(row.unwrap());
-            let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
-                conn.query_iter(sql).await?.map(convert).await?
-            } else {
-                conn.exec_iter(sql, params).await?.map(convert).await?
-            };
-            Ok::<_, mysql_async::Error>(rows)
-        };
-        let own_end = Instant::now() + self.timeout;
-        match tokio::time::timeout_at(own_end.min(self.deadline), work).await {
-            Err(_) if self.deadline < own_end => {
-                let bound = bound(self.timeout).as_secs_f64();
-                Err(text!(
-                    "{endpoint}: `{statement} …` was cut when the tenant's collection reached its \
-                     bound of {bound}s (4 × --timeout)",
-                    "{endpoint}：`{statement} …` 在该租户的采集达到上限 {bound} 秒（4 × --timeout）时被中断";
-                    endpoint = endpoint
-                ))
-            }
-            Err(_) => {
-                let seconds = self.timeout.as_secs_f64();
-                Err(text!(
-                    "{endpoint}: `{statement} …` gave no result within {seconds}s",
-                    "{endpoint}：`{statement} …` 在 {seconds} 秒内没有返回结果";
-                    endpoint = endpoint
-                ))
-            }
-            Ok(Err(error)) => Err(text!(
-                "{endpoint}: `{statement} …` failed: {error}",
-                "{endpoint}：`{statement} …` 执行失败：{error}";
-                endpoint = endpoint,
-                error = failure::statement(&error)
-            )),
-            Ok(Ok(rows)) => rows
-                .into_iter()
-                .collect::<Result<Vec<T>, ShapeError>>()
-                .map_err(|error| {
-                    text!(
-                        "{endpoint}: `{statement} …`: {error}",
-                        "{endpoint}：`{statement} …`：{error}";
-                        endpoint = endpoint,
-                        error = Text::from(error)
-                    )
-                }),
-        }
-    }
-}
-
-fn text_row(values: Vec<Value>) -> Result<Vec<Option<String>>, ShapeError> {
-    Ok(values.into_iter().map(value_to_text).collect())
-}
-
-/// A statement's rows through its parser, as a fact: a failed statement or a row of an
-/// unexpected shape makes it unavailable, with the reason.
-fn to_fact<T, R>(
-    rows: Result<R, Text>,
-    parse: impl FnOnce(&R) -> Result<T, ShapeError>,
-) -> Fact<T> {
-    match rows {
-        Err(reason) => Fact::unavailable(reason),
-        Ok(rows) => observed(parse(&rows)),
-    }
-}
-
-/// What a parser made of rows, as a fact.
-fn observed<T>(parsed: Result<T, ShapeError>) -> Fact<T> {
-    match parsed {
-        Ok(value) => Fact::Observed(value),
-        Err(error) => Fact::unavailable(error.into()),
-    }
-}
-
-fn value_to_text(value: Value) -> Option<String> {
-    match value {
-        Value::NULL => None,
-        Value::Bytes(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-        Value::Int(n) => Some(n.to_string()),
-        Value::UInt(n) => Some(n.to_string()),
-        Value::Float(n) => Some(n.to_string()),
-        Value::Double(n) => Some(n.to_string()),
-        Value::Date(y, m, d, h, mi, s, us) => Some(format!(
-            "{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}"
-        )),
-        Value::Time(negative, days, h, m, s, us) => Some(format!(
-            "{}{}:{m:02}:{s:02}.{us:06}",
-            if negative { "-" } else { "" },
-            u32::from(h) + days * 24
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use mysql_async::OptsBuilder;
+
     use super::*;
+    use crate::facts::CatalogSource;
+    use layout::Layout;
     use statements::with_scope;
 
     #[test]
