@@ -66,12 +66,12 @@ IS_QUERIES = [
 def inner_queries():
     """The statements the tool's fast path sends (its columns, then its tables), read from its
     source so the baseline fetches exactly the same metadata."""
-    source = open(os.path.join(REPO, "src", "collect", "tenant", "inner.rs")).read()
+    source = open(os.path.join(REPO, "src", "collect", "tenant", "dictionary.rs")).read()
     queries = []
     for name in ("COLUMNS", "TABLES"):
         match = re.search(rf'pub const {name}: &str = "(.*?)";', source, re.S)
         if not match:
-            sys.exit(f"bench: cannot find inner::{name} in src/collect/tenant/inner.rs")
+            sys.exit(f"bench: cannot find dictionary::{name} in src/collect/tenant/dictionary.rs")
         queries.append(re.sub(r"\\\n\s*", "", match.group(1)))
     return queries
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::proxy::{self, Fault};
 use common::{Endpoint, Scenario, finding, findings, first_message, live_pair, reason, status};
-use oms_preflight::collect::tenant::{self, inner, queries};
+use oms_preflight::collect::tenant::{self, dictionary, queries};
 use serde_json::Value;
 
 struct Outcome {
@@ -315,8 +315,8 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     assert_eq!(metadata(&many), 22, "the same with 250 more tables");
     let sent = |statement: &str| many.iter().filter(|s| s.starts_with(statement)).count();
     let head = |statement: &'static str| &statement[..40];
-    assert_eq!(sent(head(inner::TABLES)), 2, "the fast path on both");
-    assert_eq!(sent(head(inner::COLUMNS)), 2, "the fast path on both");
+    assert_eq!(sent(head(dictionary::TABLES)), 2, "the fast path on both");
+    assert_eq!(sent(head(dictionary::COLUMNS)), 2, "the fast path on both");
     assert_eq!(sent(head(queries::COLUMNS)), 0);
     let before_scope = |template: &'static str| &template[..template.find("{scope}").unwrap()];
     assert_eq!(
@@ -326,12 +326,12 @@ fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_
     );
     assert_eq!(sent(head(queries::TRIGGERS)), 0);
     assert_eq!(
-        sent(head(tenant::objects::PARTITIONS)),
+        sent(head(tenant::partitions_and_foreign_keys::PARTITIONS)),
         2,
         "partitions from the dictionary"
     );
     assert_eq!(
-        sent(head(tenant::objects::FOREIGN_KEYS)),
+        sent(head(tenant::partitions_and_foreign_keys::FOREIGN_KEYS)),
         2,
         "foreign keys from the dictionary"
     );

@@ -7,7 +7,7 @@ use crate::collect::CatalogChoice;
 use crate::facts::{Catalog, CatalogSource, Fact, Grants, Server, Table};
 use crate::i18n::Text;
 use crate::text;
-use inner::{InnerColumn, InnerTable};
+use dictionary::{DictionaryColumn, DictionaryTable};
 use layout::Layout;
 use statements::Rows;
 
@@ -20,8 +20,8 @@ pub(super) enum ColumnsAndKeys {
         keys: Result<Rows, Text>,
     },
     Inner {
-        columns: Result<Vec<InnerColumn>, Text>,
-        tables: Result<Vec<InnerTable>, Text>,
+        columns: Result<Vec<DictionaryColumn>, Text>,
+        tables: Result<Vec<DictionaryTable>, Text>,
     },
 }
 
@@ -110,7 +110,7 @@ pub(super) fn existing_tables(
     match fetched {
         ColumnsAndKeys::Inner {
             tables: Ok(tables), ..
-        } if layout.is_ok() => Some(inner::user_tables(tables)),
+        } if layout.is_ok() => Some(dictionary::user_tables(tables)),
         _ => None,
     }
 }
@@ -133,8 +133,16 @@ pub(super) async fn fetch_columns_and_keys(
         },
         (CatalogChoice::Auto | CatalogChoice::InnerTables, Ok(layout)) => {
             let (columns, tables) = tokio::join!(
-                fetcher.dictionary_scoped_map(layout, inner::COLUMNS, inner::inner_column),
-                fetcher.dictionary_scoped_map(layout, inner::TABLES, inner::inner_table),
+                fetcher.dictionary_scoped_map(
+                    layout,
+                    dictionary::COLUMNS,
+                    dictionary::dictionary_column
+                ),
+                fetcher.dictionary_scoped_map(
+                    layout,
+                    dictionary::TABLES,
+                    dictionary::dictionary_table
+                ),
             );
             ColumnsAndKeys::Inner { columns, tables }
         }
@@ -171,7 +179,7 @@ pub(super) async fn with_columns_and_keys(
         }
         ColumnsAndKeys::Inner { columns, tables } => (columns, tables),
     };
-    let joined = join_inner(listed, columns, inner_tables, layout)
+    let joined = join_dictionary(listed, columns, inner_tables, layout)
         .map_err(|reason| naming(fetcher.endpoint, reason));
     match decide(joined, catalog) {
         Decision::Inner(tables) => (tables, CatalogSource::InnerTables.into()),
@@ -230,15 +238,15 @@ pub(super) fn join_information_schema(
 
 /// The tables TABLES listed, with columns and keys from the inner tables; an error is why they
 /// could not be used.
-pub(super) fn join_inner(
+pub(super) fn join_dictionary(
     listed: &Rows,
-    columns: Result<Vec<InnerColumn>, Text>,
-    inner_tables: Result<Vec<InnerTable>, Text>,
+    columns: Result<Vec<DictionaryColumn>, Text>,
+    inner_tables: Result<Vec<DictionaryTable>, Text>,
     layout: &Dictionary,
 ) -> Result<Tables, Text> {
     let layout = layout.as_ref().map_err(Text::clone)?;
     let (columns, inner_tables) = (columns?, inner_tables?);
     let mut filled = queries::tables(listed, &Rows::new(), &Rows::new())?;
-    inner::fill_tables(&mut filled, inner_tables, columns, layout)?;
+    dictionary::fill_tables(&mut filled, inner_tables, columns, layout)?;
     Ok(filled)
 }

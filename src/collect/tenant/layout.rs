@@ -487,14 +487,22 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collect::tenant::{ALLOWLIST, inner, logs, objects, queries, roles, triggers};
+    use crate::collect::tenant::{
+        ALLOWLIST, dictionary, logs, partitions_and_foreign_keys, queries, roles, triggers,
+    };
 
     /// Every statement the collector sends over `oceanbase.*`, by name.
     const DICTIONARY: &[(&str, &str)] = &[
-        ("inner::TABLES", inner::TABLES),
-        ("inner::COLUMNS", inner::COLUMNS),
-        ("objects::PARTITIONS", objects::PARTITIONS),
-        ("objects::FOREIGN_KEYS", objects::FOREIGN_KEYS),
+        ("dictionary::TABLES", dictionary::TABLES),
+        ("dictionary::COLUMNS", dictionary::COLUMNS),
+        (
+            "partitions_and_foreign_keys::PARTITIONS",
+            partitions_and_foreign_keys::PARTITIONS,
+        ),
+        (
+            "partitions_and_foreign_keys::FOREIGN_KEYS",
+            partitions_and_foreign_keys::FOREIGN_KEYS,
+        ),
         (
             "triggers::FROM_TENANT_TRIGGER",
             triggers::FROM_TENANT_TRIGGER,
@@ -533,7 +541,7 @@ mod tests {
             }
         }
         gaps.insert(
-            ("oceanbase-4.0", "inner::COLUMNS"),
+            ("oceanbase-4.0", "dictionary::COLUMNS"),
             vec!["oceanbase.__all_column.srs_id"],
         );
         for statement in ["logs::TENANT_ROLE", "queries::TENANT_NAME"] {
@@ -643,7 +651,7 @@ mod tests {
         let read = columns_read(logs::TENANT_ROLE);
         let columns: Vec<&str> = read["DBA_OB_TENANTS"].iter().map(String::as_str).collect();
         assert_eq!(columns, ["locked", "status", "tenant_name", "tenant_role"]);
-        let read = columns_read(objects::FOREIGN_KEYS);
+        let read = columns_read(partitions_and_foreign_keys::FOREIGN_KEYS);
         assert!(read["__all_column"].contains("column_name"));
         assert!(read["__all_foreign_key_column"].contains("parent_column_id"));
     }
@@ -653,7 +661,7 @@ mod tests {
     /// seekdb v1.0.0), and is reserved (0) before.
     #[test]
     fn materialized_view_containers_are_left_out_on_every_layout() {
-        for statement in [inner::TABLES, inner::COLUMNS] {
+        for statement in [dictionary::TABLES, dictionary::COLUMNS] {
             assert!(statement.contains("AND (t.table_mode >> 24) & 1 = 0"));
         }
         for layout in Layout::all() {

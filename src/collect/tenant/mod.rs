@@ -1,13 +1,13 @@
 //! Collects one tenant's facts over the MySQL protocol with `mysql_async`.
 //!
 //! One pool per tenant, a handful of connections so the fixed set of statements in [`queries`]
-//! and [`inner`] runs concurrently; every session is read-only before it sends anything else, and
+//! and [`dictionary`] runs concurrently; every session is read-only before it sends anything else, and
 //! every statement runs under the run's timeout. A failed statement makes only the facts it feeds
 //! unavailable, with the reason; collection goes on.
 //!
 //! A collection is fetching, a fallback decision and joining, kept apart: `fetch` sends the
 //! statements asked up front, side by side; `decide` says whether the inner tables' columns and
-//! keys are kept or information_schema is read instead; `join_inner`, `join_information_schema`
+//! keys are kept or information_schema is read instead; `join_dictionary`, `join_information_schema`
 //! and the parsers in [`queries`] turn rows into facts. Triggers take the same path from the
 //! kernel's dictionary ([`triggers`]), and the privileges of granted roles are read from it
 //! when `SHOW GRANTS` names a role ([`roles`]). Every statement over the dictionary waits for
@@ -16,12 +16,12 @@
 
 mod catalog;
 mod connect;
+pub mod dictionary;
 mod failure;
 mod fetch;
-pub mod inner;
 pub mod layout;
 pub mod logs;
-pub mod objects;
+pub mod partitions_and_foreign_keys;
 pub mod queries;
 pub mod roles;
 mod rows;
@@ -72,14 +72,14 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         queries::COLUMNS,
         queries::KEYS,
         queries::TRIGGERS,
-        inner::TABLES,
-        inner::COLUMNS,
+        dictionary::TABLES,
+        dictionary::COLUMNS,
         triggers::FROM_TENANT_TRIGGER,
         triggers::FROM_TRIGGER,
-        objects::PARTITIONS,
-        objects::PARTITIONS_INFORMATION_SCHEMA,
-        objects::FOREIGN_KEYS,
-        objects::FOREIGN_KEYS_INFORMATION_SCHEMA,
+        partitions_and_foreign_keys::PARTITIONS,
+        partitions_and_foreign_keys::PARTITIONS_INFORMATION_SCHEMA,
+        partitions_and_foreign_keys::FOREIGN_KEYS,
+        partitions_and_foreign_keys::FOREIGN_KEYS_INFORMATION_SCHEMA,
     ],
 };
 
@@ -199,7 +199,7 @@ async fn collect_with(
     // need the kernel's identity only.
     let more = async {
         tokio::join!(
-            objects::fetch(&fetcher, choice, &layout),
+            partitions_and_foreign_keys::fetch(&fetcher, choice, &layout),
             logs::fetch(&fetcher, &layout)
         )
     };
@@ -357,7 +357,7 @@ mod tests {
     fn the_allowlist_takes_the_catalogue_and_nothing_else() {
         assert!(ALLOWLIST.allows(queries::GRANTS));
         assert!(ALLOWLIST.allows(&with_scope(queries::COLUMNS, 3)));
-        assert!(ALLOWLIST.allows(&with_scope(inner::COLUMNS, 2)));
+        assert!(ALLOWLIST.allows(&with_scope(dictionary::COLUMNS, 2)));
         let probe = queries::row_probe(&[("a`b".into(), "t".into()), ("c".into(), "d".into())]);
         assert!(ALLOWLIST.allows(&probe));
         for evil in [

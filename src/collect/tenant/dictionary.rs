@@ -70,7 +70,7 @@ const UNKNOWN_TYPE_FLAG: i64 = 1 << 29;
 
 /// One row of [`TABLES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InnerTable {
+pub struct DictionaryTable {
     pub database: String,
     pub table: String,
     pub table_id: i64,
@@ -81,7 +81,7 @@ pub struct InnerTable {
 
 /// One row of [`COLUMNS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InnerColumn {
+pub struct DictionaryColumn {
     pub table_id: i64,
     pub column_id: i64,
     pub name: String,
@@ -194,9 +194,9 @@ impl Cells {
 }
 
 /// One [`TABLES`] row.
-pub fn inner_table(row: Vec<Value>) -> Result<InnerTable, ShapeError> {
+pub fn dictionary_table(row: Vec<Value>) -> Result<DictionaryTable, ShapeError> {
     let mut cells = Cells::new(row, 6)?;
-    Ok(InnerTable {
+    Ok(DictionaryTable {
         database: cells.text()?,
         table: cells.text()?,
         table_id: cells.number()?,
@@ -207,9 +207,9 @@ pub fn inner_table(row: Vec<Value>) -> Result<InnerTable, ShapeError> {
 }
 
 /// One [`COLUMNS`] row, parsed as it streams in.
-pub fn inner_column(row: Vec<Value>) -> Result<InnerColumn, ShapeError> {
+pub fn dictionary_column(row: Vec<Value>) -> Result<DictionaryColumn, ShapeError> {
     let mut cells = Cells::new(row, 20)?;
-    Ok(InnerColumn {
+    Ok(DictionaryColumn {
         table_id: cells.number()?,
         column_id: cells.number()?,
         name: cells.text()?,
@@ -303,7 +303,7 @@ enum Kind {
 }
 
 /// `information_schema.COLUMNS.COLUMN_TYPE` of `column`, or why it cannot be printed here.
-pub fn column_type(column: &InnerColumn, layout: &Layout) -> Result<String, Text> {
+pub fn column_type(column: &DictionaryColumn, layout: &Layout) -> Result<String, Text> {
     let name = &column.name;
     let unknown = |what: Text| text!("column {name}: {what}", "列 {name}：{what}"; what = what);
     if column.flags & UNKNOWN_TYPE_FLAG != 0 {
@@ -439,7 +439,7 @@ fn enum_values(bytes: &[u8]) -> Option<Vec<&[u8]>> {
 }
 
 /// The values of `column`, an enum or a set, as text.
-fn column_values(column: &InnerColumn, layout: &Layout) -> Result<Vec<String>, Text> {
+fn column_values(column: &DictionaryColumn, layout: &Layout) -> Result<Vec<String>, Text> {
     column
         .extended_type_info
         .as_deref()
@@ -460,7 +460,7 @@ fn column_values(column: &InnerColumn, layout: &Layout) -> Result<Vec<String>, T
 /// (UTF-8, an invalid sequence replaced); latin1 (cp1252, as `ob_ctype_latin1_os.cc` maps it),
 /// utf16 and utf16le decoded; ASCII text in any ASCII-based set as it is. Anything else is
 /// refused rather than shown wrong.
-fn decoded(bytes: &[u8], column: &InnerColumn, layout: &Layout) -> Result<String, Text> {
+fn decoded(bytes: &[u8], column: &DictionaryColumn, layout: &Layout) -> Result<String, Text> {
     let charset = layout.charset(column.collation).ok_or_else(|| {
         let collation = column.collation;
         text!(
@@ -515,7 +515,7 @@ fn cp1252(byte: u8) -> char {
 
 /// `(database, table)` of every user table among `inner_tables`: each table that exists,
 /// whether or not the user holds a privilege that lets information_schema list it.
-pub fn user_tables(inner_tables: &[InnerTable]) -> Vec<(String, String)> {
+pub fn user_tables(inner_tables: &[DictionaryTable]) -> Vec<(String, String)> {
     inner_tables
         .iter()
         .filter(|table| table.table_type == USER_TABLE)
@@ -527,16 +527,17 @@ pub fn user_tables(inner_tables: &[InnerTable]) -> Vec<(String, String)> {
 /// [`TABLES`] and [`COLUMNS`] rows. An error is the reason to fall back to `information_schema`.
 pub fn fill_tables(
     tables: &mut BTreeMap<String, BTreeMap<String, Table>>,
-    inner_tables: Vec<InnerTable>,
-    rows: Vec<InnerColumn>,
+    inner_tables: Vec<DictionaryTable>,
+    rows: Vec<DictionaryColumn>,
     layout: &Layout,
 ) -> Result<(), Text> {
-    let mut columns: BTreeMap<i64, Vec<InnerColumn>> = BTreeMap::new();
+    let mut columns: BTreeMap<i64, Vec<DictionaryColumn>> = BTreeMap::new();
     for row in rows {
         columns.entry(row.table_id).or_default().push(row);
     }
     let mut ids: BTreeMap<(&str, &str), i64> = BTreeMap::new();
-    let mut indexes: BTreeMap<i64, Vec<(&InnerTable, Vec<InnerColumn>)>> = BTreeMap::new();
+    let mut indexes: BTreeMap<i64, Vec<(&DictionaryTable, Vec<DictionaryColumn>)>> =
+        BTreeMap::new();
     for table in &inner_tables {
         if table.table_type == USER_TABLE {
             if let Some(other) = ids.insert((&table.database, &table.table), table.table_id) {
@@ -612,8 +613,8 @@ pub fn fill_tables(
 /// (`prev_column_id`, 0 for the first), which is how the kernel keeps `ADD COLUMN ... FIRST |
 /// AFTER`. Hidden columns may sit in the chain (the hidden row key) or outside it (a dropped
 /// column points at itself). `None` unless the chain takes in every visible column once.
-fn ordered(columns: &[InnerColumn]) -> Option<Vec<&InnerColumn>> {
-    let mut by_prev: BTreeMap<i64, &InnerColumn> = BTreeMap::new();
+fn ordered(columns: &[DictionaryColumn]) -> Option<Vec<&DictionaryColumn>> {
+    let mut by_prev: BTreeMap<i64, &DictionaryColumn> = BTreeMap::new();
     for column in columns {
         if column.prev_column_id == column.column_id {
             continue;
@@ -638,13 +639,13 @@ fn ordered(columns: &[InnerColumn]) -> Option<Vec<&InnerColumn>> {
 /// `__idx_<table id>_<name>`), primary first, then by name, as `information_schema.STATISTICS`
 /// gives them; and the indexes that are not unique, by name.
 fn keys(
-    columns: &[InnerColumn],
-    indexes: &[(&InnerTable, Vec<InnerColumn>)],
+    columns: &[DictionaryColumn],
+    indexes: &[(&DictionaryTable, Vec<DictionaryColumn>)],
     layout: &Layout,
 ) -> Result<(Vec<Key>, Vec<Index>), Text> {
     let mut keys: Vec<Key> = Vec::new();
     let mut others: Vec<Index> = Vec::new();
-    let mut primary: Vec<&InnerColumn> = columns
+    let mut primary: Vec<&DictionaryColumn> = columns
         .iter()
         .filter(|column| column.rowkey_position > 0 && !column.hidden)
         .collect();
@@ -671,7 +672,7 @@ fn keys(
         if role == IndexRole::Skipped {
             continue;
         }
-        let mut parts: Vec<&InnerColumn> = parts.iter().collect();
+        let mut parts: Vec<&DictionaryColumn> = parts.iter().collect();
         parts.sort_by_key(|column| column.index_position);
         let (name, kind) = if role == IndexRole::HeapPrimary {
             ("PRIMARY".to_string(), KeyKind::Primary)
@@ -714,7 +715,7 @@ fn keys(
 /// `information_schema.COLUMNS.COLUMN_DEFAULT` of `column`: the kernel keeps an enum's default
 /// as its position, a set's as its bit mask and a bit's as a number, and prints them as the
 /// value(s) and `b'101'`.
-fn column_default(column: &InnerColumn, layout: &Layout) -> Result<ColumnDefault, Text> {
+fn column_default(column: &DictionaryColumn, layout: &Layout) -> Result<ColumnDefault, Text> {
     let Some(bytes) = &column.default else {
         return Ok(ColumnDefault::None);
     };
@@ -768,7 +769,7 @@ fn column_default(column: &InnerColumn, layout: &Layout) -> Result<ColumnDefault
 
 /// The table column an index column stands for. A prefix part (`KEY (name(10))`) is a hidden
 /// `__substr<length>_<column id>` column in the index; a functional part keeps its own name.
-fn key_column(part: &InnerColumn, columns: &[InnerColumn]) -> Result<String, Text> {
+fn key_column(part: &DictionaryColumn, columns: &[DictionaryColumn]) -> Result<String, Text> {
     let prefix_of = part
         .name
         .strip_prefix("__substr")
@@ -801,8 +802,8 @@ mod tests {
     use super::*;
 
     /// A column of table 500, visible, nullable, with everything else unset.
-    fn column(id: i64, name: &str, data_type: i64) -> InnerColumn {
-        InnerColumn {
+    fn column(id: i64, name: &str, data_type: i64) -> DictionaryColumn {
+        DictionaryColumn {
             table_id: 500,
             column_id: id,
             name: name.into(),
@@ -845,7 +846,7 @@ mod tests {
             .collect()
     }
 
-    fn printed(layout: &Layout, edit: impl FnOnce(&mut InnerColumn)) -> String {
+    fn printed(layout: &Layout, edit: impl FnOnce(&mut DictionaryColumn)) -> String {
         let mut c = column(16, "c", 0);
         edit(&mut c);
         column_type(&c, layout).unwrap()
@@ -959,7 +960,7 @@ mod tests {
                 .collect()
         };
         let mut inner_tables =
-            vec![inner_table(text(&["app", "t", "500", "3", "0", "0"])).unwrap()];
+            vec![dictionary_table(text(&["app", "t", "500", "3", "0", "0"])).unwrap()];
         let mut columns = Vec::new();
         for (id, name) in [(16, "id"), (17, "a"), (18, "b")] {
             let mut c = column(id, name, 4);
@@ -973,7 +974,7 @@ mod tests {
             let table_id = 500 + offset;
             let index_name = format!("__idx_500_{name}");
             inner_tables.push(
-                inner_table(text(&[
+                dictionary_table(text(&[
                     "app",
                     &index_name,
                     &table_id.to_string(),
@@ -1277,7 +1278,7 @@ mod tests {
         for (id, name) in [(16, "id"), (17, "a"), (18, "b"), (19, "c")] {
             table.push(column(id, name, 4));
         }
-        let index_table = |table_id, name: &str| InnerTable {
+        let index_table = |table_id, name: &str| DictionaryTable {
             database: "app".into(),
             table: name.into(),
             table_id,
@@ -1349,7 +1350,7 @@ mod tests {
             "500", "16", "id", "0", "0", "1", "0", "4", "0", "11", "0", "0", "0", "63", "1", "0",
             "NULL", "-32", "NULL", "0",
         ]);
-        let parsed = inner_column(row.clone()).unwrap();
+        let parsed = dictionary_column(row.clone()).unwrap();
         assert_eq!(
             (parsed.column_id, parsed.precision, parsed.scale),
             (16, 11, 0)
@@ -1366,21 +1367,21 @@ mod tests {
                 other => other.clone(),
             })
             .collect();
-        assert_eq!(inner_column(binary).unwrap(), parsed);
-        assert!(inner_column(row[..10].to_vec()).is_err());
+        assert_eq!(dictionary_column(binary).unwrap(), parsed);
+        assert!(dictionary_column(row[..10].to_vec()).is_err());
         let mut not_a_number = row;
         not_a_number[0] = Value::Bytes(b"x".to_vec());
-        assert!(inner_column(not_a_number).is_err());
+        assert!(dictionary_column(not_a_number).is_err());
 
-        let table = inner_table(text(&["app", "t", "500", "3", "0", "NULL"])).unwrap();
+        let table = dictionary_table(text(&["app", "t", "500", "3", "0", "NULL"])).unwrap();
         assert_eq!((table.table.as_str(), table.data_table_id), ("t", -1));
-        assert!(inner_table(text(&["app", "t", "500", "3", "0", "NULL", "x"])).is_err());
+        assert!(dictionary_table(text(&["app", "t", "500", "3", "0", "NULL", "x"])).is_err());
     }
 
     /// Two tables of the same name in the inner tables (a table being rebuilt) are refused.
     #[test]
     fn fill_tables_refuses_what_it_cannot_place() {
-        let table = |id| InnerTable {
+        let table = |id| DictionaryTable {
             database: "app".into(),
             table: "t".into(),
             table_id: id,
