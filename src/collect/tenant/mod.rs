@@ -15,6 +15,7 @@
 //! every table and column it reads.
 
 mod catalog;
+mod column_types;
 mod connect;
 pub mod dictionary;
 mod failure;
