@@ -13,6 +13,7 @@ mod redact;
 mod secrets;
 mod toml;
 mod validate;
+mod validate_secrets;
 pub mod waiver_file;
 
 use std::path::Path;
