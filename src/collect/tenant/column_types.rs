@@ -5,9 +5,41 @@
 use crate::i18n::Text;
 use crate::text;
 
-use super::dictionary::*;
 use super::layout::{Charset, DataType, Layout};
 use crate::facts::ColumnDefault;
+
+/// One row of [`COLUMNS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DictionaryColumn {
+    pub table_id: i64,
+    pub column_id: i64,
+    pub name: String,
+    pub hidden: bool,
+    pub prev_column_id: i64,
+    pub rowkey_position: i64,
+    pub index_position: i64,
+    pub data_type: i64,
+    pub length: i64,
+    pub precision: i64,
+    pub scale: i64,
+    pub zero_fill: bool,
+    pub nullable: bool,
+    pub collation: i64,
+    pub auto_increment: bool,
+    pub flags: i64,
+    /// `extended_type_info`: the values of an enum or a set, serialised.
+    pub extended_type_info: Option<Vec<u8>>,
+    pub srs_id: i64,
+    /// `cur_default_value_v2`: the default as text, an enum's position, a set's or a bit's
+    /// number; a generated column's expression. NULL without a default.
+    pub default: Option<Vec<u8>>,
+    pub on_update_current_timestamp: bool,
+}
+
+/// `collation_type` of the binary collation: `varbinary`, `blob` instead of `varchar`, `text`.
+pub(super) const BINARY_COLLATION: i64 = 63;
+
+pub(super) const UNKNOWN_TYPE_FLAG: i64 = 1 << 29;
 
 /// What `code` in `__all_column.data_type` stands for on `layout`: types 1–33 are numbered
 /// alike in every layout; the others as the layout lists them.

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 
 use mysql_async::Value;
 
+pub use super::column_types::DictionaryColumn;
 use super::column_types::*;
 use super::layout::{IndexRole, Layout};
 use super::statements::ShapeError;
@@ -61,13 +62,10 @@ pub const COLUMNS: &str = concat!(
 
 /// `__all_table.table_type` of a user table; 5 is an index table.
 const USER_TABLE: i64 = 3;
-/// `collation_type` of the binary collation: `varbinary`, `blob` instead of `varchar`, `text`.
-pub(super) const BINARY_COLLATION: i64 = 63;
 /// `column_flags` bits: generated columns, and one the kernel's own type printer reads and
 /// whose meaning is not published (so a column carrying it is not printed here).
 const VIRTUAL_GENERATED: i64 = 1;
 const STORED_GENERATED: i64 = 1 << 1;
-pub(super) const UNKNOWN_TYPE_FLAG: i64 = 1 << 29;
 
 /// One row of [`TABLES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,34 +76,6 @@ pub struct DictionaryTable {
     pub table_type: i64,
     pub index_type: i64,
     pub data_table_id: i64,
-}
-
-/// One row of [`COLUMNS`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DictionaryColumn {
-    pub table_id: i64,
-    pub column_id: i64,
-    pub name: String,
-    pub hidden: bool,
-    pub prev_column_id: i64,
-    pub rowkey_position: i64,
-    pub index_position: i64,
-    pub data_type: i64,
-    pub length: i64,
-    pub precision: i64,
-    pub scale: i64,
-    pub zero_fill: bool,
-    pub nullable: bool,
-    pub collation: i64,
-    pub auto_increment: bool,
-    pub flags: i64,
-    /// `extended_type_info`: the values of an enum or a set, serialised.
-    pub extended_type_info: Option<Vec<u8>>,
-    pub srs_id: i64,
-    /// `cur_default_value_v2`: the default as text, an enum's position, a set's or a bit's
-    /// number; a generated column's expression. NULL without a default.
-    pub default: Option<Vec<u8>>,
-    pub on_update_current_timestamp: bool,
 }
 
 /// The cells of one row, taken in order; numbers arrive as integers from a prepared statement
