@@ -7,6 +7,7 @@ mod common;
 use common::{Scenario, finding, findings, live_pair};
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn time_zone_and_sql_mode_differences_are_found_and_cleared() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("globals");

@@ -39,6 +39,7 @@ fn collect(scenario: &Scenario, plan: &std::path::Path) -> Value {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn rows_empty_and_absent_tables_stay_distinct_across_batches() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("probe_batches");
@@ -85,6 +86,7 @@ fn rows_empty_and_absent_tables_stay_distinct_across_batches() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn one_unreadable_table_in_a_later_batch_makes_the_probe_unavailable_not_empty() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("probe_unreadable");

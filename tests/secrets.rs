@@ -13,6 +13,7 @@ const FORMATS: &[&str] = &[
 ];
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn no_command_or_format_ever_shows_a_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("secrets");

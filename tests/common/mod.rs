@@ -16,8 +16,12 @@ use assert_cmd::Command;
 use mysql_async::prelude::Queryable;
 use serde_json::Value;
 
-/// The two kernels, or `None` outside `scripts/test`. With `CI` set, a missing kernel fails the
-/// test instead: a CI run that skipped the live tests would prove nothing.
+/// The two kernels. A test that calls this is marked
+/// `#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]`, so
+/// that outside `scripts/test` it shows as ignored instead of passing unrun (see build.rs).
+/// With `CI` set, or built for the kernels, a missing kernel fails the test: a CI run that
+/// skipped the live tests would prove nothing. So does a call from a test not marked. `None`
+/// only when an ignored test is run on purpose (`--ignored`) without kernels.
 pub fn live_pair() -> Option<Pair> {
     match (
         std::env::var("OMS_PREFLIGHT_TEST_A"),
@@ -29,6 +33,16 @@ pub fn live_pair() -> Option<Pair> {
         }),
         _ if std::env::var_os("CI").is_some() => {
             panic!("CI is set but OMS_PREFLIGHT_TEST_A/B are not: run the tests with scripts/test")
+        }
+        _ if cfg!(live_kernels) => panic!(
+            "built for the live tests (OMS_PREFLIGHT_TEST_LIVE) but OMS_PREFLIGHT_TEST_A/B are \
+             not set: run the tests with scripts/test"
+        ),
+        _ if !std::env::args().any(|arg| arg == "--ignored" || arg == "--include-ignored") => {
+            panic!(
+                "this test needs the kernels: mark it #[cfg_attr(not(live_kernels), ignore = \
+                 \"needs two seekdb kernels (scripts/test)\")] so that it shows as ignored"
+            )
         }
         _ => {
             eprintln!(
