@@ -6,7 +6,7 @@
 //! of reading triggers (the trigger dictionary and information_schema.TRIGGERS, which the
 //! scenario's user, holding ALL on its database, may read). And when the fast path is not allowed, `auto` falls back and says why.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, live_pair};
 use serde_json::Value;

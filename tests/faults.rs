@@ -3,7 +3,7 @@
 //! the affected rules are inconclusive with a reason naming the endpoint, the exit code is 3 (or
 //! 1 when something failed) and never 0, and nothing panics. (OMS faults: tests/oms.rs.)
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::time::Duration;
 

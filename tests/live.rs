@@ -1,7 +1,7 @@
 //! The binary against two real OceanBase kernels (seekdb), each test in its own scenario set
 //! up as root: the exact rule ids, sides, objects and exit codes a DBA would see.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::path::PathBuf;
 

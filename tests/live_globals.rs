@@ -2,7 +2,7 @@
 //! tests running beside it, so this binary holds one test; cargo runs test binaries one after
 //! another.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, finding, findings, live_pair};
 

@@ -1,7 +1,7 @@
 //! The binary against the two live kernels and the test OMS server (tests/common/oms_server.rs)
 //! for each documented OMS situation and fault: rule ids, statuses, sides and exit codes.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::path::PathBuf;
 use std::time::Duration;

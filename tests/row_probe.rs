@@ -4,7 +4,7 @@
 //! table the user cannot read, in a later batch than the first, makes the probe unavailable
 //! with the server's error rather than empty.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, live_pair};
 use oms_preflight::collect::tenant::queries::ROW_PROBE_BATCH;

@@ -3,7 +3,7 @@
 //! stderr, every report file, every fix script and every bundle searched for it. Without
 //! kernels: passwords written every way a plan can, through every command that reads a plan.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::oms_server::Behaviour;
 use common::{Scenario, live_pair};
