@@ -6,7 +6,7 @@
 //! of reading triggers (the trigger dictionary and information_schema.TRIGGERS, which the
 //! scenario's user, holding ALL on its database, may read). And when the fast path is not allowed, `auto` falls back and says why.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, live_pair};
 use serde_json::Value;
@@ -133,6 +133,7 @@ fn without_catalog(facts: &Value, tenant: &str) -> (Value, Value) {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn inner_tables_and_information_schema_give_identical_facts() {
     let Some(pair) = live_pair() else {
         return;
@@ -251,6 +252,7 @@ fn inner_tables_and_information_schema_give_identical_facts() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn without_select_on_oceanbase_auto_falls_back_and_says_why() {
     let Some(pair) = live_pair() else {
         return;
@@ -347,6 +349,7 @@ fn the_catalog_flag_rejects_unknown_values_with_exit_2() {
 /// types of GLOBAL and LOCAL indexes, unique and not, with and without partitions, are the
 /// roles it lists.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn the_tested_kernel_has_what_its_layout_records() {
     use oms_preflight::collect::tenant::layout::{IndexRole, Layout};
     use oms_preflight::facts::{Edition, Server};

@@ -3,7 +3,7 @@
 //! the affected rules are inconclusive with a reason naming the endpoint, the exit code is 3 (or
 //! 1 when something failed) and never 0, and nothing panics. (OMS faults: tests/oms.rs.)
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::time::Duration;
 
@@ -86,6 +86,7 @@ fn assert_b_blocked(outcome: &Outcome, rules: &[&str]) {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_black_hole_fails_conn_within_the_timeout() {
     let Some(outcome) = run("fault_hole", 0, Fault::BlackHole, "2") else {
         return;
@@ -102,6 +103,7 @@ fn a_black_hole_fails_conn_within_the_timeout() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_server_slower_than_the_timeout_fails_conn_within_the_timeout() {
     let Some(outcome) = run(
         "fault_latency",
@@ -120,6 +122,7 @@ fn a_server_slower_than_the_timeout_fails_conn_within_the_timeout() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive() {
     let Some(outcome) = run(
         "fault_slow_rows",
@@ -146,6 +149,7 @@ fn results_slower_than_the_timeout_leave_the_rules_that_need_them_inconclusive()
 /// so only the statement's own deadline and the tenant's bound end it. The run still ends
 /// within the stated worst case, and nothing read from the trickle passes.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_trickle_under_the_timeout_is_cut_at_the_tenant_bound() {
     // Enough tables that the information_schema fallback trickles past the tenant's bound too:
     // with 60, a fallback on a fresh connection could finish in time under load (whole rows,
@@ -220,6 +224,7 @@ fn assert_bounded_by(elapsed: Duration, limit: Duration) {
 const STARTUP: Duration = Duration::from_millis(1500);
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_connection_cut_in_the_middle_of_a_result_leaves_the_rules_inconclusive() {
     let Some(outcome) = run("fault_reset", 30, Fault::ResetAfter(6000), "5") else {
         return;
@@ -238,6 +243,7 @@ fn a_connection_cut_in_the_middle_of_a_result_leaves_the_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn through_a_faithful_proxy_everything_passes() {
     let Some(outcome) = run("fault_none", 30, Fault::None, "10") else {
         return;
@@ -273,6 +279,7 @@ fn recorded_statements(name: &str, tables: usize) -> Option<Vec<String>> {
 /// What reached the servers, checked on the wire: driver reads of session variables, session
 /// settings, and the collector's own allowlisted statements; never a write.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn only_read_statements_reach_the_tenants_and_metadata_queries_do_not_grow_with_tables() {
     let Some(few) = recorded_statements("ro_few", 0) else {
         return;

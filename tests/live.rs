@@ -1,7 +1,7 @@
 //! The binary against two real OceanBase kernels (seekdb), each test in its own scenario set
 //! up as root: the exact rule ids, sides, objects and exit codes a DBA would see.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::path::PathBuf;
 
@@ -52,6 +52,7 @@ fn expect_findings(
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_healthy_pair_passes_at_both_stages() {
     let Some(checked) = expect_findings("healthy", &[], &[], &["--stage", "forward"], &[]) else {
         return;
@@ -72,6 +73,7 @@ fn a_healthy_pair_passes_at_both_stages() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_target_missing_insert_fails_grants_target_write_until_the_fix_is_applied() {
     let Some(checked) = expect_findings(
         "no_insert",
@@ -101,6 +103,7 @@ fn a_target_missing_insert_fails_grants_target_write_until_the_fix_is_applied() 
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_table_missing_on_b_fails_forward_completeness_at_the_reverse_stage() {
     let Some(checked) = expect_findings(
         "missing_table",
@@ -121,6 +124,7 @@ fn a_table_missing_on_b_fails_forward_completeness_at_the_reverse_stage() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_column_that_differs_on_b_is_named_down_to_the_column() {
     let Some(checked) = expect_findings(
         "column_drift",
@@ -143,6 +147,7 @@ fn a_column_that_differs_on_b_is_named_down_to_the_column() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_table_without_any_key_fails_on_both_tenants() {
     let keyless = ["CREATE TABLE `{db}`.audit_log (at DATETIME, event VARCHAR(32))"];
     let Some(checked) = expect_findings(
@@ -161,6 +166,7 @@ fn a_table_without_any_key_fails_on_both_tenants() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("unreachable");
@@ -204,6 +210,7 @@ fn an_unreachable_tenant_fails_conn_and_leaves_its_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_wrong_password_is_a_conn_failure_that_never_shows_the_password() {
     let Some(checked) = expect_findings(
         "wrong_password",
@@ -219,6 +226,7 @@ fn a_wrong_password_is_a_conn_failure_that_never_shows_the_password() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_bundle_replays_the_same_findings_offline_and_holds_no_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("replay");
@@ -681,6 +689,7 @@ impl Recording {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn tenant_charset_fires_on_a_database_collation_that_differs() {
     expect_findings(
         "charset",
@@ -692,6 +701,7 @@ fn tenant_charset_fires_on_a_database_collation_that_differs() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn tenant_auto_increment_fires_on_colliding_keys() {
     let table = "CREATE TABLE `{db}`.tickets (id BIGINT AUTO_INCREMENT PRIMARY KEY)";
     expect_findings(
@@ -704,6 +714,7 @@ fn tenant_auto_increment_fires_on_colliding_keys() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn schema_target_databases_fires_when_b_lacks_the_database() {
     expect_findings(
         "target_db",
@@ -715,6 +726,7 @@ fn schema_target_databases_fires_when_b_lacks_the_database() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn schema_target_empty_fires_on_rows_already_in_b() {
     expect_findings(
         "target_rows",
@@ -726,6 +738,7 @@ fn schema_target_empty_fires_on_rows_already_in_b() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
     let hazards = [
         "CREATE TABLE `{db}`.`order items` (id BIGINT PRIMARY KEY)",
@@ -752,6 +765,7 @@ fn schema_names_hidden_columns_triggers_and_unsupported_objects_fire() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn partitions_and_foreign_keys_fire_once_b_has_the_tables() {
     let on_a = [EVENTS_A, ORDER_LINES_WITH_KEY];
     let on_b = [EVENTS_B, ORDER_LINES];
@@ -815,6 +829,7 @@ fn partitions_and_foreign_keys_fire_once_b_has_the_tables() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_virtual_generated_column_in_the_row_key_is_an_error() {
     let Some(checked) = expect_findings(
         "virtual_key",
@@ -841,6 +856,7 @@ fn a_virtual_generated_column_in_the_row_key_is_an_error() {
 /// seekdb has no tenants and no log archive: the two rules say so and skip, never pass or
 /// stay inconclusive; a system database in the scope is refused from the plan alone.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn seekdb_skips_role_and_log_window_and_system_databases_are_refused() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("sysdb");
@@ -877,6 +893,7 @@ fn seekdb_skips_role_and_log_window_and_system_databases_are_refused() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn grants_drc_user_fires_when_the_declared_user_cannot_log_in() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("drc");
@@ -893,6 +910,7 @@ fn grants_drc_user_fires_when_the_declared_user_cannot_log_in() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn the_generated_fix_makes_the_grant_rules_pass() {
     let Some(Checked {
         pair,
@@ -963,6 +981,7 @@ fn toml_string(text: &str) -> String {
 /// word: collected and reported under their exact names, and the generated GRANTs, executed as
 /// root, quote them correctly.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn hostile_identifiers_are_reported_exactly_and_quoted_correctly_in_fixes() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("hostile");
@@ -1080,6 +1099,7 @@ fn inconclusive(report: &Value) -> Vec<(String, String)> {
 /// `--stage auto` and no OMS; the triggers are read from the dictionary all the same, and a
 /// documented grant taken away still fails.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_pair_prepared_exactly_as_oms_documents_passes_at_every_stage() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("documented");
@@ -1154,6 +1174,7 @@ fn a_pair_prepared_exactly_as_oms_documents_passes_at_every_stage() {
 /// every OMS session has; a granted role that is not a default one is not active, and the
 /// finding says why its privileges were not counted.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn privileges_of_default_roles_count_and_other_roles_are_named_as_not_counted() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("roles");
@@ -1202,6 +1223,7 @@ fn privileges_of_default_roles_count_and_other_roles_are_named_as_not_counted() 
 /// not list its tables, and one of them holds a row: the probe goes through the tables the
 /// inner tables name, and the user cannot read them, so emptiness is unknown, not passed.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn schema_target_empty_is_inconclusive_when_b_cannot_read_the_target_rows() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("unreadable_rows");
@@ -1233,6 +1255,7 @@ fn schema_target_empty_is_inconclusive_when_b_cannot_read_the_target_rows() {
 
 /// seekdb has no tenants, so a plan that names one cannot be confirmed: said, not passed.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_declared_tenant_name_that_cannot_be_read_is_said() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("named_tenant");

@@ -2,11 +2,12 @@
 //! tests running beside it, so this binary holds one test; cargo runs test binaries one after
 //! another.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, finding, findings, live_pair};
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn time_zone_and_sql_mode_differences_are_found_and_cleared() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("globals");

@@ -1,7 +1,7 @@
 //! The binary against the two live kernels and the test OMS server (tests/common/oms_server.rs)
 //! for each documented OMS situation and fault: rule ids, statuses, sides and exit codes.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -140,6 +140,7 @@ fn forward_project(run: &Run) -> String {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_finished_forward_schema_passes_and_auto_picks_the_reverse_stage() {
     let Some(run) = check("oms_ready", Behaviour::Fixtures("base")).run() else {
         return;
@@ -162,6 +163,7 @@ fn a_finished_forward_schema_passes_and_auto_picks_the_reverse_stage() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn the_old_step_names_are_understood() {
     let Some(run) = check("oms_old_names", Behaviour::Fixtures("old-step-names")).run() else {
         return;
@@ -171,6 +173,7 @@ fn the_old_step_names_are_understood() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_running_forward_schema_step_fails_the_reverse_stage() {
     let Some(run) = check("oms_schema_running", Behaviour::Fixtures("schema-running")).run() else {
         return;
@@ -189,6 +192,7 @@ fn a_running_forward_schema_step_fails_the_reverse_stage() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_failed_forward_project_fails_forward_healthy_with_its_error() {
     let Some(run) = check("oms_failed", Behaviour::Fixtures("forward-failed"))
         .args(&["--stage", "reverse"])
@@ -221,6 +225,7 @@ fn a_failed_forward_project_fails_forward_healthy_with_its_error() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn ddl_on_the_live_forward_project_and_on_the_planned_reverse_fails_ddl_single() {
     // The plan claims DDL only on the reverse link; the live forward project already syncs DDL.
     let move_ddl = |plan: String| {
@@ -248,6 +253,7 @@ fn ddl_on_the_live_forward_project_and_on_the_planned_reverse_fails_ddl_single()
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_third_project_writing_the_same_target_fails_conflicts() {
     let Some(run) = check("oms_third", Behaviour::Fixtures("third-project")).run() else {
         return;
@@ -261,6 +267,7 @@ fn a_third_project_writing_the_same_target_fails_conflicts() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn tenant_b_missing_from_the_data_sources_fails_data_sources() {
     let Some(run) = check("oms_b_missing", Behaviour::Fixtures("b-missing")).run() else {
         return;
@@ -275,6 +282,7 @@ fn tenant_b_missing_from_the_data_sources_fails_data_sources() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn without_a_forward_project_auto_picks_the_forward_stage() {
     let Some(run) = check("oms_absent", Behaviour::Fixtures("forward-absent")).run() else {
         return;
@@ -297,6 +305,7 @@ fn without_a_forward_project_auto_picks_the_forward_stage() {
 /// before the project exists, before its reverse step starts, and while it runs; the
 /// two-projects rules that do not apply are skipped with the reason.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_healthy_single_project_pair_is_clean_at_every_stage() {
     for (name, fixtures, stage) in [
         ("oms_sp_absent", "forward-absent", "forward"),
@@ -336,6 +345,7 @@ fn a_healthy_single_project_pair_is_clean_at_every_stage() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_single_project_without_the_active_active_flag_is_an_error() {
     let Some(run) = check(
         "oms_sp_unflagged",
@@ -355,6 +365,7 @@ fn a_single_project_without_the_active_active_flag_is_an_error() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_two_projects_plan_against_one_project_with_its_own_reverse_step_is_a_topology_error() {
     let Some(run) = check("oms_sp_two_plan", Behaviour::Fixtures("single-project")).run() else {
         return;
@@ -373,6 +384,7 @@ fn a_two_projects_plan_against_one_project_with_its_own_reverse_step_is_a_topolo
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn ddl_sync_without_a_ddl_side_is_a_ddl_single_error() {
     let Some(run) = check("oms_sp_no_side", Behaviour::Fixtures("single-project"))
         .edit_plan(|plan| common::single_project(plan).replace("ddl_side = \"source\"\n", ""))
@@ -394,6 +406,7 @@ fn ddl_sync_without_a_ddl_side_is_a_ddl_single_error() {
 
 /// Both projects exist and run: auto picks the running stage, and a healthy pair is clean.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_healthy_running_pair_is_clean_at_the_running_stage() {
     let Some(run) = check("oms_running", Behaviour::Fixtures("running")).run() else {
         return;
@@ -459,6 +472,7 @@ fn verdicts(run: &Run) -> (Value, i32, Vec<(String, String)>, Vec<String>) {
 /// RUNNING_MERGING) gives the very verdicts of our own shapes: clean pairs exit 0, and the
 /// store-window, conflict, lag, verification and running findings still fire.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn the_documented_answer_shapes_give_the_same_verdicts() {
     for (name, fixtures, single, fires) in [
         ("oms_doc_running", "running", false, None),
@@ -531,6 +545,7 @@ fn the_documented_answer_shapes_give_the_same_verdicts() {
 /// A reverse project FAILED at its incremental step gave PASSED before the running stage:
 /// now the error carries OMS's code and the usual cause, and the two hours it is behind.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_failed_reverse_step_is_an_error_carrying_its_code() {
     let Some(run) = check("oms_reverse_failed", Behaviour::Fixtures("reverse-failed")).run() else {
         return;
@@ -552,6 +567,7 @@ fn a_failed_reverse_step_is_an_error_carrying_its_code() {
 
 /// A column added on B only while both links run: the schemas drifted, and B is named.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
     let Some(run) = check("oms_drift", Behaviour::Fixtures("running"))
         .extra_b(&["ALTER TABLE `{db}`.orders ADD COLUMN remark VARCHAR(64)"])
@@ -571,6 +587,7 @@ fn a_column_added_on_b_only_is_a_drift_error_naming_b() {
 /// The one 容灾双活 project FAILED at its reverse step: the same error, on the project, with
 /// OMS's code and the usual cause; the forward step, still running, is not blamed.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_single_project_failed_at_its_reverse_step_is_an_error_carrying_its_code() {
     let Some(run) = check(
         "oms_sp_reverse_failed",
@@ -600,6 +617,7 @@ fn a_single_project_failed_at_its_reverse_step_is_an_error_carrying_its_code() {
 /// An index created and a default changed on B only: both are drift, the index named on B,
 /// the default on the pair.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn an_index_and_a_default_changed_on_b_only_are_drift() {
     let Some(run) = check("oms_drift_index", Behaviour::Fixtures("running"))
         .extra_b(&[
@@ -623,6 +641,7 @@ fn an_index_and_a_default_changed_on_b_only_are_drift() {
 
 /// The single project's reverse step is an hour behind and its store keeps ten minutes.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_checkpoint_older_than_its_store_is_a_store_window_error() {
     let Some(run) = check("oms_store_behind", Behaviour::Fixtures("store-behind"))
         .edit_plan(common::single_project)
@@ -645,6 +664,7 @@ fn a_checkpoint_older_than_its_store_is_a_store_window_error() {
 
 /// Verification differences are warnings with counts, and no row value reaches the report.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn verification_differences_are_warnings_with_counts() {
     let Some(run) = check("oms_verify_differs", Behaviour::Fixtures("verify-differs"))
         .edit_plan(common::single_project)
@@ -667,6 +687,7 @@ fn verification_differences_are_warnings_with_counts() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_forward_link_15_minutes_behind_is_a_lag_error() {
     let Some(run) = check("oms_lagging", Behaviour::Fixtures("forward-lagging")).run() else {
         return;
@@ -687,6 +708,7 @@ fn a_forward_link_15_minutes_behind_is_a_lag_error() {
 /// single project (OMS CE 4.2.2's shape): each is the one finding, an error naming the project,
 /// the table and what it keeps.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_row_filter_or_a_column_selection_is_an_exact_mirror_error() {
     for (name, fixtures, edit_plan, keeps) in [
         (
@@ -723,6 +745,7 @@ fn a_row_filter_or_a_column_selection_is_an_exact_mirror_error() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_third_project_syncing_ddl_into_the_pair_is_a_ddl_ring_error() {
     let Some(run) = check("oms_ddl_third", Behaviour::Fixtures("ddl-third-project")).run() else {
         return;
@@ -743,6 +766,7 @@ fn assert_refused(run: &Run, http_status: &str) {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn rejected_credentials_fail_oms_reachable() {
     let Some(run) = check("oms_401", Behaviour::Fixtures("base"))
         .oms_password("another-password")
@@ -822,6 +846,7 @@ fn a_chinese_report_gives_the_collectors_reasons_in_chinese() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn http_403_fails_oms_reachable() {
     let Some(run) = check("oms_403", Behaviour::Status(403)).run() else {
         return;
@@ -871,6 +896,7 @@ fn assert_incomplete(run: &Run, expected_reason: &str) {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn http_500_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_500", Behaviour::Status(500)).run() else {
         return;
@@ -883,6 +909,7 @@ fn http_500_leaves_the_oms_rules_inconclusive() {
 /// An OMS older than the Action API (documented from OMS CE 4.1.1) answers 404 at
 /// `/api/v2`: the OMS facts are unavailable with that reason, never guessed.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn an_oms_without_the_action_api_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_404", Behaviour::Status(404)).run() else {
         return;
@@ -894,6 +921,7 @@ fn an_oms_without_the_action_api_leaves_the_oms_rules_inconclusive() {
 /// A plan declaring an OMS before 4.1.1 sends it nothing: what it would answer is not
 /// documented.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_declared_oms_before_the_action_api_is_not_asked() {
     let Some(run) = check("oms_declared_old", Behaviour::Fixtures("running"))
         .edit_plan(|plan| plan.replace("[oms]\n", "[oms]\nversion = \"4.0.2\"\n"))
@@ -933,6 +961,7 @@ fn a_declared_oms_before_the_action_api_is_not_asked() {
 /// forward from reverse, says so, and leaves the rules of one stage inconclusive rather than
 /// running them at a guessed stage.
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_forward_project_oms_cannot_describe_leaves_the_stage_undecided() {
     let behaviour = Behaviour::ActionStatus {
         action: "DescribeProject",
@@ -951,6 +980,7 @@ fn a_forward_project_oms_cannot_describe_leaves_the_stage_undecided() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn an_html_page_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_html", Behaviour::Html).run() else {
         return;
@@ -959,6 +989,7 @@ fn an_html_page_leaves_the_oms_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_truncated_body_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_truncated", Behaviour::Truncated).run() else {
         return;
@@ -967,6 +998,7 @@ fn a_truncated_body_leaves_the_oms_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
     let Some(run) = check("oms_slow", Behaviour::Slow(Duration::from_secs(4)))
         .args(&["--timeout", "1"])
@@ -984,6 +1016,7 @@ fn a_response_slower_than_the_timeout_leaves_the_oms_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_bundle_carries_the_oms_facts_and_replays_the_same_verdicts() {
     let Some(served) = check("oms_replay", Behaviour::Fixtures("schema-running")).set_up() else {
         return;
@@ -1004,6 +1037,7 @@ fn a_bundle_carries_the_oms_facts_and_replays_the_same_verdicts() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn list_actions_are_read_page_by_page() {
     let Some(run) = check("oms_paged", Behaviour::Fixtures("paged")).run() else {
         return;
@@ -1031,6 +1065,7 @@ fn assert_inconclusive(run: &Run, rule: &str, wanted: &[&str]) {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_project_list_without_data_is_malformed_not_an_empty_list() {
     let Some(run) = check("oms_projects_null", Behaviour::Fixtures("projects-no-data")).run()
     else {
@@ -1045,6 +1080,7 @@ fn a_project_list_without_data_is_malformed_not_an_empty_list() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_data_source_list_without_data_is_malformed_not_an_empty_list() {
     let Some(run) = check("oms_sources_null", Behaviour::Fixtures("sources-no-data")).run() else {
         return;
@@ -1058,6 +1094,7 @@ fn a_data_source_list_without_data_is_malformed_not_an_empty_list() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn steps_without_data_leave_the_forward_rules_inconclusive() {
     let Some(run) = check("oms_steps_null", Behaviour::Fixtures("steps-no-data"))
         .args(&["--stage", "reverse"])
@@ -1074,6 +1111,7 @@ fn steps_without_data_leave_the_forward_rules_inconclusive() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_project_selecting_the_pair_by_matching_rule_fails_conflicts() {
     let Some(run) = check("oms_wildcard", Behaviour::Fixtures("wildcard-project")).run() else {
         return;
@@ -1094,6 +1132,7 @@ fn a_project_selecting_the_pair_by_matching_rule_fails_conflicts() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_project_in_complex_mode_leaves_conflicts_inconclusive_naming_it() {
     let Some(run) = check("oms_complex", Behaviour::Fixtures("complex-project")).run() else {
         return;
@@ -1110,6 +1149,7 @@ fn a_project_in_complex_mode_leaves_conflicts_inconclusive_naming_it() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_data_source_registered_as_localhost_is_the_tenant_planned_as_127_0_0_1() {
     let Some(run) = check("oms_localhost", Behaviour::Fixtures("named-source")).run() else {
         return;
@@ -1130,6 +1170,7 @@ fn a_data_source_registered_as_localhost_is_the_tenant_planned_as_127_0_0_1() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_data_source_whose_name_does_not_resolve_is_said_not_ignored() {
     let Some(run) = check(
         "oms_unresolvable",
@@ -1178,6 +1219,7 @@ fn sent_count(run: &Run, action: &str) -> usize {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn endless_pages_that_repeat_their_ids_stop_at_the_first_repeat_and_leave_projects_unavailable() {
     let Some(run) = check(
         "oms_endless_repeat",
@@ -1205,6 +1247,7 @@ fn endless_pages_that_repeat_their_ids_stop_at_the_first_repeat_and_leave_projec
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn endless_pages_of_new_ids_stop_at_the_page_cap_and_leave_projects_unavailable() {
     let Some(run) = check(
         "oms_endless_fresh",
@@ -1227,6 +1270,7 @@ fn endless_pages_of_new_ids_stop_at_the_page_cap_and_leave_projects_unavailable(
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn of_two_thousand_projects_only_those_touching_the_pair_are_described() {
     let Some(run) = check(
         "oms_many",
@@ -1256,6 +1300,7 @@ fn of_two_thousand_projects_only_those_touching_the_pair_are_described() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn a_gigabyte_body_is_cut_at_the_cap_and_is_no_answer() {
     let Some(run) = check("oms_huge", Behaviour::HugeBody(1 << 30))
         .args(&["--timeout", "5"])

@@ -4,7 +4,7 @@
 //! the facts are asserted. Our own stand-in bodies (fixtures/oms/<scenario>/) rewritten into the
 //! documented shapes must give the very same facts as in their own shapes.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use std::path::{Path, PathBuf};
 

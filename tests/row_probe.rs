@@ -4,7 +4,7 @@
 //! table the user cannot read, in a later batch than the first, makes the probe unavailable
 //! with the server's error rather than empty.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::{Scenario, live_pair};
 use oms_preflight::collect::tenant::queries::ROW_PROBE_BATCH;
@@ -39,6 +39,7 @@ fn collect(scenario: &Scenario, plan: &std::path::Path) -> Value {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn rows_empty_and_absent_tables_stay_distinct_across_batches() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("probe_batches");
@@ -85,6 +86,7 @@ fn rows_empty_and_absent_tables_stay_distinct_across_batches() {
 }
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn one_unreadable_table_in_a_later_batch_makes_the_probe_unavailable_not_empty() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("probe_unreadable");

@@ -4,7 +4,7 @@
 //! kernels: passwords written every way a plan can, through every command that reads a plan;
 //! and servers that repeat the passwords they were sent.
 
-mod common;
+use oms_preflight_testkit as common;
 
 use common::mysql_server::{self, Mode};
 use common::oms_server::{self, Behaviour};
@@ -15,6 +15,7 @@ const FORMATS: &[&str] = &[
 ];
 
 #[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn no_command_or_format_ever_shows_a_password() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("secrets");

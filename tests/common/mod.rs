@@ -1,5 +1,5 @@
 //! The live pair for tests: two real seekdb kernels started by `scripts/test`, set up as root.
-#![allow(dead_code)] // each test crate uses a different part of this module
+//! A crate of its own (tests/common/Cargo.toml); the tests use it as `common`.
 
 pub mod documented;
 pub mod mysql_server;
@@ -17,8 +17,17 @@ use assert_cmd::Command;
 use mysql_async::prelude::Queryable;
 use serde_json::Value;
 
-/// The two kernels, or `None` outside `scripts/test`. With `CI` set, a missing kernel fails the
-/// test instead: a CI run that skipped the live tests would prove nothing.
+/// Whether the tests were built to run against the kernels: what build.rs makes
+/// `cfg(live_kernels)` of, as this crate sees it.
+const BUILT_FOR_KERNELS: bool =
+    option_env!("OMS_PREFLIGHT_TEST_LIVE").is_some() || option_env!("CI").is_some();
+
+/// The two kernels. A test that calls this is marked
+/// `#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]`, so
+/// that outside `scripts/test` it shows as ignored instead of passing unrun (see build.rs).
+/// With `CI` set, or built for the kernels, a missing kernel fails the test: a CI run that
+/// skipped the live tests would prove nothing. So does a call from a test not marked. `None`
+/// only when an ignored test is run on purpose (`--ignored`) without kernels.
 pub fn live_pair() -> Option<Pair> {
     match (
         std::env::var("OMS_PREFLIGHT_TEST_A"),
@@ -30,6 +39,16 @@ pub fn live_pair() -> Option<Pair> {
         }),
         _ if std::env::var_os("CI").is_some() => {
             panic!("CI is set but OMS_PREFLIGHT_TEST_A/B are not: run the tests with scripts/test")
+        }
+        _ if BUILT_FOR_KERNELS => panic!(
+            "built for the live tests (OMS_PREFLIGHT_TEST_LIVE) but OMS_PREFLIGHT_TEST_A/B are \
+             not set: run the tests with scripts/test"
+        ),
+        _ if !std::env::args().any(|arg| arg == "--ignored" || arg == "--include-ignored") => {
+            panic!(
+                "this test needs the kernels: mark it #[cfg_attr(not(live_kernels), ignore = \
+                 \"needs two seekdb kernels (scripts/test)\")] so that it shows as ignored"
+            )
         }
         _ => {
             eprintln!(
@@ -74,7 +93,6 @@ impl Endpoint {
     }
 
     /// The rows of `query` run as root, every cell as text (NULL as `None`).
-    #[allow(dead_code)] // Not every test binary reads the kernel as root.
     pub fn root_rows(&self, query: &str) -> Vec<Vec<Option<String>>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -344,8 +344,14 @@ fn many_projects(
     }
 }
 
+/// The repository's fixtures/oms, found from the manifest of whichever crate includes this file:
+/// the tests' helper crate (tests/common) or the example that serves them (the repository).
 fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oms")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("fixtures/oms"))
+        .find(|dir| dir.is_dir())
+        .expect("fixtures/oms in a directory above the manifest")
 }
 
 /// The body for `action`: `<Action>.<id>.json` for a project id in the request,
