@@ -65,14 +65,23 @@ IS_QUERIES = [
 
 def inner_queries():
     """The statements the tool's fast path sends (its columns, then its tables), read from its
-    source so the baseline fetches exactly the same metadata."""
-    source = open(os.path.join(REPO, "src", "collect", "tenant", "dictionary.rs")).read()
+    source so the baseline fetches exactly the same metadata: each a string literal, or a
+    `concat!` of literals and the `in_scope_tables!()` macro they share."""
+    path = os.path.join(REPO, "src", "collect", "tenant", "dictionary.rs")
+    source = open(path).read()
+    literal = lambda text: re.sub(r"\\\n\s*", "", text)
+    macro = re.search(r'macro_rules! in_scope_tables \{\s*\(\) => \{\s*"(.*?)"\s*\};', source, re.S)
     queries = []
     for name in ("COLUMNS", "TABLES"):
-        match = re.search(rf'pub const {name}: &str = "(.*?)";', source, re.S)
-        if not match:
-            sys.exit(f"bench: cannot find dictionary::{name} in src/collect/tenant/dictionary.rs")
-        queries.append(re.sub(r"\\\n\s*", "", match.group(1)))
+        plain = re.search(rf'pub const {name}: &str = "(.*?)";', source, re.S)
+        joined = re.search(rf'pub const {name}: &str = concat!\((.*?)\);', source, re.S)
+        if plain:
+            queries.append(literal(plain.group(1)))
+        elif joined and macro:
+            parts = re.findall(r'"((?:[^"\\]|\\.)*)"|(in_scope_tables!\(\))', joined.group(1), re.S)
+            queries.append("".join(literal(macro.group(1)) if call else literal(text) for text, call in parts))
+        else:
+            sys.exit(f"bench: cannot find dictionary::{name} in {path}")
     return queries
 
 

@@ -25,6 +25,14 @@ const OMS_BODIES: &[&str] = &[
     include_str!("../fixtures/oms/wildcard-project/DescribeProject.np_excluded.json"),
     include_str!("../fixtures/oms/row-filter/DescribeProject.np_forward.json"),
     include_str!("../fixtures/oms/column-selection/DescribeProject.np_forward.json"),
+    // The OMS CE API reference's own examples: numbers and booleans as strings, stores named and
+    // dated as UTC strings, connExtraAttributes printed `{}`.
+    include_str!("../fixtures/oms/conformance/V4.2.2/ListProjects.json"),
+    include_str!("../fixtures/oms/conformance/V4.2.2/DescribeProject.json"),
+    include_str!("../fixtures/oms/conformance/V4.2.2/DescribeProjectSteps.json"),
+    include_str!("../fixtures/oms/conformance/V4.2.2/DescribeProjectComponents.json"),
+    include_str!("../fixtures/oms/conformance/V4.2.2/ListProjectFullVerifyResult.json"),
+    include_str!("../fixtures/oms/conformance/V4.2.2/ListDataSource.json"),
 ];
 
 fn cases(default: u32) -> ProptestConfig {
@@ -208,6 +216,12 @@ proptest! {
         }
         if let Ok(envelope) = api::decode::<Vec<DataSourceDto>>("ListDataSource", 200, body.as_bytes()) {
             let _ = api::data_sources(envelope.data.unwrap_or_default(), &Default::default());
+        }
+        if let Ok(envelope) = api::decode::<api::ComponentsDto>("DescribeProjectComponents", 200, body.as_bytes()) {
+            let _ = envelope.data.map(api::ComponentsDto::components);
+        }
+        if let Ok(envelope) = api::decode::<api::VerifyResultDto>("ListProjectFullVerifyResult", 200, body.as_bytes()) {
+            let _ = envelope.data.map(api::VerifyResultDto::tables);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The OMS body decoders on arbitrary bytes, as the collector drives them: each action's
 //! envelope decoded, then its DTOs turned into facts (data sources matched to the plan's
-//! tenants, a described project with its endpoints and object selection, steps, progress),
+//! tenants, a described project with its endpoints and object selection, steps, progress,
+//! stores, verified tables),
 //! and the selection asked whether it writes the names it carries. Never panics.
 //!
 //! The first byte picks the HTTP status (most values are 200); the rest is the body.
@@ -10,7 +11,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use libfuzzer_sys::fuzz_target;
 use oms_preflight::collect::oms::api::{
-    self, DataSourceDto, DescribedDto, PlanEndpoints, ProgressDto, ProjectItemDto, StepDto,
+    self, ComponentsDto, DataSourceDto, DescribedDto, PlanEndpoints, ProgressDto, ProjectItemDto,
+    StepDto, VerifyResultDto,
 };
 use oms_preflight::facts::Tenant;
 
@@ -26,7 +28,10 @@ fn endpoints() -> PlanEndpoints {
         Ok(vec![IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2))]),
     );
     plan.addresses
-        .insert(api::host_key("localhost"), Err("no such host".into()));
+        .insert(
+            api::host_key("localhost"),
+            Err(oms_preflight::i18n::Text::same("no such host")),
+        );
     plan
 }
 
@@ -73,5 +78,15 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(envelope) = api::decode::<ProgressDto>("DescribeProjectProgress", status, body) {
         let _ = envelope.data.and_then(|p| p.struct_transfer_progress);
+    }
+    if let Ok(envelope) =
+        api::decode::<ComponentsDto>("DescribeProjectComponents", status, body)
+    {
+        let _ = envelope.data.map(ComponentsDto::components);
+    }
+    if let Ok(envelope) =
+        api::decode::<VerifyResultDto>("ListProjectFullVerifyResult", status, body)
+    {
+        let _ = envelope.data.map(VerifyResultDto::tables);
     }
 });

@@ -208,6 +208,26 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_after_the_reading_time_is_no_lag_of_zero() {
+        let facts = with_single_project(|project| {
+            if let crate::facts::Fact::Observed(progress) = &mut project.progress {
+                progress.incremental_checkpoint = Some(NOW + 30 * 86_400);
+            }
+        });
+        let state = state(&single_project_plan(), Some(&facts)).unwrap();
+        assert_eq!(state.directions[0].lag, None);
+        let line = &lines(&state, Lang::En)[0];
+        assert!(!line.contains("lag 0 s"), "{line}");
+        assert!(
+            line.contains("lag unknown: checkpoint ")
+                && line.contains("is later than the time OMS was read"),
+            "{line}"
+        );
+        let zh = &lines(&state, Lang::ZhCn)[0];
+        assert!(zh.contains("延迟未知"), "{zh}");
+    }
+
+    #[test]
     fn nothing_before_the_forward_project_exists() {
         let facts = with_oms(|oms| oms.forward = crate::facts::Fact::Observed(None));
         assert_eq!(state(&oms_plan(), Some(&facts)), None);
