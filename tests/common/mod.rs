@@ -92,6 +92,17 @@ impl Endpoint {
         }
     }
 
+    /// A connection as root (empty password, as seekdb boots).
+    async fn root_connection(&self) -> mysql_async::Conn {
+        let opts = mysql_async::OptsBuilder::default()
+            .ip_or_hostname(self.host.clone())
+            .tcp_port(self.port)
+            .user(Some("root"))
+            .pass(Some(""))
+            .prefer_socket(false);
+        mysql_async::Conn::new(opts).await.expect("root connects")
+    }
+
     /// The rows of `query` run as root, every cell as text (NULL as `None`).
     pub fn root_rows(&self, query: &str) -> Vec<Vec<Option<String>>> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -99,13 +110,7 @@ impl Endpoint {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let opts = mysql_async::OptsBuilder::default()
-                .ip_or_hostname(self.host.clone())
-                .tcp_port(self.port)
-                .user(Some("root"))
-                .pass(Some(""))
-                .prefer_socket(false);
-            let mut conn = mysql_async::Conn::new(opts).await.expect("root connects");
+            let mut conn = self.root_connection().await;
             let rows: Vec<mysql_async::Row> = conn.query(query).await.expect(query);
             conn.disconnect().await.unwrap();
             rows.into_iter()
@@ -132,13 +137,7 @@ impl Endpoint {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let opts = mysql_async::OptsBuilder::default()
-                .ip_or_hostname(self.host.clone())
-                .tcp_port(self.port)
-                .user(Some("root"))
-                .pass(Some(""))
-                .prefer_socket(false);
-            let mut conn = mysql_async::Conn::new(opts).await.expect("root connects");
+            let mut conn = self.root_connection().await;
             for statement in statements {
                 // Under concurrent DDL from parallel tests OceanBase answers ERROR 4023 "Try
                 // again", and sometimes 1396 to a CREATE USER IF NOT EXISTS; both pass when
