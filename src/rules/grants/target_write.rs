@@ -6,7 +6,8 @@ use crate::rules::scope::{Object, grant_statement, lacks, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule, link_name};
 use crate::text;
 
-/// What OMS needs on each target database (research/oms.md §2.2).
+/// What OMS needs on each target database (the OMS documentation on the migration user of an
+/// OceanBase target).
 const TARGET_PRIVILEGES: &[Privilege] = &[
     Privilege::Create,
     Privilege::CreateView,

@@ -2,8 +2,9 @@ use crate::plan::DdlSync;
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Side, declare_rule};
 use crate::text;
 
-/// DDL OMS syncs between OceanBase MySQL tenants (research/oms.md §5, C17), in the names DDL
-/// types are given in plans and in `supportDDLTypes`.
+/// DDL OMS syncs between OceanBase MySQL tenants (the OMS documentation on DDL synchronisation
+/// between OceanBase tenants), in the names DDL types are given in plans and in
+/// `supportDDLTypes`.
 pub const SUPPORTED: &[&str] = &[
     "CREATE_TABLE",
     "DROP_TABLE",

@@ -1,6 +1,8 @@
-//! The OMS OpenAPI bodies (research/oms.md §1): the response envelope, one DTO per action, and
-//! pure functions from a recorded HTTP answer to facts. DTOs ignore fields they do not know and
-//! accept both step-naming schemes, so newer OMS versions still decode.
+//! The OMS API's answers (`POST /api/v2?Action=NAME`, as the OMS CE API reference documents
+//! them from 4.1.1: docs/versions.md): the response envelope and paging here, one module per
+//! action family beside it, each a DTO and a pure function from a recorded answer to facts.
+//! DTOs ignore fields they do not know, read every spelling the reference prints
+//! (fixtures/oms/conformance/), and accept both step-naming schemes.
 
 mod endpoints;
 mod mapping;
@@ -21,6 +23,7 @@ use serde_json::Value;
 use super::lenient;
 use crate::i18n::Text;
 use crate::text;
+
 /// Why an action gave no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
