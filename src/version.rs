@@ -24,6 +24,13 @@ pub fn compare(left: &str, right: &str) -> Ordering {
         .unwrap_or(Ordering::Equal)
 }
 
+/// Whether `declared` (as people write it: `V4.1.0-CE`) names a version before `since`; false
+/// when it names no number at all, which decides nothing.
+pub fn declared_before(declared: &str, since: &str) -> bool {
+    let number = number(declared);
+    !number.is_empty() && compare(number, since).is_lt()
+}
+
 /// `4.2.1` from `V4.2.1-CE`, `4.2.1_CE`, `4.2.1`; empty when the text starts with no number.
 pub fn number(declared: &str) -> &str {
     let text = declared.trim().trim_start_matches(['V', 'v']);
@@ -44,5 +51,8 @@ mod tests {
         assert_eq!(number("V4.2.1-CE"), "4.2.1");
         assert_eq!(number("4.1.0_CE"), "4.1.0");
         assert_eq!(number("CE"), "");
+        assert!(declared_before("V4.1.0-CE", "4.1.1"));
+        assert!(!declared_before("4.1.1", "4.1.1"));
+        assert!(!declared_before("enterprise", "4.1.1"));
     }
 }

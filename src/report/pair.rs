@@ -68,19 +68,17 @@ fn describe(direction: &Direction<'_>, read_at: Option<u64>) -> DirectionState {
     let stores = direction.stores().unwrap_or_default();
     let begin = stores.iter().filter_map(|store| store.begin).min();
     let end = stores.iter().filter_map(|store| store.end).max();
+    let lag = read_at.map(|now| direction.lag(now));
     DirectionState {
         name: direction.name,
         link: direction.describe_text(),
         project_status: direction.project.status.clone(),
         steps,
-        lag: match read_at.map(|now| direction.lag(now)) {
+        lag: match lag {
             Some(Lag::Behind(lag)) => Some(lag),
             _ => None,
         },
-        checkpoint_ahead: matches!(
-            read_at.map(|now| direction.lag(now)),
-            Some(Lag::Ahead { .. })
-        ),
+        checkpoint_ahead: matches!(lag, Some(Lag::Ahead { .. })),
         checkpoint: direction.checkpoint,
         store_window: begin.zip(end),
         store_statuses: stores.iter().map(|store| store.status.clone()).collect(),

@@ -116,12 +116,7 @@ pub fn timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u6
     {
         return crate::plan::date::parse_date_time(text)
             .map(Some)
-            .ok_or_else(|| {
-                D::Error::custom(format!(
-                    "expected {expected}, found {}",
-                    shown(value.as_ref().expect("a string"))
-                ))
-            });
+            .ok_or_else(|| refused(expected, &Value::String(text.clone())));
     }
     let seconds = number(value, expected).map_err(D::Error::custom)?;
     Ok(seconds.filter(|n| *n > 0.0).map(|n| {

@@ -134,9 +134,7 @@ async fn collect_unbounded(
     timeout: Duration,
 ) -> OmsFacts {
     if let Some(declared) = oms.version.as_deref()
-        && let number = crate::version::number(declared)
-        && !number.is_empty()
-        && crate::version::compare(number, ACTION_API_SINCE).is_lt()
+        && crate::version::declared_before(declared, ACTION_API_SINCE)
     {
         // Nothing is sent: what an older OMS would answer is not documented, and a guess at it
         // could pass.

@@ -106,17 +106,6 @@ pub struct Unresolved {
     pub reason: Text,
 }
 
-impl Unresolved {
-    /// `tenant b`, `tenant a or tenant b`.
-    pub fn candidates(&self) -> String {
-        self.tenants
-            .iter()
-            .map(|tenant| format!("tenant {tenant}"))
-            .collect::<Vec<_>>()
-            .join(" or ")
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     pub id: String,

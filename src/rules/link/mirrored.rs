@@ -1,7 +1,9 @@
 use std::collections::BTreeSet;
 
 use crate::facts::oms::{Selection, Writes};
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+};
 use crate::text;
 
 declare_rule! {
@@ -130,25 +132,31 @@ fn check(cx: &Ctx<'_>) -> Check {
             .iter()
             .map(|d| d.to_ascii_lowercase())
             .collect();
-        let written: BTreeSet<String> = match &project.selection {
-            _ if let Some(reason) = project.unknown_objects() => {
-                let name = &project.name;
-                undecided = Some(text!(
-                    "live forward project {name}: {reason}",
-                    "运行中的正向项目 {name}：{reason}";
-                    reason = reason
-                ));
-                reverse_databases.clone()
+        // Unknown, the objects decide nothing; listed, they are the databases written; selected
+        // by rules, which cannot list what they write, each database the reverse link reads
+        // must be one they select.
+        let undecided_here = |reason: Text| {
+            let name = &project.name;
+            text!(
+                "live forward project {name}: {reason}",
+                "运行中的正向项目 {name}：{reason}";
+                reason = reason
+            )
+        };
+        let mut written = BTreeSet::new();
+        match (&project.selection, project.unknown_objects()) {
+            (_, Some(reason)) => {
+                // Nothing to compare: the reverse scope stands in for what it writes.
+                written.extend(reverse_databases.iter().cloned());
+                undecided = Some(undecided_here(reason));
             }
-            Selection::Listed => project
-                .mapping
-                .iter()
-                .map(|db| db.target_name().to_ascii_lowercase())
-                .collect(),
-            // Rules cannot list what they write: each database the reverse link reads must be
-            // one they select.
-            Selection::Matching(_) => {
-                let mut written = BTreeSet::new();
+            (Selection::Listed, None) => written.extend(
+                project
+                    .mapping
+                    .iter()
+                    .map(|db| db.target_name().to_ascii_lowercase()),
+            ),
+            (_, None) => {
                 for database in &reverse_databases {
                     match project.writes_database(database) {
                         Writes::Yes { .. } => {
@@ -156,20 +164,13 @@ fn check(cx: &Ctx<'_>) -> Check {
                         }
                         Writes::No => {}
                         Writes::Undecided(reason) => {
-                            let name = &project.name;
-                            undecided = Some(text!(
-                                "live forward project {name}: {reason}",
-                                "运行中的正向项目 {name}：{reason}";
-                                reason = reason
-                            ));
                             written.insert(database.clone());
+                            undecided = Some(undecided_here(reason));
                         }
                     }
                 }
-                written
             }
-            Selection::Unknown { .. } => reverse_databases.clone(),
-        };
+        }
         if written != reverse_databases {
             findings.push(
                 Finding::new(

@@ -1,8 +1,5 @@
-use std::cmp::Ordering;
-
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, StepKind, Writes};
-use crate::rules::versions::compare;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
 };
@@ -77,10 +74,8 @@ fn check(cx: &Ctx<'_>) -> Check {
 fn declared_version(cx: &Ctx<'_>) -> Option<Finding> {
     let oms = cx.plan.oms.as_ref()?;
     let declared = oms.version.as_deref()?;
-    let number = crate::version::number(declared);
     if !cx.plan.is_single_project()
-        || number.is_empty()
-        || compare(number, SINGLE_PROJECT_SINCE) != Ordering::Less
+        || !crate::version::declared_before(declared, SINGLE_PROJECT_SINCE)
     {
         return None;
     }
