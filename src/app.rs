@@ -14,7 +14,7 @@ use crate::collect::bundle::Bundle;
 use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
-use crate::i18n::{Label, Lang};
+use crate::i18n::Lang;
 use crate::output::{self, WriteError};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waiver_file::Waivers};

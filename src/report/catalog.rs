@@ -41,7 +41,11 @@ pub fn human(lang: Lang) -> String {
     let line = |out: &mut String, row: &[String; 4]| {
         let _ = write!(out, " ");
         for (cell, width) in row.iter().zip(widths) {
-            let _ = write!(out, " {cell}{}", " ".repeat(width - display_width(cell) + 1));
+            let _ = write!(
+                out,
+                " {cell}{}",
+                " ".repeat(width - display_width(cell) + 1)
+            );
         }
         let summary = textwrap::wrap(&row[3], &options);
         let mut lines = summary.iter();
@@ -83,10 +87,13 @@ mod tests {
             let mut areas_seen = Vec::new();
             let mut ids = Vec::new();
             for line in text.lines().skip(1) {
-                if let Some(area) = Area::ALL
-                    .into_iter()
-                    .find(|area| line.starts_with(&format!("{}{}", area.as_str(), if lang.is_zh() { "：" } else { ": " })))
-                {
+                if let Some(area) = Area::ALL.into_iter().find(|area| {
+                    line.starts_with(&format!(
+                        "{}{}",
+                        area.as_str(),
+                        if lang.is_zh() { "：" } else { ": " }
+                    ))
+                }) {
                     areas_seen.push(area);
                 } else if let Some(id) = line.split_whitespace().next()
                     && line.starts_with("  ")
@@ -101,7 +108,10 @@ mod tests {
                 }
             }
             assert_eq!(areas_seen, Area::ALL.to_vec());
-            let catalog: Vec<String> = registry::ALL.iter().map(|rule| rule.id.to_string()).collect();
+            let catalog: Vec<String> = registry::ALL
+                .iter()
+                .map(|rule| rule.id.to_string())
+                .collect();
             let mut sorted_ids = ids.clone();
             sorted_ids.sort();
             let mut sorted_catalog = catalog.clone();

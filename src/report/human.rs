@@ -310,7 +310,10 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
         );
         let (shared, own): (Vec<_>, Vec<_>) = entries.iter().partition(|entry| {
             entry.reason.starts_with("blocked by ")
-                || entry.rules.iter().any(|rule| area_of(rule) != area_of(entry.rules[0]))
+                || entry
+                    .rules
+                    .iter()
+                    .any(|rule| area_of(rule) != area_of(entry.rules[0]))
         });
         for entry in shared {
             let _ = writeln!(out, "  {}", printable(entry.reason.get(lang)));

@@ -4,9 +4,9 @@
 pub mod catalog;
 pub mod excerpt;
 pub mod fix;
-pub mod grants;
 pub mod github;
 pub mod gitlab;
+pub mod grants;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -1,9 +1,7 @@
 use super::{On, Requirement};
 use crate::facts::{Grants, Privilege, Tenant};
 use crate::rules::scope::{Object, grant_to, lacks_message};
-use crate::rules::{
-    Check, Ctx, Finding, Input, Missing, Need, Severity, TenantCtx, declare_rule,
-};
+use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, TenantCtx, declare_rule};
 use crate::text;
 
 /// The database OMS keeps its anti-loop transaction table (`drc_txn`) in for OB ↔ OB.

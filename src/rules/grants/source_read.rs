@@ -35,7 +35,11 @@ declare_rule! {
 pub fn required(plan: &Plan, tenant: Tenant) -> Vec<Requirement<'_>> {
     let mut seen = BTreeSet::new();
     let mut required = Vec::new();
-    for link in plan.links().into_iter().filter(|link| link.source == tenant) {
+    for link in plan
+        .links()
+        .into_iter()
+        .filter(|link| link.source == tenant)
+    {
         for object in Object::scope(link) {
             if !seen.insert(object.name()) {
                 continue;

@@ -50,7 +50,11 @@ declare_rule! {
 /// not mirrored: each object is required once, with everything its links need.
 pub fn required(plan: &Plan, tenant: Tenant) -> Vec<Requirement<'_>> {
     let mut by_object: BTreeMap<String, Requirement<'_>> = BTreeMap::new();
-    for link in plan.links().into_iter().filter(|link| link.target == tenant) {
+    for link in plan
+        .links()
+        .into_iter()
+        .filter(|link| link.target == tenant)
+    {
         let mut privileges = TARGET_PRIVILEGES.to_vec();
         if link.ddl_sync.enabled() {
             privileges.push(Privilege::Drop);
