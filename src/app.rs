@@ -7,14 +7,14 @@ use std::time::Duration;
 use crate::check;
 use crate::cli::{
     CatalogArg, CatalogFormat, CheckArgs, Cli, CollectArgs, CollectionArgs, Command,
-    CompletionsArgs, ExplainArgs, FixArgs, Format, InitArgs, LintArgs, OutputArgs, RulesArgs,
-    StageArg, TopologyArg,
+    CompletionsArgs, ExplainArgs, FixArgs, Format, GrantsArgs, InitArgs, LintArgs, OutputArgs,
+    RulesArgs, StageArg, TenantArg, TopologyArg,
 };
 use crate::collect::bundle::Bundle;
 use crate::collect::{self, CatalogChoice, RowProbe};
 use crate::exit;
 use crate::facts::{Facts, Tenant};
-use crate::i18n::{Label, Lang};
+use crate::i18n::Lang;
 use crate::output::{self, WriteError};
 use crate::plan::Plan;
 use crate::plan::{date::Date, waiver_file::Waivers};
@@ -49,6 +49,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Lint(args) => lint(args, ui),
         Command::Collect(args) => collect_bundle(args, ui),
         Command::Fix(args) => fix(args, ui),
+        Command::Grants(args) => grants(args, ui),
         Command::Init(args) => init(args, ui),
         Command::Rules(args) => list_rules(args, ui),
         Command::Schema => print_stdout(report::json::SCHEMA).map(|()| exit::OK),
@@ -287,6 +288,25 @@ fn fix(args: FixArgs, ui: Ui) -> Result<u8, Failure> {
     Ok(exit::OK)
 }
 
+/// `grants`: every statement the plan's migration users need, per tenant, from the plan alone.
+fn grants(args: GrantsArgs, ui: Ui) -> Result<u8, Failure> {
+    let plan = load_plan(&args.plan)?;
+    let tenants: &[Tenant] = match args.tenant {
+        Some(TenantArg::A) => &[Tenant::A],
+        Some(TenantArg::B) => &[Tenant::B],
+        None => &Tenant::BOTH,
+    };
+    let path = args.plan.display().to_string();
+    let scripts: Vec<String> = tenants
+        .iter()
+        .map(|&tenant| {
+            report::grants::script(&plan, &path, tenant, env!("CARGO_PKG_VERSION"), ui.lang).text
+        })
+        .collect();
+    print_stdout(&scripts.join("\n"))?;
+    Ok(exit::OK)
+}
+
 /// Says on stderr what could not be read of each tenant ([`collect::unread`]); whether
 /// anything was, which makes what `collect` and `fix` wrote partial.
 fn say_unread(facts: &Facts, lang: Lang) -> bool {
@@ -354,23 +374,7 @@ fn list_rules(args: RulesArgs, ui: Ui) -> Result<u8, Failure> {
                 .collect();
             serde_json::to_string_pretty(&catalog).expect("the catalog serializes") + "\n"
         }
-        CatalogFormat::Human => {
-            let mut table = comfy_table::Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(
-                [Label::RuleId, Label::Severity, Label::Stage, Label::Checks]
-                    .map(|label| label.get(ui.lang)),
-            );
-            for rule in registry::ALL {
-                table.add_row(vec![
-                    rule.id,
-                    rule.severity.label().get(ui.lang),
-                    &docs::stages(ui.lang, rule),
-                    docs::summary(ui.lang, rule),
-                ]);
-            }
-            format!("{table}\n")
-        }
+        CatalogFormat::Human => report::catalog::human(ui.lang),
     };
     print_stdout(&text)?;
     Ok(exit::OK)

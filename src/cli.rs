@@ -22,9 +22,10 @@ use crate::i18n::Lang;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// The language of the human and Markdown reports, `explain` and `rules`: en or zh-CN
-    /// (default: from LC_ALL, LC_MESSAGES or LANG; zh_* is zh-CN). Ids, JSON keys and exit
-    /// codes never change with it.
+    /// The language of what people read in every report format (messages, help, reasons),
+    /// `explain`, `rules` and the comments of `fix` and `grants`: en or zh-CN (default: from
+    /// LC_ALL, LC_MESSAGES or LANG; zh_* is zh-CN). Ids, JSON keys, SQL and exit codes never
+    /// change with it.
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
     /// No progress and no notes on stderr; reports and errors are still printed.
@@ -42,6 +43,8 @@ pub enum Command {
     Collect(CollectArgs),
     /// Write reviewable SQL per tenant that resolves the grant and anti-loop findings; never run.
     Fix(FixArgs),
+    /// Print the GRANT statements the plan's migration users need, per tenant; no network.
+    Grants(GrantsArgs),
     /// Write a commented plan to fill in.
     Init(InitArgs),
     /// List the rule catalog.
@@ -147,6 +150,21 @@ pub struct FixArgs {
     pub out_dir: PathBuf,
     #[command(flatten)]
     pub collection: CollectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsArgs {
+    /// The plan file (TOML).
+    pub plan: PathBuf,
+    /// Only this tenant's statements, e.g. to pipe to a client; both tenants when not given.
+    #[arg(long, value_enum)]
+    pub tenant: Option<TenantArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TenantArg {
+    A,
+    B,
 }
 
 #[derive(Debug, Args)]

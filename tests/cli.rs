@@ -966,3 +966,29 @@ fn a_plan_of_another_topology_than_the_bundle_leaves_the_oms_projects_unavailabl
     );
     assert_ne!(code, 0);
 }
+
+/// `grants PLAN`: every statement each migration user needs, from the plan alone (no network,
+/// no password in the environment); the same SQL in every language; a bad plan is exit 2.
+#[test]
+fn grants_prints_every_statement_the_plan_needs_from_the_plan_alone() {
+    let plan = "fixtures/plans/valid/dr.toml";
+    let (stdout, stderr, code) = run(&["grants", plan]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!(stdout);
+    let (a, _, _) = run(&["grants", plan, "--tenant", "a"]);
+    let (b, _, _) = run(&["grants", plan, "--tenant", "b"]);
+    assert_eq!(stdout, format!("{a}\n{b}"));
+    assert_eq!(run(&["grants", plan]).0, stdout, "deterministic");
+    let statements = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| !line.starts_with("--") && !line.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (zh, _, code) = run(&["grants", plan, "--lang", "zh-CN"]);
+    assert_eq!(code, 0);
+    assert_eq!(statements(&zh), statements(&stdout));
+    assert!(zh.contains("迁移用户 'oms_a'@'%'"), "{zh}");
+    let (_, stderr, code) = run(&["grants", "fixtures/plans/invalid/typos.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+}

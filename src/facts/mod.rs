@@ -364,6 +364,18 @@ pub struct Server {
     pub current_user: String,
 }
 
+impl Server {
+    /// The kernel as every report and reason names it: `OceanBase 4.3.5.3`,
+    /// `OceanBase CE 4.3.5.3`, `seekdb (OceanBase 4.3.5.3)`.
+    pub fn kernel(&self) -> String {
+        match self.edition {
+            Edition::Seekdb => format!("seekdb (OceanBase {})", self.ob_version),
+            Edition::Community => format!("OceanBase CE {}", self.ob_version),
+            Edition::Enterprise | Edition::Unknown => format!("OceanBase {}", self.ob_version),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Edition {

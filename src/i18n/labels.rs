@@ -69,7 +69,7 @@ labels! {
     FindingsTableHeader => "| rule | side | object | finding | what to do |", "| 规则 | 端 | 对象 | 问题 | 处理建议 |";
     WaivedTableHeader => "| rule | side | object | finding | waiver |", "| 规则 | 端 | 对象 | 问题 | 豁免 |";
     ReasonsTableHeader => "| rule | why |", "| 规则 | 原因 |";
-    EndpointsTableHeader => "| endpoint | user | OceanBase | mode | columns from |", "| 端点 | 用户 | OceanBase | 模式 | 列信息来源 |";
+    EndpointsTableHeader => "| endpoint | user | kernel | mode | columns from |", "| 端点 | 用户 | 内核 | 模式 | 列信息来源 |";
     Reachable => "reachable", "可达";
     Refused => "refused", "拒绝访问";
     NoAnswer => "no answer", "无应答";

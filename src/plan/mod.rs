@@ -23,7 +23,7 @@ pub use credentials::{is_secret_key, url_credentials};
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
     DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
-    Span, TableRef, TenantPlan, Topology,
+    Span, TableRef, TenantPlan, Topology, user_name,
 };
 pub use redact::{MARKER, Redaction};
 pub use secrets::Secrets;

@@ -105,6 +105,23 @@ impl TenantPlan {
     pub fn endpoint(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }
+
+    /// The migration user's name inside the tenant: `user` without what ODP (OBProxy) adds to
+    /// route it (`oms_a@tenant#cluster`, `cluster:tenant:oms_a`).
+    pub fn user_name(&self) -> &str {
+        user_name(&self.user)
+    }
+}
+
+/// `user` without ODP's routing: `oms_a@tenant#cluster` and `cluster:tenant:oms_a` are `oms_a`.
+pub fn user_name(user: &str) -> &str {
+    if let Some((name, _)) = user.split_once('@').filter(|(name, _)| !name.is_empty()) {
+        return name;
+    }
+    match user.splitn(3, ':').collect::<Vec<_>>()[..] {
+        [_, _, name] if !name.is_empty() => name,
+        _ => user,
+    }
 }
 
 /// Where a password comes from. The password itself is never part of a plan value.
@@ -271,5 +288,18 @@ impl Plan {
 
     pub fn is_single_project(&self) -> bool {
         self.topology == Topology::SingleProject
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_name;
+
+    #[test]
+    fn the_user_name_leaves_out_what_odp_routes_by() {
+        assert_eq!(user_name("oms_a"), "oms_a");
+        assert_eq!(user_name("oms_a@tenant_a#cluster1"), "oms_a");
+        assert_eq!(user_name("cluster1:tenant_a:oms_a"), "oms_a");
+        assert_eq!(user_name("@odd"), "@odd");
     }
 }

@@ -543,6 +543,16 @@ fn assignment_in(text: &str, range: Span, across_lines: bool, blanks: &mut Vec<S
         let Some(separator) = part[marker..].find(['=', ':']) else {
             break;
         };
+        // The word names what is assigned only when what stands between them could be part of
+        // a key (`password = `, `db.password.old: `, `"password" =`): in prose, a `=` further
+        // on belongs to something else ("its password (or password_file = \"path\")").
+        let key_like = part[marker..marker + separator]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " \t_-.'\"[]".contains(c));
+        if !unicode_only && !key_like {
+            from = marker;
+            continue;
+        }
         let after = marker + separator + 1;
         let start = after + (part[after..].len() - part[after..].trim_start().len());
         let value = value_at(text, range.start + start, range.end, across_lines);
@@ -896,6 +906,25 @@ password_file = "/run/secrets/ob_b"
             assert!(shown.contains("\"/run/secrets/ob_b\""), "{shown}");
             assert!(shown.contains("oms_a:<redacted>@10.0.0.1"), "{shown}");
             assert_eq!(shown.lines().count(), text.lines().count(), "{shown}");
+        }
+    }
+
+    /// The plan `init` writes says where a password may come from in a comment: nothing in it
+    /// is a secret, and the excerpts of `lint` show it as it is.
+    #[test]
+    fn a_comment_that_names_a_password_source_is_not_a_secret() {
+        let text = "[oms]\npassword_env = \"OMS_PASSWORD\"           # the variable holding its password (or password_file = \"path\")\n\
+                    # password_file = \"/run/secrets/oms\"\n";
+        assert_eq!(redacted(text), text);
+        // A secret assigned in a comment is still one, whatever comes first.
+        for comment in [
+            "# old password = \"hunter2\"\n",
+            "# db.password.old: hunter2\n",
+            "# \"password\" = 'hunter2'\n",
+            "# its password (or password_file = \"a path\") and password = hunter2\n",
+        ] {
+            let shown = redacted(comment);
+            assert!(!shown.contains("hunter2"), "{shown}");
         }
     }
 

@@ -87,25 +87,10 @@ pub fn script_in(report: &Report, plan: &Plan, tenant: Tenant, lang: Lang) -> Sc
             one_line(finding.message.get(lang))
         );
         for line in fresh {
-            if has_controls(line) {
-                // A statement about a name with a control character in it cannot be written
-                // as is without writing that character raw, nor escaped without naming
-                // another object: it is left for a person to write, shown escaped.
-                let shown = one_line(line);
-                let _ = writeln!(
-                    text,
-                    "{}",
-                    text!(
-                        "-- not written: a name in it holds a control character, shown escaped:\n--   {shown}",
-                        "-- 未写入：其中的名称含有控制字符，以转义形式显示：\n--   {shown}"
-                    )
-                    .get(lang)
-                );
-                withheld.push(line);
-                continue;
+            match write_statement(&mut text, line, lang) {
+                true => written.push(line),
+                false => withheld.push(line),
             }
-            let _ = writeln!(text, "{line}");
-            written.push(line);
         }
     }
     // What could not be checked may need fixing too: say so rather than "nothing to fix".
@@ -146,4 +131,26 @@ pub fn script_in(report: &Report, plan: &Plan, tenant: Tenant, lang: Lang) -> Sc
         text,
         statements: written.len(),
     }
+}
+
+/// Writes `statement` on its own line; whether it was written. A statement about a name with a
+/// control character in it cannot be written as is without writing that character raw, nor
+/// escaped without naming another object: it is left for a person to write, shown escaped in a
+/// comment.
+pub(super) fn write_statement(text: &mut String, statement: &str, lang: Lang) -> bool {
+    if has_controls(statement) {
+        let shown = one_line(statement);
+        let _ = writeln!(
+            text,
+            "{}",
+            text!(
+                "-- not written: a name in it holds a control character, shown escaped:\n--   {shown}",
+                "-- 未写入：其中的名称含有控制字符，以转义形式显示：\n--   {shown}"
+            )
+            .get(lang)
+        );
+        return false;
+    }
+    let _ = writeln!(text, "{statement}");
+    true
 }

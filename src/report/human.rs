@@ -57,6 +57,10 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
+        // Lines break at spaces and between CJK characters, never inside a code or a name.
+        .with_word_separator(super::wrap::separator())
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         .with_links(false)
         .with_context_lines(excerpt::CONTEXT_LINES)
 }
@@ -105,15 +109,19 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
     }
     for (name, endpoint) in [("a", &report.endpoints.a), ("b", &report.endpoints.b)] {
         if let Some(TenantEndpoint {
-            ob_version,
+            kernel,
             mode,
             user,
             catalog,
+            ..
         }) = endpoint
         {
             let unknown = Label::Unknown.get(lang);
-            let (ob_version, mode) = (
-                printable(ob_version.as_deref().unwrap_or(unknown)),
+            let kernel = kernel
+                .clone()
+                .unwrap_or_else(|| format!("OceanBase {unknown}"));
+            let (kernel, mode) = (
+                printable(&kernel),
                 printable(mode.as_deref().unwrap_or(unknown)),
             );
             let columns = catalog
@@ -125,11 +133,11 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
             let _ = match lang {
                 Lang::En => writeln!(
                     out,
-                    "  tenant {name}: user {user}, OceanBase {ob_version}, mode {mode}{columns}"
+                    "  tenant {name}: user {user}, {kernel}, mode {mode}{columns}"
                 ),
                 Lang::ZhCn => writeln!(
                     out,
-                    "  租户 {name}：迁移用户 {user}，OceanBase {ob_version}，模式 {mode}{columns}"
+                    "  租户 {name}：迁移用户 {user}，{kernel}，模式 {mode}{columns}"
                 ),
             };
         }
@@ -285,8 +293,9 @@ fn summary_table(report: &Report, lang: Lang, out: &mut String) {
     let _ = writeln!(out, "{table}");
 }
 
-/// The rules that did not run, by status, then by area; rules of an area with the same reason
-/// share a line. Rules blocked by one failed connection are listed once under that cause.
+/// The rules that did not run, by status. A reason shared by rules of several areas (a failed
+/// connection, an unreachable OMS) is said once, with its rules by area under it; the others
+/// are listed by area, the rules of one reason on one line.
 fn not_run(report: &Report, lang: Lang, out: &mut String) {
     for status in [Status::Inconclusive, Status::Skipped] {
         let entries = report.not_run(status);
@@ -299,10 +308,14 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             super::status_label(status).get(lang),
             if lang.is_zh() { "：" } else { ":" }
         );
-        let (blocked, own): (Vec<_>, Vec<_>) = entries
-            .iter()
-            .partition(|entry| entry.reason.starts_with("blocked by "));
-        for entry in blocked {
+        let (shared, own): (Vec<_>, Vec<_>) = entries.iter().partition(|entry| {
+            entry.reason.starts_with("blocked by ")
+                || entry
+                    .rules
+                    .iter()
+                    .any(|rule| area_of(rule) != area_of(entry.rules[0]))
+        });
+        for entry in shared {
             let _ = writeln!(out, "  {}", printable(entry.reason.get(lang)));
             for area in areas() {
                 let rules: Vec<&str> = entry
@@ -317,23 +330,11 @@ fn not_run(report: &Report, lang: Lang, out: &mut String) {
             }
         }
         for area in areas() {
-            let mut lines: Vec<(Vec<&str>, &Text)> = Vec::new();
-            for entry in &own {
-                let rules = entry
-                    .rules
-                    .iter()
-                    .copied()
-                    .filter(|rule| area_of(rule) == area);
-                match lines.iter_mut().find(|(_, reason)| *reason == entry.reason) {
-                    Some((known, _)) => known.extend(rules),
-                    None => {
-                        let rules: Vec<&str> = rules.collect();
-                        if !rules.is_empty() {
-                            lines.push((rules, entry.reason));
-                        }
-                    }
-                }
-            }
+            let lines: Vec<(&Vec<&str>, &Text)> = own
+                .iter()
+                .filter(|entry| area_of(entry.rules[0]) == area)
+                .map(|entry| (&entry.rules, entry.reason))
+                .collect();
             if lines.is_empty() {
                 continue;
             }

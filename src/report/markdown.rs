@@ -82,7 +82,7 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
                 out,
                 "| {name} | {} | {} | {} | {catalog} |",
                 cell(&e.user),
-                cell(e.ob_version.as_deref().unwrap_or(Label::Unknown.get(lang))),
+                cell(e.kernel.as_deref().unwrap_or(Label::Unknown.get(lang))),
                 cell(e.mode.as_deref().unwrap_or(Label::Unknown.get(lang)))
             );
         }

@@ -1,10 +1,12 @@
 //! The report: one value built from the evaluations, read by every renderer. Renderers only
 //! format it; the exit code is decided here, once, by `exit::decide`.
 
+pub mod catalog;
 pub mod excerpt;
 pub mod fix;
 pub mod github;
 pub mod gitlab;
+pub mod grants;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -12,6 +14,7 @@ pub mod markdown;
 pub mod pair;
 pub mod printable;
 pub mod sarif;
+pub mod wrap;
 
 use serde::Serialize;
 
@@ -63,6 +66,9 @@ pub struct Endpoints {
 #[derive(Debug, Serialize)]
 pub struct TenantEndpoint {
     pub ob_version: Option<String>,
+    /// The kernel as the reports name it (`seekdb (OceanBase 4.3.5.3)`), from the same facts.
+    #[serde(skip)]
+    pub kernel: Option<String>,
     pub mode: Option<String>,
     pub user: String,
     /// Where columns and keys were read (the inner tables or information_schema), and why the
@@ -151,19 +157,15 @@ impl AppliedWaiver {
 }
 
 impl Report {
-    /// The rules that ended in `status` with their reason, in catalog order; rules blocked by
-    /// the same failed connection share one entry, since the cause is that connection rule's
-    /// finding.
+    /// The rules that ended in `status` with their reason, in catalog order of each reason's
+    /// first rule; rules with the same reason share one entry, so a reason is said once
+    /// (an unreachable OMS, a failed connection).
     pub fn not_run(&self, status: Status) -> Vec<NotRun<'_>> {
         let mut entries: Vec<NotRun<'_>> = Vec::new();
         static NONE: Text = Text::empty();
         for outcome in self.outcomes.iter().filter(|o| o.status == status) {
             let reason = outcome.reason.as_ref().unwrap_or(&NONE);
-            let shared = reason.starts_with("blocked by ");
-            match entries
-                .iter_mut()
-                .find(|entry| shared && entry.reason == reason)
-            {
+            match entries.iter_mut().find(|entry| entry.reason == reason) {
                 Some(entry) => entry.rules.push(outcome.rule),
                 None => entries.push(NotRun {
                     rules: vec![outcome.rule],
@@ -253,6 +255,7 @@ impl Report {
                 .server
                 .observed()
                 .map(|server| server.ob_version.clone()),
+            kernel: tenant.server.observed().map(|server| server.kernel()),
             mode: tenant
                 .mode
                 .observed()

@@ -304,8 +304,8 @@ impl<'a> TenantCtx<'_, 'a> {
     }
 
     /// `'user'@'host'` for a GRANT: the session's `current_user()` when the server facts were
-    /// collected, else the plan's user at any host. The session's identity is part of the
-    /// login, not a fact a rule must declare.
+    /// collected, else the plan's user (without ODP's routing) at any host. The session's
+    /// identity is part of the login, not a fact a rule must declare.
     pub fn account(&self) -> String {
         let current = self
             .cx
@@ -315,7 +315,7 @@ impl<'a> TenantCtx<'_, 'a> {
             .unwrap_or_default();
         let (user, host) = match current.rsplit_once('@') {
             Some((user, host)) if !user.is_empty() => (user, host),
-            _ => (self.user(), "%"),
+            _ => (self.cx.plan.tenant(self.tenant).user_name(), "%"),
         };
         format!(
             "{}@{}",

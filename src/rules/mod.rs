@@ -15,7 +15,7 @@ pub mod scope;
 pub mod versions;
 
 mod conn;
-mod grants;
+pub mod grants;
 mod link;
 mod oms;
 pub mod plan;

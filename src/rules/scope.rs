@@ -169,12 +169,13 @@ pub fn grant_statement(
     missing: &[Privilege],
     object: &Object<'_>,
 ) -> String {
-    format!(
-        "GRANT {} ON {} TO {};",
-        join(missing),
-        object.grant_target(),
-        tenant.account()
-    )
+    grant_to(&tenant.account(), missing, &object.grant_target())
+}
+
+/// The GRANT that gives `privileges` on `target` (`*.*`, `` `app`.* ``) to `account`
+/// (`'user'@'host'`, quoted).
+pub fn grant_to(account: &str, privileges: &[Privilege], target: &str) -> String {
+    format!("GRANT {} ON {target} TO {account};", join(privileges))
 }
 
 /// The tables of `tenant` that a link of `plan` covers, as `(database, name, table)`.

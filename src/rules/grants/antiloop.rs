@@ -1,6 +1,7 @@
-use crate::facts::{Privilege, Tenant};
-use crate::rules::scope::{Object, grant_statement, lacks_message};
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use super::{On, Requirement};
+use crate::facts::{Grants, Privilege, Tenant};
+use crate::rules::scope::{Object, grant_to, lacks_message};
+use crate::rules::{Check, Ctx, Finding, Input, Missing, Need, Severity, TenantCtx, declare_rule};
 use crate::text;
 
 /// The database OMS keeps its anti-loop transaction table (`drc_txn`) in for OB ↔ OB.
@@ -26,8 +27,8 @@ declare_rule! {
     /// and the privileges; without them the links fail, or changes bounce between the tenants.
     ///
     /// ## How to fix
-    /// Run the finding's fix lines as an administrator: `CREATE DATABASE IF NOT EXISTS `test``
-    /// and `GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO 'user'@'%'`.
+    /// Run the finding's fix lines as an administrator: `` CREATE DATABASE IF NOT EXISTS `test` ``
+    /// and `` GRANT CREATE, SELECT, INSERT, UPDATE, DELETE ON `test`.* TO 'user'@'%' ``.
     pub static RULE = Rule {
         id: "grants.antiloop",
         severity: Severity::Error,
@@ -38,67 +39,96 @@ declare_rule! {
     };
 }
 
+/// The database `test`, with what OMS needs to keep its anti-loop table there.
+pub fn required() -> Vec<Requirement<'static>> {
+    vec![Requirement {
+        rule: &RULE,
+        on: On::Object(Object::Database(TXN_DATABASE)),
+        privileges: TXN_PRIVILEGES.to_vec(),
+        why: text!(
+            "OMS's writer keeps its anti-loop table drc_txn in database test of each target tenant",
+            "OMS 的写入组件把防回环表 drc_txn 放在每个目标租户的 test 库中"
+        ),
+        links: vec![],
+        creates_database: true,
+        from_version: None,
+    }]
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
-    let object = Object::Database(TXN_DATABASE);
-    let create = format!(
-        "CREATE DATABASE IF NOT EXISTS {};",
-        crate::rules::quote_identifier(TXN_DATABASE)
-    );
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
         let grants = on.grants()?;
-        let missing = object.missing(grants, TXN_PRIVILEGES);
-        let visible = on
-            .databases()?
-            .keys()
-            .any(|name| name.eq_ignore_ascii_case(TXN_DATABASE));
-        if !visible {
-            // information_schema shows a database only to users with a privilege on it.
-            let why = if missing.len() == TXN_PRIVILEGES.len() {
-                text!(
-                    "is not visible to the migration user: it does not exist, or the user holds no privilege on it",
-                    "对迁移用户不可见：它不存在，或该用户在其上没有任何权限"
-                )
-            } else {
-                text!("does not exist", "不存在")
+        for requirement in required() {
+            let On::Object(object) = &requirement.on else {
+                continue;
             };
-            let mut fix = vec![create.clone()];
-            if !missing.is_empty() {
-                fix.push(grant_statement(&on, &missing, &object));
+            if let Some(finding) = judge(tenant, &on, grants, &requirement, object)? {
+                findings.push(finding);
             }
-            findings.push(
-                Finding::new(
-                    tenant,
-                    Some(TXN_DATABASE.into()),
-                    text!(
-                        "database {TXN_DATABASE} on tenant {tenant} {why}",
-                        "租户 {tenant} 上的数据库 {TXN_DATABASE} {why}";
-                        why = why
-                    ),
-                )
-                .help(text!(
-                    "OMS keeps its anti-loop transaction table drc_txn in database test of each target tenant",
-                    "OMS 把防回环事务表 drc_txn 放在每个目标租户的 test 库中"
-                ))
-                    .fix(fix),
-            );
-        } else if !missing.is_empty() {
-            findings.push(
-                Finding::new(
-                    tenant,
-                    Some(TXN_DATABASE.into()),
-                    lacks_message(&on, grants, &missing, &object),
-                )
-                .help(text!(
-                    "OMS's writer creates and updates the anti-loop table drc_txn in database test",
-                    "OMS 的写入组件会在 test 库中创建并更新防回环表 drc_txn"
-                ))
-                .fix(vec![grant_statement(&on, &missing, &object)]),
-            );
         }
     }
     Ok(findings)
+}
+
+/// The finding about `requirement` on one tenant, if it is not met: the database not visible
+/// (it does not exist, or the user holds nothing on it), or privileges missing on it.
+fn judge(
+    tenant: Tenant,
+    on: &TenantCtx<'_, '_>,
+    grants: &Grants,
+    requirement: &Requirement<'_>,
+    object: &Object<'_>,
+) -> Result<Option<Finding>, Missing> {
+    let account = on.account();
+    let missing = object.missing(grants, &requirement.privileges);
+    let visible = on
+        .databases()?
+        .keys()
+        .any(|name| name.eq_ignore_ascii_case(TXN_DATABASE));
+    if !visible {
+        // information_schema shows a database only to users with a privilege on it.
+        let why = if missing.len() == requirement.privileges.len() {
+            text!(
+                "is not visible to the migration user: it does not exist, or the user holds no privilege on it",
+                "对迁移用户不可见：它不存在，或该用户在其上没有任何权限"
+            )
+        } else {
+            text!("does not exist", "不存在")
+        };
+        return Ok(Some(
+            Finding::new(
+                tenant,
+                Some(TXN_DATABASE.into()),
+                text!(
+                    "database {TXN_DATABASE} on tenant {tenant} {why}",
+                    "租户 {tenant} 上的数据库 {TXN_DATABASE} {why}";
+                    why = why
+                ),
+            )
+            .help(text!(
+                "OMS keeps its anti-loop transaction table drc_txn in database test of each target tenant",
+                "OMS 把防回环事务表 drc_txn 放在每个目标租户的 test 库中"
+            ))
+            .fix(requirement.statements_for(&account, &missing)),
+        ));
+    }
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        Finding::new(
+            tenant,
+            Some(TXN_DATABASE.into()),
+            lacks_message(on, grants, &missing, object),
+        )
+        .help(text!(
+            "OMS's writer creates and updates the anti-loop table drc_txn in database test",
+            "OMS 的写入组件会在 test 库中创建并更新防回环表 drc_txn"
+        ))
+        .fix(vec![grant_to(&account, &missing, &object.grant_target())]),
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,8 @@
-use crate::facts::Tenant;
-use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
+use crate::facts::{Privilege, Tenant};
+use crate::rules::scope::grant_to;
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, Severity, declare_rule, quote_identifier, quote_string,
+};
 use crate::text;
 
 declare_rule! {
@@ -29,6 +32,18 @@ declare_rule! {
         summary: "a sys-tenant log-reading (DRC) user is declared for each cluster and can log in",
         check: check,
     };
+}
+
+/// What OMS documents for the DRC user, a user of the cluster's sys tenant (not of the tenant
+/// the migration user belongs to): SELECT on `oceanbase`.* there. `user` as the plan declares
+/// it (`drc_user@sys`).
+pub fn sys_tenant_grant(user: &str) -> String {
+    let name = crate::plan::user_name(user);
+    grant_to(
+        &format!("{}@{}", quote_string(name), quote_string("%")),
+        &[Privilege::Select],
+        &format!("{}.*", quote_identifier("oceanbase")),
+    )
 }
 
 fn check(cx: &Ctx<'_>) -> Check {

@@ -1,4 +1,5 @@
-use crate::facts::{Privilege, Tenant};
+use super::{On, Requirement};
+use crate::facts::{Privilege, Tenant, grants::join};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule};
 use crate::text;
 
@@ -23,29 +24,50 @@ declare_rule! {
     };
 }
 
+/// SELECT on the whole tenant.
+pub fn required() -> Vec<Requirement<'static>> {
+    vec![Requirement {
+        rule: &RULE,
+        on: On::Tenant,
+        privileges: vec![Privilege::Select],
+        why: text!(
+            "OMS requires SELECT on the whole target tenant (each tenant is one link's target)",
+            "OMS 要求对整个目标租户拥有 SELECT 权限（每个租户都是一条链路的目标端）"
+        ),
+        links: vec![],
+        creates_database: false,
+        from_version: None,
+    }]
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
-        if on.grants()?.holds_globally(&Privilege::Select) {
-            continue;
+        let grants = on.grants()?;
+        for requirement in required() {
+            let missing = requirement.on.missing(grants, &requirement.privileges);
+            if missing.is_empty() {
+                continue;
+            }
+            findings.push(
+                Finding::new(
+                    tenant,
+                    Some(on.user().to_string()),
+                    text!(
+                        "{} lacks {} ON *.*",
+                        "{} 缺少 {} ON *.* 权限",
+                        on.user(),
+                        join(&missing)
+                    ),
+                )
+                .help(text!(
+                    "OMS requires SELECT on the whole target tenant",
+                    "OMS 要求对整个目标租户拥有 SELECT 权限"
+                ))
+                .fix(requirement.statements_for(&on.account(), &missing)),
+            );
         }
-        findings.push(
-            Finding::new(
-                tenant,
-                Some(on.user().to_string()),
-                text!(
-                    "{} lacks SELECT ON *.*",
-                    "{} 缺少 SELECT ON *.* 权限",
-                    on.user()
-                ),
-            )
-            .help(text!(
-                "OMS requires SELECT on the whole target tenant",
-                "OMS 要求对整个目标租户拥有 SELECT 权限"
-            ))
-            .fix(vec![format!("GRANT SELECT ON *.* TO {};", on.account())]),
-        );
     }
     Ok(findings)
 }

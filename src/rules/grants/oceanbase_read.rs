@@ -1,3 +1,4 @@
+use super::{On, Requirement};
 use crate::facts::{Privilege, Tenant};
 use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::versions::compare;
@@ -15,7 +16,7 @@ declare_rule! {
     /// tenants are a source in active-active. Without this grant the precheck fails.
     ///
     /// ## How to fix
-    /// `GRANT SELECT ON `oceanbase`.* TO 'user'@'%';` as an administrator of the tenant (the
+    /// `` GRANT SELECT ON `oceanbase`.* TO 'user'@'%'; `` as an administrator of the tenant (the
     /// finding's fix line).
     pub static RULE = Rule {
         id: "grants.oceanbase-read",
@@ -27,11 +28,33 @@ declare_rule! {
     };
 }
 
+/// SELECT on `oceanbase`.*, on OceanBase 4.0 and later.
+pub fn required() -> Vec<Requirement<'static>> {
+    vec![Requirement {
+        rule: &RULE,
+        on: On::Object(Object::Database("oceanbase")),
+        privileges: vec![Privilege::Select],
+        why: text!(
+            "OMS reads the tenant's internal views (both tenants are a source)",
+            "OMS 读取租户的内部视图（两个租户都是源端）"
+        ),
+        links: vec![],
+        creates_database: false,
+        from_version: Some("4.0.0"),
+    }]
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
     let mut applies = Vec::new();
     for tenant in Tenant::BOTH {
-        if compare(&cx.tenant(tenant).server()?.ob_version, "4.0.0").is_ge() {
-            applies.push(tenant);
+        let version = &cx.tenant(tenant).server()?.ob_version;
+        for requirement in required() {
+            if requirement
+                .from_version
+                .is_none_or(|from| compare(version, from).is_ge())
+            {
+                applies.push((tenant, requirement));
+            }
         }
     }
     if applies.is_empty() {
@@ -40,26 +63,28 @@ fn check(cx: &Ctx<'_>) -> Check {
             "两个租户运行的都是 4.0 之前的 OceanBase"
         )));
     }
-    let object = Object::Database("oceanbase");
     let mut findings = Vec::new();
-    for tenant in applies {
+    for (tenant, requirement) in applies {
         let on = cx.tenant(tenant);
         let grants = on.grants()?;
-        let missing = object.missing(grants, &[Privilege::Select]);
+        let On::Object(object) = &requirement.on else {
+            continue;
+        };
+        let missing = object.missing(grants, &requirement.privileges);
         if missing.is_empty() {
             continue;
         }
         findings.push(
             Finding::new(
                 tenant,
-                Some("oceanbase".into()),
-                lacks_message(&on, grants, &missing, &object),
+                Some(object.name()),
+                lacks_message(&on, grants, &missing, object),
             )
             .help(text!(
                 "OMS reads the tenant's internal views with the migration user",
                 "OMS 用迁移用户读取租户的内部视图"
             ))
-            .fix(vec![grant_statement(&on, &missing, &object)]),
+            .fix(vec![grant_statement(&on, &missing, object)]),
         );
     }
     Ok(findings)

@@ -1,7 +1,9 @@
 use std::collections::BTreeSet;
 
+use super::{On, Requirement};
 use crate::facts::{Privilege, Tenant};
-use crate::rules::scope::{Lack, grant_statement, lacks, lacks_message};
+use crate::plan::Plan;
+use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, declare_rule, link_name};
 use crate::text;
 
@@ -18,7 +20,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Run the GRANT in the finding's fix as an administrator of that tenant, e.g.
-    /// `GRANT SELECT ON `app`.* TO 'oms_a'@'%';`
+    /// `` GRANT SELECT ON `app`.* TO 'oms_a'@'%'; ``
     pub static RULE = Rule {
         id: "grants.source-read",
         severity: Severity::Error,
@@ -29,33 +31,62 @@ declare_rule! {
     };
 }
 
+/// SELECT on every object of the scope of the links that read from `tenant`.
+pub fn required(plan: &Plan, tenant: Tenant) -> Vec<Requirement<'_>> {
+    let mut seen = BTreeSet::new();
+    let mut required = Vec::new();
+    for link in plan
+        .links()
+        .into_iter()
+        .filter(|link| link.source == tenant)
+    {
+        for object in Object::scope(link) {
+            if !seen.insert(object.name()) {
+                continue;
+            }
+            required.push(Requirement {
+                rule: &RULE,
+                on: On::Object(object),
+                privileges: vec![Privilege::Select],
+                why: text!(
+                    "OMS reads the {link} link's source here (schema, rows, changes)",
+                    "OMS 在此读取{link}链路的源端（结构、数据、变更）";
+                    link = link_name(link.name)
+                ),
+                links: vec![link.name],
+                creates_database: false,
+                from_version: None,
+            });
+        }
+    }
+    required
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
         let grants = on.grants()?;
-        let mut seen = BTreeSet::new();
-        for lack in lacks(grants, cx.links_from(tenant), |_| vec![Privilege::Select]) {
-            let Lack {
-                link,
-                object,
-                missing,
-            } = lack;
-            if !seen.insert(object.name()) {
+        for requirement in required(cx.plan, tenant) {
+            let On::Object(object) = &requirement.on else {
+                continue;
+            };
+            let missing = object.missing(grants, &requirement.privileges);
+            if missing.is_empty() {
                 continue;
             }
             findings.push(
                 Finding::new(
                     tenant,
                     Some(object.name()),
-                    lacks_message(&on, grants, &missing, &object),
+                    lacks_message(&on, grants, &missing, object),
                 )
                 .help(text!(
                     "grant SELECT so OMS can read the {link} link's source",
                     "授予 SELECT 权限，让 OMS 能读取{link}链路的源端";
-                    link = link_name(link.name)
+                    link = link_name(requirement.links[0])
                 ))
-                .fix(vec![grant_statement(&on, &missing, &object)]),
+                .fix(vec![grant_statement(&on, &missing, object)]),
             );
         }
     }

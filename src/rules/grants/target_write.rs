@@ -1,8 +1,9 @@
 use std::collections::BTreeMap;
 
+use super::{On, Requirement};
 use crate::facts::{Privilege, Tenant};
-use crate::plan::LinkPlan;
-use crate::rules::scope::{Object, grant_statement, lacks, lacks_message};
+use crate::plan::Plan;
+use crate::rules::scope::{Object, grant_statement, lacks_message};
 use crate::rules::{Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule, link_name};
 use crate::text;
 
@@ -33,7 +34,7 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Run the GRANT in the finding's fix as an administrator of that tenant; it lists exactly
-    /// the missing privileges, e.g. `GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%';`
+    /// the missing privileges, e.g. `` GRANT INSERT, UPDATE, DELETE ON `app`.* TO 'oms_b'@'%'; ``
     pub static RULE = Rule {
         id: "grants.target-write",
         severity: Severity::Error,
@@ -44,46 +45,95 @@ declare_rule! {
     };
 }
 
+/// On every object of the scope of the links that write to `tenant`, what OMS needs to write
+/// it, and DROP where a link syncs DDL. Both links may target the same tenant when the plan is
+/// not mirrored: each object is required once, with everything its links need.
+pub fn required(plan: &Plan, tenant: Tenant) -> Vec<Requirement<'_>> {
+    let mut by_object: BTreeMap<String, Requirement<'_>> = BTreeMap::new();
+    for link in plan
+        .links()
+        .into_iter()
+        .filter(|link| link.target == tenant)
+    {
+        let mut privileges = TARGET_PRIVILEGES.to_vec();
+        if link.ddl_sync.enabled() {
+            privileges.push(Privilege::Drop);
+        }
+        for object in Object::scope(link) {
+            let requirement = by_object
+                .entry(object.name())
+                .or_insert_with(|| Requirement {
+                    rule: &RULE,
+                    on: On::Object(object),
+                    privileges: Vec::new(),
+                    why: Text::same(""),
+                    links: Vec::new(),
+                    creates_database: false,
+                    from_version: None,
+                });
+            for privilege in &privileges {
+                if !requirement.privileges.contains(privilege) {
+                    requirement.privileges.push(privilege.clone());
+                }
+            }
+            requirement.links.push(link.name);
+        }
+    }
+    by_object
+        .into_values()
+        .map(|mut requirement| {
+            let links = links_named(&requirement.links);
+            requirement.why = match requirement.privileges.contains(&Privilege::Drop) {
+                true => text!(
+                    "OMS creates, writes and alters the {links} link's target here; DROP for the DDL it syncs",
+                    "OMS 在此创建、写入并修改{links}链路的目标端；同步的 DDL 需要 DROP";
+                    links = links
+                ),
+                false => text!(
+                    "OMS creates, writes and alters the {links} link's target here",
+                    "OMS 在此创建、写入并修改{links}链路的目标端";
+                    links = links
+                ),
+            };
+            requirement
+        })
+        .collect()
+}
+
+/// `forward and reverse`, `正向和反向`.
+fn links_named(links: &[&str]) -> Text {
+    Text::join(
+        &links.iter().map(|link| link_name(link)).collect::<Vec<_>>(),
+        " and ",
+        "和",
+    )
+}
+
 fn check(cx: &Ctx<'_>) -> Check {
     let mut findings = Vec::new();
     for tenant in Tenant::BOTH {
         let on = cx.tenant(tenant);
         let grants = on.grants()?;
-        // Both links may target the same tenant when the plan is not mirrored; merge them so
-        // each object gets one finding with everything it lacks.
-        let mut missing_by_object: BTreeMap<String, (Object<'_>, Vec<Privilege>, Vec<&str>)> =
-            BTreeMap::new();
-        let required = |link: &LinkPlan| {
-            let mut required = TARGET_PRIVILEGES.to_vec();
-            if link.ddl_sync.enabled() {
-                required.push(Privilege::Drop);
+        for requirement in required(cx.plan, tenant) {
+            let On::Object(object) = &requirement.on else {
+                continue;
+            };
+            let missing = object.missing(grants, &requirement.privileges);
+            if missing.is_empty() {
+                continue;
             }
-            required
-        };
-        for lack in lacks(grants, cx.links_into(tenant), required) {
-            let entry = missing_by_object
-                .entry(lack.object.name())
-                .or_insert_with(|| (lack.object, Vec::new(), Vec::new()));
-            for privilege in lack.missing {
-                if !entry.1.contains(&privilege) {
-                    entry.1.push(privilege);
-                }
-            }
-            entry.2.push(lack.link.name);
-        }
-        for (name, (object, missing, links)) in missing_by_object {
             findings.push(
                 Finding::new(
                     tenant,
-                    Some(name),
-                    lacks_message(&on, grants, &missing, &object),
+                    Some(object.name()),
+                    lacks_message(&on, grants, &missing, object),
                 )
                 .help(text!(
                     "grant the privileges OMS needs to write the {links} link's target",
                     "授予 OMS 写入{links}链路目标端所需的权限";
-                    links = Text::join(&links.iter().map(|link| link_name(link)).collect::<Vec<_>>(), " and ", "和")
+                    links = links_named(&requirement.links)
                 ))
-                .fix(vec![grant_statement(&on, &missing, &object)]),
+                .fix(vec![grant_statement(&on, &missing, object)]),
             );
         }
     }

@@ -10,7 +10,7 @@ const FORBIDDEN: &[char] = &['.', '|', '"', '\'', '`', '(', ')', '=', ';', '/', 
 declare_rule! {
     /// ## What it checks
     /// The names of in-scope databases, tables and columns on both tenants are ASCII, without
-    /// whitespace and without any of `. | " ' ` ( ) = ; / & \`.
+    /// whitespace and without any of `` . | " ' ` ( ) = ; / & \ ``.
     ///
     /// ## Why it matters
     /// OMS documents these characters as unsupported in object names for OceanBase

@@ -15,8 +15,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// Create the database on the target with the source's character set and collation (the
-    /// finding's fix line), e.g. `CREATE DATABASE `app` DEFAULT CHARACTER SET utf8mb4 COLLATE
-    /// utf8mb4_general_ci;`.
+    /// finding's fix line), e.g. `` CREATE DATABASE `app` DEFAULT CHARACTER SET utf8mb4 COLLATE
+    /// utf8mb4_general_ci; ``.
     pub static RULE = Rule {
         id: "schema.target-databases",
         severity: Severity::Error,

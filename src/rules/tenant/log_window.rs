@@ -60,7 +60,7 @@ declare_rule! {
         severity: Severity::Warning,
         input: Input::Tenants,
         needs: &[Need::Archive],
-        optional: &[Need::LogStreams, Need::OmsForward, Need::OmsReverse],
+        optional: &[Need::LogStreams, Need::OmsForward, Need::OmsReverse, Need::Server],
         summary: "log archive is on, or the online logs cover what the links need; each running link's checkpoint is still in its source's logs",
         check: check,
     };
@@ -158,10 +158,17 @@ fn check(cx: &Ctx<'_>) -> Check {
         ))));
     }
     if without_archive.len() == Tenant::BOTH.len() && findings.is_empty() && !compared {
-        return Err(NotEvaluated::Skipped(text!(
-            "neither kernel has a log archive (seekdb has no DBA_OB_ARCHIVELOG): nothing to turn on",
-            "两个内核都没有日志归档（seekdb 没有 DBA_OB_ARCHIVELOG）：无需开启"
-        )));
+        return Err(NotEvaluated::Skipped(match super::kernels(cx) {
+            Some(kernels) => text!(
+                "neither kernel has a log archive (no DBA_OB_ARCHIVELOG on {kernels}): nothing to turn on",
+                "两个内核都没有日志归档（{kernels} 上没有 DBA_OB_ARCHIVELOG）：无需开启";
+                kernels = kernels
+            ),
+            None => text!(
+                "neither kernel has a log archive (no DBA_OB_ARCHIVELOG): nothing to turn on",
+                "两个内核都没有日志归档（没有 DBA_OB_ARCHIVELOG）：无需开启"
+            ),
+        }));
     }
     Ok(findings)
 }

@@ -23,6 +23,18 @@ pub fn variables<'a>(cx: &Ctx<'a>) -> Result<(&'a Variables, &'a Variables), Mis
     ))
 }
 
+/// The kernels of both tenants as the reports name them (`seekdb (OceanBase 4.3.5.3)`, or
+/// `X and Y` when they differ), for a rule that declares `Need::Server` optional; `None` when a
+/// tenant's server was not read.
+pub fn kernels(cx: &Ctx<'_>) -> Option<crate::i18n::Text> {
+    let a = cx.tenant(Tenant::A).server().ok()?.kernel();
+    let b = cx.tenant(Tenant::B).server().ok()?.kernel();
+    Some(match a == b {
+        true => crate::i18n::Text::same(a),
+        false => text!("{a} and {b}", "{a} 和 {b}"),
+    })
+}
+
 /// Reads one variable out of a tenant's variables.
 pub type Get = fn(&Variables) -> &Option<String>;
 

@@ -24,6 +24,7 @@ declare_rule! {
         severity: Severity::Error,
         input: Input::Tenants,
         needs: &[Need::TenantRole],
+        optional: &[Need::Server],
         waivable: false,
         summary: "each tenant is a primary, normal, unlocked tenant",
         check: check,
@@ -72,10 +73,17 @@ fn check(cx: &Ctx<'_>) -> Check {
         }
     }
     if without_tenants == Tenant::BOTH.len() {
-        return Err(NotEvaluated::Skipped(text!(
-            "neither kernel has tenants (seekdb has no DBA_OB_TENANTS), hence no standby",
-            "两个内核都没有租户（seekdb 没有 DBA_OB_TENANTS），因此也不存在备租户"
-        )));
+        return Err(NotEvaluated::Skipped(match super::kernels(cx) {
+            Some(kernels) => text!(
+                "neither kernel has tenants (no DBA_OB_TENANTS on {kernels}), hence no standby",
+                "两个内核都没有租户（{kernels} 上没有 DBA_OB_TENANTS），因此也不存在备租户";
+                kernels = kernels
+            ),
+            None => text!(
+                "neither kernel has tenants (no DBA_OB_TENANTS), hence no standby",
+                "两个内核都没有租户（没有 DBA_OB_TENANTS），因此也不存在备租户"
+            ),
+        }));
     }
     Ok(findings)
 }
