@@ -300,6 +300,29 @@ mod tests {
     }
 
     #[test]
+    fn capture_and_apply_lag_and_the_time_left_per_direction() {
+        let facts = with_single_project(|_| {});
+        let state = state(&single_project_plan(), Some(&facts)).unwrap();
+        let lines = lines(&state, Lang::En);
+        // The forward store is 1 s behind A; the writer applied up to 2 s ago, the store pulled
+        // up to 1 s ago. The sources archive their logs: only the stores' window limits.
+        assert!(
+            lines[0].contains(
+                "; store behind source 1 s, writer behind store 1 s; time left if it stood still: store window 23 h 59 min, source logs archived"
+            ),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].contains("writer behind store 2 s"), "{}", lines[1]);
+        let zh = super::lines(&state, Lang::ZhCn);
+        assert!(zh[0].contains("Store 落后源端 1 s"), "{}", zh[0]);
+        let json = serde_json::to_value(&state.directions[0]).unwrap();
+        assert_eq!(json["capture_lag"], 1);
+        assert_eq!(json["log_left"], "archived");
+        assert_eq!(json["store_left"], 86_398);
+    }
+
+    #[test]
     fn a_checkpoint_after_the_reading_time_is_no_lag_of_zero() {
         let facts = with_single_project(|project| {
             if let crate::facts::Fact::Observed(progress) = &mut project.progress {
