@@ -36,6 +36,7 @@ user = ""                               # an OMS console user (HTTP Basic)
 password_env = "OMS_PASSWORD"           # the variable holding its password (or password_file = "path")
 # version = "4.2.5"                     # the OMS version, for the supported-version matrix
 # max_lag = "5m"                        # running stage: the lag above which oms.lag is an error
+# min_window = "1h"                     # running stage: the time left in a window below which oms.window-left warns
 
 [tenants.a]
 host = ""                               # the tenant's address (an OBServer or ODP), e.g. "10.0.0.1"

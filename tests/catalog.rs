@@ -228,6 +228,7 @@ fn withhold(need: Need, facts: &mut Facts) {
             Need::TenantRole => tenant.tenant_role = Fact::unavailable(withheld()),
             Need::Rows => tenant.rows = Fact::unavailable(withheld()),
             Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(withheld())),
+            Need::Sessions => tenant.sessions = Fact::unavailable(withheld()),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {}
         }
     }

@@ -404,6 +404,55 @@ fn ddl_sync_without_a_ddl_side_is_a_ddl_single_error() {
     assert_eq!(run.code, 1);
 }
 
+/// A session of B's migration user held open from 127.0.0.2 while OMS lists every component
+/// of the project on 127.0.0.1 (the check's own sessions, from 127.0.0.1, are left out by their
+/// ids): oms.zombie-writer is an error on b naming the host. Once the session ends, the same
+/// pair is clean again.
+#[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
+fn a_migration_user_session_from_a_host_oms_does_not_list_is_a_zombie_writer() {
+    let Some(served) = check("oms_zombie", Behaviour::Fixtures("single-project"))
+        .edit_plan(common::single_project)
+        .set_up()
+    else {
+        return;
+    };
+    let pair = live_pair().expect("kernels");
+    let scenario = &served.scenario;
+    let held = common::held_session::hold_session_from(
+        "127.0.0.2".parse().unwrap(),
+        &pair.b,
+        &scenario.user,
+        &scenario.password,
+    );
+    let (report, code) = scenario.check(&served.plan, &[]);
+    drop(held);
+    assert_eq!(report["stage"], "running");
+    assert_eq!(
+        findings(&report),
+        vec![finding("oms.zombie-writer", "b", &scenario.user)],
+        "{:#}",
+        report["outcomes"]
+    );
+    let message = finding_of(&report, "oms.zombie-writer")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains(&format!(
+            "1 session(s) of migration user {} on tenant b come from host 127.0.0.2",
+            scenario.user
+        )) && message.contains("it lists 127.0.0.1"),
+        "{message}"
+    );
+    assert!(!report.to_string().contains(&scenario.password));
+    assert_eq!(code, 1);
+    let (report, code) = scenario.check(&served.plan, &[]);
+    assert_eq!((findings(&report), code), (vec![], 0));
+    assert_eq!(status(&report, "oms.zombie-writer"), "pass");
+    assert_eq!(status(&report, "oms.alarms"), "pass");
+    assert_eq!(status(&report, "oms.window-left"), "pass");
+}
+
 /// Both projects exist and run: auto picks the running stage, and a healthy pair is clean.
 #[test]
 #[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]

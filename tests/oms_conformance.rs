@@ -15,7 +15,7 @@ use oms_preflight::collect::oms::api::{
 };
 use oms_preflight::facts::Tenant;
 use oms_preflight::facts::oms::{
-    Components, DataSource, Progress, Project, Selection, Step, StepKind, VerifiedTable,
+    Components, DataSource, Progress, Project, Selection, Step, StepKind, VerifiedTable, WorkerKind,
 };
 use oms_preflight::plan::date::parse_date_time;
 
@@ -37,6 +37,7 @@ enum Decoded {
     Progress {
         progress: Progress,
         schema: Option<u8>,
+        alarm_level: Option<String>,
     },
     Components(Components),
     Verified {
@@ -115,6 +116,7 @@ fn decode(
             Decoded::Progress {
                 progress: data.progress(),
                 schema: data.struct_transfer_progress,
+                alarm_level: data.alarm_level.clone(),
             }
         }
         "DescribeProjectComponents" => {
@@ -282,6 +284,7 @@ fn every_documented_example_decodes_to_the_facts_it_shows() {
                     reverse_checkpoint: Some(1_689_248_075),
                 },
                 schema: Some(100),
+                alarm_level: Some("MEDIUM".into()),
             }),
             "DescribeProjectComponents" => {
                 let Decoded::Components(components) = &decoded else {
@@ -315,6 +318,36 @@ fn every_documented_example_decodes_to_the_facts_it_shows() {
                     assert_eq!(store.end, Some(1_690_880_958));
                 }
                 assert!(components.reverse_stores.is_empty());
+                // Every component names its host (`ip`); the store and the Incr-Sync their
+                // delays, the Incr-Sync its checkpoint as a UTC date-time.
+                let workers = components.workers.observed().expect("workers");
+                let kinds: Vec<WorkerKind> = workers.iter().map(|worker| worker.kind).collect();
+                let expected: &[WorkerKind] = if english {
+                    &[WorkerKind::Store, WorkerKind::FullImport]
+                } else {
+                    &[
+                        WorkerKind::Store,
+                        WorkerKind::IncrSync,
+                        WorkerKind::FullImport,
+                        WorkerKind::FullVerify,
+                    ]
+                };
+                assert_eq!(kinds, expected, "{}", example.origin);
+                assert!(
+                    workers
+                        .iter()
+                        .all(|worker| worker.host.as_deref() == Some("xxx.xxx.xxx.1")),
+                    "{}",
+                    example.origin
+                );
+                assert_eq!(workers[0].delay, Some(if english { 1 } else { 0 }));
+                if !english {
+                    assert_eq!(workers[1].delay, Some(2));
+                    assert_eq!(
+                        workers[1].checkpoint,
+                        parse_date_time("2023-08-01T09:09:37")
+                    );
+                }
             }
             "ListProjectFullVerifyResult" => expect(Decoded::Verified {
                 tables: vec![VerifiedTable {
@@ -397,6 +430,10 @@ fn assert_documented_project(project: &Project, origin: &str) {
         .collect();
     assert_eq!(tables, [("TEST_M***", "TEST_MA***")], "{origin}");
     assert_eq!(project.filters.observed().map(Vec::len), Some(0));
+    assert_eq!(
+        project.alarm_level.observed().map(String::as_str),
+        Some("MEDIUM")
+    );
 }
 
 /// `{{...}}` of the stand-in bodies, as a test fills them in.

@@ -9,6 +9,7 @@ pub mod grants;
 pub mod logs;
 pub mod oms;
 pub mod partitions_and_foreign_keys;
+pub mod sessions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +21,7 @@ use crate::text;
 pub use grants::{GrantLevel, Grants, Privilege, PrivilegeGrant};
 pub use logs::{ArchiveDest, LogStream, TenantRole};
 pub use partitions_and_foreign_keys::{ForeignKey, Partition, Partitioning};
+pub use sessions::Sessions;
 
 /// A piece of collected information, or the reason it could not be collected. The reason is
 /// said in both languages, and a bundle keeps both ([`bilingual`]).
@@ -257,6 +259,9 @@ pub struct TenantFacts {
     /// (seekdb has no `DBA_OB_TENANTS`), hence no standby.
     #[serde(default = "not_in_bundle")]
     pub tenant_role: Fact<Option<TenantRole>>,
+    /// The migration user's other sessions on the tenant, by the address they come from.
+    #[serde(default = "not_in_bundle")]
+    pub sessions: Fact<Sessions>,
 }
 
 /// Where a tenant's metadata of one kind (columns and keys, triggers) was read.
@@ -333,6 +338,7 @@ impl TenantFacts {
             log_streams: Fact::unavailable(reason.clone()),
             archive: Fact::unavailable(reason.clone()),
             tenant_role: Fact::unavailable(reason.clone()),
+            sessions: Fact::unavailable(reason.clone()),
         }
     }
 

@@ -22,8 +22,8 @@ pub use certificates::Certificates;
 pub use credentials::{is_secret_key, url_credentials};
 pub use errors::{PlanErrors, PlanProblem, did_you_mean};
 pub use model::{
-    DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, Secret, SecretSource,
-    Span, TableRef, TenantPlan, Topology, user_name,
+    DEFAULT_MAX_LAG, DEFAULT_MIN_WINDOW, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan,
+    Secret, SecretSource, Span, TableRef, TenantPlan, Topology, user_name,
 };
 pub use redact::{MARKER, Redaction};
 pub use secrets::Secrets;

@@ -49,12 +49,18 @@ pub struct OmsPlan {
     pub ca_span: Option<Span>,
     /// The lag above which `oms.lag` is an error (`max_lag`, default 5 minutes).
     pub max_lag: std::time::Duration,
+    /// The time left in a store or log window below which `oms.window-left` warns
+    /// (`min_window`, default 1 hour).
+    pub min_window: std::time::Duration,
     #[serde(skip)]
     pub span: Span,
 }
 
 /// The default `[oms] max_lag`.
 pub const DEFAULT_MAX_LAG: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The default `[oms] min_window`.
+pub const DEFAULT_MIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Where a single-project pair executes DDL (源端执行 / 目标端执行): DDL runs there only and is
 /// synced to the other side.

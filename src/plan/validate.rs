@@ -6,8 +6,8 @@ use toml_span::value::Table;
 
 use super::errors::{PlanProblem, did_you_mean};
 use super::model::{
-    DEFAULT_MAX_LAG, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan, SecretSource, Span,
-    TableRef, TenantPlan, Topology,
+    DEFAULT_MAX_LAG, DEFAULT_MIN_WINDOW, DdlSide, DdlSync, LinkPlan, Migration, OmsPlan, Plan,
+    SecretSource, Span, TableRef, TenantPlan, Topology,
 };
 use super::toml::{
     expect_table, optional_string, reject_unknown, required, required_string, span_of, string_array,
@@ -27,6 +27,7 @@ const OMS_KEYS: &[&str] = &[
     "version",
     "ca",
     "max_lag",
+    "min_window",
 ];
 const TENANT_KEYS: &[&str] = &[
     "host",
@@ -238,11 +239,34 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
     let password = secret_source(table, &span, "oms", problems);
     let version = optional_string(table, "version", problems).map(|(v, _)| v);
     let ca = optional_string(table, "ca", problems);
-    let max_lag = match optional_string(table, "max_lag", problems) {
-        None => Some(DEFAULT_MAX_LAG),
+    let max_lag = duration_key(table, "max_lag", DEFAULT_MAX_LAG, problems);
+    let min_window = duration_key(table, "min_window", DEFAULT_MIN_WINDOW, problems);
+    Some(OmsPlan {
+        url: url?.0,
+        user: user?.0,
+        password: password?,
+        version,
+        ca_span: ca.as_ref().map(|(_, span)| span.clone()),
+        ca: ca.map(|(ca, _)| ca),
+        max_lag: max_lag?,
+        min_window: min_window?,
+        span,
+    })
+}
+
+/// An optional duration key of `[oms]` (`max_lag`, `min_window`): `default` when absent,
+/// `None` with the problem when it is not a duration.
+fn duration_key(
+    table: &Table<'_>,
+    key: &str,
+    default: std::time::Duration,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<std::time::Duration> {
+    match optional_string(table, key, problems) {
+        None => Some(default),
         Some((text, text_span)) => {
-            let lag = parse_duration(&text);
-            if lag.is_none() {
+            let duration = parse_duration(&text);
+            if duration.is_none() {
                 problems.push(
                     PlanProblem::new(
                         format!("\"{text}\" is not a duration"),
@@ -252,19 +276,9 @@ fn parse_oms(table: &Table<'_>, span: Span, problems: &mut Vec<PlanProblem>) -> 
                     .help("write a whole number of seconds, minutes or hours: \"90s\", \"5m\", \"1h\""),
                 );
             }
-            lag
+            duration
         }
-    };
-    Some(OmsPlan {
-        url: url?.0,
-        user: user?.0,
-        password: password?,
-        version,
-        ca_span: ca.as_ref().map(|(_, span)| span.clone()),
-        ca: ca.map(|(ca, _)| ca),
-        max_lag: max_lag?,
-        span,
-    })
+    }
 }
 
 fn parse_tenant(

@@ -51,8 +51,8 @@ pub struct Report {
     #[serde(skip)]
     pub plan_source: String,
     /// The pair as OMS runs it, once the forward project exists: what the human and Markdown
-    /// reports open with.
-    #[serde(skip)]
+    /// reports open with, and the JSON report's `pair`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pair: Option<pair::PairState>,
 }
 

@@ -441,6 +441,11 @@ impl<'a> TenantCtx<'_, 'a> {
         self.cx.facts?.tenant(self.tenant).tenant_name.as_ref()
     }
 
+    /// The migration user's other sessions on the tenant, by the address they come from.
+    pub fn sessions(&self) -> Result<&'a crate::facts::Sessions, Missing> {
+        self.read(Need::Sessions, |t| &t.sessions)
+    }
+
     /// Whether the declared sys-tenant DRC user could log in; `Ok(None)` when no password was
     /// given for it.
     pub fn drc_login(&self) -> Result<Option<&'a Fact<()>>, Missing> {

@@ -190,6 +190,8 @@ pub enum Need {
     Rows,
     /// Whether the declared sys-tenant DRC user could log in.
     DrcLogin,
+    /// The migration user's other sessions on the tenant (its process list).
+    Sessions,
     OmsDataSources,
     OmsForward,
     OmsReverse,
@@ -231,6 +233,7 @@ impl Need {
             Need::TenantRole => "tenant role",
             Need::Rows => "table rows",
             Need::DrcLogin => "the DRC user's login",
+            Need::Sessions => "the migration user's sessions",
             Need::OmsDataSources => "OMS data sources",
             Need::OmsForward => "the OMS forward project",
             Need::OmsReverse => "the OMS reverse project",
@@ -256,6 +259,7 @@ impl Need {
             Need::TenantRole => "租户角色",
             Need::Rows => "表数据行",
             Need::DrcLogin => "DRC 用户的登录",
+            Need::Sessions => "迁移用户的会话",
             Need::OmsDataSources => "OMS 数据源",
             Need::OmsForward => "OMS 正向项目",
             Need::OmsReverse => "OMS 反向项目",
@@ -393,6 +397,10 @@ impl Need {
                 "check the DRC user and its password in the sys tenant",
                 "检查 sys 租户中的 DRC 用户及其密码",
             ),
+            Need::Sessions => (
+                "let the migration user read information_schema.PROCESSLIST",
+                "允许迁移用户读取 information_schema.PROCESSLIST",
+            ),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => (
                 "let the [oms] user call OMS's read actions and check that OMS answers them",
                 "允许 [oms] 用户调用 OMS 的只读接口，并确认 OMS 有应答",
@@ -431,6 +439,7 @@ impl Need {
                 .drc_login
                 .as_ref()
                 .and_then(|login| login.unavailable_reason()),
+            Need::Sessions => tenant.sessions.unavailable_reason(),
             Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
         }
     }

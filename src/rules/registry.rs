@@ -56,6 +56,9 @@ pub static ALL: &[&Rule] = &[
     &oms::full_verify::RULE,
     &oms::ddl_ring::RULE,
     &oms::data_source_incr::RULE,
+    &oms::alarms::RULE,
+    &oms::zombie_writer::RULE,
+    &oms::window_left::RULE,
     &plan::inline_secret::RULE,
     &plan::waivers::RULE,
 ];

@@ -85,6 +85,10 @@ pub fn single_project() -> Project {
     }
     if let Fact::Observed(components) = &mut project.components {
         components.reverse_stores = vec![healthy_store()];
+        if let Fact::Observed(workers) = &mut components.workers {
+            workers.push(worker(WorkerKind::ReverseStore, Some(1)));
+            workers.push(worker(WorkerKind::ReverseIncrSync, Some(3)));
+        }
     }
     if let Fact::Observed(steps) = &mut project.steps {
         steps.push(step(6, "REVERSE_INCR_TRANSFER", "MONITORING", None));
@@ -239,8 +243,17 @@ pub fn tenant(user: &str) -> TenantFacts {
             status: "NORMAL".into(),
             locked: "NO".into(),
         })),
+        // Nobody but the check itself and the OMS host of the test projects.
+        sessions: Fact::Observed(Sessions {
+            from: BTreeMap::from([(OMS_HOST.to_string(), 2)]),
+            own_address: Some("10.0.0.100".into()),
+            own: 1,
+        }),
     }
 }
+
+/// The host every component of the test projects runs on.
+pub const OMS_HOST: &str = "10.0.0.9";
 
 pub fn grants(lines: &[&str]) -> Grants {
     parse_grants(lines.iter().copied())
@@ -435,9 +448,26 @@ pub fn live_project(id: &str, name: &str, source: &str, sink: &str) -> Project {
         components: Fact::Observed(Components {
             stores: vec![healthy_store()],
             reverse_stores: vec![],
+            workers: Fact::Observed(vec![
+                worker(WorkerKind::Store, Some(1)),
+                worker(WorkerKind::IncrSync, Some(2)),
+            ]),
         }),
         verification: Fact::Observed(vec![]),
         filters: Fact::Observed(vec![]),
+        alarm_level: Fact::Observed("HIGH".into()),
+    }
+}
+
+/// A component of the test projects on [`OMS_HOST`], `delay` seconds behind.
+pub fn worker(kind: WorkerKind, delay: Option<u64>) -> Worker {
+    Worker {
+        kind,
+        name: Some(format!("{}_1", kind.as_str())),
+        host: Some(OMS_HOST.into()),
+        status: Some("RUNNING".into()),
+        delay,
+        checkpoint: None,
     }
 }
 

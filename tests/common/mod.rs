@@ -2,6 +2,7 @@
 //! A crate of its own (tests/common/Cargo.toml); the tests use it as `common`.
 
 pub mod documented;
+pub mod held_session;
 pub mod mysql_server;
 pub mod oms_server;
 pub mod proxy;

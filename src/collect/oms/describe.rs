@@ -108,6 +108,12 @@ impl Describe {
             project.progress = match progress {
                 Ok(progress) => {
                     project.schema_progress = progress.struct_transfer_progress;
+                    if project.alarm_level.observed().is_none() {
+                        project.alarm_level = api::alarm_level(
+                            progress.alarm_level.clone(),
+                            "DescribeProject or DescribeProjectProgress",
+                        );
+                    }
                     Fact::Observed(progress.progress())
                 }
                 Err(fault) => Fact::unavailable(fault.reason),

@@ -27,6 +27,8 @@ pub(super) struct Fetcher<'a> {
     pub(super) timeout: Duration,
     /// The end of this tenant's collection ([`bound`]): no statement runs past it.
     pub(super) deadline: Instant,
+    /// The ids of this check's own connections, as each runs a statement.
+    pub(super) own: &'a std::sync::Mutex<std::collections::BTreeSet<u64>>,
 }
 
 impl Fetcher<'_> {
@@ -109,6 +111,7 @@ impl Fetcher<'_> {
         }
         let work = async {
             let mut conn = self.pool.get_conn().await?;
+            own_session(self.own, conn.id());
             let convert = |row: Row| parse(row.unwrap());
             let rows: Vec<Result<T, ShapeError>> = if params.is_empty() {
                 conn.query_iter(sql).await?.map(convert).await?

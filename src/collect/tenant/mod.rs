@@ -26,6 +26,7 @@ pub mod partitions_and_foreign_keys;
 pub mod queries;
 pub mod roles;
 mod rows;
+pub mod sessions;
 pub mod show_grants;
 pub mod statements;
 pub mod triggers;
@@ -67,6 +68,7 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         logs::LOG_STAT_SEEKDB,
         logs::ARCHIVE,
         logs::TENANT_ROLE,
+        sessions::SESSIONS,
     ],
     scoped: &[
         queries::TABLES,
@@ -160,8 +162,10 @@ async fn collect_with(
         &format!("logging in as {user}"),
     );
     // The first connection is the login; it goes back to the pool for the statements.
-    if let Err(reason) = connect(&endpoint, &user, timeout, pool.get_conn()).await {
-        return TenantFacts::unreachable(endpoint, user, &reason);
+    let own = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    match connect(&endpoint, &user, timeout, pool.get_conn()).await {
+        Err(reason) => return TenantFacts::unreachable(endpoint, user, &reason),
+        Ok(conn) => own_session(&own, conn.id()),
     }
 
     crate::progress::step(Endpoint::Tenant(plan.tenant), "reading the catalog");
@@ -178,6 +182,7 @@ async fn collect_with(
         params: &params,
         timeout,
         deadline,
+        own: &own,
     };
     let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
     let choice = catalog;
@@ -208,6 +213,10 @@ async fn collect_with(
     let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
     let (log_streams, archive, tenant_role) = logs;
     let (triggers, trigger_catalog) = fetched.triggers;
+    // Last, once every connection of this check has run a statement and said its id.
+    let sessions = fetcher.fixed(sessions::SESSIONS).await;
+    let own_ids = own.lock().map(|ids| ids.clone()).unwrap_or_default();
+    let sessions = to_fact(sessions, |rows| sessions::sessions(rows, &own_ids));
     TenantFacts {
         endpoint,
         user,
@@ -236,6 +245,14 @@ async fn collect_with(
         log_streams,
         archive,
         tenant_role,
+        sessions,
+    }
+}
+
+/// Remembers the id the server gave one of this check's connections.
+fn own_session(own: &std::sync::Mutex<std::collections::BTreeSet<u64>>, id: u32) {
+    if let Ok(mut ids) = own.lock() {
+        ids.insert(u64::from(id));
     }
 }
 
@@ -393,6 +410,9 @@ mod tests {
         ));
     }
 
+    static OWN: std::sync::Mutex<std::collections::BTreeSet<u64>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+
     static NOWHERE: std::sync::LazyLock<Text> =
         std::sync::LazyLock::new(|| text!("tenant a (127.0.0.1:1)", "租户 a（127.0.0.1:1）"));
 
@@ -410,6 +430,7 @@ mod tests {
             params,
             timeout: Duration::from_secs(2),
             deadline: Instant::now() + Duration::from_secs(8),
+            own: &OWN,
         }
     }
 

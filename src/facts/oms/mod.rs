@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 mod direction;
 mod selection;
 
-pub use direction::{CLOCK_SKEW, Direction, Lag, directions, lag};
+pub use direction::{CLOCK_SKEW, Direction, Lag, LogWindow, directions, lag, log_window_left};
 pub use selection::{
     MappedDatabase, MappedTable, MatchRule, MatchingRules, Rename, Selection, Writes, matches,
 };
@@ -166,6 +166,11 @@ pub struct Project {
     /// Bundles recorded before filters were read have none, which is not "no filter".
     #[serde(default = "filters_not_read")]
     pub filters: Fact<Vec<TableFilter>>,
+    /// The project's alarm level: `importance` (DescribeProject, ListProjects) or `alarmLevel`
+    /// (DescribeProjectProgress), `HIGH`, `MEDIUM`, `LOW` or `IGNORE` (无保护: no alarm at all).
+    /// Unavailable when OMS shows neither, or the bundle predates it.
+    #[serde(default = "alarm_level_not_read")]
+    pub alarm_level: Fact<String>,
 }
 
 pub fn steps_not_read() -> Fact<Vec<Step>> {
@@ -203,6 +208,20 @@ fn filters_not_read() -> Fact<Vec<TableFilter>> {
     ))
 }
 
+pub fn alarm_level_not_read() -> Fact<String> {
+    Fact::unavailable(text!(
+        "its alarm level was not read (a bundle recorded by an older version)",
+        "未读取其告警等级（旧版本记录的数据包）"
+    ))
+}
+
+fn workers_not_read() -> Fact<Vec<Worker>> {
+    Fact::unavailable(text!(
+        "its components' hosts and delays were not read (a bundle recorded by an older version)",
+        "未读取其组件的主机和延迟（旧版本记录的数据包）"
+    ))
+}
+
 /// A table a project moves only in part (`transferMapping`, a table of `databases[].tables`
 /// or, in wildcard mode, `specificTables`): the rows its `whereClause` keeps, or the columns
 /// its `filterColumns` lists. Configuration only: never a row value.
@@ -221,10 +240,77 @@ pub struct TableFilter {
 
 /// A project's log stores: `storeList` serves its forward incremental sync,
 /// `reverseStoreList` a single project's reverse step.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Components {
     pub stores: Vec<Store>,
     pub reverse_stores: Vec<Store>,
+    /// Every component DescribeProjectComponents lists (stores, Incr-Sync, Full-Import,
+    /// Full-Verification, forward and reverse) with the host it runs on and, for stores and
+    /// Incr-Sync, its delay. Unavailable in a bundle recorded before they were read.
+    #[serde(default = "workers_not_read")]
+    pub workers: Fact<Vec<Worker>>,
+}
+
+impl Components {
+    /// Stores and the components of a project OMS lists nothing else of (tests, bodies
+    /// without the other lists).
+    pub fn with_stores(stores: Vec<Store>, reverse_stores: Vec<Store>) -> Components {
+        Components {
+            stores,
+            reverse_stores,
+            workers: Fact::Observed(Vec::new()),
+        }
+    }
+}
+
+/// What a component of a project does, by the list DescribeProjectComponents shows it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkerKind {
+    /// `storeList`: pulls the forward link's changes from the source's logs.
+    Store,
+    /// `reverseStoreList`.
+    ReverseStore,
+    /// `incrSyncComponents`: applies the forward link's changes to the target.
+    IncrSync,
+    /// `reverseIncrSyncComponents`.
+    ReverseIncrSync,
+    /// `fullImportComponents`.
+    FullImport,
+    /// `fullVerifyComponents`.
+    FullVerify,
+}
+
+impl WorkerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerKind::Store => "store",
+            WorkerKind::ReverseStore => "reverse store",
+            WorkerKind::IncrSync => "Incr-Sync",
+            WorkerKind::ReverseIncrSync => "reverse Incr-Sync",
+            WorkerKind::FullImport => "Full-Import",
+            WorkerKind::FullVerify => "Full-Verification",
+        }
+    }
+}
+
+/// One component of a project as DescribeProjectComponents shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worker {
+    pub kind: WorkerKind,
+    /// `name` (a store's, `ip-port:...`), or `identity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `ip`: the host it runs on; `None` when OMS does not say.
+    pub host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `delay`, seconds: how far behind the source a store is, how far behind an Incr-Sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<u64>,
+    /// An Incr-Sync's `checkpoint` (seconds since the Unix epoch): up to where it applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<u64>,
 }
 
 /// A store: the window of logs it keeps, which a link can resume from.

@@ -1,6 +1,7 @@
 //! `oms`: what OMS itself says about the pair.
 
 pub mod active_active;
+pub mod alarms;
 pub mod conflicts;
 pub mod data_source_incr;
 pub mod data_sources;
@@ -14,6 +15,8 @@ pub mod reverse_absent;
 pub mod reverse_healthy;
 pub mod store_window;
 pub mod topology;
+pub mod window_left;
+pub mod zombie_writer;
 
 pub use crate::facts::oms::Direction;
 use crate::facts::oms::{Project, StepKind};

@@ -249,10 +249,7 @@ mod tests {
     }
 
     fn with_stores(project: &mut Project, forward: Store, reverse: Store) {
-        project.components = Fact::Observed(Components {
-            stores: vec![forward],
-            reverse_stores: vec![reverse],
-        });
+        project.components = Fact::Observed(Components::with_stores(vec![forward], vec![reverse]));
     }
 
     #[test]

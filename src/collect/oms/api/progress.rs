@@ -7,7 +7,10 @@ use serde_json::Value;
 
 use super::lenient;
 use super::*;
-use crate::facts::oms::{Components, Progress, Step, StepKind, Store, VerifiedTable};
+use crate::facts::Fact;
+use crate::facts::oms::{
+    Components, Progress, Step, StepKind, Store, VerifiedTable, Worker, WorkerKind,
+};
 use crate::i18n::Text;
 
 #[derive(Debug, Default, Deserialize)]
@@ -98,6 +101,9 @@ pub struct ProgressDto {
     pub incr_sync_checkpoint: Option<u64>,
     #[serde(deserialize_with = "lenient::timestamp")]
     pub reverse_incr_transfer_checkpoint: Option<u64>,
+    /// HIGH, MEDIUM, LOW, IGNORE.
+    #[serde(deserialize_with = "lenient::text")]
+    pub alarm_level: Option<String>,
 }
 
 impl ProgressDto {
@@ -118,6 +124,34 @@ pub struct ComponentsDto {
     pub store_list: Vec<StoreDto>,
     #[serde(deserialize_with = "nullable")]
     pub reverse_store_list: Vec<StoreDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub incr_sync_components: Vec<WorkerDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub reverse_incr_sync_components: Vec<WorkerDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub full_import_components: Vec<WorkerDto>,
+    #[serde(deserialize_with = "nullable")]
+    pub full_verify_components: Vec<WorkerDto>,
+}
+
+/// An Incr-Sync, Full-Import or Full-Verification component: where it runs and, for an
+/// Incr-Sync, where it stands.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct WorkerDto {
+    #[serde(deserialize_with = "lenient::text")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub identity: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub ip: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub status: Option<String>,
+    /// A UTC date-time without zone in every example (`"2023-08-01T09:09:37"`).
+    #[serde(deserialize_with = "lenient::timestamp")]
+    pub checkpoint: Option<u64>,
+    #[serde(deserialize_with = "lenient::count")]
+    pub delay: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,10 +171,52 @@ pub struct StoreDto {
     #[serde(deserialize_with = "lenient::timestamp")]
     pub lately_heartbeat_time_sec: Option<u64>,
     pub err_msg: Option<String>,
+    #[serde(deserialize_with = "lenient::text")]
+    pub ip: Option<String>,
+    /// Seconds behind the source.
+    #[serde(deserialize_with = "lenient::count")]
+    pub delay: Option<u64>,
 }
 
 impl ComponentsDto {
     pub fn components(self) -> Components {
+        let mut workers = Vec::new();
+        let store_workers = |kind: WorkerKind, list: &[StoreDto]| {
+            list.iter()
+                .take(MAX_LISTED)
+                .map(|store| Worker {
+                    kind,
+                    name: given(store.name.clone()).or(given(store.id.clone())),
+                    host: given(store.ip.clone()),
+                    status: given(store.status.clone()),
+                    delay: store.delay,
+                    checkpoint: None,
+                })
+                .collect::<Vec<_>>()
+        };
+        workers.extend(store_workers(WorkerKind::Store, &self.store_list));
+        workers.extend(store_workers(
+            WorkerKind::ReverseStore,
+            &self.reverse_store_list,
+        ));
+        for (kind, list) in [
+            (WorkerKind::IncrSync, self.incr_sync_components),
+            (
+                WorkerKind::ReverseIncrSync,
+                self.reverse_incr_sync_components,
+            ),
+            (WorkerKind::FullImport, self.full_import_components),
+            (WorkerKind::FullVerify, self.full_verify_components),
+        ] {
+            workers.extend(list.into_iter().take(MAX_LISTED).map(|worker| Worker {
+                kind,
+                name: given(worker.name).or(given(worker.identity)),
+                host: given(worker.ip),
+                status: given(worker.status).map(|status| status.to_ascii_uppercase()),
+                delay: worker.delay,
+                checkpoint: worker.checkpoint,
+            }));
+        }
         let stores = |list: Vec<StoreDto>| {
             list.into_iter()
                 .take(MAX_LISTED)
@@ -160,6 +236,7 @@ impl ComponentsDto {
         Components {
             stores: stores(self.store_list),
             reverse_stores: stores(self.reverse_store_list),
+            workers: Fact::Observed(workers),
         }
     }
 }

@@ -119,6 +119,9 @@ pub struct ProjectDto {
     pub reverse_incr_transfer_config: Option<IncrConfigDto>,
     pub common_transfer_config: Option<CommonConfigDto>,
     pub transfer_mapping: Option<MappingDto>,
+    /// The alarm level: HIGH, MEDIUM, LOW, IGNORE.
+    #[serde(deserialize_with = "lenient::text")]
+    pub importance: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -210,6 +213,18 @@ fn endpoint_id<'d>(
         .or(top_level.as_ref())
 }
 
+/// A project's alarm level as `action` shows it (`importance`, `alarmLevel`), upper case;
+/// unavailable when it shows none.
+pub fn alarm_level(level: Option<String>, action: &str) -> crate::facts::Fact<String> {
+    match given(level) {
+        Some(level) => crate::facts::Fact::Observed(level.trim().to_ascii_uppercase()),
+        None => crate::facts::Fact::unavailable(text!(
+            "OMS shows no alarm level (importance, alarmLevel) in {action}",
+            "OMS 在 {action} 中没有显示告警等级（importance、alarmLevel）"
+        )),
+    }
+}
+
 /// A described project, its endpoints matched through `sources` by id, or else (when OMS
 /// shows only a connection) through `plan` by host and port. Steps and progress are filled in
 /// separately.
@@ -280,5 +295,6 @@ pub fn project(dto: ProjectDto, sources: &[DataSource], plan: &PlanEndpoints) ->
         components: crate::facts::oms::components_not_read(),
         verification: crate::facts::oms::verification_not_read(),
         filters,
+        alarm_level: alarm_level(dto.importance, "DescribeProject"),
     }
 }
