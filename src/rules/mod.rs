@@ -6,6 +6,7 @@
 //! calling it when a fact it [`Need`]s is unavailable.
 
 mod area;
+pub mod column_size;
 mod context;
 pub mod docs;
 pub mod engine;
@@ -190,6 +191,10 @@ pub enum Need {
     Rows,
     /// Whether the declared sys-tenant DRC user could log in.
     DrcLogin,
+    /// The tenant's clock against this machine's.
+    Clock,
+    /// OMS's clock (its HTTP `Date` header) against this machine's.
+    OmsClock,
     OmsDataSources,
     OmsForward,
     OmsReverse,
@@ -231,6 +236,8 @@ impl Need {
             Need::TenantRole => "tenant role",
             Need::Rows => "table rows",
             Need::DrcLogin => "the DRC user's login",
+            Need::Clock => "clock",
+            Need::OmsClock => "OMS's clock",
             Need::OmsDataSources => "OMS data sources",
             Need::OmsForward => "the OMS forward project",
             Need::OmsReverse => "the OMS reverse project",
@@ -256,6 +263,8 @@ impl Need {
             Need::TenantRole => "租户角色",
             Need::Rows => "表数据行",
             Need::DrcLogin => "DRC 用户的登录",
+            Need::Clock => "时钟",
+            Need::OmsClock => "OMS 的时钟",
             Need::OmsDataSources => "OMS 数据源",
             Need::OmsForward => "OMS 正向项目",
             Need::OmsReverse => "OMS 反向项目",
@@ -267,7 +276,11 @@ impl Need {
     pub fn is_oms(self) -> bool {
         matches!(
             self,
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers
+            Need::OmsDataSources
+                | Need::OmsForward
+                | Need::OmsReverse
+                | Need::OmsOthers
+                | Need::OmsClock
         )
     }
 
@@ -286,6 +299,7 @@ impl Need {
                 Need::OmsDataSources => oms.data_sources.unavailable_reason(),
                 Need::OmsForward => oms.forward.unavailable_reason(),
                 Need::OmsReverse => oms.reverse.unavailable_reason(),
+                Need::OmsClock => oms.clock.unavailable_reason(),
                 _ => oms.others.unavailable_reason(),
             };
             return reason
@@ -357,7 +371,7 @@ impl Need {
             );
         }
         match self {
-            Need::Server => (
+            Need::Server | Need::Clock => (
                 "let the migration user run SELECT ob_version()",
                 "允许迁移用户执行 SELECT ob_version()",
             ),
@@ -393,7 +407,11 @@ impl Need {
                 "check the DRC user and its password in the sys tenant",
                 "检查 sys 租户中的 DRC 用户及其密码",
             ),
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => (
+            Need::OmsDataSources
+            | Need::OmsForward
+            | Need::OmsReverse
+            | Need::OmsOthers
+            | Need::OmsClock => (
                 "let the [oms] user call OMS's read actions and check that OMS answers them",
                 "允许 [oms] 用户调用 OMS 的只读接口，并确认 OMS 有应答",
             ),
@@ -431,7 +449,12 @@ impl Need {
                 .drc_login
                 .as_ref()
                 .and_then(|login| login.unavailable_reason()),
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
+            Need::Clock => tenant.clock.unavailable_reason(),
+            Need::OmsDataSources
+            | Need::OmsForward
+            | Need::OmsReverse
+            | Need::OmsOthers
+            | Need::OmsClock => None,
         }
     }
 }

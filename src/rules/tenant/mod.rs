@@ -1,9 +1,11 @@
 //! `tenant`: the two tenants agree with each other and with what OMS supports.
 
 pub mod auto_increment;
+pub mod clock_skew;
 pub mod charset;
 pub mod log_window;
 pub mod lower_case;
+pub mod max_allowed_packet;
 pub mod mode;
 pub mod role;
 pub mod sql_mode;
