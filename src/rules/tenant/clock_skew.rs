@@ -137,11 +137,11 @@ fn check(cx: &Ctx<'_>) -> Check {
                     finding
                 });
             } else if most > WARN_US {
+                let warn = seconds(WARN_US);
                 undecided.push(text!(
                     "{said}: the readings are too coarse (OMS gives whole seconds) or their round trips too long to tell whether the skew is above {warn}",
                     "{said}：读数过粗（OMS 只给出整秒）或往返时间过长，无法判断偏差是否超过 {warn}";
-                    said = said,
-                    warn = seconds(WARN_US)
+                    said = said
                 ));
             }
         }

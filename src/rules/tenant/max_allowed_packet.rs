@@ -107,7 +107,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             listed.push(format!("+{}", count - NAMED));
         }
         let (listed, shown) = (listed.join(", "), bytes(limit));
-        let name = link.name;
+        let (name, lob) = (link.name, bytes(OMS_LOB_LIMIT));
         findings.push(
             Finding::new(
                 target,
@@ -120,8 +120,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             )
             .help(text!(
                 "SET GLOBAL max_allowed_packet on tenant {target} to at least the largest row (a LOB counts up to the {lob} OMS carries), up to 1073741824",
-                "在租户 {target} 上把 max_allowed_packet SET GLOBAL 为不小于最大行的值（LOB 按 OMS 可传输的 {lob} 计算），最大 1073741824";
-                lob = bytes(OMS_LOB_LIMIT)
+                "在租户 {target} 上把 max_allowed_packet SET GLOBAL 为不小于最大行的值（LOB 按 OMS 可传输的 {lob} 计算），最大 1073741824"
             ))
             .fix(vec![format!(
                 "SET GLOBAL max_allowed_packet = {};",
