@@ -21,8 +21,8 @@ fn a_longtext_column_is_named_and_outgrows_the_default_max_allowed_packet() {
     assert_eq!(
         findings(&report),
         vec![
-            finding("tenant.max-allowed-packet", "b", "max_allowed_packet"),
             finding("tenant.max-allowed-packet", "a", "max_allowed_packet"),
+            finding("tenant.max-allowed-packet", "b", "max_allowed_packet"),
             finding("schema.lob-size", "pair", &documents),
         ]
     );
