@@ -13,7 +13,11 @@ fn a_longtext_column_is_named_and_outgrows_the_default_max_allowed_packet() {
     let Some(pair) = live_pair() else { return };
     let scenario = Scenario::new("lob_packet");
     let table = "CREATE TABLE `{db}`.documents (id BIGINT PRIMARY KEY, body LONGTEXT)";
-    let (_dir, plan) = pair.set_up(&scenario, &scenario.with(&[table]), &scenario.with(&[table]));
+    let (_dir, plan) = pair.set_up(
+        &scenario,
+        &scenario.with(&[table]),
+        &scenario.with(&[table]),
+    );
     let (report, code) = scenario.check(&plan, &["--stage", "forward"]);
     let documents = format!("{}.documents", scenario.database);
     // seekdb's max_allowed_packet (16 MiB unless set) is less than the 48 MiB a LONGTEXT value
@@ -29,7 +33,10 @@ fn a_longtext_column_is_named_and_outgrows_the_default_max_allowed_packet() {
     let message = finding_of(&report, "tenant.max-allowed-packet")["message"]
         .as_str()
         .unwrap();
-    assert!(message.contains(&format!("{documents} (48.0 MiB)")), "{message}");
+    assert!(
+        message.contains(&format!("{documents} (48.0 MiB)")),
+        "{message}"
+    );
     assert_eq!(code, 0, "warnings only");
 }
 

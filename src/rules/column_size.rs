@@ -114,7 +114,14 @@ mod tests {
         assert_eq!(size("decimal(65,30)"), Size::Bounded(67));
         assert_eq!(size("enum('a','b')"), Size::Bounded(52));
         assert_eq!(size("MEDIUMTEXT"), Size::Bounded(16_777_215));
-        for lob in ["longtext", "longblob", "json", "geometry", "point", "something_new"] {
+        for lob in [
+            "longtext",
+            "longblob",
+            "json",
+            "geometry",
+            "point",
+            "something_new",
+        ] {
             assert_eq!(size(lob), Size::Lob, "{lob}");
         }
         assert_eq!(Size::Lob.through_oms(), 50_331_648);

@@ -279,7 +279,14 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
             fetch_triggers(fetcher, &layout, catalog),
             fetch_tenant_name(fetcher, &layout, tenant_name_asked),
         );
-        (server, clock, layout, columns_and_keys, triggers, tenant_name)
+        (
+            server,
+            clock,
+            layout,
+            columns_and_keys,
+            triggers,
+            tenant_name,
+        )
     };
     let (
         (server, clock, layout, columns_and_keys, triggers, tenant_name),

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::statements::{Rows, ShapeError};
 use crate::facts::{
-    ClockReading, Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index, Key, KeyKind,
-    Mode, Server, Table, Trigger, Variables,
+    ClockReading, Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index,
+    Key, KeyKind, Mode, Server, Table, Trigger, Variables,
 };
 use crate::i18n::Text;
 

@@ -119,7 +119,12 @@ mod tests {
 
     #[test]
     fn fires_on_one_address_for_both_tenants_naming_no_tenant() {
-        let findings = fire(&RULE, &b_at("10.0.0.1", "oms_b"), &healthy(), Stage::Forward);
+        let findings = fire(
+            &RULE,
+            &b_at("10.0.0.1", "oms_b"),
+            &healthy(),
+            Stage::Forward,
+        );
         assert_eq!(where_(&findings), vec![("plan", Some("10.0.0.1:2881"))]);
         assert!(findings[0].message.contains("neither names a tenant"));
         assert_eq!(findings[0].severity, None);
@@ -134,12 +139,21 @@ mod tests {
             "host = \"10.0.0.1\"\nuser = \"c1:T1:oms_b\"\n",
         ));
         let findings = fire(&RULE, &plan, &healthy(), Stage::Forward);
-        assert!(findings[0].message.contains("tenant t1"), "{}", findings[0].message);
+        assert!(
+            findings[0].message.contains("tenant t1"),
+            "{}",
+            findings[0].message
+        );
     }
 
     #[test]
     fn one_named_tenant_against_the_default_is_a_warning() {
-        let findings = fire(&RULE, &b_at("10.0.0.1", "oms_b@t2"), &healthy(), Stage::Forward);
+        let findings = fire(
+            &RULE,
+            &b_at("10.0.0.1", "oms_b@t2"),
+            &healthy(),
+            Stage::Forward,
+        );
         assert_eq!(findings[0].severity, Some(Severity::Warning));
     }
 

@@ -51,7 +51,10 @@ fn check(cx: &Ctx<'_>) -> Check {
                 continue;
             }
             let (object, columns) = (format!("{database}.{table}"), columns.join(", "));
-            match named.iter_mut().find(|(o, c, _)| *o == object && *c == columns) {
+            match named
+                .iter_mut()
+                .find(|(o, c, _)| *o == object && *c == columns)
+            {
                 Some(seen) => seen.2 = Side::Pair,
                 None => named.push((object, columns, tenant.into())),
             }
@@ -99,7 +102,11 @@ mod tests {
         });
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(where_(&findings), vec![("pair", Some("app.orders"))]);
-        assert!(findings[0].message.contains("48 MiB"), "{}", findings[0].message);
+        assert!(
+            findings[0].message.contains("48 MiB"),
+            "{}",
+            findings[0].message
+        );
         assert!(findings[0].message.zh().contains("LOB 列"));
     }
 

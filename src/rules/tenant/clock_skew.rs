@@ -179,13 +179,19 @@ mod tests {
         assert_eq!(where_(&findings), vec![("pair", Some("clock"))]);
         assert_eq!(findings[0].severity, None);
         assert!(
-            findings[0].message.contains("tenant a is 5.00 s ahead of tenant b (± 0.00 s)"),
+            findings[0]
+                .message
+                .contains("tenant a is 5.00 s ahead of tenant b (± 0.00 s)"),
             "{}",
             findings[0].message
         );
         let findings = fire(&RULE, &plan(), &b_ahead(90_000_000, 2_000), Stage::Forward);
         assert_eq!(findings[0].severity, Some(Severity::Error));
-        assert!(findings[0].message.contains("tenant a is 90.00 s behind tenant b"));
+        assert!(
+            findings[0]
+                .message
+                .contains("tenant a is 90.00 s behind tenant b")
+        );
     }
 
     #[test]
@@ -203,14 +209,17 @@ mod tests {
             Fact::Observed(clock_reading(-2_500_000, 50_000, 1_000_000));
         let evaluation = run(&RULE, &oms_plan(), &facts, Stage::Forward);
         assert_eq!(evaluation.status, Status::Inconclusive);
-        assert!(
-            evaluation.reason.unwrap().contains("too coarse"),
-        );
+        assert!(evaluation.reason.unwrap().contains("too coarse"),);
     }
 
     #[test]
     fn a_slow_round_trip_is_inconclusive_not_a_pass() {
-        let evaluation = run(&RULE, &plan(), &b_ahead(1_000_000, 6_000_000), Stage::Forward);
+        let evaluation = run(
+            &RULE,
+            &plan(),
+            &b_ahead(1_000_000, 6_000_000),
+            Stage::Forward,
+        );
         assert_eq!(evaluation.status, Status::Inconclusive);
     }
 

@@ -150,8 +150,16 @@ mod tests {
 
     #[test]
     fn fires_on_different_packets() {
-        let findings = fire(&RULE, &plan(), &packets("16777216", Some("67108864")), Stage::Forward);
-        assert_eq!(where_(&findings), vec![("pair", Some("max_allowed_packet"))]);
+        let findings = fire(
+            &RULE,
+            &plan(),
+            &packets("16777216", Some("67108864")),
+            Stage::Forward,
+        );
+        assert_eq!(
+            where_(&findings),
+            vec![("pair", Some("max_allowed_packet"))]
+        );
     }
 
     #[test]
@@ -164,14 +172,22 @@ mod tests {
         let findings = fire(&RULE, &plan(), &facts, Stage::Forward);
         assert_eq!(
             where_(&findings),
-            vec![("b", Some("max_allowed_packet")), ("a", Some("max_allowed_packet"))]
+            vec![
+                ("a", Some("max_allowed_packet")),
+                ("b", Some("max_allowed_packet"))
+            ]
         );
-        let message = &findings[0].message;
+        let message = &findings[1].message;
         assert!(
-            message.contains("max_allowed_packet = 16777216 (16 MiB) of tenant b: app.orders (48.0 MiB)"),
+            message.contains(
+                "max_allowed_packet = 16777216 (16 MiB) of tenant b: app.orders (48.0 MiB)"
+            ),
             "{message}"
         );
-        assert_eq!(findings[0].fix, vec!["SET GLOBAL max_allowed_packet = 50331680;"]);
+        assert_eq!(
+            findings[1].fix,
+            vec!["SET GLOBAL max_allowed_packet = 50331680;"]
+        );
     }
 
     #[test]

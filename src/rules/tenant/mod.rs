@@ -1,8 +1,8 @@
 //! `tenant`: the two tenants agree with each other and with what OMS supports.
 
 pub mod auto_increment;
-pub mod clock_skew;
 pub mod charset;
+pub mod clock_skew;
 pub mod log_window;
 pub mod lower_case;
 pub mod max_allowed_packet;
