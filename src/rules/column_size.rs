@@ -92,7 +92,7 @@ pub fn bytes(count: u64) -> String {
     for (unit, name) in UNITS {
         if count >= unit {
             let value = count as f64 / unit as f64;
-            return if count % unit == 0 {
+            return if count.is_multiple_of(unit) {
                 format!("{} {name}", count / unit)
             } else {
                 format!("{value:.1} {name}")
