@@ -221,6 +221,23 @@ pub fn duration(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clock_readings_parse_to_the_microsecond_and_the_second() {
+        use super::{parse_datetime_us, parse_http_date};
+        assert_eq!(
+            parse_datetime_us("1970-01-02 00:00:01.5"),
+            Some(86_401_500_000)
+        );
+        assert_eq!(parse_datetime_us("1970-01-01 00:00:00"), Some(0));
+        assert_eq!(parse_datetime_us("1970-01-01 00:00:00+08:00"), None);
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+    }
+
     use super::*;
 
     #[test]
