@@ -229,7 +229,12 @@ fn withhold(need: Need, facts: &mut Facts) {
             Need::Rows => tenant.rows = Fact::unavailable(withheld()),
             Need::DrcLogin => tenant.drc_login = Some(Fact::unavailable(withheld())),
             Need::Sessions => tenant.sessions = Fact::unavailable(withheld()),
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => {}
+            Need::Clock => tenant.clock = Fact::unavailable(withheld()),
+            Need::OmsDataSources
+            | Need::OmsForward
+            | Need::OmsReverse
+            | Need::OmsOthers
+            | Need::OmsClock => {}
         }
     }
     if let Some(oms) = &mut facts.oms {
@@ -238,6 +243,7 @@ fn withhold(need: Need, facts: &mut Facts) {
             Need::OmsForward => oms.forward = Fact::unavailable(withheld()),
             Need::OmsReverse => oms.reverse = Fact::unavailable(withheld()),
             Need::OmsOthers => oms.others = Fact::unavailable(withheld()),
+            Need::OmsClock => oms.clock = Fact::unavailable(withheld()),
             _ => {}
         }
     }
@@ -387,5 +393,114 @@ fn unwaivable_rules_say_so_and_refuse_waivers() {
             "{}: a waiver must be accepted exactly when the rule is waivable",
             rule.id
         );
+    }
+}
+
+/// The precheck items of OMS CE V4.1.1–V4.2.2, as the page *Modify system parameters* of
+/// `oceanbase/oms-doc` lists them (branch V4.2.2, commit a6fa8ac4,
+/// `zh-CN/1000.system-management/400.system-parameters/100.modify-system-parameters.md`).
+const OMS_PRECHECK_ITEMS: [&str; 66] = [
+    "RDB_CONNECT",
+    "DB_NODE_CONNECT",
+    "DB_VERSION",
+    "DB_MASTER_SLAVE",
+    "DB_TIME_SYNC",
+    "DB_MAX_ALLOWED_PACKET",
+    "DB_INCR_LOG",
+    "DB_ACCOUNT_FULL_READ_PRIVILEGE",
+    "DB_ACCOUNT_INCR_READ_PRIVILEGE",
+    "DB_ACCOUNT_WRITER_PRIVILEGE",
+    "DB_ACCOUNT_CREATE_PRIVILEGE",
+    "DB_STRUCT_PRIVILEGE",
+    "DB_MEMSTORE_READ_PRIVILEGE",
+    "OB_SYS_STAT_VIEW_READ_PRIV",
+    "OB_MYSQL_SYS_VIEW_READ_PRIV",
+    "STRUCT_SYS_VIEW_READ_PRIV",
+    "DB_STRUCT_OB_SYSTEM_VIEW_READ_PRIVILEGE",
+    "DB_INNER_ACCOUNT_FULL_READ_PRIVILEGE",
+    "DB_CHARSET",
+    "DB_TIMEZONE",
+    "DB_SQL_MODE",
+    "DB_LOWER_CASE_TABLE_NAMES",
+    "DB_CASE_SENSITIVE",
+    "RDB_SCHEMA_EXIST",
+    "RDB_TABLE_EXIST",
+    "DB_UK_INDEX",
+    "DB_PSEUDO_COLUMN_CHECK",
+    "DB_TABLE_LOB_SIZE",
+    "LOB_FIELD_NOT_EXIST",
+    "DB_COLUMN_COUNT",
+    "DB_DATA_TYPE",
+    "DB_DATA_TYPE_INDEX",
+    "DB_FUNCTION_BASED",
+    "DB_TABLE_TYPE",
+    "DB_CONSTRAINT",
+    "DB_FOREIGN_REFERENCE",
+    "DB_NO_FOREIGN_KEY",
+    "RDB_OBJECT_DEPENDENCY_INTEGRITY",
+    "DB_TABLE_NAME_UNIQUE",
+    "SYNC_SCHEMA_CONSISTENCY",
+    "DB_WHITE_LIST_LENGTH",
+    "DB_REVERSE_LIMIT",
+    "DB_TABLE_CYCLICALLY",
+    "LOGIC_TABLE_SAME_SOURCE_AND_DEST",
+    "ROW_MOVEMENT",
+    "DB_ROW_MOVEMENT",
+    "DB_ORACLE_REVERSE_LIMIT",
+    "DB_ORACLE_FK_SUPPORT_CHECK",
+    "DB_ORACLE_MIN_PRIVILEGE",
+    "DB_COL_LEVEL_SUPPLEMENTAL_LOG",
+    "DB_ENGINE",
+    "DB_WAL_LEVEL",
+    "DB_MYSQL_CREATE_PRIVILEGE",
+    "DB_MYSQL_UPDATE_HEARTBEAT_PRIVILEGE",
+    "DB_MYSQL_SHOW_VIEW_PRIVILEGE",
+    "MQ_CONNECT",
+    "MQ_TOPIC_EXIST",
+    "TIDB_KAFKA_TOPIC_EXIST",
+    "DATAHUB_TOPIC_NOT_EXIST",
+    "LOGIC_DB_CONNECT",
+    "LOGIC_TABLE_EXIST",
+    "LOGIC_DB_ACCOUNT_INCR_DRC_READ_PRIVILEGE",
+    "LOGIC_TABLE_SCHEMA_CONSISTENCY",
+    "LOGIC_TABLE_UK_INDEX",
+    "LOGIC_DB_ACCOUNT_FULL_READ_PRIVILEGE",
+    "LOGIC_DB_ACCOUNT_INCR_READ_PRIVILEGE",
+];
+
+/// docs/oms-prechecks.md and its Chinese twin list every OMS precheck item, and name only rule
+/// ids the catalog has.
+#[test]
+fn the_precheck_parity_tables_name_every_item_and_only_rules_that_exist() {
+    for page in ["docs/oms-prechecks.md", "docs/zh-CN/oms-prechecks.md"] {
+        let text = std::fs::read_to_string(root().join(page)).unwrap();
+        let mut listed = BTreeSet::new();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("| `") else {
+                continue;
+            };
+            let (item, rest) = rest.split_once('`').unwrap();
+            if !item.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+                continue;
+            }
+            listed.insert(item.to_string());
+            // The third cell: what covers it. Every `area.name` there is a rule.
+            let covering = rest
+                .split(" | ")
+                .nth(2)
+                .unwrap_or_else(|| panic!("{page}: {line}"));
+            for id in covering.split('`').skip(1).step_by(2) {
+                assert!(
+                    registry::find(id).is_some(),
+                    "{page}: {item} names {id}, which is not a rule"
+                );
+            }
+        }
+        for item in OMS_PRECHECK_ITEMS {
+            assert!(
+                listed.contains(item),
+                "{page} does not list OMS's precheck item {item}"
+            );
+        }
     }
 }

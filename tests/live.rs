@@ -558,6 +558,30 @@ fn record_fixture_bundles() {
                 }
             }
         }
+        // The clocks, read against this machine's (the kernels and the test OMS run on it, so
+        // they agree within milliseconds), are pinned to RECORDED_NOW likewise: a tenant's read
+        // in 2 ms and 1 ms ahead, OMS's Date header to the second in 50 ms.
+        let sent = RECORDED_NOW as i64 * 1_000_000;
+        for (pointer, remote, round_trip, resolution) in [
+            ("/facts/a/clock/observed", sent + 1_000, 2_000, 1),
+            ("/facts/b/clock/observed", sent + 1_000, 2_000, 1),
+            ("/facts/oms/clock/observed", sent, 50_000, 1_000_000),
+        ] {
+            if let Some(clock) = json.pointer_mut(pointer) {
+                let (low, high) = (
+                    clock["remote_us"].as_i64().unwrap() - clock["received_us"].as_i64().unwrap(),
+                    clock["remote_us"].as_i64().unwrap() + clock["resolution_us"].as_i64().unwrap()
+                        - clock["sent_us"].as_i64().unwrap(),
+                );
+                assert!(low < 2_000_000 && high > -2_000_000, "{pointer}: {clock}");
+                *clock = serde_json::json!({
+                    "remote_us": remote,
+                    "sent_us": sent,
+                    "received_us": sent + round_trip,
+                    "resolution_us": resolution,
+                });
+            }
+        }
         // The data sources name the live kernels too.
         if let Some(sources) = json
             .pointer_mut("/facts/oms/data_sources/observed")

@@ -262,6 +262,35 @@ pub struct TenantFacts {
     /// The migration user's other sessions on the tenant, by the address they come from.
     #[serde(default = "not_in_bundle")]
     pub sessions: Fact<Sessions>,
+    /// The tenant's clock (`UTC_TIMESTAMP(6)`), read beside the server's identity and
+    /// bracketed by this machine's clock.
+    #[serde(default = "not_in_bundle")]
+    pub clock: Fact<ClockReading>,
+}
+
+/// A reading of another machine's clock, bracketed by this machine's: the question went out at
+/// `sent_us` and the answer came back at `received_us` (this machine's clock), and the other
+/// clock read `remote_us` somewhere in between, truncated to `resolution_us`. All in
+/// microseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockReading {
+    pub remote_us: i64,
+    pub sent_us: i64,
+    pub received_us: i64,
+    /// 1 for `UTC_TIMESTAMP(6)`; 1,000,000 for an HTTP `Date` header, which gives whole seconds.
+    pub resolution_us: i64,
+}
+
+impl ClockReading {
+    /// The other clock minus this machine's, as the interval `(low, high)` in microseconds that
+    /// certainly holds it: the reading was taken at some instant between sending and receiving,
+    /// and the true time lies in `[remote, remote + resolution)`.
+    pub fn offset_us(&self) -> (i64, i64) {
+        (
+            self.remote_us - self.received_us,
+            self.remote_us + self.resolution_us - self.sent_us,
+        )
+    }
 }
 
 /// Where a tenant's metadata of one kind (columns and keys, triggers) was read.
@@ -339,6 +368,7 @@ impl TenantFacts {
             archive: Fact::unavailable(reason.clone()),
             tenant_role: Fact::unavailable(reason.clone()),
             sessions: Fact::unavailable(reason.clone()),
+            clock: Fact::unavailable(reason.clone()),
         }
     }
 
@@ -443,6 +473,10 @@ pub struct Variables {
     pub auto_increment_increment: Option<String>,
     pub auto_increment_offset: Option<String>,
     pub ob_compatibility_mode: Option<String>,
+    /// In bytes. Absent from bundles written before it was read (then `None`, as when the
+    /// server does not report it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_allowed_packet: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

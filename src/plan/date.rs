@@ -101,6 +101,46 @@ pub fn unix_now() -> u64 {
         .unwrap_or_default()
 }
 
+/// Microseconds since the Unix epoch, now: the local clock other clocks are compared with.
+pub fn unix_now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+/// `2026-12-06 22:56:31.123456` (a MySQL DATETIME as text, UTC, with up to six fractional
+/// digits) → microseconds since the Unix epoch.
+pub fn parse_datetime_us(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 6 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if whole.contains(['Z', 'z', '+']) || whole.rfind('-').is_some_and(|at| at > 8) {
+        return None;
+    }
+    let seconds = i64::try_from(parse_date_time(whole)?).ok()?;
+    let micros: i64 = format!("{fraction:0<6}").parse().ok()?;
+    Some(seconds * 1_000_000 + micros)
+}
+
+/// An HTTP `Date` header (IMF-fixdate, RFC 9110: `Sun, 06 Nov 1994 08:49:37 GMT`) → seconds
+/// since the Unix epoch. The obsolete forms HTTP/1.1 still allows a server to send are refused.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_weekday, rest) = text.trim().split_once(", ")?;
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let month = MONTHS.iter().position(|m| m == month)? + 1;
+    let seconds = parse_date_time(&format!("{year}-{month:02}-{day} {time}"))?;
+    i64::try_from(seconds).ok()
+}
+
 /// A date and time as OMS writes them (`2023-08-01T06:34:01`, UTC; a space for the `T`,
 /// fractions of a second, and a `Z` or `+08:00` offset are accepted too) → seconds since the
 /// Unix epoch. `None` for anything else, and for a time before the epoch.
@@ -181,6 +221,23 @@ pub fn duration(seconds: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn clock_readings_parse_to_the_microsecond_and_the_second() {
+        use super::{parse_datetime_us, parse_http_date};
+        assert_eq!(
+            parse_datetime_us("1970-01-02 00:00:01.5"),
+            Some(86_401_500_000)
+        );
+        assert_eq!(parse_datetime_us("1970-01-01 00:00:00"), Some(0));
+        assert_eq!(parse_datetime_us("1970-01-01 00:00:00+08:00"), None);
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Need, NotEvaluated, Rule, Stage, Text};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
-    ArchiveDest, Catalog, CatalogSource, Database, Fact, Facts, ForeignKey, Grants, LogStream,
-    Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger, Variables,
+    ArchiveDest, Catalog, CatalogSource, ClockReading, Database, Fact, Facts, ForeignKey, Grants,
+    LogStream, Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger,
+    Variables,
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waiver_file::Waiver};
@@ -229,6 +230,11 @@ impl<'a> Ctx<'a> {
             .map(Option::as_ref)
     }
 
+    /// OMS's clock, from the `Date` header of its first answer.
+    pub fn oms_clock(&self) -> Result<&'a ClockReading, Missing> {
+        self.oms_fact(Need::OmsClock, |oms| &oms.clock)
+    }
+
     /// The live projects that are neither of the plan's.
     pub fn oms_others(&self) -> Result<&'a [Project], Missing> {
         self.oms_fact(Need::OmsOthers, |oms| &oms.others)
@@ -403,6 +409,11 @@ impl<'a> TenantCtx<'_, 'a> {
     pub fn foreign_keys(&self) -> Result<&'a [ForeignKey], Missing> {
         self.read(Need::ForeignKeys, |t| &t.foreign_keys)
             .map(Vec::as_slice)
+    }
+
+    /// The tenant's clock against this machine's.
+    pub fn clock(&self) -> Result<&'a ClockReading, Missing> {
+        self.read(Need::Clock, |t| &t.clock)
     }
 
     /// The tenant's log streams.

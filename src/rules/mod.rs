@@ -6,6 +6,7 @@
 //! calling it when a fact it [`Need`]s is unavailable.
 
 mod area;
+pub mod column_size;
 mod context;
 pub mod docs;
 pub mod engine;
@@ -192,6 +193,10 @@ pub enum Need {
     DrcLogin,
     /// The migration user's other sessions on the tenant (its process list).
     Sessions,
+    /// The tenant's clock against this machine's.
+    Clock,
+    /// OMS's clock (its HTTP `Date` header) against this machine's.
+    OmsClock,
     OmsDataSources,
     OmsForward,
     OmsReverse,
@@ -234,6 +239,8 @@ impl Need {
             Need::Rows => "table rows",
             Need::DrcLogin => "the DRC user's login",
             Need::Sessions => "the migration user's sessions",
+            Need::Clock => "clock",
+            Need::OmsClock => "OMS's clock",
             Need::OmsDataSources => "OMS data sources",
             Need::OmsForward => "the OMS forward project",
             Need::OmsReverse => "the OMS reverse project",
@@ -260,6 +267,8 @@ impl Need {
             Need::Rows => "表数据行",
             Need::DrcLogin => "DRC 用户的登录",
             Need::Sessions => "迁移用户的会话",
+            Need::Clock => "时钟",
+            Need::OmsClock => "OMS 的时钟",
             Need::OmsDataSources => "OMS 数据源",
             Need::OmsForward => "OMS 正向项目",
             Need::OmsReverse => "OMS 反向项目",
@@ -271,7 +280,11 @@ impl Need {
     pub fn is_oms(self) -> bool {
         matches!(
             self,
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers
+            Need::OmsDataSources
+                | Need::OmsForward
+                | Need::OmsReverse
+                | Need::OmsOthers
+                | Need::OmsClock
         )
     }
 
@@ -290,6 +303,7 @@ impl Need {
                 Need::OmsDataSources => oms.data_sources.unavailable_reason(),
                 Need::OmsForward => oms.forward.unavailable_reason(),
                 Need::OmsReverse => oms.reverse.unavailable_reason(),
+                Need::OmsClock => oms.clock.unavailable_reason(),
                 _ => oms.others.unavailable_reason(),
             };
             return reason
@@ -361,7 +375,7 @@ impl Need {
             );
         }
         match self {
-            Need::Server => (
+            Need::Server | Need::Clock => (
                 "let the migration user run SELECT ob_version()",
                 "允许迁移用户执行 SELECT ob_version()",
             ),
@@ -401,7 +415,11 @@ impl Need {
                 "let the migration user read information_schema.PROCESSLIST",
                 "允许迁移用户读取 information_schema.PROCESSLIST",
             ),
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => (
+            Need::OmsDataSources
+            | Need::OmsForward
+            | Need::OmsReverse
+            | Need::OmsOthers
+            | Need::OmsClock => (
                 "let the [oms] user call OMS's read actions and check that OMS answers them",
                 "允许 [oms] 用户调用 OMS 的只读接口，并确认 OMS 有应答",
             ),
@@ -440,7 +458,12 @@ impl Need {
                 .as_ref()
                 .and_then(|login| login.unavailable_reason()),
             Need::Sessions => tenant.sessions.unavailable_reason(),
-            Need::OmsDataSources | Need::OmsForward | Need::OmsReverse | Need::OmsOthers => None,
+            Need::Clock => tenant.clock.unavailable_reason(),
+            Need::OmsDataSources
+            | Need::OmsForward
+            | Need::OmsReverse
+            | Need::OmsOthers
+            | Need::OmsClock => None,
         }
     }
 }

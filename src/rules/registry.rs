@@ -6,6 +6,7 @@ use crate::plan::waiver_file::RuleCatalog;
 
 pub static ALL: &[&Rule] = &[
     &conn::tenant::RULE,
+    &conn::same_tenant::RULE,
     &tenant::mode::RULE,
     &tenant::version_supported::RULE,
     &tenant::version_pair::RULE,
@@ -16,6 +17,8 @@ pub static ALL: &[&Rule] = &[
     &tenant::auto_increment::RULE,
     &tenant::log_window::RULE,
     &tenant::role::RULE,
+    &tenant::max_allowed_packet::RULE,
+    &tenant::clock_skew::RULE,
     &grants::source_read::RULE,
     &grants::oceanbase_read::RULE,
     &grants::target_write::RULE,
@@ -31,6 +34,7 @@ pub static ALL: &[&Rule] = &[
     &schema::triggers::RULE,
     &schema::hidden_column::RULE,
     &schema::unsupported::RULE,
+    &schema::lob_size::RULE,
     &schema::drift::RULE,
     &schema::partitions::RULE,
     &schema::foreign_keys::RULE,
@@ -60,6 +64,7 @@ pub static ALL: &[&Rule] = &[
     &oms::zombie_writer::RULE,
     &oms::window_left::RULE,
     &plan::inline_secret::RULE,
+    &plan::white_list_length::RULE,
     &plan::waivers::RULE,
 ];
 

@@ -188,6 +188,7 @@ pub fn tenant(user: &str) -> TenantFacts {
             auto_increment_increment: Some("1".into()),
             auto_increment_offset: Some("1".into()),
             ob_compatibility_mode: Some("MYSQL".into()),
+            max_allowed_packet: Some("16777216".into()),
         }),
         grants: Fact::Observed(grants(&[
             "GRANT SELECT ON *.* TO 'u'",
@@ -249,6 +250,22 @@ pub fn tenant(user: &str) -> TenantFacts {
             own_address: Some("10.0.0.100".into()),
             own: 1,
         }),
+        // Read in 2 ms, 1 ms ahead of this machine.
+        clock: Fact::Observed(clock_reading(1_000, 2_000, 1)),
+    }
+}
+
+/// A reading of a clock `ahead_us` ahead of this machine's, taken over a round trip of
+/// `round_trip_us`, to `resolution_us`, around [`NOW`].
+pub fn clock_reading(ahead_us: i64, round_trip_us: i64, resolution_us: i64) -> ClockReading {
+    let sent_us = NOW as i64 * 1_000_000;
+    let received_us = sent_us + round_trip_us;
+    let true_us = sent_us + round_trip_us / 2 + ahead_us;
+    ClockReading {
+        remote_us: true_us - true_us.rem_euclid(resolution_us),
+        sent_us,
+        received_us,
+        resolution_us,
     }
 }
 
@@ -535,6 +552,8 @@ pub fn oms_facts() -> OmsFacts {
         reverse: Fact::Observed(None),
         others: Fact::Observed(vec![]),
         collected_at: Some(NOW),
+        // OMS's Date header: whole seconds, read over 50 ms.
+        clock: Fact::Observed(clock_reading(0, 50_000, 1_000_000)),
     }
 }
 

@@ -409,6 +409,16 @@ ddl_sync = false
         oms_server::start(behaviour, &self.password, self.oms_vars(a, b))
     }
 
+    /// [`Scenario::serve_oms`], its clock (the `Date` header) `skew_seconds` off this machine's.
+    pub fn serve_oms_skewed(
+        &self,
+        behaviour: oms_server::Behaviour,
+        (a, b): (&Endpoint, &Endpoint),
+        skew_seconds: i64,
+    ) -> oms_server::OmsServer {
+        oms_server::start_skewed(behaviour, &self.password, self.oms_vars(a, b), skew_seconds)
+    }
+
     /// The names fixture bodies are filled in with (see fixtures/oms/README.md).
     pub fn oms_vars(
         &self,

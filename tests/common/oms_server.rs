@@ -58,8 +58,20 @@ pub struct OmsServer {
 }
 
 /// Starts a server for `behaviour`; `password` is the only one it accepts (HTTP Basic, user
-/// `admin`); `{{KEY}}` in fixture bodies is replaced by `vars[KEY]`.
+/// `admin`); `{{KEY}}` in fixture bodies is replaced by `vars[KEY]`. Its answers carry a `Date`
+/// header of this machine's clock, as an HTTP server with a clock sends.
 pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String>) -> OmsServer {
+    start_skewed(behaviour, password, vars, 0)
+}
+
+/// [`start`], its `Date` headers `skew_seconds` ahead of this machine's clock (behind when
+/// negative): an OMS host whose clock is not synchronized.
+pub fn start_skewed(
+    behaviour: Behaviour,
+    password: &str,
+    vars: BTreeMap<String, String>,
+    skew_seconds: i64,
+) -> OmsServer {
     let actions = Arc::new(Mutex::new(Vec::new()));
     let expected_auth = format!("Basic {}", base64(format!("{USER}:{password}").as_bytes()));
     let state = Arc::new((
@@ -68,11 +80,20 @@ pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String
         vars,
         actions.clone(),
         password.to_string(),
+        skew_seconds,
     ));
     let port = super::serve_in_background(move |socket| {
         let state = state.clone();
         async move {
-            let _ = serve(socket, &state.0, &state.1, &state.2, &state.3, &state.4).await;
+            let _ = serve(
+                socket,
+                &state.0,
+                (&state.1, &state.4),
+                &state.2,
+                &state.3,
+                state.5,
+            )
+            .await;
         }
     });
     let url = format!("http://127.0.0.1:{port}");
@@ -82,10 +103,10 @@ pub fn start(behaviour: Behaviour, password: &str, vars: BTreeMap<String, String
 async fn serve(
     mut socket: tokio::net::TcpStream,
     behaviour: &Behaviour,
-    expected_auth: &str,
+    (expected_auth, password): (&str, &str),
     vars: &BTreeMap<String, String>,
     actions: &Mutex<Vec<String>>,
-    password: &str,
+    skew_seconds: i64,
 ) -> std::io::Result<()> {
     let (head, body) = read_request(&mut socket).await?;
     let request_line = head.lines().next().unwrap_or_default().to_string();
@@ -221,12 +242,45 @@ async fn serve(
         404 => "Not Found",
         _ => "Error",
     };
+    let date = http_date(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |now| now.as_secs() as i64)
+            + skew_seconds,
+    );
     let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        "HTTP/1.1 {status} {reason}\r\nDate: {date}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
         payload.len()
     );
     socket.write_all(response.as_bytes()).await?;
     socket.shutdown().await
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate) for a Unix time in seconds.
+pub fn http_date(seconds: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 async fn read_request(socket: &mut tokio::net::TcpStream) -> std::io::Result<(String, String)> {

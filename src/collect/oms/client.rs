@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::facts::{ClockReading, Fact};
 use crate::i18n::Text;
 use crate::plan::{OmsPlan, Secret};
 use crate::text;
@@ -20,6 +21,8 @@ pub struct Client {
     user: String,
     password: Secret,
     timeout: Duration,
+    /// OMS's clock from the `Date` header of the first answer that carried one.
+    clock: std::sync::Mutex<Option<ClockReading>>,
 }
 
 impl Client {
@@ -58,7 +61,50 @@ impl Client {
             user: oms.user.clone(),
             password,
             timeout,
+            clock: std::sync::Mutex::new(None),
         })
+    }
+
+    /// OMS's clock as the `Date` header of its first answer gave it, or why it is not known.
+    pub fn clock(&self) -> Fact<ClockReading> {
+        let reading = *self
+            .clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let base = &self.base;
+        reading.map_or_else(
+            || {
+                Fact::unavailable(text!(
+                    "no answer of OMS at {base} carried an HTTP Date header",
+                    "{base} 上的 OMS 的应答都没有带 HTTP Date 头"
+                ))
+            },
+            Fact::Observed,
+        )
+    }
+
+    /// Keeps the first `Date` header OMS answered with, bracketed by when the call was sent
+    /// and when its answer's headers arrived.
+    fn read_clock(&self, response: &reqwest::Response, sent_us: i64) {
+        let received_us = crate::plan::date::unix_now_us();
+        let Some(seconds) = response
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(crate::plan::date::parse_http_date)
+        else {
+            return;
+        };
+        let mut clock = self
+            .clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        clock.get_or_insert(ClockReading {
+            remote_us: seconds.saturating_mul(1_000_000),
+            sent_us,
+            received_us,
+            resolution_us: 1_000_000,
+        });
     }
 
     /// One action, retried with backoff on timeouts and 5xx.
@@ -105,6 +151,7 @@ impl Client {
             reason: text!("{action}: {reason}", "{action}：{reason}"; reason = reason),
         };
         let (base, seconds) = (&self.base, self.timeout.as_secs_f64());
+        let sent_us = crate::plan::date::unix_now_us();
         let response = self
             .http
             .post(&url)
@@ -129,6 +176,7 @@ impl Client {
                     )
                 }
             })?;
+        self.read_clock(&response, sent_us);
         let status = response.status().as_u16();
         let bytes = self.body(action, response).await?;
         api::decode(action, status, &bytes).map_err(|fault| self.at(fault))

@@ -167,6 +167,21 @@ async fn collect_unbounded(
             );
         }
     };
+    let facts = with_client(plan, oms, &client, timeout).await;
+    // Whatever OMS answered, even a refusal, carries its clock.
+    OmsFacts {
+        clock: client.clock(),
+        ..facts
+    }
+}
+
+/// [`collect_unbounded`] once the client is set up.
+async fn with_client(
+    plan: &Plan,
+    oms: &OmsPlan,
+    client: &Arc<Client>,
+    timeout: Duration,
+) -> OmsFacts {
     let tenants: Vec<(Tenant, &str, u16)> = Tenant::BOTH
         .iter()
         .map(|tenant| {
@@ -197,6 +212,7 @@ async fn collect_unbounded(
                 reverse: Fact::unavailable(reason.clone()),
                 others: Fact::unavailable(reason),
                 collected_at: None,
+                clock: client.clock(),
             };
         }
     };
@@ -301,6 +317,7 @@ async fn collect_unbounded(
         reverse,
         others,
         collected_at: None,
+        clock: client.clock(),
     }
 }
 
@@ -325,8 +342,9 @@ fn failed(url: &str, fault: Fault) -> OmsFacts {
         data_sources: Fact::unavailable(fault.reason.clone()),
         forward: Fact::unavailable(fault.reason.clone()),
         reverse: Fact::unavailable(fault.reason.clone()),
-        others: Fact::unavailable(fault.reason),
+        others: Fact::unavailable(fault.reason.clone()),
         collected_at: None,
+        clock: Fact::unavailable(fault.reason),
     }
 }
 

@@ -38,7 +38,7 @@ use tokio::time::Instant;
 use mysql_async::{Pool, Value};
 
 use crate::collect::CatalogChoice;
-use crate::facts::{Catalog, Fact, Server, TenantFacts, Trigger};
+use crate::facts::{Catalog, ClockReading, Fact, Server, TenantFacts, Trigger};
 use crate::i18n::Text;
 use crate::plan::{LinkPlan, Secret, TenantPlan};
 use crate::progress::Endpoint;
@@ -246,6 +246,7 @@ async fn collect_with(
         archive,
         tenant_role,
         sessions,
+        clock: fetched.clock,
     }
 }
 
@@ -263,6 +264,8 @@ struct Fetched {
     listed: Result<Rows, Text>,
     columns_and_keys: ColumnsAndKeys,
     server: Fact<Server>,
+    /// The tenant's clock, read with the server's identity.
+    clock: Fact<ClockReading>,
     /// The dictionary layout the kernel's identity chose, or why there is none.
     layout: Dictionary,
     variables: Result<Rows, Text>,
@@ -280,17 +283,30 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
     // The pool hands out connections in the order they are asked for: the kernel's identity
     // first, the dictionary right after it; the small ones share what is left.
     let server_then_dictionary = async {
-        let server = to_fact(fetcher.fixed(queries::SERVER).await, queries::server);
+        let sent_us = crate::plan::date::unix_now_us();
+        let rows = fetcher.fixed(queries::SERVER).await;
+        let received_us = crate::plan::date::unix_now_us();
+        let clock = to_fact(rows.clone(), |rows| {
+            queries::clock(rows, sent_us, received_us)
+        });
+        let server = to_fact(rows, queries::server);
         let layout = layout_of(&server);
         let (columns_and_keys, triggers, tenant_name) = tokio::join!(
             fetch_columns_and_keys(fetcher, catalog, &layout),
             fetch_triggers(fetcher, &layout, catalog),
             fetch_tenant_name(fetcher, &layout, tenant_name_asked),
         );
-        (server, layout, columns_and_keys, triggers, tenant_name)
+        (
+            server,
+            clock,
+            layout,
+            columns_and_keys,
+            triggers,
+            tenant_name,
+        )
     };
     let (
-        (server, layout, columns_and_keys, triggers, tenant_name),
+        (server, clock, layout, columns_and_keys, triggers, tenant_name),
         listed,
         variables,
         grants,
@@ -306,6 +322,7 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
         listed,
         columns_and_keys,
         server,
+        clock,
         layout,
         variables,
         grants,

@@ -11,16 +11,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::statements::{Rows, ShapeError};
 use crate::facts::{
-    Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index, Key, KeyKind,
-    Mode, Server, Table, Trigger, Variables,
+    ClockReading, Column, ColumnDefault, CompatibilityMode, Database, Edition, Fact, Grants, Index,
+    Key, KeyKind, Mode, Server, Table, Trigger, Variables,
 };
 use crate::i18n::Text;
 
-pub const SERVER: &str = "SELECT ob_version(), version(), @@version_comment, current_user()";
+/// The kernel's identity, and its clock in UTC (whatever the tenant's `time_zone`), read in one
+/// round trip so that the clock is bracketed by the first statement of the collection.
+pub const SERVER: &str =
+    "SELECT ob_version(), version(), @@version_comment, current_user(), UTC_TIMESTAMP(6)";
 
 pub const VARIABLES: &str = "SELECT variable_name, variable_value FROM information_schema.GLOBAL_VARIABLES \
      WHERE variable_name IN ('character_set_server', 'collation_server', 'lower_case_table_names', \
-     'time_zone', 'sql_mode', 'auto_increment_increment', 'auto_increment_offset', 'ob_compatibility_mode')";
+     'time_zone', 'sql_mode', 'auto_increment_increment', 'auto_increment_offset', 'ob_compatibility_mode', \
+     'max_allowed_packet')";
 
 pub const GRANTS: &str = "SHOW GRANTS";
 
@@ -80,6 +84,27 @@ pub fn server(rows: &Rows) -> Result<Server, ShapeError> {
     })
 }
 
+/// The tenant's clock from the [`SERVER`] row (its fifth column), read between `sent_us` and
+/// `received_us` of this machine's clock.
+pub fn clock(rows: &Rows, sent_us: i64, received_us: i64) -> Result<ClockReading, ShapeError> {
+    let row = rows
+        .first()
+        .ok_or_else(|| ShapeError(text!("no row", "没有返回行")))?;
+    let value = text(row, 4)?;
+    let remote_us = crate::plan::date::parse_datetime_us(value).ok_or_else(|| {
+        ShapeError(text!(
+            "UTC_TIMESTAMP(6) is not a date and time: {value}",
+            "UTC_TIMESTAMP(6) 不是日期时间：{value}"
+        ))
+    })?;
+    Ok(ClockReading {
+        remote_us,
+        sent_us,
+        received_us,
+        resolution_us: 1,
+    })
+}
+
 pub fn variables(rows: &Rows) -> Result<Variables, ShapeError> {
     let mut variables = Variables::default();
     for row in rows {
@@ -93,6 +118,7 @@ pub fn variables(rows: &Rows) -> Result<Variables, ShapeError> {
             "auto_increment_increment" => variables.auto_increment_increment = value,
             "auto_increment_offset" => variables.auto_increment_offset = value,
             "ob_compatibility_mode" => variables.ob_compatibility_mode = value,
+            "max_allowed_packet" => variables.max_allowed_packet = value,
             _ => {}
         }
     }

@@ -30,6 +30,10 @@ pub struct OmsFacts {
     /// against, in a live run and in a bundle replayed next week alike.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collected_at: Option<u64>,
+    /// OMS's clock, from the HTTP `Date` header of its first answer (whole seconds); unavailable
+    /// when no answer carried one.
+    #[serde(default = "super::not_in_bundle")]
+    pub clock: Fact<super::ClockReading>,
 }
 
 /// Whether the OMS API let us in.

@@ -1,3 +1,4 @@
 //! `conn`: can the tool reach what it has to check.
 
+pub mod same_tenant;
 pub mod tenant;

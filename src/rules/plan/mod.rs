@@ -2,3 +2,4 @@
 
 pub mod inline_secret;
 pub mod waivers;
+pub mod white_list_length;

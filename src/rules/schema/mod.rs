@@ -6,6 +6,7 @@ pub mod drift;
 pub mod foreign_keys;
 pub mod forward_complete;
 pub mod hidden_column;
+pub mod lob_size;
 pub mod names;
 pub mod partitions;
 pub mod primary_key;

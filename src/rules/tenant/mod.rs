@@ -2,8 +2,10 @@
 
 pub mod auto_increment;
 pub mod charset;
+pub mod clock_skew;
 pub mod log_window;
 pub mod lower_case;
+pub mod max_allowed_packet;
 pub mod mode;
 pub mod role;
 pub mod sql_mode;
