@@ -133,7 +133,7 @@ fn more_than_listed(
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::{CatalogSource, Fact};
+    use crate::facts::{CatalogSource, Emptiness, Fact};
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
@@ -143,6 +143,48 @@ mod tests {
         assert_eq!(
             where_(&fire(&RULE, &plan(), &facts, Stage::Forward)),
             vec![("b", Some("app.orders"))]
+        );
+    }
+
+    /// Beyond the tables named, one finding without an object counts the rest: exactly when
+    /// every table was probed, "at least" when probing stopped.
+    #[test]
+    fn the_tables_with_rows_beyond_those_named_are_counted() {
+        let counted = |non_empty, not_probed| {
+            facts(move |f| {
+                f.b.rows = Fact::Observed(["app.orders".to_string()].into());
+                f.b.emptiness = Some(Emptiness {
+                    tables: 500,
+                    decided_by_dictionary: 100,
+                    probed: 400 - not_probed,
+                    non_empty,
+                    not_probed,
+                    dictionary_unavailable: None,
+                });
+            })
+        };
+        let messages = |facts: crate::facts::Facts| -> Vec<(Option<String>, String)> {
+            fire(&RULE, &plan(), &facts, Stage::Forward)
+                .into_iter()
+                .map(|f| (f.object, f.message.en().to_string()))
+                .collect()
+        };
+        assert_eq!(messages(counted(1, 0)).len(), 1);
+        let more = |findings: Vec<(Option<String>, String)>| -> Vec<String> {
+            assert_eq!(findings.len(), 2, "{findings:?}");
+            findings
+                .into_iter()
+                .filter(|(object, _)| object.is_none())
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let exact = more(messages(counted(3, 0)));
+        assert!(exact[0].starts_with("2 more tables on tenant b hold rows"), "{exact:?}");
+        let stopped = more(messages(counted(3, 200)));
+        assert!(
+            stopped[0].starts_with("at least 2 more tables on tenant b hold rows")
+                && stopped[0].contains("200 tables not probed"),
+            "{stopped:?}"
         );
     }
 
