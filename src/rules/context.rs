@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Need, NotEvaluated, Rule, Stage, Text};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
-    ArchiveDest, Catalog, CatalogSource, Database, Emptiness, Fact, Facts, ForeignKey, Grants, LogStream,
-    Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger, Variables,
+    ArchiveDest, Catalog, CatalogSource, Database, Emptiness, Fact, Facts, ForeignKey, Grants,
+    LogStream, Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger,
+    Variables,
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waiver_file::Waiver};

@@ -489,7 +489,10 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
         let value = value
             .pointer(&pointer)
             .ok_or_else(|| in_layout(format!("{pointer} is required")))?;
-        Ok(numbers(value, "tablets").map_err(in_layout)?.into_iter().collect())
+        Ok(numbers(value, "tablets")
+            .map_err(in_layout)?
+            .into_iter()
+            .collect())
     };
     let major_sstable = match tablet_types("major")?.into_iter().collect::<Vec<_>>()[..] {
         [major] => major,
@@ -542,8 +545,7 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
 mod tests {
     use super::*;
     use crate::collect::tenant::{
-        ALLOWLIST, dictionary, logs, partitions_and_foreign_keys, queries, roles, tablets,
-        triggers,
+        ALLOWLIST, dictionary, logs, partitions_and_foreign_keys, queries, roles, tablets, triggers,
     };
 
     /// Every statement the collector sends over `oceanbase.*`, by name.
@@ -742,7 +744,12 @@ mod tests {
     #[test]
     fn tablet_table_types_by_layout() {
         for layout in Layout::all() {
-            assert_eq!(layout.stored_table(10), StoredTable::Major, "{}", layout.name);
+            assert_eq!(
+                layout.stored_table(10),
+                StoredTable::Major,
+                "{}",
+                layout.name
+            );
             for delta in [11, 12] {
                 assert_eq!(layout.stored_table(delta), StoredTable::Delta);
             }

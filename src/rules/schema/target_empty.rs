@@ -179,7 +179,10 @@ mod tests {
                 .collect()
         };
         let exact = more(messages(counted(3, 0)));
-        assert!(exact[0].starts_with("2 more tables on tenant b hold rows"), "{exact:?}");
+        assert!(
+            exact[0].starts_with("2 more tables on tenant b hold rows"),
+            "{exact:?}"
+        );
         let stopped = more(messages(counted(3, 200)));
         assert!(
             stopped[0].starts_with("at least 2 more tables on tenant b hold rows")
