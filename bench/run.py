@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark harness for oms-preflight on a pair of real kernels (issue 7, BENCHMARKS.md).
 
-  bench/run --tables N [--runs R] [--keep] [--json FILE] [--no-information-schema]
+  bench/run --tables N [--runs R] [--keep] [--json FILE] [--no-information-schema] [--prepare]
 
 Builds the pair once (N tables of 20 columns over 10 databases, a primary key and a secondary
 index each, identical on both tenants but for a few seeded differences), waits for the kernels'
@@ -13,13 +13,14 @@ the golden data, boots both kernels cold, and times, on both tenants in parallel
   inner     the same column metadata from the inner tables (__all_column), the physical limit
 
 then check again warm, the statements each tenant received (through a counting proxy), the
-bundle replay (check --snapshot) with its peak RSS, and --help. A fourth boot times the forward
-stage (B already holds every table but the last, every hundredth with a row, so the row probe of
-schema.target-empty goes through them all), cold then warm, with its statements; then, on the
-warm kernels, a check against a test OMS server holding 2,000 projects of which 10 touch the
+bundle replay (check --snapshot) with its peak RSS, and --help. Three more boots time the
+forward stage (B already holds every table but the last: all empty; every hundredth with a row
+written after the DDL, no major compaction since; the same after a major compaction), cold then
+warm, with its statements and how schema.target-empty decided (tables the tablet manager
+proved empty, tables probed); then, on the warm kernels of the second, a check against a test OMS server holding 2,000 projects of which 10 touch the
 pair (examples/oms_server.rs), beside the same check without OMS. The baselines run with the
-tool's own driver (examples/raw_fetch.rs), so the ratios compare like with like; each of the
-three measurements gets its own boot so each meets cold kernels. Ratios are taken inside one
+tool's own driver (examples/raw_fetch.rs), so the ratios compare like with like; each
+measurement gets its own boot so each meets cold kernels. Ratios are taken inside one
 run. Prints a Markdown table.
 """
 import argparse
@@ -143,18 +144,29 @@ def generate(port, tables, on_b):
     [t.join() for t in threads]
     if errors:
         sys.exit(f"table generation failed: {errors[:3]}")
-    if on_b:
-        with connect(port) as c:
-            cursor = c.cursor()
-            for database, i in jobs:
-                if populated(i):
-                    cursor.execute(f"INSERT INTO `{database}`.`t{i:05d}` (`id`, `c_int`) VALUES (1, {i})")
 
 
-def wait_idle(port, tables, limit=3600):
+def populate(port, tables):
+    """Writes a row into every hundredth table of B (see populated)."""
+    with connect(port) as c:
+        cursor = c.cursor()
+        for i in range(tables - 1):
+            if populated(i):
+                database = DATABASES[i % len(DATABASES)]
+                cursor.execute(f"INSERT INTO `{database}`.`t{i:05d}` (`id`, `c_int`) VALUES (1, {i})")
+
+
+def major_compaction(port, tables):
+    """A major compaction of B, waited for: afterwards the rows sit in major sstables."""
+    with connect(port) as c:
+        c.cursor().execute("ALTER SYSTEM MAJOR FREEZE")
+    wait_idle(port, tables, settle=10)
+
+
+def wait_idle(port, tables, limit=3600, settle=None):
     """Mass DDL triggers major compactions (the first about a minute after the DDL) that make any
     timing meaningless; give them time to start, then wait until the status stays IDLE."""
-    time.sleep(min(120, tables / 50))
+    time.sleep(min(120, tables / 50) if settle is None else settle)
     deadline = time.time() + limit
     idle_since = None
     with connect(port) as c:
@@ -315,6 +327,9 @@ def statements(row):
 
 OMS_PROJECTS, OMS_TOUCHING = 2000, 10
 
+# The forward stage's targets: (name, golden copy of B).
+FORWARD_VARIANTS = [("empty", "b"), ("rows", "b-rows"), ("major", "b-major")]
+
 
 def many_projects(ports, plan_path, workdir, env):
     """The pair checked against the test OMS server holding OMS_PROJECTS generated live
@@ -345,10 +360,14 @@ def many_projects(ports, plan_path, workdir, env):
 
 
 def golden_pair(tables, env):
-    """The stopped data directories of the pair with `tables` tables, built the first time."""
-    # v2: B's populated tables (see populated); older golden copies lack them.
-    golden = {side: f"bench-v2-{tables}-{side}" for side in "ab"}
-    if not all(os.path.isdir(os.path.join(HOME, "run", g, "store")) for g in golden.values()):
+    """The stopped data directories of the pair with `tables` tables, built the first time: A;
+    B with every table of A but the last, all empty (`b`); the same B after a row was written
+    into every hundredth table (`b-rows`: no major compaction since); and that B after a major
+    compaction (`b-major`)."""
+    # v3: B's tables empty, and its two populated variants; v2 copies held only the populated B.
+    golden = {side: f"bench-v3-{tables}-{side}" for side in ("a", "b", "b-rows", "b-major")}
+    present = lambda g: os.path.isdir(os.path.join(HOME, "run", g, "store"))
+    if not (present(golden["a"]) and present(golden["b"])):
         started = time.time()
         ports = {side: int(seekdb("start", golden[side], env=env)) for side in "ab"}
         parallel([lambda s=s: generate(ports[s], tables, s == "b") for s in "ab"])
@@ -357,6 +376,16 @@ def golden_pair(tables, env):
         print(f"compaction idle after {time.time() - started:.0f}s", file=sys.stderr)
         for side in "ab":
             seekdb("stop-keep", golden[side])
+    for variant, source, write in (("b-rows", "b", populate), ("b-major", "b-rows", major_compaction)):
+        if present(golden[variant]):
+            continue
+        started = time.time()
+        seekdb("stop", golden[variant])
+        subprocess.run(["cp", "-a", "--sparse=always", os.path.join(HOME, "run", golden[source]),
+                        os.path.join(HOME, "run", golden[variant])], check=True)
+        write(int(seekdb("restart", golden[variant], env=env)), tables)
+        seekdb("stop-keep", golden[variant])
+        print(f"golden {variant} written in {time.time() - started:.0f}s", file=sys.stderr)
     return golden
 
 
@@ -376,7 +405,13 @@ def main():
     parser.add_argument("--json", help="also write the results as JSON here")
     parser.add_argument("--no-information-schema", action="store_true",
                         help="skip the information_schema baseline (a minute cold at 10,000 tables)")
+    parser.add_argument("--prepare", action="store_true", help="only build the golden data (implies --keep)")
     args = parser.parse_args()
+    if args.prepare:
+        env = dict(os.environ, BENCH_PASSWORD=PASSWORD, NO_COLOR="1")
+        env.setdefault("SEEKDB_MEMORY_BUDGET", "2G" if args.tables > 2000 else "1G")
+        golden_pair(args.tables, env)
+        return
 
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "oms-preflight", "--example", "raw_fetch",
                     "--example", "oms_server"],
@@ -390,12 +425,14 @@ def main():
     plan_path = os.path.join(workdir, "plan.toml")
     bundle = os.path.join(workdir, "bundle.json")
 
-    def boot():
-        """Fresh clones of the golden data, booted: the next query meets cold kernels."""
-        clones = {side: f"{golden[side]}-run" for side in "ab"}
+    def boot(b="b"):
+        """Fresh clones of the golden data (B as `b`: see golden_pair), booted: the next query
+        meets cold kernels."""
+        clones = {side: f"{golden[side if side == 'a' else b]}-run" for side in "ab"}
         for side in "ab":
             seekdb("stop", clones[side])
-            subprocess.run(["cp", "-a", "--sparse=always", os.path.join(HOME, "run", golden[side]),
+            source = golden[side if side == "a" else b]
+            subprocess.run(["cp", "-a", "--sparse=always", os.path.join(HOME, "run", source),
                             os.path.join(HOME, "run", clones[side])], check=True)
         ports = {side: int(seekdb("restart", clones[side], env=env)) for side in "ab"}
         plan(plan_path, ports["a"], ports["b"])
@@ -438,27 +475,34 @@ def main():
             seekdb("stop", clones[side])
         row["snapshot_s"], row["snapshot_mb"], _ = timed([BINARY, "check", "--snapshot", bundle, "--stage", "reverse", "--format", "json"], env)
         row["help_ms"] = min(timed([BINARY, "--help"], env)[0] for _ in range(5)) * 1000
-        # Boot 4: the forward stage against a target that already holds the schema (B has every
-        # table but the last, every hundredth holding a row), cold then warm, its statements;
-        # then the many-projects OMS case on the warm kernels.
-        clones, ports = boot()
-        forward = [BINARY, "check", plan_path, "--stage", "forward", "--format", "json", "--timeout", "300"]
-        row["forward_cold_s"], row["forward_cold_mb"], result = timed(forward, env)
-        report = json.loads(result.stdout)
-        row["forward_findings"] = {}
-        for f in report["findings"]:
-            row["forward_findings"][f["rule"]] = row["forward_findings"].get(f["rule"], 0) + 1
-        row["forward_inconclusive"] = [o["rule"] for o in report["outcomes"] if o["status"] == "inconclusive"]
-        row["forward_warm_s"], row["forward_warm_mb"], _ = timed(forward, env)
-        proxies = {side: CountingProxy(ports[side]) for side in "ab"}
-        plan(proxied_plan, proxies["a"].port, proxies["b"].port)
-        subprocess.run([BINARY, "check", proxied_plan, "--stage", "forward", "--format", "json", "--timeout", "300"],
-                       env=env, capture_output=True)
-        row["forward_statements"] = [proxies[side].statements() for side in "ab"]
-        row["row_probes"] = proxies["b"].row_probes()
-        row.update(many_projects(ports, plan_path, workdir, env))
-        for side in "ab":
-            seekdb("stop", clones[side])
+        # Boots 4-6: the forward stage against a target that already holds the schema (B has
+        # every table but the last): all empty; every hundredth holding a row, no major
+        # compaction since; the same after a major compaction. Cold then warm, its statements;
+        # then, on the warm kernels of the second, the many-projects OMS case.
+        row["forward"] = {}
+        for variant, b in FORWARD_VARIANTS:
+            clones, ports = boot(b)
+            forward = [BINARY, "check", plan_path, "--stage", "forward", "--format", "json", "--timeout", "300"]
+            result_row = {}
+            result_row["cold_s"], result_row["cold_mb"], result = timed(forward, env)
+            report = json.loads(result.stdout)
+            result_row["findings"] = {}
+            for f in report["findings"]:
+                result_row["findings"][f["rule"]] = result_row["findings"].get(f["rule"], 0) + 1
+            result_row["inconclusive"] = [o["rule"] for o in report["outcomes"] if o["status"] == "inconclusive"]
+            result_row["emptiness"] = report["endpoints"]["b"]["emptiness"]
+            result_row["warm_s"], result_row["warm_mb"], _ = timed(forward, env)
+            proxies = {side: CountingProxy(ports[side]) for side in "ab"}
+            plan(proxied_plan, proxies["a"].port, proxies["b"].port)
+            subprocess.run([BINARY, "check", proxied_plan, "--stage", "forward", "--format", "json", "--timeout", "300"],
+                           env=env, capture_output=True)
+            result_row["statements"] = [proxies[side].statements() for side in "ab"]
+            result_row["row_probes"] = proxies["b"].row_probes()
+            if variant == "rows":
+                row.update(many_projects(ports, plan_path, workdir, env))
+            for side in "ab":
+                seekdb("stop", clones[side])
+            row["forward"][variant] = result_row
         results.append(row)
 
     if not args.keep:
@@ -473,17 +517,21 @@ def main():
               f"| {information_schema_ratio(r)} | {statements(r)} "
               f"| {max(r['check_cold_mb'], r['check_warm_mb']):.0f} | {r['snapshot_s']:.2f} | {r['snapshot_mb']:.0f} "
               f"| {r['bundle_mb']:.1f} | {r['help_ms']:.0f} |")
-    print("\n| tables | forward check cold / warm (s) | reverse check cold (s) | forward / reverse (cold) "
-          "| reverse / inner tables (cold) | row-probe statements on B | statements a, b (metadata) | forward RSS (MB) "
-          "| forward findings |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| tables | B's tables | forward check cold / warm (s) | reverse check cold (s) | forward / reverse (cold) "
+          "| reverse / inner tables (cold) | proven empty by the tablet manager | probed | with rows (named) "
+          "| row-probe statements on B | statements a, b (metadata) | forward RSS (MB) | forward findings |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        findings = ", ".join(f"{rule} {n}" for rule, n in sorted(r["forward_findings"].items()))
-        (all_a, meta_a), (all_b, meta_b) = r["forward_statements"]
-        print(f"| {r['tables']} | {r['forward_cold_s']:.2f} / {r['forward_warm_s']:.2f} | {r['check_cold_s']:.2f} "
-              f"| {r['forward_cold_s'] / r['check_cold_s']:.2f}x | {r['check_cold_s'] / r['inner_s']:.2f}x "
-              f"| {r['row_probes']} | {all_a} ({meta_a}), {all_b} ({meta_b}) "
-              f"| {max(r['forward_cold_mb'], r['forward_warm_mb']):.0f} | {findings} |")
+        for variant, _ in FORWARD_VARIANTS:
+            f = r["forward"][variant]
+            e = f["emptiness"] or {}
+            findings = ", ".join(f"{rule} {n}" for rule, n in sorted(f["findings"].items()))
+            (all_a, meta_a), (all_b, meta_b) = f["statements"]
+            print(f"| {r['tables']} | {variant} | {f['cold_s']:.2f} / {f['warm_s']:.2f} | {r['check_cold_s']:.2f} "
+                  f"| {f['cold_s'] / r['check_cold_s']:.2f}x | {r['check_cold_s'] / r['inner_s']:.2f}x "
+                  f"| {e.get('decided_by_dictionary')} | {e.get('probed')} | {e.get('non_empty')} ({e.get('listed')}) "
+                  f"| {f['row_probes']} | {all_a} ({meta_a}), {all_b} ({meta_b}) "
+                  f"| {max(f['cold_mb'], f['warm_mb']):.0f} | {findings} |")
     print("\n| tables | OMS projects (touching the pair) | check with OMS / without, warm (s) | OMS requests "
           "| first to last OMS request (s) | check RSS with OMS (MB) | stage |")
     print("|---|---|---|---|---|---|---|")

@@ -224,6 +224,11 @@ pub struct TenantFacts {
     /// was probed, or the bundle predates this field.
     #[serde(default)]
     pub probed_tables_from: Option<CatalogSource>,
+    /// How `rows` was decided: how many tables the tablet manager proved empty, how many were
+    /// probed, how many hold rows and how many were left unprobed once enough were found.
+    /// `None` when nothing was probed, or the bundle predates this field.
+    #[serde(default)]
+    pub emptiness: Option<Emptiness>,
     /// The name of the tenant the session is connected to, asked only when the plan declares
     /// the tenant it expects (`tenant = "..."`); `None` when it was not asked.
     #[serde(default)]
@@ -302,6 +307,32 @@ pub struct Catalog {
     pub fallback_reason: Option<Text>,
 }
 
+/// How the forward target's in-scope tables were found empty or not (`rows`): first from the
+/// tablet manager (`oceanbase.__all_virtual_table_mgr`), which proves a table empty without a
+/// statement naming it (one-sided: it never proves a table holds rows); the rest with `LIMIT 1`
+/// probes, which stop once [`Emptiness::LISTED`] tables with rows are found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Emptiness {
+    /// The in-scope tables that exist on the target: what the verdict covers.
+    pub tables: usize,
+    /// Proven empty by the tablet manager.
+    pub decided_by_dictionary: usize,
+    /// Probed with `LIMIT 1`.
+    pub probed: usize,
+    /// Found holding rows; the first [`Emptiness::LISTED`] of them, in name order, are `rows`.
+    pub non_empty: usize,
+    /// Left unprobed once [`Emptiness::LISTED`] tables with rows were found: any may hold rows.
+    pub not_probed: usize,
+    /// Why the tablet manager decided nothing, when it could not be read or used.
+    #[serde(default, with = "bilingual::option")]
+    pub dictionary_unavailable: Option<Text>,
+}
+
+impl Emptiness {
+    /// How many tables with rows are named; probing stops once that many are found.
+    pub const LISTED: usize = 100;
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CatalogSource {
@@ -357,6 +388,7 @@ impl TenantFacts {
             trigger_catalog: None,
             rows: Fact::unavailable(reason.clone()),
             probed_tables_from: None,
+            emptiness: None,
             tenant_name: None,
             drc_login: None,
             catalog: None,

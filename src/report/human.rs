@@ -113,6 +113,7 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
             mode,
             user,
             catalog,
+            emptiness,
             ..
         }) = endpoint
         {
@@ -140,6 +141,14 @@ fn header(report: &Report, lang: Lang, out: &mut String) {
                     "  租户 {name}：迁移用户 {user}，{kernel}，模式 {mode}{columns}"
                 ),
             };
+            if let Some(emptiness) = emptiness {
+                let said = emptiness.describe(lang);
+                let said = printable(&said);
+                let _ = match lang {
+                    Lang::En => writeln!(out, "    rows: {said}"),
+                    Lang::ZhCn => writeln!(out, "    数据行：{said}"),
+                };
+            }
         }
     }
     if let Some(state) = &report.pair {

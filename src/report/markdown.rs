@@ -96,6 +96,18 @@ pub fn render_in(report: &Report, lang: Lang) -> String {
         .get(lang);
         let _ = writeln!(out, "| OMS | {} | | {reachable} | |", cell(&oms.url));
     }
+    for (name, endpoint) in [
+        (tenant_a.as_str(), &report.endpoints.a),
+        (tenant_b.as_str(), &report.endpoints.b),
+    ] {
+        if let Some(emptiness) = endpoint.as_ref().and_then(|e| e.emptiness.as_ref()) {
+            let said = one_line(&emptiness.describe(lang));
+            let _ = match lang {
+                Lang::En => writeln!(out, "\nRows on {name}: {said}."),
+                Lang::ZhCn => writeln!(out, "\n{name}的数据行：{said}。"),
+            };
+        }
+    }
     if let Some(state) = &report.pair {
         let _ = writeln!(
             out,

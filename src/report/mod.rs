@@ -16,6 +16,8 @@ pub mod printable;
 pub mod sarif;
 pub mod wrap;
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::exit::{self, FailOn};
@@ -74,6 +76,58 @@ pub struct TenantEndpoint {
     /// Where columns and keys were read (the inner tables or information_schema), and why the
     /// inner tables were not used when they were tried; null when they were not read.
     pub catalog: Option<EndpointCatalog>,
+    /// How the forward target's tables were found empty or not (the tablet manager first,
+    /// then `LIMIT 1` probes); null where rows were not probed.
+    pub emptiness: Option<EndpointEmptiness>,
+}
+
+/// [`crate::facts::Emptiness`] as a report says it, the reason in the report's language.
+#[derive(Debug, Serialize)]
+pub struct EndpointEmptiness {
+    pub tables: usize,
+    pub decided_by_dictionary: usize,
+    pub probed: usize,
+    pub non_empty: usize,
+    pub listed: usize,
+    pub not_probed: usize,
+    pub dictionary_unavailable: Option<Text>,
+}
+
+impl EndpointEmptiness {
+    /// `10000 tables: 9900 proven empty by the tablet manager, 100 probed, 100 hold rows`, and
+    /// what was not probed or why the tablet manager was not used.
+    pub fn describe(&self, lang: Lang) -> String {
+        let EndpointEmptiness {
+            tables,
+            decided_by_dictionary: decided,
+            probed,
+            non_empty,
+            not_probed,
+            ..
+        } = self;
+        let mut said = match lang {
+            Lang::En => format!(
+                "{tables} tables: {decided} proven empty by the tablet manager, {probed} probed, {non_empty} hold rows"
+            ),
+            Lang::ZhCn => format!(
+                "{tables} 张表：表管理器证明为空 {decided} 张，探测 {probed} 张，有数据行 {non_empty} 张"
+            ),
+        };
+        if *not_probed > 0 {
+            let _ = match lang {
+                Lang::En => write!(said, ", {not_probed} not probed (enough rows found)"),
+                Lang::ZhCn => write!(said, "，未探测 {not_probed} 张（已找到足够多有数据行的表）"),
+            };
+        }
+        if let Some(why) = &self.dictionary_unavailable {
+            let why = why.get(lang);
+            let _ = match lang {
+                Lang::En => write!(said, " (tablet manager not used: {why})"),
+                Lang::ZhCn => write!(said, "（未使用表管理器：{why}）"),
+            };
+        }
+        said
+    }
 }
 
 /// Where a tenant's columns and keys were read, as a report says it: the facts keep the
@@ -264,6 +318,15 @@ impl Report {
             catalog: tenant.catalog.as_ref().map(|catalog| EndpointCatalog {
                 source: catalog.source,
                 fallback_reason: catalog.fallback_reason.clone(),
+            }),
+            emptiness: tenant.emptiness.as_ref().map(|e| EndpointEmptiness {
+                tables: e.tables,
+                decided_by_dictionary: e.decided_by_dictionary,
+                probed: e.probed,
+                non_empty: e.non_empty,
+                listed: tenant.rows.observed().map_or(0, |rows| rows.len()),
+                not_probed: e.not_probed,
+                dictionary_unavailable: e.dictionary_unavailable.clone(),
             }),
         };
         Report {

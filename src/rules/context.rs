@@ -13,9 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Need, NotEvaluated, Rule, Stage, Text};
 use crate::facts::oms::{Access, DataSource, OmsFacts, Project};
 use crate::facts::{
-    ArchiveDest, Catalog, CatalogSource, ClockReading, Database, Fact, Facts, ForeignKey, Grants,
-    LogStream, Mode, Partitioning, Server, Table, Tenant, TenantFacts, TenantRole, Trigger,
-    Variables,
+    ArchiveDest, Catalog, CatalogSource, ClockReading, Database, Emptiness, Fact, Facts,
+    ForeignKey, Grants, LogStream, Mode, Partitioning, Server, Table, Tenant, TenantFacts,
+    TenantRole, Trigger, Variables,
 };
 use crate::plan::{LinkPlan, Plan};
 use crate::plan::{date::Date, waiver_file::Waiver};
@@ -437,6 +437,12 @@ impl<'a> TenantCtx<'_, 'a> {
     /// In-scope tables holding at least one row (probed on the forward target only).
     pub fn rows(&self) -> Result<&'a BTreeSet<String>, Missing> {
         self.read(Need::Rows, |t| &t.rows)
+    }
+
+    /// How `rows` was decided (tables the tablet manager proved empty, probed, with rows, left
+    /// unprobed); `None` when a bundle predates it or nothing was probed.
+    pub fn emptiness(&self) -> Option<&'a Emptiness> {
+        self.all(Need::Rows).ok()?.emptiness.as_ref()
     }
 
     /// Whether the row probe went through every in-scope table that exists (listed by the

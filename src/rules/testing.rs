@@ -219,6 +219,7 @@ pub fn tenant(user: &str) -> TenantFacts {
         trigger_catalog: None,
         rows: Fact::Observed(Default::default()),
         probed_tables_from: None,
+        emptiness: None,
         tenant_name: None,
         drc_login: None,
         catalog: None,

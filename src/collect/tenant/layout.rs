@@ -123,6 +123,22 @@ impl Charset {
     }
 }
 
+/// What the tablet manager (`__all_virtual_table_mgr.table_type`, enum ObITable::TableType)
+/// says one of a tablet's tables is, as far as its rows go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredTable {
+    /// MAJOR_SSTABLE: the baseline; no data block means no row.
+    Major,
+    /// MINOR_SSTABLE or MINI_SSTABLE: rows written since the baseline; no data block means no
+    /// row (a rolled-back insert leaves one with none).
+    Delta,
+    /// A metadata (MDS) sstable: the tablet's own state, never a row of the table.
+    WithoutRows,
+    /// A data memtable, a DDL or column-store sstable, any number the layout does not list:
+    /// says nothing about emptiness.
+    Other,
+}
+
 /// One kernel layout: a `[[layout]]` of the data file.
 #[derive(Debug)]
 pub struct Layout {
@@ -140,6 +156,10 @@ pub struct Layout {
     /// The bit of `table_mode` marking a materialized view's container table, where there are
     /// materialized views.
     pub mv_container_bit: Option<i64>,
+    /// `[layout.tablets]`: the tablet manager's table types.
+    major_sstable: i64,
+    delta_sstables: BTreeSet<i64>,
+    without_rows: BTreeSet<i64>,
     /// Per table or view the statements read, the columns it has in a user tenant.
     columns: BTreeMap<String, BTreeSet<String>>,
 }
@@ -229,6 +249,19 @@ impl Layout {
 
     pub fn charset(&self, collation: i64) -> Option<Charset> {
         self.collations.get(&collation).copied()
+    }
+
+    /// What a table of the tablet manager is, by its `table_type`.
+    pub fn stored_table(&self, table_type: i64) -> StoredTable {
+        if table_type == self.major_sstable {
+            StoredTable::Major
+        } else if self.delta_sstables.contains(&table_type) {
+            StoredTable::Delta
+        } else if self.without_rows.contains(&table_type) {
+            StoredTable::WithoutRows
+        } else {
+            StoredTable::Other
+        }
     }
 
     /// Per table and view the statements read, the columns this layout records for it.
@@ -451,6 +484,27 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
             }
         }
     }
+    let tablet_types = |key: &str| -> Result<BTreeSet<i64>, String> {
+        let pointer = format!("/tablets/{key}");
+        let value = value
+            .pointer(&pointer)
+            .ok_or_else(|| in_layout(format!("{pointer} is required")))?;
+        Ok(numbers(value, "tablets")
+            .map_err(in_layout)?
+            .into_iter()
+            .collect())
+    };
+    let major_sstable = match tablet_types("major")?.into_iter().collect::<Vec<_>>()[..] {
+        [major] => major,
+        _ => return Err(in_layout("tablets.major must be one number".into())),
+    };
+    let (delta_sstables, without_rows) = (tablet_types("deltas")?, tablet_types("without_rows")?);
+    if delta_sstables.contains(&major_sstable)
+        || without_rows.contains(&major_sstable)
+        || !delta_sstables.is_disjoint(&without_rows)
+    {
+        return Err(in_layout("a tablet table type is listed twice".into()));
+    }
     let mut columns = BTreeMap::new();
     for (table_name, names) in table("/columns").map_err(in_layout)? {
         let names = names
@@ -479,6 +533,9 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
             .map(|bit| bit.as_integer().ok_or("mv_container_bit must be a number"))
             .transpose()
             .map_err(|why| in_layout(why.to_string()))?,
+        major_sstable,
+        delta_sstables,
+        without_rows,
         columns,
         name,
     })
@@ -488,7 +545,7 @@ fn layout(value: &Value<'_>) -> Result<Layout, String> {
 mod tests {
     use super::*;
     use crate::collect::tenant::{
-        ALLOWLIST, dictionary, logs, partitions_and_foreign_keys, queries, roles, triggers,
+        ALLOWLIST, dictionary, logs, partitions_and_foreign_keys, queries, roles, tablets, triggers,
     };
 
     /// Every statement the collector sends over `oceanbase.*`, by name.
@@ -518,6 +575,8 @@ mod tests {
         ("logs::ARCHIVE", logs::ARCHIVE),
         ("logs::TENANT_ROLE", logs::TENANT_ROLE),
         ("queries::TENANT_NAME", queries::TENANT_NAME),
+        ("tablets::TABLETS", tablets::TABLETS),
+        ("tablets::TABLET_MANAGER", tablets::TABLET_MANAGER),
     ];
 
     /// What each layout lacks of each statement, as the revisions in the data file define it;
@@ -675,6 +734,40 @@ mod tests {
             Layout::named("oceanbase-4.3.1").unwrap().mv_container_bit,
             Some(24)
         );
+    }
+
+    /// The tablet manager's table types as each layout's revision numbers them
+    /// (ObITable::TableType): the major, minor and mini sstables alike everywhere; the
+    /// metadata sstables where they exist (26-27 from OceanBase 4.3.2 and seekdb 1.0, 17-18 on
+    /// seekdb 1.4, which renumbered them); everything else, the data memtable first, is no
+    /// proof of emptiness.
+    #[test]
+    fn tablet_table_types_by_layout() {
+        for layout in Layout::all() {
+            assert_eq!(
+                layout.stored_table(10),
+                StoredTable::Major,
+                "{}",
+                layout.name
+            );
+            for delta in [11, 12] {
+                assert_eq!(layout.stored_table(delta), StoredTable::Delta);
+            }
+            for other in [0, 1, 2, 3, 4, 13, 14, 15, 16, 19, 20, 25, 28, 100, -1] {
+                assert_eq!(layout.stored_table(other), StoredTable::Other);
+            }
+            let metadata: Vec<i64> = (0..64)
+                .filter(|t| layout.stored_table(*t) == StoredTable::WithoutRows)
+                .collect();
+            let expected: &[i64] = match layout.name.as_str() {
+                "seekdb-1.4" => &[17, 18],
+                "seekdb-1.0" | "oceanbase-4.3.2" => &[26, 27],
+                _ => &[],
+            };
+            assert_eq!(metadata, expected, "{}", layout.name);
+        }
+        let twice = LAYOUTS_TOML.replacen("without_rows = []", "without_rows = [10]", 1);
+        assert!(parse(&twice).unwrap_err().contains("listed twice"));
     }
 
     fn server(ob_version: &str, version: &str, comment: &str) -> Server {

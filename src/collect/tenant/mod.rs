@@ -29,6 +29,7 @@ mod rows;
 pub mod sessions;
 pub mod show_grants;
 pub mod statements;
+pub mod tablets;
 pub mod triggers;
 
 use std::time::Duration;
@@ -69,6 +70,7 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         logs::ARCHIVE,
         logs::TENANT_ROLE,
         sessions::SESSIONS,
+        tablets::TABLET_MANAGER,
     ],
     scoped: &[
         queries::TABLES,
@@ -83,6 +85,7 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         partitions_and_foreign_keys::PARTITIONS_INFORMATION_SCHEMA,
         partitions_and_foreign_keys::FOREIGN_KEYS,
         partitions_and_foreign_keys::FOREIGN_KEYS_INFORMATION_SCHEMA,
+        tablets::TABLETS,
     ],
 };
 
@@ -200,7 +203,7 @@ async fn collect_with(
         }
     };
     let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &layout);
-    let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing);
+    let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing, &layout);
     // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
     // need the kernel's identity only.
     let more = async {
@@ -209,7 +212,7 @@ async fn collect_with(
             logs::fetch(&fetcher, &layout)
         )
     };
-    let (grants, (rows, probed_tables_from), (objects, logs)) = tokio::join!(grants, probed, more);
+    let (grants, probed, (objects, logs)) = tokio::join!(grants, probed, more);
     let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
     let (log_streams, archive, tenant_role) = logs;
     let (triggers, trigger_catalog) = fetched.triggers;
@@ -233,8 +236,9 @@ async fn collect_with(
         }),
         triggers,
         trigger_catalog: Some(trigger_catalog),
-        rows,
-        probed_tables_from,
+        rows: probed.rows,
+        probed_tables_from: probed.from,
+        emptiness: probed.emptiness,
         tenant_name: fetched.tenant_name,
         drc_login: None,
         catalog,

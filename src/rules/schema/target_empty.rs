@@ -1,3 +1,4 @@
+use crate::facts::Emptiness;
 use crate::rules::schema::{cannot_list, unlisted};
 use crate::rules::{
     Check, Ctx, Finding, Input, MissingKind, Need, NotEvaluated, Severity, Stage, Text,
@@ -8,13 +9,21 @@ use crate::text;
 declare_rule! {
     /// ## What it checks
     /// Before the forward project is created: every in-scope table that already exists on the
-    /// forward link's target (B) is empty. Emptiness is probed (`SELECT ... FROM t LIMIT 1` for
-    /// each table, a hundred tables a statement), not read from `TABLE_ROWS`, which OceanBase
-    /// fills in only when statistics are gathered. The tables probed are those the kernel's
-    /// inner tables name, visible to the migration user or not; when the inner tables cannot
-    /// be read, those information_schema lists, and then the rule is inconclusive where the
-    /// user holds no privilege that lets it list a target database's tables. A table the user
-    /// cannot read rows of leaves the rule inconclusive with the server's error.
+    /// forward link's target (B) is empty. Emptiness is not read from `TABLE_ROWS`, which
+    /// OceanBase fills in only when statistics are gathered. The tablet manager
+    /// (`oceanbase.__all_virtual_table_mgr`) decides first: a table whose every tablet shows no
+    /// data memtable, no data block in a minor or mini sstable and an empty major sstable is
+    /// empty, exactly, without a statement naming it (naming a table makes the kernel load its
+    /// schema, ~10 ms a table cold). Every other table is probed (`SELECT ... FROM t LIMIT 1`, a
+    /// hundred tables a statement), and the probe is the judge: a row deleted or an insert
+    /// rolled back leaves a memtable, so the table is probed and found empty. Probing stops
+    /// once 100 tables with rows are found: those are named, and one more finding says how many
+    /// more hold rows or may. When the tablet manager cannot be read, every table is probed,
+    /// and the report says why (`endpoints.b.emptiness`). The tables considered are those the
+    /// kernel's inner tables name, visible to the migration user or not; when the inner tables
+    /// cannot be read, those information_schema lists, and then the rule is inconclusive where
+    /// the user holds no privilege that lets it list a target database's tables. A table the
+    /// user cannot read rows of leaves the rule inconclusive with the server's error.
     ///
     /// ## Why it matters
     /// Full migration copies A's rows into B. Rows already in B's tables collide with them on
@@ -68,7 +77,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             )));
         }
     }
-    Ok(rows
+    let mut findings: Vec<Finding> = rows
         .iter()
         .map(|table| {
             Finding::new(
@@ -84,13 +93,47 @@ fn check(cx: &Ctx<'_>) -> Check {
                 "在全量迁移把租户 a 的行复制进来之前清空它，或有意在 OMS 中允许非空的目标端"
             ))
         })
-        .collect())
+        .collect();
+    if let Some(more) = more_than_listed(on.emptiness(), rows.len(), target) {
+        findings.push(more);
+    }
+    Ok(findings)
+}
+
+/// One finding for the tables with rows beyond those named: how many were found, and how many
+/// were left unprobed once enough were (any of them may hold rows).
+fn more_than_listed(
+    emptiness: Option<&Emptiness>,
+    named: usize,
+    target: crate::facts::Tenant,
+) -> Option<Finding> {
+    let emptiness = emptiness?;
+    let more = emptiness.non_empty.saturating_sub(named);
+    let unprobed = emptiness.not_probed;
+    if more == 0 && unprobed == 0 {
+        return None;
+    }
+    let said = if unprobed == 0 {
+        text!(
+            "{more} more tables on tenant {target} hold rows (only the first {named} are named)",
+            "租户 {target} 上还有 {more} 张表中有数据行（只列出了前 {named} 张）"
+        )
+    } else {
+        text!(
+            "at least {more} more tables on tenant {target} hold rows; probing stopped after {named} were found, {unprobed} tables not probed may hold rows too",
+            "租户 {target} 上至少还有 {more} 张表中有数据行；找到 {named} 张后停止探测，未探测的 {unprobed} 张表也可能有数据行"
+        )
+    };
+    Some(Finding::new(target, None, said).help(text!(
+        "empty the tables (or drop them and let schema migration create them) and run the check again to see the rest",
+        "清空这些表（或删除它们，由结构迁移重新创建），再次运行检查以查看其余的表"
+    )))
 }
 
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::facts::{CatalogSource, Fact};
+    use crate::facts::{CatalogSource, Emptiness, Fact};
     use crate::rules::engine::Status;
     use crate::rules::{Stage, testing::*};
 
@@ -100,6 +143,51 @@ mod tests {
         assert_eq!(
             where_(&fire(&RULE, &plan(), &facts, Stage::Forward)),
             vec![("b", Some("app.orders"))]
+        );
+    }
+
+    /// Beyond the tables named, one finding without an object counts the rest: exactly when
+    /// every table was probed, "at least" when probing stopped.
+    #[test]
+    fn the_tables_with_rows_beyond_those_named_are_counted() {
+        let counted = |non_empty, not_probed| {
+            facts(move |f| {
+                f.b.rows = Fact::Observed(["app.orders".to_string()].into());
+                f.b.emptiness = Some(Emptiness {
+                    tables: 500,
+                    decided_by_dictionary: 100,
+                    probed: 400 - not_probed,
+                    non_empty,
+                    not_probed,
+                    dictionary_unavailable: None,
+                });
+            })
+        };
+        let messages = |facts: crate::facts::Facts| -> Vec<(Option<String>, String)> {
+            fire(&RULE, &plan(), &facts, Stage::Forward)
+                .into_iter()
+                .map(|f| (f.object, f.message.en().to_string()))
+                .collect()
+        };
+        assert_eq!(messages(counted(1, 0)).len(), 1);
+        let more = |findings: Vec<(Option<String>, String)>| -> Vec<String> {
+            assert_eq!(findings.len(), 2, "{findings:?}");
+            findings
+                .into_iter()
+                .filter(|(object, _)| object.is_none())
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let exact = more(messages(counted(3, 0)));
+        assert!(
+            exact[0].starts_with("2 more tables on tenant b hold rows"),
+            "{exact:?}"
+        );
+        let stopped = more(messages(counted(3, 200)));
+        assert!(
+            stopped[0].starts_with("at least 2 more tables on tenant b hold rows")
+                && stopped[0].contains("200 tables not probed"),
+            "{stopped:?}"
         );
     }
 
