@@ -288,9 +288,11 @@ fn the_man_pages_point_only_at_pages_that_exist() {
     assert!(!names.contains("oms-preflight-help.1"));
 }
 
-/// The assets of [package.metadata.deb] and [package.metadata.generate-rpm], source → where it
-/// is installed.
-fn package_assets() -> (Vec<(String, String)>, Vec<(String, String)>) {
+/// A package's assets: each source, and where it is installed.
+type Assets = Vec<(String, String)>;
+
+/// The assets of [package.metadata.deb] and [package.metadata.generate-rpm].
+fn package_assets() -> (Assets, Assets) {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
     let value = toml_span::parse(&manifest).unwrap();
     let deb = value
