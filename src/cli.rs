@@ -98,23 +98,43 @@ impl Shell {
     }
 }
 
+/// The name the binary is installed under, which the completions register and the man pages
+/// are titled with.
+pub const BIN: &str = "oms-preflight";
+
 /// The completion script of `shell` for the command line.
 pub fn completions(shell: Shell) -> Vec<u8> {
     let mut command = <Cli as clap::CommandFactory>::command();
     let mut script = Vec::new();
-    clap_complete::generate(
-        shell.generator(),
-        &mut command,
-        "oms-preflight",
-        &mut script,
-    );
+    clap_complete::generate(shell.generator(), &mut command, BIN, &mut script);
+    match shell {
+        Shell::Bash => mend_bash(&String::from_utf8_lossy(&script)).into_bytes(),
+        _ => script,
+    }
+}
+
+/// clap_complete's bash script, made to work for a binary whose name has a hyphen. It spells a
+/// subcommand's state two ways (clap-rs/clap#6421): the loop over the words sets
+/// `cmd="oms__preflight__subcmd__check"`, the case that completes it is labelled
+/// `oms__subcmd__preflight__subcmd__check`, so nothing below the top level completed. The labels
+/// are spelled as the loop spells them. And the function is named `_oms__preflight`: bash in
+/// POSIX mode (`/bin/sh` as bash) refuses `_oms-preflight` as a function name
+/// (clap-rs/clap#6468). Both are no-ops once clap_complete spells them so itself.
+fn mend_bash(script: &str) -> String {
+    let state = BIN.replace('-', "__");
+    let misspelled = format!("{}__subcmd__", BIN.replace('-', "__subcmd__"));
     script
+        .replace(&misspelled, &format!("{state}__subcmd__"))
+        .replace(&format!("_{BIN}()"), &format!("_{state}()"))
+        .replace(&format!("-F _{BIN} "), &format!("-F _{state} "))
 }
 
 /// The man pages of the command line (roff), generated from the same definitions as `--help`:
 /// `oms-preflight.1`, then `oms-preflight-<command>.1` for each command.
 pub fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let mut command = <Cli as clap::CommandFactory>::command();
+    // clap's own `help` command says nothing the pages do not, and has no page of its own: the
+    // pages neither list it nor point at an `oms-preflight-help(1)`.
+    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
     // Built, each command knows its full name (`oms-preflight check`) and page title.
     command.build();
     let mut pages = Vec::new();
@@ -130,9 +150,7 @@ pub fn man_pages() -> Vec<(String, Vec<u8>)> {
         pages.push((format!("{name}.1"), page));
     };
     render(command.clone());
-    // `help` is clap's own, and says nothing the pages do not.
-    let shown = |sub: &&clap::Command| !sub.is_hide_set() && sub.get_name() != "help";
-    for sub in command.get_subcommands().filter(shown) {
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
         render(sub.clone());
     }
     pages

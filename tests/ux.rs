@@ -546,7 +546,16 @@ fn product_files() -> Vec<PathBuf> {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            if [".git", "target", ".seekdb", "corpus", "artifacts", "dist"].contains(&name.as_str())
+            if [
+                ".git",
+                "target",
+                ".seekdb",
+                "corpus",
+                "artifacts",
+                "dist",
+                ".dist-tools",
+            ]
+            .contains(&name.as_str())
             {
                 continue;
             }

@@ -34,8 +34,14 @@ impl Client {
         password: Secret,
         timeout: Duration,
     ) -> Result<Client, Text> {
-        // reqwest is built without a default crypto provider; use ring, as mysql_async does.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // reqwest is built without a default crypto provider; use ring, the provider mysql_async
+        // is built with (`default-rustls-ring`), so the binary carries one crypto library, pure
+        // Rust and assembly, that links against glibc 2.17 (`scripts/dist`). rustls 0.23.48
+        // deprecated ring's provider because ring has no post-quantum key exchange; moving to
+        // aws-lc-rs is a move of both clients at once, and of the portable build.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        let _ = provider.install_default();
         let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout)
