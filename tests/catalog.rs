@@ -249,8 +249,8 @@ fn withhold(need: Need, facts: &mut Facts) {
     }
 }
 
-/// The facts of a bundle recorded before reasons were said in both languages, with every
-/// recorded English-only text (a reason, a fallback reason, the mode's evidence) given a
+/// The facts of a bundle, with every English-only text a bundle recorded before reasons were
+/// said in both languages may hold (a reason, a fallback reason, the mode's evidence) given a
 /// Chinese; and those English texts, which a Chinese report must then never show. What is
 /// tested is what the rules and the engine make of a reason, not how old the recording is.
 fn recorded_in_both(facts: &Facts) -> (Facts, Vec<String>) {
@@ -291,10 +291,6 @@ fn every_rule_reads_only_declared_facts_and_is_inconclusive_without_a_needed_one
         let plan = bundle.plan().unwrap();
         let scenario = dir.file_name().unwrap().to_string_lossy().to_string();
         let (recorded, mut english) = recorded_in_both(&bundle.facts);
-        assert!(
-            !english.is_empty(),
-            "{scenario}: recorded reasons are English only"
-        );
         english.push(WITHHELD_EN.to_string());
         for rule in registry::ALL {
             let declared: BTreeSet<Need> =

@@ -377,19 +377,23 @@ fn the_man_pages_are_fresh() {
     }
 }
 
-/// The template with its blanks filled the way a user would.
+/// The template with its blanks filled the way a user would: each tenant at an address of its
+/// own (one address for both is conn.same-tenant).
 fn filled(template: &str) -> String {
+    let mut hosts = (1..).map(|n| format!("host = \"10.0.0.{n}\""));
     template
         .lines()
         .map(|line| {
-            let line = line
-                .replacen("host = \"\"", "host = \"10.0.0.1\"", 1)
-                .replacen("user = \"\"", "user = \"oms\"", 1)
-                .replacen(
-                    "url = \"\"",
-                    "url = \"http://oms.example.internal:8089\"",
-                    1,
-                );
+            let line = if line.contains("host = \"\"") {
+                line.replacen("host = \"\"", &hosts.next().unwrap(), 1)
+            } else {
+                line.to_string()
+            };
+            let line = line.replacen("user = \"\"", "user = \"oms\"", 1).replacen(
+                "url = \"\"",
+                "url = \"http://oms.example.internal:8089\"",
+                1,
+            );
             line + "\n"
         })
         .collect()

@@ -94,7 +94,7 @@ pub struct EndpointEmptiness {
 }
 
 impl EndpointEmptiness {
-    /// `10000 tables: 9900 proven empty by the tablet manager, 100 probed, 100 hold rows`, and
+    /// `10000 tables in scope, 9900 proven empty by the tablet manager, 100 probed, 100 hold rows`, and
     /// what was not probed or why the tablet manager was not used.
     pub fn describe(&self, lang: Lang) -> String {
         let EndpointEmptiness {
@@ -107,10 +107,10 @@ impl EndpointEmptiness {
         } = self;
         let mut said = match lang {
             Lang::En => format!(
-                "{tables} tables: {decided} proven empty by the tablet manager, {probed} probed, {non_empty} hold rows"
+                "{tables} tables in scope, {decided} proven empty by the tablet manager, {probed} probed, {non_empty} hold rows"
             ),
             Lang::ZhCn => format!(
-                "{tables} 张表：表管理器证明为空 {decided} 张，探测 {probed} 张，有数据行 {non_empty} 张"
+                "范围内 {tables} 张表，表管理器证明为空 {decided} 张，探测 {probed} 张，有数据行 {non_empty} 张"
             ),
         };
         if *not_probed > 0 {
