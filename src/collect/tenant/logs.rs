@@ -11,6 +11,7 @@
 //! unavailable, with the server's error.
 
 use super::layout::Kernel;
+use super::queries::cell;
 use super::statements::{Rows, ShapeError};
 use super::{Dictionary, Fetcher, to_fact};
 use crate::facts::{ArchiveDest, Fact, LogStream, TenantRole};
@@ -26,16 +27,6 @@ pub const ARCHIVE: &str =
 /// A user tenant's `DBA_OB_TENANTS` holds its own row only.
 pub const TENANT_ROLE: &str =
     "SELECT tenant_name, tenant_role, status, locked FROM oceanbase.DBA_OB_TENANTS";
-
-fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
-    row.get(index).map(|cell| cell.as_deref()).ok_or_else(|| {
-        ShapeError(text!(
-            "expected at least {} columns",
-            "预期至少 {} 列",
-            index + 1
-        ))
-    })
-}
 
 fn number(row: &[Option<String>], index: usize) -> Result<Option<u64>, ShapeError> {
     match cell(row, index)? {

@@ -54,7 +54,8 @@ pub const TENANT_NAME: &str = "SELECT tenant_name FROM oceanbase.DBA_OB_TENANTS"
 pub const TRIGGERS: &str = "SELECT trigger_schema, trigger_name, event_object_table, action_timing, event_manipulation \
      FROM information_schema.TRIGGERS WHERE event_object_schema IN ({scope})";
 
-fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
+/// Cell `index` of a row (`None` for SQL NULL), or a shape error when the row is shorter.
+pub(super) fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
     row.get(index).map(|value| value.as_deref()).ok_or_else(|| {
         ShapeError(text!(
             "expected at least {} columns, got {}",

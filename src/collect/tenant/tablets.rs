@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::layout::{Layout, StoredTable};
+use super::queries::cell;
 use super::statements::{Rows, ShapeError};
 use crate::text;
 
@@ -45,16 +46,6 @@ pub const TABLET_MANAGER: &str = "SELECT tablet_id, table_type, data_block_count
 /// Per in-scope table (`db`, `table`), its data tablets; `None` when the dictionary does not
 /// say them all (a partition without its tablet id), so the table cannot be decided here.
 pub type TableTablets = BTreeMap<(String, String), Option<Vec<i64>>>;
-
-fn cell(row: &[Option<String>], index: usize) -> Result<Option<&str>, ShapeError> {
-    row.get(index).map(|cell| cell.as_deref()).ok_or_else(|| {
-        ShapeError(text!(
-            "expected at least {} columns",
-            "预期至少 {} 列",
-            index + 1
-        ))
-    })
-}
 
 fn number(row: &[Option<String>], index: usize) -> Result<Option<i64>, ShapeError> {
     cell(row, index)?
