@@ -259,21 +259,61 @@ fn recorded_statements(name: &str, tables: usize) -> Option<Vec<String>> {
         .map(|i| format!("CREATE TABLE `{{db}}`.t_{i:03} (id INT PRIMARY KEY)"))
         .collect();
     let setup = scenario.with(&small);
-    pair.set_up_tenants(&setup, &setup);
+    let (on_a, on_b, code) = statements_on_each(&pair, &scenario, (&setup, &setup), &[]);
+    assert_eq!(code, 0);
+    Some(on_a.into_iter().chain(on_b).collect())
+}
+
+/// The statements a check with `args` sends to A and to B, through recording proxies, the
+/// tenants set up with `setup` (A's, B's), and the check's exit code.
+fn statements_on_each(
+    pair: &common::Pair,
+    scenario: &Scenario,
+    setup: (&[String], &[String]),
+    args: &[&str],
+) -> (Vec<String>, Vec<String>, i32) {
+    pair.set_up_tenants(setup.0, setup.1);
     let (pa, pb) = (
         proxy::start(pair.a.port, Fault::None),
         proxy::start(pair.b.port, Fault::None),
     );
     let (_dir, plan) = pair
-        .plan(&scenario)
+        .plan(scenario)
         .tenant_a(Endpoint::loopback(pa.port))
         .tenant_b(Endpoint::loopback(pb.port))
         .write();
-    let (_, code) = scenario.check(&plan, &[]);
-    assert_eq!(code, 0);
-    let mut statements = pa.statements.lock().unwrap().clone();
-    statements.extend(pb.statements.lock().unwrap().iter().cloned());
-    Some(statements)
+    let (_, code) = scenario.check(&plan, args);
+    let on_a = pa.statements.lock().unwrap().clone();
+    let on_b = pb.statements.lock().unwrap().clone();
+    (on_a, on_b, code)
+}
+
+/// The tablet manager walks every tablet of the tenant, so it is asked only when the forward
+/// target holds a table the link covers: before a forward project that creates the schema, the
+/// tables' tablets (one cheap statement) say there is nothing to decide.
+#[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
+fn the_tablet_manager_is_not_asked_when_the_target_holds_none_of_the_tables() {
+    let Some(pair) = live_pair() else { return };
+    let scenario = Scenario::new("no_target_tables");
+    let on_a = scenario.healthy();
+    let mut on_b = scenario.healthy();
+    on_b.push(format!("DROP TABLE `{}`.orders", scenario.database));
+    let (on_a, on_b, _) =
+        statements_on_each(&pair, &scenario, (&on_a, &on_b), &["--stage", "forward"]);
+    let sent = |statements: &[String], statement: &str| {
+        statements
+            .iter()
+            .filter(|s| s.starts_with(statement))
+            .count()
+    };
+    let tablets = &tenant::tablets::TABLETS[..tenant::tablets::TABLETS.find("{scope}").unwrap()];
+    assert_eq!(sent(&on_b, tablets), 1, "the tables' tablets, on B");
+    assert_eq!(sent(&on_b, tenant::tablets::TABLET_MANAGER), 0);
+    assert_eq!(
+        sent(&on_a, tablets) + sent(&on_a, tenant::tablets::TABLET_MANAGER),
+        0
+    );
 }
 
 /// What reached the servers, checked on the wire: driver reads of session variables, session

@@ -187,7 +187,7 @@ async fn collect_with(
         deadline,
         own: &own,
     };
-    let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some()).await;
+    let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some(), probe_rows_of).await;
     let choice = catalog;
     let server = fetched.server;
     let layout = fetched.layout;
@@ -203,7 +203,14 @@ async fn collect_with(
         }
     };
     let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &layout);
-    let probed = probed_rows(&fetcher, plan, probe_rows_of, &tables, existing, &layout);
+    let probed = probed_rows(
+        &fetcher,
+        plan,
+        probe_rows_of,
+        &tables,
+        existing,
+        fetched.proven_empty,
+    );
     // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
     // need the kernel's identity only.
     let more = async {
@@ -279,11 +286,19 @@ struct Fetched {
     triggers: (Fact<Vec<Trigger>>, Catalog),
     /// Asked only when the plan declares the tenant it expects.
     tenant_name: Option<Fact<String>>,
+    /// The forward link's tables the tablet manager proves empty: asked on its target only.
+    proven_empty: Option<ProvenEmpty>,
 }
 
 /// Sends the statements asked up front, all at once; those over the kernel's dictionary follow
-/// the server's identity, which says what the dictionary holds (one round trip later).
-async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked: bool) -> Fetched {
+/// the server's identity, which says what the dictionary holds (one round trip later). On the
+/// forward link's target (`emptiness_of`), the storage dictionary's statements go with them.
+async fn fetch(
+    fetcher: &Fetcher<'_>,
+    catalog: CatalogChoice,
+    tenant_name_asked: bool,
+    emptiness_of: Option<&LinkPlan>,
+) -> Fetched {
     // The pool hands out connections in the order they are asked for: the kernel's identity
     // first, the dictionary right after it; the small ones share what is left.
     let server_then_dictionary = async {
@@ -295,10 +310,17 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
         });
         let server = to_fact(rows, queries::server);
         let layout = layout_of(&server);
-        let (columns_and_keys, triggers, tenant_name) = tokio::join!(
+        let proven_empty = async {
+            match emptiness_of {
+                Some(link) => Some(proven_empty(fetcher, &layout, link).await),
+                None => None,
+            }
+        };
+        let (columns_and_keys, triggers, tenant_name, proven_empty) = tokio::join!(
             fetch_columns_and_keys(fetcher, catalog, &layout),
             fetch_triggers(fetcher, &layout, catalog),
             fetch_tenant_name(fetcher, &layout, tenant_name_asked),
+            proven_empty,
         );
         (
             server,
@@ -307,10 +329,11 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
             columns_and_keys,
             triggers,
             tenant_name,
+            proven_empty,
         )
     };
     let (
-        (server, clock, layout, columns_and_keys, triggers, tenant_name),
+        (server, clock, layout, columns_and_keys, triggers, tenant_name, proven_empty),
         listed,
         variables,
         grants,
@@ -333,6 +356,7 @@ async fn fetch(fetcher: &Fetcher<'_>, catalog: CatalogChoice, tenant_name_asked:
         databases,
         triggers,
         tenant_name,
+        proven_empty,
     }
 }
 
