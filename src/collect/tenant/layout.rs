@@ -577,6 +577,7 @@ mod tests {
         ("queries::TENANT_NAME", queries::TENANT_NAME),
         ("tablets::TABLETS", tablets::TABLETS),
         ("tablets::TABLET_MANAGER", tablets::TABLET_MANAGER),
+        ("tablets::TENANT_TABLETS", tablets::TENANT_TABLETS),
     ];
 
     /// What each layout lacks of each statement, as the revisions in the data file define it;

@@ -71,6 +71,7 @@ pub const ALLOWLIST: Allowlist = Allowlist {
         logs::TENANT_ROLE,
         sessions::SESSIONS,
         tablets::TABLET_MANAGER,
+        tablets::TENANT_TABLETS,
     ],
     scoped: &[
         queries::TABLES,
@@ -187,78 +188,97 @@ async fn collect_with(
         deadline,
         own: &own,
     };
-    let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some(), probe_rows_of).await;
-    let choice = catalog;
-    let server = fetched.server;
-    let layout = fetched.layout;
-    let variables = to_fact(fetched.variables, queries::variables);
-    let existing = existing_tables(&fetched.columns_and_keys, &layout);
-    let (tables, catalog) = match &fetched.listed {
-        Err(reason) => (Fact::unavailable(reason.clone()), None),
-        Ok(listed) => {
-            let (tables, catalog) =
-                with_columns_and_keys(&fetcher, listed, fetched.columns_and_keys, &layout, catalog)
-                    .await;
-            (tables, Some(catalog))
+    // The tablet manager's statements need the kernel's identity only: they start as soon as it
+    // is known and run beside the catalog, the probe waiting for their verdict.
+    let (layout_known, layout) = tokio::sync::oneshot::channel::<Dictionary>();
+    let (decided, proven_empty_by_dictionary) = tokio::sync::oneshot::channel::<ProvenEmpty>();
+    let storage_dictionary = async {
+        let Some(link) = probe_rows_of else { return };
+        if let Ok(layout) = layout.await {
+            let _ = decided.send(proven_empty(&fetcher, &layout, link).await);
         }
     };
-    let grants = with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &layout);
-    let probed = probed_rows(
-        &fetcher,
-        plan,
-        probe_rows_of,
-        &tables,
-        existing,
-        fetched.proven_empty,
-    );
-    // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
-    // need the kernel's identity only.
-    let more = async {
-        tokio::join!(
-            partitions_and_foreign_keys::fetch(&fetcher, choice, &layout),
-            logs::fetch(&fetcher, &layout)
-        )
+    let facts = async {
+        let fetched = fetch(&fetcher, catalog, plan.tenant_name.is_some(), layout_known).await;
+        let choice = catalog;
+        let server = fetched.server;
+        let layout = fetched.layout;
+        let variables = to_fact(fetched.variables, queries::variables);
+        let existing = existing_tables(&fetched.columns_and_keys, &layout);
+        let (tables, catalog) = match &fetched.listed {
+            Err(reason) => (Fact::unavailable(reason.clone()), None),
+            Ok(listed) => {
+                let (tables, catalog) = with_columns_and_keys(
+                    &fetcher,
+                    listed,
+                    fetched.columns_and_keys,
+                    &layout,
+                    catalog,
+                )
+                .await;
+                (tables, Some(catalog))
+            }
+        };
+        let grants =
+            with_role_privileges(&fetcher, to_fact(fetched.grants, queries::grants), &layout);
+        let probed = probed_rows(
+            &fetcher,
+            plan,
+            probe_rows_of,
+            &tables,
+            existing,
+            proven_empty_by_dictionary,
+        );
+        // Partitions, foreign keys, logs and the tenant's role: statements of their own, which
+        // need the kernel's identity only.
+        let more = async {
+            tokio::join!(
+                partitions_and_foreign_keys::fetch(&fetcher, choice, &layout),
+                logs::fetch(&fetcher, &layout)
+            )
+        };
+        let (grants, probed, (objects, logs)) = tokio::join!(grants, probed, more);
+        let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
+        let (log_streams, archive, tenant_role) = logs;
+        let (triggers, trigger_catalog) = fetched.triggers;
+        // Last, once every connection of this check has run a statement and said its id.
+        let sessions = fetcher.fixed(sessions::SESSIONS).await;
+        let own_ids = own.lock().map(|ids| ids.clone()).unwrap_or_default();
+        let sessions = to_fact(sessions, |rows| sessions::sessions(rows, &own_ids));
+        TenantFacts {
+            endpoint,
+            user,
+            login: Fact::Observed(()),
+            mode: queries::mode(&variables, &server),
+            server,
+            variables,
+            grants,
+            databases: to_fact(fetched.databases, queries::databases),
+            scope: scope.iter().cloned().collect(),
+            tables,
+            views: to_fact(fetched.listed.as_ref().map_err(Text::clone), |listed| {
+                queries::views(listed)
+            }),
+            triggers,
+            trigger_catalog: Some(trigger_catalog),
+            rows: probed.rows,
+            probed_tables_from: probed.from,
+            emptiness: probed.emptiness,
+            tenant_name: fetched.tenant_name,
+            drc_login: None,
+            catalog,
+            partitions,
+            partition_catalog: Some(partition_catalog),
+            foreign_keys,
+            foreign_key_catalog: Some(foreign_key_catalog),
+            log_streams,
+            archive,
+            tenant_role,
+            sessions,
+            clock: fetched.clock,
+        }
     };
-    let (grants, probed, (objects, logs)) = tokio::join!(grants, probed, more);
-    let ((partitions, partition_catalog), (foreign_keys, foreign_key_catalog)) = objects;
-    let (log_streams, archive, tenant_role) = logs;
-    let (triggers, trigger_catalog) = fetched.triggers;
-    // Last, once every connection of this check has run a statement and said its id.
-    let sessions = fetcher.fixed(sessions::SESSIONS).await;
-    let own_ids = own.lock().map(|ids| ids.clone()).unwrap_or_default();
-    let sessions = to_fact(sessions, |rows| sessions::sessions(rows, &own_ids));
-    TenantFacts {
-        endpoint,
-        user,
-        login: Fact::Observed(()),
-        mode: queries::mode(&variables, &server),
-        server,
-        variables,
-        grants,
-        databases: to_fact(fetched.databases, queries::databases),
-        scope: scope.iter().cloned().collect(),
-        tables,
-        views: to_fact(fetched.listed.as_ref().map_err(Text::clone), |listed| {
-            queries::views(listed)
-        }),
-        triggers,
-        trigger_catalog: Some(trigger_catalog),
-        rows: probed.rows,
-        probed_tables_from: probed.from,
-        emptiness: probed.emptiness,
-        tenant_name: fetched.tenant_name,
-        drc_login: None,
-        catalog,
-        partitions,
-        partition_catalog: Some(partition_catalog),
-        foreign_keys,
-        foreign_key_catalog: Some(foreign_key_catalog),
-        log_streams,
-        archive,
-        tenant_role,
-        sessions,
-        clock: fetched.clock,
-    }
+    tokio::join!(facts, storage_dictionary).0
 }
 
 /// Remembers the id the server gave one of this check's connections.
@@ -286,18 +306,16 @@ struct Fetched {
     triggers: (Fact<Vec<Trigger>>, Catalog),
     /// Asked only when the plan declares the tenant it expects.
     tenant_name: Option<Fact<String>>,
-    /// The forward link's tables the tablet manager proves empty: asked on its target only.
-    proven_empty: Option<ProvenEmpty>,
 }
 
 /// Sends the statements asked up front, all at once; those over the kernel's dictionary follow
-/// the server's identity, which says what the dictionary holds (one round trip later). On the
-/// forward link's target (`emptiness_of`), the storage dictionary's statements go with them.
+/// the server's identity, which says what the dictionary holds (one round trip later), and
+/// `layout_known` is told it then.
 async fn fetch(
     fetcher: &Fetcher<'_>,
     catalog: CatalogChoice,
     tenant_name_asked: bool,
-    emptiness_of: Option<&LinkPlan>,
+    layout_known: tokio::sync::oneshot::Sender<Dictionary>,
 ) -> Fetched {
     // The pool hands out connections in the order they are asked for: the kernel's identity
     // first, the dictionary right after it; the small ones share what is left.
@@ -310,17 +328,12 @@ async fn fetch(
         });
         let server = to_fact(rows, queries::server);
         let layout = layout_of(&server);
-        let proven_empty = async {
-            match emptiness_of {
-                Some(link) => Some(proven_empty(fetcher, &layout, link).await),
-                None => None,
-            }
-        };
-        let (columns_and_keys, triggers, tenant_name, proven_empty) = tokio::join!(
+        // Nobody waits when the tablet manager is not asked.
+        let _ = layout_known.send(layout.clone());
+        let (columns_and_keys, triggers, tenant_name) = tokio::join!(
             fetch_columns_and_keys(fetcher, catalog, &layout),
             fetch_triggers(fetcher, &layout, catalog),
             fetch_tenant_name(fetcher, &layout, tenant_name_asked),
-            proven_empty,
         );
         (
             server,
@@ -329,11 +342,10 @@ async fn fetch(
             columns_and_keys,
             triggers,
             tenant_name,
-            proven_empty,
         )
     };
     let (
-        (server, clock, layout, columns_and_keys, triggers, tenant_name, proven_empty),
+        (server, clock, layout, columns_and_keys, triggers, tenant_name),
         listed,
         variables,
         grants,
@@ -356,7 +368,6 @@ async fn fetch(
         databases,
         triggers,
         tenant_name,
-        proven_empty,
     }
 }
 

@@ -30,7 +30,7 @@ pub(super) async fn probed_rows(
     probe_rows_of: Option<&LinkPlan>,
     tables: &Fact<Tables>,
     existing: Option<Vec<(String, String)>>,
-    proven_empty: Option<ProvenEmpty>,
+    proven_empty: tokio::sync::oneshot::Receiver<ProvenEmpty>,
 ) -> Probed {
     let Some(link) = probe_rows_of else {
         let tenant = plan.tenant;
@@ -73,7 +73,8 @@ pub(super) async fn probed_rows(
     covered.dedup();
     let total = covered.len();
     let proven_empty = proven_empty
-        .unwrap_or_else(|| Err(text!("the tablet manager was not asked", "未查询表管理器")));
+        .await
+        .unwrap_or_else(|_| Err(text!("the tablet manager was not asked", "未查询表管理器")));
     let (undecided, dictionary_unavailable) = match proven_empty {
         Ok(empty) => (
             covered
@@ -121,18 +122,31 @@ pub(super) type ProvenEmpty = Result<BTreeSet<(String, String)>, Text>;
 /// beside the catalog rather than after it: the tablet manager walks every tablet of the
 /// tenant, loading those not in memory (about 1 ms a tablet on a cold kernel), and is the
 /// longest statement of the forward stage. The tablet manager is not asked when the link
-/// covers no table the target has: there is nothing to decide.
+/// covers no table the target has (there is nothing to decide), nor when the tenant has so
+/// many more tablets than tables to decide that probing them costs less
+/// ([`tablets::worth_walking`]).
 pub(super) async fn proven_empty(
     fetcher: &Fetcher<'_>,
     layout: &Dictionary,
     link: &LinkPlan,
 ) -> ProvenEmpty {
     let layout = layout.as_ref().map_err(Text::clone)?;
-    let listed = fetcher.dictionary_scoped(layout, tablets::TABLETS).await?;
-    let mut tables = tablets::table_tablets(&listed).map_err(Text::from)?;
+    let (listed, tenant_tablets) = tokio::join!(
+        fetcher.dictionary_scoped(layout, tablets::TABLETS),
+        fetcher.dictionary(layout, tablets::TENANT_TABLETS)
+    );
+    let mut tables = tablets::table_tablets(&listed?).map_err(Text::from)?;
     tables.retain(|(database, table), _| link.covers(database, table));
     if tables.is_empty() {
         return Ok(BTreeSet::new());
+    }
+    let tenant_tablets = tablets::tenant_tablets(&tenant_tablets?).map_err(Text::from)?;
+    if !tablets::worth_walking(tenant_tablets, tables.len()) {
+        let count = tables.len();
+        return Err(text!(
+            "the tenant has {tenant_tablets} tablets, which a cold kernel loads one by one to list them: probing the {count} tables costs less",
+            "租户有 {tenant_tablets} 个 tablet，冷启动的内核要逐个加载才能列出：直接探测这 {count} 张表代价更小"
+        ));
     }
     let manager = fetcher.dictionary(layout, tablets::TABLET_MANAGER).await?;
     let empty = tablets::empty_tablets(&manager, layout).map_err(Text::from)?;
