@@ -57,9 +57,10 @@ pub const TENANT_TABLETS: &str = "SELECT COUNT(*) FROM oceanbase.__all_table t \
 /// the tenant holds at most this many tablets per table to decide. Warm, both are cheap.
 pub const TABLETS_PER_PROBE: u64 = 5;
 
-/// Below this many tablets the walk is taken whatever the number of tables to decide: about
-/// 1.7 s on a cold kernel at most.
-pub const ALWAYS_WALKED: u64 = 2_000;
+/// Up to this many tablets the walk is taken whatever the number of tables to decide: about
+/// 4.5 s on a cold kernel at most, and the one-statement verdict stays the usual one (a
+/// kernel the live tests have filled holds about 1,700).
+pub const ALWAYS_WALKED: u64 = 5_000;
 
 /// The sum of [`TENANT_TABLETS`]'s counts.
 pub fn tenant_tablets(rows: &Rows) -> Result<u64, ShapeError> {
@@ -223,7 +224,7 @@ mod tests {
         assert!(!worth_walking(100_000, 10));
         assert!(worth_walking(50, 10) && worth_walking(ALWAYS_WALKED, 1));
         assert!(!worth_walking(ALWAYS_WALKED + 1, 1));
-        assert!(worth_walking(5_000, 1_000) && !worth_walking(5_001, 1_000));
+        assert!(worth_walking(10_000, 2_000) && !worth_walking(10_001, 2_000));
     }
 
     #[test]

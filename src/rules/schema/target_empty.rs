@@ -20,7 +20,7 @@ declare_rule! {
     /// once 100 tables with rows are found: those are named, and one more finding says how many
     /// more hold rows or may. The tablet manager lists every tablet of the tenant, and a cold
     /// kernel loads each one it has not loaded yet to list it (about 1 ms a tablet): when the
-    /// tenant has more than 2,000 tablets and more than five per table to decide, probing costs
+    /// tenant has more than 5,000 tablets and more than five per table to decide, probing costs
     /// less, and every table is probed. When the tablet manager is not used that way, or cannot
     /// be read, the report says why (`endpoints.b.emptiness`). The tables considered are those the
     /// kernel's inner tables name, visible to the migration user or not; when the inner tables
