@@ -749,6 +749,34 @@ fn schema_target_databases_fires_when_b_lacks_the_database() {
     );
 }
 
+/// A table the plan names but the source lacks (here a misspelling) exists on neither tenant, so
+/// no comparison can see it; OMS's precheck would refuse the project (RDB_TABLE_EXIST).
+#[test]
+#[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
+fn schema_scope_exists_fires_on_a_plan_table_the_source_lacks() {
+    let Some(checked) = expect_findings("scope_names", &[], &[], &["--stage", "forward"], &[])
+    else {
+        return;
+    };
+    let db = &checked.scenario.database;
+    let text = std::fs::read_to_string(&checked.plan).unwrap();
+    let whole_database = format!("databases = [\"{db}\"]");
+    assert!(text.contains(&whole_database), "{text}");
+    let named = text.replace(
+        &whole_database,
+        &format!("tables = [\"{db}.orders\", \"{db}.ordres\"]"),
+    );
+    std::fs::write(&checked.plan, named).unwrap();
+    let (report, code) = checked
+        .scenario
+        .check(&checked.plan, &["--stage", "forward"]);
+    assert_eq!(
+        findings(&report),
+        vec![finding("schema.scope-exists", "a", &format!("{db}.ordres"))]
+    );
+    assert_eq!(code, 1);
+}
+
 #[test]
 #[cfg_attr(not(live_kernels), ignore = "needs two seekdb kernels (scripts/test)")]
 fn schema_target_empty_fires_on_rows_already_in_b() {

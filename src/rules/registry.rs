@@ -26,6 +26,7 @@ pub static ALL: &[&Rule] = &[
     &grants::antiloop::RULE,
     &grants::drc_user::RULE,
     &schema::primary_key::RULE,
+    &schema::scope_exists::RULE,
     &schema::target_databases::RULE,
     &schema::target_empty::RULE,
     &schema::forward_complete::RULE,

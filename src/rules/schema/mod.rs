@@ -10,6 +10,7 @@ pub mod lob_size;
 pub mod names;
 pub mod partitions;
 pub mod primary_key;
+pub mod scope_exists;
 pub mod target_databases;
 pub mod target_empty;
 pub mod triggers;
