@@ -52,8 +52,8 @@ pub const TENANT_TABLETS: &str = "SELECT COUNT(*) FROM oceanbase.__all_table t \
      UNION ALL SELECT COUNT(*) FROM oceanbase.__all_sub_part s WHERE s.tablet_id >= 200001";
 
 /// On a cold kernel walking the tablet manager loads every tablet not yet in memory, about
-/// 0.84 ms a tablet, and a `LIMIT 1` probe loads each table's schema, about 4.5 ms a table
-/// (both measured at 10,000 tables on two cores, BENCHMARKS.md): the walk pays for itself while
+/// 0.9 ms a tablet (17.7 s for 19,998), and a `LIMIT 1` probe loads each table's schema, about
+/// 4.5 ms a table (both measured at 10,000 tables on two cores, BENCHMARKS.md): the walk pays for itself while
 /// the tenant holds at most this many tablets per table to decide. Warm, both are cheap.
 pub const TABLETS_PER_PROBE: u64 = 5;
 
