@@ -9,8 +9,10 @@ declare_rule! {
     /// (`databases`) and every table it names (`tables`) exists on that link's source — A
     /// before the forward project, B before the reverse one. A database is looked for among
     /// the tenant's databases, a table among the tables its kernel's inner tables list,
-    /// whatever the migration user's privileges on it. Twenty missing objects are named; any
-    /// more are counted in one more finding.
+    /// whatever the migration user's privileges on it (among those information_schema lists
+    /// when the inner tables cannot be read; the rule is inconclusive where the user holds no
+    /// privilege that lets it list them). Twenty missing objects are named; any more are
+    /// counted in one more finding.
     ///
     /// ## Why it matters
     /// OMS's own precheck refuses the project: `RDB_TABLE_EXIST` ("The following table object
