@@ -528,6 +528,22 @@ pub enum NotEvaluated {
     Skipped(Text),
 }
 
+/// `findings`, unless there are none while some objects went undecided: then the rule is
+/// inconclusive (absent is not pass), with what `why` makes of the undecided reasons joined,
+/// which says how to decide.
+pub fn unless_undecided(
+    findings: Vec<Finding>,
+    undecided: &[Text],
+    why: impl FnOnce(Text) -> Text,
+) -> Check {
+    if findings.is_empty() && !undecided.is_empty() {
+        return Err(NotEvaluated::Inconclusive(why(Text::join(
+            undecided, "; ", "；",
+        ))));
+    }
+    Ok(findings)
+}
+
 /// One problem a rule found: plain data, rendered elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::facts::Fact;
 use crate::facts::oms::{Project, Selection, TableFilter};
 use crate::rules::{
-    Check, Ctx, Finding, Input, Missing, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    Check, Ctx, Finding, Input, Missing, Need, Severity, Side, Text, declare_rule, unless_undecided,
 };
 use crate::text;
 
@@ -188,14 +188,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        text!(
             "{undecided}; to decide, collect again with this version, or look for row filters (过滤条件) and column selections (列过滤) in the projects' objects in the OMS console",
             "{undecided}；要判定，请用本版本重新采集，或在 OMS 控制台中查看项目对象里的过滤条件和列过滤";
-            undecided = Text::join(&undecided, "; ", "；")
-        )));
-    }
-    Ok(findings)
+            undecided = joined
+        )
+    })
 }
 
 /// The longest row filter quoted in a finding; a longer one is cut.

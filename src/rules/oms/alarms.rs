@@ -2,7 +2,8 @@ use crate::facts::oms::Project;
 use crate::i18n::spaced;
 use crate::plan::Topology;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
+    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, declare_rule,
+    unless_undecided,
 };
 use crate::text;
 
@@ -86,14 +87,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(spaced(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        spaced(text!(
             "{undecided}; to decide, read the project's alarm level in the OMS console",
             "{undecided}；如需判定，请在 OMS 控制台中查看项目的告警等级";
-            undecided = Text::join(&undecided, "; ", "；")
-        ))));
-    }
-    Ok(findings)
+            undecided = joined
+        ))
+    })
 }
 
 #[cfg(test)]

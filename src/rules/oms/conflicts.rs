@@ -3,7 +3,7 @@ use crate::facts::oms::{Project, Writes};
 use crate::i18n::spaced;
 use crate::rules::scope::Object;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    Check, Ctx, Finding, Input, Need, Severity, Side, Text, declare_rule, unless_undecided,
 };
 use crate::text;
 
@@ -150,12 +150,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(Text::join(
-            &undecided, "; ", "；",
-        )));
-    }
-    Ok(findings)
+    unless_undecided(findings, &undecided, |joined| joined)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use crate::facts::Tenant;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    Check, Ctx, Finding, Input, Need, Severity, Side, Text, declare_rule, unless_undecided,
 };
 use crate::text;
 
@@ -107,12 +107,7 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(Text::join(
-            &undecided, "; ", "；",
-        )));
-    }
-    Ok(findings)
+    unless_undecided(findings, &undecided, |joined| joined)
 }
 
 #[cfg(test)]

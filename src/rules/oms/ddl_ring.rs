@@ -3,7 +3,7 @@ use crate::facts::oms::{Project, Writes};
 use crate::i18n::spaced;
 use crate::plan::LinkPlan;
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    Check, Ctx, Finding, Input, Need, Severity, Side, Text, declare_rule, unless_undecided,
 };
 use crate::text;
 
@@ -206,14 +206,13 @@ fn check(cx: &Ctx<'_>) -> Check {
     }
     let (fan_in, undecided) = fan_in(cx, &edges);
     findings.extend(fan_in);
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(spaced(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        spaced(text!(
             "could not tell whether {undecided}; to decide, check those projects' objects in the OMS console",
             "无法判断{undecided}；如需判定，请在 OMS 控制台中检查这些项目的对象";
-            undecided = Text::join(&undecided, "; ", "；")
-        ))));
-    }
-    Ok(findings)
+            undecided = joined
+        ))
+    })
 }
 
 /// A cycle through at least one third-party link, as edge indices in order; the pair's own

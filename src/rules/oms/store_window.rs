@@ -8,6 +8,7 @@ use crate::facts::oms::Store;
 use crate::i18n::spaced;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
+    unless_undecided,
 };
 use crate::text;
 
@@ -104,14 +105,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             findings.extend(judge(direction, checkpoint, store, now, &mut undecided));
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(spaced(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        spaced(text!(
             "{undecided}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, or read the stores in the OMS console",
             "{undecided}；如需判定，请让 [oms] 用户调用 DescribeProjectComponents 和 DescribeProjectProgress，或在 OMS 控制台中查看 Store";
-            undecided = Text::join(&undecided, "; ", "；")
-        ))));
-    }
-    Ok(findings)
+            undecided = joined
+        ))
+    })
 }
 
 /// The findings about one store of `direction`, whose checkpoint is `checkpoint` when it can be

@@ -1,7 +1,7 @@
 use crate::facts::Tenant;
 use crate::facts::oms::{Project, StepKind, Writes};
 use crate::rules::{
-    Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Text, declare_rule,
+    Check, Ctx, Finding, Input, Need, Severity, Side, Text, declare_rule, unless_undecided,
 };
 use crate::text;
 
@@ -223,14 +223,13 @@ fn single_project(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        text!(
             "could not tell {undecided}; to decide, let OMS describe the projects (DescribeProject, DescribeProjectSteps) or check them in the OMS console",
             "无法判断{undecided}；如需判定，请让 OMS 描述这些项目（DescribeProject、DescribeProjectSteps），或在 OMS 控制台中查看";
-            undecided = Text::join(&undecided, "; ", "；")
-        )));
-    }
-    Ok(findings)
+            undecided = joined
+        )
+    })
 }
 
 #[cfg(test)]

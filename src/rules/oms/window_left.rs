@@ -6,6 +6,7 @@ use crate::plan::DEFAULT_MIN_WINDOW;
 use crate::plan::date::duration;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Side, Stage, Text, declare_rule,
+    unless_undecided,
 };
 use crate::text;
 
@@ -143,14 +144,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(spaced(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        spaced(text!(
             "{undecided}; to decide, let the [oms] user call DescribeProjectComponents and DescribeProjectProgress, and let the check read GV$OB_LOG_STAT and DBA_OB_ARCHIVELOG",
             "{undecided}；如需判定，请让 [oms] 用户调用 DescribeProjectComponents 和 DescribeProjectProgress，并让检查能够读取 GV$OB_LOG_STAT 和 DBA_OB_ARCHIVELOG";
-            undecided = Text::join(&undecided, "; ", "；")
-        ))));
-    }
-    Ok(findings)
+            undecided = joined
+        ))
+    })
 }
 
 /// The time left in the source tenant's online logs of `direction`: `None` when they do not

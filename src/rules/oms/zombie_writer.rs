@@ -7,6 +7,7 @@ use crate::i18n::spaced;
 use crate::plan::Topology;
 use crate::rules::{
     Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Stage, Text, declare_rule,
+    unless_undecided,
 };
 use crate::text;
 
@@ -136,14 +137,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             );
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(spaced(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        spaced(text!(
             "{undecided}; to decide, run the check from a host that is neither an OMS host nor behind a proxy shared with OMS",
             "{undecided}；如需判定，请在既不是 OMS 主机、也不与 OMS 共用代理的主机上运行检查";
-            undecided = Text::join(&undecided, "; ", "；")
-        ))));
-    }
-    Ok(findings)
+            undecided = joined
+        ))
+    })
 }
 
 #[cfg(test)]

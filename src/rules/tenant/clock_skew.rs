@@ -1,6 +1,8 @@
 use crate::facts::oms::CLOCK_SKEW;
 use crate::facts::{ClockReading, Side, Tenant};
-use crate::rules::{Check, Ctx, Finding, Input, Need, NotEvaluated, Severity, Text, declare_rule};
+use crate::rules::{
+    Check, Ctx, Finding, Input, Need, Severity, Text, declare_rule, unless_undecided,
+};
 use crate::text;
 
 /// Above this many microseconds of skew, a warning: clocks kept by NTP agree within
@@ -146,14 +148,13 @@ fn check(cx: &Ctx<'_>) -> Check {
             }
         }
     }
-    if findings.is_empty() && !undecided.is_empty() {
-        return Err(NotEvaluated::Inconclusive(text!(
+    unless_undecided(findings, &undecided, |joined| {
+        text!(
             "{why}; run the check from a machine close to the tenants and OMS",
             "{why}；请在离租户和 OMS 较近的机器上运行检查";
-            why = Text::join(&undecided, "; ", "；")
-        )));
-    }
-    Ok(findings)
+            why = joined
+        )
+    })
 }
 
 #[cfg(test)]
